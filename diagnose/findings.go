@@ -1,0 +1,237 @@
+package diagnose
+
+import (
+	"sort"
+	"strings"
+)
+
+// Code is a stable finding code (SPEC §4).
+type Code string
+
+// Every finding code. The codes are the contract; their titles and fix
+// steps live in the table below and nowhere else.
+const (
+	CodeIDMissing               Code = "id.missing"
+	CodeIDMalformed             Code = "id.malformed"
+	CodeIDExtracted             Code = "id.extracted"
+	CodeLinkView                Code = "link.view"
+	CodeLinkPeek                Code = "link.peek"
+	CodeLinkBlock               Code = "link.block"
+	CodeLinkNotContent          Code = "link.not_content"
+	CodeTokenMissing            Code = "token.missing"
+	CodeTokenMalformed          Code = "token.malformed"
+	CodeTokenInvalid            Code = "token.invalid"
+	CodeTokenLeaked             Code = "token.leaked"
+	CodeAccessOK                Code = "access.ok"
+	CodeAccessNotShared         Code = "access.not_shared"
+	CodeAccessCapability        Code = "access.capability"
+	CodeEndpointMismatch        Code = "endpoint.mismatch"
+	CodeKindBlock               Code = "kind.block"
+	CodeKindDataSource          Code = "kind.data_source"
+	CodeDatabaseDataSources     Code = "database.data_sources"
+	CodeDatabaseMultipleSources Code = "database.multiple_sources"
+	CodeDatabaseLinked          Code = "database.linked"
+	CodeObjectInTrash           Code = "object.in_trash"
+	CodeNotionRateLimited       Code = "notion.rate_limited"
+	CodeNotionUnavailable       Code = "notion.unavailable"
+	CodeInputSkipped            Code = "input.skipped"
+)
+
+// FindingSpec is one row of the finding table: everything about a code that
+// does not depend on the values at hand. Fix steps may hold {placeholders}
+// filled from the Vars given to NewFinding.
+type FindingSpec struct {
+	Severity Severity
+	Title    string
+	Fix      []string
+}
+
+// Vars fills the {placeholders} of a finding's fix steps.
+type Vars map[string]string
+
+// findingTable is the one table of every finding code. It is never written
+// after initialisation.
+var findingTable = map[Code]FindingSpec{
+	CodeIDMissing: {SeverityError, "No Notion ID in what was given", []string{
+		"Open the page or database in Notion and use ••• → Copy link (or Share → Copy link).",
+		"Take the 32-character ID at the end of the link path (after the last '-', before any '?'), or pass the whole link to notion-check.",
+		"If the value came from configuration or code (None, undefined, empty, a placeholder), set the variable to the real ID before calling the API.",
+	}},
+	CodeIDMalformed: {SeverityError, "The ID is not a valid Notion ID", []string{
+		"A Notion ID is exactly 32 hexadecimal characters (0-9, a-f), with or without dashes in the 8-4-4-4-12 places.",
+		"Copy the ID again from the link in Notion, whole: {hint}",
+		"Use this ID: {id}",
+	}},
+	CodeIDExtracted: {SeverityInfo, "The ID was taken out of a longer text", []string{
+		"Pass only the ID to the API: {compact} (or dashed: {id}).",
+		"Do not send the slug, the domain, '?v=…' or other query parameters as part of the ID.",
+	}},
+	CodeLinkView: {SeverityWarning, "The link carries a view ID (?v=), which is not a database ID", []string{
+		"Use the database ID from the link path: {database}.",
+		"Do not use the ID after 'v=' ({view}): it names a view of the database and the API rejects it as a database or page ID.",
+	}},
+	CodeLinkPeek: {SeverityInfo, "The link shows a page opened in peek inside a database", []string{
+		"To read or update that page, use its ID: {page} with /v1/pages/{page}.",
+		"To query the database it sits in, use {database} (not the view ID after 'v=').",
+	}},
+	CodeLinkBlock: {SeverityInfo, "The link points to a block on a page", []string{
+		"For the block itself use /v1/blocks/{block}.",
+		"For the page it sits on use {page}.",
+	}},
+	CodeLinkNotContent: {SeverityError, "This is not a link to Notion content", []string{
+		"Open the page or database itself in Notion and use ••• → Copy link.",
+		"Integration settings, Notion settings and other sites do not carry the ID of a page or database.",
+	}},
+	CodeTokenMissing: {SeverityWarning, "No integration token, so only offline checks ran", []string{
+		"Set NOTION_TOKEN to the integration's secret (notion.so/profile/integrations → your integration → Internal Integration Secret).",
+		"Run the check again: sharing, kind and endpoint are checked online.",
+	}},
+	CodeTokenMalformed: {SeverityError, "The integration token has the wrong shape", []string{
+		"Copy the secret again from notion.so/profile/integrations → your integration → Internal Integration Secret.",
+		"Set it as-is: no quotes, no spaces or line breaks, no 'Bearer ' prefix (the client adds that).",
+		"It starts with ntn_ (or secret_ for older integrations) and is 50 characters long.",
+	}},
+	CodeTokenInvalid: {SeverityError, "Notion rejected the token (401): invalid, revoked or expired", []string{
+		"Open notion.so/profile/integrations and check that the integration still exists and is in the right workspace.",
+		"Copy its current secret (refresh it if it may have been leaked) and set it again.",
+		"Restart whatever reads the token so it uses the new value.",
+	}},
+	CodeTokenLeaked: {SeverityError, "This message contains what looks like a Notion token", []string{
+		"Rotate the token now: notion.so/profile/integrations → your integration → Secrets → Refresh.",
+		"Delete or edit the message that holds it.",
+		"Update every place that uses the old token.",
+	}},
+	CodeAccessOK: {SeverityInfo, "The integration can read this object", []string{
+		"Use {endpoint} for this {kind}.",
+		"{next}",
+	}},
+	CodeAccessNotShared: {SeverityError, "Notion says not found: the object is not shared with the integration", []string{
+		"Open the page or database in Notion, click ••• (top right) → Connections, and add the integration \"{integration}\" (sharing a parent page shares everything under it).",
+		"Check the integration belongs to the workspace that holds the page: it is in \"{workspace}\".",
+		"If the page sits in a private teamspace or another person's private pages, move it or share it from there; a deleted page cannot be shared.",
+		"Check the ID is the page's or database's own ID (not a view ID after 'v=', not a copy from another workspace).",
+	}},
+	CodeAccessCapability: {SeverityError, "The integration lacks a capability (403 restricted_resource)", []string{
+		"Open notion.so/profile/integrations → your integration → Capabilities.",
+		"Enable Read content (and Update/Insert content if the call writes), then save.",
+		"Run the call again; no re-sharing is needed.",
+	}},
+	CodeEndpointMismatch: {SeverityError, "The endpoint used does not fit this object", []string{
+		"This ID is a {kind}: call {endpoint} instead of {used}.",
+		"{next}",
+	}},
+	CodeKindBlock: {SeverityWarning, "The ID is a block inside a page, not a page", []string{
+		"To read the page, use its ID: {page}.",
+		"To read this block, use /v1/blocks/{id}.",
+	}},
+	CodeKindDataSource: {SeverityInfo, "The ID is a data source (API 2025-09-03 and later)", []string{
+		"Use /v1/data_sources/{id} to retrieve it and POST /v1/data_sources/{id}/query to query it (Notion-Version 2025-09-03 or later).",
+		"Its database is {database}: use that ID with /v1/databases/…, not this one.",
+	}},
+	CodeDatabaseDataSources: {SeverityInfo, "The database's data sources", []string{
+		"Under Notion-Version 2025-09-03 query a data source, not the database: POST /v1/data_sources/{data_source}/query.",
+		"Create pages in it with parent {\"type\":\"data_source_id\",\"data_source_id\":\"{data_source}\"}.",
+	}},
+	CodeDatabaseMultipleSources: {SeverityWarning, "The database has several data sources", []string{
+		"Clients on Notion-Version 2022-06-28 fail on this database (\"multiple data sources are not supported\").",
+		"Upgrade to Notion-Version 2025-09-03 and address one data source by its ID.",
+	}},
+	CodeDatabaseLinked: {SeverityError, "This is a linked database, which the API cannot read", []string{
+		"Open the original (source) database: click the linked database's title → open the source.",
+		"Copy the source database's link and use its ID, and share the source database with the integration.",
+	}},
+	CodeObjectInTrash: {SeverityWarning, "The object is in the trash", []string{
+		"Restore it from Notion's Trash (sidebar → Trash) if it is still needed.",
+		"Calls that update a trashed object fail; reads still work.",
+	}},
+	CodeNotionRateLimited: {SeverityWarning, "Notion rate-limited the checks and they could not be finished in time", []string{
+		"Wait a minute and check again.",
+		"If it keeps happening, something else is using the same integration heavily: spread its calls out (Notion allows about 3 requests per second).",
+	}},
+	CodeNotionUnavailable: {SeverityWarning, "Notion did not answer properly, so this could not be checked", []string{
+		"Check status.notion.so.",
+		"Check again in a few minutes.",
+	}},
+	CodeInputSkipped: {SeverityInfo, "Not every reference was checked", []string{
+		"Send the remaining links in a separate request, a few at a time.",
+	}},
+}
+
+// Spec returns the table row of a code, and whether the code is known.
+func Spec(code Code) (FindingSpec, bool) {
+	s, ok := findingTable[code]
+	return s, ok
+}
+
+// AllCodes returns every finding code, sorted.
+func AllCodes() []Code {
+	out := make([]Code, 0, len(findingTable))
+	for c := range findingTable {
+		out = append(out, c)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}
+
+// NewFinding builds a finding from the table: severity, title and fix steps
+// come from the code's row, with {placeholders} in the fix steps filled from
+// vars; detail carries the actual values. A fix step whose placeholders are
+// not all given is left out, so no step ever shows a raw {placeholder}.
+// An unknown code panics: codes are constants, so that is a programming error.
+func NewFinding(code Code, detail string, vars Vars) Finding {
+	spec, ok := findingTable[code]
+	if !ok {
+		panic("diagnose: unknown finding code " + string(code))
+	}
+	fix := make([]string, 0, len(spec.Fix))
+	for _, step := range spec.Fix {
+		if s, ok := fill(step, vars); ok && strings.TrimSpace(s) != "" {
+			fix = append(fix, s)
+		}
+	}
+	return Finding{Code: code, Severity: spec.Severity, Title: spec.Title, Detail: detail, Fix: fix}
+}
+
+// fill replaces {name} placeholders by vars[name]. It reports false when a
+// placeholder has no value. Braces that do not enclose a simple name (as in
+// a JSON example) are kept as they are.
+func fill(step string, vars Vars) (string, bool) {
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(step, '{')
+		if i < 0 {
+			b.WriteString(step)
+			return b.String(), true
+		}
+		j := strings.IndexByte(step[i:], '}')
+		if j < 0 {
+			b.WriteString(step)
+			return b.String(), true
+		}
+		name := step[i+1 : i+j]
+		if !isPlaceholderName(name) {
+			b.WriteString(step[:i+1])
+			step = step[i+1:]
+			continue
+		}
+		v, ok := vars[name]
+		if !ok || v == "" {
+			return "", false
+		}
+		b.WriteString(step[:i])
+		b.WriteString(v)
+		step = step[i+j+1:]
+	}
+}
+
+func isPlaceholderName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if (r < 'a' || r > 'z') && r != '_' {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,180 @@
+package diagnose
+
+// Severity says how bad a finding is.
+type Severity string
+
+// Severities, as in SPEC §3.
+const (
+	SeverityError   Severity = "error"
+	SeverityWarning Severity = "warning"
+	SeverityInfo    Severity = "info"
+)
+
+// Kind is what a Notion ID turned out (or is believed) to be.
+type Kind string
+
+// Kinds, as in SPEC §3.
+const (
+	KindPage       Kind = "page"
+	KindDatabase   Kind = "database"
+	KindDataSource Kind = "data_source"
+	KindBlock      Kind = "block"
+	KindView       Kind = "view"
+	KindUnknown    Kind = "unknown"
+)
+
+// Status is the verdict of a check or of the integration.
+type Status string
+
+// Statuses, as in SPEC §3. StatusMissing is only used for the integration
+// (no token given).
+const (
+	StatusOK      Status = "ok"
+	StatusProblem Status = "problem"
+	StatusUnknown Status = "unknown"
+	StatusMissing Status = "missing"
+)
+
+// Endpoint names the family of the Notion API a person used, as learnt from a
+// pasted API URL, curl line or error message ("" when unknown).
+type Endpoint string
+
+// Endpoints the reader can recognise.
+const (
+	EndpointNone        Endpoint = ""
+	EndpointPages       Endpoint = "pages"
+	EndpointDatabases   Endpoint = "databases"
+	EndpointDataSources Endpoint = "data_sources"
+	EndpointBlocks      Endpoint = "blocks"
+	EndpointViews       Endpoint = "views"
+	EndpointComments    Endpoint = "comments"
+	EndpointUsers       Endpoint = "users"
+	EndpointSearch      Endpoint = "search"
+)
+
+// KindFor returns the object kind an endpoint serves (KindUnknown when the
+// endpoint does not take a content ID).
+func (e Endpoint) KindFor() Kind {
+	switch e {
+	case EndpointPages:
+		return KindPage
+	case EndpointDatabases:
+		return KindDatabase
+	case EndpointDataSources:
+		return KindDataSource
+	case EndpointBlocks:
+		return KindBlock
+	case EndpointViews:
+		return KindView
+	}
+	return KindUnknown
+}
+
+// Finding is one thing the diagnosis found, with the fix as numbered steps.
+type Finding struct {
+	Code     Code     `json:"code"`
+	Severity Severity `json:"severity"`
+	Title    string   `json:"title"`
+	Detail   string   `json:"detail"`
+	Fix      []string `json:"fix"`
+}
+
+// Related is another object a reference names besides its main ID (the
+// database and view of a peek link, the block of an anchor, and so on).
+type Related struct {
+	Role Kind   `json:"role"`
+	ID   string `json:"id"`
+}
+
+// Evidence is one exchange with the Notion API, recorded without any token.
+type Evidence struct {
+	Method     string `json:"method"`
+	Path       string `json:"path"`
+	Status     int    `json:"status"`
+	Code       string `json:"code,omitempty"`
+	Message    string `json:"message,omitempty"`
+	RequestID  string `json:"request_id,omitempty"`
+	DurationMS int64  `json:"duration_ms"`
+}
+
+// Check is the diagnosis of one reference.
+type Check struct {
+	Source   string     `json:"source"`
+	ID       string     `json:"id"`
+	Kind     Kind       `json:"kind"`
+	Status   Status     `json:"status"`
+	Title    string     `json:"title,omitempty"`
+	Related  []Related  `json:"related"`
+	Findings []Finding  `json:"findings"`
+	Evidence []Evidence `json:"evidence"`
+}
+
+// Integration is what the diagnosis learnt about the token it runs with.
+type Integration struct {
+	Status    Status    `json:"status"`
+	Name      string    `json:"name,omitempty"`
+	Workspace string    `json:"workspace,omitempty"`
+	Findings  []Finding `json:"findings"`
+}
+
+// Report is the whole diagnosis of one TEXT: the JSON of SPEC §3.
+type Report struct {
+	Integration Integration `json:"integration"`
+	Checks      []Check     `json:"checks"`
+	// APIVersion is the Notion-Version the online checks used ("" offline).
+	APIVersion string `json:"api_version,omitempty"`
+	// Skipped counts references found in TEXT but not checked because
+	// TEXT held more than the diagnosis checks at once.
+	Skipped int `json:"skipped,omitempty"`
+}
+
+// HasError reports whether the integration or any check has an error
+// finding; the CLI exits 1 when it has.
+func (r Report) HasError() bool {
+	if hasError(r.Integration.Findings) {
+		return true
+	}
+	for _, c := range r.Checks {
+		if hasError(c.Findings) {
+			return true
+		}
+	}
+	return false
+}
+
+func hasError(fs []Finding) bool {
+	for _, f := range fs {
+		if f.Severity == SeverityError {
+			return true
+		}
+	}
+	return false
+}
+
+// Codes returns every finding code in the report, integration first, in
+// order, for logs and metrics.
+func (r Report) Codes() []Code {
+	var out []Code
+	for _, f := range r.Integration.Findings {
+		out = append(out, f.Code)
+	}
+	for _, c := range r.Checks {
+		for _, f := range c.Findings {
+			out = append(out, f.Code)
+		}
+	}
+	return out
+}
+
+// RequestIDs returns the Notion request IDs of every exchange in the report.
+func (r Report) RequestIDs() []string {
+	var out []string
+	for _, c := range r.Checks {
+		for _, e := range c.Evidence {
+			if e.RequestID != "" {
+				out = append(out, e.RequestID)
+			}
+		}
+	}
+	return out
+}

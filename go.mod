@@ -1,0 +1,3 @@
+module github.com/notion-check/notion-check
+
+go 1.26.8
