@@ -9,6 +9,9 @@ import (
 type Reference struct {
 	// Source is the piece of text this reference came from.
 	Source string
+	// Origin says what kind of text that piece is (a link, an API URL, an
+	// error, a bare ID...).
+	Origin Origin
 	// ID is the object the person most likely means (dashed lowercase
 	// UUID), or "" when no usable ID was found.
 	ID string

@@ -1,14 +1,801 @@
 package diagnose
 
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"unicode/utf8"
+)
+
+// Origin says what kind of text a reference was read from.
+type Origin string
+
+// Origins of references.
+const (
+	OriginLink  Origin = "link"    // a Notion (or other) web link
+	OriginAPI   Origin = "api_url" // an api.notion.com URL or /v1/ path, as in a curl line
+	OriginError Origin = "error"   // a pasted Notion error message or body
+	OriginJSON  Origin = "json"    // a page_id / database_id ... key in pasted JSON or code
+	OriginID    Origin = "id"      // a bare ID, or an ID-like string
+	OriginText  Origin = "text"    // none of those: the text as a whole
+)
+
+// maxSource bounds the Source of a reference, so a huge paste never makes a
+// huge report.
+const maxSource = 300
+
+// candidate is a reference as first found, before duplicates are merged.
+type candidate struct {
+	pos      int
+	source   string
+	origin   Origin
+	vd       verdict
+	endpoint Endpoint
+	hint     Kind
+	link     *link
+}
+
 // Read returns every Notion reference in text, in order of appearance,
 // duplicates merged. It never returns an empty slice: text with no usable
 // reference gives one reference with ID "" and the finding that says why.
 func Read(text string) []Reference {
-	return []Reference{{Source: text, Hint: KindUnknown, Findings: []Finding{NewFinding(CodeIDMissing, "reader not written yet", nil)}}}
+	refs, _ := ReadLimit(text, -1)
+	return refs
 }
 
-// TokenFindings checks the shape of an integration token offline and returns
-// token.malformed findings (never quoting the token), or nil when it looks right.
-func TokenFindings(token string) []Finding {
-	return nil
+// ReadLimit is Read that builds at most limit references (all when limit < 0)
+// and also returns how many distinct references text holds, so a huge paste
+// costs memory in proportion to what is reported, not to what was pasted.
+func ReadLimit(text string, limit int) ([]Reference, int) {
+	norm := normalizeSlack(text)
+	s := &scanner{text: norm}
+	s.scanLinks()
+	s.scanAPIPaths()
+	s.scanErrors()
+	s.scanKeys()
+	s.scanWords()
+	sort.SliceStable(s.cands, func(i, j int) bool { return s.cands[i].pos < s.cands[j].pos })
+
+	var refs []Reference
+	index := map[string]int{} // merge key -> index in refs, or -1 when counted only
+	total := 0
+	for i := range s.cands {
+		c := &s.cands[i]
+		key := c.vd.id
+		if key == "" {
+			key = "\x00" + c.source
+		}
+		if j, ok := index[key]; ok {
+			if j >= 0 {
+				refs[j] = merge(refs[j], c)
+			}
+			continue
+		}
+		total++
+		if limit >= 0 && len(refs) >= limit {
+			index[key] = -1
+			continue
+		}
+		index[key] = len(refs)
+		refs = append(refs, c.reference())
+	}
+	if total == 0 {
+		total = 1
+		refs = []Reference{fallback(norm, s.otherLinks)}
+		if limit == 0 {
+			refs = nil
+		}
+	}
+	return refs, total
+}
+
+// HasReference reports whether text holds something worth answering in a
+// help channel: a Notion link, an API URL, a pasted Notion error, or a
+// usable ID. A loose hex string or a title alone does not count.
+func HasReference(text string) bool {
+	refs, _ := ReadLimit(text, 20)
+	for _, r := range refs {
+		switch r.Origin {
+		case OriginLink, OriginAPI, OriginError:
+			return true
+		case OriginJSON, OriginID:
+			if r.ID != "" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// normalizeSlack undoes Slack's message formatting: <url|label> and <url>
+// become the URL, <@U…>/<#C…|name>/<!here> become a space, and &amp; &lt;
+// &gt; are unescaped. Text that is not from Slack passes unchanged.
+func normalizeSlack(text string) string {
+	if !strings.Contains(text, "<") && !strings.Contains(text, "&") {
+		return text
+	}
+	var b strings.Builder
+	b.Grow(len(text))
+	for i := 0; i < len(text); {
+		c := text[i]
+		if c == '<' {
+			end := strings.IndexAny(text[i+1:], "<>\n")
+			if end >= 0 && text[i+1+end] == '>' {
+				inner := text[i+1 : i+1+end]
+				target := inner
+				if p := strings.IndexByte(inner, '|'); p >= 0 {
+					target = inner[:p]
+				}
+				switch {
+				case strings.Contains(target, "://") || strings.HasPrefix(target, "mailto:"):
+					b.WriteString(unescapeSlack(target))
+					i += end + 2
+					continue
+				case target != "" && (target[0] == '@' || target[0] == '#' || target[0] == '!'):
+					b.WriteByte(' ')
+					i += end + 2
+					continue
+				}
+			}
+		}
+		if c == '&' {
+			switch {
+			case strings.HasPrefix(text[i:], "&amp;"):
+				b.WriteByte('&')
+				i += 5
+				continue
+			case strings.HasPrefix(text[i:], "&lt;"):
+				b.WriteByte('<')
+				i += 4
+				continue
+			case strings.HasPrefix(text[i:], "&gt;"):
+				b.WriteByte('>')
+				i += 4
+				continue
+			}
+		}
+		b.WriteByte(c)
+		i++
+	}
+	return b.String()
+}
+
+// unescapeSlack undoes Slack's three HTML entities.
+func unescapeSlack(s string) string {
+	if !strings.Contains(s, "&") {
+		return s
+	}
+	return strings.NewReplacer("&amp;", "&", "&lt;", "<", "&gt;", ">").Replace(s)
+}
+
+// scanner finds candidates in normalised text. Each pass marks the spans
+// it used, so that later passes do not read the same characters again.
+type scanner struct {
+	text       string
+	cands      []candidate
+	used       []span // spans already read, in no particular order
+	otherLinks []string
+}
+
+type span struct{ from, to int }
+
+func (s *scanner) mark(from, to int) { s.used = append(s.used, span{from, to}) }
+
+func (s *scanner) isUsed(pos int) bool {
+	for _, sp := range s.used {
+		if pos >= sp.from && pos < sp.to {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *scanner) add(c candidate) {
+	if len(c.source) > maxSource {
+		c.source = truncateUTF8(c.source, maxSource) + "…"
+	}
+	s.cands = append(s.cands, c)
+}
+
+// urlStop reports whether b ends a URL in running text.
+func urlStop(b byte) bool {
+	switch b {
+	case ' ', '\t', '\n', '\r', '<', '>', '"', '\'', '`', '|', '\\', ']', '}', ')', ',', '(', '[', '{':
+		return true
+	}
+	return b < 0x20
+}
+
+func isHostByte(b byte) bool {
+	return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b == '.' || b == '-'
+}
+
+// urlEnd returns where a URL starting at start ends.
+func (s *scanner) urlEnd(start int) int {
+	end := start
+	for end < len(s.text) && !urlStop(s.text[end]) {
+		end++
+	}
+	for end > start && strings.IndexByte(".:;!?*_~", s.text[end-1]) >= 0 {
+		end--
+	}
+	return end
+}
+
+// scanLinks finds links with a scheme (https://, notion://) and Notion links
+// without one (notion.so/…, x.notion.site/…).
+func (s *scanner) scanLinks() {
+	t := s.text
+	for off := 0; ; {
+		i := strings.Index(t[off:], "://")
+		if i < 0 {
+			break
+		}
+		i += off
+		start := i
+		for start > 0 && (isSchemeByte(t[start-1])) {
+			start--
+		}
+		end := s.urlEnd(i + 3)
+		if start < i && end > i+3 {
+			s.addLink(start, end)
+		}
+		off = max(end, i+3)
+	}
+	for _, dom := range []string{"notion.so/", "notion.com/", "notion.site/", "NOTION.SO/"} {
+		for off := 0; ; {
+			i := strings.Index(t[off:], dom)
+			if i < 0 {
+				break
+			}
+			i += off
+			off = i + len(dom)
+			if s.isUsed(i) {
+				continue
+			}
+			start := i
+			for start > 0 && isHostByte(t[start-1]) {
+				start--
+			}
+			if start > 0 && (t[start-1] == '/' || t[start-1] == '@') {
+				continue
+			}
+			end := s.urlEnd(i)
+			s.addLink(start, end)
+			off = max(off, end)
+		}
+	}
+}
+
+func isSchemeByte(b byte) bool {
+	return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z'
+}
+
+func (s *scanner) addLink(start, end int) {
+	raw := s.text[start:end]
+	l, ok := parseLink(raw)
+	s.mark(start, end)
+	if !ok {
+		return
+	}
+	c := candidate{pos: start, source: raw, origin: OriginLink, link: &l}
+	switch {
+	case l.class == hostAPI:
+		c.origin = OriginAPI
+		c.endpoint = l.endpoint
+		if !l.hasAPIID && l.notContent == "" {
+			return // /v1/search, /v1/users/me, POST /v1/pages: no ID in the path
+		}
+	case l.class == hostOther && l.notContent == "":
+		s.otherLinks = append(s.otherLinks, raw)
+		return
+	}
+	if l.notContent == "" {
+		c.vd = l.verdict()
+		c.hint = c.vd.hint
+	}
+	s.add(c)
+}
+
+// scanAPIPaths finds API paths without a host, as in "GET /v1/pages/<id>"
+// or a log line.
+func (s *scanner) scanAPIPaths() {
+	t := s.text
+	for off := 0; ; {
+		i := strings.Index(t[off:], "/v1/")
+		if i < 0 {
+			return
+		}
+		i += off
+		off = i + 4
+		if s.isUsed(i) {
+			continue
+		}
+		end := s.urlEnd(i)
+		path := t[i:end]
+		query := ""
+		if q := strings.IndexByte(path, '?'); q >= 0 {
+			path, query = path[:q], path[q+1:]
+		}
+		var l link
+		l.class = hostAPI
+		l.parseAPISegments(splitPath(path)[1:], parseQuery(query))
+		s.mark(i, end)
+		if !l.hasAPIID {
+			continue
+		}
+		vd := l.verdict()
+		s.add(candidate{pos: i, source: t[i:end], origin: OriginAPI, vd: vd, endpoint: l.endpoint, link: &l})
+		off = max(off, end)
+	}
+}
+
+func parseQuery(q string) map[string][]string {
+	out := map[string][]string{}
+	for _, kv := range strings.Split(q, "&") {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			out[k] = append(out[k], v)
+		}
+	}
+	return out
+}
+
+// endpointForNoun maps the object noun of a Notion error to its endpoint.
+func endpointForNoun(noun string) (Endpoint, Kind) {
+	switch noun {
+	case "page":
+		return EndpointPages, KindPage
+	case "database":
+		return EndpointDatabases, KindDatabase
+	case "block":
+		return EndpointBlocks, KindBlock
+	case "data_source", "data source":
+		return EndpointDataSources, KindDataSource
+	case "view":
+		return EndpointViews, KindView
+	}
+	return EndpointNone, KindUnknown
+}
+
+// scanErrors finds Notion error messages and takes the ID they name, the
+// endpoint they imply, and what they say the object is.
+func (s *scanner) scanErrors() {
+	t := s.text
+	// "Could not find page with ID: <id>."
+	s.each("Could not find ", func(i int) {
+		rest := t[i+len("Could not find "):]
+		noun, after, ok := cutNoun(rest)
+		if !ok || !strings.HasPrefix(after, " with ID: ") {
+			return
+		}
+		idStart := i + len("Could not find ") + (len(rest) - len(after)) + len(" with ID: ")
+		ep, _ := endpointForNoun(noun)
+		s.errorID(i, idStart, ep, KindUnknown)
+	})
+	// "Provided ID <id> is a database, not a page." and
+	// "Provided database_id <id> is a page, not a database."
+	s.each("Provided ", func(i int) {
+		rest := t[i+len("Provided "):]
+		sp := strings.IndexByte(rest, ' ')
+		if sp < 0 || sp > 20 {
+			return
+		}
+		idStart := i + len("Provided ") + sp + 1
+		idEnd := wordEnd(t, idStart)
+		after := t[idEnd:]
+		if !strings.HasPrefix(after, " is a ") {
+			return
+		}
+		isNoun, after2, ok := cutNoun(after[len(" is a "):])
+		if !ok {
+			return
+		}
+		_, hint := endpointForNoun(isNoun)
+		ep := EndpointNone
+		if strings.HasPrefix(after2, ", not a ") {
+			notNoun, _, ok := cutNoun(after2[len(", not a "):])
+			if ok {
+				ep, _ = endpointForNoun(notNoun)
+			}
+		}
+		if param := rest[:sp]; ep == EndpointNone && strings.HasSuffix(param, "_id") {
+			ep, _ = endpointForNoun(strings.TrimSuffix(param, "_id"))
+		}
+		s.errorID(i, idStart, ep, hint)
+	})
+	// "Database with ID <id> does not contain any data sources accessible by
+	// this API bot." and "... is a linked database."
+	s.each("Database with ID ", func(i int) {
+		s.errorID(i, i+len("Database with ID "), EndpointDatabases, KindDatabase)
+	})
+	// "path failed validation: path.page_id should be a valid uuid, instead
+	// was `\"None\"`."
+	const valid = " should be a valid uuid, instead was "
+	s.each(valid, func(i int) {
+		// The parameter: path.page_id, body.parent.database_id, ...
+		pstart := i
+		for pstart > 0 && (isHostByte(t[pstart-1]) || t[pstart-1] == '_') {
+			pstart--
+		}
+		param := t[pstart:i]
+		name := param[strings.LastIndexByte(param, '.')+1:]
+		ep, hint := endpointForNoun(strings.TrimSuffix(name, "_id"))
+		if !strings.HasPrefix(param, "path.") {
+			ep = EndpointNone // a body parameter: the ID is a parent, not the endpoint's object
+		}
+		vstart := i + len(valid)
+		value, vend := quotedValue(t, vstart)
+		src := t[pstart:vend]
+		if strings.HasPrefix(t[max(0, pstart-len("path failed validation: ")):pstart], "path failed validation: ") {
+			src = t[pstart-len("path failed validation: ") : vend]
+		}
+		s.mark(pstart, vend)
+		vd := examine(value)
+		if vd.hint == "" || vd.hint == KindUnknown {
+			vd.hint = hint
+		}
+		s.add(candidate{pos: pstart, source: src, origin: OriginError, vd: vd, endpoint: ep, hint: vd.hint})
+	})
+}
+
+// each calls f at every index where needle occurs in the text.
+func (s *scanner) each(needle string, f func(i int)) {
+	for off := 0; ; {
+		i := strings.Index(s.text[off:], needle)
+		if i < 0 {
+			return
+		}
+		f(off + i)
+		off += i + len(needle)
+	}
+}
+
+// cutNoun reads an object noun at the start of s.
+func cutNoun(s string) (noun, rest string, ok bool) {
+	for _, n := range []string{"data_source", "data source", "database", "page", "block", "view"} {
+		if strings.HasPrefix(s, n) {
+			return n, s[len(n):], true
+		}
+	}
+	return "", s, false
+}
+
+func wordEnd(t string, i int) int {
+	for i < len(t) && (isHex(t[i]) || t[i] == '-' || isHostByte(t[i])) {
+		i++
+	}
+	for i > 0 && t[i-1] == '.' {
+		i--
+	}
+	return i
+}
+
+// errorID adds the ID that an error message at msgStart names at idStart.
+func (s *scanner) errorID(msgStart, idStart int, ep Endpoint, hint Kind) {
+	idEnd := wordEnd(s.text, idStart)
+	raw := s.text[idStart:idEnd]
+	if raw == "" {
+		return
+	}
+	vd := examine(raw)
+	if vd.id == "" && vd.malformed == "" {
+		return
+	}
+	end := idEnd
+	if e := strings.IndexAny(s.text[idEnd:], ".\n\""); e >= 0 && e < 160 {
+		end = idEnd + e
+	}
+	s.mark(idStart, idEnd)
+	vd.extracted = vd.id != ""
+	vd.from = "an error message"
+	s.add(candidate{pos: msgStart, source: s.text[msgStart:end], origin: OriginError, vd: vd, endpoint: ep, hint: hint})
+}
+
+// quotedValue reads the value after "instead was ": `"x"`, `\"x\"`,
+// `undefined`; it returns the value and where the quoted part ends.
+func quotedValue(t string, i int) (string, int) {
+	if i >= len(t) || t[i] != '`' {
+		e := wordEnd(t, i)
+		return t[i:e], e
+	}
+	j := strings.IndexByte(t[i+1:], '`')
+	if j < 0 || j > 400 {
+		j = min(len(t)-i-1, 400)
+	}
+	inner := t[i+1 : i+1+j]
+	inner = strings.ReplaceAll(inner, `\"`, `"`)
+	if len(inner) >= 2 && inner[0] == '"' && inner[len(inner)-1] == '"' {
+		inner = inner[1 : len(inner)-1]
+	} else {
+		inner = strings.Trim(inner, `"`)
+	}
+	// Notion cuts long values with "...".
+	inner = strings.TrimSuffix(inner, "...")
+	end := i + 1 + j + 1
+	if end > len(t) {
+		end = len(t)
+	}
+	return inner, end
+}
+
+// idKeys are the keys whose values are content IDs, with the kind they say.
+var idKeys = map[string]Kind{
+	"page_id": KindPage, "database_id": KindDatabase, "block_id": KindBlock, "data_source_id": KindDataSource,
+	"pageId": KindPage, "databaseId": KindDatabase, "blockId": KindBlock, "dataSourceId": KindDataSource,
+}
+
+// scanKeys finds page_id / database_id / ... = value pairs in pasted JSON,
+// code or configuration: the value is what was sent as the ID, and the key
+// says what it should be.
+func (s *scanner) scanKeys() {
+	t := s.text
+	for _, needle := range []string{"_id", "Id"} {
+		s.each(needle, func(i int) {
+			end := i + len(needle)
+			start := i
+			for start > 0 && (isSchemeByte(t[start-1]) || t[start-1] == '_') {
+				start--
+			}
+			key := t[start:end]
+			hint, ok := idKeys[key]
+			if !ok || s.isUsed(start) {
+				return
+			}
+			// Separator: optional quote/backslash, spaces, ':' or '=', spaces.
+			j := end
+			for j < len(t) && (t[j] == '"' || t[j] == '\\' || t[j] == '\'') {
+				j++
+			}
+			for j < len(t) && t[j] == ' ' {
+				j++
+			}
+			if j >= len(t) || (t[j] != ':' && t[j] != '=') {
+				return
+			}
+			j++
+			for j < len(t) && (t[j] == ' ' || t[j] == '\t') {
+				j++
+			}
+			vstart := j
+			vend := j
+			quoted := false
+			if vend < len(t) && (t[vend] == '"' || t[vend] == '\'' || t[vend] == '\\') {
+				quoted = true
+				q := vend
+				for q < len(t) && (t[q] == '"' || t[q] == '\'' || t[q] == '\\') {
+					q++
+				}
+				e := q
+				for e < len(t) && t[e] != '"' && t[e] != '\'' && t[e] != '\\' && t[e] != '\n' && e-q < 300 {
+					e++
+				}
+				vstart, vend = q, e
+			} else {
+				for vend < len(t) && !urlStop(t[vend]) && t[vend] != ';' && vend-vstart < 300 {
+					vend++
+				}
+			}
+			value := t[vstart:vend]
+			if value == "" && !quoted {
+				return
+			}
+			if strings.HasPrefix(value, "{") || strings.HasPrefix(value, "[") {
+				return
+			}
+			vd := examine(value)
+			if vd.id == "" && vd.malformed == "" && vd.missing == "" {
+				return
+			}
+			if vd.id != "" && vd.hint == "" {
+				vd.hint = hint
+			} else if vd.hint == "" {
+				vd.hint = hint
+			}
+			s.mark(vstart, vend)
+			src := t[start:min(vend+1, len(t))]
+			s.add(candidate{pos: start, source: strings.TrimRight(src, ",;"), origin: OriginJSON, vd: vd, hint: vd.hint})
+		})
+	}
+}
+
+// excludedKeys name values that look like IDs but are not content:
+// request IDs, the integration's own ID, users.
+func excludedKey(k string) bool {
+	k = strings.ToLower(k)
+	for _, w := range []string{"request", "integration", "workspace", "user", "bot", "owner", "trace", "ray", "correlation", "session", "client", "app"} {
+		if strings.Contains(k, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// keyBefore returns the identifier just before position i, skipping the
+// separators of "key": "value", key=value, key: value.
+func keyBefore(t string, i int) string {
+	j := i
+	for j > 0 && strings.IndexByte(" \t\"'`:=\\", t[j-1]) >= 0 && i-j < 8 {
+		j--
+	}
+	k := j
+	for k > 0 && (isSchemeByte(t[k-1]) || t[k-1] == '_' || t[k-1] == '-' || t[k-1] >= '0' && t[k-1] <= '9') && j-k < 40 {
+		k--
+	}
+	return t[k:j]
+}
+
+// scanWords reads the bare words of the text: IDs, and strings that look
+// like IDs but are cut off, too long or hold stray characters.
+func (s *scanner) scanWords() {
+	t := s.text
+	sort.Slice(s.used, func(i, j int) bool { return s.used[i].from < s.used[j].from })
+	u := 0
+	for i := 0; i < len(t); {
+		r, size := rune(t[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(t[i:])
+		}
+		if !isWordRune(r) {
+			i += size
+			continue
+		}
+		start := i
+		hasUnderscore := false
+		for i < len(t) {
+			r, size = rune(t[i]), 1
+			if r >= utf8.RuneSelf {
+				r, size = utf8.DecodeRuneInString(t[i:])
+			}
+			if !isWordRune(r) && r != '_' {
+				break
+			}
+			if r == '_' {
+				hasUnderscore = true
+			}
+			i += size
+		}
+		for u < len(s.used) && s.used[u].to <= start {
+			u++
+		}
+		if u < len(s.used) && s.used[u].from < i && s.used[u].to > start {
+			continue
+		}
+		if hasUnderscore {
+			continue // tokens (ntn_…, secret_…) and identifiers, never IDs
+		}
+		s.word(start, i)
+	}
+}
+
+func isWordRune(r rune) bool {
+	return r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '-' ||
+		r != '\u00a0' && isInvisible(r)
+}
+
+// word judges one bare word of the text.
+func (s *scanner) word(start, end int) {
+	w := strings.Trim(s.text[start:end], "-")
+	if len(w) < 16 {
+		return
+	}
+	if strings.HasPrefix(w, "xox") || strings.HasPrefix(w, "xapp") {
+		return
+	}
+	clean := w
+	invisible := false
+	if strings.IndexFunc(w, isInvisible) >= 0 {
+		invisible = true
+		clean = strings.Map(func(r rune) rune {
+			if isInvisible(r) {
+				return -1
+			}
+			return r
+		}, w)
+	}
+	if k := keyBefore(s.text, start); k != "" && excludedKey(k) {
+		return
+	}
+	// Valid IDs within the word: a 32-hex part, or 8-4-4-4-12 parts.
+	parts := strings.Split(clean, "-")
+	found := false
+	for k := 0; k < len(parts); k++ {
+		var id string
+		if len(parts[k]) == 32 && allHex(parts[k]) {
+			id = dash(parts[k])
+		} else if k+4 < len(parts) && len(parts[k]) == 8 && len(parts[k+1]) == 4 && len(parts[k+2]) == 4 && len(parts[k+3]) == 4 && len(parts[k+4]) == 12 {
+			cand := strings.Join(parts[k:k+5], "-")
+			if isDashedUUID(cand) {
+				id = dash(Hex32(cand))
+				k += 4
+			}
+		}
+		if id == "" {
+			continue
+		}
+		found = true
+		vd := verdict{id: id}
+		if q := s.wrappedAlone(start, end); q {
+			vd.repaired, vd.malformed = true, "it is wrapped in quotes"
+		}
+		if invisible {
+			vd.repaired, vd.malformed = true, "it holds invisible characters"
+		} else if clean != strings.Join(parts, "-") || len(parts) > 1 && len(clean) != 36 {
+			vd.extracted, vd.from = true, "a title slug"
+		}
+		if s.userObject(start) {
+			return
+		}
+		s.add(candidate{pos: start, source: w, origin: OriginID, vd: vd})
+	}
+	if found {
+		return
+	}
+	// ID-like but not valid: the last run of hex parts.
+	hexLen, k := 0, len(parts)
+	for k > 0 && allHex(parts[k-1]) {
+		hexLen += len(parts[k-1])
+		k--
+	}
+	tail := strings.Join(parts[k:], "-")
+	cutOff := strings.HasPrefix(s.text[end:], "…") || strings.HasPrefix(s.text[end:], "...")
+	switch {
+	case hexLen >= 20 || cutOff && hexLen >= 12:
+		if !hasDigitAndLetter(tail) {
+			return
+		}
+		vd := shape(tail)
+		if cutOff && vd.id == "" {
+			vd.malformed = fmt.Sprintf("it has %d hex digits instead of 32 and ends in an ellipsis: it was cut off when copied", len(strings.ReplaceAll(tail, "-", "")))
+		}
+		if invisible && vd.id != "" {
+			vd.malformed = "it holds invisible characters and " + vd.malformed
+		}
+		s.add(candidate{pos: start, source: w, origin: OriginID, vd: vd})
+	case len(clean) >= 30 && len(clean) <= 38 && hexRatio(clean) >= 0.85 && hasDigitAndLetter(clean):
+		s.add(candidate{pos: start, source: w, origin: OriginID, vd: shape(clean)})
+	}
+}
+
+// wrappedAlone reports whether the word at [start,end) is the whole text
+// but for quotes around it: an ID sent with its quotes.
+func (s *scanner) wrappedAlone(start, end int) bool {
+	before := strings.TrimSpace(s.text[:start])
+	after := strings.TrimSpace(s.text[end:])
+	if before == "" || after == "" {
+		return false
+	}
+	return strings.Trim(before, "\"'`“”‘’") == "" && strings.Trim(after, "\"'`“”‘’") == ""
+}
+
+// userObject reports whether the ID at pos is the "id" of a user or bot
+// object in pasted JSON (created_by, owner...), which is not content.
+func (s *scanner) userObject(pos int) bool {
+	if keyBefore(s.text, pos) != "id" {
+		return false
+	}
+	win := s.text[max(0, pos-60):pos]
+	return strings.Contains(win, `"user"`) || strings.Contains(win, `"bot"`) || strings.Contains(win, `"person"`)
+}
+
+func hasDigitAndLetter(s string) bool {
+	d, l := false, false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			d = true
+		case c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F':
+			l = true
+		}
+	}
+	return d && l
+}
+
+func truncateUTF8(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }

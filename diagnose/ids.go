@@ -1,0 +1,339 @@
+package diagnose
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// Hex32 returns the 32-character compact form of a dashed ID.
+func Hex32(id string) string { return strings.ReplaceAll(id, "-", "") }
+
+// dash turns 32 hex digits into the dashed lowercase 8-4-4-4-12 form.
+func dash(hex string) string {
+	h := strings.ToLower(hex)
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
+}
+
+// IsID reports whether s is a dashed lowercase UUID, the only form the
+// diagnosis passes to the API.
+func IsID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := 0; i < 36; i++ {
+		c := s[i]
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func isHex(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
+}
+
+func allHex(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isHex(s[i]) {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// isDashedUUID reports whether s is 8-4-4-4-12 hex in any case. Version and
+// variant bits are never looked at: real Notion IDs are often not v4.
+func isDashedUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := 0; i < 36; i++ {
+		if i == 8 || i == 13 || i == 18 || i == 23 {
+			if s[i] != '-' {
+				return false
+			}
+		} else if !isHex(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// invisibles are characters that do not show when pasted but end up in the
+// ID the API receives.
+func isInvisible(r rune) bool {
+	switch r {
+	case '\u200b', '\u200c', '\u200d', '\u2060', '\ufeff', '\u00ad', '\u200e', '\u200f',
+		'\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2066', '\u2067', '\u2068', '\u2069', '\u00a0':
+		return true
+	}
+	return false
+}
+
+func runeName(r rune) string {
+	switch r {
+	case '\u200b':
+		return "a zero-width space (U+200B)"
+	case '\ufeff':
+		return "a byte-order mark (U+FEFF)"
+	case '\u00ad':
+		return "a soft hyphen (U+00AD)"
+	case '\u00a0':
+		return "a non-breaking space (U+00A0)"
+	}
+	return fmt.Sprintf("an invisible character (U+%04X)", r)
+}
+
+// verdict is what examine makes of one value that is meant to be an ID.
+type verdict struct {
+	id        string    // dashed lowercase ID, "" when none is usable
+	missing   string    // why there is no ID at all ("" if there is one or it is malformed)
+	malformed string    // what is wrong with an ID-like value ("" if nothing)
+	repaired  bool      // malformed but repaired into id
+	extracted bool      // the ID sat inside a longer value (slug, query, URL)
+	view      string    // a ?v= view ID found in the value
+	from      string    // what the ID was taken out of, for id.extracted
+	hint      Kind      // what the value's shape says the object is
+	findings  []Finding // extra findings (link.* from a URL value)
+}
+
+// missingWords are values that mean "no ID" when code or configuration sent
+// them in place of one.
+var missingWords = map[string]string{
+	"none":      "None is what Python prints for a missing value",
+	"null":      "null is an unset value",
+	"nil":       "nil is an unset value",
+	"undefined": "undefined is what JavaScript gives for an unset variable",
+	"nan":       "NaN is not an ID",
+	"":          "the value is empty",
+}
+
+// isPlaceholder reports whether s reads like a template placeholder:
+// <page_id>, {{DATABASE_ID}}, YOUR_PAGE_ID, ARCHIVE_PAGE_URL, xxxx...
+func isPlaceholder(s string) bool {
+	t := strings.Trim(s, "<>{}[]$%")
+	if t != s && t != "" {
+		return true
+	}
+	l := strings.ToLower(t)
+	if strings.Trim(l, "x-.") == "" && len(l) >= 3 {
+		return true
+	}
+	for _, p := range []string{"your_", "your-", "my_", "insert", "replace", "placeholder", "example", "<", "{{"} {
+		if strings.Contains(l, p) {
+			return true
+		}
+	}
+	// SHOUTY_SNAKE_CASE names of variables, such as ARCHIVE_PAGE_URL.
+	if strings.Contains(t, "_") && strings.ToUpper(t) == t && strings.IndexFunc(t, func(r rune) bool { return r >= 'A' && r <= 'Z' }) >= 0 {
+		return true
+	}
+	for _, w := range []string{"page_id", "database_id", "block_id", "data_source_id", "id", "pageid", "databaseid"} {
+		if l == w {
+			return true
+		}
+	}
+	return false
+}
+
+// examine decides what an ID-meant value holds: a valid ID, an ID inside a
+// longer value, a repairable or unusable malformed ID, or nothing.
+func examine(v string) verdict {
+	orig := v
+	var notes []string
+
+	// Invisible characters and wrapping quotes or whitespace: repairable.
+	if strings.IndexFunc(v, isInvisible) >= 0 {
+		var seen []string
+		v = strings.Map(func(r rune) rune {
+			if isInvisible(r) {
+				n := runeName(r)
+				if len(seen) == 0 || seen[len(seen)-1] != n {
+					seen = append(seen, n)
+				}
+				return -1
+			}
+			return r
+		}, v)
+		notes = append(notes, "it holds "+strings.Join(dedupStrings(seen), " and "))
+	}
+	if t := strings.TrimSpace(v); t != v {
+		v = t
+	}
+	if t := trimQuotes(v); t != v {
+		v = t
+		notes = append(notes, "it is wrapped in quotes")
+	}
+	if w, ok := missingWords[strings.ToLower(v)]; ok {
+		return verdict{missing: fmt.Sprintf("%q was sent where an ID belongs: %s.", orig, w)}
+	}
+	if isPlaceholder(v) {
+		return verdict{missing: fmt.Sprintf("%q is a placeholder, not an ID.", v)}
+	}
+
+	// A link or a query string: take the ID out.
+	if strings.Contains(v, "/") || strings.Contains(v, "?") || strings.Contains(v, "#") {
+		if l, ok := parseLink(v); ok {
+			vd := l.verdict()
+			if len(notes) > 0 && vd.id != "" {
+				vd.malformed = strings.Join(notes, " and ")
+				vd.repaired = true
+			}
+			return vd
+		}
+		cut := v
+		if i := strings.IndexAny(cut, "?#"); i >= 0 {
+			cut = cut[:i]
+		}
+		cut = strings.TrimRight(cut, "/")
+		if i := strings.LastIndexByte(cut, '/'); i >= 0 {
+			cut = cut[i+1:]
+		}
+		if cut != v && cut != "" {
+			vd := examine(cut)
+			vd.extracted = vd.extracted || vd.id != ""
+			if vd.from == "" {
+				vd.from = "a value with a path or query string"
+			}
+			if i := strings.Index(v, "v="); i >= 0 {
+				if w := examine(firstField(v[i+2:])); w.id != "" {
+					vd.view = w.id
+					vd.hint = KindDatabase
+				}
+			}
+			return vd
+		}
+	}
+
+	// A slug before the ID: My-Page-<32hex>.
+	if id, ok := idAtEnd(v); ok && len(v) > 36 {
+		return verdict{id: id, extracted: true, from: "a title slug"}
+	}
+
+	vd := shape(v)
+	if vd.id != "" && len(notes) > 0 {
+		vd.repaired = true
+		if vd.malformed != "" {
+			notes = append(notes, vd.malformed)
+		}
+		vd.malformed = strings.Join(notes, " and ")
+	}
+	return vd
+}
+
+// shape judges a bare value by its characters alone.
+func shape(v string) verdict {
+	if isDashedUUID(v) || (len(v) == 32 && allHex(v)) {
+		return verdict{id: dash(Hex32(v))}
+	}
+	digits := strings.ReplaceAll(v, "-", "")
+	if len(digits) == 32 && allHex(digits) {
+		return verdict{id: dash(digits), repaired: true, malformed: "its dashes are not in the 8-4-4-4-12 places"}
+	}
+	if allHex(digits) {
+		n := len(digits)
+		if n < 32 {
+			return verdict{malformed: fmt.Sprintf("it has %d hex digits instead of 32: it looks cut off (%s missing)", n, plural(32-n, "digit"))}
+		}
+		return verdict{malformed: fmt.Sprintf("it has %d hex digits instead of 32: it has %s too many, extra characters copied with it", n, plural(n-32, "character"))}
+	}
+	// Non-hex characters in an otherwise ID-like value.
+	var bad []string
+	n := 0
+	for i, r := range digits {
+		n++
+		if r < utf8.RuneSelf && isHex(byte(r)) {
+			continue
+		}
+		if len(bad) < 5 {
+			bad = append(bad, fmt.Sprintf("%q at position %d", r, i+1))
+		}
+	}
+	msg := fmt.Sprintf("it holds characters that are not hex digits: %s", strings.Join(bad, ", "))
+	if len(bad) == 5 {
+		msg += " and more"
+	}
+	if n != 32 {
+		msg += fmt.Sprintf(" (and it is %d characters long instead of 32)", n)
+	}
+	return verdict{malformed: msg}
+}
+
+// idAtEnd finds an ID at the end of s: 32 hex or a dashed UUID, after a '-'
+// or at the start.
+func idAtEnd(s string) (string, bool) {
+	if len(s) >= 36 {
+		t := s[len(s)-36:]
+		if isDashedUUID(t) && (len(s) == 36 || s[len(s)-37] == '-') {
+			return dash(Hex32(t)), true
+		}
+	}
+	if len(s) >= 32 {
+		t := s[len(s)-32:]
+		if allHex(t) && (len(s) == 32 || s[len(s)-33] == '-' || s[len(s)-33] == '/') {
+			return dash(t), true
+		}
+	}
+	return "", false
+}
+
+func trimQuotes(s string) string {
+	for len(s) >= 1 {
+		c := s[0]
+		if c == '"' || c == '\'' || c == '`' || c == '\\' {
+			s = s[1:]
+			continue
+		}
+		break
+	}
+	for len(s) >= 1 {
+		c := s[len(s)-1]
+		if c == '"' || c == '\'' || c == '`' || c == '\\' {
+			s = s[:len(s)-1]
+			continue
+		}
+		break
+	}
+	if strings.HasPrefix(s, "“") || strings.HasPrefix(s, "‘") {
+		s = s[3:]
+	}
+	if strings.HasSuffix(s, "”") || strings.HasSuffix(s, "’") {
+		s = s[:len(s)-3]
+	}
+	return s
+}
+
+func firstField(s string) string {
+	if i := strings.IndexAny(s, "&#/ "); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+func dedupStrings(ss []string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, s := range ss {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}

@@ -1,0 +1,319 @@
+package diagnose
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+)
+
+// hostClass says what a link's host is to notion-check.
+type hostClass int
+
+const (
+	hostOther   hostClass = iota // not Notion
+	hostContent                  // a Notion host that serves pages and databases
+	hostAPI                      // api.notion.com
+	hostNotionMisc               // a Notion host that serves no content (developers, status...)
+)
+
+func classifyHost(host string) hostClass {
+	h := strings.ToLower(strings.TrimSuffix(host, "."))
+	if i := strings.LastIndexByte(h, ':'); i >= 0 && !strings.Contains(h[i:], "]") {
+		h = h[:i]
+	}
+	switch h {
+	case "notion.so", "www.notion.so", "app.notion.so", "notion.com", "www.notion.com", "app.notion.com", "notion.site", "www.notion.site":
+		return hostContent
+	case "api.notion.com":
+		return hostAPI
+	}
+	if strings.HasSuffix(h, ".notion.site") {
+		return hostContent
+	}
+	if strings.HasSuffix(h, ".notion.so") || strings.HasSuffix(h, ".notion.com") {
+		return hostNotionMisc
+	}
+	return hostOther
+}
+
+// notContentPaths are first path segments of Notion web pages that are not
+// content: settings, integrations, marketing, sign-in.
+var notContentPaths = map[string]bool{
+	"profile": true, "my-integrations": true, "integrations": true, "settings": true, "login": true,
+	"signup": true, "pricing": true, "product": true, "help": true, "templates": true, "guides": true,
+	"desktop": true, "mobile": true, "enterprise": true, "about": true, "careers": true, "security": true,
+	"web-clipper": true, "install-integration": true, "oauth2": true, "onboarding": true, "api": true,
+	"blog": true, "releases": true, "customers": true, "legal": true, "terms": true, "privacy": true,
+}
+
+// link is a parsed Notion (or other) link.
+type link struct {
+	raw       string
+	class     hostClass
+	host      string
+	pathID    verdict // the ID in the path (zero when none)
+	hasPathID bool
+	peek      verdict // p=
+	hasPeek   bool
+	view      verdict // v=
+	hasView   bool
+	block     verdict // #block
+	hasBlock  bool
+	notContent string // why the link is not content ("" when it is)
+	// API links.
+	endpoint Endpoint
+	apiID    verdict
+	hasAPIID bool
+}
+
+// parseLink parses s as a link if it is one (with or without a scheme).
+func parseLink(s string) (link, bool) {
+	raw := s
+	lower := strings.ToLower(s)
+	if !strings.Contains(lower, "://") {
+		slash := strings.IndexByte(s, '/')
+		hostPart := s
+		if slash >= 0 {
+			hostPart = s[:slash]
+		}
+		if !strings.Contains(hostPart, ".") || strings.ContainsAny(hostPart, " \t") {
+			return link{}, false
+		}
+		s = "https://" + s
+	} else if strings.HasPrefix(lower, "notion://") {
+		// The desktop app's deep links: notion://www.notion.so/Page-<id>.
+		s = "https://" + s[len("notion://"):]
+		if strings.HasPrefix(strings.ToLower(s), "https://native/") {
+			s = "https://www.notion.so/" + s[len("https://native/"):]
+		}
+	}
+	u, err := url.Parse(s)
+	if err != nil || u.Host == "" {
+		return link{}, false
+	}
+	l := link{raw: raw, host: u.Hostname(), class: classifyHost(u.Host)}
+	switch l.class {
+	case hostAPI:
+		l.parseAPI(u)
+	case hostContent:
+		l.parseContent(u)
+	case hostNotionMisc:
+		l.notContent = fmt.Sprintf("%s is a Notion site that holds no workspace content", u.Hostname())
+	default:
+		l.parseOther(u)
+	}
+	return l, true
+}
+
+func (l *link) parseContent(u *url.URL) {
+	segs := splitPath(u.EscapedPath())
+	if len(segs) > 0 && strings.EqualFold(l.host, "app.notion.com") && segs[0] == "p" {
+		segs = segs[1:]
+	}
+	if len(segs) > 0 && notContentPaths[strings.ToLower(segs[0])] {
+		l.notContent = fmt.Sprintf("%s/%s… is a Notion settings or product page, not a page or database", l.host, segs[0])
+		return
+	}
+	// The ID sits in the last path segment (after the workspace segment, if
+	// any, and after the title slug); look further back only if the last
+	// segment holds none.
+	for i := len(segs) - 1; i >= 0; i-- {
+		seg, err := url.PathUnescape(segs[i])
+		if err != nil {
+			seg = segs[i]
+		}
+		if vd, ok := segmentID(seg); ok {
+			l.pathID, l.hasPathID = vd, true
+			break
+		}
+	}
+	q := u.Query()
+	for _, key := range []string{"p", "page_id", "id"} {
+		if v := q.Get(key); v != "" {
+			l.peek, l.hasPeek = examine(v), true
+			break
+		}
+	}
+	if v := q.Get("v"); v != "" {
+		l.view, l.hasView = examine(v), true
+	}
+	if f := u.Fragment; f != "" {
+		f = strings.TrimPrefix(f, "block-")
+		if vd := examine(f); vd.id != "" || vd.malformed != "" && len(f) >= 16 {
+			l.block, l.hasBlock = vd, true
+		}
+	}
+}
+
+// segmentID finds the ID in one path segment: the whole segment, or the
+// end of a slug; it also reports an ID-like end that is malformed.
+func segmentID(seg string) (verdict, bool) {
+	if strings.IndexFunc(seg, isInvisible) >= 0 {
+		vd, ok := segmentID(strings.Map(func(r rune) rune {
+			if isInvisible(r) {
+				return -1
+			}
+			return r
+		}, seg))
+		if ok && vd.id != "" {
+			vd.repaired = true
+			vd.malformed = "it holds invisible characters"
+		}
+		return vd, ok
+	}
+	if seg == "" {
+		return verdict{}, false
+	}
+	if isDashedUUID(seg) || len(seg) == 32 && allHex(seg) {
+		return verdict{id: dash(Hex32(seg))}, true
+	}
+	if id, ok := idAtEnd(seg); ok {
+		return verdict{id: id, extracted: true, from: "a title slug"}, true
+	}
+	// The last dash-separated parts that are all hex: an ID cut off, with
+	// extra characters, or with misplaced dashes.
+	parts := strings.Split(seg, "-")
+	hexLen, k := 0, len(parts)
+	for k > 0 && allHex(parts[k-1]) {
+		hexLen += len(parts[k-1])
+		k--
+	}
+	if hexLen >= 16 {
+		tail := strings.Join(parts[k:], "-")
+		// A hex-looking slug word before a whole 32-hex ID is not part of it.
+		vd := shape(tail)
+		if vd.id == "" && len(parts[len(parts)-1]) >= 16 {
+			vd = shape(parts[len(parts)-1])
+		}
+		return vd, true
+	}
+	// A segment that is nothing but ID-like characters with a few non-hex ones.
+	if len(seg) >= 28 && len(seg) <= 40 && hexRatio(seg) >= 0.85 {
+		return shape(seg), true
+	}
+	return verdict{}, false
+}
+
+func hexRatio(s string) float64 {
+	n, h := 0, 0
+	for i := 0; i < len(s); i++ {
+		if s[i] == '-' {
+			continue
+		}
+		n++
+		if isHex(s[i]) {
+			h++
+		}
+	}
+	if n == 0 {
+		return 0
+	}
+	return float64(h) / float64(n)
+}
+
+func splitPath(p string) []string {
+	var out []string
+	for _, s := range strings.Split(p, "/") {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// apiEndpoints maps the first segment after /v1/ to an endpoint.
+var apiEndpoints = map[string]Endpoint{
+	"pages": EndpointPages, "databases": EndpointDatabases, "data_sources": EndpointDataSources,
+	"blocks": EndpointBlocks, "views": EndpointViews, "comments": EndpointComments,
+	"users": EndpointUsers, "search": EndpointSearch,
+}
+
+func (l *link) parseAPI(u *url.URL) {
+	segs := splitPath(u.EscapedPath())
+	if len(segs) == 0 || segs[0] != "v1" {
+		l.notContent = "an api.notion.com address without /v1/"
+		return
+	}
+	l.parseAPISegments(segs[1:], u.Query())
+}
+
+func (l *link) parseAPISegments(segs []string, q url.Values) {
+	if len(segs) == 0 {
+		return
+	}
+	ep, ok := apiEndpoints[segs[0]]
+	if !ok {
+		return
+	}
+	l.endpoint = ep
+	switch ep {
+	case EndpointUsers, EndpointSearch:
+		return
+	case EndpointComments:
+		if v := q.Get("block_id"); v != "" {
+			l.apiID, l.hasAPIID = examine(v), true
+			l.endpoint = EndpointBlocks
+		}
+		return
+	}
+	if len(segs) < 2 {
+		// POST /v1/pages (create) carries no ID in its path.
+		return
+	}
+	raw, err := url.PathUnescape(segs[1])
+	if err != nil {
+		raw = segs[1]
+	}
+	l.apiID, l.hasAPIID = examine(raw), true
+}
+
+func (l *link) parseOther(u *url.URL) {
+	// Another host: only worth a word when it carries something that looks
+	// like a Notion ID, which the person may take for a Notion link.
+	for _, seg := range splitPath(u.EscapedPath()) {
+		if vd, ok := segmentID(seg); ok && vd.id != "" {
+			l.notContent = fmt.Sprintf("%s is not a Notion address, although the link holds an ID-like string (%s)", u.Hostname(), vd.id)
+			return
+		}
+	}
+	for _, vs := range u.Query() {
+		for _, v := range vs {
+			if vd := shape(v); vd.id != "" && !vd.repaired {
+				l.notContent = fmt.Sprintf("%s is not a Notion address, although the link holds an ID-like string (%s)", u.Hostname(), vd.id)
+				return
+			}
+		}
+	}
+}
+
+// verdict reduces a link to the ID the person most likely means (SPEC §3).
+func (l link) verdict() verdict {
+	switch {
+	case l.hasAPIID:
+		vd := l.apiID
+		vd.extracted = vd.id != ""
+		vd.from = "an API URL"
+		return vd
+	case l.hasPeek:
+		vd := l.peek
+		vd.extracted = vd.id != ""
+		vd.from = "a peek link (p=)"
+		vd.hint = KindPage
+		return vd
+	case l.hasPathID:
+		vd := l.pathID
+		vd.extracted = vd.id != ""
+		vd.from = "a link"
+		if l.hasView {
+			vd.hint = KindDatabase
+		}
+		return vd
+	case l.hasBlock:
+		vd := l.block
+		vd.extracted = vd.id != ""
+		vd.from = "a link's #fragment"
+		vd.hint = KindBlock
+		return vd
+	}
+	return verdict{missing: "the link holds no Notion ID"}
+}
