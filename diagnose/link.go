@@ -69,8 +69,7 @@ type link struct {
 // parseLink parses s as a link if it is one (with or without a scheme).
 func parseLink(s string) (link, bool) {
 	raw := s
-	lower := strings.ToLower(s)
-	if !strings.Contains(lower, "://") {
+	if !strings.Contains(s, "://") {
 		slash := strings.IndexByte(s, '/')
 		hostPart := s
 		if slash >= 0 {
@@ -80,7 +79,7 @@ func parseLink(s string) (link, bool) {
 			return link{}, false
 		}
 		s = "https://" + s
-	} else if strings.HasPrefix(lower, "notion://") {
+	} else if len(s) > 9 && strings.EqualFold(s[:9], "notion://") {
 		// The desktop app's deep links: notion://www.notion.so/Page-<id>.
 		s = "https://" + s[len("notion://"):]
 		if strings.HasPrefix(strings.ToLower(s), "https://native/") {

@@ -58,6 +58,7 @@ func ReadLimit(text string, limit int) ([]Reference, int) {
 
 	var refs []Reference
 	index := map[string]int{} // merge key -> index in refs, or -1 when counted only
+	merged := map[string]bool{} // key and source of every candidate merged already
 	total := 0
 	for i := range s.cands {
 		c := &s.cands[i]
@@ -66,7 +67,9 @@ func ReadLimit(text string, limit int) ([]Reference, int) {
 			key = "\x00" + c.source
 		}
 		if j, ok := index[key]; ok {
-			if j >= 0 {
+			// The same piece of text again adds nothing: skip the work.
+			if mk := key + "\x00" + string(c.origin) + c.source; j >= 0 && !merged[mk] {
+				merged[mk] = true
 				refs[j] = merge(refs[j], c)
 			}
 			continue
@@ -165,25 +168,42 @@ func unescapeSlack(s string) string {
 	if !strings.Contains(s, "&") {
 		return s
 	}
-	return strings.NewReplacer("&amp;", "&", "&lt;", "<", "&gt;", ">").Replace(s)
+	return slackEntities.Replace(s)
 }
 
-// scanner finds candidates in normalised text. Each pass marks the spans
+// slackEntities is read-only after initialisation (a Replacer is safe for
+// concurrent use).
+var slackEntities = strings.NewReplacer("&amp;", "&", "&lt;", "<", "&gt;", ">")
+
+// scanner finds candidates in normalised text. Each pass marks the bytes
 // it used, so that later passes do not read the same characters again.
 type scanner struct {
 	text       string
 	cands      []candidate
-	used       []span // spans already read, in no particular order
+	used       []uint64 // a bit per byte of text: already read
 	otherLinks []string
 }
 
-type span struct{ from, to int }
-
-func (s *scanner) mark(from, to int) { s.used = append(s.used, span{from, to}) }
+func (s *scanner) mark(from, to int) {
+	if s.used == nil {
+		s.used = make([]uint64, len(s.text)/64+1)
+	}
+	for i := from; i < to; i++ {
+		s.used[i/64] |= 1 << (i % 64)
+	}
+}
 
 func (s *scanner) isUsed(pos int) bool {
-	for _, sp := range s.used {
-		if pos >= sp.from && pos < sp.to {
+	return s.used != nil && pos < len(s.text) && s.used[pos/64]&(1<<(pos%64)) != 0
+}
+
+// anyUsed reports whether a byte of [from,to) was already read.
+func (s *scanner) anyUsed(from, to int) bool {
+	if s.used == nil {
+		return false
+	}
+	for i := from; i < to; i++ {
+		if s.used[i/64]&(1<<(i%64)) != 0 {
 			return true
 		}
 	}
@@ -233,7 +253,7 @@ func (s *scanner) scanLinks() {
 		}
 		i += off
 		start := i
-		for start > 0 && (isSchemeByte(t[start-1])) {
+		for start > 0 && isSchemeByte(t[start-1]) && i-start < 16 {
 			start--
 		}
 		end := s.urlEnd(i + 3)
@@ -241,6 +261,40 @@ func (s *scanner) scanLinks() {
 			s.addLink(start, end)
 		}
 		off = max(end, i+3)
+	}
+	// An ID pasted with its query string, <db>?v=<view>: read it as the link
+	// it was cut from.
+	for _, q := range []string{"?v=", "?p="} {
+		for off := 0; ; {
+			i := strings.Index(t[off:], q)
+			if i < 0 {
+				break
+			}
+			i += off
+			off = i + len(q)
+			if s.isUsed(i) {
+				continue
+			}
+			start := i
+			for start > 0 && (isHostByte(t[start-1]) && t[start-1] != '.') && i-start < 300 {
+				start--
+			}
+			if i-start < 32 || !allHex(strings.ReplaceAll(t[max(start, i-36):i], "-", "")) {
+				continue
+			}
+			end := s.urlEnd(i)
+			raw := t[start:end]
+			l, ok := parseLink("https://www.notion.so/" + raw)
+			if !ok || l.class != hostContent {
+				continue
+			}
+			l.raw = raw
+			s.mark(start, end)
+			vd := l.verdict()
+			vd.from = "an ID with a query string"
+			s.add(candidate{pos: start, source: raw, origin: OriginLink, vd: vd, hint: vd.hint, link: &l})
+			off = max(off, end)
+		}
 	}
 	for _, dom := range []string{"notion.so/", "notion.com/", "notion.site/", "NOTION.SO/"} {
 		for off := 0; ; {
@@ -254,7 +308,7 @@ func (s *scanner) scanLinks() {
 				continue
 			}
 			start := i
-			for start > 0 && isHostByte(t[start-1]) {
+			for start > 0 && isHostByte(t[start-1]) && i-start < 253 {
 				start--
 			}
 			if start > 0 && (t[start-1] == '/' || t[start-1] == '@') {
@@ -414,7 +468,7 @@ func (s *scanner) scanErrors() {
 	s.each(valid, func(i int) {
 		// The parameter: path.page_id, body.parent.database_id, ...
 		pstart := i
-		for pstart > 0 && (isHostByte(t[pstart-1]) || t[pstart-1] == '_') {
+		for pstart > 0 && (isHostByte(t[pstart-1]) || t[pstart-1] == '_') && i-pstart < 80 {
 			pstart--
 		}
 		param := t[pstart:i]
@@ -494,6 +548,22 @@ func (s *scanner) errorID(msgStart, idStart int, ep Endpoint, hint Kind) {
 // quotedValue reads the value after "instead was ": `"x"`, `\"x\"`,
 // `undefined`; it returns the value and where the quoted part ends.
 func quotedValue(t string, i int) (string, int) {
+	if i < len(t) && (t[i] == '"' || t[i] == '\\') {
+		// "value" without the backticks, as some SDKs print it.
+		q := i
+		for q < len(t) && (t[q] == '"' || t[q] == '\\') {
+			q++
+		}
+		e := q
+		for e < len(t) && t[e] != '"' && t[e] != '\\' && t[e] != '\n' && e-q < 400 {
+			e++
+		}
+		end := e
+		for end < len(t) && (t[end] == '"' || t[end] == '\\') && end-e < 4 {
+			end++
+		}
+		return strings.TrimSuffix(t[q:e], "..."), end
+	}
 	if i >= len(t) || t[i] != '`' {
 		e := wordEnd(t, i)
 		return t[i:e], e
@@ -533,7 +603,7 @@ func (s *scanner) scanKeys() {
 		s.each(needle, func(i int) {
 			end := i + len(needle)
 			start := i
-			for start > 0 && (isSchemeByte(t[start-1]) || t[start-1] == '_') {
+			for start > 0 && (isSchemeByte(t[start-1]) || t[start-1] == '_') && i-start < 40 {
 				start--
 			}
 			key := t[start:end]
@@ -559,14 +629,15 @@ func (s *scanner) scanKeys() {
 			vstart := j
 			vend := j
 			quoted := false
-			if vend < len(t) && (t[vend] == '"' || t[vend] == '\'' || t[vend] == '\\') {
+			if vend < len(t) && t[vend] == '\\' {
+				vend++ // an escaped quote inside a JSON string: \"value\"
+			}
+			if vend < len(t) && (t[vend] == '"' || t[vend] == '\'') {
 				quoted = true
-				q := vend
-				for q < len(t) && (t[q] == '"' || t[q] == '\'' || t[q] == '\\') {
-					q++
-				}
+				qc := t[vend]
+				q := vend + 1
 				e := q
-				for e < len(t) && t[e] != '"' && t[e] != '\'' && t[e] != '\\' && t[e] != '\n' && e-q < 300 {
+				for e < len(t) && t[e] != qc && t[e] != '\\' && t[e] != '\n' && e-q < 300 {
 					e++
 				}
 				vstart, vend = q, e
@@ -628,8 +699,6 @@ func keyBefore(t string, i int) string {
 // like IDs but are cut off, too long or hold stray characters.
 func (s *scanner) scanWords() {
 	t := s.text
-	sort.Slice(s.used, func(i, j int) bool { return s.used[i].from < s.used[j].from })
-	u := 0
 	for i := 0; i < len(t); {
 		r, size := rune(t[i]), 1
 		if r >= utf8.RuneSelf {
@@ -654,10 +723,7 @@ func (s *scanner) scanWords() {
 			}
 			i += size
 		}
-		for u < len(s.used) && s.used[u].to <= start {
-			u++
-		}
-		if u < len(s.used) && s.used[u].from < i && s.used[u].to > start {
+		if s.anyUsed(start, i) {
 			continue
 		}
 		if hasUnderscore {
@@ -773,8 +839,15 @@ func (s *scanner) userObject(pos int) bool {
 	if keyBefore(s.text, pos) != "id" {
 		return false
 	}
-	win := s.text[max(0, pos-60):pos]
-	return strings.Contains(win, `"user"`) || strings.Contains(win, `"bot"`) || strings.Contains(win, `"person"`)
+	// The object the "id" belongs to starts at the last '{' before it,
+	// unless a '}' closed that object first.
+	win := s.text[max(0, pos-200):pos]
+	open := strings.LastIndexByte(win, '{')
+	if open < 0 || strings.IndexByte(win[open:], '}') >= 0 {
+		return false
+	}
+	obj := win[open:]
+	return strings.Contains(obj, `"user"`) || strings.Contains(obj, `"bot"`) || strings.Contains(obj, `"person"`)
 }
 
 func hasDigitAndLetter(s string) bool {

@@ -193,7 +193,8 @@ func fallback(text string, otherLinks []string) Reference {
 	vd := examine(t)
 	switch {
 	case len(otherLinks) > 0:
-		why = fmt.Sprintf("%s is not a Notion link and holds no Notion ID. If it is a custom domain or a public site of a Notion page, open the page in Notion itself and copy its link.", quoteSource(otherLinks[0]))
+		r.Findings = []Finding{NewFinding(CodeLinkNotContent, fmt.Sprintf("%s is not a Notion link and holds no Notion ID. If it is a custom domain or a public site of a Notion page, open the page in Notion itself and copy its link.", quoteSource(otherLinks[0])), nil)}
+		return r
 	case vd.missing != "":
 		why = vd.missing
 	case t == "":

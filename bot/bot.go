@@ -1,0 +1,389 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/socketmode"
+
+	"github.com/notion-check/notion-check/diagnose"
+	"github.com/notion-check/notion-check/diagnose/secret"
+)
+
+// Command is the slash command the bot answers; manifest.yml declares it.
+const Command = "/notion-check"
+
+// BotEvents returns the bot events the bot handles, as manifest.yml
+// subscribes to them.
+func BotEvents() []string {
+	return []string{"app_mention", "message.channels", "message.groups"}
+}
+
+// BotScopes returns exactly the OAuth bot scopes the bot needs.
+func BotScopes() []string {
+	return []string{"app_mentions:read", "channels:history", "chat:write", "commands", "groups:history"}
+}
+
+// Defaults of Config.
+const (
+	DefaultDiagnosisTimeout = 20 * time.Second
+	DefaultMaxConcurrent    = 8
+	DefaultShutdownTimeout  = 10 * time.Second
+	DefaultAPIURL           = "https://slack.com/api/"
+)
+
+// Diagnoser diagnoses pasted text; *diagnose.Diagnoser satisfies it.
+type Diagnoser interface {
+	Diagnose(ctx context.Context, text string, opts diagnose.Options) diagnose.Report
+}
+
+// Hooks are optional callbacks for metrics and readiness. Any may be nil.
+// They are called from the bot's goroutines and must not block.
+type Hooks struct {
+	// OnAck is called after an envelope was acknowledged, with the envelope
+	// kind ("slash_commands", "events_api", "interactive",
+	// "error_bad_message") and the time from receipt to ack.
+	OnAck func(kind string, d time.Duration)
+	// OnReply is called once per reply the bot tried to deliver.
+	OnReply func(ok bool)
+	// OnDiagnosis is called after each diagnosis with its duration.
+	OnDiagnosis func(rep diagnose.Report, d time.Duration)
+	// OnConnected is called when the Socket Mode connection comes up (true)
+	// or goes down (false).
+	OnConnected func(connected bool)
+}
+
+func (h Hooks) ack(kind string, d time.Duration) {
+	if h.OnAck != nil {
+		h.OnAck(kind, d)
+	}
+}
+
+func (h Hooks) reply(ok bool) {
+	if h.OnReply != nil {
+		h.OnReply(ok)
+	}
+}
+
+func (h Hooks) diagnosis(rep diagnose.Report, d time.Duration) {
+	if h.OnDiagnosis != nil {
+		h.OnDiagnosis(rep, d)
+	}
+}
+
+func (h Hooks) connected(up bool) {
+	if h.OnConnected != nil {
+		h.OnConnected(up)
+	}
+}
+
+// Config is the bot's already-validated configuration.
+type Config struct {
+	// BotToken is the xoxb- bot token for Web API calls.
+	BotToken string
+	// AppToken is the xapp- app-level token that opens Socket Mode.
+	AppToken string
+	// APIURL is the Slack Web API base URL (DefaultAPIURL if empty; a
+	// missing trailing "/" is added).
+	APIURL string
+	// HelpChannels are the channel IDs where a pasted Notion reference gets
+	// an automatic reply in thread.
+	HelpChannels []string
+	// Diagnoser runs the diagnoses. Required.
+	Diagnoser Diagnoser
+	// Logger receives the bot's logs (slog.Default() if nil). No token or
+	// message text is ever logged.
+	Logger *slog.Logger
+	// DiagnosisTimeout bounds one diagnosis (DefaultDiagnosisTimeout if 0).
+	DiagnosisTimeout time.Duration
+	// MaxConcurrent bounds the diagnoses run at once (DefaultMaxConcurrent
+	// if 0); further work is acknowledged at once and queued.
+	MaxConcurrent int
+	// ShutdownTimeout bounds the wait for replies in flight when Run's
+	// context is cancelled (DefaultShutdownTimeout if 0).
+	ShutdownTimeout time.Duration
+	// HTTPClient is used for the Web API and response_url (a client with a
+	// 30 s timeout if nil).
+	HTTPClient *http.Client
+	// Hooks are optional callbacks for metrics and readiness.
+	Hooks Hooks
+	// PingInterval is how long the Socket Mode client waits for Slack's
+	// WebSocket PING before reconnecting (slack-go's 30 s if 0). For tests.
+	PingInterval time.Duration
+}
+
+// Bot is the Slack bot. Create it with New and start it with Run.
+type Bot struct {
+	cfg    Config
+	log    *slog.Logger
+	hc     *http.Client
+	api    *slack.Client
+	help   map[string]bool
+	sem    chan struct{}
+	seen   *ttlSet
+	wg     sync.WaitGroup
+	userID string
+	botID  string
+}
+
+// New checks cfg and returns a Bot. It makes no network call.
+func New(cfg Config) (*Bot, error) {
+	if cfg.BotToken == "" {
+		return nil, errors.New("bot: BotToken is empty")
+	}
+	if cfg.AppToken == "" {
+		return nil, errors.New("bot: AppToken is empty")
+	}
+	if cfg.Diagnoser == nil {
+		return nil, errors.New("bot: Diagnoser is nil")
+	}
+	if cfg.APIURL == "" {
+		cfg.APIURL = DefaultAPIURL
+	}
+	if !strings.HasSuffix(cfg.APIURL, "/") {
+		cfg.APIURL += "/"
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.DiagnosisTimeout <= 0 {
+		cfg.DiagnosisTimeout = DefaultDiagnosisTimeout
+	}
+	if cfg.MaxConcurrent <= 0 {
+		cfg.MaxConcurrent = DefaultMaxConcurrent
+	}
+	if cfg.ShutdownTimeout <= 0 {
+		cfg.ShutdownTimeout = DefaultShutdownTimeout
+	}
+	hc := cfg.HTTPClient
+	if hc == nil {
+		hc = &http.Client{Timeout: 30 * time.Second}
+	}
+	b := &Bot{
+		cfg:  cfg,
+		log:  cfg.Logger,
+		hc:   hc,
+		help: map[string]bool{},
+		sem:  make(chan struct{}, cfg.MaxConcurrent),
+		seen: newTTLSet(time.Hour, 10000),
+	}
+	for _, c := range cfg.HelpChannels {
+		if c = strings.TrimSpace(c); c != "" {
+			b.help[c] = true
+		}
+	}
+	b.api = slack.New(cfg.BotToken,
+		slack.OptionAPIURL(cfg.APIURL),
+		slack.OptionHTTPClient(hc),
+		slack.OptionAppLevelToken(cfg.AppToken),
+	)
+	return b, nil
+}
+
+// Run calls auth.test (to learn the bot's own user ID), then serves Socket
+// Mode until ctx is cancelled. It then stops reading events, waits for the
+// replies in flight (at most Config.ShutdownTimeout) and returns nil. It
+// returns an error when auth.test fails or Socket Mode stops for good
+// (invalid or revoked token).
+func (b *Bot) Run(ctx context.Context) error {
+	actx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	auth, err := b.api.AuthTestContext(actx)
+	cancel()
+	if err != nil {
+		return fmt.Errorf("slack auth.test: %s", secret.Redact(err.Error()))
+	}
+	b.userID, b.botID = auth.UserID, auth.BotID
+	b.log.Info("slack auth ok", "user_id", auth.UserID, "team", auth.Team)
+
+	opts := []socketmode.Option{socketmode.OptionLog(slogWriter{b.log})}
+	if b.cfg.PingInterval > 0 {
+		opts = append(opts, socketmode.OptionPingInterval(b.cfg.PingInterval))
+	}
+	sm := socketmode.New(b.api, opts...)
+
+	// Work outlives ctx: replies in flight are finished on shutdown.
+	work := context.WithoutCancel(ctx)
+	runCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	errc := make(chan error, 1)
+	go func() { errc <- sm.RunContext(runCtx) }()
+
+	var runErr error
+loop:
+	for {
+		select {
+		case <-ctx.Done():
+			break loop
+		case err := <-errc:
+			if ctx.Err() != nil {
+				break loop
+			}
+			runErr = fmt.Errorf("slack socket mode: %s", secret.Redact(fmt.Sprint(err)))
+			break loop
+		case evt := <-sm.Events:
+			b.handle(work, sm, evt)
+		}
+	}
+	stop()
+	b.cfg.Hooks.connected(false)
+	b.log.Info("slack bot stopping, finishing replies in flight")
+	if !b.waitIdle(b.cfg.ShutdownTimeout) {
+		b.log.Warn("slack bot stopped with replies still in flight", "timeout", b.cfg.ShutdownTimeout)
+	}
+	return runErr
+}
+
+// waitIdle waits until no work is in flight, at most d.
+func (b *Bot) waitIdle(d time.Duration) bool {
+	done := make(chan struct{})
+	go func() { b.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		return true
+	case <-time.After(d):
+		return false
+	}
+}
+
+// handle processes one Socket Mode event in the event loop: it acks at
+// once, decides synchronously (filters, dedupe) and hands the slow work to
+// go().
+func (b *Bot) handle(work context.Context, sm *socketmode.Client, evt socketmode.Event) {
+	start := time.Now()
+	defer func() {
+		if r := recover(); r != nil {
+			b.log.Error("panic while handling a Slack event", "type", string(evt.Type), "panic", secret.Redact(fmt.Sprint(r)))
+		}
+	}()
+	switch evt.Type {
+	case socketmode.EventTypeConnecting:
+		b.log.Debug("slack socket mode connecting")
+		b.cfg.Hooks.connected(false)
+	case socketmode.EventTypeConnected:
+		b.log.Info("slack socket mode connected")
+		b.cfg.Hooks.connected(true)
+	case socketmode.EventTypeConnectionError, socketmode.EventTypeInvalidAuth:
+		b.log.Warn("slack socket mode connection failed", "type", string(evt.Type), "error", errText(evt.Data))
+		b.cfg.Hooks.connected(false)
+	case socketmode.EventTypeHello:
+		b.log.Debug("slack socket mode hello")
+	case socketmode.EventTypeIncomingError, socketmode.EventTypeErrorWriteFailed:
+		b.log.Warn("slack socket mode error", "type", string(evt.Type), "error", errText(evt.Data))
+	case socketmode.EventTypeErrorBadMessage:
+		bad, _ := evt.Data.(*socketmode.ErrorBadMessage)
+		var id string
+		if bad != nil {
+			id = envelopeID(bad.Message)
+			b.log.Warn("slack sent a message slack-go could not parse; acknowledging it", "envelope_id", id, "error", secret.Redact(fmt.Sprint(bad.Cause)))
+		}
+		if id != "" {
+			b.ack(sm, "error_bad_message", id, nil, start)
+		}
+	case socketmode.EventTypeSlashCommand:
+		cmd, _ := evt.Data.(slack.SlashCommand)
+		b.onSlash(work, sm, evt.Request, cmd, start)
+	case socketmode.EventTypeEventsAPI:
+		if evt.Request != nil {
+			b.ack(sm, "events_api", evt.Request.EnvelopeID, nil, start)
+		}
+		b.onEventsAPI(work, evt)
+	case socketmode.EventTypeInteractive:
+		if evt.Request != nil {
+			b.ack(sm, "interactive", evt.Request.EnvelopeID, nil, start)
+		}
+		cb, _ := evt.Data.(slack.InteractionCallback)
+		b.onInteraction(work, cb)
+	default:
+		b.log.Debug("slack socket mode event ignored", "type", string(evt.Type))
+	}
+}
+
+// ack sends the envelope's acknowledgement without ever blocking long.
+func (b *Bot) ack(sm *socketmode.Client, kind, envelopeID string, payload any, start time.Time) {
+	if envelopeID == "" {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if err := sm.AckCtx(ctx, envelopeID, payload); err != nil {
+		b.log.Warn("slack ack failed", "kind", kind, "envelope_id", envelopeID, "error", secret.Redact(err.Error()))
+		return
+	}
+	b.cfg.Hooks.ack(kind, time.Since(start))
+}
+
+// goWork runs f in its own goroutine under the concurrency bound, with
+// panic recovery; onPanic (may be nil) answers the user anyway.
+func (b *Bot) goWork(ctx context.Context, what string, f func(ctx context.Context), onPanic func(ctx context.Context)) {
+	b.wg.Add(1)
+	go func() {
+		defer b.wg.Done()
+		b.sem <- struct{}{}
+		defer func() { <-b.sem }()
+		tctx, cancel := context.WithTimeout(ctx, b.cfg.DiagnosisTimeout+30*time.Second)
+		defer cancel()
+		defer func() {
+			if r := recover(); r != nil {
+				b.log.Error("panic in a Slack handler, recovered", "handler", what, "panic", secret.Redact(fmt.Sprint(r)))
+				if onPanic != nil {
+					func() {
+						defer func() {
+							if r := recover(); r != nil {
+								b.log.Error("panic while answering after a panic", "handler", what)
+							}
+						}()
+						onPanic(tctx)
+					}()
+				}
+			}
+		}()
+		f(tctx)
+	}()
+}
+
+// diagnose runs one diagnosis under the deadline.
+func (b *Bot) diagnose(ctx context.Context, text string, fresh bool) diagnose.Report {
+	dctx, cancel := context.WithTimeout(ctx, b.cfg.DiagnosisTimeout)
+	defer cancel()
+	start := time.Now()
+	rep := b.cfg.Diagnoser.Diagnose(dctx, text, diagnose.Options{Fresh: fresh})
+	d := time.Since(start)
+	b.cfg.Hooks.diagnosis(rep, d)
+	codes := make([]string, 0, 4)
+	for _, c := range rep.Codes() {
+		codes = append(codes, string(c))
+	}
+	b.log.Info("diagnosis done", "checks", len(rep.Checks), "codes", strings.Join(codes, ","), "duration", d)
+	return rep
+}
+
+func errText(v any) string {
+	switch e := v.(type) {
+	case nil:
+		return ""
+	case error:
+		return secret.Redact(e.Error())
+	case *slack.ConnectionErrorEvent:
+		return secret.Redact(fmt.Sprint(e.ErrorObj))
+	case *slack.IncomingEventError:
+		return secret.Redact(fmt.Sprint(e.ErrorObj))
+	case *socketmode.ErrorWriteFailed:
+		return secret.Redact(fmt.Sprint(e.Cause))
+	}
+	return secret.Redact(fmt.Sprintf("%T", v))
+}
+
+// slogWriter adapts slog to slack-go's logger, at debug level, redacted.
+type slogWriter struct{ l *slog.Logger }
+
+func (w slogWriter) Output(_ int, s string) error {
+	w.l.Debug(secret.Redact(strings.TrimSpace(s)), "component", "slack-go")
+	return nil
+}

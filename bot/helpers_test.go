@@ -1,0 +1,224 @@
+package bot
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/notion-check/notion-check/bot/slackfake"
+	"github.com/notion-check/notion-check/diagnose"
+)
+
+const (
+	wait      = 10 * time.Second
+	helpChan  = "CHELP00001"
+	otherChan = "COTHER0001"
+	human     = "UHUMAN0001"
+	// A real Notion link with a valid 32-hex ID.
+	pageLink = "https://www.notion.so/acme/My-Page-0123456789abcdef0123456789abcdef"
+	pageID   = "0123456789abcdef0123456789abcdef"
+	// fakeToken has the shape of a Notion token (made up).
+	fakeToken = "ntn_4567890123abcdefABCDEF0123456789abcdefABCDEF01"
+)
+
+// syncBuffer is a goroutine-safe log sink.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// harness runs the real bot against the fake Slack.
+type harness struct {
+	t      testing.TB
+	fake   *slackfake.Server
+	bot    *Bot
+	cancel context.CancelFunc
+	done   chan error
+	logs   *syncBuffer
+	seq    int
+}
+
+// start runs a bot (real offline diagnoser unless cfg sets one) against a
+// fresh fake Slack and waits until it is connected.
+func start(t testing.TB, tweak func(*Config)) *harness {
+	t.Helper()
+	fake := slackfake.New(slackfake.WithPingInterval(50 * time.Millisecond))
+	logs := &syncBuffer{}
+	cfg := Config{
+		BotToken:     slackfake.BotToken,
+		AppToken:     slackfake.AppToken,
+		APIURL:       strings.TrimSuffix(fake.APIURL(), "/"), // New adds the "/"
+		HelpChannels: []string{helpChan},
+		Diagnoser:    diagnose.New(diagnose.Config{}),
+		Logger:       slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		PingInterval: 2 * time.Second,
+	}
+	if tweak != nil {
+		tweak(&cfg)
+	}
+	b, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	h := &harness{t: t, fake: fake, bot: b, cancel: cancel, done: make(chan error, 1), logs: logs}
+	go func() { h.done <- b.Run(ctx) }()
+	t.Cleanup(func() {
+		h.stop()
+		fake.Close()
+	})
+	if err := fake.WaitConnections(1, wait); err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+// stop cancels the bot and returns Run's error.
+func (h *harness) stop() error {
+	h.cancel()
+	select {
+	case err, ok := <-h.done:
+		if ok {
+			close(h.done)
+		}
+		return err
+	case <-time.After(20 * time.Second):
+		h.t.Error("Run did not return after cancel")
+		return nil
+	}
+}
+
+func (h *harness) id(prefix string) string {
+	h.seq++
+	return prefix + "-" + time.Now().Format("150405.000000") + "-" + string(rune('a'+h.seq%26)) + strings.Repeat("x", h.seq/26)
+}
+
+func (h *harness) push(env []byte) {
+	h.t.Helper()
+	if err := h.fake.Push(env); err != nil {
+		h.t.Fatal(err)
+	}
+}
+
+// slash pushes a /notion-check and returns its envelope ID and response_url name.
+func (h *harness) slash(text string) (envID, respName string) {
+	h.t.Helper()
+	envID = h.id("env-slash")
+	respName = h.id("resp")
+	h.push(slackfake.SlashEnvelope(slackfake.Slash{EnvelopeID: envID, Text: text, ResponseURL: h.fake.ResponseURL(respName)}))
+	return envID, respName
+}
+
+// event pushes an events_api envelope and returns its envelope ID.
+func (h *harness) event(eventID string, retry int, ev slackfake.Event) string {
+	h.t.Helper()
+	envID := h.id("env-ev")
+	h.push(slackfake.EventsAPIEnvelope(envID, eventID, retry, ev))
+	return envID
+}
+
+// settle waits for the ack of envID (so the event loop has made every
+// decision up to it) and then for all work in flight.
+func (h *harness) settle(envID string) {
+	h.t.Helper()
+	if _, err := h.fake.WaitAck(envID, wait); err != nil {
+		h.t.Fatal(err)
+	}
+	if !h.bot.waitIdle(wait) {
+		h.t.Fatal("work still in flight")
+	}
+}
+
+// barrier pushes a slash command with no work (usage) and settles on it.
+func (h *harness) barrier() {
+	h.t.Helper()
+	env, _ := h.slash("help")
+	h.settle(env)
+}
+
+func (h *harness) noSecrets(s string) {
+	h.t.Helper()
+	for _, tok := range []string{fakeToken, slackfake.BotToken, slackfake.AppToken} {
+		if strings.Contains(s, tok) {
+			h.t.Errorf("a token leaked: %q", s)
+		}
+	}
+}
+
+// stub is a controllable Diagnoser.
+type stub struct {
+	mu      sync.Mutex
+	calls   []stubCall
+	delay   time.Duration
+	started chan string
+	release chan struct{}
+	active  int
+	peak    int
+	panicOn string
+	inner   Diagnoser
+}
+
+type stubCall struct {
+	text string
+	opts diagnose.Options
+}
+
+func (s *stub) Diagnose(ctx context.Context, text string, opts diagnose.Options) diagnose.Report {
+	s.mu.Lock()
+	s.calls = append(s.calls, stubCall{text, opts})
+	s.active++
+	if s.active > s.peak {
+		s.peak = s.active
+	}
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		s.active--
+		s.mu.Unlock()
+	}()
+	if s.panicOn != "" && strings.Contains(text, s.panicOn) {
+		panic("stub diagnoser exploded on purpose")
+	}
+	if s.started != nil {
+		s.started <- text
+	}
+	if s.release != nil {
+		<-s.release
+	}
+	if s.delay > 0 {
+		time.Sleep(s.delay)
+	}
+	if s.inner != nil {
+		return s.inner.Diagnose(ctx, text, opts)
+	}
+	return diagnose.New(diagnose.Config{}).Diagnose(ctx, text, opts)
+}
+
+func (s *stub) snapshot() ([]stubCall, int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]stubCall(nil), s.calls...), s.peak
+}
+
+// blockIDs lists the action_ids of a blocks JSON.
+func hasRecheck(t testing.TB, blocks json.RawMessage) bool {
+	t.Helper()
+	return bytes.Contains(blocks, []byte(`"action_id":"recheck"`))
+}

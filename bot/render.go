@@ -1,0 +1,355 @@
+package bot
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/slack-go/slack"
+
+	"github.com/notion-check/notion-check/diagnose"
+	"github.com/notion-check/notion-check/diagnose/secret"
+)
+
+// Slack Block Kit limits the renderer keeps to (docs.slack.dev block
+// reference and Slack's SDK validators).
+const (
+	// MaxBlocks is the most blocks one message may hold.
+	MaxBlocks = 50
+	// MaxSectionText is the longest section text.
+	MaxSectionText = 3000
+	// MaxHeaderText is the longest header text.
+	MaxHeaderText = 150
+	// MaxContextElements is the most elements of a context block.
+	MaxContextElements = 10
+	// MaxButtonText is the longest button label.
+	MaxButtonText = 75
+	// MaxButtonValue is the longest button value.
+	MaxButtonValue = 2000
+	// MaxFallbackText is the longest top-level message text Slack keeps.
+	MaxFallbackText = 40000
+)
+
+// Block and action IDs of the report message.
+const (
+	// RecheckActionID is the action_id of the "Check again" button.
+	RecheckActionID = "recheck"
+	// RecheckBlockID is the block_id of the actions block holding it.
+	RecheckBlockID = "recheck"
+)
+
+// Message is a Slack message payload: the fallback text and the Block Kit
+// blocks. It JSON-marshals to what chat.postMessage and response_url take.
+type Message struct {
+	Text   string        `json:"text"`
+	Blocks []slack.Block `json:"blocks"`
+}
+
+// RenderOptions tune Render.
+type RenderOptions struct {
+	// RecheckText is the text the "Check again" button re-checks. It is
+	// stored in the button's value (at most MaxButtonValue characters; a
+	// longer text is replaced by the checks' sources, one per line).
+	// Empty means the checks' sources.
+	RecheckText string
+	// NoRecheck leaves the "Check again" button out. It is also left out
+	// when there is nothing to re-check (empty text, no check sources).
+	NoRecheck bool
+}
+
+// Render turns a diagnosis report into a Slack message: a header with the
+// verdict, a section for the integration when it has findings, one section
+// per check (ID, kind, status, what is wrong, the fix as numbered steps), a
+// context line (integration, workspace, API version, Notion request IDs)
+// and a "Check again" button. It keeps to Slack's limits, truncating
+// gracefully ("…and N more checks"), and always sets the fallback text.
+// Every text passes through secret.Redact and user-controlled text is
+// escaped for mrkdwn. Render is pure and deterministic.
+func Render(rep diagnose.Report, opts RenderOptions) Message {
+	var blocks []slack.Block
+	blocks = append(blocks, slack.NewHeaderBlock(plain(truncate(verdict(rep), MaxHeaderText))))
+
+	if sec := integrationSection(rep.Integration); sec != "" {
+		blocks = append(blocks, section(sec))
+	}
+
+	// Fixed blocks after the checks: context, and the button.
+	tail := 1
+	if !opts.NoRecheck {
+		tail++
+	}
+	room := MaxBlocks - len(blocks) - tail
+	shown := len(rep.Checks)
+	more := 0
+	if shown > room {
+		shown = room - 1 // one block for the "…and N more checks" line
+		more = len(rep.Checks) - shown
+	}
+	for i := 0; i < shown; i++ {
+		blocks = append(blocks, section(checkText(i+1, rep.Checks[i])))
+	}
+	if more > 0 || rep.Skipped > 0 {
+		var parts []string
+		if more > 0 {
+			parts = append(parts, fmt.Sprintf("…and %d more %s", more, plural(more, "check", "checks")))
+		}
+		if rep.Skipped > 0 {
+			parts = append(parts, fmt.Sprintf("%d more %s in the text %s not checked", rep.Skipped, plural(rep.Skipped, "reference", "references"), plural(rep.Skipped, "was", "were")))
+		}
+		line := mrkdwn(strings.Join(parts, "; "))
+		if more > 0 {
+			blocks = append(blocks, slack.NewContextBlock("", line))
+		} else if len(blocks) < MaxBlocks-tail {
+			blocks = append(blocks, slack.NewContextBlock("", line))
+		}
+	}
+
+	blocks = append(blocks, contextBlock(rep))
+	if !opts.NoRecheck {
+		// Without anything to re-check (an empty text) there is no button.
+		if v := recheckValue(rep, opts.RecheckText); v != "" {
+			btn := slack.NewButtonBlockElement(RecheckActionID, v, plain("Check again"))
+			blocks = append(blocks, slack.NewActionBlock(RecheckBlockID, btn))
+		}
+	}
+	return Message{Text: fallback(rep), Blocks: blocks}
+}
+
+// verdict is the header line.
+func verdict(rep diagnose.Report) string {
+	n := len(rep.Checks)
+	problems, unknown := 0, 0
+	for _, c := range rep.Checks {
+		switch c.Status {
+		case diagnose.StatusProblem:
+			problems++
+		case diagnose.StatusUnknown:
+			unknown++
+		}
+	}
+	switch {
+	case rep.HasError() && problems > 0:
+		return fmt.Sprintf("❌ Problem found in %d of %d %s", problems, n, plural(n, "check", "checks"))
+	case rep.HasError():
+		return "❌ Problem found with the integration"
+	case unknown > 0:
+		return fmt.Sprintf("❔ Could not finish %d of %d %s", unknown, n, plural(n, "check", "checks"))
+	default:
+		return fmt.Sprintf("✅ No problem found (%d %s)", n, plural(n, "check", "checks"))
+	}
+}
+
+func integrationSection(in diagnose.Integration) string {
+	if len(in.Findings) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("*Integration*")
+	if in.Name != "" {
+		b.WriteString(" " + esc(in.Name))
+	}
+	if in.Status != "" {
+		b.WriteString(" · " + esc(string(in.Status)))
+	}
+	for _, f := range in.Findings {
+		b.WriteString("\n")
+		writeFinding(&b, f)
+	}
+	return b.String()
+}
+
+func checkText(n int, c diagnose.Check) string {
+	var b strings.Builder
+	id := c.ID
+	if id == "" {
+		id = "no usable ID"
+	}
+	fmt.Fprintf(&b, "*%d. `%s`* · %s · %s %s", n, esc(id), esc(string(c.Kind)), statusEmoji(c.Status), esc(string(c.Status)))
+	if c.Title != "" {
+		b.WriteString("\n“" + esc(oneLine(c.Title, 200)) + "”")
+	}
+	if c.Source != "" && c.Source != c.ID {
+		b.WriteString("\n_from_ " + esc(oneLine(c.Source, 300)))
+	}
+	for _, f := range c.Findings {
+		b.WriteString("\n")
+		writeFinding(&b, f)
+	}
+	return b.String()
+}
+
+func writeFinding(b *strings.Builder, f diagnose.Finding) {
+	fmt.Fprintf(b, "%s *%s* (`%s`)", severityEmoji(f.Severity), esc(truncate(f.Title, 200)), esc(string(f.Code)))
+	if f.Detail != "" {
+		b.WriteString("\n" + esc(truncate(f.Detail, 1000)))
+	}
+	for i, step := range f.Fix {
+		fmt.Fprintf(b, "\n%d. %s", i+1, esc(truncate(step, 600)))
+	}
+}
+
+func contextBlock(rep diagnose.Report) *slack.ContextBlock {
+	var els []slack.MixedElement
+	add := func(s string) {
+		if len(els) < MaxContextElements {
+			els = append(els, mrkdwn(truncate(s, MaxSectionText)))
+		}
+	}
+	in := "Integration: " + esc(string(rep.Integration.Status))
+	if rep.Integration.Name != "" {
+		in = "Integration: " + esc(rep.Integration.Name)
+	}
+	add(in)
+	if rep.Integration.Workspace != "" {
+		add("Workspace: " + esc(rep.Integration.Workspace))
+	}
+	if rep.APIVersion != "" {
+		add("Notion-Version: " + esc(rep.APIVersion))
+	} else {
+		add("Offline checks only")
+	}
+	if ids := rep.RequestIDs(); len(ids) > 0 {
+		add("Request IDs: " + esc(strings.Join(ids, ", ")))
+	}
+	return slack.NewContextBlock("", els...)
+}
+
+// recheckValue is what the button re-checks: the text if it fits, else the
+// checks' sources one per line, cut at a line boundary to fit.
+func recheckValue(rep diagnose.Report, text string) string {
+	text = secret.Redact(strings.TrimSpace(text))
+	if text != "" && utf8.RuneCountInString(text) <= MaxButtonValue {
+		return text
+	}
+	var lines []string
+	for _, c := range rep.Checks {
+		s := c.Source
+		if c.ID != "" {
+			s = c.ID
+			if utf8.RuneCountInString(c.Source) <= 300 {
+				s = c.Source
+			}
+		}
+		if s = strings.TrimSpace(secret.Redact(s)); s != "" {
+			lines = append(lines, oneLine(s, 300))
+		}
+	}
+	var b strings.Builder
+	n := 0
+	for _, l := range lines {
+		ln := utf8.RuneCountInString(l) + 1
+		if n+ln > MaxButtonValue {
+			break
+		}
+		if b.Len() > 0 {
+			b.WriteString("\n")
+		}
+		b.WriteString(l)
+		n += ln
+	}
+	if b.Len() == 0 {
+		return truncateRunes(text, MaxButtonValue)
+	}
+	return b.String()
+}
+
+// fallback is the plain top-level text: the verdict and the finding codes.
+func fallback(rep diagnose.Report) string {
+	var b strings.Builder
+	b.WriteString(verdict(rep))
+	for i, c := range rep.Checks {
+		if b.Len() > MaxFallbackText-200 {
+			fmt.Fprintf(&b, "\n…and %d more checks", len(rep.Checks)-i)
+			break
+		}
+		id := c.ID
+		if id == "" {
+			id = "no usable ID"
+		}
+		var codes []string
+		for _, f := range c.Findings {
+			codes = append(codes, string(f.Code))
+		}
+		fmt.Fprintf(&b, "\n%d. %s (%s): %s", i+1, id, c.Status, strings.Join(codes, ", "))
+	}
+	return truncate(secret.Redact(b.String()), MaxFallbackText)
+}
+
+func section(text string) *slack.SectionBlock {
+	return slack.NewSectionBlock(mrkdwn(truncate(text, MaxSectionText)), nil, nil)
+}
+
+func plain(s string) *slack.TextBlockObject {
+	return slack.NewTextBlockObject(slack.PlainTextType, secret.Redact(s), true, false)
+}
+
+func mrkdwn(s string) *slack.TextBlockObject {
+	return slack.NewTextBlockObject(slack.MarkdownType, s, false, false)
+}
+
+// esc redacts secrets and escapes &, < and > so that pasted text cannot
+// inject links, mentions or broadcasts into mrkdwn.
+func esc(s string) string {
+	s = secret.Redact(s)
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
+}
+
+// oneLine collapses whitespace and cuts s to n runes.
+func oneLine(s string, n int) string {
+	if len(s) > 8*n {
+		s = s[:8*n] // Fields on a huge text is wasted work; truncate cuts by runes after
+	}
+	return truncate(strings.Join(strings.Fields(strings.ToValidUTF8(s, "")), " "), n)
+}
+
+// truncate cuts s to at most n runes, ending with "…" when cut, and never
+// inside an HTML entity (&amp; and the like) that esc produced.
+func truncate(s string, n int) string {
+	s = secret.Redact(s)
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	cut := truncateRunes(s, n-1)
+	if i := strings.LastIndexByte(cut, '&'); i >= 0 && i >= len(cut)-6 && !strings.Contains(cut[i:], ";") {
+		cut = cut[:i]
+	}
+	return cut + "…"
+}
+
+func truncateRunes(s string, n int) string {
+	i := 0
+	for j := range s {
+		if i == n {
+			return s[:j]
+		}
+		i++
+	}
+	return s
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+func statusEmoji(s diagnose.Status) string {
+	switch s {
+	case diagnose.StatusOK:
+		return "✅"
+	case diagnose.StatusProblem:
+		return "❌"
+	}
+	return "❔"
+}
+
+func severityEmoji(s diagnose.Severity) string {
+	switch s {
+	case diagnose.SeverityError:
+		return "🔴"
+	case diagnose.SeverityWarning:
+		return "🟠"
+	}
+	return "🔵"
+}

@@ -1,0 +1,109 @@
+package slackfake
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+func postForm(t *testing.T, u, auth string, form url.Values) (*http.Response, map[string]any) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, u, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if auth != "" {
+		req.Header.Set("Authorization", "Bearer "+auth)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var v map[string]any
+	_ = json.NewDecoder(resp.Body).Decode(&v)
+	return resp, v
+}
+
+func TestWebAPIAndFaults(t *testing.T) {
+	s := New()
+	defer s.Close()
+	if _, v := postForm(t, s.APIURL()+"auth.test", "xoxb-wrong", nil); v["ok"] != false || v["error"] != "invalid_auth" {
+		t.Errorf("auth.test with a wrong token = %v", v)
+	}
+	if _, v := postForm(t, s.APIURL()+"auth.test", BotToken, nil); v["ok"] != true || v["user_id"] != BotUserID {
+		t.Errorf("auth.test = %v", v)
+	}
+	if _, v := postForm(t, s.APIURL()+"apps.connections.open", BotToken, nil); v["ok"] != false {
+		t.Errorf("apps.connections.open with a bot token = %v", v)
+	}
+	s.Fail("chat.postMessage", Fault{Status: 429, RetryAfter: 3})
+	resp, _ := postForm(t, s.APIURL()+"chat.postMessage", BotToken, url.Values{"channel": {"C1"}, "text": {"hi"}})
+	if resp.StatusCode != 429 || resp.Header.Get("Retry-After") != "3" {
+		t.Errorf("fault: %d %q", resp.StatusCode, resp.Header.Get("Retry-After"))
+	}
+	_, v := postForm(t, s.APIURL()+"chat.postMessage", BotToken, url.Values{"channel": {"C1"}, "text": {"hi"}, "thread_ts": {"1.2"}, "blocks": {`[{"type":"divider"}]`}})
+	if v["ok"] != true || v["ts"] == "" {
+		t.Errorf("chat.postMessage = %v", v)
+	}
+	posts, err := s.WaitPosts(1, time.Second)
+	if err != nil || posts[0].ThreadTS != "1.2" || string(posts[0].Blocks) != `[{"type":"divider"}]` {
+		t.Errorf("posts = %+v, %v", posts, err)
+	}
+	if n := len(s.Calls("chat.postMessage")); n != 2 {
+		t.Errorf("%d calls recorded, want 2", n)
+	}
+}
+
+func TestWebSocketHelloPingAndAcks(t *testing.T) {
+	s := New(WithPingInterval(20 * time.Millisecond))
+	defer s.Close()
+	_, v := postForm(t, s.APIURL()+"apps.connections.open", AppToken, nil)
+	wsURL, _ := v["url"].(string)
+	d := websocket.Dialer{}
+	c, _, err := d.Dial(wsURL, http.Header{"Origin": {"https://api.slack.com"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	pinged := make(chan struct{}, 1)
+	c.SetPingHandler(func(string) error {
+		select {
+		case pinged <- struct{}{}:
+		default:
+		}
+		return nil
+	})
+	var hello struct{ Type string }
+	if err := c.ReadJSON(&hello); err != nil || hello.Type != "hello" {
+		t.Fatalf("first message %+v, %v", hello, err)
+	}
+	go func() {
+		for {
+			if _, _, err := c.ReadMessage(); err != nil {
+				return
+			}
+		}
+	}()
+	select {
+	case <-pinged:
+	case <-time.After(2 * time.Second):
+		t.Error("no PING")
+	}
+	for i := range 30 { // never blocks, recorded in order
+		_ = c.WriteJSON(map[string]any{"envelope_id": "e" + string(rune('A'+i))})
+	}
+	acks, err := s.WaitAcks(30, 2*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if acks[0].EnvelopeID != "eA" || acks[29].EnvelopeID != "e"+string(rune('A'+29)) {
+		t.Errorf("acks out of order: %v %v", acks[0].EnvelopeID, acks[29].EnvelopeID)
+	}
+	if err := s.Push(SlashEnvelope(Slash{EnvelopeID: "x", Text: "hi"})); err != nil {
+		t.Error(err)
+	}
+}

@@ -1,0 +1,31 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+
+	"github.com/notion-check/notion-check/bot"
+	"github.com/notion-check/notion-check/diagnose"
+)
+
+// renderBlocksJSON is --blocks: the Slack message the bot would post.
+func renderBlocksJSON(rep diagnose.Report, text string) ([]byte, error) {
+	msg := bot.Render(rep, bot.RenderOptions{RecheckText: text})
+	b, err := json.MarshalIndent(msg, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("encoding the Block Kit message: %w", err)
+	}
+	return b, nil
+}
+
+// serve runs the Slack bot. Wired in serve_bot.go.
+func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	return serveBot(ctx, args, getenv, stdout, stderr)
+}
+
+// healthcheck probes the running bot's /healthz.
+func healthcheck(ctx context.Context, args []string, getenv func(string) string) error {
+	return probeHealth(ctx, args, getenv)
+}

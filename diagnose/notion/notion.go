@@ -1,0 +1,381 @@
+// Package notion is the online half of the diagnosis: a Notion API client
+// and the diagnose.Prober that tells, from as few round trips as possible,
+// what kind of object an ID is, whether the integration can read it, and
+// whether the endpoint a person used fits it.
+//
+// Every call goes through one http.Client whose transport points at the
+// configured base URL, paces all calls through one shared limiter, honours
+// Retry-After on 429 and 529 within the caller's deadline, retries a GET
+// once on 500/502/503/504, and records every exchange as evidence (never the
+// token). jomei/notionapi is used where it serves (GET /v1/users/me); all
+// other reads are plain GETs through the same client, decoding only the few
+// fields a verdict needs, so that no verdict depends on jomei decoding an
+// object.
+package notion
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jomei/notionapi"
+	"golang.org/x/sync/singleflight"
+	"golang.org/x/time/rate"
+
+	"github.com/notion-check/notion-check/diagnose"
+)
+
+// Defaults of Config.
+const (
+	// DefaultBaseURL is the real Notion API.
+	DefaultBaseURL = "https://api.notion.com"
+	// DefaultVersion is the Notion-Version header sent by default.
+	DefaultVersion = "2025-09-03"
+	// DefaultRate is the default average of requests per second (Notion's
+	// documented limit per connection).
+	DefaultRate = 3.0
+	// DefaultBurst is the default burst of the limiter.
+	DefaultBurst = 3
+	// DefaultHTTPTimeout bounds one attempt (headers and body).
+	DefaultHTTPTimeout = 10 * time.Second
+	// DefaultCacheTTL is how long a finished verdict is reused.
+	DefaultCacheTTL = 30 * time.Second
+)
+
+// firstDataSourceVersion is the first Notion-Version with data sources.
+const firstDataSourceVersion = "2025-09-03"
+
+// Hooks are called on every exchange, for metrics. Every field may be nil.
+// endpoint is a low-cardinality family ("blocks", "pages", "databases",
+// "data_sources", "views", "users/me"), never an ID.
+type Hooks struct {
+	// OnCall is called after every attempt with its status (0 when no
+	// answer came) and duration.
+	OnCall func(endpoint string, status int, d time.Duration)
+	// OnRetry is called before an attempt is retried.
+	OnRetry func(endpoint string, status int)
+	// OnRateLimited is called when a 429/529 could not be retried in time.
+	OnRateLimited func(endpoint string)
+}
+
+// Config sets up a Prober.
+type Config struct {
+	// Token is the integration token. It is only ever sent in the
+	// Authorization header.
+	Token string
+	// BaseURL is the API's base URL (DefaultBaseURL if empty); /v1/... is
+	// appended, keeping any path prefix.
+	BaseURL string
+	// Version is the Notion-Version header (DefaultVersion if empty).
+	Version string
+	// Rate is the average of requests per second of the shared limiter
+	// (DefaultRate if 0).
+	Rate float64
+	// Burst is the limiter's burst (DefaultBurst if 0).
+	Burst int
+	// HTTPTimeout bounds one attempt (DefaultHTTPTimeout if 0); the
+	// diagnosis context bounds the whole.
+	HTTPTimeout time.Duration
+	// CacheTTL is how long a finished verdict is reused (DefaultCacheTTL if
+	// 0; negative disables the cache).
+	CacheTTL time.Duration
+	// Hooks feed metrics.
+	Hooks Hooks
+	// Logger receives debug lines about calls (slog.Default() if nil). It
+	// never receives the token.
+	Logger *slog.Logger
+	// Transport is the underlying RoundTripper (a transport with sane dial,
+	// TLS and header timeouts if nil). Tests may set it.
+	Transport http.RoundTripper
+}
+
+// Prober implements diagnose.Prober against the Notion API. It is safe for
+// concurrent use; all its calls share one limiter.
+type Prober struct {
+	cfg     Config
+	client  *http.Client
+	jomei   *notionapi.Client
+	log     *slog.Logger
+	modern  bool
+	flights singleflight.Group
+
+	mu      sync.Mutex
+	cache   map[string]cached
+	me      *meEntry
+	meGroup singleflight.Group
+}
+
+type cached struct {
+	res     diagnose.ProbeResult
+	expires time.Time
+}
+
+type meEntry struct {
+	info    diagnose.IntegrationInfo
+	ev      []diagnose.Evidence
+	expires time.Time
+}
+
+var _ diagnose.Prober = (*Prober)(nil)
+
+// New returns a Prober for cfg. It fails when the token is empty or the
+// base URL is not an absolute http(s) URL.
+func New(cfg Config) (*Prober, error) {
+	if strings.TrimSpace(cfg.Token) == "" {
+		return nil, errors.New("notion: no token")
+	}
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = DefaultBaseURL
+	}
+	bu, err := url.Parse(cfg.BaseURL)
+	if err != nil || (bu.Scheme != "http" && bu.Scheme != "https") || bu.Host == "" {
+		return nil, fmt.Errorf("notion: base URL %q is not an absolute http(s) URL", cfg.BaseURL)
+	}
+	if cfg.Version == "" {
+		cfg.Version = DefaultVersion
+	}
+	if cfg.Rate <= 0 {
+		cfg.Rate = DefaultRate
+	}
+	if cfg.Burst <= 0 {
+		cfg.Burst = DefaultBurst
+	}
+	if cfg.HTTPTimeout <= 0 {
+		cfg.HTTPTimeout = DefaultHTTPTimeout
+	}
+	if cfg.CacheTTL == 0 {
+		cfg.CacheTTL = DefaultCacheTTL
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	base := cfg.Transport
+	if base == nil {
+		base = &http.Transport{
+			Proxy:                 http.ProxyFromEnvironment,
+			DialContext:           (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+			TLSHandshakeTimeout:   5 * time.Second,
+			ResponseHeaderTimeout: cfg.HTTPTimeout,
+			IdleConnTimeout:       90 * time.Second,
+			MaxIdleConnsPerHost:   8,
+			ForceAttemptHTTP2:     true,
+		}
+	}
+	tr := &transport{
+		base:    base,
+		baseURL: bu,
+		limiter: rate.NewLimiter(rate.Limit(cfg.Rate), cfg.Burst),
+		token:   cfg.Token,
+		timeout: cfg.HTTPTimeout,
+		hooks:   cfg.Hooks,
+		log:     log,
+		sleep:   sleepCtx,
+	}
+	client := &http.Client{
+		Transport: tr,
+		// Notion does not redirect API calls; never follow one with the token.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+	p := &Prober{
+		cfg:    cfg,
+		client: client,
+		// WithRetry(1): jomei gives up on the first 429 it sees (the
+		// transport already waited); WithRetry(0) would loop forever.
+		jomei:  notionapi.NewClient(notionapi.Token(cfg.Token), notionapi.WithHTTPClient(client), notionapi.WithVersion(cfg.Version), notionapi.WithRetry(1)),
+		log:    log,
+		modern: cfg.Version >= firstDataSourceVersion,
+		cache:  map[string]cached{},
+	}
+	return p, nil
+}
+
+// APIVersion returns the Notion-Version header the prober sends.
+func (p *Prober) APIVersion() string { return p.cfg.Version }
+
+// HTTPClient returns the http.Client every call goes through (paced,
+// retried, recorded). Requests must use https://api.notion.com/v1/... URLs;
+// the transport points them at the configured base URL.
+func (p *Prober) HTTPClient() *http.Client { return p.client }
+
+// Integration checks the token with GET /v1/users/me. A usable answer is
+// cached for ten times CacheTTL, a 401 for CacheTTL, a failure not at all;
+// opts.Fresh bypasses the cache.
+func (p *Prober) Integration(ctx context.Context, opts diagnose.ProbeOptions) diagnose.IntegrationInfo {
+	e := p.integration(ctx, opts.Fresh)
+	return e.info
+}
+
+func (p *Prober) integration(ctx context.Context, fresh bool) *meEntry {
+	if !fresh {
+		p.mu.Lock()
+		e := p.me
+		p.mu.Unlock()
+		if e != nil && time.Now().Before(e.expires) {
+			return e
+		}
+	}
+	v, _, _ := p.meGroup.Do("me", func() (any, error) {
+		fctx, cancel := detach(ctx)
+		defer cancel()
+		e := p.fetchMe(fctx)
+		p.mu.Lock()
+		p.me = e
+		p.mu.Unlock()
+		return e, nil
+	})
+	return v.(*meEntry)
+}
+
+func (p *Prober) fetchMe(ctx context.Context) *meEntry {
+	rec := &recorder{}
+	ctx = withRecorder(ctx, rec)
+	ctx, slot := withLast(ctx)
+	user, err := p.jomei.User.Me(ctx)
+	e := &meEntry{}
+	x := slot.x
+	switch {
+	case x != nil && x.status == http.StatusOK && x.notionJSON:
+		e.info = diagnose.IntegrationInfo{Status: diagnose.StatusOK, Usable: true}
+		if err == nil && user != nil {
+			e.info.Name = user.Name
+			if user.Bot != nil {
+				e.info.Workspace = user.Bot.WorkspaceName
+			}
+		}
+		// The raw body decides; jomei's decoding only helps.
+		var raw struct {
+			Name string `json:"name"`
+			Bot  struct {
+				WorkspaceName *string `json:"workspace_name"`
+			} `json:"bot"`
+		}
+		if json.Unmarshal(x.body, &raw) == nil {
+			if raw.Name != "" {
+				e.info.Name = raw.Name
+			}
+			if raw.Bot.WorkspaceName != nil {
+				e.info.Workspace = *raw.Bot.WorkspaceName
+			}
+		}
+		e.expires = time.Now().Add(10 * p.ttl())
+	case x != nil && x.status == http.StatusUnauthorized && x.notionJSON:
+		e.info = diagnose.IntegrationInfo{Status: diagnose.StatusProblem, Usable: false,
+			Findings: []diagnose.Finding{tokenInvalid(x.ev)}}
+		e.expires = time.Now().Add(p.ttl())
+	case x != nil && x.status == http.StatusForbidden && x.notionJSON:
+		// users/me refused (user capability); the token itself is accepted.
+		e.info = diagnose.IntegrationInfo{Status: diagnose.StatusOK, Usable: true}
+		e.expires = time.Now().Add(p.ttl())
+	default:
+		// Notion could not be asked; let the checks try and tell.
+		e.info = diagnose.IntegrationInfo{Status: diagnose.StatusUnknown, Usable: true}
+		if err != nil {
+			p.log.DebugContext(ctx, "users/me failed", "error", err.Error())
+		}
+	}
+	e.ev = rec.evidence()
+	return e
+}
+
+func (p *Prober) ttl() time.Duration {
+	if p.cfg.CacheTTL < 0 {
+		return 0
+	}
+	return p.cfg.CacheTTL
+}
+
+func tokenInvalid(ev diagnose.Evidence) diagnose.Finding {
+	detail := fmt.Sprintf("Notion answered %d unauthorized (%q) to %s %s: the token is invalid, revoked or expired.", ev.Status, ev.Message, ev.Method, ev.Path)
+	if ev.RequestID != "" {
+		detail += " Request ID " + ev.RequestID + "."
+	}
+	return diagnose.NewFinding(diagnose.CodeTokenInvalid, detail, nil)
+}
+
+// detach returns a context that keeps ctx's values and deadline but not its
+// cancellation, so that a shared flight is not killed by one waiter leaving.
+func detach(ctx context.Context) (context.Context, context.CancelFunc) {
+	d := context.WithoutCancel(ctx)
+	if dl, ok := ctx.Deadline(); ok {
+		return context.WithDeadline(d, dl)
+	}
+	return context.WithCancel(d)
+}
+
+// Probe finds kind, access and endpoint fit for one reference. It refuses
+// (making no call) an ID that is not a dashed lowercase UUID. Identical
+// references in flight share one probe; finished verdicts are cached for
+// CacheTTL unless opts.Fresh.
+func (p *Prober) Probe(ctx context.Context, ref diagnose.Reference, opts diagnose.ProbeOptions) diagnose.ProbeResult {
+	if !validID(ref.ID) {
+		return diagnose.ProbeResult{Kind: diagnose.KindUnknown, Done: false}
+	}
+	key := p.cfg.Version + "|" + ref.ID + "|" + string(ref.Hint) + "|" + string(ref.Endpoint)
+	now := time.Now()
+	if !opts.Fresh {
+		p.mu.Lock()
+		c, ok := p.cache[key]
+		p.mu.Unlock()
+		if ok && now.Before(c.expires) {
+			return copyResult(c.res)
+		}
+	}
+	v, _, _ := p.flights.Do(key, func() (any, error) {
+		fctx, cancel := detach(ctx)
+		defer cancel()
+		res := p.probe(fctx, ref)
+		if res.Done && p.ttl() > 0 {
+			p.mu.Lock()
+			for k, c := range p.cache {
+				if time.Now().After(c.expires) {
+					delete(p.cache, k)
+				}
+			}
+			p.cache[key] = cached{res: copyResult(res), expires: time.Now().Add(p.ttl())}
+			p.mu.Unlock()
+		}
+		return res, nil
+	})
+	return copyResult(v.(diagnose.ProbeResult))
+}
+
+func copyResult(r diagnose.ProbeResult) diagnose.ProbeResult {
+	r.Findings = append([]diagnose.Finding(nil), r.Findings...)
+	for i := range r.Findings {
+		r.Findings[i].Fix = append([]string(nil), r.Findings[i].Fix...)
+	}
+	r.Related = append([]diagnose.Related(nil), r.Related...)
+	r.Evidence = append([]diagnose.Evidence(nil), r.Evidence...)
+	r.IntegrationFindings = append([]diagnose.Finding(nil), r.IntegrationFindings...)
+	return r
+}
+
+// validID reports whether s is a dashed lowercase UUID (any version).
+func validID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+				return false
+			}
+		}
+	}
+	return true
+}

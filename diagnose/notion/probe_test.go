@@ -1,0 +1,509 @@
+package notion
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"log/slog"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/notion-check/notion-check/diagnose"
+	nt "github.com/notion-check/notion-check/diagnose/notiontest"
+)
+
+type fixture struct {
+	srv  *nt.Server
+	p    *Prober
+	logs *bytes.Buffer
+}
+
+func newFixture(t testing.TB, cfg Config, opts ...nt.Option) fixture {
+	t.Helper()
+	srv := nt.NewServer(t, opts...)
+	logs := &syncBuffer{}
+	cfg.BaseURL = srv.URL
+	if cfg.Token == "" {
+		cfg.Token = nt.GoodToken
+	}
+	if cfg.Rate == 0 {
+		cfg.Rate = 1000
+		cfg.Burst = 1000
+	}
+	cfg.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	p, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fixture{srv: srv, p: p, logs: &logs.Buffer}
+}
+
+// syncBuffer is a bytes.Buffer safe for the concurrent writes of a logger.
+type syncBuffer struct {
+	mu sync.Mutex
+	bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.Buffer.Write(p)
+}
+
+func ref(id string, hint diagnose.Kind, ep diagnose.Endpoint) diagnose.Reference {
+	if hint == "" {
+		hint = diagnose.KindUnknown
+	}
+	return diagnose.Reference{Source: id, ID: id, Hint: hint, Endpoint: ep}
+}
+
+func codes(fs []diagnose.Finding) []diagnose.Code {
+	out := []diagnose.Code{}
+	for _, f := range fs {
+		out = append(out, f.Code)
+	}
+	return out
+}
+
+func ctxT(t testing.TB, d time.Duration) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// probeCalls counts the fake's calls other than users/me.
+func probeCalls(srv *nt.Server) []nt.Call {
+	var out []nt.Call
+	for _, c := range srv.Calls() {
+		if c.Path != "/v1/users/me" {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func findingText(f diagnose.Finding) string { return f.Detail + "\n" + strings.Join(f.Fix, "\n") }
+
+func TestProbeVerdicts(t *testing.T) {
+	tests := []struct {
+		name     string
+		version  string
+		ref      diagnose.Reference
+		kind     diagnose.Kind
+		title    string
+		done     bool
+		codes    []diagnose.Code
+		intCodes []diagnose.Code
+		calls    int
+		rounds   int
+		mention  []string // strings the findings must hold
+		related  []diagnose.Related
+	}{
+		{name: "shared page", ref: ref(nt.SharedPageID, "", ""), kind: diagnose.KindPage, title: nt.SharedPageTitle, done: true,
+			codes: []diagnose.Code{diagnose.CodeAccessOK}, calls: 2, rounds: 1, mention: []string{"/v1/pages/" + nt.SharedPageID}},
+		{name: "unshared page", ref: ref(nt.UnsharedPageID, "", ""), kind: diagnose.KindUnknown, done: true,
+			codes: []diagnose.Code{diagnose.CodeAccessNotShared}, calls: 2, rounds: 1,
+			mention: []string{`"Iris Checker"`, `"Acme Corp"`, "••• (top right) → Connections", "private teamspace"}},
+		{name: "nonexistent", ref: ref(nt.MissingID, "", ""), kind: diagnose.KindUnknown, done: true,
+			codes: []diagnose.Code{diagnose.CodeAccessNotShared}, calls: 2, rounds: 1},
+		{name: "trashed page", ref: ref(nt.TrashedPageID, "", ""), kind: diagnose.KindPage, title: nt.TrashedPageTitle, done: true,
+			codes: []diagnose.Code{diagnose.CodeObjectInTrash, diagnose.CodeAccessOK}, calls: 2, rounds: 1},
+		{name: "database bare ID", ref: ref(nt.DatabaseID, "", ""), kind: diagnose.KindDatabase, title: nt.DatabaseTitle, done: true,
+			codes: []diagnose.Code{diagnose.CodeDatabaseDataSources, diagnose.CodeAccessOK}, calls: 3, rounds: 2,
+			mention: []string{nt.DataSourceID, `"Tasks"`, "/v1/data_sources/" + nt.DataSourceID + "/query"},
+			related: []diagnose.Related{{Role: diagnose.KindDataSource, ID: nt.DataSourceID}}},
+		{name: "database ?v= link (hint)", ref: ref(nt.DatabaseID, diagnose.KindDatabase, ""), kind: diagnose.KindDatabase, title: nt.DatabaseTitle, done: true,
+			codes: []diagnose.Code{diagnose.CodeDatabaseDataSources, diagnose.CodeAccessOK}, calls: 2, rounds: 1},
+		{name: "database with two data sources", ref: ref(nt.MultiDatabaseID, diagnose.KindDatabase, ""), kind: diagnose.KindDatabase, done: true,
+			codes: []diagnose.Code{diagnose.CodeDatabaseDataSources, diagnose.CodeDatabaseMultipleSources, diagnose.CodeAccessOK}, calls: 2, rounds: 1,
+			mention: []string{nt.MultiDataSourceID1, nt.MultiDataSourceID2}},
+		{name: "linked database", ref: ref(nt.LinkedDatabaseID, "", ""), kind: diagnose.KindDatabase, title: nt.LinkedDatabaseTitle, done: true,
+			codes: []diagnose.Code{diagnose.CodeDatabaseLinked}, calls: 3, rounds: 2, mention: []string{"is a linked database"}},
+		{name: "block", ref: ref(nt.BlockID, "", ""), kind: diagnose.KindBlock, done: true,
+			codes: []diagnose.Code{diagnose.CodeKindBlock, diagnose.CodeAccessOK}, calls: 2, rounds: 1,
+			mention: []string{"To read the page, use its ID: " + nt.SharedPageID},
+			related: []diagnose.Related{{Role: diagnose.KindPage, ID: nt.SharedPageID}}},
+		{name: "nested block walks up", ref: ref(nt.NestedBlockID, "", ""), kind: diagnose.KindBlock, done: true,
+			codes: []diagnose.Code{diagnose.CodeKindBlock, diagnose.CodeAccessOK}, calls: 3, rounds: 2,
+			mention: []string{"To read the page, use its ID: " + nt.SharedPageID}},
+		{name: "data source", ref: ref(nt.DataSourceID, "", ""), kind: diagnose.KindDataSource, title: nt.DataSourceName, done: true,
+			codes: []diagnose.Code{diagnose.CodeKindDataSource, diagnose.CodeAccessOK}, calls: 2, rounds: 1,
+			mention: []string{"Its database is " + nt.DatabaseID},
+			related: []diagnose.Related{{Role: diagnose.KindDatabase, ID: nt.DatabaseID}}},
+		{name: "data source used on databases", ref: ref(nt.DataSourceID, diagnose.KindDatabase, diagnose.EndpointDatabases), kind: diagnose.KindDataSource, done: true,
+			codes: []diagnose.Code{diagnose.CodeKindDataSource, diagnose.CodeEndpointMismatch}, calls: 3, rounds: 2,
+			mention: []string{"call /v1/data_sources/" + nt.DataSourceID + " instead of /v1/databases/" + nt.DataSourceID, nt.DatabaseID}},
+		{name: "database used on data_sources", ref: ref(nt.DatabaseID, "", diagnose.EndpointDataSources), kind: diagnose.KindDatabase, done: true,
+			codes: []diagnose.Code{diagnose.CodeDatabaseDataSources, diagnose.CodeEndpointMismatch}, calls: 3, rounds: 2,
+			mention: []string{"call /v1/data_sources/" + nt.DataSourceID + " instead of /v1/data_sources/" + nt.DatabaseID}},
+		{name: "database used on pages", ref: ref(nt.DatabaseID, "", diagnose.EndpointPages), kind: diagnose.KindDatabase, done: true,
+			codes: []diagnose.Code{diagnose.CodeDatabaseDataSources, diagnose.CodeEndpointMismatch}, calls: 3, rounds: 2,
+			mention: []string{"This ID is a database: call /v1/databases/" + nt.DatabaseID + " instead of /v1/pages/" + nt.DatabaseID}},
+		{name: "page used on databases", ref: ref(nt.SharedPageID, diagnose.KindDatabase, diagnose.EndpointDatabases), kind: diagnose.KindPage, done: true,
+			codes: []diagnose.Code{diagnose.CodeEndpointMismatch}, calls: 2, rounds: 1,
+			mention: []string{"This ID is a page: call /v1/pages/" + nt.SharedPageID + " instead of /v1/databases/" + nt.SharedPageID}},
+		{name: "block used on pages", ref: ref(nt.BlockID, "", diagnose.EndpointPages), kind: diagnose.KindBlock, done: true,
+			codes: []diagnose.Code{diagnose.CodeKindBlock, diagnose.CodeEndpointMismatch}, calls: 2, rounds: 1,
+			mention: []string{"call /v1/blocks/" + nt.BlockID + " instead of /v1/pages/" + nt.BlockID}},
+		{name: "page on blocks fits", ref: ref(nt.SharedPageID, "", diagnose.EndpointBlocks), kind: diagnose.KindPage, done: true,
+			codes: []diagnose.Code{diagnose.CodeAccessOK}, calls: 2, rounds: 1},
+		{name: "view (hint)", ref: ref(nt.ViewID, diagnose.KindView, ""), kind: diagnose.KindView, done: true,
+			codes: []diagnose.Code{diagnose.CodeAccessOK}, calls: 2, rounds: 1, mention: []string{"/v1/views/" + nt.ViewID, nt.DatabaseID}},
+		{name: "unshared database hint tries data_sources", ref: ref(nt.UnsharedPageID, diagnose.KindDatabase, ""), done: true,
+			codes: []diagnose.Code{diagnose.CodeAccessNotShared}, calls: 3, rounds: 2},
+
+		// Notion-Version 2022-06-28.
+		{name: "2022 page", version: nt.Version20220628, ref: ref(nt.SharedPageID, "", ""), kind: diagnose.KindPage, done: true,
+			codes: []diagnose.Code{diagnose.CodeAccessOK}, calls: 2, rounds: 1},
+		{name: "2022 unshared", version: nt.Version20220628, ref: ref(nt.UnsharedPageID, "", ""), done: true,
+			codes: []diagnose.Code{diagnose.CodeAccessNotShared}, calls: 2, rounds: 1},
+		{name: "2022 database", version: nt.Version20220628, ref: ref(nt.DatabaseID, "", ""), kind: diagnose.KindDatabase, done: true,
+			codes: []diagnose.Code{diagnose.CodeAccessOK}, calls: 3, rounds: 2, mention: []string{"POST /v1/databases/" + nt.DatabaseID + "/query"}},
+		{name: "2022 multi-source database", version: nt.Version20220628, ref: ref(nt.MultiDatabaseID, diagnose.KindDatabase, ""), kind: diagnose.KindDatabase, done: true,
+			codes: []diagnose.Code{diagnose.CodeDatabaseDataSources, diagnose.CodeDatabaseMultipleSources, diagnose.CodeAccessOK}, calls: 2, rounds: 1,
+			mention: []string{nt.MultiDataSourceID2}},
+		{name: "2022 linked database", version: nt.Version20220628, ref: ref(nt.LinkedDatabaseID, diagnose.KindDatabase, ""), kind: diagnose.KindDatabase, done: true,
+			codes: []diagnose.Code{diagnose.CodeDatabaseLinked}, calls: 2, rounds: 1},
+		{name: "2022 data source is told, not 404", version: nt.Version20220628, ref: ref(nt.DataSourceID, "", ""), kind: diagnose.KindDataSource, done: true,
+			codes: []diagnose.Code{diagnose.CodeKindDataSource, diagnose.CodeAccessOK}, calls: 2, rounds: 1, mention: []string{"2022-06-28"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			// Latency makes concurrent calls overlap, so rounds can be
+			// counted from the fake's call log.
+			f := newFixture(t, Config{Version: tt.version}, nt.WithLatency(50*time.Millisecond))
+			ctx := ctxT(t, 10*time.Second)
+			// users/me warm, as in a running bot.
+			if info := f.p.Integration(ctx, diagnose.ProbeOptions{}); info.Status != diagnose.StatusOK || info.Name != nt.IntegrationName || info.Workspace != nt.WorkspaceName {
+				t.Fatalf("integration %+v", info)
+			}
+			f.srv.Reset()
+			res := f.p.Probe(ctx, tt.ref, diagnose.ProbeOptions{})
+			want := tt.kind
+			if want == "" {
+				want = diagnose.KindUnknown
+			}
+			if res.Kind != want || res.Done != tt.done {
+				t.Errorf("kind %s done %v, want %s %v", res.Kind, res.Done, want, tt.done)
+			}
+			if tt.title != "" && res.Title != tt.title {
+				t.Errorf("title %q, want %q", res.Title, tt.title)
+			}
+			if got := codes(res.Findings); !slices.Equal(got, tt.codes) {
+				t.Errorf("codes %v, want %v\n%+v", got, tt.codes, res.Findings)
+			}
+			if got := codes(res.IntegrationFindings); len(got) != len(tt.intCodes) {
+				t.Errorf("integration codes %v, want %v", got, tt.intCodes)
+			}
+			calls := probeCalls(f.srv)
+			if len(calls) != tt.calls || nt.Rounds(calls) > tt.rounds {
+				t.Errorf("calls %d rounds %d, want %d %d: %+v", len(calls), nt.Rounds(calls), tt.calls, tt.rounds, calls)
+			}
+			if f.srv.CallsTo("/v1/users/me") != 0 {
+				t.Errorf("users/me called again despite the cache")
+			}
+			if len(res.Evidence) != len(calls) {
+				t.Errorf("evidence %d, calls %d", len(res.Evidence), len(calls))
+			}
+			for _, e := range res.Evidence {
+				if e.RequestID == "" || e.Method != "GET" || !strings.HasPrefix(e.Path, "/v1/") || e.Status == 0 {
+					t.Errorf("evidence %+v", e)
+				}
+			}
+			var all strings.Builder
+			for _, fd := range res.Findings {
+				all.WriteString(findingText(fd) + "\n")
+				if strings.Contains(findingText(fd), "{") && !strings.Contains(findingText(fd), `{"type"`) {
+					t.Errorf("unfilled placeholder: %s", findingText(fd))
+				}
+			}
+			for _, m := range tt.mention {
+				if !strings.Contains(all.String(), m) {
+					t.Errorf("findings do not mention %q:\n%s", m, all.String())
+				}
+			}
+			for _, r := range tt.related {
+				if !slices.Contains(res.Related, r) {
+					t.Errorf("related %v lacks %v", res.Related, r)
+				}
+			}
+			// Nothing the person did not link is revealed: titles of
+			// other objects never appear.
+			for _, other := range []string{nt.RootPageTitle, "Some text", "Hidden text", "Private plans"} {
+				if strings.Contains(all.String(), other) || res.Title == other {
+					t.Errorf("revealed %q", other)
+				}
+			}
+		})
+	}
+}
+
+func TestEvery404NotFromSharingIsNotNotShared(t *testing.T) {
+	// Wrong endpoint on a shared object, version problems: Notion's 404s or
+	// 400s here have other causes; access.not_shared must never appear.
+	refs := []diagnose.Reference{
+		ref(nt.DataSourceID, diagnose.KindDatabase, diagnose.EndpointDatabases),
+		ref(nt.DataSourceID, "", diagnose.EndpointPages),
+		ref(nt.DataSourceID, "", diagnose.EndpointBlocks),
+		ref(nt.DatabaseID, "", diagnose.EndpointDataSources),
+		ref(nt.SharedPageID, "", diagnose.EndpointDataSources),
+		ref(nt.SharedPageID, diagnose.KindDatabase, diagnose.EndpointDatabases),
+		ref(nt.ViewID, diagnose.KindView, ""),
+		ref(nt.MultiDatabaseID, diagnose.KindDatabase, diagnose.EndpointDatabases),
+		ref(nt.LinkedDatabaseID, diagnose.KindDatabase, diagnose.EndpointDatabases),
+	}
+	for _, version := range []string{nt.Version20250903, nt.Version20220628} {
+		f := newFixture(t, Config{Version: version})
+		for _, r := range refs {
+			res := f.p.Probe(ctxT(t, 10*time.Second), r, diagnose.ProbeOptions{})
+			if slices.Contains(codes(res.Findings), diagnose.CodeAccessNotShared) {
+				t.Errorf("%s %s on %q: access.not_shared: %+v", version, r.ID, r.Endpoint, res.Findings)
+			}
+		}
+	}
+}
+
+func TestMalformedIDMakesNoCall(t *testing.T) {
+	f := newFixture(t, Config{})
+	for _, id := range []string{"", "None", "undefined", strings.ToUpper(nt.SharedPageID), strings.ReplaceAll(nt.SharedPageID, "-", ""),
+		nt.SharedPageID[:35], nt.SharedPageID + "0", "3d47810f380f-80d7-a001-000000000002-", "\"" + nt.SharedPageID[1:35] + "\"",
+		"https://www.notion.so/" + nt.SharedPageID, nt.SharedPageID[:35] + "g"} {
+		res := f.p.Probe(context.Background(), diagnose.Reference{ID: id}, diagnose.ProbeOptions{})
+		if res.Done || len(res.Findings) != 0 || len(res.Evidence) != 0 {
+			t.Errorf("%q: %+v", id, res)
+		}
+	}
+	if n := len(f.srv.Calls()); n != 0 {
+		t.Fatalf("%d calls for malformed IDs", n)
+	}
+}
+
+func TestTokenAndCapability(t *testing.T) {
+	t.Run("revoked", func(t *testing.T) {
+		f := newFixture(t, Config{Token: nt.RevokedToken})
+		info := f.p.Integration(context.Background(), diagnose.ProbeOptions{})
+		if info.Usable || info.Status != diagnose.StatusProblem || !slices.Equal(codes(info.Findings), []diagnose.Code{diagnose.CodeTokenInvalid}) {
+			t.Fatalf("%+v", info)
+		}
+		res := f.p.Probe(context.Background(), ref(nt.SharedPageID, "", ""), diagnose.ProbeOptions{})
+		if res.Done || !slices.Equal(codes(res.IntegrationFindings), []diagnose.Code{diagnose.CodeTokenInvalid}) || len(res.Findings) != 0 {
+			t.Fatalf("%+v", res)
+		}
+	})
+	t.Run("no read capability", func(t *testing.T) {
+		f := newFixture(t, Config{Token: nt.NoReadToken})
+		info := f.p.Integration(context.Background(), diagnose.ProbeOptions{})
+		if !info.Usable || info.Status != diagnose.StatusOK {
+			t.Fatalf("%+v", info)
+		}
+		for _, id := range []string{nt.SharedPageID, nt.UnsharedPageID} {
+			res := f.p.Probe(context.Background(), ref(id, "", ""), diagnose.ProbeOptions{})
+			if res.Done || !slices.Equal(codes(res.IntegrationFindings), []diagnose.Code{diagnose.CodeAccessCapability}) || len(res.Findings) != 0 {
+				t.Fatalf("%+v", res)
+			}
+		}
+	})
+}
+
+func TestFailuresAreNeverVerdicts(t *testing.T) {
+	tests := []struct {
+		name     string
+		fault    nt.Fault
+		deadline time.Duration
+		code     diagnose.Code
+		done     bool
+		blocks   int // calls to /v1/blocks/ expected (-1: don't check)
+	}{
+		{"503 always: one retry then unavailable", nt.Fault{PathPrefix: "/v1/blocks/", Status: 503}, 5 * time.Second, diagnose.CodeNotionUnavailable, false, 2},
+		{"500 once: retried, verdict", nt.Fault{PathPrefix: "/v1/blocks/", Status: 500, Times: 1}, 5 * time.Second, diagnose.CodeAccessOK, true, 2},
+		{"502 always", nt.Fault{PathPrefix: "/v1/", Status: 502}, 5 * time.Second, diagnose.CodeNotionUnavailable, false, 2},
+		{"504 always", nt.Fault{PathPrefix: "/v1/blocks/", Status: 504}, 5 * time.Second, diagnose.CodeNotionUnavailable, false, 2},
+		{"429 once, Retry-After 1: waited, verdict", nt.Fault{PathPrefix: "/v1/blocks/", Status: 429, RetryAfter: "1", Times: 1}, 5 * time.Second, diagnose.CodeAccessOK, true, 2},
+		{"529 once, HTTP-date: waited, verdict", nt.Fault{PathPrefix: "/v1/blocks/", Status: 529, RetryAfter: "Mon, 02 Jan 2006 15:04:05 GMT", Times: 1}, 5 * time.Second, diagnose.CodeAccessOK, true, 2},
+		{"429 past the deadline", nt.Fault{PathPrefix: "/v1/", Status: 429, RetryAfter: "30"}, 2 * time.Second, diagnose.CodeNotionRateLimited, false, 1},
+		{"529 past the deadline", nt.Fault{PathPrefix: "/v1/", Status: 529, RetryAfter: "30"}, 2 * time.Second, diagnose.CodeNotionRateLimited, false, 1},
+		{"HTML edge error", nt.Fault{PathPrefix: "/v1/", Status: 403, Edge: true}, 5 * time.Second, diagnose.CodeNotionUnavailable, false, -1},
+		{"HTML edge 404", nt.Fault{PathPrefix: "/v1/", Status: 404, Edge: true}, 5 * time.Second, diagnose.CodeNotionUnavailable, false, 1},
+		{"slow answer past the deadline", nt.Fault{PathPrefix: "/v1/blocks/", Delay: 3 * time.Second}, 500 * time.Millisecond, diagnose.CodeNotionUnavailable, false, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			for _, id := range []string{nt.SharedPageID, nt.UnsharedPageID} {
+				f := newFixture(t, Config{}, nt.WithFault(tt.fault))
+				res := f.p.Probe(ctxT(t, tt.deadline), ref(id, "", ""), diagnose.ProbeOptions{})
+				if slices.Contains(codes(res.Findings), diagnose.CodeAccessNotShared) && !tt.done {
+					t.Fatalf("%s: access.not_shared from a failure: %+v", id, res)
+				}
+				if !tt.done || id == nt.SharedPageID {
+					if res.Done != tt.done || !slices.Contains(codes(res.Findings), tt.code) {
+						t.Errorf("%s: done %v codes %v, want %v %s", id, res.Done, codes(res.Findings), tt.done, tt.code)
+					}
+				}
+				if tt.blocks >= 0 && f.srv.CallsTo("/v1/blocks/") != tt.blocks {
+					t.Errorf("%s: %d calls to blocks, want %d", id, f.srv.CallsTo("/v1/blocks/"), tt.blocks)
+				}
+			}
+		})
+	}
+	t.Run("connection refused", func(t *testing.T) {
+		f := newFixture(t, Config{})
+		f.srv.Close()
+		res := f.p.Probe(ctxT(t, 5*time.Second), ref(nt.SharedPageID, "", ""), diagnose.ProbeOptions{})
+		if res.Done || !slices.Equal(codes(res.Findings), []diagnose.Code{diagnose.CodeNotionUnavailable}) {
+			t.Fatalf("%+v", res)
+		}
+		info := f.p.Integration(ctxT(t, 5*time.Second), diagnose.ProbeOptions{})
+		if info.Status != diagnose.StatusUnknown || !info.Usable {
+			t.Fatalf("%+v", info)
+		}
+	})
+}
+
+func TestSharedFlightsAndCache(t *testing.T) {
+	f := newFixture(t, Config{}, nt.WithLatency(50*time.Millisecond))
+	ctx := ctxT(t, 10*time.Second)
+	f.p.Integration(ctx, diagnose.ProbeOptions{})
+	f.p.Integration(ctx, diagnose.ProbeOptions{})
+	if n := f.srv.CallsTo("/v1/users/me"); n != 1 {
+		t.Fatalf("users/me called %d times", n)
+	}
+	f.srv.Reset()
+	var wg sync.WaitGroup
+	results := make([]diagnose.ProbeResult, 8)
+	for i := range results {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i] = f.p.Probe(ctx, ref(nt.SharedPageID, "", ""), diagnose.ProbeOptions{})
+		}()
+	}
+	wg.Wait()
+	if n := len(probeCalls(f.srv)); n != 2 {
+		t.Fatalf("8 identical probes in flight made %d calls, want 2", n)
+	}
+	for _, r := range results {
+		if !r.Done || r.Kind != diagnose.KindPage || len(r.Evidence) != 2 {
+			t.Fatalf("%+v", r)
+		}
+	}
+	// Cached, with its evidence.
+	r := f.p.Probe(ctx, ref(nt.SharedPageID, "", ""), diagnose.ProbeOptions{})
+	if n := len(probeCalls(f.srv)); n != 2 || len(r.Evidence) != 2 {
+		t.Fatalf("cache missed: %d calls, evidence %d", n, len(r.Evidence))
+	}
+	// Mutating a result must not touch the cache.
+	r.Findings[0].Detail = "changed"
+	if r2 := f.p.Probe(ctx, ref(nt.SharedPageID, "", ""), diagnose.ProbeOptions{}); r2.Findings[0].Detail == "changed" {
+		t.Fatal("cache shares memory with results")
+	}
+	// A re-check bypasses it.
+	f.p.Probe(ctx, ref(nt.SharedPageID, "", ""), diagnose.ProbeOptions{Fresh: true})
+	if n := len(probeCalls(f.srv)); n != 4 {
+		t.Fatalf("fresh probe: %d calls, want 4", n)
+	}
+	// A different endpoint is a different verdict.
+	f.p.Probe(ctx, ref(nt.SharedPageID, "", diagnose.EndpointDatabases), diagnose.ProbeOptions{})
+	if n := len(probeCalls(f.srv)); n != 6 {
+		t.Fatalf("other endpoint: %d calls, want 6", n)
+	}
+	// Unfinished verdicts are not cached.
+	f.srv.AddFault(nt.Fault{PathPrefix: "/v1/blocks/", Status: 503})
+	f.p.Probe(ctx, ref(nt.BlockID, "", ""), diagnose.ProbeOptions{})
+	f.srv.ClearFaults()
+	if r := f.p.Probe(ctx, ref(nt.BlockID, "", ""), diagnose.ProbeOptions{}); !r.Done {
+		t.Fatalf("failure was cached: %+v", r)
+	}
+}
+
+func TestTenReferencesUnderRateLimit(t *testing.T) {
+	if testing.Short() {
+		t.Skip("takes about 8 s")
+	}
+	// The fake allows 3 req/s on average with a burst of 4; the prober runs
+	// with its defaults (3 req/s, burst 3).
+	srv := nt.NewServer(t, nt.WithRateLimit(3, 4))
+	p, err := New(Config{Token: nt.GoodToken, BaseURL: srv.URL, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := []string{nt.RootPageID, nt.SharedPageID, nt.UnsharedPageID, nt.TrashedPageID, nt.DatabaseID,
+		nt.MultiDatabaseID, nt.LinkedDatabaseID, nt.BlockID, nt.DataSourceID, nt.MissingID}
+	ctx := ctxT(t, 30*time.Second)
+	if info := p.Integration(ctx, diagnose.ProbeOptions{}); !info.Usable {
+		t.Fatalf("%+v", info)
+	}
+	var wg sync.WaitGroup
+	results := make([]diagnose.ProbeResult, len(ids))
+	for i, id := range ids {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i] = p.Probe(ctx, ref(id, "", ""), diagnose.ProbeOptions{})
+		}()
+	}
+	wg.Wait()
+	for i, r := range results {
+		if !r.Done {
+			t.Errorf("%s not done: %+v", ids[i], r.Findings)
+		}
+	}
+	if n := srv.Count429(); n != 0 {
+		t.Fatalf("the fake answered %d 429s", n)
+	}
+	t.Logf("%d calls", len(srv.Calls()))
+}
+
+func TestHooksUseFamilies(t *testing.T) {
+	var mu sync.Mutex
+	seen := map[string]int{}
+	retries := 0
+	hooks := Hooks{
+		OnCall: func(ep string, status int, d time.Duration) {
+			mu.Lock()
+			defer mu.Unlock()
+			seen[ep]++
+		},
+		OnRetry: func(ep string, status int) {
+			mu.Lock()
+			defer mu.Unlock()
+			retries++
+		},
+	}
+	f := newFixture(t, Config{Hooks: hooks}, nt.WithFault(nt.Fault{PathPrefix: "/v1/databases/", Status: 503, Times: 1}))
+	ctx := ctxT(t, 10*time.Second)
+	f.p.Integration(ctx, diagnose.ProbeOptions{})
+	f.p.Probe(ctx, ref(nt.DatabaseID, "", ""), diagnose.ProbeOptions{})
+	mu.Lock()
+	defer mu.Unlock()
+	want := map[string]int{"users/me": 1, "blocks": 1, "data_sources": 1, "databases": 2}
+	for k, v := range want {
+		if seen[k] != v {
+			t.Errorf("%s: %d calls, want %d (%v)", k, seen[k], v, seen)
+		}
+	}
+	if len(seen) != len(want) || retries != 1 {
+		t.Errorf("labels %v retries %d", seen, retries)
+	}
+	// No nil-hook panic.
+	g := newFixture(t, Config{})
+	g.p.Probe(ctx, ref(nt.SharedPageID, "", ""), diagnose.ProbeOptions{})
+}
+
+func TestEvidenceJSON(t *testing.T) {
+	f := newFixture(t, Config{})
+	res := f.p.Probe(ctxT(t, 5*time.Second), ref(nt.UnsharedPageID, "", ""), diagnose.ProbeOptions{})
+	b, _ := json.Marshal(res.Evidence)
+	for _, want := range []string{`"method":"GET"`, `"path":"/v1/blocks/` + nt.UnsharedPageID + `"`, `"status":404`, `"code":"object_not_found"`, `"request_id":"`} {
+		if !bytes.Contains(b, []byte(want)) {
+			t.Errorf("evidence %s lacks %s", b, want)
+		}
+	}
+	if bytes.Contains(b, []byte("127.0.0.1")) || bytes.Contains(b, []byte("http")) {
+		t.Errorf("evidence holds a host: %s", b)
+	}
+}

@@ -1,0 +1,191 @@
+package notion
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jomei/notionapi"
+
+	"github.com/notion-check/notion-check/diagnose"
+	nt "github.com/notion-check/notion-check/diagnose/notiontest"
+)
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// TestNoTokenInAnyOutput runs every kind of exchange and scans everything
+// the package puts out (results, evidence, integration info, logs, errors)
+// for the tokens.
+func TestNoTokenInAnyOutput(t *testing.T) {
+	tokens := []string{nt.GoodToken, nt.RevokedToken, nt.NoReadToken, "weird token value 12345678"}
+	var outputs []string
+	var logs syncBuffer
+	logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	run := func(p *Prober, ids ...string) {
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+		defer cancel()
+		info := p.Integration(ctx, diagnose.ProbeOptions{Fresh: true})
+		b, _ := json.Marshal(info)
+		outputs = append(outputs, string(b))
+		for _, id := range ids {
+			for _, ep := range []diagnose.Endpoint{"", diagnose.EndpointDatabases} {
+				res := p.Probe(ctx, diagnose.Reference{ID: id, Endpoint: ep}, diagnose.ProbeOptions{Fresh: true})
+				b, _ := json.Marshal(res)
+				outputs = append(outputs, string(b))
+			}
+		}
+	}
+	ids := []string{nt.SharedPageID, nt.UnsharedPageID, nt.DatabaseID, nt.BlockID, nt.DataSourceID}
+	for _, tok := range tokens[:3] {
+		for _, fault := range []*nt.Fault{nil, {Status: 503}, {Status: 429, RetryAfter: "30"}, {Status: 502, Edge: true}} {
+			var opts []nt.Option
+			if fault != nil {
+				opts = append(opts, nt.WithFault(*fault))
+			}
+			srv := nt.NewServer(t, opts...)
+			p, err := New(Config{Token: tok, BaseURL: srv.URL, Rate: 1000, Burst: 1000, Logger: logger})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fault == nil {
+				run(p, ids...)
+			} else {
+				run(p, ids[:1]...)
+			}
+		}
+	}
+	// A server that went away.
+	srv := nt.NewServer(t)
+	srv.Close()
+	p, _ := New(Config{Token: nt.GoodToken, BaseURL: srv.URL, Rate: 1000, Burst: 1000, Logger: logger})
+	run(p, nt.SharedPageID)
+	// A transport whose errors and answers quote the token (a proxy that
+	// echoes headers, say).
+	for _, tok := range tokens {
+		echo := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			auth := r.Header.Get("Authorization")
+			if strings.Contains(r.URL.Path, "blocks") {
+				return nil, fmt.Errorf("proxy refused %s (Authorization: %s)", r.URL, auth)
+			}
+			body := fmt.Sprintf(`{"object":"error","status":401,"code":"unauthorized","message":"token %s is invalid; header %s","request_id":"r"}`, tok, auth)
+			return &http.Response{StatusCode: 401, Header: http.Header{"Content-Type": {"application/json"}},
+				Body: io.NopCloser(strings.NewReader(body)), Request: r}, nil
+		})
+		p, err := New(Config{Token: tok, Transport: echo, Rate: 1000, Burst: 1000, Logger: logger})
+		if err != nil {
+			t.Fatal(err)
+		}
+		run(p, nt.SharedPageID)
+		// Errors of the shared client, as other packages would see them.
+		req, _ := http.NewRequest(http.MethodGet, "https://api.notion.com/v1/blocks/"+nt.SharedPageID, nil)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		if _, err := p.HTTPClient().Do(req); err != nil {
+			outputs = append(outputs, err.Error())
+		} else {
+			t.Error("echo transport error was lost")
+		}
+	}
+	outputs = append(outputs, logs.String())
+	all := strings.Join(outputs, "\n")
+	if !strings.Contains(all, "[redacted]") {
+		t.Error("the echoing transport's token was not redacted (or not recorded)")
+	}
+	for _, tok := range tokens {
+		if strings.Contains(all, tok) {
+			i := strings.Index(all, tok)
+			t.Fatalf("token %q… found in output: …%s…", tok[:8], all[max(0, i-200):i])
+		}
+	}
+	if strings.Contains(all, "ntn_") {
+		t.Fatal("something token-shaped leaked")
+	}
+}
+
+// TestVerdictNeverDependsOnJomei shows that jomei/notionapi cannot decode a
+// page of today's API (a "place" property), while the prober's verdict on
+// the same page is unaffected.
+func TestVerdictNeverDependsOnJomei(t *testing.T) {
+	f := newFixture(t, Config{})
+	ctx := ctxT(t, 5*time.Second)
+	_, err := f.p.jomei.Page.Get(ctx, notionapi.PageID(nt.SharedPageID))
+	if err == nil || !strings.Contains(err.Error(), "place") {
+		t.Fatalf("jomei decoded the page (err %v): the fake no longer tests the rule", err)
+	}
+	res := f.p.Probe(ctx, ref(nt.SharedPageID, "", diagnose.EndpointPages), diagnose.ProbeOptions{})
+	if !res.Done || res.Kind != diagnose.KindPage || res.Findings[0].Code != diagnose.CodeAccessOK {
+		t.Fatalf("%+v", res)
+	}
+	// jomei's own 429 loop never runs: a final 429 reaches it as a 429 and
+	// it gives up at once (WithRetry(1)).
+	g := newFixture(t, Config{}, nt.WithFault(nt.Fault{Status: 429, RetryAfter: "30"}))
+	start := time.Now()
+	_, err = g.p.jomei.User.Me(ctxT(t, 2*time.Second))
+	var rl *notionapi.RateLimitedError
+	if !errors.As(err, &rl) || time.Since(start) > time.Second || g.srv.CallsTo("") != 1 {
+		t.Fatalf("err %v after %v, %d calls", err, time.Since(start), g.srv.CallsTo(""))
+	}
+}
+
+func TestRetryAfter(t *testing.T) {
+	now := time.Date(2026, 1, 2, 15, 4, 0, 0, time.UTC)
+	tests := []struct {
+		in   string
+		want time.Duration
+		ok   bool
+	}{
+		{"1", time.Second, true},
+		{" 30 ", 30 * time.Second, true},
+		{"0.5", 500 * time.Millisecond, true},
+		{"Fri, 02 Jan 2026 15:04:05 GMT", 5 * time.Second, true},
+		{"Fri, 02 Jan 2026 15:03:00 GMT", 0, true},
+		{"", 0, false},
+		{"soon", 0, false},
+		{"-3", 0, false},
+	}
+	for _, tt := range tests {
+		got, ok := retryAfter(tt.in, now)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("retryAfter(%q) = %v %v, want %v %v", tt.in, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+func TestNewValidates(t *testing.T) {
+	for _, cfg := range []Config{{}, {Token: "x", BaseURL: "api.notion.com"}, {Token: "x", BaseURL: "ftp://x"}} {
+		if _, err := New(cfg); err == nil {
+			t.Errorf("New(%+v) accepted", cfg.BaseURL)
+		}
+	}
+	p, err := New(Config{Token: "x"})
+	if err != nil || p.APIVersion() != DefaultVersion {
+		t.Fatalf("%v %v", p, err)
+	}
+}
+
+func TestBasePathPrefix(t *testing.T) {
+	srv := nt.NewServer(t)
+	var seen string
+	strip := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		seen = r.URL.Path
+		r2 := r.Clone(r.Context())
+		r2.URL.Path = strings.TrimPrefix(r.URL.Path, "/proxy")
+		return http.DefaultTransport.RoundTrip(r2)
+	})
+	p, err := New(Config{Token: nt.GoodToken, BaseURL: srv.URL + "/proxy/", Transport: strip})
+	if err != nil {
+		t.Fatal(err)
+	}
+	info := p.Integration(context.Background(), diagnose.ProbeOptions{})
+	if info.Name != nt.IntegrationName || seen != "/proxy/v1/users/me" {
+		t.Fatalf("%+v via %q", info, seen)
+	}
+}

@@ -1,0 +1,607 @@
+// Package notiontest is a fake Notion API on net/http/httptest for tests.
+//
+// It answers like the real API as described in shared/facts/notion-api.md:
+// compact JSON error bodies with the keys object, status, code, message,
+// request_id (in that order, plus additional_data where Notion sends it),
+// content-type "application/json; charset=utf-8", a fresh request ID in the
+// body and in the x-notion-request-id header, 401 for unknown or revoked
+// tokens, 400 missing_version, 400 for malformed path IDs, 404
+// object_not_found for everything not shared, the wrong-endpoint 400s of a
+// shared object, and the differences between Notion-Version 2022-06-28 and
+// 2025-09-03. Modes add latency, a per-token rate limiter answering 429 with
+// Retry-After, forced 5xx/529 answers, Cloudflare-style HTML edge errors and
+// slow answers.
+//
+// The default world (the exported ID constants) holds shared and unshared
+// pages, a trashed page, databases with one and two data sources, a linked
+// database, blocks, a data source and a view.
+package notiontest
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// Call is one request the fake received.
+type Call struct {
+	// Method and Path (no query) of the request.
+	Method string
+	Path   string
+	// Version is the Notion-Version header sent ("" when missing).
+	Version string
+	// Status is the HTTP status answered (0 while the request is in
+	// flight).
+	Status int
+	// Code is the error code answered ("" for 200 and HTML answers).
+	Code string
+	// Start and End are when the request arrived and when the answer was
+	// written (after any latency); End is zero while in flight.
+	Start, End time.Time
+}
+
+// Fault makes the fake answer some requests with an error instead of the
+// normal answer.
+type Fault struct {
+	// PathPrefix selects the requests (for example "/v1/blocks/");
+	// "" selects every request, /v1/users/me included.
+	PathPrefix string
+	// Status is the status to answer: 500, 502, 503, 504, 529 or 429 (JSON
+	// bodies with Notion's codes), or anything else with Edge. 0 with a
+	// Delay only delays the normal answer.
+	Status int
+	// Edge answers a Cloudflare-style HTML page with a cf-ray header and no
+	// x-notion-request-id instead of JSON.
+	Edge bool
+	// RetryAfter is the Retry-After header value for 429/529 ("" for none).
+	RetryAfter string
+	// Delay is slept before answering (a slow answer).
+	Delay time.Duration
+	// Times is how many requests the fault applies to; 0 means every one.
+	Times int
+}
+
+// Option configures a Server.
+type Option func(*Server)
+
+// WithLatency adds d before every answer (one simulated round trip).
+func WithLatency(d time.Duration) Option {
+	return func(s *Server) { s.latency = d }
+}
+
+// WithRateLimit enables a per-token limiter like Notion's: an average of
+// perSecond requests per second with the given burst. A request beyond it
+// gets 429 rate_limited with a Retry-After header (whole seconds, at least 1).
+func WithRateLimit(perSecond float64, burst int) Option {
+	return func(s *Server) {
+		s.rateAvg = perSecond
+		s.rateBurst = burst
+	}
+}
+
+// WithFault adds a fault (see Fault); faults are tried in order.
+func WithFault(f Fault) Option {
+	return func(s *Server) { s.faults = append(s.faults, &f) }
+}
+
+// WithIntegration sets the bot's name and workspace name (defaults
+// IntegrationName and WorkspaceName).
+func WithIntegration(name, workspace string) Option {
+	return func(s *Server) {
+		s.name = name
+		s.workspace = workspace
+	}
+}
+
+// Server is a running fake Notion API.
+type Server struct {
+	// URL is the base URL to give the client (NOTION_API_URL): /v1/... is
+	// appended to it.
+	URL string
+
+	srv       *httptest.Server
+	latency   time.Duration
+	rateAvg   float64
+	rateBurst int
+	name      string
+	workspace string
+	world     map[string]*object
+
+	mu       sync.Mutex
+	faults   []*Fault
+	calls    []Call
+	limiters map[string]*rate.Limiter
+}
+
+// NewServer starts a fake Notion API with the default world and closes it
+// when the test ends.
+func NewServer(t testing.TB, opts ...Option) *Server {
+	t.Helper()
+	s := Start(opts...)
+	t.Cleanup(s.Close)
+	return s
+}
+
+// Start starts a fake Notion API outside a test (for a measuring program);
+// the caller must Close it.
+func Start(opts ...Option) *Server {
+	s := &Server{
+		name:      IntegrationName,
+		workspace: WorkspaceName,
+		world:     defaultWorld(),
+		limiters:  map[string]*rate.Limiter{},
+	}
+	for _, o := range opts {
+		o(s)
+	}
+	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
+	s.URL = s.srv.URL
+	return s
+}
+
+// Close stops the server.
+func (s *Server) Close() { s.srv.Close() }
+
+// AddFault adds a fault while the server runs.
+func (s *Server) AddFault(f Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = append(s.faults, &f)
+}
+
+// ClearFaults removes every fault.
+func (s *Server) ClearFaults() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = nil
+}
+
+// Calls returns every request received so far, in order of arrival.
+func (s *Server) Calls() []Call {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Call(nil), s.calls...)
+}
+
+// CallsTo counts the requests whose path starts with prefix (for example
+// "/v1/blocks/"); "" counts every request.
+func (s *Server) CallsTo(prefix string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, c := range s.calls {
+		if strings.HasPrefix(c.Path, prefix) {
+			n++
+		}
+	}
+	return n
+}
+
+// Count429 counts the 429 answers given so far.
+func (s *Server) Count429() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, c := range s.calls {
+		if c.Status == http.StatusTooManyRequests {
+			n++
+		}
+	}
+	return n
+}
+
+// Reset forgets the recorded calls (faults and limiters stay).
+func (s *Server) Reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.calls = nil
+}
+
+// Rounds returns how many sequential round trips the given calls took:
+// calls that overlap in time count as one round.
+func Rounds(calls []Call) int {
+	rounds := 0
+	var end time.Time
+	for _, c := range calls {
+		if c.End.IsZero() {
+			c.End = c.Start
+		}
+		if rounds == 0 || !c.Start.Before(end) {
+			rounds++
+			end = c.End
+		} else if c.End.After(end) {
+			end = c.End
+		}
+	}
+	return rounds
+}
+
+// NewRequestID returns a fresh random UUID as Notion uses for request IDs.
+func NewRequestID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+// answer is one response being built.
+type answer struct {
+	status int
+	body   []byte
+	header http.Header
+	code   string
+}
+
+type errBody struct {
+	Object         string         `json:"object"`
+	Status         int            `json:"status"`
+	Code           string         `json:"code"`
+	Message        string         `json:"message"`
+	RequestID      string         `json:"request_id"`
+	AdditionalData map[string]any `json:"additional_data,omitempty"`
+}
+
+func marshal(v any) []byte {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		panic(err)
+	}
+	return bytes.TrimRight(buf.Bytes(), "\n")
+}
+
+func jsonAnswer(status int, body any) answer {
+	return answer{status: status, body: marshal(body)}
+}
+
+func errAnswer(status int, code, msg string, extra map[string]any) answer {
+	a := answer{status: status, code: code}
+	a.body = marshal(errBody{Object: "error", Status: status, Code: code, Message: msg, AdditionalData: extra})
+	return a
+}
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	s.mu.Lock()
+	// The call is logged on arrival (so that a request whose client gave
+	// up is still counted) and completed when answered.
+	idx := len(s.calls)
+	s.calls = append(s.calls, Call{Method: r.Method, Path: r.URL.Path, Version: r.Header.Get("Notion-Version"), Start: start})
+	var fault *Fault
+	for _, f := range s.faults {
+		if strings.HasPrefix(r.URL.Path, f.PathPrefix) && f.Times >= 0 {
+			fault = f
+			if f.Times > 0 {
+				f.Times--
+				if f.Times == 0 {
+					f.Times = -1 // used up
+				}
+			}
+			break
+		}
+	}
+	s.mu.Unlock()
+
+	var a answer
+	edge := false
+	switch {
+	case fault != nil && fault.Edge:
+		edge = true
+		a = answer{status: fault.Status, header: http.Header{}}
+		if a.status == 0 {
+			a.status = http.StatusBadGateway
+		}
+		a.body = []byte(fmt.Sprintf("<!DOCTYPE html>\n<html><head><title>%d | api.notion.com | Cloudflare</title></head><body><h1>Error %d</h1><p>Ray ID: 8c2f1e0a9b7d4e21</p></body></html>\n", a.status, a.status))
+	case fault != nil && fault.Status != 0:
+		a = faultAnswer(fault)
+	default:
+		a = s.route(r)
+	}
+	delay := s.latency
+	if fault != nil {
+		delay += fault.Delay
+	}
+	if delay > 0 {
+		select {
+		case <-time.After(delay):
+		case <-r.Context().Done():
+		}
+	}
+
+	h := w.Header()
+	for k, v := range a.header {
+		h[k] = v
+	}
+	if edge {
+		h.Set("Content-Type", "text/html; charset=UTF-8")
+		h.Set("Cf-Ray", "8c2f1e0a9b7d4e21-SJC")
+		h.Set("Server", "cloudflare")
+	} else {
+		rid := NewRequestID()
+		a.body = bytes.Replace(a.body, []byte(`"request_id":""`), []byte(`"request_id":"`+rid+`"`), 1)
+		if a.status == http.StatusOK {
+			// success bodies carry request_id as their last key
+			a.body = append(a.body[:len(a.body)-1], []byte(`,"request_id":"`+rid+`"}`)...)
+		}
+		h.Set("Content-Type", "application/json; charset=utf-8")
+		h.Set("X-Notion-Request-Id", rid)
+	}
+	h.Set("Content-Length", strconv.Itoa(len(a.body)))
+	w.WriteHeader(a.status)
+	_, _ = w.Write(a.body)
+
+	s.mu.Lock()
+	if idx < len(s.calls) && s.calls[idx].Start.Equal(start) && s.calls[idx].Path == r.URL.Path {
+		s.calls[idx].Status, s.calls[idx].Code, s.calls[idx].End = a.status, a.code, time.Now()
+	}
+	s.mu.Unlock()
+}
+
+func faultAnswer(f *Fault) answer {
+	var a answer
+	switch f.Status {
+	case 429:
+		a = errAnswer(429, "rate_limited", "You have been rate limited. Please try again in a few minutes.", nil)
+	case 500:
+		a = errAnswer(500, "internal_server_error", "Unexpected error occurred.", nil)
+	case 502:
+		a = errAnswer(502, "bad_gateway", "Bad Gateway", nil)
+	case 503:
+		a = errAnswer(503, "service_unavailable", "Notion is unavailable, please try again later.", nil)
+	case 504:
+		a = errAnswer(504, "gateway_timeout", "Gateway Timeout", nil)
+	case 529:
+		a = errAnswer(529, "service_overload", "Notion is temporarily overloaded. Please try again later.", nil)
+	default:
+		a = errAnswer(f.Status, "internal_server_error", "Unexpected error occurred.", nil)
+	}
+	if f.RetryAfter != "" {
+		a.header = http.Header{"Retry-After": []string{f.RetryAfter}}
+	}
+	return a
+}
+
+// route answers a request from the world.
+func (s *Server) route(r *http.Request) answer {
+	auth := r.Header.Get("Authorization")
+	token, ok := strings.CutPrefix(auth, "Bearer ")
+	if !ok || (token != GoodToken && token != NoReadToken) {
+		return errAnswer(401, "unauthorized", "API token is invalid.", nil)
+	}
+	version := r.Header.Get("Notion-Version")
+	if version == "" {
+		return errAnswer(400, "missing_version", "Notion-Version header failed validation: Notion-Version header should be defined, instead was `undefined`.", nil)
+	}
+	if s.rateAvg > 0 {
+		s.mu.Lock()
+		lim := s.limiters[token]
+		if lim == nil {
+			lim = rate.NewLimiter(rate.Limit(s.rateAvg), max(s.rateBurst, 1))
+			s.limiters[token] = lim
+		}
+		res := lim.Reserve()
+		d := res.Delay()
+		if d > 0 {
+			res.Cancel()
+		}
+		s.mu.Unlock()
+		if d > 0 {
+			secs := int(d/time.Second) + 1
+			a := errAnswer(429, "rate_limited", "You have been rate limited. Please try again in a few minutes.",
+				map[string]any{"rate_limit_reason": "public_api_request_rate_limit"})
+			a.header = http.Header{"Retry-After": []string{strconv.Itoa(secs)}}
+			return a
+		}
+	}
+	modern := version >= Version20250903
+	if r.Method != http.MethodGet {
+		return errAnswer(400, "invalid_request_url", "Invalid request URL.", nil)
+	}
+	path := r.URL.Path
+	if path == "/v1/users/me" {
+		return jsonAnswer(200, s.botUser())
+	}
+	rest, ok := strings.CutPrefix(path, "/v1/")
+	if !ok {
+		return errAnswer(400, "invalid_request_url", "Invalid request URL.", nil)
+	}
+	family, rawID, ok := strings.Cut(rest, "/")
+	param := map[string]string{"pages": "page_id", "databases": "database_id", "data_sources": "data_source_id",
+		"blocks": "block_id", "views": "view_id"}[family]
+	if !ok || param == "" || rawID == "" || strings.ContainsAny(rawID, "/:") {
+		return errAnswer(400, "invalid_request_url", "Invalid request URL.", nil)
+	}
+	if (family == "data_sources" || family == "views") && !modern {
+		return errAnswer(400, "invalid_request_url", "Invalid request URL.", nil)
+	}
+	id, ok := normalizeID(rawID)
+	if !ok {
+		return errAnswer(400, "validation_error", fmt.Sprintf("path failed validation: path.%s should be a valid uuid, instead was `%s`.", param, marshal(rawID)), nil)
+	}
+	if token == NoReadToken {
+		return errAnswer(403, "restricted_resource", "API token does not have access to this resource.", nil)
+	}
+	o := s.world[id]
+	notFound := func() answer {
+		noun := strings.TrimSuffix(family, "s")
+		return errAnswer(404, "object_not_found",
+			fmt.Sprintf("Could not find %s with ID: %s. Make sure the relevant pages and databases are shared with your integration %q.", noun, id, s.name),
+			map[string]any{"integration_id": IntegrationID})
+	}
+	if o == nil || !o.shared {
+		return notFound()
+	}
+	switch family {
+	case "pages":
+		switch o.kind {
+		case kPage:
+			return jsonAnswer(200, s.pageJSON(o, modern))
+		case kDatabase:
+			return errAnswer(400, "validation_error", fmt.Sprintf("Provided ID %s is a database, not a page. Use the retrieve database API instead.", id), nil)
+		case kBlock:
+			return errAnswer(400, "validation_error", fmt.Sprintf("Provided ID %s is a block, not a page. Use the retrieve block API instead.", id), nil)
+		}
+	case "databases":
+		switch o.kind {
+		case kPage:
+			return errAnswer(400, "validation_error", fmt.Sprintf("Provided database_id %s is a page, not a database. Use the pages API instead, or pass the ID of the database itself.", id), nil)
+		case kDatabase:
+			if o.linked {
+				return errAnswer(400, "validation_error", fmt.Sprintf("Database with ID %s is a linked database. Database retrievals do not support linked databases.", id), nil)
+			}
+			if !modern && len(o.sources) > 1 {
+				ids := make([]string, len(o.sources))
+				for i, src := range o.sources {
+					ids[i] = src.id
+				}
+				return errAnswer(400, "validation_error", "Databases with multiple data sources are not supported in this API version.",
+					map[string]any{"error_type": "multiple_data_sources_for_database", "database_id": id,
+						"child_data_source_ids": ids, "minimum_api_version": Version20250903})
+			}
+			return jsonAnswer(200, s.databaseJSON(o, modern))
+		}
+	case "data_sources":
+		if o.kind == kDataSource {
+			return jsonAnswer(200, s.dataSourceJSON(o))
+		}
+	case "blocks":
+		switch o.kind {
+		case kPage, kDatabase, kBlock:
+			return jsonAnswer(200, s.blockJSON(o, modern))
+		}
+	case "views":
+		if o.kind == kView {
+			return jsonAnswer(200, map[string]any{"object": "view", "id": o.id, "parent": map[string]any{"type": "database_id", "database_id": o.parentID},
+				"name": o.title, "type": "table", "data_source_id": DataSourceID, "url": "https://www.notion.so/" + compact(o.parentID) + "?v=" + compact(o.id)})
+		}
+	}
+	return notFound()
+}
+
+func (s *Server) botUser() map[string]any {
+	return map[string]any{"object": "user", "id": BotUserID, "name": s.name, "avatar_url": nil, "type": "bot",
+		"bot": map[string]any{"owner": map[string]any{"type": "workspace", "workspace": true},
+			"workspace_id": WorkspaceID, "workspace_limits": map[string]any{"max_file_upload_size_in_bytes": 5368709120},
+			"workspace_name": s.workspace}}
+}
+
+func (s *Server) parentJSON(o *object, modern bool) map[string]any {
+	switch o.parentType {
+	case "workspace":
+		return map[string]any{"type": "workspace", "workspace": true}
+	case "data_source_id":
+		if modern {
+			return map[string]any{"type": "data_source_id", "data_source_id": o.parentID, "database_id": o.parentDB}
+		}
+		return map[string]any{"type": "database_id", "database_id": o.parentDB}
+	default:
+		return map[string]any{"type": o.parentType, o.parentType: o.parentID}
+	}
+}
+
+func richText(s string) []any {
+	return []any{map[string]any{"type": "text", "text": map[string]any{"content": s, "link": nil},
+		"annotations": map[string]any{"bold": false, "italic": false, "strikethrough": false, "underline": false, "code": false, "color": "default"},
+		"plain_text":  s, "href": nil}}
+}
+
+const ts = "2026-08-18T10:00:00.000Z"
+
+func (s *Server) pageJSON(o *object, modern bool) map[string]any {
+	return map[string]any{"object": "page", "id": o.id, "created_time": ts, "last_edited_time": ts,
+		"created_by": map[string]any{"object": "user", "id": BotUserID}, "last_edited_by": map[string]any{"object": "user", "id": BotUserID},
+		"cover": nil, "icon": nil, "parent": s.parentJSON(o, modern), "archived": o.trashed, "in_trash": o.trashed,
+		"is_archived": o.trashed, "is_locked": false,
+		"properties": map[string]any{
+			"title": map[string]any{"id": "title", "type": "title", "title": richText(o.title)},
+			// "place" is a property type jomei/notionapi v1.13.3 cannot decode.
+			"Office": map[string]any{"id": "p%3Ax", "type": "place", "place": map[string]any{"lat": 48.8566, "lon": 2.3522, "name": "Paris"}},
+		},
+		"url":        "https://www.notion.so/" + strings.ReplaceAll(o.title, " ", "-") + "-" + compact(o.id),
+		"public_url": nil}
+}
+
+func (s *Server) databaseJSON(o *object, modern bool) map[string]any {
+	m := map[string]any{"object": "database", "id": o.id, "created_time": ts, "last_edited_time": ts,
+		"title": richText(o.title), "description": []any{}, "parent": s.parentJSON(o, modern), "is_inline": false,
+		"in_trash": o.trashed, "archived": o.trashed, "is_locked": false, "icon": nil, "cover": nil,
+		"url": "https://www.notion.so/" + compact(o.id), "public_url": nil}
+	if modern {
+		ds := make([]any, len(o.sources))
+		for i, src := range o.sources {
+			ds[i] = map[string]any{"id": src.id, "name": src.name}
+		}
+		m["data_sources"] = ds
+	} else {
+		m["properties"] = map[string]any{
+			"Name":  map[string]any{"id": "title", "name": "Name", "type": "title", "title": map[string]any{}},
+			"Where": map[string]any{"id": "p%3Ay", "name": "Where", "type": "place", "place": map[string]any{}},
+		}
+	}
+	return m
+}
+
+func (s *Server) dataSourceJSON(o *object) map[string]any {
+	db := s.world[o.parentID]
+	return map[string]any{"object": "data_source", "id": o.id, "created_time": ts, "last_edited_time": ts,
+		"title": richText(o.title), "description": []any{},
+		"parent":          map[string]any{"type": "database_id", "database_id": o.parentID},
+		"database_parent": s.parentJSON(db, true), "is_inline": false, "in_trash": o.trashed, "archived": o.trashed,
+		"properties": map[string]any{
+			"Name":  map[string]any{"id": "title", "name": "Name", "type": "title", "title": map[string]any{}},
+			"Where": map[string]any{"id": "p%3Ay", "name": "Where", "type": "place", "place": map[string]any{}},
+		}}
+}
+
+func (s *Server) blockJSON(o *object, modern bool) map[string]any {
+	m := map[string]any{"object": "block", "id": o.id, "parent": s.parentJSON(o, modern), "created_time": ts, "last_edited_time": ts,
+		"created_by": map[string]any{"object": "user", "id": BotUserID}, "last_edited_by": map[string]any{"object": "user", "id": BotUserID},
+		"has_children": o.kind != kBlock || o.blockType == "toggle", "archived": o.trashed, "in_trash": o.trashed}
+	switch o.kind {
+	case kPage:
+		m["type"] = "child_page"
+		m["child_page"] = map[string]any{"title": o.title}
+	case kDatabase:
+		m["type"] = "child_database"
+		m["child_database"] = map[string]any{"title": o.title}
+	default:
+		m["type"] = o.blockType
+		m[o.blockType] = map[string]any{"rich_text": richText(o.title), "color": "default"}
+	}
+	return m
+}
+
+func compact(id string) string { return strings.ReplaceAll(id, "-", "") }
+
+// normalizeID accepts 32 hex digits with or without the 8-4-4-4-12 dashes,
+// in any case, and returns the dashed lowercase form.
+func normalizeID(s string) (string, bool) {
+	s = strings.ToLower(s)
+	if len(s) == 36 {
+		if s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-' {
+			return "", false
+		}
+		s = compact(s)
+	}
+	if len(s) != 32 {
+		return "", false
+	}
+	for _, c := range s {
+		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return "", false
+		}
+	}
+	return s[0:8] + "-" + s[8:12] + "-" + s[12:16] + "-" + s[16:20] + "-" + s[20:], true
+}
