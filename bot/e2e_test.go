@@ -523,3 +523,24 @@ func TestRunFailsOnBadToken(t *testing.T) {
 		t.Errorf("Run = %v, want invalid_auth without the token", err)
 	}
 }
+
+func TestHoldsReference(t *testing.T) {
+	for text, want := range map[string]bool{
+		"good morning everyone":                false,
+		"see https://google.com/x":             false,
+		"":                                     false,
+		pageLink:                               true,
+		"<" + pageLink + "|the page>":          true,
+		"https://acme.notion.site/my-page":     true,
+		"app.notion.com/p/" + pageID:           true,
+		pageID:                                 true,
+		"01234567-89ab-cdef-0123-456789abcdef": true,
+		"API token is invalid.":                true,
+		`{"object":"error","status":404,"code":"object_not_found","message":"Could not find page with ID: x"}`: true,
+		"body failed validation: body.parent.page_id should be a valid uuid, instead was `\"undefined\"`.":     true,
+	} {
+		if got := holdsReference(text); got != want {
+			t.Errorf("holdsReference(%q) = %v, want %v", text, got, want)
+		}
+	}
+}

@@ -217,13 +217,18 @@ func stripMentions(text string) string {
 
 var notionHostRE = regexp.MustCompile(`(?i)(?:^|[^a-z0-9.-])(?:[a-z0-9-]+\.)*notion\.(?:so|site|com)\b|notion://`)
 
+// notionErrorRE recognises a pasted Notion API error even when it names no
+// usable ID.
+var notionErrorRE = regexp.MustCompile(`(?i)object_not_found|restricted_resource|validation_error|invalid_request_url|API token is invalid|Could not find (?:page|database|block|data source)|body failed validation|"object"\s*:\s*"error"`)
+
 // holdsReference decides offline whether text holds a Notion reference: a
-// usable or repairable ID found by the reader, or a Notion link at all.
+// Notion link, a pasted Notion error, or a usable or repairable ID found by
+// the reader.
 func holdsReference(text string) (ok bool) {
 	if strings.TrimSpace(text) == "" {
 		return false
 	}
-	if notionHostRE.MatchString(text) {
+	if notionHostRE.MatchString(text) || notionErrorRE.MatchString(text) {
 		return true
 	}
 	defer func() {

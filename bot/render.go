@@ -257,6 +257,9 @@ func recheckValue(rep diagnose.Report, text string) string {
 func fallback(rep diagnose.Report) string {
 	var b strings.Builder
 	b.WriteString(verdict(rep))
+	if len(rep.Integration.Findings) > 0 {
+		fmt.Fprintf(&b, "\nIntegration (%s): %s", rep.Integration.Status, codeList(rep.Integration.Findings))
+	}
 	for i, c := range rep.Checks {
 		if b.Len() > MaxFallbackText-200 {
 			fmt.Fprintf(&b, "\n…and %d more checks", len(rep.Checks)-i)
@@ -266,13 +269,20 @@ func fallback(rep diagnose.Report) string {
 		if id == "" {
 			id = "no usable ID"
 		}
-		var codes []string
-		for _, f := range c.Findings {
-			codes = append(codes, string(f.Code))
+		fmt.Fprintf(&b, "\n%d. %s (%s)", i+1, id, c.Status)
+		if len(c.Findings) > 0 {
+			b.WriteString(": " + codeList(c.Findings))
 		}
-		fmt.Fprintf(&b, "\n%d. %s (%s): %s", i+1, id, c.Status, strings.Join(codes, ", "))
 	}
 	return truncate(secret.Redact(b.String()), MaxFallbackText)
+}
+
+func codeList(fs []diagnose.Finding) string {
+	codes := make([]string, len(fs))
+	for i, f := range fs {
+		codes[i] = string(f.Code)
+	}
+	return strings.Join(codes, ", ")
 }
 
 func section(text string) *slack.SectionBlock {
@@ -296,6 +306,7 @@ func esc(s string) string {
 
 // oneLine collapses whitespace and cuts s to n runes.
 func oneLine(s string, n int) string {
+	s = secret.Redact(s)
 	if len(s) > 8*n {
 		s = s[:8*n] // Fields on a huge text is wasted work; truncate cuts by runes after
 	}

@@ -66,7 +66,7 @@ func formatReport(rep diagnose.Report, st style) string {
 			problems++
 		}
 	}
-	fmt.Fprintf(&b, "%s\n\n", st.paint("1", verdictLine(rep, problems)))
+	b.WriteString(st.paint("1", strings.TrimSuffix(wrap(verdictLine(rep, problems), "", ""), "\n")) + "\n\n")
 
 	in := rep.Integration
 	line := "Integration: " + st.status(in.Status)
@@ -137,7 +137,7 @@ func verdictLine(rep diagnose.Report, problems int) string {
 	}
 	for _, c := range rep.Checks {
 		if c.Status == diagnose.StatusUnknown {
-			return fmt.Sprintf("No problem found offline in %s; the online checks did not run or could not finish.", checks)
+			return fmt.Sprintf("No problem found in %s offline; the online checks did not run or could not finish.", checks)
 		}
 	}
 	return fmt.Sprintf("All good: %s passed.", checks)

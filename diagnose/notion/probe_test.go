@@ -122,6 +122,10 @@ func TestProbeVerdicts(t *testing.T) {
 			mention: []string{nt.MultiDataSourceID1, nt.MultiDataSourceID2}},
 		{name: "linked database", ref: ref(nt.LinkedDatabaseID, "", ""), kind: diagnose.KindDatabase, title: nt.LinkedDatabaseTitle, done: true,
 			codes: []diagnose.Code{diagnose.CodeDatabaseLinked}, calls: 3, rounds: 2, mention: []string{"is a linked database"}},
+		{name: "database without reachable data source", ref: ref(nt.OrphanDatabaseID, diagnose.KindDatabase, ""), kind: diagnose.KindDatabase, title: nt.OrphanDatabaseTitle, done: true,
+			codes: []diagnose.Code{diagnose.CodeDatabaseLinked}, calls: 2, rounds: 1, mention: []string{"lists no data source"}},
+		{name: "2022 database without reachable data source", version: nt.Version20220628, ref: ref(nt.OrphanDatabaseID, "", ""), kind: diagnose.KindDatabase, done: true,
+			codes: []diagnose.Code{diagnose.CodeDatabaseLinked}, calls: 3, rounds: 2, mention: []string{"does not contain any data sources accessible"}},
 		{name: "block", ref: ref(nt.BlockID, "", ""), kind: diagnose.KindBlock, done: true,
 			codes: []diagnose.Code{diagnose.CodeKindBlock, diagnose.CodeAccessOK}, calls: 2, rounds: 1,
 			mention: []string{"To read the page, use its ID: " + nt.SharedPageID},
@@ -488,6 +492,19 @@ func TestHooksUseFamilies(t *testing.T) {
 	}
 	if len(seen) != len(want) || retries != 1 {
 		t.Errorf("labels %v retries %d", seen, retries)
+	}
+	// OnRateLimited when a 429 does not fit before the deadline.
+	limited := map[string]int{}
+	h := newFixture(t, Config{Hooks: Hooks{OnRateLimited: func(ep string) {
+		mu.Lock()
+		defer mu.Unlock()
+		limited[ep]++
+	}}}, nt.WithFault(nt.Fault{PathPrefix: "/v1/blocks/", Status: 429, RetryAfter: "60"}))
+	mu.Unlock()
+	h.p.Probe(ctxT(t, 2*time.Second), ref(nt.SharedPageID, "", ""), diagnose.ProbeOptions{})
+	mu.Lock()
+	if limited["blocks"] != 1 || len(limited) != 1 {
+		t.Errorf("OnRateLimited: %v", limited)
 	}
 	// No nil-hook panic.
 	g := newFixture(t, Config{})

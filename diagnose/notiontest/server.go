@@ -14,7 +14,8 @@
 //
 // The default world (the exported ID constants) holds shared and unshared
 // pages, a trashed page, databases with one and two data sources, a linked
-// database, blocks, a data source and a view.
+// database, a database whose data source is out of reach, blocks, a data
+// source and a view.
 package notiontest
 
 import (
@@ -460,6 +461,9 @@ func (s *Server) route(r *http.Request) answer {
 		case kDatabase:
 			if o.linked {
 				return errAnswer(400, "validation_error", fmt.Sprintf("Database with ID %s is a linked database. Database retrievals do not support linked databases.", id), nil)
+			}
+			if !modern && o.orphan {
+				return errAnswer(400, "validation_error", fmt.Sprintf("Database with ID %s does not contain any data sources accessible by this API bot.", id), nil)
 			}
 			if !modern && len(o.sources) > 1 {
 				ids := make([]string, len(o.sources))

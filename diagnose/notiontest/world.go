@@ -93,6 +93,14 @@ const (
 	// LinkedDatabaseTitle is LinkedDatabaseID's title.
 	LinkedDatabaseTitle = "Tasks (linked)"
 
+	// OrphanDatabaseID is a database whose page is shared but whose data
+	// source is not reachable by the integration: under 2025-09-03 GET
+	// /v1/databases answers 200 with "data_sources":[], under 2022-06-28
+	// 400 "does not contain any data sources accessible by this API bot".
+	OrphanDatabaseID = "3d47810f-380f-80d7-a002-000000000004"
+	// OrphanDatabaseTitle is OrphanDatabaseID's title.
+	OrphanDatabaseTitle = "Imported view"
+
 	// BlockID is a paragraph block directly on SharedPageID.
 	BlockID = "3d47810f-380f-80d7-a005-000000000001"
 	// NestedBlockID is a paragraph block inside a toggle (ToggleBlockID) on
@@ -137,6 +145,7 @@ type object struct {
 	// database
 	sources []source
 	linked  bool
+	orphan  bool
 	// block
 	blockType string
 }
@@ -159,6 +168,7 @@ func defaultWorld() map[string]*object {
 		{id: MultiDataSourceID1, kind: kDataSource, title: MultiDataSourceName1, shared: true, parentType: "database_id", parentID: MultiDatabaseID},
 		{id: MultiDataSourceID2, kind: kDataSource, title: MultiDataSourceName2, shared: true, parentType: "database_id", parentID: MultiDatabaseID},
 		{id: LinkedDatabaseID, kind: kDatabase, title: LinkedDatabaseTitle, shared: true, linked: true, parentType: "page_id", parentID: SharedPageID},
+		{id: OrphanDatabaseID, kind: kDatabase, title: OrphanDatabaseTitle, shared: true, orphan: true, parentType: "page_id", parentID: SharedPageID},
 		{id: BlockID, kind: kBlock, blockType: "paragraph", title: "Some text", shared: true, parentType: "page_id", parentID: SharedPageID},
 		{id: ToggleBlockID, kind: kBlock, blockType: "toggle", title: "Details", shared: true, parentType: "page_id", parentID: SharedPageID},
 		{id: NestedBlockID, kind: kBlock, blockType: "paragraph", title: "Hidden text", shared: true, parentType: "block_id", parentID: ToggleBlockID},

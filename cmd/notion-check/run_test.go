@@ -1,0 +1,264 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/notion-check/notion-check/diagnose"
+	"github.com/notion-check/notion-check/diagnose/notiontest"
+)
+
+// cli runs the program in-process, as a user would from a shell.
+func cli(t *testing.T, stdin string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	getenv := func(k string) string { return os.Getenv(k) }
+	err := run(context.Background(), args, getenv, strings.NewReader(stdin), &out, &errb)
+	code = 0
+	if err != nil {
+		var ee *exitError
+		if errors.As(err, &ee) {
+			code = ee.code
+			if ee.msg != "" {
+				errb.WriteString("notion-check: " + ee.msg + "\n")
+			}
+		} else {
+			code = 1
+			errb.WriteString("notion-check: " + err.Error() + "\n")
+		}
+	}
+	return out.String(), errb.String(), code
+}
+
+// clearEnv unsets every variable the program reads, so the developer's own
+// environment never leaks into a test.
+func clearEnv(t *testing.T) {
+	for _, k := range []string{"NOTION_TOKEN", "NOTION_API_URL", "NOTION_VERSION", "NOTION_RATE", "NOTION_BURST",
+		"SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_API_URL", "HELP_CHANNELS", "ADDR", "LOG_LEVEL", "LOG_FORMAT", "DIAGNOSIS_TIMEOUT"} {
+		t.Setenv(k, "")
+		os.Unsetenv(k)
+	}
+}
+
+const pageLink = "https://www.notion.so/acme/Roadmap-1212250f3985801cabcdef0123456789?pvs=4"
+
+func TestOfflineNoToken(t *testing.T) {
+	clearEnv(t)
+	out, errOut, code := cli(t, "", pageLink)
+	if code != 0 {
+		t.Fatalf("exit %d, want 0 (no error finding offline); stderr %q", code, errOut)
+	}
+	for _, want := range []string{"1212250f-3985-801c-abcd-ef0123456789", "token.missing", "NOTION_TOKEN", "id.extracted"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report lacks %q:\n%s", want, out)
+		}
+	}
+	for _, line := range strings.Split(out, "\n") {
+		if n := len([]rune(line)); n > 80 {
+			t.Errorf("line of %d columns: %q", n, line)
+		}
+	}
+	if strings.Contains(out, "\x1b[") {
+		t.Error("colour codes written to a non-terminal")
+	}
+}
+
+func TestExitCodes(t *testing.T) {
+	clearEnv(t)
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+	}{
+		{"good link", []string{pageLink}, 0},
+		{"malformed", []string{"1212250f3985801cabcdef012345678"}, 1},
+		{"empty argument", []string{""}, 1},
+		{"not content", []string{"https://www.notion.so/my-integrations"}, 1},
+		{"unknown flag", []string{"--nope", pageLink}, 2},
+		{"json and blocks", []string{"--json", "--blocks", pageLink}, 2},
+		{"flags end", []string{"--", "--json"}, 1},
+		{"version", []string{"version"}, 0},
+		{"help", []string{"--help"}, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, errOut, code := cli(t, "", tc.args...)
+			if code != tc.code {
+				t.Errorf("exit %d, want %d; stderr %q", code, tc.code, errOut)
+			}
+			if tc.code == 2 && strings.Count(strings.TrimSpace(errOut), "\n") != 0 {
+				t.Errorf("usage error should be one line, got %q", errOut)
+			}
+		})
+	}
+}
+
+func TestJSONReport(t *testing.T) {
+	clearEnv(t)
+	link := "https://www.notion.so/acme/1212250f3985801cabcdef0123456789?v=9a3e53af8585464db3e0123456789abc&p=249d19fb353080fcabcdef0123456789&pm=s"
+	out, _, code := cli(t, "", "--json", link)
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	var rep struct {
+		Integration struct {
+			Status   string            `json:"status"`
+			Findings []json.RawMessage `json:"findings"`
+		} `json:"integration"`
+		Checks []struct {
+			Source   string `json:"source"`
+			ID       string `json:"id"`
+			Kind     string `json:"kind"`
+			Status   string `json:"status"`
+			Related  []struct{ Role, ID string }
+			Findings []struct {
+				Code, Severity, Title, Detail string
+				Fix                           []string
+			} `json:"findings"`
+			Evidence []json.RawMessage `json:"evidence"`
+		} `json:"checks"`
+	}
+	dec := json.NewDecoder(strings.NewReader(out))
+	if err := dec.Decode(&rep); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	if rep.Integration.Status != "missing" || len(rep.Checks) != 1 {
+		t.Fatalf("integration %q, %d checks", rep.Integration.Status, len(rep.Checks))
+	}
+	c := rep.Checks[0]
+	if c.ID != "249d19fb-3530-80fc-abcd-ef0123456789" || c.Kind != "page" || c.Status != "unknown" || c.Source != link {
+		t.Errorf("check = %+v", c)
+	}
+	if len(c.Related) != 2 || c.Related[0].Role != "database" || c.Related[1].Role != "view" {
+		t.Errorf("related = %+v", c.Related)
+	}
+	if c.Evidence == nil {
+		t.Error("evidence must be [] not null")
+	}
+	for _, f := range c.Findings {
+		if f.Title == "" || f.Detail == "" || len(f.Fix) == 0 || f.Severity == "" {
+			t.Errorf("incomplete finding %+v", f)
+		}
+	}
+}
+
+func TestStdin(t *testing.T) {
+	clearEnv(t)
+	for _, args := range [][]string{nil, {"-"}, {"--json"}, {"--json", "-"}} {
+		out, _, code := cli(t, "Could not find page with ID: 1212250f-3985-801c-abcd-ef0123456789.\n", args...)
+		if code != 0 || !strings.Contains(out, "1212250f-3985-801c-abcd-ef0123456789") {
+			t.Errorf("args %v: exit %d, out %q", args, code, out)
+		}
+	}
+}
+
+func TestBlocks(t *testing.T) {
+	clearEnv(t)
+	out, _, code := cli(t, "", "--blocks", pageLink)
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	var msg struct {
+		Text   string            `json:"text"`
+		Blocks []json.RawMessage `json:"blocks"`
+	}
+	if err := json.Unmarshal([]byte(out), &msg); err != nil || msg.Text == "" || len(msg.Blocks) == 0 {
+		t.Fatalf("not a Block Kit message (%v): %s", err, out)
+	}
+}
+
+func TestMalformedTokenIsAFindingNotAFailure(t *testing.T) {
+	clearEnv(t)
+	const tok = "Bearer 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"
+	t.Setenv("NOTION_TOKEN", tok)
+	out, errOut, code := cli(t, "", "--json", pageLink)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1", code)
+	}
+	if !strings.Contains(out, "token.malformed") || !strings.Contains(out, "1212250f-3985-801c-abcd-ef0123456789") {
+		t.Errorf("want token.malformed and the offline check:\n%s", out)
+	}
+	if strings.Contains(out+errOut, "456476151729vWBETTAc421EJdkefwPvw8dfNt2oszUa7v") {
+		t.Error("the token appears in the output")
+	}
+}
+
+func TestConfigErrorsNameTheVariable(t *testing.T) {
+	for _, tc := range []struct{ key, val string }{
+		{"NOTION_API_URL", "ftp://secret-host"},
+		{"NOTION_VERSION", "yesterday"},
+		{"NOTION_RATE", "fast"},
+		{"DIAGNOSIS_TIMEOUT", "-1s"},
+	} {
+		t.Run(tc.key, func(t *testing.T) {
+			clearEnv(t)
+			t.Setenv(tc.key, tc.val)
+			_, errOut, code := cli(t, "", pageLink)
+			if code != 2 || !strings.Contains(errOut, tc.key) || strings.Contains(errOut, tc.val) {
+				t.Errorf("exit %d, stderr %q: want 2, naming %s and not its value", code, errOut, tc.key)
+			}
+		})
+	}
+}
+
+func TestEmptyVariableCountsAsUnset(t *testing.T) {
+	clearEnv(t)
+	t.Setenv("NOTION_VERSION", "")
+	t.Setenv("NOTION_API_URL", "")
+	cfg, err := loadConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.NotionVersion != "2025-09-03" || cfg.NotionAPIURL != "https://api.notion.com" {
+		t.Errorf("defaults not applied: %+v", cfg)
+	}
+}
+
+// TestOnline runs the CLI against the fake Notion, as a user with a token.
+func TestOnline(t *testing.T) {
+	srv := notiontest.NewServer(t)
+	for _, tc := range []struct {
+		name, token, text string
+		code               int
+		want               diagnose.Code
+	}{
+		{"shared page", notiontest.GoodToken, "https://www.notion.so/Roadmap-" + diagnose.Hex32(notiontest.SharedPageID), 0, diagnose.CodeAccessOK},
+		{"unshared page", notiontest.GoodToken, notiontest.UnsharedPageID, 1, diagnose.CodeAccessNotShared},
+		{"database on pages", notiontest.GoodToken, "Provided ID " + notiontest.DatabaseID + " is a database, not a page.", 1, diagnose.CodeEndpointMismatch},
+		{"revoked token", notiontest.RevokedToken, notiontest.SharedPageID, 1, diagnose.CodeTokenInvalid},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			clearEnv(t)
+			t.Setenv("NOTION_TOKEN", tc.token)
+			t.Setenv("NOTION_API_URL", srv.URL)
+			out, errOut, code := cli(t, "", "--json", tc.text)
+			if code != tc.code {
+				t.Errorf("exit %d, want %d; stderr %q", code, tc.code, errOut)
+			}
+			if !strings.Contains(out, `"`+string(tc.want)+`"`) {
+				t.Errorf("report lacks %s:\n%s", tc.want, out)
+			}
+			if strings.Contains(out+errOut, tc.token) || strings.Contains(out+errOut, tc.token[4:]) {
+				t.Error("the token appears in the output")
+			}
+		})
+	}
+}
+
+func TestOfflineFlagMakesNoCall(t *testing.T) {
+	srv := notiontest.NewServer(t)
+	clearEnv(t)
+	t.Setenv("NOTION_TOKEN", notiontest.GoodToken)
+	t.Setenv("NOTION_API_URL", srv.URL)
+	out, _, _ := cli(t, "", "--offline", "--json", notiontest.SharedPageID)
+	if n := len(srv.Calls()); n != 0 {
+		t.Errorf("--offline made %d calls", n)
+	}
+	if !strings.Contains(out, `"status": "unknown"`) {
+		t.Errorf("offline check should be unknown:\n%s", out)
+	}
+}
