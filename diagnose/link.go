@@ -10,10 +10,10 @@ import (
 type hostClass int
 
 const (
-	hostOther   hostClass = iota // not Notion
-	hostContent                  // a Notion host that serves pages and databases
-	hostAPI                      // api.notion.com
-	hostNotionMisc               // a Notion host that serves no content (developers, status...)
+	hostOther      hostClass = iota // not Notion
+	hostContent                     // a Notion host that serves pages and databases
+	hostAPI                         // api.notion.com
+	hostNotionMisc                  // a Notion host that serves no content (developers, status...)
 )
 
 func classifyHost(host string) hostClass {
@@ -48,17 +48,17 @@ var notContentPaths = map[string]bool{
 
 // link is a parsed Notion (or other) link.
 type link struct {
-	raw       string
-	class     hostClass
-	host      string
-	pathID    verdict // the ID in the path (zero when none)
-	hasPathID bool
-	peek      verdict // p=
-	hasPeek   bool
-	view      verdict // v=
-	hasView   bool
-	block     verdict // #block
-	hasBlock  bool
+	raw        string
+	class      hostClass
+	host       string
+	pathID     verdict // the ID in the path (zero when none)
+	hasPathID  bool
+	peek       verdict // p=
+	hasPeek    bool
+	view       verdict // v=
+	hasView    bool
+	block      verdict // #block
+	hasBlock   bool
 	notContent string // why the link is not content ("" when it is)
 	// API links.
 	endpoint Endpoint

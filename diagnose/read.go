@@ -57,7 +57,7 @@ func ReadLimit(text string, limit int) ([]Reference, int) {
 	sort.SliceStable(s.cands, func(i, j int) bool { return s.cands[i].pos < s.cands[j].pos })
 
 	var refs []Reference
-	index := map[string]int{} // merge key -> index in refs, or -1 when counted only
+	index := map[string]int{}   // merge key -> index in refs, or -1 when counted only
 	merged := map[string]bool{} // key and source of every candidate merged already
 	total := 0
 	for i := range s.cands {

@@ -281,8 +281,8 @@ func TestHasReference(t *testing.T) {
 		"https://api.notion.com/v1/pages/None": true,
 		"good morning":                         false,
 		"see commit 0123456789abcdef0123456789abcdef01234567": false,
-		"":                      false,
-		"https://github.com/x":  false,
+		"":                     false,
+		"https://github.com/x": false,
 		hexA[:24] + " was it?": false,
 	} {
 		if got := HasReference(in); got != want {
