@@ -95,15 +95,14 @@ func runeName(r rune) string {
 
 // verdict is what examine makes of one value that is meant to be an ID.
 type verdict struct {
-	id        string    // dashed lowercase ID, "" when none is usable
-	missing   string    // why there is no ID at all ("" if there is one or it is malformed)
-	malformed string    // what is wrong with an ID-like value ("" if nothing)
-	repaired  bool      // malformed but repaired into id
-	extracted bool      // the ID sat inside a longer value (slug, query, URL)
-	view      string    // a ?v= view ID found in the value
-	from      string    // what the ID was taken out of, for id.extracted
-	hint      Kind      // what the value's shape says the object is
-	findings  []Finding // extra findings (link.* from a URL value)
+	id        string // dashed lowercase ID, "" when none is usable
+	missing   string // why there is no ID at all ("" if there is one or it is malformed)
+	malformed string // what is wrong with an ID-like value ("" if nothing)
+	repaired  bool   // malformed but repaired into id
+	extracted bool   // the ID sat inside a longer value (slug, query, URL)
+	view      string // a ?v= view ID found in the value
+	from      string // what the ID was taken out of, for id.extracted
+	hint      Kind   // what the value's shape says the object is
 }
 
 // missingWords are values that mean "no ID" when code or configuration sent

@@ -58,7 +58,12 @@ func ReadLimit(text string, limit int) ([]Reference, int) {
 
 	var refs []Reference
 	index := map[string]int{}   // merge key -> index in refs, or -1 when counted only
-	merged := map[string]bool{} // key and source of every candidate merged already
+	type seenKey struct {
+		key    string
+		origin Origin
+		source string
+	}
+	merged := map[seenKey]bool{} // every piece of text merged already
 	total := 0
 	for i := range s.cands {
 		c := &s.cands[i]
@@ -68,7 +73,7 @@ func ReadLimit(text string, limit int) ([]Reference, int) {
 		}
 		if j, ok := index[key]; ok {
 			// The same piece of text again adds nothing: skip the work.
-			if mk := key + "\x00" + string(c.origin) + c.source; j >= 0 && !merged[mk] {
+			if mk := (seenKey{key, c.origin, c.source}); j >= 0 && !merged[mk] {
 				merged[mk] = true
 				refs[j] = merge(refs[j], c)
 			}

@@ -251,19 +251,15 @@ func (p *Prober) fetchMe(ctx context.Context) *meEntry {
 				e.info.Workspace = user.Bot.WorkspaceName
 			}
 		}
-		// The raw body decides; jomei's decoding only helps.
-		var raw struct {
-			Name string `json:"name"`
-			Bot  struct {
-				WorkspaceName *string `json:"workspace_name"`
-			} `json:"bot"`
-		}
+		// The raw body decides, field by field; jomei's decoding only helps.
+		var raw, bot map[string]json.RawMessage
+		var name, ws string
 		if json.Unmarshal(x.body, &raw) == nil {
-			if raw.Name != "" {
-				e.info.Name = raw.Name
+			if json.Unmarshal(raw["name"], &name) == nil && name != "" {
+				e.info.Name = name
 			}
-			if raw.Bot.WorkspaceName != nil {
-				e.info.Workspace = *raw.Bot.WorkspaceName
+			if json.Unmarshal(raw["bot"], &bot) == nil && json.Unmarshal(bot["workspace_name"], &ws) == nil && ws != "" {
+				e.info.Workspace = ws
 			}
 		}
 		e.expires = time.Now().Add(10 * p.ttl())

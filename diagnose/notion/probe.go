@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 
@@ -155,8 +156,22 @@ func (p *Prober) probe(ctx context.Context, ref diagnose.Reference) diagnose.Pro
 		fams = []string{"blocks", "data_sources"}
 	}
 	s.decide(ctx, s.round(ctx, fams...), hintDB)
+	// The one true cause first: errors, then warnings, then information.
+	slices.SortStableFunc(s.res.Findings, func(a, b diagnose.Finding) int {
+		return severityRank(a.Severity) - severityRank(b.Severity)
+	})
 	s.res.Evidence = rec.evidence()
 	return s.res
+}
+
+func severityRank(s diagnose.Severity) int {
+	switch s {
+	case diagnose.SeverityError:
+		return 0
+	case diagnose.SeverityWarning:
+		return 1
+	}
+	return 2
 }
 
 // decide turns the first round's answers into the verdict, making the
@@ -315,18 +330,48 @@ func (s *probeState) notShared(ctx context.Context, rs map[string]reply) {
 	}
 	vars := diagnose.Vars{}
 	who := "the integration"
-	if me != nil && me.info.Name != "" {
-		vars["integration"] = me.info.Name
-		who = fmt.Sprintf("the integration %q", me.info.Name)
-		if me.info.Workspace != "" {
-			vars["workspace"] = me.info.Workspace
-			who += fmt.Sprintf(" (workspace %q)", me.info.Workspace)
+	name, workspace := "", ""
+	if me != nil {
+		name, workspace = me.info.Name, me.info.Workspace
+	}
+	if name == "" {
+		// users/me could not tell; Notion's 404 message names it too.
+		for _, f := range famOrder(rs) {
+			if n := integrationIn(rs[f].message); n != "" {
+				name = n
+				break
+			}
 		}
+	}
+	if name != "" {
+		vars["integration"] = name
+		who = fmt.Sprintf("the integration %q", name)
+		if workspace != "" {
+			vars["workspace"] = workspace
+			who += fmt.Sprintf(" (workspace %q)", workspace)
+		}
+	} else {
+		vars["integration"] = "your integration"
 	}
 	s.res.Done = true
 	s.res.Findings = append(s.res.Findings, diagnose.NewFinding(diagnose.CodeAccessNotShared,
 		fmt.Sprintf("Notion answered 404 object_not_found on every endpoint tried (%s): with this token %s does not exist. It is not shared with %s, or it sits in a private teamspace, belongs to another workspace, or was deleted.",
 			strings.Join(paths, ", "), s.id, who), vars))
+}
+
+// integrationIn returns the integration name quoted at the end of a 404
+// object_not_found message ("… shared with your integration \"Name\"."), or "".
+func integrationIn(msg string) string {
+	const marker = "shared with your integration "
+	i := strings.LastIndex(msg, marker)
+	if i < 0 {
+		return ""
+	}
+	rest := strings.TrimSuffix(msg[i+len(marker):], ".")
+	if len(rest) < 2 || rest[0] != '"' || rest[len(rest)-1] != '"' {
+		return ""
+	}
+	return rest[1 : len(rest)-1]
 }
 
 // JSON shapes decoded from plain GETs: only the fields a verdict needs.
@@ -570,7 +615,10 @@ func (s *probeState) database(ctx context.Context, b *blockJSON, db reply) {
 	if trashed {
 		s.trash("database")
 	}
-	if !mis && !linked {
+	// Under 2022-06-28 a database with several data sources cannot be read
+	// at all: the multiple_sources warning is the verdict, not access.ok.
+	unreadable := !s.p.modern && len(dsIDs) > 1
+	if !mis && !linked && !unreadable {
 		s.ok(diagnose.KindDatabase, right, next)
 	}
 }

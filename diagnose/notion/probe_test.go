@@ -118,7 +118,7 @@ func TestProbeVerdicts(t *testing.T) {
 		{name: "database ?v= link (hint)", ref: ref(nt.DatabaseID, diagnose.KindDatabase, ""), kind: diagnose.KindDatabase, title: nt.DatabaseTitle, done: true,
 			codes: []diagnose.Code{diagnose.CodeDatabaseDataSources, diagnose.CodeAccessOK}, calls: 2, rounds: 1},
 		{name: "database with two data sources", ref: ref(nt.MultiDatabaseID, diagnose.KindDatabase, ""), kind: diagnose.KindDatabase, done: true,
-			codes: []diagnose.Code{diagnose.CodeDatabaseDataSources, diagnose.CodeDatabaseMultipleSources, diagnose.CodeAccessOK}, calls: 2, rounds: 1,
+			codes: []diagnose.Code{diagnose.CodeDatabaseMultipleSources, diagnose.CodeDatabaseDataSources, diagnose.CodeAccessOK}, calls: 2, rounds: 1,
 			mention: []string{nt.MultiDataSourceID1, nt.MultiDataSourceID2}},
 		{name: "linked database", ref: ref(nt.LinkedDatabaseID, "", ""), kind: diagnose.KindDatabase, title: nt.LinkedDatabaseTitle, done: true,
 			codes: []diagnose.Code{diagnose.CodeDatabaseLinked}, calls: 3, rounds: 2, mention: []string{"is a linked database"}},
@@ -138,19 +138,19 @@ func TestProbeVerdicts(t *testing.T) {
 			mention: []string{"Its database is " + nt.DatabaseID},
 			related: []diagnose.Related{{Role: diagnose.KindDatabase, ID: nt.DatabaseID}}},
 		{name: "data source used on databases", ref: ref(nt.DataSourceID, diagnose.KindDatabase, diagnose.EndpointDatabases), kind: diagnose.KindDataSource, done: true,
-			codes: []diagnose.Code{diagnose.CodeKindDataSource, diagnose.CodeEndpointMismatch}, calls: 3, rounds: 2,
+			codes: []diagnose.Code{diagnose.CodeEndpointMismatch, diagnose.CodeKindDataSource}, calls: 3, rounds: 2,
 			mention: []string{"call /v1/data_sources/" + nt.DataSourceID + " instead of /v1/databases/" + nt.DataSourceID, nt.DatabaseID}},
 		{name: "database used on data_sources", ref: ref(nt.DatabaseID, "", diagnose.EndpointDataSources), kind: diagnose.KindDatabase, done: true,
-			codes: []diagnose.Code{diagnose.CodeDatabaseDataSources, diagnose.CodeEndpointMismatch}, calls: 3, rounds: 2,
+			codes: []diagnose.Code{diagnose.CodeEndpointMismatch, diagnose.CodeDatabaseDataSources}, calls: 3, rounds: 2,
 			mention: []string{"call /v1/data_sources/" + nt.DataSourceID + " instead of /v1/data_sources/" + nt.DatabaseID}},
 		{name: "database used on pages", ref: ref(nt.DatabaseID, "", diagnose.EndpointPages), kind: diagnose.KindDatabase, done: true,
-			codes: []diagnose.Code{diagnose.CodeDatabaseDataSources, diagnose.CodeEndpointMismatch}, calls: 3, rounds: 2,
+			codes: []diagnose.Code{diagnose.CodeEndpointMismatch, diagnose.CodeDatabaseDataSources}, calls: 3, rounds: 2,
 			mention: []string{"This ID is a database: call /v1/databases/" + nt.DatabaseID + " instead of /v1/pages/" + nt.DatabaseID}},
 		{name: "page used on databases", ref: ref(nt.SharedPageID, diagnose.KindDatabase, diagnose.EndpointDatabases), kind: diagnose.KindPage, done: true,
 			codes: []diagnose.Code{diagnose.CodeEndpointMismatch}, calls: 2, rounds: 1,
 			mention: []string{"This ID is a page: call /v1/pages/" + nt.SharedPageID + " instead of /v1/databases/" + nt.SharedPageID}},
 		{name: "block used on pages", ref: ref(nt.BlockID, "", diagnose.EndpointPages), kind: diagnose.KindBlock, done: true,
-			codes: []diagnose.Code{diagnose.CodeKindBlock, diagnose.CodeEndpointMismatch}, calls: 2, rounds: 1,
+			codes: []diagnose.Code{diagnose.CodeEndpointMismatch, diagnose.CodeKindBlock}, calls: 2, rounds: 1,
 			mention: []string{"call /v1/blocks/" + nt.BlockID + " instead of /v1/pages/" + nt.BlockID}},
 		{name: "page on blocks fits", ref: ref(nt.SharedPageID, "", diagnose.EndpointBlocks), kind: diagnose.KindPage, done: true,
 			codes: []diagnose.Code{diagnose.CodeAccessOK}, calls: 2, rounds: 1},
@@ -167,7 +167,7 @@ func TestProbeVerdicts(t *testing.T) {
 		{name: "2022 database", version: nt.Version20220628, ref: ref(nt.DatabaseID, "", ""), kind: diagnose.KindDatabase, done: true,
 			codes: []diagnose.Code{diagnose.CodeAccessOK}, calls: 3, rounds: 2, mention: []string{"POST /v1/databases/" + nt.DatabaseID + "/query"}},
 		{name: "2022 multi-source database", version: nt.Version20220628, ref: ref(nt.MultiDatabaseID, diagnose.KindDatabase, ""), kind: diagnose.KindDatabase, done: true,
-			codes: []diagnose.Code{diagnose.CodeDatabaseDataSources, diagnose.CodeDatabaseMultipleSources, diagnose.CodeAccessOK}, calls: 2, rounds: 1,
+			codes: []diagnose.Code{diagnose.CodeDatabaseMultipleSources, diagnose.CodeDatabaseDataSources}, calls: 2, rounds: 1,
 			mention: []string{nt.MultiDataSourceID2}},
 		{name: "2022 linked database", version: nt.Version20220628, ref: ref(nt.LinkedDatabaseID, diagnose.KindDatabase, ""), kind: diagnose.KindDatabase, done: true,
 			codes: []diagnose.Code{diagnose.CodeDatabaseLinked}, calls: 2, rounds: 1},
@@ -271,6 +271,43 @@ func TestEvery404NotFromSharingIsNotNotShared(t *testing.T) {
 	}
 }
 
+func TestOtherErrorsAreNotNotShared(t *testing.T) {
+	// One endpoint says 404, the other something else: no verdict of
+	// not shared, and the check stays unfinished.
+	faults := []nt.Fault{
+		{PathPrefix: "/v1/blocks/", Status: 400, Code: "validation_error", Message: "path failed validation: path.block_id should be a valid uuid, instead was `\"x\"`."},
+		{PathPrefix: "/v1/blocks/", Status: 400, Code: "invalid_request_url", Message: "Invalid request URL."},
+		{PathPrefix: "/v1/data_sources/", Status: 400, Code: "invalid_request_url", Message: "Invalid request URL."},
+		{PathPrefix: "/v1/blocks/", Status: 404, Code: "not_found_elsewhere", Message: "Not here."},
+		{PathPrefix: "/v1/blocks/", Status: 409, Code: "conflict_error", Message: "Conflict occurred while saving. Please try again."},
+		{PathPrefix: "/v1/data_sources/", Status: 400, Code: "missing_version", Message: "Notion-Version header failed validation."},
+	}
+	for _, fault := range faults {
+		f := newFixture(t, Config{}, nt.WithFault(fault))
+		res := f.p.Probe(ctxT(t, 5*time.Second), ref(nt.UnsharedPageID, "", ""), diagnose.ProbeOptions{})
+		if res.Done || slices.Contains(codes(res.Findings), diagnose.CodeAccessNotShared) {
+			t.Errorf("%s %d %s: %+v", fault.PathPrefix, fault.Status, fault.Code, res)
+		}
+	}
+}
+
+func TestNotSharedWithoutUsersMe(t *testing.T) {
+	// users/me is down: the integration's name still comes from the 404
+	// message, so the main fix step (Connections) is not dropped.
+	f := newFixture(t, Config{}, nt.WithFault(nt.Fault{PathPrefix: "/v1/users/me", Status: 503}))
+	res := f.p.Probe(ctxT(t, 5*time.Second), ref(nt.UnsharedPageID, "", ""), diagnose.ProbeOptions{})
+	if !slices.Equal(codes(res.Findings), []diagnose.Code{diagnose.CodeAccessNotShared}) || !res.Done {
+		t.Fatalf("%+v", res)
+	}
+	fix := strings.Join(res.Findings[0].Fix, "\n")
+	if !strings.Contains(fix, `add the integration "Iris Checker"`) || strings.Contains(fix, "workspace that holds") {
+		t.Fatalf("fix: %s", fix)
+	}
+	if got := integrationIn(`Could not find page with ID: x. Make sure the relevant pages and databases are shared with your integration.`); got != "" {
+		t.Fatalf("old message gave %q", got)
+	}
+}
+
 func TestMalformedIDMakesNoCall(t *testing.T) {
 	f := newFixture(t, Config{})
 	for _, id := range []string{"", "None", "undefined", strings.ToUpper(nt.SharedPageID), strings.ReplaceAll(nt.SharedPageID, "-", ""),
@@ -354,6 +391,16 @@ func TestFailuresAreNeverVerdicts(t *testing.T) {
 			}
 		})
 	}
+	t.Run("own pacing past the deadline", func(t *testing.T) {
+		f := newFixture(t, Config{Rate: 0.2, Burst: 1})
+		res := f.p.Probe(ctxT(t, time.Second), ref(nt.UnsharedPageID, "", ""), diagnose.ProbeOptions{})
+		if res.Done || !slices.Equal(codes(res.Findings), []diagnose.Code{diagnose.CodeNotionRateLimited}) {
+			t.Fatalf("%+v", res)
+		}
+		if n := len(f.srv.Calls()); n > 1 {
+			t.Fatalf("%d calls went out with a budget of 1", n)
+		}
+	})
 	t.Run("connection refused", func(t *testing.T) {
 		f := newFixture(t, Config{})
 		f.srv.Close()
@@ -415,6 +462,17 @@ func TestSharedFlightsAndCache(t *testing.T) {
 	if n := len(probeCalls(f.srv)); n != 6 {
 		t.Fatalf("other endpoint: %d calls, want 6", n)
 	}
+	// Sharing the page and checking again (Fresh) turns the verdict.
+	if r := f.p.Probe(ctx, ref(nt.UnsharedPageID, "", ""), diagnose.ProbeOptions{}); r.Findings[0].Code != diagnose.CodeAccessNotShared {
+		t.Fatalf("%+v", r)
+	}
+	f.srv.Share(nt.UnsharedPageID)
+	if r := f.p.Probe(ctx, ref(nt.UnsharedPageID, "", ""), diagnose.ProbeOptions{}); r.Findings[0].Code != diagnose.CodeAccessNotShared {
+		t.Fatalf("cached verdict expected: %+v", r)
+	}
+	if r := f.p.Probe(ctx, ref(nt.UnsharedPageID, "", ""), diagnose.ProbeOptions{Fresh: true}); r.Kind != diagnose.KindPage || r.Findings[0].Code != diagnose.CodeAccessOK {
+		t.Fatalf("after sharing: %+v", r)
+	}
 	// Unfinished verdicts are not cached.
 	f.srv.AddFault(nt.Fault{PathPrefix: "/v1/blocks/", Status: 503})
 	f.p.Probe(ctx, ref(nt.BlockID, "", ""), diagnose.ProbeOptions{})
@@ -454,6 +512,12 @@ func TestTenReferencesUnderRateLimit(t *testing.T) {
 	for i, r := range results {
 		if !r.Done {
 			t.Errorf("%s not done: %+v", ids[i], r.Findings)
+		}
+		// Evidence is attributed to the probe that made it.
+		for _, e := range r.Evidence {
+			if !strings.HasSuffix(e.Path, "/"+ids[i]) {
+				t.Errorf("%s: evidence of another probe: %+v", ids[i], e)
+			}
 		}
 	}
 	if n := srv.Count429(); n != 0 {

@@ -135,6 +135,27 @@ func TestVerdictNeverDependsOnJomei(t *testing.T) {
 	}
 }
 
+func TestUsersMeWithoutJomei(t *testing.T) {
+	// A users/me answer jomei cannot decode ("type" is not a string, the
+	// owner is a user object): name and workspace still come from the raw JSON.
+	body := `{"object":"user","id":"u","name":"Iris","avatar_url":null,"type":7,"bot":{"owner":{"type":"user","user":{"object":"user","id":"x"}},"workspace_id":"w","workspace_name":"Beta Inc"},"request_id":"r"}`
+	tr := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		return &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json; charset=utf-8"}},
+			Body: io.NopCloser(strings.NewReader(body)), Request: r}, nil
+	})
+	p, err := New(Config{Token: nt.GoodToken, Transport: tr})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.jomei.User.Me(context.Background()); err == nil {
+		t.Fatal("jomei decoded it: the test no longer tests the rule")
+	}
+	info := p.Integration(context.Background(), diagnose.ProbeOptions{})
+	if info.Status != diagnose.StatusOK || info.Name != "Iris" || info.Workspace != "Beta Inc" || !info.Usable {
+		t.Fatalf("%+v", info)
+	}
+}
+
 func TestRetryAfter(t *testing.T) {
 	now := time.Date(2026, 1, 2, 15, 4, 0, 0, time.UTC)
 	tests := []struct {

@@ -157,6 +157,11 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			if ctx.Err() == nil {
 				err = errLimiterDeadline
 			}
+			if resp != nil {
+				// A retry that cannot be paced in time: the last answer stands.
+				x.gaveUp = true
+				break
+			}
 			x = exchange{ev: diagnose.Evidence{Method: req.Method, Path: apiPath, Message: "not sent: " + err.Error()}, gaveUp: true}
 			t.record(ctx, x)
 			return nil, fmt.Errorf("notion: %s %s: %w", req.Method, apiPath, err)
@@ -201,7 +206,8 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		t.log.DebugContext(ctx, "notion retry", "endpoint", fam, "status", x.status, "wait", wait)
 		if err := t.sleep(ctx, wait); err != nil {
-			return resp, nil
+			x.gaveUp = true
+			break
 		}
 	}
 	if s, ok := ctx.Value(lastKey{}).(*lastSlot); ok {

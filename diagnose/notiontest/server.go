@@ -61,6 +61,9 @@ type Fault struct {
 	// bodies with Notion's codes), or anything else with Edge. 0 with a
 	// Delay only delays the normal answer.
 	Status int
+	// Code and Message, when Code is set, make a JSON error of any status
+	// and code (for example 400 validation_error, 409 conflict_error).
+	Code, Message string
 	// Edge answers a Cloudflare-style HTML page with a cf-ray header and no
 	// x-notion-request-id instead of JSON.
 	Edge bool
@@ -165,6 +168,26 @@ func (s *Server) ClearFaults() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.faults = nil
+}
+
+// Share shares an object of the world with the integration (for example
+// UnsharedPageID, to test a "Check again" after the person fixed it). It
+// reports false for an ID the world does not hold.
+func (s *Server) Share(id string) bool { return s.setShared(id, true) }
+
+// Unshare removes an object's connection to the integration: from then on
+// it answers 404 object_not_found everywhere.
+func (s *Server) Unshare(id string) bool { return s.setShared(id, false) }
+
+func (s *Server) setShared(id string, shared bool) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o := s.world[id]
+	if o == nil {
+		return false
+	}
+	o.shared = shared
+	return true
 }
 
 // Calls returns every request received so far, in order of arrival.
@@ -352,18 +375,20 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 
 func faultAnswer(f *Fault) answer {
 	var a answer
-	switch f.Status {
-	case 429:
+	switch {
+	case f.Code != "":
+		a = errAnswer(f.Status, f.Code, f.Message, nil)
+	case f.Status == 429:
 		a = errAnswer(429, "rate_limited", "You have been rate limited. Please try again in a few minutes.", nil)
-	case 500:
+	case f.Status == 500:
 		a = errAnswer(500, "internal_server_error", "Unexpected error occurred.", nil)
-	case 502:
+	case f.Status == 502:
 		a = errAnswer(502, "bad_gateway", "Bad Gateway", nil)
-	case 503:
+	case f.Status == 503:
 		a = errAnswer(503, "service_unavailable", "Notion is unavailable, please try again later.", nil)
-	case 504:
+	case f.Status == 504:
 		a = errAnswer(504, "gateway_timeout", "Gateway Timeout", nil)
-	case 529:
+	case f.Status == 529:
 		a = errAnswer(529, "service_overload", "Notion is temporarily overloaded. Please try again later.", nil)
 	default:
 		a = errAnswer(f.Status, "internal_server_error", "Unexpected error occurred.", nil)
@@ -434,7 +459,13 @@ func (s *Server) route(r *http.Request) answer {
 	if token == NoReadToken {
 		return errAnswer(403, "restricted_resource", "API token does not have access to this resource.", nil)
 	}
-	o := s.world[id]
+	s.mu.Lock()
+	var o *object
+	if w := s.world[id]; w != nil {
+		oc := *w
+		o = &oc
+	}
+	s.mu.Unlock()
 	notFound := func() answer {
 		noun := strings.TrimSuffix(family, "s")
 		return errAnswer(404, "object_not_found",
