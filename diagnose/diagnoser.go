@@ -94,22 +94,30 @@ func (d *Diagnoser) Diagnose(ctx context.Context, text string, opts Options) Rep
 	if online {
 		popts := ProbeOptions{Fresh: opts.Fresh}
 		rep.APIVersion = d.prober.APIVersion()
-		info := d.prober.Integration(ctx, popts)
+		// The token check and the probes run at once, so a cold start costs
+		// one round trip, not two; the probes' answers are dropped when the
+		// token turns out unusable.
+		var info IntegrationInfo
+		results := make([]ProbeResult, len(refs))
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			info = d.prober.Integration(ctx, popts)
+		}()
+		for i, ref := range refs {
+			if !ref.Probeable() {
+				continue
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				results[i] = d.prober.Probe(ctx, ref, popts)
+			}()
+		}
+		wg.Wait()
 		rep.Integration = Integration{Status: info.Status, Name: info.Name, Workspace: info.Workspace, Findings: append([]Finding{}, info.Findings...)}
 		if info.Usable {
-			results := make([]ProbeResult, len(refs))
-			var wg sync.WaitGroup
-			for i, ref := range refs {
-				if !ref.Probeable() {
-					continue
-				}
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					results[i] = d.prober.Probe(ctx, ref, popts)
-				}()
-			}
-			wg.Wait()
 			seen := map[Code]bool{}
 			for _, f := range rep.Integration.Findings {
 				seen[f.Code] = true

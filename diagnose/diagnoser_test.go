@@ -37,7 +37,12 @@ func TestDiagnoseStatuses(t *testing.T) {
 		info:   IntegrationInfo{Status: StatusOK, Usable: true},
 		result: ProbeResult{Done: false, Findings: []Finding{NewFinding(CodeNotionUnavailable, "503", nil)}},
 	}
-	revoked := &stubProber{info: IntegrationInfo{Status: StatusProblem, Findings: []Finding{NewFinding(CodeTokenInvalid, "401", nil)}}}
+	// With a revoked token every probe fails with 401 too; whatever it
+	// says is dropped in favour of the one integration finding.
+	revoked := &stubProber{
+		info:   IntegrationInfo{Status: StatusProblem, Findings: []Finding{NewFinding(CodeTokenInvalid, "401", nil)}},
+		result: ProbeResult{Done: true, Findings: []Finding{NewFinding(CodeAccessNotShared, "would be wrong", nil)}},
+	}
 	for _, tc := range []struct {
 		name       string
 		cfg        Config
@@ -58,7 +63,7 @@ func TestDiagnoseStatuses(t *testing.T) {
 		{"missing id makes no call", Config{Token: goodToken, Prober: ok}, Options{}, "None", StatusOK, StatusProblem, KindUnknown, 0, true, nil},
 		{"not content makes no call", Config{Token: goodToken, Prober: ok}, Options{}, "https://google.com/" + hexA, StatusOK, StatusProblem, KindUnknown, 0, true, nil},
 		{"notion unavailable", Config{Token: goodToken, Prober: unavailable}, Options{}, hexA, StatusOK, StatusUnknown, KindUnknown, 1, false, nil},
-		{"revoked token probes nothing", Config{Token: goodToken, Prober: revoked}, Options{}, hexA, StatusProblem, StatusUnknown, KindUnknown, 0, true, []Code{CodeTokenInvalid}},
+		{"revoked token drops probe answers", Config{Token: goodToken, Prober: revoked}, Options{}, hexA, StatusProblem, StatusUnknown, KindUnknown, 1, true, []Code{CodeTokenInvalid}},
 		{"view link offline kind", Config{}, Options{}, "https://www.notion.so/" + hexA + "?v=" + hexV, StatusMissing, StatusUnknown, KindDatabase, 0, false, []Code{CodeTokenMissing}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -84,6 +89,9 @@ func TestDiagnoseStatuses(t *testing.T) {
 			}
 			if rep.HasError() != tc.hasError {
 				t.Errorf("HasError = %v, want %v", rep.HasError(), tc.hasError)
+			}
+			if hasCode(c.Findings, CodeAccessNotShared) {
+				t.Error("a probe answer was kept although the token is unusable")
 			}
 			if c.Related == nil || c.Evidence == nil || c.Findings == nil {
 				t.Error("related, evidence and findings must be empty lists, not null")
