@@ -3,6 +3,7 @@ package diagnose
 import (
 	"context"
 	"fmt"
+	"sort"
 	"sync"
 )
 
@@ -151,6 +152,11 @@ func (d *Diagnoser) Diagnose(ctx context.Context, text string, opts Options) Rep
 
 	for i := range rep.Checks {
 		c := &rep.Checks[i]
+		// The one true cause first: errors, then warnings, then notes, each
+		// in the order found.
+		sort.SliceStable(c.Findings, func(a, b int) bool {
+			return severityRank(c.Findings[a].Severity) < severityRank(c.Findings[b].Severity)
+		})
 		switch {
 		case hasError(c.Findings):
 			c.Status = StatusProblem
@@ -185,4 +191,14 @@ func mergeRelated(a, b []Related) []Related {
 		a = []Related{}
 	}
 	return a
+}
+
+func severityRank(s Severity) int {
+	switch s {
+	case SeverityError:
+		return 0
+	case SeverityWarning:
+		return 1
+	}
+	return 2
 }

@@ -151,7 +151,8 @@ func plural(n int, w string) string {
 }
 
 func writeFinding(b *strings.Builder, f diagnose.Finding, st style) {
-	b.WriteString("  " + st.severity(f.Severity) + " " + wrapFirst(f.Title+" ["+string(f.Code)+"]", width-9) + "\n")
+	// The label is five columns wide whatever its colour codes.
+	b.WriteString(strings.Replace(wrap(f.Title+" ["+string(f.Code)+"]", "  LABEL ", "        "), "LABEL", st.severity(f.Severity), 1))
 	if f.Detail != "" {
 		b.WriteString(wrap(f.Detail, "        ", "        "))
 	}
