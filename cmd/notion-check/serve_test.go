@@ -1,0 +1,218 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/notion-check/notion-check/bot/slackfake"
+	"github.com/notion-check/notion-check/diagnose/notiontest"
+)
+
+// syncBuffer is a bytes.Buffer safe for the logger's and the test's
+// goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	return addr
+}
+
+func get(url string) (int, string) {
+	resp, err := http.Get(url)
+	if err != nil {
+		return 0, err.Error()
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestServeEndToEnd runs `notion-check serve` in-process, wired as in
+// production, against the fake Slack and the fake Notion: readiness, a slash
+// command answered, metrics that move, the healthcheck subcommand, a clean
+// shutdown, and no token anywhere in what it wrote or sent.
+func TestServeEndToEnd(t *testing.T) {
+	slack := slackfake.New()
+	defer slack.Close()
+	notion := notiontest.NewServer(t)
+	addr := freeAddr(t)
+
+	clearEnv(t)
+	t.Setenv("SLACK_BOT_TOKEN", slackfake.BotToken)
+	t.Setenv("SLACK_APP_TOKEN", slackfake.AppToken)
+	t.Setenv("SLACK_API_URL", slack.APIURL())
+	t.Setenv("NOTION_TOKEN", notiontest.GoodToken)
+	t.Setenv("NOTION_API_URL", notion.URL)
+	t.Setenv("ADDR", addr)
+	t.Setenv("LOG_LEVEL", "debug")
+
+	logs := &syncBuffer{}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, []string{"serve"}, os.Getenv, nil, io.Discard, logs) }()
+
+	base := "http://" + addr
+	waitFor(t, "/healthz", func() bool { c, _ := get(base + "/healthz"); return c == 200 })
+	waitFor(t, "/readyz", func() bool { c, _ := get(base + "/readyz"); return c == 200 })
+
+	// The healthcheck subcommand, as the image's HEALTHCHECK runs it.
+	if _, errOut, code := cli(t, "", "healthcheck", base+"/healthz"); code != 0 {
+		t.Errorf("healthcheck exit %d: %s", code, errOut)
+	}
+
+	text := "why? https://www.notion.so/Roadmap-" + strings.ReplaceAll(notiontest.UnsharedPageID, "-", "") +
+		" token ntn_99999999999PastedTokenAbCdEfGhIjKlMnOpQrStUvW"
+	if err := slack.Push(slackfake.SlashEnvelope(slackfake.Slash{EnvelopeID: "env-1", Text: text, ResponseURL: slack.ResponseURL("r1")})); err != nil {
+		t.Fatal(err)
+	}
+	posts, err := slack.WaitResponsePosts(1, 10*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(posts[0].Body), "access.not_shared") || posts[0].ResponseType != "ephemeral" {
+		t.Errorf("report = %s", posts[0].Body)
+	}
+	waitFor(t, "metrics", func() bool {
+		_, m := get(base + "/metrics")
+		return strings.Contains(m, `notion_check_findings_total{code="access.not_shared"} 1`) &&
+			strings.Contains(m, `notion_check_notion_calls_total{endpoint="blocks",status="404"}`) &&
+			strings.Contains(m, "notion_check_slack_acks_total")
+	})
+
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("serve returned %v, want nil after SIGTERM", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+	if c, _ := get(base + "/healthz"); c == 200 {
+		t.Error("the ops listener still answers after shutdown")
+	}
+	if !strings.Contains(logs.String(), `"msg":"diagnosis"`) {
+		t.Errorf("no diagnosis log line in:\n%s", logs.String())
+	}
+
+	// No token in anything written or sent.
+	var sent strings.Builder
+	for _, p := range slack.ResponsePosts() {
+		sent.Write(p.Body)
+	}
+	for _, p := range slack.Posts() {
+		sent.WriteString(p.Text)
+		sent.Write(p.Blocks)
+	}
+	for _, a := range slack.Acks() {
+		sent.Write(a.Raw)
+	}
+	_, metrics := get(base + "/metrics")
+	all := logs.String() + sent.String() + metrics
+	for _, tok := range []string{notiontest.GoodToken, slackfake.BotToken, slackfake.AppToken, "ntn_99999999999PastedToken"} {
+		if strings.Contains(all, tok) {
+			t.Errorf("token %.8s… leaked", tok)
+		}
+	}
+}
+
+func TestServeRefusesBadConfig(t *testing.T) {
+	for _, tc := range []struct {
+		name, key, val, says string
+	}{
+		{"no bot token", "SLACK_BOT_TOKEN", "", "SLACK_BOT_TOKEN"},
+		{"app token in bot slot", "SLACK_BOT_TOKEN", "xapp-1-A012-3456-abcdef", "SLACK_BOT_TOKEN"},
+		{"bot token in app slot", "SLACK_APP_TOKEN", "xoxb-1234-5678-abcdefgh", "SLACK_APP_TOKEN"},
+		{"bearer notion token", "NOTION_TOKEN", "Bearer " + notiontest.GoodToken, "NOTION_TOKEN"},
+		{"quoted notion token", "NOTION_TOKEN", `"` + notiontest.GoodToken + `"`, "NOTION_TOKEN"},
+		{"no notion token", "NOTION_TOKEN", "", "NOTION_TOKEN"},
+		{"bad help channel", "HELP_CHANNELS", "#help", "HELP_CHANNELS"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			clearEnv(t)
+			t.Setenv("SLACK_BOT_TOKEN", slackfake.BotToken)
+			t.Setenv("SLACK_APP_TOKEN", slackfake.AppToken)
+			t.Setenv("NOTION_TOKEN", notiontest.GoodToken)
+			t.Setenv(tc.key, tc.val)
+			_, errOut, code := cli(t, "", "serve")
+			if code != 2 || !strings.Contains(errOut, tc.says) || strings.Count(strings.TrimSpace(errOut), "\n") != 0 {
+				t.Errorf("exit %d, stderr %q: want 2 and one line naming %s", code, errOut, tc.says)
+			}
+			if len(tc.val) > 12 && strings.Contains(errOut, tc.val[len(tc.val)-10:]) {
+				t.Errorf("stderr shows the value: %q", errOut)
+			}
+		})
+	}
+}
+
+func TestHealthcheckExitCodes(t *testing.T) {
+	ok := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { fmt.Fprint(w, "ok") })
+	bad := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(503) })
+	srvOK := &http.Server{Handler: ok}
+	srvBad := &http.Server{Handler: bad}
+	lnOK, _ := net.Listen("tcp", "127.0.0.1:0")
+	lnBad, _ := net.Listen("tcp", "127.0.0.1:0")
+	go srvOK.Serve(lnOK)
+	go srvBad.Serve(lnBad)
+	defer srvOK.Close()
+	defer srvBad.Close()
+	clearEnv(t)
+	for _, tc := range []struct {
+		args []string
+		code int
+	}{
+		{[]string{"healthcheck", "http://" + lnOK.Addr().String() + "/healthz"}, 0},
+		{[]string{"healthcheck", "http://" + lnBad.Addr().String() + "/healthz"}, 1},
+		{[]string{"healthcheck", "http://" + freeAddr(t) + "/healthz"}, 1},
+		{[]string{"healthcheck", "a", "b"}, 2},
+	} {
+		if _, errOut, code := cli(t, "", tc.args...); code != tc.code {
+			t.Errorf("%v: exit %d, want %d (%s)", tc.args, code, tc.code, errOut)
+		}
+	}
+	t.Setenv("ADDR", lnOK.Addr().String())
+	if _, errOut, code := cli(t, "", "healthcheck"); code != 0 {
+		t.Errorf("healthcheck from ADDR: exit %d (%s)", code, errOut)
+	}
+}
