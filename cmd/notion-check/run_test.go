@@ -223,8 +223,8 @@ func TestOnline(t *testing.T) {
 	srv := notiontest.NewServer(t)
 	for _, tc := range []struct {
 		name, token, text string
-		code               int
-		want               diagnose.Code
+		code              int
+		want              diagnose.Code
 	}{
 		{"shared page", notiontest.GoodToken, "https://www.notion.so/Roadmap-" + diagnose.Hex32(notiontest.SharedPageID), 0, diagnose.CodeAccessOK},
 		{"unshared page", notiontest.GoodToken, notiontest.UnsharedPageID, 1, diagnose.CodeAccessNotShared},
