@@ -18,7 +18,7 @@ type stubProber struct {
 }
 
 func (p *stubProber) Integration(context.Context, ProbeOptions) IntegrationInfo { return p.info }
-func (p *stubProber) APIVersion() string                                       { return "2025-09-03" }
+func (p *stubProber) APIVersion() string                                        { return "2025-09-03" }
 func (p *stubProber) Probe(_ context.Context, ref Reference, _ ProbeOptions) ProbeResult {
 	p.mu.Lock()
 	p.probes = append(p.probes, ref.ID)

@@ -57,7 +57,7 @@ func ReadLimit(text string, limit int) ([]Reference, int) {
 	sort.SliceStable(s.cands, func(i, j int) bool { return s.cands[i].pos < s.cands[j].pos })
 
 	var refs []Reference
-	index := map[string]int{}   // merge key -> index in refs, or -1 when counted only
+	index := map[string]int{} // merge key -> index in refs, or -1 when counted only
 	type seenKey struct {
 		key    string
 		origin Origin
@@ -251,12 +251,7 @@ func (s *scanner) urlEnd(start int) int {
 // without one (notion.so/…, x.notion.site/…).
 func (s *scanner) scanLinks() {
 	t := s.text
-	for off := 0; ; {
-		i := strings.Index(t[off:], "://")
-		if i < 0 {
-			break
-		}
-		i += off
+	s.eachUntil("://", func(i int) int {
 		start := i
 		for start > 0 && isSchemeByte(t[start-1]) && i-start < 16 {
 			start--
@@ -265,64 +260,52 @@ func (s *scanner) scanLinks() {
 		if start < i && end > i+3 {
 			s.addLink(start, end)
 		}
-		off = max(end, i+3)
-	}
+		return end
+	})
 	// An ID pasted with its query string, <db>?v=<view>: read it as the link
 	// it was cut from.
 	for _, q := range []string{"?v=", "?p="} {
-		for off := 0; ; {
-			i := strings.Index(t[off:], q)
-			if i < 0 {
-				break
-			}
-			i += off
-			off = i + len(q)
+		s.eachUntil(q, func(i int) int {
 			if s.isUsed(i) {
-				continue
+				return i
 			}
 			start := i
 			for start > 0 && (isHostByte(t[start-1]) && t[start-1] != '.') && i-start < 300 {
 				start--
 			}
 			if i-start < 32 || !allHex(strings.ReplaceAll(t[max(start, i-36):i], "-", "")) {
-				continue
+				return i
 			}
 			end := s.urlEnd(i)
 			raw := t[start:end]
 			l, ok := parseLink("https://www.notion.so/" + raw)
 			if !ok || l.class != hostContent {
-				continue
+				return i
 			}
 			l.raw = raw
 			s.mark(start, end)
 			vd := l.verdict()
 			vd.from = "an ID with a query string"
 			s.add(candidate{pos: start, source: raw, origin: OriginLink, vd: vd, hint: vd.hint, link: &l})
-			off = max(off, end)
-		}
+			return end
+		})
 	}
 	for _, dom := range []string{"notion.so/", "notion.com/", "notion.site/", "NOTION.SO/"} {
-		for off := 0; ; {
-			i := strings.Index(t[off:], dom)
-			if i < 0 {
-				break
-			}
-			i += off
-			off = i + len(dom)
+		s.eachUntil(dom, func(i int) int {
 			if s.isUsed(i) {
-				continue
+				return i
 			}
 			start := i
 			for start > 0 && isHostByte(t[start-1]) && i-start < 253 {
 				start--
 			}
 			if start > 0 && (t[start-1] == '/' || t[start-1] == '@') {
-				continue
+				return i
 			}
 			end := s.urlEnd(i)
 			s.addLink(start, end)
-			off = max(off, end)
-		}
+			return end
+		})
 	}
 }
 
@@ -360,15 +343,9 @@ func (s *scanner) addLink(start, end int) {
 // or a log line.
 func (s *scanner) scanAPIPaths() {
 	t := s.text
-	for off := 0; ; {
-		i := strings.Index(t[off:], "/v1/")
-		if i < 0 {
-			return
-		}
-		i += off
-		off = i + 4
+	s.eachUntil("/v1/", func(i int) int {
 		if s.isUsed(i) {
-			continue
+			return i
 		}
 		end := s.urlEnd(i)
 		path := t[i:end]
@@ -380,13 +357,12 @@ func (s *scanner) scanAPIPaths() {
 		l.class = hostAPI
 		l.parseAPISegments(splitPath(path)[1:], parseQuery(query))
 		s.mark(i, end)
-		if !l.hasAPIID {
-			continue
+		if l.hasAPIID {
+			vd := l.verdict()
+			s.add(candidate{pos: i, source: t[i:end], origin: OriginAPI, vd: vd, endpoint: l.endpoint, link: &l})
 		}
-		vd := l.verdict()
-		s.add(candidate{pos: i, source: t[i:end], origin: OriginAPI, vd: vd, endpoint: l.endpoint, link: &l})
-		off = max(off, end)
-	}
+		return end
+	})
 }
 
 func parseQuery(q string) map[string][]string {
@@ -499,13 +475,18 @@ func (s *scanner) scanErrors() {
 
 // each calls f at every index where needle occurs in the text.
 func (s *scanner) each(needle string, f func(i int)) {
-	for off := 0; ; {
+	s.eachUntil(needle, func(i int) int { f(i); return i + len(needle) })
+}
+
+// eachUntil calls f at every index where needle occurs in the text, going
+// on from the offset f returns (so that f can skip what it has read).
+func (s *scanner) eachUntil(needle string, f func(i int) (next int)) {
+	for off := 0; off < len(s.text); {
 		i := strings.Index(s.text[off:], needle)
 		if i < 0 {
 			return
 		}
-		f(off + i)
-		off += i + len(needle)
+		off = max(f(off+i), off+i+len(needle))
 	}
 }
 
