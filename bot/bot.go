@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -35,6 +36,7 @@ func BotScopes() []string {
 const (
 	DefaultDiagnosisTimeout = 20 * time.Second
 	DefaultMaxConcurrent    = 8
+	DefaultMaxQueued        = 200
 	DefaultShutdownTimeout  = 10 * time.Second
 	DefaultAPIURL           = "https://slack.com/api/"
 )
@@ -106,6 +108,22 @@ type Config struct {
 	// MaxConcurrent bounds the diagnoses run at once (DefaultMaxConcurrent
 	// if 0); further work is acknowledged at once and queued.
 	MaxConcurrent int
+	// MaxQueued bounds the work waiting for a free slot
+	// (DefaultMaxQueued if 0). When the queue is full a slash command is
+	// answered BusyText in its ack, a mention gets BusyText in thread, a
+	// help-channel message is not answered: memory stays bounded under a
+	// flood.
+	MaxQueued int
+	// AllowedChannels, when not empty, are the only channels (plus
+	// HelpChannels) where the slash command and mentions are answered;
+	// elsewhere they get a polite refusal naming where the bot can be used.
+	// Help-channel automatic replies are governed by HelpChannels alone.
+	AllowedChannels []string
+	// AllowExternalUsers lets users of other Slack organisations (Slack
+	// Connect guests) use the bot. By default (false) a user whose team is
+	// known and is not the bot's own team (nor in its Enterprise Grid org)
+	// gets a polite refusal, never a diagnosis.
+	AllowExternalUsers bool
 	// ShutdownTimeout bounds the wait for replies in flight when Run's
 	// context is cancelled (DefaultShutdownTimeout if 0).
 	ShutdownTimeout time.Duration
@@ -127,10 +145,17 @@ type Bot struct {
 	api    *slack.Client
 	help   map[string]bool
 	sem    chan struct{}
+	queue  chan struct{} // running + waiting work
+	busy   chan struct{} // busy answers in flight
 	seen   *ttlSet
-	wg     sync.WaitGroup
+	wg     tracker
 	userID string
 	botID  string
+
+	teamID, enterpriseID string
+	allowed              map[string]bool
+	allowedList          []string
+	apiScheme, apiHost   string
 }
 
 // New checks cfg and returns a Bot. It makes no network call.
@@ -162,17 +187,35 @@ func New(cfg Config) (*Bot, error) {
 	if cfg.ShutdownTimeout <= 0 {
 		cfg.ShutdownTimeout = DefaultShutdownTimeout
 	}
+	if cfg.MaxQueued <= 0 {
+		cfg.MaxQueued = DefaultMaxQueued
+	}
 	hc := cfg.HTTPClient
 	if hc == nil {
 		hc = &http.Client{Timeout: 30 * time.Second}
 	}
 	b := &Bot{
-		cfg:  cfg,
-		log:  cfg.Logger,
-		hc:   hc,
-		help: map[string]bool{},
-		sem:  make(chan struct{}, cfg.MaxConcurrent),
-		seen: newTTLSet(time.Hour, 10000),
+		cfg:     cfg,
+		log:     cfg.Logger,
+		hc:      hc,
+		help:    map[string]bool{},
+		sem:     make(chan struct{}, cfg.MaxConcurrent),
+		queue:   make(chan struct{}, cfg.MaxConcurrent+cfg.MaxQueued),
+		busy:    make(chan struct{}, 4),
+		seen:    newTTLSet(time.Hour, 10000),
+		allowed: map[string]bool{},
+	}
+	b.log = slog.New(redactHandler{h: cfg.Logger.Handler(), redact: b.redact})
+	if u, err := url.Parse(cfg.APIURL); err == nil && u.Host != "" {
+		b.apiScheme, b.apiHost = u.Scheme, u.Host
+	} else {
+		return nil, errors.New("bot: APIURL is not an absolute URL")
+	}
+	for _, c := range cfg.AllowedChannels {
+		if c = strings.TrimSpace(c); c != "" && !b.allowed[c] {
+			b.allowed[c] = true
+			b.allowedList = append(b.allowedList, c)
+		}
 	}
 	for _, c := range cfg.HelpChannels {
 		if c = strings.TrimSpace(c); c != "" {
@@ -200,7 +243,8 @@ func (b *Bot) Run(ctx context.Context) error {
 		return fmt.Errorf("slack auth.test: %s", secret.Redact(err.Error()))
 	}
 	b.userID, b.botID = auth.UserID, auth.BotID
-	b.log.Info("slack auth ok", "user_id", auth.UserID, "team", auth.Team)
+	b.teamID, b.enterpriseID = auth.TeamID, auth.EnterpriseID
+	b.log.Info("slack auth ok", "user_id", auth.UserID, "team", auth.Team, "team_id", auth.TeamID)
 
 	opts := []socketmode.Option{socketmode.OptionLog(slogWriter{b.log})}
 	if b.cfg.PingInterval > 0 {
@@ -242,12 +286,48 @@ loop:
 
 // waitIdle waits until no work is in flight, at most d.
 func (b *Bot) waitIdle(d time.Duration) bool {
-	done := make(chan struct{})
-	go func() { b.wg.Wait(); close(done) }()
-	select {
-	case <-done:
+	return b.wg.wait(d)
+}
+
+// tracker counts the work in flight. Unlike a sync.WaitGroup, work may be
+// added while someone waits for idleness (the event loop keeps going).
+type tracker struct {
+	mu   sync.Mutex
+	n    int
+	zero chan struct{}
+}
+
+// Add adds n (1 or -1) to the work in flight.
+func (t *tracker) Add(n int) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.n == 0 && n > 0 {
+		t.zero = make(chan struct{})
+	}
+	t.n += n
+	if t.n == 0 && t.zero != nil {
+		close(t.zero)
+		t.zero = nil
+	}
+}
+
+// Done marks one piece of work finished.
+func (t *tracker) Done() { t.Add(-1) }
+
+func (t *tracker) wait(d time.Duration) bool {
+	t.mu.Lock()
+	if t.n == 0 {
+		t.mu.Unlock()
 		return true
-	case <-time.After(d):
+	}
+	ch := t.zero
+	t.mu.Unlock()
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-ch:
+		return true
+	case <-timer.C:
 		return false
 	}
 }
@@ -295,8 +375,14 @@ func (b *Bot) handle(work context.Context, sm *socketmode.Client, evt socketmode
 		}
 		b.onEventsAPI(work, evt)
 	case socketmode.EventTypeInteractive:
+		envID := ""
 		if evt.Request != nil {
-			b.ack(sm, "interactive", evt.Request.EnvelopeID, nil, start)
+			envID = evt.Request.EnvelopeID
+			b.ack(sm, "interactive", envID, nil, start)
+		}
+		if envID != "" && !b.seen.add("env:"+envID) {
+			b.log.Debug("redelivered interaction ignored", "envelope_id", envID)
+			return
 		}
 		cb, _ := evt.Data.(slack.InteractionCallback)
 		b.onInteraction(work, cb)
@@ -312,6 +398,15 @@ func (b *Bot) ack(sm *socketmode.Client, kind, envelopeID string, payload any, s
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
+	if payload != nil {
+		js, err := b.redactPayload(payload)
+		if err != nil {
+			b.log.Warn("slack ack payload could not be encoded", "kind", kind, "error", err.Error())
+			payload = nil
+		} else {
+			payload = js
+		}
+	}
 	if err := sm.AckCtx(ctx, envelopeID, payload); err != nil {
 		b.log.Warn("slack ack failed", "kind", kind, "envelope_id", envelopeID, "error", secret.Redact(err.Error()))
 		return
@@ -319,12 +414,36 @@ func (b *Bot) ack(sm *socketmode.Client, kind, envelopeID string, payload any, s
 	b.cfg.Hooks.ack(kind, time.Since(start))
 }
 
-// goWork runs f in its own goroutine under the concurrency bound, with
-// panic recovery; onPanic (may be nil) answers the user anyway.
-func (b *Bot) goWork(ctx context.Context, what string, f func(ctx context.Context), onPanic func(ctx context.Context)) {
+// reserve takes a place in the bounded queue of work (running or
+// waiting); false means the queue is full and the work must be refused.
+func (b *Bot) reserve() bool {
+	select {
+	case b.queue <- struct{}{}:
+		return true
+	default:
+		return false
+	}
+}
+
+// goWork reserves a place in the queue and runs f; false when the queue is
+// full (nothing started).
+func (b *Bot) goWork(ctx context.Context, what string, f func(ctx context.Context), onPanic func(ctx context.Context)) bool {
+	if !b.reserve() {
+		b.log.Warn("work queue full, refusing", "handler", what, "queued", cap(b.queue))
+		return false
+	}
+	b.startReserved(ctx, what, f, onPanic)
+	return true
+}
+
+// startReserved runs f in its own goroutine under the concurrency bound,
+// with panic recovery, in a place taken with reserve; onPanic (may be nil)
+// answers the user anyway.
+func (b *Bot) startReserved(ctx context.Context, what string, f func(ctx context.Context), onPanic func(ctx context.Context)) {
 	b.wg.Add(1)
 	go func() {
 		defer b.wg.Done()
+		defer func() { <-b.queue }()
 		b.sem <- struct{}{}
 		defer func() { <-b.sem }()
 		tctx, cancel := context.WithTimeout(ctx, b.cfg.DiagnosisTimeout+30*time.Second)
@@ -345,6 +464,30 @@ func (b *Bot) goWork(ctx context.Context, what string, f func(ctx context.Contex
 			}
 		}()
 		f(tctx)
+	}()
+}
+
+// goBusy sends a busy answer outside the queue, at most a few at once;
+// beyond that the answer is dropped (and logged).
+func (b *Bot) goBusy(ctx context.Context, send func(ctx context.Context) error) {
+	select {
+	case b.busy <- struct{}{}:
+	default:
+		b.log.Warn("busy answer dropped: too many in flight")
+		return
+	}
+	b.wg.Add(1)
+	go func() {
+		defer b.wg.Done()
+		defer func() { <-b.busy }()
+		defer func() {
+			if r := recover(); r != nil {
+				b.log.Error("panic while answering busy", "panic", secret.Redact(fmt.Sprint(r)))
+			}
+		}()
+		tctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		defer cancel()
+		b.deliver(send(tctx))
 	}()
 }
 

@@ -544,3 +544,51 @@ func TestHoldsReference(t *testing.T) {
 		}
 	}
 }
+
+func TestOwnRepliesDoNotLoop(t *testing.T) {
+	fake := slackfake.New(slackfake.WithEcho(), slackfake.WithPingInterval(50*time.Millisecond))
+	defer fake.Close()
+	b, err := New(Config{BotToken: slackfake.BotToken, AppToken: slackfake.AppToken, APIURL: fake.APIURL(),
+		HelpChannels: []string{helpChan}, Diagnoser: diagnose.New(diagnose.Config{}), PingInterval: 2 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { done <- b.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+	if err := fake.WaitConnections(1, wait); err != nil {
+		t.Fatal(err)
+	}
+	// a mention in a help channel: the reply (which holds the link) and the
+	// usage reply come back as message events from the bot itself
+	text := "<@" + slackfake.BotUserID + "> " + pageLink
+	if err := fake.Push(slackfake.EventsAPIEnvelope("env-1", "EvLoop1", 0, slackfake.Event{Channel: helpChan, User: human, Text: text, TS: "1700000200.000100"})); err != nil {
+		t.Fatal(err)
+	}
+	if err := fake.Push(slackfake.EventsAPIEnvelope("env-2", "EvLoop2", 0, slackfake.Event{Type: "app_mention", Channel: otherChan, User: human, Text: "<@" + slackfake.BotUserID + ">", TS: "1700000201.000100"})); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"env-echo-1", "env-echo-2"} {
+		if _, err := fake.WaitAck(id, wait); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !b.waitIdle(wait) {
+		t.Fatal("work in flight")
+	}
+	if n := len(fake.Posts()); n != 2 {
+		t.Errorf("%d posts, want 2 (no reply to its own replies)", n)
+	}
+}
+
+func TestRefusedBlocksFallBackToText(t *testing.T) {
+	h := start(t, nil)
+	h.fake.Fail("chat.postMessage", slackfake.Fault{Error: "msg_blocks_too_long"})
+	h.event("Ev015", 0, slackfake.Event{Channel: helpChan, User: human, Text: pageLink, TS: "1700000015.000100"})
+	h.barrier()
+	posts := h.fake.Posts()
+	if len(posts) != 1 || len(posts[0].Blocks) != 0 || posts[0].Text == "" {
+		t.Errorf("posts = %+v, want one text-only post", posts)
+	}
+}

@@ -12,6 +12,8 @@ import (
 
 	"github.com/notion-check/notion-check/bot/slackfake"
 	"github.com/notion-check/notion-check/diagnose"
+	"github.com/notion-check/notion-check/diagnose/notiontest"
+	"github.com/notion-check/notion-check/diagnose/secret"
 )
 
 const (
@@ -80,6 +82,8 @@ func start(t testing.TB, tweak func(*Config)) *harness {
 	ctx, cancel := context.WithCancel(context.Background())
 	h := &harness{t: t, fake: fake, bot: b, cancel: cancel, done: make(chan error, 1), logs: logs}
 	go func() { h.done <- b.Run(ctx) }()
+	// Registered first, so it runs last: after the bot stopped.
+	t.Cleanup(func() { scanOutputs(t, fake, logs) })
 	t.Cleanup(func() {
 		h.stop()
 		fake.Close()
@@ -134,11 +138,18 @@ func (h *harness) event(eventID string, retry int, ev slackfake.Event) string {
 	return envID
 }
 
-// settle waits for the ack of envID (so the event loop has made every
-// decision up to it) and then for all work in flight.
+// settle waits for the ack of envID, then makes sure the event loop has
+// made every decision up to it (the ack of an events_api envelope comes
+// before its decision: a usage slash command pushed after it is acked only
+// once the loop is past it), then waits for all work in flight.
 func (h *harness) settle(envID string) {
 	h.t.Helper()
 	if _, err := h.fake.WaitAck(envID, wait); err != nil {
+		h.t.Fatal(err)
+	}
+	env := h.id("env-barrier")
+	h.push(slackfake.SlashEnvelope(slackfake.Slash{EnvelopeID: env, Text: "help", ResponseURL: h.fake.ResponseURL("barrier")}))
+	if _, err := h.fake.WaitAck(env, wait); err != nil {
 		h.t.Fatal(err)
 	}
 	if !h.bot.waitIdle(wait) {
@@ -146,7 +157,8 @@ func (h *harness) settle(envID string) {
 	}
 }
 
-// barrier pushes a slash command with no work (usage) and settles on it.
+// barrier makes sure every envelope pushed so far was decided and its
+// work finished.
 func (h *harness) barrier() {
 	h.t.Helper()
 	env, _ := h.slash("help")
@@ -221,4 +233,53 @@ func (s *stub) snapshot() ([]stubCall, int) {
 func hasRecheck(t testing.TB, blocks json.RawMessage) bool {
 	t.Helper()
 	return bytes.Contains(blocks, []byte(`"action_id":"recheck"`))
+}
+
+// testTokens are the secrets of the test suite: none may ever leave the bot.
+var testTokens = []string{fakeToken, slackfake.BotToken, slackfake.AppToken,
+	notiontest.GoodToken, notiontest.RevokedToken, notiontest.NoReadToken,
+	"xoxp-" + "1234567890-user-token", "secret_" + "0123456789abcdefABCDEFghijKLMN"}
+
+// scanOutputs fails the test when anything the bot sent to the fake Slack
+// (posts and updates with their form values and blocks, response_url
+// bodies, WebSocket acks) or logged holds a test token or a token-shaped
+// string (ntn_, secret_, xox?-, xapp-, Bearer values).
+func scanOutputs(t testing.TB, fake *slackfake.Server, logs *syncBuffer) {
+	t.Helper()
+	check := func(where, s string) {
+		for _, tok := range testTokens {
+			if strings.Contains(s, tok) {
+				t.Errorf("a test token leaked into %s: %.300q", where, s)
+				return
+			}
+		}
+		if secret.Redact(s) != s {
+			t.Errorf("a token-shaped string leaked into %s: %.300q", where, s)
+		}
+	}
+	for _, c := range fake.Calls("") {
+		for k, vs := range c.Form {
+			if k == "token" {
+				continue // the credential of the call itself, sent to SLACK_API_URL
+			}
+			for _, v := range vs {
+				check(c.Method+" form "+k, v)
+			}
+		}
+	}
+	for _, p := range fake.Posts() {
+		check(p.Method+" text", p.Text)
+		check(p.Method+" blocks", string(p.Blocks))
+	}
+	for _, a := range fake.Acks() {
+		check("an ack", string(a.Raw))
+	}
+	for _, r := range fake.ResponsePosts() {
+		check("a response_url POST", string(r.Body))
+	}
+	if logs != nil {
+		for _, line := range strings.Split(logs.String(), "\n") {
+			check("the log", line)
+		}
+	}
 }

@@ -28,6 +28,11 @@ const (
 	MaxButtonValue = 2000
 	// MaxFallbackText is the longest top-level message text Slack keeps.
 	MaxFallbackText = 40000
+	// MaxTotalText bounds the text of all sections together: Slack refuses
+	// messages whose blocks hold more than about 13,200 characters
+	// (msg_blocks_too_long, undocumented), so further checks are summed up
+	// in the "…and N more checks" line.
+	MaxTotalText = 12000
 )
 
 // Block and action IDs of the report message.
@@ -79,15 +84,27 @@ func Render(rep diagnose.Report, opts RenderOptions) Message {
 		tail++
 	}
 	room := MaxBlocks - len(blocks) - tail
-	shown := len(rep.Checks)
-	more := 0
-	if shown > room {
-		shown = room - 1 // one block for the "…and N more checks" line
-		more = len(rep.Checks) - shown
+	limit := len(rep.Checks)
+	if limit > room {
+		limit = room - 1 // one block for the "…and N more checks" line
 	}
-	for i := 0; i < shown; i++ {
-		blocks = append(blocks, section(checkText(i+1, rep.Checks[i])))
+	used := 0
+	for _, b := range blocks {
+		if sb, ok := b.(*slack.SectionBlock); ok {
+			used += utf8.RuneCountInString(sb.Text.Text)
+		}
 	}
+	shown := 0
+	for ; shown < limit; shown++ {
+		t := truncate(checkText(shown+1, rep.Checks[shown]), MaxSectionText)
+		n := utf8.RuneCountInString(t)
+		if shown > 0 && used+n > MaxTotalText {
+			break
+		}
+		used += n
+		blocks = append(blocks, section(t))
+	}
+	more := len(rep.Checks) - shown
 	if more > 0 || rep.Skipped > 0 {
 		var parts []string
 		if more > 0 {

@@ -224,11 +224,20 @@ func TestRenderLimits(t *testing.T) {
 			opts := RenderOptions{RecheckText: strings.Repeat("https://www.notion.so/Page-0123456789abcdef0123456789abcdef ", 100)}
 			msg := Render(rep, opts)
 			assertLimits(t, msg)
-			if len(rep.Checks) > 47 {
-				js := string(mustJSON(t, msg))
-				want := fmt.Sprintf("…and %d more checks", len(rep.Checks)-(MaxBlocks-4-1))
-				if !strings.Contains(js, want) {
-					t.Errorf("no %q line", want)
+			sections := 0
+			for _, b := range msg.Blocks {
+				if _, ok := b.(*slack.SectionBlock); ok {
+					sections++
+				}
+			}
+			shown := sections
+			if len(rep.Integration.Findings) > 0 {
+				shown-- // the integration section
+			}
+			if len(rep.Checks) > shown {
+				want := fmt.Sprintf("…and %d more check", len(rep.Checks)-shown)
+				if js := string(mustJSON(t, msg)); !strings.Contains(js, want) {
+					t.Errorf("%d of %d checks shown, but no %q line", shown, len(rep.Checks), want)
 				}
 			}
 		})
@@ -245,6 +254,15 @@ func assertLimits(t *testing.T, msg Message) {
 		t.Errorf("%d blocks", len(msg.Blocks))
 	}
 	runes := utf8.RuneCountInString
+	total := 0
+	for _, b := range msg.Blocks {
+		if sb, ok := b.(*slack.SectionBlock); ok {
+			total += runes(sb.Text.Text)
+		}
+	}
+	if total > 13000 {
+		t.Errorf("sections hold %d characters together, Slack refuses more than ~13200", total)
+	}
 	for i, b := range msg.Blocks {
 		switch b := b.(type) {
 		case *slack.HeaderBlock:

@@ -3,7 +3,6 @@ package bot
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -19,17 +18,35 @@ import (
 // maxAttempts bounds the tries of one reply (429 and 5xx are retried).
 const maxAttempts = 3
 
-// post posts msg in channel, in the thread of threadTS, with retries.
+// post posts msg in channel, in the thread of threadTS, with retries. If
+// Slack refuses the blocks, the fallback text is posted alone.
 func (b *Bot) post(ctx context.Context, channel, threadTS string, msg Message) error {
-	return retry(ctx, func() error {
-		opts := []slack.MsgOption{slack.MsgOptionText(msg.Text, false), slack.MsgOptionBlocks(msg.Blocks...)}
-		if threadTS != "" {
-			opts = append(opts, slack.MsgOptionTS(threadTS))
-		}
-		_, _, err := b.api.PostMessageContext(ctx, channel, opts...)
-		return err
-	})
+	msg = b.redactMessage(msg)
+	send := func(blocks []slack.Block) error {
+		return retry(ctx, func() error {
+			opts := []slack.MsgOption{slack.MsgOptionText(msg.Text, false)}
+			if len(blocks) > 0 {
+				opts = append(opts, slack.MsgOptionBlocks(blocks...))
+			}
+			if threadTS != "" {
+				opts = append(opts, slack.MsgOptionTS(threadTS))
+			}
+			_, _, err := b.api.PostMessageContext(ctx, channel, opts...)
+			return err
+		})
+	}
+	err := send(msg.Blocks)
+	var se slack.SlackErrorResponse
+	if err != nil && len(msg.Blocks) > 0 && errors.As(err, &se) && blocksRefused[se.Err] {
+		b.log.Warn("slack refused the blocks, posting the text alone", "error", se.Err)
+		return send(nil)
+	}
+	return err
 }
+
+// blocksRefused are the chat.postMessage errors that a text-only message
+// may avoid.
+var blocksRefused = map[string]bool{"invalid_blocks": true, "invalid_blocks_format": true, "msg_blocks_too_long": true}
 
 // replace replaces a message: through the click's response_url with
 // replace_original (works for ephemeral and in-channel messages), else
@@ -41,6 +58,7 @@ func (b *Bot) replace(ctx context.Context, responseURL, channel, ts string, msg 
 	if channel == "" || ts == "" {
 		return errors.New("recheck: no response_url and no message to update")
 	}
+	msg = b.redactMessage(msg)
 	return retry(ctx, func() error {
 		_, _, _, err := b.api.UpdateMessageContext(ctx, channel, ts, slack.MsgOptionText(msg.Text, false), slack.MsgOptionBlocks(msg.Blocks...))
 		return err
@@ -69,7 +87,12 @@ type httpStatusError struct {
 func (e *httpStatusError) Error() string { return fmt.Sprintf("response_url: HTTP %d", e.code) }
 
 func (b *Bot) respondPayload(ctx context.Context, target string, p responsePayload) error {
-	body, err := json.Marshal(p)
+	if !b.responseURLAllowed(target) {
+		// A forged payload must not make the bot contact another host.
+		b.log.Warn("response_url host not allowed, answer dropped")
+		return errors.New("response_url: host not allowed")
+	}
+	body, err := b.redactPayload(p)
 	if err != nil {
 		return err
 	}

@@ -256,6 +256,15 @@ func (s *scanner) scanLinks() {
 		for start > 0 && isSchemeByte(t[start-1]) && i-start < 16 {
 			start--
 		}
+		// Letters glued before a known scheme ("…31mhttps://" after a
+		// terminal colour code) are not part of it.
+		scheme := strings.ToLower(t[start:i])
+		for _, known := range []string{"https", "http", "notion"} {
+			if strings.HasSuffix(scheme, known) {
+				start = i - len(known)
+				break
+			}
+		}
 		end := s.urlEnd(i + 3)
 		if start < i && end > i+3 {
 			s.addLink(start, end)

@@ -72,6 +72,8 @@ func readCases() []readCase {
 		{name: "percent-encoded slug", in: "https://www.notion.so/%E6%97%A5%E6%9C%AC-" + hexA, id: idA},
 		{name: "link in parentheses", in: "(see https://www.notion.so/Page-" + hexA + ")", id: idA},
 		{name: "link then period", in: "It fails on https://www.notion.so/Page-" + hexA + ".", id: idA},
+		{name: "link after colour code", in: "\x1b[31mhttps://www.notion.so/Page-" + hexA + "\x1b[0m", id: idA},
+		{name: "link glued to a word", in: "see:https://www.notion.so/Page-" + hexA, id: idA},
 		{name: "link in markdown", in: "[page](https://www.notion.so/Page-" + hexA + ")", id: idA},
 
 		// Not content.

@@ -13,6 +13,9 @@ type Slash struct {
 	ResponseURL string
 	ChannelID   string // "C0GENERAL1" if empty
 	UserID      string // "UHUMAN0001" if empty
+	// TeamID is the payload's team_id (TeamID if empty); UserTeam, when
+	// set, is sent as user_team (a Slack Connect user's own team).
+	TeamID, UserTeam string
 }
 
 // SlashEnvelope returns the bytes of a slash_commands envelope, as Slack
@@ -27,14 +30,21 @@ func SlashEnvelope(s Slash) []byte {
 	if s.UserID == "" {
 		s.UserID = "UHUMAN0001"
 	}
+	if s.TeamID == "" {
+		s.TeamID = TeamID
+	}
+	payload := map[string]any{
+		"token": "fake-verification-token", "team_id": s.TeamID, "team_domain": "fake",
+		"channel_id": s.ChannelID, "channel_name": "general", "user_id": s.UserID, "user_name": "human",
+		"command": s.Command, "text": s.Text, "api_app_id": AppID, "is_enterprise_install": "false",
+		"response_url": s.ResponseURL, "trigger_id": "1.2.fake",
+	}
+	if s.UserTeam != "" {
+		payload["user_team"] = s.UserTeam
+	}
 	return mustJSON(map[string]any{
 		"type": "slash_commands", "envelope_id": s.EnvelopeID, "accepts_response_payload": true,
-		"payload": map[string]any{
-			"token": "fake-verification-token", "team_id": TeamID, "team_domain": "fake",
-			"channel_id": s.ChannelID, "channel_name": "general", "user_id": s.UserID, "user_name": "human",
-			"command": s.Command, "text": s.Text, "api_app_id": AppID, "is_enterprise_install": "false",
-			"response_url": s.ResponseURL, "trigger_id": "1.2.fake",
-		},
+		"payload": payload,
 	})
 }
 
@@ -51,6 +61,9 @@ type Event struct {
 	BotID       string
 	ChannelType string // "channel" if empty, for messages
 	Hidden      bool
+	// Team is the author's team ("team"); UserTeam and SourceTeam are sent
+	// as user_team and source_team (Slack Connect). Unset fields are left out.
+	Team, UserTeam, SourceTeam string
 }
 
 // EventsAPIEnvelope returns the bytes of an events_api envelope carrying
@@ -75,6 +88,11 @@ func EventsAPIEnvelope(envelopeID, eventID string, retry int, ev Event) []byte {
 	}
 	if ev.Hidden {
 		inner["hidden"] = true
+	}
+	for k, v := range map[string]string{"team": ev.Team, "user_team": ev.UserTeam, "source_team": ev.SourceTeam} {
+		if v != "" {
+			inner[k] = v
+		}
 	}
 	if ev.Type == "message" {
 		ct := ev.ChannelType
@@ -110,6 +128,7 @@ type BlockAction struct {
 	MessageTS   string
 	UserID      string // "UHUMAN0001" if empty
 	Ephemeral   bool
+	TeamID      string // the clicking user's team_id (TeamID if empty)
 }
 
 // BlockActionsEnvelope returns the bytes of an interactive envelope for a
@@ -121,10 +140,13 @@ func BlockActionsEnvelope(a BlockAction) []byte {
 	if a.BlockID == "" {
 		a.BlockID = "recheck"
 	}
+	if a.TeamID == "" {
+		a.TeamID = TeamID
+	}
 	container := map[string]any{"type": "message", "message_ts": a.MessageTS, "channel_id": a.ChannelID, "is_ephemeral": a.Ephemeral}
 	payload := map[string]any{
 		"type": "block_actions", "team": map[string]any{"id": TeamID, "domain": "fake"},
-		"user":       map[string]any{"id": a.UserID, "username": "human", "team_id": TeamID},
+		"user":       map[string]any{"id": a.UserID, "username": "human", "team_id": a.TeamID},
 		"api_app_id": AppID, "token": "fake-verification-token", "trigger_id": "1.2.fake",
 		"container": container, "channel": map[string]any{"id": a.ChannelID, "name": "general"},
 		"response_url": a.ResponseURL,

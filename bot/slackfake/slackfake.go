@@ -94,6 +94,12 @@ type Fault struct {
 	RetryAfter int
 	// Times is how many calls fail (1 if 0).
 	Times int
+	// Delay, when set, holds the answer that long first (a slow Slack);
+	// with Status 0 and no Error the call then succeeds normally.
+	Delay time.Duration
+	// Error, when set, answers HTTP 200 {"ok":false,"error":Error} instead
+	// (for example "invalid_blocks", "msg_blocks_too_long", "ratelimited").
+	Error string
 }
 
 // Option configures a Server.
@@ -103,6 +109,11 @@ type Option func(*Server)
 // (default 100 ms).
 func WithPingInterval(d time.Duration) Option { return func(s *Server) { s.pingEvery = d } }
 
+// WithEcho makes the fake send every successful chat.postMessage back to
+// the bot as a message event (with the bot's user and bot IDs), as Slack
+// does; the echo envelopes have IDs "env-echo-1", "env-echo-2"...
+func WithEcho() Option { return func(s *Server) { s.echo = true } }
+
 // ResponseTarget is the Fault target for response_url POSTs.
 const ResponseTarget = "response_url"
 
@@ -111,6 +122,8 @@ type Server struct {
 	srv       *httptest.Server
 	pingEvery time.Duration
 	upgrader  websocket.Upgrader
+	echo      bool
+	dropAfter int // close the socket when the ack count reaches it (0: never)
 
 	mu        sync.Mutex
 	changed   chan struct{}
@@ -123,6 +136,7 @@ type Server struct {
 	opens     int
 	conns     int
 	tsSeq     int
+	echoes    int
 	closed    bool
 }
 
@@ -203,6 +217,10 @@ func (s *Server) takeFault(target string) (Fault, bool) {
 }
 
 func writeFault(w http.ResponseWriter, f Fault) {
+	if f.Error != "" {
+		writeJSON(w, map[string]any{"ok": false, "error": f.Error})
+		return
+	}
 	if f.Status == http.StatusTooManyRequests {
 		w.Header().Set("Retry-After", strconv.Itoa(f.RetryAfter))
 	}
@@ -259,8 +277,13 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	s.notify()
 	s.mu.Unlock()
 	if failing {
-		writeFault(w, fault)
-		return
+		if fault.Delay > 0 {
+			time.Sleep(fault.Delay)
+		}
+		if fault.Status != 0 || fault.Error != "" {
+			writeFault(w, fault)
+			return
+		}
 	}
 
 	token := strings.TrimPrefix(auth, "Bearer ")
@@ -310,8 +333,18 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 			p.TS = fmt.Sprintf("1700000000.%06d", s.tsSeq)
 		}
 		s.posts = append(s.posts, p)
+		echo := 0
+		if s.echo && method == "chat.postMessage" {
+			s.echoes++
+			echo = s.echoes
+		}
 		s.notify()
 		s.mu.Unlock()
+		if echo > 0 {
+			env := EventsAPIEnvelope(fmt.Sprintf("env-echo-%d", echo), fmt.Sprintf("EvEcho%d", echo), 0,
+				Event{Channel: channel, User: BotUserID, BotID: BotID, Text: p.Text, TS: p.TS, ThreadTS: p.ThreadTS})
+			go func() { _ = s.Push(env) }()
+		}
 		switch method {
 		case "chat.postEphemeral":
 			writeJSON(w, map[string]any{"ok": true, "message_ts": p.TS})
@@ -331,8 +364,14 @@ func (s *Server) serveResponse(w http.ResponseWriter, r *http.Request) {
 	fault, failing := s.takeFault(ResponseTarget)
 	if failing {
 		s.mu.Unlock()
-		writeFault(w, fault)
-		return
+		if fault.Delay > 0 {
+			time.Sleep(fault.Delay)
+		}
+		if fault.Status != 0 || fault.Error != "" {
+			writeFault(w, fault)
+			return
+		}
+		s.mu.Lock()
 	}
 	p := ResponsePost{Name: name, Body: body, At: time.Now()}
 	var v struct {
@@ -412,8 +451,16 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 		_ = json.Unmarshal(data, &v)
 		s.mu.Lock()
 		s.acks = append(s.acks, Ack{EnvelopeID: v.EnvelopeID, Payload: v.Payload, Raw: data, At: time.Now()})
+		drop := s.dropAfter > 0 && len(s.acks) >= s.dropAfter
+		if drop {
+			s.dropAfter = 0
+		}
 		s.notify()
 		s.mu.Unlock()
+		if drop { // abruptly, as a network failure would
+			_ = c.UnderlyingConn().Close()
+			break
+		}
 	}
 	s.drop(wc)
 }
@@ -483,6 +530,15 @@ func (s *Server) DropSocket() {
 	if wc != nil {
 		_ = wc.c.UnderlyingConn().Close()
 	}
+}
+
+// DropAfterAcks makes the fake close the WebSocket abruptly as soon as it
+// has received n acks in total (counting those already received); acks the
+// bot sends afterwards on that socket are lost, as in a network failure.
+func (s *Server) DropAfterAcks(n int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.dropAfter = n
 }
 
 // Acks returns every message received on the WebSocket, in order.

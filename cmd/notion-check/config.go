@@ -25,6 +25,8 @@ type env struct {
 	SlackAppToken string `envconfig:"SLACK_APP_TOKEN"`
 	SlackAPIURL   string `envconfig:"SLACK_API_URL" default:"https://slack.com/api/"`
 	HelpChannels  string `envconfig:"HELP_CHANNELS"`
+	AllowedChans  string `envconfig:"ALLOWED_CHANNELS"`
+	AllowExternal string `envconfig:"ALLOW_EXTERNAL_USERS" default:"false"`
 	Addr          string `envconfig:"ADDR" default:":8080"`
 	LogLevel      string `envconfig:"LOG_LEVEL" default:"info"`
 	LogFormat     string `envconfig:"LOG_FORMAT"`
@@ -42,6 +44,8 @@ type config struct {
 	SlackAppToken string
 	SlackAPIURL   string
 	HelpChannels  []string
+	AllowedChans  []string
+	AllowExternal bool
 	Addr          string
 	LogLevel      string
 	LogFormat     string
@@ -83,17 +87,32 @@ func loadConfig() (config, error) {
 	if c.Timeout, err = time.ParseDuration(e.Timeout); err != nil || c.Timeout < time.Second || c.Timeout > 5*time.Minute {
 		return c, fmt.Errorf("DIAGNOSIS_TIMEOUT must be a duration from 1s to 5m, such as 20s")
 	}
-	for _, ch := range strings.Split(e.HelpChannels, ",") {
+	if c.HelpChannels, err = channelList("HELP_CHANNELS", e.HelpChannels); err != nil {
+		return c, err
+	}
+	if c.AllowedChans, err = channelList("ALLOWED_CHANNELS", e.AllowedChans); err != nil {
+		return c, err
+	}
+	if c.AllowExternal, err = strconv.ParseBool(e.AllowExternal); err != nil {
+		return c, fmt.Errorf("ALLOW_EXTERNAL_USERS must be true or false")
+	}
+	return c, nil
+}
+
+// channelList reads a comma-separated list of Slack channel IDs.
+func channelList(name, v string) ([]string, error) {
+	var out []string
+	for _, ch := range strings.Split(v, ",") {
 		ch = strings.TrimSpace(ch)
 		if ch == "" {
 			continue
 		}
 		if !validChannelID(ch) {
-			return c, fmt.Errorf("HELP_CHANNELS must list Slack channel IDs such as C0123456789, separated by commas")
+			return nil, fmt.Errorf("%s must list Slack channel IDs such as C0123456789, separated by commas", name)
 		}
-		c.HelpChannels = append(c.HelpChannels, ch)
+		out = append(out, ch)
 	}
-	return c, nil
+	return out, nil
 }
 
 // applyEmptyDefaults gives every set-but-empty (or blank) variable its

@@ -99,13 +99,15 @@ func serveBot(ctx context.Context, args []string, getenv func(string) string, st
 	diag := diagnose.New(diagnose.Config{Token: cfg.NotionToken, Prober: prober})
 
 	b, err := bot.New(bot.Config{
-		BotToken:         cfg.SlackBotToken,
-		AppToken:         cfg.SlackAppToken,
-		APIURL:           cfg.SlackAPIURL,
-		HelpChannels:     cfg.HelpChannels,
-		Diagnoser:        diag,
-		Logger:           logger,
-		DiagnosisTimeout: cfg.Timeout,
+		BotToken:           cfg.SlackBotToken,
+		AppToken:           cfg.SlackAppToken,
+		APIURL:             cfg.SlackAPIURL,
+		HelpChannels:       cfg.HelpChannels,
+		AllowedChannels:    cfg.AllowedChans,
+		AllowExternalUsers: cfg.AllowExternal,
+		Diagnoser:          diag,
+		Logger:             logger,
+		DiagnosisTimeout:   cfg.Timeout,
 		Hooks: bot.Hooks{
 			OnAck:   metrics.Ack,
 			OnReply: metrics.Reply,

@@ -168,6 +168,8 @@ func TestServeRefusesBadConfig(t *testing.T) {
 		{"quoted notion token", "NOTION_TOKEN", `"` + notiontest.GoodToken + `"`, "NOTION_TOKEN"},
 		{"no notion token", "NOTION_TOKEN", "", "NOTION_TOKEN"},
 		{"bad help channel", "HELP_CHANNELS", "#help", "HELP_CHANNELS"},
+		{"bad allowed channel", "ALLOWED_CHANNELS", "general", "ALLOWED_CHANNELS"},
+		{"bad external flag", "ALLOW_EXTERNAL_USERS", "perhaps", "ALLOW_EXTERNAL_USERS"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			clearEnv(t)
