@@ -24,6 +24,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jomei/notionapi"
@@ -42,8 +43,11 @@ const (
 	// DefaultRate is the default average of requests per second (Notion's
 	// documented limit per connection).
 	DefaultRate = 3.0
-	// DefaultBurst is the default burst of the limiter.
-	DefaultBurst = 3
+	// DefaultBurst is the default burst of the limiter: one request below
+	// the burst Notion's own bucket allows at 3 req/s, because requests
+	// paced exactly at the limit arrive with network jitter and a bucket of
+	// the same size on Notion's side would answer some of them 429.
+	DefaultBurst = 2
 	// DefaultHTTPTimeout bounds one attempt (headers and body).
 	DefaultHTTPTimeout = 10 * time.Second
 	// DefaultCacheTTL is how long a finished verdict is reused.
@@ -223,7 +227,9 @@ func (p *Prober) integration(ctx context.Context, fresh bool) *meEntry {
 			return e
 		}
 	}
-	v, _, _ := p.meGroup.Do("me", func() (any, error) {
+	var mine atomic.Bool
+	ch := p.meGroup.DoChan("me", func() (any, error) {
+		mine.Store(true)
 		fctx, cancel := detach(ctx)
 		defer cancel()
 		e := p.fetchMe(fctx)
@@ -232,7 +238,33 @@ func (p *Prober) integration(ctx context.Context, fresh bool) *meEntry {
 		p.mu.Unlock()
 		return e, nil
 	})
-	return v.(*meEntry)
+	// A caller that joined a flight started under a later deadline leaves
+	// at its own deadline; the flight goes on and fills the cache.
+	if r, ok := waitFlight(ctx, ch, &mine); ok {
+		return r.Val.(*meEntry)
+	}
+	return &meEntry{info: diagnose.IntegrationInfo{Status: diagnose.StatusUnknown, Usable: true}}
+}
+
+// waitFlight waits for a singleflight result. A caller whose own call runs
+// the flight (mine) waits for it: the flight is bounded by the caller's own
+// deadline and turns what it got by then into a result. A caller that
+// joined another caller's flight leaves at its own ctx's end (false).
+func waitFlight(ctx context.Context, ch <-chan singleflight.Result, mine *atomic.Bool) (singleflight.Result, bool) {
+	select {
+	case r := <-ch:
+		return r, true
+	case <-ctx.Done():
+		if mine.Load() {
+			return <-ch, true
+		}
+		select {
+		case r := <-ch:
+			return r, true
+		default:
+			return singleflight.Result{}, false
+		}
+	}
 }
 
 func (p *Prober) fetchMe(ctx context.Context) *meEntry {
@@ -312,7 +344,7 @@ func detach(ctx context.Context) (context.Context, context.CancelFunc) {
 // references in flight share one probe; finished verdicts are cached for
 // CacheTTL unless opts.Fresh.
 func (p *Prober) Probe(ctx context.Context, ref diagnose.Reference, opts diagnose.ProbeOptions) diagnose.ProbeResult {
-	if !validID(ref.ID) {
+	if !diagnose.IsID(ref.ID) {
 		return diagnose.ProbeResult{Kind: diagnose.KindUnknown, Done: false}
 	}
 	key := p.cfg.Version + "|" + ref.ID + "|" + string(ref.Hint) + "|" + string(ref.Endpoint)
@@ -325,7 +357,9 @@ func (p *Prober) Probe(ctx context.Context, ref diagnose.Reference, opts diagnos
 			return copyResult(c.res)
 		}
 	}
-	v, _, _ := p.flights.Do(key, func() (any, error) {
+	var mine atomic.Bool
+	ch := p.flights.DoChan(key, func() (any, error) {
+		mine.Store(true)
 		fctx, cancel := detach(ctx)
 		defer cancel()
 		res := p.probe(fctx, ref)
@@ -341,7 +375,15 @@ func (p *Prober) Probe(ctx context.Context, ref diagnose.Reference, opts diagnos
 		}
 		return res, nil
 	})
-	return copyResult(v.(diagnose.ProbeResult))
+	// The same probe may be in flight for another diagnosis with a later
+	// deadline: this one still ends at its own.
+	r, ok := waitFlight(ctx, ch, &mine)
+	if !ok {
+		return diagnose.ProbeResult{Kind: diagnose.KindUnknown, Done: false, Findings: []diagnose.Finding{
+			diagnose.NewFinding(diagnose.CodeNotionUnavailable,
+				"Notion did not answer in time: the check of "+ref.ID+" (already running for another request) was not finished before the deadline. Kind and access of "+ref.ID+" could not be told.", nil)}}
+	}
+	return copyResult(r.Val.(diagnose.ProbeResult))
 }
 
 func copyResult(r diagnose.ProbeResult) diagnose.ProbeResult {
@@ -353,25 +395,4 @@ func copyResult(r diagnose.ProbeResult) diagnose.ProbeResult {
 	r.Evidence = append([]diagnose.Evidence(nil), r.Evidence...)
 	r.IntegrationFindings = append([]diagnose.Finding(nil), r.IntegrationFindings...)
 	return r
-}
-
-// validID reports whether s is a dashed lowercase UUID (any version).
-func validID(s string) bool {
-	if len(s) != 36 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch i {
-		case 8, 13, 18, 23:
-			if c != '-' {
-				return false
-			}
-		default:
-			if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
-				return false
-			}
-		}
-	}
-	return true
 }

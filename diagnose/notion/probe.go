@@ -542,12 +542,10 @@ func (s *probeState) database(ctx context.Context, b *blockJSON, db reply) {
 			trashed = trashed || d.InTrash || d.Archived
 			if d.DataSources != nil {
 				for _, src := range *d.DataSources {
+					// IDs only: the data sources' names are titles the
+					// person did not link.
 					dsIDs = append(dsIDs, src.ID)
-					if src.Name != "" {
-						dsDesc = append(dsDesc, fmt.Sprintf("%s (%q)", src.ID, src.Name))
-					} else {
-						dsDesc = append(dsDesc, src.ID)
-					}
+					dsDesc = append(dsDesc, src.ID)
 				}
 				if len(dsIDs) == 0 {
 					linked = true
@@ -632,7 +630,7 @@ func (s *probeState) block(ctx context.Context, b blockJSON) {
 			page = cur.Parent.PageID
 			break
 		}
-		if cur.Parent.Type != "block_id" || cur.Parent.BlockID == "" || hops >= 2 || s.calls >= maxCalls || !validID(cur.Parent.BlockID) {
+		if cur.Parent.Type != "block_id" || cur.Parent.BlockID == "" || hops >= 2 || s.calls >= maxCalls || !diagnose.IsID(cur.Parent.BlockID) {
 			break
 		}
 		r := s.get(ctx, "blocks", cur.Parent.BlockID)

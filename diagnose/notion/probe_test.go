@@ -113,7 +113,7 @@ func TestProbeVerdicts(t *testing.T) {
 			codes: []diagnose.Code{diagnose.CodeObjectInTrash, diagnose.CodeAccessOK}, calls: 2, rounds: 1},
 		{name: "database bare ID", ref: ref(nt.DatabaseID, "", ""), kind: diagnose.KindDatabase, title: nt.DatabaseTitle, done: true,
 			codes: []diagnose.Code{diagnose.CodeDatabaseDataSources, diagnose.CodeAccessOK}, calls: 3, rounds: 2,
-			mention: []string{nt.DataSourceID, `"Tasks"`, "/v1/data_sources/" + nt.DataSourceID + "/query"},
+			mention: []string{nt.DataSourceID, "/v1/data_sources/" + nt.DataSourceID + "/query"},
 			related: []diagnose.Related{{Role: diagnose.KindDataSource, ID: nt.DataSourceID}}},
 		{name: "database ?v= link (hint)", ref: ref(nt.DatabaseID, diagnose.KindDatabase, ""), kind: diagnose.KindDatabase, title: nt.DatabaseTitle, done: true,
 			codes: []diagnose.Code{diagnose.CodeDatabaseDataSources, diagnose.CodeAccessOK}, calls: 2, rounds: 1},
@@ -486,9 +486,9 @@ func TestTenReferencesUnderRateLimit(t *testing.T) {
 	if testing.Short() {
 		t.Skip("takes about 8 s")
 	}
-	// The fake allows 3 req/s on average with a burst of 4; the prober runs
-	// with its defaults (3 req/s, burst 3).
-	srv := nt.NewServer(t, nt.WithRateLimit(3, 4))
+	// The fake allows 3 req/s on average with a burst of 3, as Notion; the
+	// prober runs with its defaults (3 req/s, burst 2).
+	srv := nt.NewServer(t, nt.WithRateLimit(3, 3))
 	p, err := New(Config{Token: nt.GoodToken, BaseURL: srv.URL, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)

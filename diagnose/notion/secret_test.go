@@ -210,3 +210,34 @@ func TestBasePathPrefix(t *testing.T) {
 		t.Fatalf("%+v via %q", info, seen)
 	}
 }
+
+// TestNoTitleNotLinked: a report shows the title of the object the person
+// linked, never the title of another object (the page a block sits on, the
+// database a row or a data source belongs to, the names of a database's
+// data sources).
+func TestNoTitleNotLinked(t *testing.T) {
+	srv := nt.NewServer(t)
+	p, err := New(Config{Token: nt.GoodToken, BaseURL: srv.URL, Rate: 100, Burst: 10, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := diagnose.New(diagnose.Config{Token: nt.GoodToken, Prober: p})
+	for _, tc := range []struct {
+		text      string
+		forbidden []string
+	}{
+		{nt.BlockID, []string{nt.SharedPageTitle, nt.RootPageTitle}},
+		{nt.NestedBlockID, []string{nt.SharedPageTitle, nt.RootPageTitle}},
+		{nt.RowPageID, []string{nt.DatabaseTitle}},
+		{nt.SharedPageID, []string{nt.RootPageTitle}},
+		{nt.MultiDatabaseID, []string{nt.MultiDataSourceName2}},
+	} {
+		rep := d.Diagnose(ctxT(t, 10*time.Second), tc.text, diagnose.Options{Fresh: true})
+		b, _ := json.Marshal(rep)
+		for _, title := range tc.forbidden {
+			if strings.Contains(string(b), `"`+title) || strings.Contains(string(b), title+`"`) || strings.Contains(string(b), `\"`+title) {
+				t.Errorf("report for %s reveals %q: %s", tc.text, title, b)
+			}
+		}
+	}
+}

@@ -46,8 +46,11 @@ type Call struct {
 	Status int
 	// Code is the error code answered ("" for 200 and HTML answers).
 	Code string
+	// RetryAfter is the Retry-After header answered ("" when none).
+	RetryAfter string
 	// Start and End are when the request arrived and when the answer was
-	// written (after any latency); End is zero while in flight.
+	// written (after any latency; taken just before the answer is written,
+	// so no client can have read it earlier); End is zero while in flight.
 	Start, End time.Time
 }
 
@@ -363,14 +366,18 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		h.Set("X-Notion-Request-Id", rid)
 	}
 	h.Set("Content-Length", strconv.Itoa(len(a.body)))
-	w.WriteHeader(a.status)
-	_, _ = w.Write(a.body)
-
+	// End is taken before the answer leaves, so that a client's next
+	// request can be compared with it (Retry-After honoured) without a race
+	// between the client reading the answer and the log being completed.
+	end := time.Now()
 	s.mu.Lock()
 	if idx < len(s.calls) && s.calls[idx].Start.Equal(start) && s.calls[idx].Path == r.URL.Path {
-		s.calls[idx].Status, s.calls[idx].Code, s.calls[idx].End = a.status, a.code, time.Now()
+		c := &s.calls[idx]
+		c.Status, c.Code, c.RetryAfter, c.End = a.status, a.code, h.Get("Retry-After"), end
 	}
 	s.mu.Unlock()
+	w.WriteHeader(a.status)
+	_, _ = w.Write(a.body)
 }
 
 func faultAnswer(f *Fault) answer {
