@@ -275,12 +275,12 @@ func (l *link) parseOther(u *url.URL) {
 			return
 		}
 	}
-	for _, vs := range u.Query() {
-		for _, v := range vs {
-			if vd := shape(v); vd.id != "" && !vd.repaired {
-				l.notContent = fmt.Sprintf("%s is not a Notion address, although the link holds an ID-like string (%s)", u.Hostname(), vd.id)
-				return
-			}
+	// In the order written (a map's order would make the answer vary).
+	for _, kv := range strings.Split(u.RawQuery, "&") {
+		_, v, _ := strings.Cut(kv, "=")
+		if vd := shape(v); vd.id != "" && !vd.repaired {
+			l.notContent = fmt.Sprintf("%s is not a Notion address, although the link holds an ID-like string (%s)", u.Hostname(), vd.id)
+			return
 		}
 	}
 }

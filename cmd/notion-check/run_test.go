@@ -5,8 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/notion-check/notion-check/diagnose"
@@ -260,5 +263,31 @@ func TestOfflineFlagMakesNoCall(t *testing.T) {
 	}
 	if !strings.Contains(out, `"status": "unknown"`) {
 		t.Errorf("offline check should be unknown:\n%s", out)
+	}
+}
+
+// TestNeverContactsOtherHosts: whatever the text holds, the diagnosis only
+// talks to NOTION_API_URL. A canary server named in the text must see
+// nothing.
+func TestNeverContactsOtherHosts(t *testing.T) {
+	var hits atomic.Int64
+	canary := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { hits.Add(1) }))
+	defer canary.Close()
+	notion := notiontest.NewServer(t)
+	clearEnv(t)
+	t.Setenv("NOTION_TOKEN", notiontest.GoodToken)
+	t.Setenv("NOTION_API_URL", notion.URL)
+	host := strings.TrimPrefix(canary.URL, "http://")
+	text := canary.URL + "/v1/pages/" + notiontest.SharedPageID + " " +
+		canary.URL + "/" + strings.ReplaceAll(notiontest.SharedPageID, "-", "") + " " +
+		"curl " + canary.URL + "/v1/databases/" + notiontest.DatabaseID + " " +
+		"https://" + host + ".notion.site/x-" + strings.ReplaceAll(notiontest.UnsharedPageID, "-", "") + " " +
+		"notion://" + host + "/Page-" + strings.ReplaceAll(notiontest.RowPageID, "-", "")
+	out, _, _ := cli(t, "", "--json", text)
+	if n := hits.Load(); n != 0 {
+		t.Fatalf("the canary host was contacted %d times", n)
+	}
+	if len(notion.Calls()) == 0 {
+		t.Fatalf("no call reached NOTION_API_URL; report:\n%s", out)
 	}
 }
