@@ -14,6 +14,7 @@ import (
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
 
+	"github.com/notion-check/notion-check/bot/ops"
 	"github.com/notion-check/notion-check/diagnose"
 	"github.com/notion-check/notion-check/diagnose/secret"
 )
@@ -492,18 +493,16 @@ func (b *Bot) goBusy(ctx context.Context, send func(ctx context.Context) error) 
 }
 
 // diagnose runs one diagnosis under the deadline.
-func (b *Bot) diagnose(ctx context.Context, text string, fresh bool) diagnose.Report {
+// diagnose runs one diagnosis under the bot's deadline and writes the one
+// log line of it (source says what asked: slash_command, message, recheck).
+func (b *Bot) diagnose(ctx context.Context, source, text string, fresh bool) diagnose.Report {
 	dctx, cancel := context.WithTimeout(ctx, b.cfg.DiagnosisTimeout)
 	defer cancel()
 	start := time.Now()
 	rep := b.cfg.Diagnoser.Diagnose(dctx, text, diagnose.Options{Fresh: fresh})
 	d := time.Since(start)
 	b.cfg.Hooks.diagnosis(rep, d)
-	codes := make([]string, 0, 4)
-	for _, c := range rep.Codes() {
-		codes = append(codes, string(c))
-	}
-	b.log.Info("diagnosis done", "checks", len(rep.Checks), "codes", strings.Join(codes, ","), "duration", d)
+	ops.LogDiagnosis(b.log, source, rep, d)
 	return rep
 }
 

@@ -151,7 +151,7 @@ func (b *Bot) onSlash(work context.Context, sm *socketmode.Client, req *socketmo
 	b.ack(sm, "slash_commands", envID, p.ack, start)
 	text, url := p.text, p.url
 	b.startReserved(work, "slash_command", func(ctx context.Context) {
-		rep := b.diagnose(ctx, text, false)
+		rep := b.diagnose(ctx, "slash_command", text, false)
 		if secret.NotionTokens(text) > 0 {
 			rep.Integration.Findings = append([]diagnose.Finding{diagnose.NewFinding(diagnose.CodeTokenLeaked,
 				"The text sent to "+Command+" holds what looks like a Notion token.", nil)}, rep.Integration.Findings...)
@@ -337,7 +337,7 @@ func (b *Bot) onEventsAPI(work context.Context, evt socketmode.Event) {
 		case p.refusal != "":
 			b.deliver(b.post(ctx, channel, thread, textMessage(p.refusal)))
 		case p.report:
-			rep := b.diagnose(ctx, p.text, false)
+			rep := b.diagnose(ctx, "message", p.text, false)
 			b.deliver(b.post(ctx, channel, thread, Render(rep, RenderOptions{RecheckText: p.text})))
 		case p.usage:
 			b.deliver(b.post(ctx, channel, thread, UsageMessage()))
@@ -483,7 +483,7 @@ func (b *Bot) onInteraction(work context.Context, cb slack.InteractionCallback) 
 		return
 	}
 	ok = b.goWork(work, "recheck", func(ctx context.Context) {
-		rep := b.diagnose(ctx, p.text, true)
+		rep := b.diagnose(ctx, "recheck", p.text, true)
 		msg := Render(rep, RenderOptions{RecheckText: p.text})
 		b.deliver(b.replace(ctx, p.url, p.channel, p.ts, msg))
 	}, func(ctx context.Context) {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -820,12 +821,17 @@ func (s *scanner) word(start, end int) {
 // wrappedAlone reports whether the word at [start,end) is the whole text
 // but for quotes around it: an ID sent with its quotes.
 func (s *scanner) wrappedAlone(start, end int) bool {
-	before := strings.TrimSpace(s.text[:start])
-	after := strings.TrimSpace(s.text[end:])
-	if before == "" || after == "" {
+	// Only quotes and spaces may stand before and after the word, and at
+	// least one quote on each side; scanning stops at the first other
+	// character, so this costs nothing in a long text.
+	const wrap = "\"'`“”‘’"
+	isWrap := func(r rune) bool { return strings.ContainsRune(wrap, r) }
+	before, after := strings.TrimRightFunc(s.text[:start], unicode.IsSpace), strings.TrimLeftFunc(s.text[end:], unicode.IsSpace)
+	if len(before) > 16 || len(after) > 16 {
 		return false
 	}
-	return strings.Trim(before, "\"'`“”‘’") == "" && strings.Trim(after, "\"'`“”‘’") == ""
+	b, a := strings.TrimSpace(before), strings.TrimSpace(after)
+	return b != "" && a != "" && strings.TrimFunc(b, isWrap) == "" && strings.TrimFunc(a, isWrap) == ""
 }
 
 // userObject reports whether the ID at pos is the "id" of a user or bot

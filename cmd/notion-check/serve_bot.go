@@ -113,7 +113,6 @@ func serveBot(ctx context.Context, args []string, getenv func(string) string, st
 			OnReply: metrics.Reply,
 			OnDiagnosis: func(rep diagnose.Report, d time.Duration) {
 				metrics.Diagnosis(rep, d)
-				ops.LogDiagnosis(logger, "slack", rep, d)
 				if rep.Integration.Status == diagnose.StatusOK {
 					ready.SetNotionTokenOK(true)
 				} else if rep.Integration.Status == diagnose.StatusProblem && hasCode(rep.Integration.Findings, diagnose.CodeTokenInvalid) {
