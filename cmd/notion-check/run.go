@@ -70,11 +70,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			return nil
 		}
 	}
-	return check(ctx, args, getenv, stdin, stdout)
+	return check(ctx, args, getenv, stdin, stdout, stderr)
 }
 
 // check is the diagnosis face of the CLI.
-func check(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout io.Writer) error {
+func check(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("notion-check", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	asJSON := fs.Bool("json", false, "")
@@ -91,6 +91,10 @@ func check(ctx context.Context, args []string, getenv func(string) string, stdin
 		return usageError("--json and --blocks cannot be used together")
 	}
 
+	if readsStdin(fs.Args()) && isTerminal(stdin) {
+		// Someone typed `notion-check` alone: say what it waits for.
+		fmt.Fprintln(stderr, "notion-check: reading the text to check from standard input (end with Ctrl-D; --help for usage)")
+	}
 	text, err := readText(fs.Args(), stdin)
 	if err != nil {
 		return err
@@ -139,7 +143,7 @@ func check(ctx context.Context, args []string, getenv func(string) string, stdin
 // readText joins the TEXT arguments, or reads standard input when there are
 // none or TEXT is "-".
 func readText(args []string, stdin io.Reader) (string, error) {
-	if len(args) > 0 && !(len(args) == 1 && args[0] == "-") {
+	if !readsStdin(args) {
 		return strings.Join(args, " "), nil
 	}
 	if stdin == nil {
@@ -153,6 +157,12 @@ func readText(args []string, stdin io.Reader) (string, error) {
 		return "", usageError("standard input is larger than %d MiB; paste only the links or the error", maxStdin>>20)
 	}
 	return string(b), nil
+}
+
+// readsStdin reports whether TEXT comes from standard input: no TEXT
+// arguments, or the one argument "-".
+func readsStdin(args []string) bool {
+	return len(args) == 0 || len(args) == 1 && args[0] == "-"
 }
 
 // newDiagnoser wires the diagnosis: online when a token is set and not

@@ -171,8 +171,8 @@ func hasCode(fs []diagnose.Finding, code diagnose.Code) bool {
 	return false
 }
 
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
+func isTerminal(v any) bool {
+	f, ok := v.(*os.File)
 	if !ok {
 		return false
 	}
