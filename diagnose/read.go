@@ -2,7 +2,7 @@ package diagnose
 
 import (
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -55,7 +55,13 @@ func ReadLimit(text string, limit int) ([]Reference, int) {
 	s.scanErrors()
 	s.scanKeys()
 	s.scanWords()
-	sort.SliceStable(s.cands, func(i, j int) bool { return s.cands[i].pos < s.cands[j].pos })
+	// Each pass finds its candidates in order; put the passes together by
+	// position, moving indices rather than the candidates themselves.
+	order := make([]int, len(s.cands))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return s.cands[a].pos - s.cands[b].pos })
 
 	var refs []Reference
 	index := map[string]int{} // merge key -> index in refs, or -1 when counted only
@@ -66,7 +72,7 @@ func ReadLimit(text string, limit int) ([]Reference, int) {
 	}
 	merged := map[seenKey]bool{} // every piece of text merged already
 	total := 0
-	for i := range s.cands {
+	for _, i := range order {
 		c := &s.cands[i]
 		key := c.vd.id
 		if key == "" {
@@ -126,6 +132,15 @@ func normalizeSlack(text string) string {
 	var b strings.Builder
 	b.Grow(len(text))
 	for i := 0; i < len(text); {
+		// Copy the plain run up to the next '<' or '&' at once.
+		if j := strings.IndexAny(text[i:], "<&"); j != 0 {
+			if j < 0 {
+				b.WriteString(text[i:])
+				break
+			}
+			b.WriteString(text[i : i+j])
+			i += j
+		}
 		c := text[i]
 		if c == '<' {
 			end := strings.IndexAny(text[i+1:], "<>\n")

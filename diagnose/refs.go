@@ -190,7 +190,12 @@ func fallback(text string, otherLinks []string) Reference {
 	}
 	r := Reference{Source: src, Origin: OriginText, Hint: KindUnknown, Related: []Related{}}
 	var why string
-	vd := examine(t)
+	var vd verdict
+	if len(t) <= maxSource {
+		// Only a short text can be one value meant as an ID (None, a
+		// placeholder...); a long one is prose.
+		vd = examine(t)
+	}
 	switch {
 	case len(otherLinks) > 0:
 		r.Findings = []Finding{NewFinding(CodeLinkNotContent, fmt.Sprintf("%s is not a Notion link and holds no Notion ID. If it is a custom domain or a public site of a Notion page, open the page in Notion itself and copy its link.", quoteSource(otherLinks[0])), nil)}
