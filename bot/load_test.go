@@ -34,8 +34,8 @@ func TestLoadFiftyCommandsTenLinks(t *testing.T) {
 		heapMax  = 40 << 20
 	)
 	srv := notiontest.NewServer(t, notiontest.WithRateLimit(3, 3), notiontest.WithLatency(75*time.Millisecond))
-	// The prober runs with its defaults (3 req/s, burst 2: one request of
-	// margin below the fake's bucket, as below Notion's).
+	// The prober runs with its defaults (3 req/s paced at 90%, burst 3),
+	// as in production against Notion's own 3 req/s.
 	p, err := notion.New(notion.Config{Token: notiontest.GoodToken, BaseURL: srv.URL})
 	if err != nil {
 		t.Fatal(err)

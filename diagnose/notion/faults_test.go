@@ -515,7 +515,7 @@ func TestFaultsPacing(t *testing.T) {
 		// request after the burst arrives a few ms "early" and gets a 429
 		// although the prober kept its pace. One request of slack tolerates
 		// up to 1/rate s of jitter.
-		{name: "prober defaults 3/s burst 2, fake 3/s burst 3", rate: 3, burst: 2, fakeRate: 3, fakeBurst: 3, goroutines: 5, refsEach: 2, deadline: 20 * time.Second, allVerdicts: true, max429: 0},
+		{name: "prober defaults 3/s burst 3, fake 3/s burst 3", rate: 3, burst: 3, fakeRate: 3, fakeBurst: 3, goroutines: 5, refsEach: 2, deadline: 20 * time.Second, allVerdicts: true, max429: 0},
 		// (Measured with identical limits, fake 3/s burst 3: exactly one 429,
 		// the first paced request, retried after Retry-After; all verdicts.)
 		// A bot's smaller share of a token: 5 diagnoses x 10 distinct

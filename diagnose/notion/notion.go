@@ -43,11 +43,16 @@ const (
 	// DefaultRate is the default average of requests per second (Notion's
 	// documented limit per connection).
 	DefaultRate = 3.0
-	// DefaultBurst is the default burst of the limiter: one request below
-	// the burst Notion's own bucket allows at 3 req/s, because requests
-	// paced exactly at the limit arrive with network jitter and a bucket of
-	// the same size on Notion's side would answer some of them 429.
-	DefaultBurst = 2
+	// DefaultBurst is the default burst of the limiter: enough for the
+	// first round of a diagnosis (users/me and two probes) to go at once.
+	DefaultBurst = 3
+	// PacingMargin is the share of Rate the limiter actually refills at.
+	// Requests paced exactly at Notion's rate arrive with network jitter
+	// (a TCP dial, a slow hop), and a bucket of the same size on Notion's
+	// side would answer some of them 429; pacing at 90% leaves each
+	// interval about 37 ms of slack at 3 req/s, and the configured rate is
+	// then never exceeded.
+	PacingMargin = 0.9
 	// DefaultHTTPTimeout bounds one attempt (headers and body).
 	DefaultHTTPTimeout = 10 * time.Second
 	// DefaultCacheTTL is how long a finished verdict is reused.
@@ -177,7 +182,7 @@ func New(cfg Config) (*Prober, error) {
 	tr := &transport{
 		base:    base,
 		baseURL: bu,
-		limiter: rate.NewLimiter(rate.Limit(cfg.Rate), cfg.Burst),
+		limiter: rate.NewLimiter(rate.Limit(cfg.Rate*PacingMargin), cfg.Burst),
 		token:   cfg.Token,
 		timeout: cfg.HTTPTimeout,
 		hooks:   cfg.Hooks,

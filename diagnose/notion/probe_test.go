@@ -487,7 +487,7 @@ func TestTenReferencesUnderRateLimit(t *testing.T) {
 		t.Skip("takes about 8 s")
 	}
 	// The fake allows 3 req/s on average with a burst of 3, as Notion; the
-	// prober runs with its defaults (3 req/s, burst 2).
+	// prober runs with its defaults (3 req/s paced at 90%, burst 3).
 	srv := nt.NewServer(t, nt.WithRateLimit(3, 3))
 	p, err := New(Config{Token: nt.GoodToken, BaseURL: srv.URL, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
