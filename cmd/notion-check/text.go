@@ -106,6 +106,9 @@ func formatReport(rep diagnose.Report, st style) string {
 		for _, f := range c.Findings {
 			writeFinding(&b, f, st)
 		}
+		if c.Status == diagnose.StatusUnknown && c.ID != "" && len(c.Evidence) == 0 && rep.Integration.Status != diagnose.StatusOK {
+			b.WriteString("  Not checked online: " + notOnlineWhy(rep.Integration.Status) + "\n")
+		}
 		if len(c.Evidence) > 0 {
 			b.WriteString("  Notion said:\n")
 			for _, e := range c.Evidence {
@@ -124,6 +127,17 @@ func formatReport(rep diagnose.Report, st style) string {
 		fmt.Fprintf(&b, "\n%d more references were not checked.\n", rep.Skipped)
 	}
 	return b.String()
+}
+
+// notOnlineWhy says why a check with an ID was not asked of Notion.
+func notOnlineWhy(st diagnose.Status) string {
+	switch st {
+	case diagnose.StatusMissing:
+		return "no NOTION_TOKEN."
+	case diagnose.StatusProblem:
+		return "the token has a problem (above)."
+	}
+	return "offline."
 }
 
 func verdictLine(rep diagnose.Report, problems int) string {
