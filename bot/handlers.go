@@ -407,21 +407,13 @@ func holdsReference(text string) (ok bool) {
 			ok = false
 		}
 	}()
-	if diagnose.HasReference(text) {
-		return true
-	}
-	if notionErrorRE.MatchString(text) {
-		return true
-	}
 	refs, _ := diagnose.ReadLimit(text, 20)
 	for _, r := range refs {
-		for _, f := range r.Findings {
-			if f.Code == diagnose.CodeIDMalformed {
-				return true
-			}
+		if r.Answerable() || diagnose.HasCode(r.Findings, diagnose.CodeIDMalformed) {
+			return true
 		}
 	}
-	return false
+	return notionErrorRE.MatchString(text)
 }
 
 // recheckPlan is what the bot does with a "Check again" click.

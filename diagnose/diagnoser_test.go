@@ -90,7 +90,7 @@ func TestDiagnoseStatuses(t *testing.T) {
 			if rep.HasError() != tc.hasError {
 				t.Errorf("HasError = %v, want %v", rep.HasError(), tc.hasError)
 			}
-			if hasCode(c.Findings, CodeAccessNotShared) {
+			if HasCode(c.Findings, CodeAccessNotShared) {
 				t.Error("a probe answer was kept although the token is unusable")
 			}
 			if c.Related == nil || c.Evidence == nil || c.Findings == nil {
@@ -111,7 +111,7 @@ func TestDiagnoseSkipsBeyondMax(t *testing.T) {
 		t.Fatalf("checks %d skipped %d probes %d; want 4, 21, 4", len(rep.Checks), rep.Skipped, len(p.probes))
 	}
 	last := rep.Checks[3]
-	if !hasCode(last.Findings, CodeInputSkipped) || !strings.Contains(last.Findings[len(last.Findings)-1].Detail, "21 were skipped") {
+	if !HasCode(last.Findings, CodeInputSkipped) || !strings.Contains(last.Findings[len(last.Findings)-1].Detail, "21 were skipped") {
 		t.Errorf("want an input.skipped finding saying 21 were skipped: %+v", last.Findings)
 	}
 }

@@ -110,14 +110,21 @@ func ReadLimit(text string, limit int) ([]Reference, int) {
 func HasReference(text string) bool {
 	refs, _ := ReadLimit(text, 20)
 	for _, r := range refs {
-		switch r.Origin {
-		case OriginLink, OriginAPI, OriginError:
+		if r.Answerable() {
 			return true
-		case OriginJSON, OriginID:
-			if r.ID != "" {
-				return true
-			}
 		}
+	}
+	return false
+}
+
+// Answerable reports whether the reference alone makes a text worth
+// answering (see HasReference).
+func (r Reference) Answerable() bool {
+	switch r.Origin {
+	case OriginLink, OriginAPI, OriginError:
+		return true
+	case OriginJSON, OriginID:
+		return r.ID != ""
 	}
 	return false
 }

@@ -220,7 +220,7 @@ func TestRead(t *testing.T) {
 func TestReadFindingsComplete(t *testing.T) {
 	for _, tc := range readCases() {
 		for _, r := range Read(tc.in) {
-			if r.ID == "" && !hasCode(r.Findings, CodeIDMissing) && !hasCode(r.Findings, CodeIDMalformed) && !hasCode(r.Findings, CodeLinkNotContent) {
+			if r.ID == "" && !HasCode(r.Findings, CodeIDMissing) && !HasCode(r.Findings, CodeIDMalformed) && !HasCode(r.Findings, CodeLinkNotContent) {
 				t.Errorf("%s: reference without ID and without a finding saying why: %+v", tc.name, r)
 			}
 			for _, f := range r.Findings {

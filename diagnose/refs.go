@@ -165,14 +165,15 @@ func merge(r Reference, c *candidate) Reference {
 		}
 	}
 	for _, f := range other.Findings {
-		if !hasCode(r.Findings, f.Code) {
+		if !HasCode(r.Findings, f.Code) {
 			r.Findings = append(r.Findings, f)
 		}
 	}
 	return r
 }
 
-func hasCode(fs []Finding, code Code) bool {
+// HasCode reports whether fs holds a finding with the code.
+func HasCode(fs []Finding, code Code) bool {
 	for _, f := range fs {
 		if f.Code == code {
 			return true

@@ -115,7 +115,7 @@ func serveBot(ctx context.Context, args []string, getenv func(string) string, st
 				metrics.Diagnosis(rep, d)
 				if rep.Integration.Status == diagnose.StatusOK {
 					ready.SetNotionTokenOK(true)
-				} else if rep.Integration.Status == diagnose.StatusProblem && hasCode(rep.Integration.Findings, diagnose.CodeTokenInvalid) {
+				} else if rep.Integration.Status == diagnose.StatusProblem && diagnose.HasCode(rep.Integration.Findings, diagnose.CodeTokenInvalid) {
 					ready.SetNotionTokenOK(false)
 				}
 			},
@@ -161,15 +161,6 @@ func serveBot(ctx context.Context, args []string, getenv func(string) string, st
 
 // errStopped ends the errgroup when the bot returns after a clean shutdown.
 var errStopped = errors.New("stopped")
-
-func hasCode(fs []diagnose.Finding, code diagnose.Code) bool {
-	for _, f := range fs {
-		if f.Code == code {
-			return true
-		}
-	}
-	return false
-}
 
 func isTerminal(v any) bool {
 	f, ok := v.(*os.File)
