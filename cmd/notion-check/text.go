@@ -150,9 +150,18 @@ func verdictLine(rep diagnose.Report, problems int) string {
 		return fmt.Sprintf("%d of %s found a problem.", problems, checks)
 	}
 	for _, c := range rep.Checks {
-		if c.Status == diagnose.StatusUnknown {
-			return fmt.Sprintf("No problem found in %s offline; the online checks did not run or could not finish.", checks)
+		if c.Status != diagnose.StatusUnknown {
+			continue
 		}
+		switch rep.Integration.Status {
+		case diagnose.StatusMissing:
+			return fmt.Sprintf("No problem found offline in %s. The online checks (sharing, kind, endpoint) need NOTION_TOKEN.", checks)
+		case diagnose.StatusUnknown:
+			if rep.APIVersion == "" {
+				return fmt.Sprintf("No problem found offline in %s (--offline: Notion was not asked).", checks)
+			}
+		}
+		return fmt.Sprintf("No problem found in %s, but Notion could not be asked about every one (see below).", checks)
 	}
 	return fmt.Sprintf("All good: %s passed.", checks)
 }
