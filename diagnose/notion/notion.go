@@ -71,7 +71,8 @@ type Hooks struct {
 	OnCall func(endpoint string, status int, d time.Duration)
 	// OnRetry is called before an attempt is retried.
 	OnRetry func(endpoint string, status int)
-	// OnRateLimited is called when a 429/529 could not be retried in time.
+	// OnRateLimited is called for every 429/529 answer, whether it is then
+	// retried (OnRetry follows) or not.
 	OnRateLimited func(endpoint string)
 }
 

@@ -570,6 +570,21 @@ func TestHooksUseFamilies(t *testing.T) {
 	if limited["blocks"] != 1 || len(limited) != 1 {
 		t.Errorf("OnRateLimited: %v", limited)
 	}
+	// And when a 429 is retried: every rate-limiting answer counts.
+	clear(limited)
+	r := newFixture(t, Config{Hooks: Hooks{OnRateLimited: func(ep string) {
+		mu.Lock()
+		defer mu.Unlock()
+		limited[ep]++
+	}}}, nt.WithFault(nt.Fault{PathPrefix: "/v1/blocks/", Status: 429, RetryAfter: "0", Times: 1}))
+	mu.Unlock()
+	if res := r.p.Probe(ctxT(t, 5*time.Second), ref(nt.SharedPageID, "", ""), diagnose.ProbeOptions{}); !res.Done {
+		t.Errorf("a retried 429 should still give a verdict: %+v", res.Findings)
+	}
+	mu.Lock()
+	if limited["blocks"] != 1 || len(limited) != 1 {
+		t.Errorf("OnRateLimited after a retried 429: %v", limited)
+	}
 	// No nil-hook panic.
 	g := newFixture(t, Config{})
 	g.p.Probe(ctx, ref(nt.SharedPageID, "", ""), diagnose.ProbeOptions{})

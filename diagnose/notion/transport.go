@@ -177,6 +177,9 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		switch {
 		case x.status == http.StatusTooManyRequests || x.status == 529:
 			tries429++
+			if t.hooks.OnRateLimited != nil {
+				t.hooks.OnRateLimited(fam)
+			}
 			ra, ok := retryAfter(resp.Header.Get("Retry-After"), time.Now())
 			if !ok {
 				ra = time.Second
@@ -185,9 +188,6 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 				retry, wait = true, ra
 			} else {
 				x.gaveUp = true
-				if t.hooks.OnRateLimited != nil {
-					t.hooks.OnRateLimited(fam)
-				}
 			}
 		case !retried5 && req.Method == http.MethodGet && (x.status == 500 || x.status == 502 || x.status == 503 || x.status == 504):
 			retried5 = true
