@@ -35,6 +35,20 @@ const (
 	CodeNotionRateLimited       Code = "notion.rate_limited"
 	CodeNotionUnavailable       Code = "notion.unavailable"
 	CodeInputSkipped            Code = "input.skipped"
+	CodeIDVariable              Code = "id.variable"
+	CodeKindView                Code = "kind.view"
+	CodeTokenPersonal           Code = "token.personal"
+	CodeAccessOtherIntegration  Code = "access.other_integration"
+	CodeCallNotReproduced       Code = "call.not_reproduced"
+	CodeErrorUnauthorized       Code = "error.unauthorized"
+	CodeErrorRestricted         Code = "error.restricted"
+	CodeErrorNotFound           Code = "error.not_found"
+	CodeErrorVersion            Code = "error.version"
+	CodeErrorRequestURL         Code = "error.request_url"
+	CodeErrorValidation         Code = "error.validation"
+	CodeErrorArchived           Code = "error.archived"
+	CodeErrorRateLimited        Code = "error.rate_limited"
+	CodeErrorServer             Code = "error.server"
 )
 
 // FindingSpec is one row of the finding table: everything about a code that
@@ -154,6 +168,65 @@ var findingTable = map[Code]FindingSpec{
 	}},
 	CodeInputSkipped: {SeverityInfo, "Not every reference was checked", []string{
 		"Send the remaining links in a separate request, a few at a time.",
+	}},
+	CodeIDVariable: {SeverityError, "A variable stands where the ID belongs, and it was not filled in", []string{
+		"Set {variable} to the real ID (the 32 characters at the end of the page's or database's link) where the code runs: .env file, CI secret or shell.",
+		"Check the code reads it under that exact name and that the value reached the call (print its length, not the value).",
+	}},
+	CodeKindView: {SeverityInfo, "The ID is a database view, not a database or page", []string{
+		"Query the view's data source instead: POST /v1/data_sources/{data_source}/query (Notion-Version 2025-09-03 or later).",
+		"For the database itself use {database} with /v1/databases/{database}.",
+		"To read the view, use GET /v1/views/{id}.",
+	}},
+	CodeTokenPersonal: {SeverityInfo, "The token is a personal access token: it sees what its creator sees", []string{
+		"Sharing with a connection does not apply: the person who made the token needs access to the page in Notion.",
+		"Ask the page's owner to share it with that person, or use an integration (connection) token shared with the page.",
+	}},
+	CodeAccessOtherIntegration: {SeverityError, "The object exists, but it is not shared with the integration the call used", []string{
+		"Open the page or database in Notion, click ••• (top right) → Connections, and add \"{integration}\" (sharing a parent page shares everything under it).",
+		"Run the call again with the same token; no code change is needed.",
+	}},
+	CodeCallNotReproduced: {SeverityError, "The pasted call failed, but the checks here find nothing wrong with the object", []string{
+		"{differs}",
+		"Make the call again exactly as before; if it still fails, compare its token, Notion-Version and endpoint with the ones named here.",
+	}},
+	CodeErrorUnauthorized: {SeverityError, "The call's token was refused (401 unauthorized)", []string{
+		"Check the call sends the header exactly as Authorization: Bearer <token>, with no quotes, spaces or a second 'Bearer'.",
+		"Open notion.so/profile/integrations: check the connection still exists and belongs to the workspace of the page; copy its current secret.",
+		"Set the secret where the code reads it and restart whatever reads it.",
+	}},
+	CodeErrorRestricted: {SeverityError, "The call was refused for a missing capability (403 restricted_resource)", []string{
+		"Open notion.so/profile/integrations → your connection → Capabilities, and enable what the call needs (Read, Update or Insert content, comments, user information).",
+		"A personal access token is limited to what its creator may do: ask for the access in Notion instead.",
+	}},
+	CodeErrorNotFound: {SeverityError, "Notion answered 404: not found, or not shared with the call's integration", []string{
+		"Open the page or database in Notion → ••• → Connections, and add the integration the call uses (sharing a parent page shares everything under it).",
+		"Check the ID is the object's own ID: the 32 characters at the end of the link path, not the view ID after 'v='.",
+		"Paste the ID or link here to check it against Notion.",
+	}},
+	CodeErrorVersion: {SeverityError, "The call's Notion-Version is the cause", []string{
+		"{version_fix}",
+		"Send the header Notion-Version: {version} (the current versions are 2025-09-03 and 2026-03-11).",
+	}},
+	CodeErrorRequestURL: {SeverityError, "The request URL is not a valid Notion API route (invalid_request_url)", []string{
+		"Put only the 32-character ID in the path, not the whole link, the slug or '?v=…': {path}",
+		"Check the route exists for the Notion-Version sent (data sources and views need 2025-09-03 or later).",
+	}},
+	CodeErrorValidation: {SeverityError, "Notion rejected a field of the call (validation_error)", []string{
+		"{field_fix}",
+	}},
+	CodeErrorArchived: {SeverityError, "The call edits an archived (trashed) object", []string{
+		"Restore the page or its parent from Notion's Trash (sidebar → Trash), or restore it through the API with in_trash: false.",
+		"Then make the edit again.",
+	}},
+	CodeErrorRateLimited: {SeverityWarning, "The call was rate-limited (429/529)", []string{
+		"Wait the Retry-After seconds Notion sent, then retry; retry 429 and 529 for every method.",
+		"{limit_fix}",
+		"Pace the calls (about 3 requests per second per connection) and queue the rest.",
+	}},
+	CodeErrorServer: {SeverityWarning, "Notion failed on its side (409 or 5xx): retry", []string{
+		"Retry the call after a short wait, with backoff; retry 5xx only for reads and deletes, 409 conflicts after re-reading the object.",
+		"If it keeps failing, check status.notion.so; a data-source query that times out (504) may need a narrower filter.",
 	}},
 }
 

@@ -95,17 +95,22 @@ type Evidence struct {
 	Message    string `json:"message,omitempty"`
 	RequestID  string `json:"request_id,omitempty"`
 	DurationMS int64  `json:"duration_ms"`
+	// Integration is the name of the integration whose token made the call.
+	Integration string `json:"integration,omitempty"`
 }
 
 // Check is the diagnosis of one reference.
 type Check struct {
-	Source   string     `json:"source"`
-	ID       string     `json:"id"`
-	Kind     Kind       `json:"kind"`
-	Status   Status     `json:"status"`
-	Title    string     `json:"title,omitempty"`
-	Related  []Related  `json:"related"`
-	Findings []Finding  `json:"findings"`
+	Source   string    `json:"source"`
+	ID       string    `json:"id"`
+	Kind     Kind      `json:"kind"`
+	Status   Status    `json:"status"`
+	Title    string    `json:"title,omitempty"`
+	Related  []Related `json:"related"`
+	Findings []Finding `json:"findings"`
+	// Access lists every configured integration asked about the object and
+	// whether it sees it.
+	Access   []Access   `json:"access,omitempty"`
 	Evidence []Evidence `json:"evidence"`
 }
 
@@ -126,6 +131,8 @@ type Report struct {
 	// Skipped counts references found in TEXT but not checked because
 	// TEXT held more than the diagnosis checks at once.
 	Skipped int `json:"skipped,omitempty"`
+	// Call is the person's own call, when TEXT shows one (SPEC §3).
+	Call *Call `json:"call,omitempty"`
 }
 
 // HasError reports whether the integration or any check has an error

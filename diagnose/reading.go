@@ -1,0 +1,102 @@
+package diagnose
+
+import (
+	"github.com/notion-check/notion-check/diagnose/secret"
+)
+
+// Reading is everything diagnose reads in one pasted text, read once at the
+// domain's door: the references to check, the person's call when the text
+// shows one, and what the text holds that must never be repeated. The CLI
+// and the bot both decide what to do from a Reading, and the Diagnoser
+// diagnoses a Reading; nobody else parses the text. Slack's markup must be
+// undone by the caller (the bot's edge) before ReadText.
+type Reading struct {
+	// References are the Notion references found, in order of appearance,
+	// duplicates merged, at most the limit given to ReadText. When the text
+	// holds no usable reference there is one, with ID "" and the finding that
+	// says why.
+	References []Reference
+	// Total is how many distinct references the text holds (Total -
+	// len(References) were left out by the limit).
+	Total int
+	// Call is the person's failed or attempted Notion call, when the text
+	// shows one (an error body or message, an SDK exception, an API URL, a
+	// curl line, an SDK call in code); nil otherwise.
+	Call *Call
+	// NotionTokens counts the Notion tokens the text holds, in any form
+	// (URL-encoded, split by invisible characters, glued to other words).
+	// Only the count is kept: a Reading never holds a secret.
+	NotionTokens int
+}
+
+// ReadText reads text once. limit bounds the references built (all when
+// limit < 0).
+func ReadText(text string, limit int) Reading {
+	refs, total := ReadLimit(text, limit)
+	return Reading{References: refs, Total: total, NotionTokens: secret.NotionTokens(text)}
+}
+
+// Answerable reports whether the text is worth answering unasked (a
+// help-channel message): it holds a Notion reference, a pasted Notion error
+// or call, or a Notion token (which must be reported as leaked).
+func (r Reading) Answerable() bool {
+	if r.NotionTokens > 0 || r.Call != nil {
+		return true
+	}
+	for _, ref := range r.References {
+		if ref.Answerable() || HasCode(ref.Findings, CodeIDMalformed) {
+			return true
+		}
+	}
+	return false
+}
+
+// Call is the person's Notion API call as the pasted text shows it: what
+// was asked and what Notion answered (SPEC §3 "call"). It describes the
+// person's call, never the checks notion-check made. Every field is "" or 0
+// when the text does not tell.
+type Call struct {
+	// Method is GET, POST, PATCH or DELETE.
+	Method string `json:"method,omitempty"`
+	// Endpoint is the API route with its parameters named, such as
+	// "/v1/pages/{page_id}" or "/v1/data_sources/{data_source_id}/query".
+	Endpoint string `json:"endpoint,omitempty"`
+	// NotionVersion is the Notion-Version header the call sent.
+	NotionVersion string `json:"notion_version,omitempty"`
+	// Status is the HTTP status Notion answered.
+	Status int `json:"status,omitempty"`
+	// Code is Notion's error code (object_not_found, validation_error...).
+	Code string `json:"code,omitempty"`
+	// Message is Notion's error message as pasted.
+	Message string `json:"message,omitempty"`
+	// Integration is the integration Notion's message names ("…shared with
+	// your integration \"Marketing Sync\"").
+	Integration string `json:"integration,omitempty"`
+	// RequestID is the pasted request_id (or x-notion-request-id).
+	RequestID string `json:"request_id,omitempty"`
+	// AdditionalData is the error's additional_data, values as strings (a
+	// list joined with ",").
+	AdditionalData map[string]string `json:"additional_data,omitempty"`
+	// Parent is the body's parent field the call sent, when shown:
+	// "database_id", "data_source_id", "page_id"...
+	ParentType string `json:"parent_type,omitempty"`
+	// ParentID is the value sent in that parent field, as written.
+	ParentID string `json:"parent_id,omitempty"`
+	// Field is the field a validation_error names ("path.page_id",
+	// "body.parent.database_id"), and Sent what it says was sent instead.
+	Field string `json:"field,omitempty"`
+	Sent  string `json:"sent,omitempty"`
+}
+
+// Failed reports whether the pasted call is shown to have failed (an error
+// status or code, or an error message).
+func (c *Call) Failed() bool {
+	return c != nil && (c.Status >= 400 || c.Code != "" || c.Message != "")
+}
+
+// Access is whether one configured integration can see a check's object
+// (SPEC §3 "access").
+type Access struct {
+	Integration string `json:"integration"`
+	Sees        bool   `json:"sees"`
+}
