@@ -18,6 +18,11 @@ type Config struct {
 	Token string
 	// Prober runs the online checks; nil means offline only.
 	Prober Prober
+	// Others are the probers of the team's other integrations
+	// (NOTION_TOKENS), each with its own token and rate budget. A check runs
+	// as the integration a pasted error names when it is one of them, and
+	// reports which integrations see the object.
+	Others []Prober
 	// MaxChecks bounds the checks of one diagnosis (DefaultMaxChecks if 0).
 	MaxChecks int
 }
@@ -51,11 +56,21 @@ func New(cfg Config) *Diagnoser {
 // It always returns a report with at least one check; the context's deadline
 // bounds the online part.
 func (d *Diagnoser) Diagnose(ctx context.Context, text string, opts Options) Report {
-	refs := Read(text)
+	return d.DiagnoseReading(ctx, ReadText(text, -1), opts)
+}
+
+// DiagnoseReading diagnoses a text already read with ReadText, so that a
+// caller that read it to decide whether to answer does not read it twice.
+func (d *Diagnoser) DiagnoseReading(ctx context.Context, rd Reading, opts Options) Report {
+	refs := rd.References
 	var rep Report
+	rep.Call = rd.Call
 	if len(refs) > d.maxChecks {
 		rep.Skipped = len(refs) - d.maxChecks
 		refs = refs[:d.maxChecks]
+	}
+	if rd.Total > len(rd.References) {
+		rep.Skipped += rd.Total - len(rd.References)
 	}
 
 	online := false
