@@ -40,6 +40,9 @@ type Options struct {
 	Offline bool
 	// Fresh bypasses every cache (a "Check again").
 	Fresh bool
+	// As, when not empty, checks only as the configured integration of that
+	// name (the CLI's --as).
+	As string
 }
 
 // New returns a Diagnoser.
