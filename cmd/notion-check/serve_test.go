@@ -57,9 +57,11 @@ func get(url string) (int, string) {
 	return resp.StatusCode, string(b)
 }
 
+// waitFor polls cond; its limit only guards against a hang (no test here
+// asserts how long anything took).
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for !cond() {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting for %s", what)
