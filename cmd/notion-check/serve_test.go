@@ -118,7 +118,7 @@ func TestServeEndToEnd(t *testing.T) {
 	waitFor(t, "metrics", func() bool {
 		_, m := get(base + "/metrics")
 		return strings.Contains(m, `notion_check_findings_total{code="access.not_shared"} 1`) &&
-			strings.Contains(m, `notion_check_notion_calls_total{endpoint="blocks",status="404"}`) &&
+			strings.Contains(m, `notion_check_notion_calls_total{endpoint="blocks",integration="Iris Checker",status="404"}`) &&
 			strings.Contains(m, "notion_check_slack_acks_total")
 	})
 
