@@ -167,12 +167,13 @@ func loadConfig() (config, error) {
 	return c, nil
 }
 
-// tokenList splits NOTION_TOKENS at commas, dropping blank entries. The
-// entries keep their spaces: a token with spaces is reported, not mended.
+// tokenList splits NOTION_TOKENS at commas, trims the spaces around each
+// entry ("a, b" is two tokens) and drops blank entries. A space inside an
+// entry stays, to be reported.
 func tokenList(v string) []string {
 	var out []string
 	for _, t := range strings.Split(v, ",") {
-		if strings.TrimSpace(t) != "" {
+		if t = strings.TrimSpace(t); t != "" {
 			out = append(out, t)
 		}
 	}
