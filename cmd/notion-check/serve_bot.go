@@ -212,11 +212,12 @@ func (w wiring) probers() []*notion.Prober {
 
 // startCheck asks GET /v1/users/me of every token at once, records what
 // Notion said in ready, and returns one line per token Notion refused
-// (401), naming it by its variable and integration position, never its
-// value. A Notion that cannot be reached stops nothing: the watches go on
+// (401), naming it by its variable (NOTION_TOKEN, or NOTION_TOKENS by
+// position), never its value; Notion tells no name for a refused token. A Notion that cannot be reached stops nothing: the watches go on
 // asking.
 func startCheck(ctx context.Context, timeout time.Duration, keys []string, probers []*notion.Prober, ready *ops.Readiness, logger *slog.Logger) []string {
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	// Slack waits for this: bound it well below a diagnosis.
+	ctx, cancel := context.WithTimeout(ctx, min(timeout, 10*time.Second))
 	defer cancel()
 	type answer struct {
 		st        ops.NotionState
