@@ -160,6 +160,12 @@ func TestNotionTokensInTheCLI(t *testing.T) {
 					t.Errorf("integration findings lack %q: %s", w, got)
 				}
 			}
+			// README's promise for the team's tokens: read-only calls only.
+			for _, c := range srv.Calls() {
+				if c.Method != "GET" {
+					t.Errorf("%s %s: only GET requests may be sent", c.Method, c.Path)
+				}
+			}
 			for _, tok := range []string{notiontest.RevokedToken[4:], notiontest.NoReadToken[4:], malformed[11:]} {
 				if strings.Contains(out+errOut, tok) {
 					t.Errorf("a token's value appears in the output")
