@@ -146,7 +146,7 @@ func TestNotionWatchRechecksUntilItKnows(t *testing.T) {
 	r := &Readiness{}
 	r.SetSlackConnected(true)
 	sc := &scriptedCheck{answer: []NotionState{NotionUnreachable, NotionUnreachable, NotionOK, NotionRefused}, calls: make(chan NotionState)}
-	w := NewNotionWatch(r, "NOTION_TOKEN", sc.check, time.Millisecond, 4*time.Millisecond)
+	w := NewNotionWatch(r, "NOTION_TOKEN", sc.check, Backoff{Min: time.Millisecond, Max: 4 * time.Millisecond, Spacing: time.Millisecond})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { w.Run(ctx); close(done) }()

@@ -191,27 +191,38 @@ type NotionCheck func(ctx context.Context) (st NotionState, name, why string)
 // backing off between answers that do not (unreachable), so /readyz never
 // waits for a user's diagnosis to learn it; Recheck asks again.
 type NotionWatch struct {
-	ready    *Readiness
-	key      string
-	check    NotionCheck
-	min, max time.Duration
-	kick     chan struct{}
+	ready *Readiness
+	key   string
+	check NotionCheck
+	b     Backoff
+	kick  chan struct{}
 }
 
-// NewNotionWatch returns a watch of the token known by key in r. min and
-// max bound the backoff between checks while Notion is unreachable (1 s
-// and 1 min when 0).
-func NewNotionWatch(r *Readiness, key string, check NotionCheck, min, max time.Duration) *NotionWatch {
-	if min <= 0 {
-		min = time.Second
+// Backoff paces a NotionWatch's calls, which share the token's rate budget
+// with the diagnoses.
+type Backoff struct {
+	// Min and Max bound the wait between checks while Notion is
+	// unreachable: it doubles from Min to Max (1 s and 1 min when 0).
+	Min, Max time.Duration
+	// Spacing is the least time between two checks asked by Recheck once
+	// the answer is known (10 s when 0), so that a burst of diagnoses
+	// costs at most one users/me call per Spacing.
+	Spacing time.Duration
+}
+
+// NewNotionWatch returns a watch of the token known by key in r.
+func NewNotionWatch(r *Readiness, key string, check NotionCheck, b Backoff) *NotionWatch {
+	if b.Min <= 0 {
+		b.Min = time.Second
 	}
-	if max < min {
-		max = time.Minute
-		if max < min {
-			max = min
-		}
+	if b.Max <= 0 {
+		b.Max = time.Minute
 	}
-	return &NotionWatch{ready: r, key: key, check: check, min: min, max: max, kick: make(chan struct{}, 1)}
+	b.Max = max(b.Max, b.Min)
+	if b.Spacing <= 0 {
+		b.Spacing = 10 * time.Second
+	}
+	return &NotionWatch{ready: r, key: key, check: check, b: b, kick: make(chan struct{}, 1)}
 }
 
 // Key returns the variable the watched token comes from.
@@ -228,11 +239,11 @@ func (w *NotionWatch) Recheck() {
 }
 
 // Run checks the token at once, then again with a backoff doubling from
-// min to max while Notion is unreachable, and whenever Recheck is called
-// once the answer is known (at most once per min). It returns when ctx is
-// done.
+// Min to Max while Notion is unreachable, and whenever Recheck is called
+// once the answer is known (at most once per Spacing). It returns when ctx
+// is done.
 func (w *NotionWatch) Run(ctx context.Context) {
-	delay := w.min
+	delay := w.b.Min
 	for {
 		st, name, why := w.check(ctx)
 		if ctx.Err() != nil {
@@ -243,17 +254,17 @@ func (w *NotionWatch) Run(ctx context.Context) {
 			if !sleep(ctx, delay) {
 				return
 			}
-			delay = min(2*delay, w.max)
+			delay = min(2*delay, w.b.Max)
 			continue
 		}
-		delay = w.min
+		delay = w.b.Min
 		// Known: wait for a reason to ask again, no sooner than min.
 		select {
 		case <-ctx.Done():
 			return
 		case <-w.kick:
 		}
-		if !sleep(ctx, w.min) {
+		if !sleep(ctx, w.b.Spacing) {
 			return
 		}
 	}

@@ -132,7 +132,7 @@ func serveBot(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	watches := make([]*ops.NotionWatch, len(probers))
 	for i, p := range probers {
-		watches[i] = ops.NewNotionWatch(ready, keys[i], notionCheck(p), time.Second, time.Minute)
+		watches[i] = ops.NewNotionWatch(ready, keys[i], notionCheck(p), ops.Backoff{Min: time.Second, Max: time.Minute, Spacing: 10 * time.Second})
 	}
 
 	b, err := bot.New(bot.Config{
