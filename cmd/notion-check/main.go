@@ -1,9 +1,11 @@
 // Command notion-check finds why a Notion API call fails: it reads every
 // Notion reference in the text it is given (links, IDs, API URLs, curl lines,
 // pasted errors), checks each offline and, with NOTION_TOKEN set, against the
-// Notion API, and prints the one true cause with the fix.
+// Notion API, and prints the one true cause with the fix. Flags may stand
+// before or after TEXT; SIGINT/SIGTERM stop a diagnosis at once with what
+// it knew (exit 130/143).
 //
-//	notion-check [--json] [--offline] [--blocks] TEXT...
+//	notion-check [--json|--blocks] [--offline] [--verbose] [--as NAME] [--fail-on warning] TEXT...
 //	notion-check serve        the Slack bot (Socket Mode)
 //	notion-check healthcheck  probe the bot's /healthz
 //	notion-check version
