@@ -313,3 +313,34 @@ func TestSubprocessStopsOnSignal(t *testing.T) {
 		})
 	}
 }
+
+// TestWiringOneProberPerToken: NOTION_TOKENS gives one prober per usable
+// entry (each its own limiter, so its own rate budget), none for a
+// malformed entry or --offline, and serve's variables name them in order.
+func TestWiringOneProberPerToken(t *testing.T) {
+	cfg := config{NotionToken: notiontest.GoodToken, NotionTokens: []string{notiontest.NoReadToken, "Bearer x", notiontest.RevokedToken},
+		NotionAPIURL: "http://127.0.0.1:1", NotionVersion: "2025-09-03", NotionRate: 3, NotionBurst: 3}
+	w, err := newDiagnoser(cfg, false, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !w.online || w.main == nil || len(w.others) != 3 {
+		t.Fatalf("online %v, main %v, %d others", w.online, w.main != nil, len(w.others))
+	}
+	if w.others[0].prober == nil || w.others[1].prober != nil || w.others[2].prober == nil || w.others[0].prober == w.others[2].prober || w.others[0].prober == w.main {
+		t.Errorf("want a prober of its own for entries 1 and 3, none for the malformed entry 2: %+v", w.others)
+	}
+	if len(w.others[1].findings) != 1 || !strings.Contains(w.others[1].findings[0].Detail, "NOTION_TOKENS entry 2") {
+		t.Errorf("entry 2's finding: %+v", w.others[1].findings)
+	}
+	off, err := newDiagnoser(cfg, true, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if off.online || off.main != nil || off.others[0].prober != nil {
+		t.Error("--offline made a prober")
+	}
+	if got := strings.Join(tokenKeys(cfg), "|"); got != "NOTION_TOKEN|NOTION_TOKENS entry 1|NOTION_TOKENS entry 2|NOTION_TOKENS entry 3" {
+		t.Errorf("tokenKeys = %s", got)
+	}
+}
