@@ -48,6 +48,12 @@ func parseCheckArgs(args []string) (checkFlags, []string, error) {
 		// One flag, with its value when it takes one and has no "=".
 		one := []string{a}
 		name, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if fs.Lookup(name) == nil && pastedCurl(text) {
+			// A curl line pasted unquoted: its -X, -H, --data... are
+			// part of TEXT, not flags of ours.
+			text = append(text, a)
+			continue
+		}
 		if fl := fs.Lookup(name); fl != nil && !hasValue && !isBoolFlag(fl) {
 			if i+1 >= len(args) {
 				return f, nil, usageError("flag needs an argument: %s (see notion-check --help)", a)
@@ -79,6 +85,16 @@ func parseCheckArgs(args []string) (checkFlags, []string, error) {
 	}
 	f.as = strings.TrimSpace(f.as)
 	return f, text, nil
+}
+
+// pastedCurl reports whether the TEXT read so far is a curl command line.
+func pastedCurl(text []string) bool {
+	for _, t := range text {
+		if strings.EqualFold(strings.TrimSpace(t), "curl") || strings.HasPrefix(strings.ToLower(strings.TrimSpace(t)), "curl ") {
+			return true
+		}
+	}
+	return false
 }
 
 func isBoolFlag(fl *flag.Flag) bool {

@@ -58,6 +58,7 @@ func TestCLIConventions(t *testing.T) {
 		{name: "--as takes a name", args: []string{"--as", "Marketing Sync", pageLink, "--json"}, json: true},
 		{name: "--as without its name", args: []string{pageLink, "--as"}, code: 2, wantErr: "--as", oneLine: true},
 		{name: "unknown flag after TEXT", args: []string{pageLink, "--jsno"}, code: 2, wantErr: `put it after "--"`, oneLine: true},
+		{name: "unquoted curl line keeps its flags as TEXT", args: []string{"curl", "-X", "GET", "https://api.notion.com/v1/pages/1212250f3985801cabcdef0123456789", "-H", "Notion-Version: 2022-06-28", "--json"}, json: true, want: []string{"1212250f-3985-801c-abcd-ef0123456789"}},
 		{name: "--json --blocks after TEXT", args: []string{pageLink, "--json", "--blocks"}, code: 2, oneLine: true},
 		{name: "healthcheck --help", args: []string{"healthcheck", "--help"}, want: []string{"Usage: notion-check healthcheck"}},
 		{name: "healthcheck -h", args: []string{"healthcheck", "-h"}, want: []string{"Usage: notion-check healthcheck"}},
