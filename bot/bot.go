@@ -396,7 +396,7 @@ func (b *Bot) shutdown() error {
 	}
 	if !idle {
 		b.kill() // deliveries still running give up now
-		b.wg.wait(time.Second)
+		b.wg.wait(200 * time.Millisecond)
 	}
 	after := b.stats.snapshot()
 	st := ShutdownStats{InFlight: inFlight, Answered: after.answered - before.answered, Stopped: after.stopped - before.stopped}

@@ -140,20 +140,34 @@ func (b *Bot) verdict(source string, rd diagnose.Reading, fresh bool) (diagnose.
 	case <-b.cut.Done():
 		return f.rep, f.res
 	}
-	defer func() { <-b.sem }()
-	func() {
+	// The diagnosis runs on its own: the shutdown's cut answers at once
+	// even when a diagnosis does not end on cancellation (the prober's
+	// shared flights end at their deadline); its slot is freed when it ends.
+	type outcome struct {
+		rep diagnose.Report
+		res verdictResult
+	}
+	ch := make(chan outcome, 1)
+	go func() {
+		defer func() { <-b.sem }()
 		defer func() {
 			if r := recover(); r != nil {
 				b.log.Error("panic in the diagnosis, recovered", "handler", source, "panic", secret.Redact(fmt.Sprint(r)))
-				f.res = verdictPanic
+				ch <- outcome{res: verdictPanic}
 			}
 		}()
-		f.rep = b.diagnose(b.cut, source, rd, fresh)
-		f.res = verdictOK
-		if b.cut.Err() != nil {
+		rep := b.diagnose(b.cut, source, rd, fresh)
+		ch <- outcome{rep: rep, res: verdictOK}
+	}()
+	select {
+	case o := <-ch:
+		f.rep, f.res = o.rep, o.res
+		if f.res == verdictOK && b.cut.Err() != nil {
 			f.res = verdictCut // cut short: what it says may be wrong
 		}
-	}()
+	case <-b.cut.Done():
+		f.res = verdictCut
+	}
 	return f.rep, f.res
 }
 
