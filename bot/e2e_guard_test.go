@@ -340,6 +340,9 @@ func TestResponseURL429RetryAfterThenOK(t *testing.T) {
 	}
 	t.Logf("answered %s after the command (Retry-After: 1 s)", time.Since(start).Round(time.Millisecond))
 	h.barrier()
+	if n := h.fake.ResponseAttempts(); n != 2 {
+		t.Errorf("%d response_url POSTs, want 2 (the 429, then the answer)", n)
+	}
 	if len(h.fake.ResponsePosts()) != 1 || rp[0].Name != resp {
 		t.Errorf("response posts = %+v, want one answer", h.fake.ResponsePosts())
 	}

@@ -394,10 +394,11 @@ func TestHugeFrameDoesNotHoldAcks(t *testing.T) {
 // burst over a few links never fills the queue.
 func TestRepeatsNeverWaitForAWorker(t *testing.T) {
 	st := &stub{release: make(chan struct{})}
-	h := start(t, func(c *Config) { c.Diagnoser = st; c.MaxConcurrent = 1; c.MaxQueued = 2 })
-	const n = 60
+	// room for exactly one diagnosis per link: 1 running, 9 waiting
+	h := start(t, func(c *Config) { c.Diagnoser = st; c.MaxConcurrent = 1; c.MaxQueued = 9 })
+	const n, links = 200, 10
 	for i := range n {
-		h.slash(distinctLink(i % 3))
+		h.slash(distinctLink(i % links))
 	}
 	h.barrier0()
 	close(st.release)
@@ -414,7 +415,7 @@ func TestRepeatsNeverWaitForAWorker(t *testing.T) {
 			t.Errorf("%s answered %q, want a report", r.Name, r.Text)
 		}
 	}
-	if calls, _ := st.snapshot(); len(calls) != 3 {
-		t.Errorf("%d diagnoses for %d commands over 3 links, want 3", len(calls), n+1)
+	if calls, _ := st.snapshot(); len(calls) != links {
+		t.Errorf("%d diagnoses for %d commands over %d links, want %d", len(calls), n+1, links, links)
 	}
 }
