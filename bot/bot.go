@@ -42,7 +42,7 @@ const (
 	DefaultShutdownTimeout  = 10 * time.Second
 	DefaultAPIURL           = "https://slack.com/api/"
 	DefaultReplyTimeout     = 30 * time.Second
-	DefaultMaxPending       = 5000
+	DefaultMaxPending       = 2000
 	// DefaultCacheTTL is how long the bot reuses a finished verdict for the
 	// same reading (the prober's own verdict cache lasts as long).
 	DefaultCacheTTL = 30 * time.Second
