@@ -46,7 +46,7 @@ func TestShutdownAnswersEveryAckedMessage(t *testing.T) {
 	var statsOnce atomic.Int32
 	h := start(t, func(c *Config) {
 		c.Diagnoser = &gate{quick: quick}
-		c.ShutdownTimeout = 1500 * time.Millisecond
+		c.ShutdownTimeout = 4500 * time.Millisecond // the last 1.5 s to answer the 100 cut
 		c.Hooks.OnShutdown = func(s ShutdownStats) { stats = s; statsOnce.Add(1) }
 	})
 	var envs []string
@@ -106,7 +106,7 @@ func TestShutdownAnswersEveryAckedMessage(t *testing.T) {
 func TestShutdownStoppedRepliesUseTheRightChannel(t *testing.T) {
 	h := start(t, func(c *Config) {
 		c.Diagnoser = &gate{}
-		c.ShutdownTimeout = time.Second
+		c.ShutdownTimeout = 3 * time.Second
 	})
 	env, resp := h.slash(pageLink)
 	click := h.id("env-click")
