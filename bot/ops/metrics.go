@@ -30,6 +30,9 @@ type Metrics struct {
 	acks        *prometheus.CounterVec
 	ackDuration *prometheus.HistogramVec
 	replies     *prometheus.CounterVec
+
+	slackRateLimited *prometheus.CounterVec
+	shutdown         *prometheus.CounterVec
 }
 
 // NewMetrics returns Metrics registered in a fresh private registry, together
@@ -80,7 +83,16 @@ func NewMetrics() *Metrics {
 			Name: "notion_check_slack_replies_total",
 			Help: "Replies posted to Slack, by result (sent or failed).",
 		}, []string{"result"}),
+		slackRateLimited: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "notion_check_slack_rate_limited_total",
+			Help: "Replies Slack rate-limited (429) with a Retry-After that did not fit the reply's deadline, by method.",
+		}, []string{"method"}),
+		shutdown: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "notion_check_shutdown_requests_total",
+			Help: "Acknowledged requests still in flight at shutdown, by outcome (answered, stopped, lost).",
+		}, []string{"outcome"}),
 	}
+	m.reg.MustRegister(m.slackRateLimited, m.shutdown)
 	m.reg.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
@@ -302,4 +314,24 @@ func statusLabel(status int) string {
 		return "error"
 	}
 	return strconv.Itoa(status)
+}
+
+// SlackRateLimited records one reply Slack rate-limited with a Retry-After
+// that did not fit its deadline (method: the Web API method or
+// "response_url").
+func (m *Metrics) SlackRateLimited(method string, _ time.Duration) {
+	if m == nil {
+		return
+	}
+	m.slackRateLimited.WithLabelValues(method).Inc()
+}
+
+// Shutdown records what became of the requests in flight at shutdown.
+func (m *Metrics) Shutdown(answered, stopped, lost int) {
+	if m == nil {
+		return
+	}
+	m.shutdown.WithLabelValues("answered").Add(float64(answered))
+	m.shutdown.WithLabelValues("stopped").Add(float64(stopped))
+	m.shutdown.WithLabelValues("lost").Add(float64(lost))
 }

@@ -119,6 +119,19 @@ func TestMetricsMove(t *testing.T) {
 			},
 		},
 		{
+			name: "slack rate limits and shutdown outcomes",
+			do: func(m *Metrics) {
+				m.SlackRateLimited("chat.postMessage", 30*time.Second)
+				m.Shutdown(3, 2, 1)
+			},
+			want: []string{
+				`notion_check_slack_rate_limited_total{method="chat.postMessage"} 1`,
+				`notion_check_shutdown_requests_total{outcome="answered"} 3`,
+				`notion_check_shutdown_requests_total{outcome="stopped"} 2`,
+				`notion_check_shutdown_requests_total{outcome="lost"} 1`,
+			},
+		},
+		{
 			name: "fresh metrics start at zero and carry runtime collectors",
 			do:   func(*Metrics) {},
 			want: []string{

@@ -152,7 +152,11 @@ func serveBot(ctx context.Context, args []string, getenv func(string) string, st
 				metrics.Diagnosis(rep, d)
 				observeDiagnosis(rep, ready, watches)
 			},
-			OnConnected: ready.SetSlackConnected,
+			OnConnected:        ready.SetSlackConnected,
+			OnSlackRateLimited: metrics.SlackRateLimited,
+			OnShutdown: func(s bot.ShutdownStats) {
+				metrics.Shutdown(s.Answered, s.Stopped, s.Lost)
+			},
 		},
 	})
 	if err != nil {
