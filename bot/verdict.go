@@ -54,14 +54,16 @@ func newVerdicts(ttl time.Duration) *verdicts {
 }
 
 // readingKey is the normalised reading: the references found (with their
-// sources, since a report quotes them) and the pasted call. A Reading
+// sources, since a report quotes them), the pasted call and whether the
+// text held a token. A Reading
 // never holds a secret; the key is a hash anyway.
 func readingKey(rd diagnose.Reading) string {
 	js, err := json.Marshal(struct {
 		R []diagnose.Reference
 		T int
 		C *diagnose.Call
-	}{rd.References, rd.Total, rd.Call})
+		N int // a pasted token makes the report warn of it
+	}{rd.References, rd.Total, rd.Call, rd.NotionTokens})
 	if err != nil {
 		js = []byte(fmt.Sprintf("%#v", rd))
 	}
