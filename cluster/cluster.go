@@ -151,6 +151,7 @@ func New(ctx context.Context, opts Options) (*Cluster, error) {
 		ro.PoolTimeout = opts.Timeout
 	}
 	ro.MaxRetries = 1
+	ro.DialerRetries = 1 // a Redis that refuses is down: no dial retry loop
 	ro.ContextTimeoutEnabled = true
 	b := newBackend(redis.NewClient(ro), opts)
 	c.b = b
@@ -304,11 +305,11 @@ func (b *backend) degraded(op string) {
 	}
 }
 
-// fail records a failed Redis call of op. An error caused by ctx ending
-// does not mark Redis down (it is the caller's deadline) and is not
-// reported.
+// fail records a failed Redis call of op. A call whose ctx has ended does
+// not mark Redis down (the caller's deadline, not Redis, is the likely
+// cause: a net timeout then) and is not reported.
 func (b *backend) fail(ctx context.Context, op string, err error) {
-	if ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
+	if ctx.Err() != nil {
 		return
 	}
 	b.mu.Lock()
