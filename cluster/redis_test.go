@@ -19,7 +19,7 @@ import (
 // redisServer is a real redis-server of this test alone: its own temp dir,
 // a free loopback port, no persistence.
 type redisServer struct {
-	t    *testing.T
+	t    testing.TB
 	bin  string
 	dir  string
 	port int
@@ -30,7 +30,7 @@ type redisServer struct {
 
 // startRedis starts a redis-server for t, or skips t when the binary is not
 // installed (CI installs Debian's package in .ci/run).
-func startRedis(t *testing.T) *redisServer {
+func startRedis(t testing.TB) *redisServer {
 	t.Helper()
 	bin, err := exec.LookPath("redis-server")
 	if err != nil {
@@ -42,7 +42,7 @@ func startRedis(t *testing.T) *redisServer {
 	return s
 }
 
-func freePort(t *testing.T) int {
+func freePort(t testing.TB) int {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
