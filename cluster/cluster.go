@@ -159,12 +159,7 @@ func New(ctx context.Context, opts Options) (*Cluster, error) {
 	c.verdicts = newRedisVerdicts(ctx, b, opts)
 	c.queue = newRedisQueue(b, opts)
 	b.start()
-	// Find out at once whether Redis is there; a failure only degrades.
-	pctx, cancel := context.WithTimeout(ctx, opts.Timeout)
-	defer cancel()
-	if err := b.rdb.Ping(pctx).Err(); err != nil {
-		b.fail(pctx, "ping", err)
-	}
+	b.check() // find out at once whether Redis is there; a failure only degrades
 	return c, nil
 }
 
@@ -351,11 +346,15 @@ func (b *backend) onClose(f func() error) {
 
 func (b *backend) start() { go b.monitor() }
 
+// healthEvery is how many RetryIntervals pass between pings while Redis
+// is up, so that Err notices an outage of an idle bot too.
+const healthEvery = 10
+
 func (b *backend) monitor() {
 	defer close(b.done)
 	t := time.NewTicker(b.retry)
 	defer t.Stop()
-	for {
+	for tick := 1; ; tick++ {
 		select {
 		case <-b.stop:
 			return
@@ -364,19 +363,28 @@ func (b *backend) monitor() {
 		b.mu.Lock()
 		down := b.down
 		b.mu.Unlock()
-		if down {
+		switch {
+		case down:
 			b.tryRecover()
+		case tick%healthEvery == 0:
+			b.check()
 		}
+	}
+}
+
+// check pings Redis and marks it down when it does not answer. The ping is
+// bounded by the client's own dial and read timeouts (Options.Timeout), not
+// by a context, so that a timeout counts as Redis's failure.
+func (b *backend) check() {
+	if err := b.rdb.Ping(context.Background()).Err(); err != nil {
+		b.fail(context.Background(), "ping", err)
 	}
 }
 
 // tryRecover pings Redis and, when it answers, replays the local writes
 // and switches back to Redis.
 func (b *backend) tryRecover() {
-	ctx, cancel := context.WithTimeout(context.Background(), b.timeout)
-	err := b.rdb.Ping(ctx).Err()
-	cancel()
-	if err != nil {
+	if err := b.rdb.Ping(context.Background()).Err(); err != nil {
 		b.mu.Lock()
 		b.lastErr = err
 		b.mu.Unlock()

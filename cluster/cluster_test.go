@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -12,6 +14,7 @@ import (
 	"time"
 
 	"github.com/notion-check/notion-check/cluster"
+	"golang.org/x/time/rate"
 )
 
 func TestKeys(t *testing.T) {
@@ -451,8 +454,19 @@ func TestRedisRestartDegradesAndRecovers(t *testing.T) {
 	if first, _ := c.Dedupe().Seen(ctx, "event:before"); !first {
 		t.Fatal("event:before not first")
 	}
+	// Work read before the outage and answered during it.
+	if _, err := c.Queue().Enqueue(ctx, "event:inflight", []byte("p")); err != nil {
+		t.Fatal(err)
+	}
+	inflight := readAll(t, ctx, c.Queue(), 1)[0]
+	if turn, _ := c.Queue().Begin(ctx, inflight); turn != cluster.TurnMine {
+		t.Fatalf("Begin before the outage: %v", turn)
+	}
 
 	s.stop()
+	if err := c.Queue().Ack(ctx, inflight); err != nil {
+		t.Errorf("Ack during the outage: %v", err)
+	}
 	// Every operation answers from local state.
 	if first, err := c.Dedupe().Seen(ctx, "event:before"); first || err != nil {
 		t.Errorf("Seen(before) during the outage = %v, %v; want false (known locally)", first, err)
@@ -503,6 +517,11 @@ func TestRedisRestartDegradesAndRecovers(t *testing.T) {
 	other := newCluster(t, cluster.Options{URL: s.url(), Consumer: "b"})
 	if first, _ := other.Dedupe().Seen(ctx, "event:during"); first {
 		t.Error("a key seen during the outage is unknown to the other replica after recovery")
+	}
+	// The ack made during the outage reached Redis (a restart without
+	// persistence lost the rest): the work counts as answered everywhere.
+	if n := s.client(t).Exists(ctx, "notion-check:answered:event:inflight").Val(); n != 1 {
+		t.Errorf("answered marker of the ack made during the outage: %d keys in Redis", n)
 	}
 	// New work goes to Redis again, though the restart lost the group.
 	id, err = c.Queue().Enqueue(ctx, "event:after", []byte("p"))
@@ -565,5 +584,73 @@ func waitFor(t *testing.T, cond func() bool) {
 			t.Fatal("condition not reached (hang)")
 		}
 		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// Two replicas paced by one shared budget against a fake Notion limited to
+// 3 requests per second (burst 3): no 429. The control, each replica on
+// its own local budget at the same rate, draws 429s: the test can fail.
+func TestBudgetTwoReplicasNo429(t *testing.T) {
+	if testing.Short() {
+		t.Skip("paces real requests for a few seconds")
+	}
+	tests := []struct {
+		name     string
+		shared   bool
+		want429s bool
+	}{
+		{"shared budget", true, false},
+		{"control: a budget per replica", false, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := testCtx(t)
+			notion := rate.NewLimiter(3, 3)
+			var ok, limited atomic.Int32
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if !notion.Allow() {
+					limited.Add(1)
+					w.Header().Set("Retry-After", "1")
+					w.WriteHeader(http.StatusTooManyRequests)
+					return
+				}
+				ok.Add(1)
+			}))
+			defer srv.Close()
+			var r [2]*cluster.Cluster
+			if tt.shared {
+				s := startRedis(t)
+				r = [2]*cluster.Cluster{newCluster(t, cluster.Options{URL: s.url()}), newCluster(t, cluster.Options{URL: s.url()})}
+			} else {
+				r = [2]*cluster.Cluster{newCluster(t, cluster.Options{}), newCluster(t, cluster.Options{})}
+			}
+			// The adapter's margin: 90% of Notion's rate.
+			cfg := cluster.BudgetConfig{Integration: "iris", Rate: 3 * 0.9, Burst: 3}
+			var wg sync.WaitGroup
+			for i := range 6 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					b := r[i%2].Budget(cfg)
+					for range 2 {
+						if err := b.Wait(ctx); err != nil {
+							t.Errorf("Wait: %v", err)
+							return
+						}
+						resp, err := http.Get(srv.URL)
+						if err != nil {
+							t.Errorf("GET: %v", err)
+							return
+						}
+						resp.Body.Close()
+					}
+				}()
+			}
+			wg.Wait()
+			t.Logf("%d answered, %d × 429", ok.Load(), limited.Load())
+			if got := limited.Load() > 0; got != tt.want429s {
+				t.Errorf("%d × 429 (want some: %v)", limited.Load(), tt.want429s)
+			}
+		})
 	}
 }
