@@ -27,7 +27,7 @@ func TestMeasureRedisMemory(t *testing.T) {
 	c := newCluster(t, cluster.Options{URL: s.url()})
 	rdb := s.client(t)
 	const n = 10000
-	verdict := bytes.Repeat([]byte("v"), 2048) // a ProbeResult's JSON with evidence
+	verdict := bytes.Repeat([]byte("v"), 2048)  // a ProbeResult's JSON with evidence
 	envelope := bytes.Repeat([]byte("e"), 3072) // an events_api envelope
 	steps := []struct {
 		name string
