@@ -25,8 +25,10 @@ const (
 	// MinDedupeTTL is the shortest dedupe TTL accepted.
 	MinDedupeTTL = 10 * time.Minute
 	// DefaultTimeout bounds one Redis round trip (dial, read, write): a
-	// Redis that does not answer in that time is treated as down.
-	DefaultTimeout = time.Second
+	// Redis that does not answer in that time is treated as down. With
+	// one retry an operation gives up after about a second, well inside
+	// Slack's 3 s ack deadline.
+	DefaultTimeout = 500 * time.Millisecond
 	// DefaultRetryInterval is how often a degraded Cluster pings Redis to
 	// find out whether it is back.
 	DefaultRetryInterval = time.Second

@@ -520,8 +520,10 @@ func TestRedisRestartDegradesAndRecovers(t *testing.T) {
 	}
 	// The ack made during the outage reached Redis (a restart without
 	// persistence lost the rest): the work counts as answered everywhere.
-	if n := s.client(t).Exists(ctx, "notion-check:answered:event:inflight").Val(); n != 1 {
-		t.Errorf("answered marker of the ack made during the outage: %d keys in Redis", n)
+	for _, key := range []string{"event:inflight", "event:during"} {
+		if n := s.client(t).Exists(ctx, "notion-check:answered:"+key).Val(); n != 1 {
+			t.Errorf("answered marker of %s, acked during the outage: %d keys in Redis", key, n)
+		}
 	}
 	// New work goes to Redis again, though the restart lost the group.
 	id, err = c.Queue().Enqueue(ctx, "event:after", []byte("p"))

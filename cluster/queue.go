@@ -141,9 +141,11 @@ type Depth struct {
 //	}
 type WorkQueue interface {
 	// Enqueue stores one item durably (in Redis) and returns its ID; the
-	// envelope may be acked once it returns nil. With Redis down it
-	// keeps the item in memory (not durable) and still returns nil; it
-	// fails with ErrFull when that memory is full, or with ctx's error.
+	// envelope may be acked once it returns nil. With Redis down, or too
+	// slow for ctx, it keeps the item in memory (not durable, answered by
+	// this replica) and still returns nil. It fails only with ErrFull
+	// when that memory is full, or with ctx's error when ctx had ended
+	// before the call. Bound ctx well inside Slack's 3 s ack deadline.
 	Enqueue(ctx context.Context, key string, payload []byte) (id string, err error)
 	// Read returns up to n new items for this consumer, waiting up to
 	// block for the first. Local items come first. It returns no error
@@ -301,6 +303,13 @@ redis.call('XACK', KEYS[3], ARGV[2], ARGV[3])
 redis.call('XDEL', KEYS[3], ARGV[3])
 return 1`)
 
+// markScript records the answer of an item kept in memory: KEYS[1]
+// answered marker, KEYS[2] turn; ARGV[1] answered TTL ms.
+var markScript = redis.NewScript(`
+redis.call('SET', KEYS[1], '1', 'PX', ARGV[1])
+redis.call('DEL', KEYS[2])
+return 1`)
+
 // redisQueue is the Redis WorkQueue: one stream, one consumer group, and
 // per key an answered marker, a turn and an attempt counter. Acked entries
 // are deleted, so the stream's length is the backlog. A memQueue holds the
@@ -353,6 +362,9 @@ func (q *redisQueue) ensureGroup(ctx context.Context) error {
 func isNoGroup(err error) bool { return err != nil && strings.HasPrefix(err.Error(), "NOGROUP") }
 
 func (q *redisQueue) Enqueue(ctx context.Context, key string, payload []byte) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
 	if !q.b.usable() {
 		q.b.degraded("queue.enqueue")
 		return q.local.Enqueue(ctx, key, payload)
@@ -368,11 +380,13 @@ func (q *redisQueue) Enqueue(ctx context.Context, key string, payload []byte) (s
 		}).Result()
 	}
 	if err != nil {
+		// Even when ctx ran out (Redis too slow for the ack's deadline) the
+		// item is kept here: the caller acks, and must not lose it. Should
+		// the XADD have gone through after all, the answered marker (Begin
+		// looks it up for local items too) keeps it from being answered
+		// twice.
 		q.b.fail(ctx, "queue.enqueue", err)
-		if ctx.Err() != nil {
-			return "", ctx.Err()
-		}
-		return q.local.Enqueue(ctx, key, payload)
+		return q.local.Enqueue(context.WithoutCancel(ctx), key, payload)
 	}
 	return id, nil
 }
@@ -517,9 +531,6 @@ func (q *redisQueue) reap(ctx context.Context) {
 }
 
 func (q *redisQueue) Begin(ctx context.Context, it *Item) (Turn, error) {
-	if it.local {
-		return q.local.Begin(ctx, it)
-	}
 	if q.local.answered.has(it.Key) {
 		return TurnAnswered, nil // acked here while Redis was down
 	}
@@ -552,13 +563,19 @@ func (q *redisQueue) Begin(ctx context.Context, it *Item) (Turn, error) {
 }
 
 func (q *redisQueue) Ack(ctx context.Context, it *Item) error {
-	if it.local {
-		return q.local.Ack(ctx, it)
-	}
-	keys := append(q.keys(it.Key)[:2], q.stream)
 	ttl := q.opts.AnsweredTTL.Milliseconds()
-	run := func(ctx context.Context) error {
-		return ackScript.Run(ctx, q.b.rdb, keys, ttl, q.opts.Group, it.ID).Err()
+	var run func(ctx context.Context) error
+	if it.local {
+		q.local.Ack(ctx, it)
+		keys := q.keys(it.Key)[:2]
+		run = func(ctx context.Context) error {
+			return markScript.Run(ctx, q.b.rdb, keys, ttl).Err()
+		}
+	} else {
+		keys := append(q.keys(it.Key)[:2], q.stream)
+		run = func(ctx context.Context) error {
+			return ackScript.Run(ctx, q.b.rdb, keys, ttl, q.opts.Group, it.ID).Err()
+		}
 	}
 	if q.b.usable() {
 		err := run(ctx)
