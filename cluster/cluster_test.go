@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -654,5 +655,47 @@ func TestBudgetTwoReplicasNo429(t *testing.T) {
 				t.Errorf("%d × 429 (want some: %v)", limited.Load(), tt.want429s)
 			}
 		})
+	}
+}
+
+// A Redis that accepts connections and never answers (a hung server, a
+// black hole) counts as down after the round-trip bound: the bot goes on
+// with local state.
+func TestHungRedisDegrades(t *testing.T) {
+	ctx := testCtx(t)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	var conns []net.Conn
+	var mu sync.Mutex
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c) // read nothing, answer nothing
+			mu.Unlock()
+		}
+	}()
+	defer func() {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range conns {
+			c.Close()
+		}
+	}()
+	c := newCluster(t, cluster.Options{URL: "redis://" + l.Addr().String(), Timeout: 100 * time.Millisecond})
+	if !errors.Is(c.Err(), cluster.ErrUnavailable) {
+		t.Fatalf("Err = %v, want ErrUnavailable", c.Err())
+	}
+	if first, err := c.Dedupe().Seen(ctx, "event:hung"); !first || err != nil {
+		t.Errorf("Seen = %v, %v", first, err)
+	}
+	if err := c.Budget(cluster.BudgetConfig{Integration: "iris"}).Wait(ctx); err != nil {
+		t.Errorf("budget Wait: %v", err)
 	}
 }
