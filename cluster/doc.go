@@ -82,8 +82,9 @@
 //
 // # Limits
 //
-// One Redis (or a primary with Sentinel behind the same URL): the scripts
-// touch several keys without hash tags, so Redis Cluster is not supported.
+// One Redis address (a managed primary with failover behind it is fine;
+// Sentinel discovery is not done): the scripts touch several keys without
+// hash tags, so Redis Cluster is not supported.
 // Values and payloads are stored as given: the queue holds envelopes (user
 // text, response_url) until acked, the cache holds verdicts for their TTL;
 // keep Redis private (AUTH, TLS with rediss://, no public address).
