@@ -2,6 +2,8 @@ package cluster
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"sync"
@@ -59,8 +61,8 @@ type Budget interface {
 
 // BudgetConfig describes one integration's budget.
 type BudgetConfig struct {
-	// Integration identifies the integration (its bot ID, or a hash of
-	// its token; never the token). Required for sharing.
+	// Integration identifies the integration: IntegrationID(token), or
+	// its bot ID; never the token. Required for sharing.
 	Integration string
 	// Workspace identifies its workspace for ScopeWorkspace pauses
 	// (Integration if empty).
@@ -312,4 +314,12 @@ func (r *redisBudget) PausedFor(ctx context.Context) time.Duration {
 		return r.local.PausedFor(ctx)
 	}
 	return max(0, a.Val(), w.Val())
+}
+
+// IntegrationID names an integration by its token for BudgetConfig and
+// verdict keys without revealing it: the first 16 bytes of its SHA-256, in
+// hex. The token itself must never reach Redis.
+func IntegrationID(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return "tok-" + hex.EncodeToString(sum[:16])
 }

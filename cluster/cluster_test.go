@@ -40,6 +40,17 @@ func TestKeys(t *testing.T) {
 	}
 }
 
+func TestIntegrationID(t *testing.T) {
+	const token = "ntn_44444444444MarketingTokenAbCdEfGhIjKlMnOpQrStU"
+	id := cluster.IntegrationID(token)
+	if strings.Contains(id, "Marketing") || strings.Contains(id, token[4:20]) || len(id) != len("tok-")+32 {
+		t.Errorf("IntegrationID = %q: must not show the token, 36 characters", id)
+	}
+	if id != cluster.IntegrationID(token) || id == cluster.IntegrationID(token+"x") {
+		t.Error("IntegrationID is not a stable, distinct name")
+	}
+}
+
 func TestNewOptions(t *testing.T) {
 	tests := []struct {
 		name    string
