@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/notion-check/notion-check/cluster"
+	"github.com/notion-check/notion-check/bot/cluster"
 	"github.com/redis/go-redis/v9"
 )
 

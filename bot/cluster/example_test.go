@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/notion-check/notion-check/cluster"
+	"github.com/notion-check/notion-check/bot/cluster"
 )
 
 // The bot's side: dedupe a delivery, queue it, ack, and answer it once.

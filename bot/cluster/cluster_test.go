@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/notion-check/notion-check/cluster"
+	"github.com/notion-check/notion-check/bot/cluster"
 	"golang.org/x/time/rate"
 )
 
