@@ -34,15 +34,18 @@ import (
 //     does not fit its context's deadline returns at once (errLimiterDeadline,
 //     reported as notion.rate_limited); nothing sleeps past a deadline.
 //   - When the pause ends the pacer lowers its rate, learning from what
-//     Notion accepted: the new rate is the lower of half the old one and
-//     PacingMargin × the rate Notion accepted before it refused (requests
-//     answered since the last pause, over their span plus Retry-After), but
-//     no less than a quarter of the old one; the burst drops to what that
-//     rate allows in one second (at least 1). 429s answered to requests sent
-//     before the pause began are the same episode and lower nothing again.
+//     Notion accepted: the new rate is PacingMargin × the rate Notion
+//     accepted before it refused (answers since the last pause, at most 60 s
+//     back, over their span up to the pause's end), kept between a quarter
+//     and three quarters of the old rate; with nothing accepted to learn
+//     from, half the old rate. The burst drops to what that rate allows in
+//     one second (at least 1, at most half the old burst). 429s answered to
+//     requests sent before the pause began are the same episode and lower
+//     nothing again.
 //   - Recovery is slow and additive: the learned pace holds for recoverHold
 //     (Notion's 60 s window) after the pause, then the rate climbs linearly
-//     back to the configured one over rateRamp and the burst over burstRamp.
+//     back to the configured one over rateRamp and the burst over burstRamp;
+//     once recovered, the next burst starts with a first flight again.
 //   - additional_data.rate_limit_reason tells the connection's limit from
 //     the workspace's (public_api_space_request_rate_limit): a workspace
 //     limit also pauses every Prober that shares the same WorkspacePause
@@ -258,7 +261,7 @@ func (p *pacer) land() {
 	if p.opened {
 		return
 	}
-	p.onWire--
+	p.onWire = max(0, p.onWire-1)
 	close(p.wake)
 	p.wake = make(chan struct{})
 }
@@ -339,7 +342,7 @@ func (p *pacer) lower(now time.Time) {
 			span = p.learnRA.Seconds()
 		}
 		est := rate.Limit(float64(n) / math.Max(span, 0.001))
-		r = min(r, max(cur/4, est*PacingMargin))
+		r = min(cur*3/4, max(cur/4, est*PacingMargin))
 	}
 	r = max(r, minRate)
 	b := max(1, min(curBurst/2, int(r)))
@@ -370,7 +373,12 @@ func (p *pacer) recover(now time.Time) {
 		p.lim.SetBurstAt(now, b)
 	}
 	if fr == 1 && fb == 1 {
+		// Recovered: the full burst must be proven again, so that the
+		// next burst into a budget still as small costs at most a first
+		// flight of 429s.
 		p.lowRate = 0
+		p.opened, p.good, p.onWire = false, 0, 0
+		p.wake = make(chan struct{})
 	}
 }
 

@@ -486,9 +486,10 @@ func TestTenReferencesUnderRateLimit(t *testing.T) {
 	if testing.Short() {
 		t.Skip("takes about 8 s")
 	}
-	// The fake allows 3 req/s on average with a burst of 3, as Notion; the
-	// prober runs with its defaults (3 req/s paced at 90%, burst 3).
-	srv := nt.NewServer(t, nt.WithRateLimit(3, 3))
+	// The fake allows 3 req/s on average with a burst of 10 (Notion allows
+	// bursts above its average); the prober runs with its defaults (3 req/s
+	// paced at 90%, burst 10).
+	srv := nt.NewServer(t, nt.WithRateLimit(3, 10))
 	p, err := New(Config{Token: nt.GoodToken, BaseURL: srv.URL, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
