@@ -154,6 +154,11 @@ type pacer struct {
 	wake   chan struct{} // closed (and renewed) when onWire drops or the burst opens
 
 	accepted []time.Time // when answers other than 429/529 came
+
+	// Retries of refused requests waiting out a pause take the first
+	// slots after it.
+	retries   int
+	retryWake chan struct{} // closed (and renewed) when retries drops
 }
 
 // pass is one request allowed out by the pacer.
@@ -165,21 +170,31 @@ type pass struct {
 func newPacer(r float64, burst int, ws *WorkspacePause) *pacer {
 	limit := rate.Limit(r * PacingMargin)
 	return &pacer{
-		now:      time.Now,
-		sleep:    sleepCtx,
-		ws:       ws,
-		maxRate:  limit,
-		maxBurst: burst,
-		lim:      rate.NewLimiter(limit, burst),
-		wake:     make(chan struct{}),
+		now:       time.Now,
+		sleep:     sleepCtx,
+		ws:        ws,
+		maxRate:   limit,
+		maxBurst:  burst,
+		lim:       rate.NewLimiter(limit, burst),
+		wake:      make(chan struct{}),
+		retryWake: make(chan struct{}),
 	}
 }
 
 // acquire waits until the request may be sent: the first flight, any pause
 // (own or the workspace's) and the token bucket. It returns at once with
 // an error wrapping errLimiterDeadline when the wait would not fit before
-// ctx's deadline, or ctx's error.
-func (p *pacer) acquire(ctx context.Context) (pass, error) {
+// ctx's deadline, or ctx's error. retry marks the retry of a refused
+// request: after a pause, retries take the first slots.
+func (p *pacer) acquire(ctx context.Context, retry bool) (pass, error) {
+	queued := false
+	defer func() {
+		if queued {
+			p.mu.Lock()
+			p.dequeue()
+			p.mu.Unlock()
+		}
+	}()
 	for {
 		if err := ctx.Err(); err != nil {
 			return pass{}, err
@@ -201,6 +216,10 @@ func (p *pacer) acquire(ctx context.Context) (pass, error) {
 			until, why = wu, "the workspace's rate limit ("+reason+")"
 		}
 		if d := until.Sub(now); d > 0 {
+			if retry && !queued {
+				p.retries++
+				queued = true
+			}
 			p.mu.Unlock()
 			if !fitsAt(ctx, now, d) {
 				return pass{}, fmt.Errorf("%w: %s pauses every call for %v", errLimiterDeadline, why, d.Round(time.Millisecond))
@@ -209,6 +228,20 @@ func (p *pacer) acquire(ctx context.Context) (pass, error) {
 				return pass{}, err
 			}
 			continue
+		}
+		if !retry && p.retries > 0 {
+			ch := p.retryWake
+			p.mu.Unlock()
+			select {
+			case <-ch:
+				continue
+			case <-ctx.Done():
+				return pass{}, ctx.Err()
+			}
+		}
+		if queued {
+			p.dequeue()
+			queued = false
 		}
 		if p.learn {
 			p.lower(now)
@@ -244,6 +277,13 @@ func (p *pacer) acquire(ctx context.Context) (pass, error) {
 		// through the pause like every other.
 		p.unsend(pa)
 	}
+}
+
+// dequeue takes a retry off the pause's queue (p.mu held).
+func (p *pacer) dequeue() {
+	p.retries--
+	close(p.retryWake)
+	p.retryWake = make(chan struct{})
 }
 
 // unsend returns a pass that was not used.

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"math"
 	"os"
+	"runtime"
 	"slices"
 	"sync"
 	"testing"
@@ -68,7 +69,7 @@ func fakePacer(r float64, b int, ws *WorkspacePause) (*pacer, *fakeClock) {
 
 func mustAcquire(t *testing.T, p *pacer) pass {
 	t.Helper()
-	pa, err := p.acquire(context.Background())
+	pa, err := p.acquire(context.Background(), false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +104,7 @@ func TestPacerFirstFlightThenBurst(t *testing.T) {
 	}
 	got := make(chan error, 1)
 	go func() { // the firstFlight+1-th
-		_, err := p.acquire(context.Background())
+		_, err := p.acquire(context.Background(), false)
 		got <- err
 	}()
 	select {
@@ -193,7 +194,7 @@ func TestPacerPausesEveryRequestAndLearns(t *testing.T) {
 			}
 			ctx, cancel := context.WithDeadline(context.Background(), at.Add(2*maxPause))
 			defer cancel()
-			if _, err := p.acquire(ctx); err != nil {
+			if _, err := p.acquire(ctx, false); err != nil {
 				t.Fatal(err)
 			}
 			if s := c.sleeps(); len(s) != 1 || s[0] != tt.wantPause {
@@ -227,7 +228,7 @@ func TestPacerNeverSleepsPastTheDeadline(t *testing.T) {
 		ctx, cancel := context.WithDeadline(context.Background(), c.now().Add(5*time.Second))
 		defer cancel()
 		before := c.now()
-		if _, err := p.acquire(ctx); !errors.Is(err, errLimiterDeadline) {
+		if _, err := p.acquire(ctx, false); !errors.Is(err, errLimiterDeadline) {
 			t.Fatalf("err %v, want errLimiterDeadline", err)
 		}
 		if s := c.sleeps(); len(s) != 0 || !c.now().Equal(before) {
@@ -239,7 +240,7 @@ func TestPacerNeverSleepsPastTheDeadline(t *testing.T) {
 		mustAcquire(t, p)
 		ctx, cancel := context.WithDeadline(context.Background(), c.now().Add(time.Second))
 		defer cancel()
-		if _, err := p.acquire(ctx); !errors.Is(err, errLimiterDeadline) {
+		if _, err := p.acquire(ctx, false); !errors.Is(err, errLimiterDeadline) {
 			t.Fatalf("err %v, want errLimiterDeadline", err)
 		}
 		if s := c.sleeps(); len(s) != 0 {
@@ -412,26 +413,30 @@ func TestTenReferencesAgainstNotionBudgets(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			start := time.Now()
 			rep := diagnoseText(t, p, tenRefs(), 2*time.Minute)
+			el := time.Since(start) // printed, never asserted
 			if u := unfinished(rep); len(u) > 0 {
 				t.Errorf("not finished: %v", u)
 			}
 			if n := srv.Count429(); n > tt.max429 {
 				t.Errorf("%d × 429 for ten references (want at most %d)", n, tt.max429)
 			}
-			t.Logf("%s: %d calls, %d × 429", tt.name, len(srv.Calls()), srv.Count429())
+			t.Logf("%s: %d calls, %d × 429, %v", tt.name, len(srv.Calls()), srv.Count429(), el.Round(100*time.Millisecond))
 			if tt.avg < 3 {
 				// A second burst (a bot's next ten links): the learnt pace
 				// holds, at most a first flight of 429s again.
-				first := srv.Count429()
+				first, calls := srv.Count429(), len(srv.Calls())
+				start := time.Now()
 				rep := diagnoseText(t, p, tenRefs(), 2*time.Minute)
+				el := time.Since(start)
 				if u := unfinished(rep); len(u) > 0 {
 					t.Errorf("second burst, not finished: %v", u)
 				}
 				if n := srv.Count429() - first; n > tt.max429 {
 					t.Errorf("second burst: %d × 429 (want at most %d)", n, tt.max429)
 				}
-				t.Logf("%s, second burst: %d × 429", tt.name, srv.Count429()-first)
+				t.Logf("%s, second burst: %d calls, %d × 429, %v", tt.name, len(srv.Calls())-calls, srv.Count429()-first, el.Round(100*time.Millisecond))
 			}
 			if os.Getenv("NOTION_MEASURE") != "" {
 				calls := srv.Calls()
@@ -524,5 +529,72 @@ func TestWorkspaceLimitPausesEveryIntegration(t *testing.T) {
 				t.Fatalf("%+v", info)
 			}
 		})
+	}
+}
+
+type whoKey struct{}
+
+// TestPacerRetriesGoFirst: after a pause, the retry of the refused request
+// takes the first slot; a request that waited out the same pause gets the
+// next one.
+func TestPacerRetriesGoFirst(t *testing.T) {
+	p, c := fakePacer(DefaultRate, 1, nil)
+	openFlight(t, p)
+	release := make(chan struct{})
+	var mu sync.Mutex
+	slept := map[string][]time.Duration{}
+	p.sleep = func(ctx context.Context, d time.Duration) error {
+		who, _ := ctx.Value(whoKey{}).(string)
+		if who == "retry" {
+			<-release // the retry is slow to wake from the pause
+		}
+		mu.Lock()
+		slept[who] = append(slept[who], d)
+		mu.Unlock()
+		return c.sleep(ctx, d)
+	}
+	pa := mustAcquire(t, p)
+	p.done(pa, 429, time.Second, true, ReasonConnection)
+	done := make(chan error, 2)
+	go func() {
+		_, err := p.acquire(context.WithValue(context.Background(), whoKey{}, "retry"), true)
+		done <- err
+	}()
+	for { // until the retry waits out the pause (no timing: a state)
+		p.mu.Lock()
+		n := p.retries
+		p.mu.Unlock()
+		if n == 1 {
+			break
+		}
+		runtime.Gosched()
+	}
+	go func() {
+		_, err := p.acquire(context.WithValue(context.Background(), whoKey{}, "other"), false)
+		done <- err
+	}()
+	for { // until the other request has waited out the pause too
+		mu.Lock()
+		n := len(slept["other"])
+		mu.Unlock()
+		if n == 1 {
+			break
+		}
+		runtime.Gosched()
+	}
+	close(release)
+	for range 2 {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	learned := p.state().limit
+	if len(slept["retry"]) != 1 {
+		t.Fatalf("the retry waited %v, want only the pause", slept["retry"])
+	}
+	if s := slept["other"]; len(s) != 2 || !near(s[1], interval(float64(learned))) {
+		t.Fatalf("the other request waited %v, want the pause then one slot at %.2f req/s", s, float64(learned))
 	}
 }

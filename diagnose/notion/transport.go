@@ -154,7 +154,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		tries429 int
 	)
 	for {
-		pa, err := t.pacer.acquire(ctx)
+		pa, err := t.pacer.acquire(ctx, tries429 > 0)
 		if err != nil {
 			if ctx.Err() == nil && !errors.Is(err, errLimiterDeadline) {
 				err = fmt.Errorf("%w: %w", errLimiterDeadline, err)
