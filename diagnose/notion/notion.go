@@ -4,10 +4,11 @@
 // whether the endpoint a person used fits it.
 //
 // Every call goes through one http.Client whose transport points at the
-// configured base URL, paces all calls through one shared limiter, honours
-// Retry-After on 429 and 529 within the caller's deadline, retries a GET
-// once on 500/502/503/504, and records every exchange as evidence (never the
-// token). jomei/notionapi is used where it serves (GET /v1/users/me); all
+// configured base URL, paces all calls through the integration's one pacer
+// (pace.go: a generous burst, a pause of the whole client on 429 and 529
+// until Retry-After within the caller's deadline, a learned slower pace that
+// recovers slowly), retries a GET once on 500/502/503/504, and records
+// every exchange as evidence (never the token). jomei/notionapi is used where it serves (GET /v1/users/me); all
 // other reads are plain GETs through the same client, decoding only the few
 // fields a verdict needs, so that no verdict depends on jomei decoding an
 // object.
@@ -115,7 +116,8 @@ type Config struct {
 }
 
 // Prober implements diagnose.Prober against the Notion API. It is safe for
-// concurrent use; all its calls share one limiter.
+// concurrent use; all its calls share one pacer (one budget per token: use
+// one Prober per integration).
 type Prober struct {
 	cfg     Config
 	client  *http.Client
