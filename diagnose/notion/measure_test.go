@@ -59,7 +59,7 @@ func measureCases() []struct{ name, text string } {
 //	NOTION_MEASURE=1 go test -run TestMeasureRoundTrips -v ./diagnose/notion/
 func TestMeasureRoundTrips(t *testing.T) {
 	if os.Getenv("NOTION_MEASURE") == "" {
-		t.Skip("set NOTION_MEASURE=1 to measure (about 2 min)")
+		t.Skip("set NOTION_MEASURE=1 to measure (about 3 min)")
 	}
 	const (
 		latency = 100 * time.Millisecond
