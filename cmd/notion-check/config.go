@@ -24,7 +24,7 @@ type env struct {
 	NotionAPIURL  string `envconfig:"NOTION_API_URL" default:"https://api.notion.com"`
 	NotionVersion string `envconfig:"NOTION_VERSION" default:"2025-09-03"`
 	NotionRate    string `envconfig:"NOTION_RATE" default:"3"`
-	NotionBurst   string `envconfig:"NOTION_BURST" default:"3"`
+	NotionBurst   string `envconfig:"NOTION_BURST" default:"10"`
 	SlackBotToken string `envconfig:"SLACK_BOT_TOKEN"`
 	SlackAppToken string `envconfig:"SLACK_APP_TOKEN"`
 	SlackAPIURL   string `envconfig:"SLACK_API_URL" default:"https://slack.com/api/"`

@@ -24,6 +24,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"os"
 	"slices"
 	"sort"
 	"strings"
@@ -75,9 +76,16 @@ const (
 	wV want = iota // the right verdict (faultRefs)
 	wU             // unknown, notion.unavailable
 	wR             // unknown, notion.rate_limited
+	// wVR: the right verdict, or unknown with notion.rate_limited: a 429 on
+	// another call paused the whole integration (every request waits for
+	// Retry-After, see pace.go), so a check not finished before it is
+	// rate-limited too; which checks finished first depends on arrival.
+	wVR
 )
 
-func (w want) String() string { return [...]string{"verdict", "unavailable", "rate_limited"}[w] }
+func (w want) String() string {
+	return [...]string{"verdict", "unavailable", "rate_limited", "verdict or rate_limited"}[w]
+}
 
 func all(w want) []want { return []want{w, w, w, w, w} }
 
@@ -108,6 +116,9 @@ type faultCase struct {
 	deadline time.Duration // of Diagnose (5 s if 0)
 	want     []want        // per reference of faultText
 	integ    diagnose.Status
+	// integOr is another acceptable integration status (users/me paused
+	// behind another call's 429 ends unknown).
+	integOr diagnose.Status
 	// minTime, when set, says a Retry-After must have been waited: some
 	// call was retried after a 429/529, no sooner than its Retry-After (from
 	// the fake's own call log). prompt, when set, says the diagnosis must
@@ -133,11 +144,14 @@ func TestFaultsWholeDiagnosis(t *testing.T) {
 		{name: "no fault", want: all(wV), integ: diagnose.StatusOK},
 
 		// 429 / 529: waited when Retry-After fits, else given up at once.
-		{name: "429 once per call, Retry-After 1", faults: perCall(nt.Fault{Status: 429, RetryAfter: "1"}), want: all(wV), integ: diagnose.StatusOK, minTime: time.Second},
+		// Every path answers 429 once: each round of first calls pauses the
+		// whole integration for 1 s (round 1, the retries' new calls,
+		// round 2), hence the longer deadline.
+		{name: "429 once per call, Retry-After 1", faults: perCall(nt.Fault{Status: 429, RetryAfter: "1"}), deadline: 10 * time.Second, want: all(wV), integ: diagnose.StatusOK, minTime: time.Second},
 		{name: "429 storm, Retry-After 30 > deadline", faults: faults(nt.Fault{PathPrefix: "/v1/", Status: 429, RetryAfter: "30"}), want: all(wR), integ: diagnose.StatusUnknown, prompt: 3 * time.Second},
 		{name: "429 storm, Retry-After 1, never clears", faults: faults(nt.Fault{PathPrefix: "/v1/", Status: 429, RetryAfter: "1"}), deadline: 8 * time.Second, want: all(wR), integ: diagnose.StatusUnknown, minTime: 2 * time.Second},
 		{name: "429 storm, no Retry-After", faults: faults(nt.Fault{PathPrefix: "/v1/", Status: 429}), deadline: 2 * time.Second, want: all(wR), integ: diagnose.StatusUnknown},
-		{name: "529 once per call, Retry-After 1", faults: perCall(nt.Fault{Status: 529, RetryAfter: "1"}), want: all(wV), integ: diagnose.StatusOK, minTime: time.Second},
+		{name: "529 once per call, Retry-After 1", faults: perCall(nt.Fault{Status: 529, RetryAfter: "1"}), deadline: 10 * time.Second, want: all(wV), integ: diagnose.StatusOK, minTime: time.Second},
 		{name: "529 storm, Retry-After 30 > deadline", faults: faults(nt.Fault{PathPrefix: "/v1/", Status: 529, RetryAfter: "30"}), want: all(wR), integ: diagnose.StatusUnknown, prompt: 3 * time.Second},
 
 		// 5xx: a GET is retried once.
@@ -163,7 +177,7 @@ func TestFaultsWholeDiagnosis(t *testing.T) {
 
 		// A fault only on users/me: the checks still reach their verdicts.
 		{name: "users/me 503 persistent", faults: faults(nt.Fault{PathPrefix: "/v1/users/me", Status: 503}), want: all(wV), integ: diagnose.StatusUnknown},
-		{name: "users/me 429 storm, Retry-After 30", faults: faults(nt.Fault{PathPrefix: "/v1/users/me", Status: 429, RetryAfter: "30"}), want: all(wV), integ: diagnose.StatusUnknown, prompt: 3 * time.Second},
+		{name: "users/me 429 storm, Retry-After 30", faults: faults(nt.Fault{PathPrefix: "/v1/users/me", Status: 429, RetryAfter: "30"}), want: all(wVR), integ: diagnose.StatusUnknown, prompt: 3 * time.Second},
 		{name: "users/me HTML edge", faults: faults(nt.Fault{PathPrefix: "/v1/users/me", Status: 502, Edge: true}), want: all(wV), integ: diagnose.StatusUnknown},
 		{name: "users/me slower than the deadline", faults: faults(nt.Fault{PathPrefix: "/v1/users/me", Delay: time.Minute}), deadline: 2 * time.Second, want: all(wV), integ: diagnose.StatusUnknown},
 
@@ -173,11 +187,11 @@ func TestFaultsWholeDiagnosis(t *testing.T) {
 		{name: "data_sources 503, blocks answer", faults: faults(nt.Fault{PathPrefix: "/v1/data_sources/", Status: 503}), want: []want{wV, wU, wV, wU, wV}, integ: diagnose.StatusOK},
 		{name: "data_sources HTML edge 404, blocks answer", faults: faults(nt.Fault{PathPrefix: "/v1/data_sources/", Status: 404, Edge: true}), want: []want{wV, wU, wV, wU, wV}, integ: diagnose.StatusOK},
 		{name: "data_sources slower than the deadline", faults: faults(nt.Fault{PathPrefix: "/v1/data_sources/", Delay: time.Minute}), deadline: 2 * time.Second, want: []want{wV, wU, wV, wU, wV}, integ: diagnose.StatusOK},
-		{name: "data_sources 429 storm, Retry-After 30", faults: faults(nt.Fault{PathPrefix: "/v1/data_sources/", Status: 429, RetryAfter: "30"}), want: []want{wV, wR, wV, wR, wV}, integ: diagnose.StatusOK, prompt: 3 * time.Second},
+		{name: "data_sources 429 storm, Retry-After 30", faults: faults(nt.Fault{PathPrefix: "/v1/data_sources/", Status: 429, RetryAfter: "30"}), want: []want{wVR, wR, wVR, wR, wVR}, integ: diagnose.StatusOK, integOr: diagnose.StatusUnknown, prompt: 3 * time.Second},
 		{name: "blocks 503, data_sources answer", faults: faults(nt.Fault{PathPrefix: "/v1/blocks/", Status: 503}), want: []want{wU, wU, wV, wV, wU}, integ: diagnose.StatusOK},
-		{name: "blocks 529 storm, data_sources answer", faults: faults(nt.Fault{PathPrefix: "/v1/blocks/", Status: 529, RetryAfter: "30"}), want: []want{wR, wR, wV, wV, wR}, integ: diagnose.StatusOK, prompt: 3 * time.Second},
+		{name: "blocks 529 storm, data_sources answer", faults: faults(nt.Fault{PathPrefix: "/v1/blocks/", Status: 529, RetryAfter: "30"}), want: []want{wR, wR, wVR, wVR, wR}, integ: diagnose.StatusOK, integOr: diagnose.StatusUnknown, prompt: 3 * time.Second},
 		{name: "databases 503, others answer", faults: faults(nt.Fault{PathPrefix: "/v1/databases/", Status: 503}), want: []want{wV, wV, wU, wV, wV}, integ: diagnose.StatusOK},
-		{name: "databases 429 storm, others answer", faults: faults(nt.Fault{PathPrefix: "/v1/databases/", Status: 429, RetryAfter: "30"}), want: []want{wV, wV, wR, wV, wV}, integ: diagnose.StatusOK, prompt: 3 * time.Second},
+		{name: "databases 429 storm, others answer", faults: faults(nt.Fault{PathPrefix: "/v1/databases/", Status: 429, RetryAfter: "30"}), want: []want{wVR, wVR, wR, wVR, wVR}, integ: diagnose.StatusOK, integOr: diagnose.StatusUnknown, prompt: 3 * time.Second},
 		{name: "unshared page: blocks 404, data_sources 502", faults: faults(nt.Fault{PathPrefix: "/v1/data_sources/" + nt.UnsharedPageID, Status: 502}), want: []want{wV, wU, wV, wV, wV}, integ: diagnose.StatusOK},
 	}
 
@@ -234,6 +248,12 @@ func TestFaultsWholeDiagnosis(t *testing.T) {
 					t.Errorf("check %d: id %s, want %s", i, c.ID, r.id)
 					continue
 				}
+				if w == wVR {
+					w = wV
+					if c.Status == diagnose.StatusUnknown {
+						w = wR
+					}
+				}
 				switch w {
 				case wV:
 					if c.Status != r.status || !slices.Contains(cs, r.code) || (r.kind != diagnose.KindUnknown && c.Kind != r.kind) {
@@ -249,7 +269,7 @@ func TestFaultsWholeDiagnosis(t *testing.T) {
 					}
 				}
 			}
-			if rep.Integration.Status != tc.integ {
+			if rep.Integration.Status != tc.integ && (tc.integOr == "" || rep.Integration.Status != tc.integOr) {
 				t.Errorf("integration status %s, want %s (%+v)", rep.Integration.Status, tc.integ, rep.Integration)
 			}
 			if tc.prompt > 0 && cut {
@@ -540,9 +560,9 @@ func TestFaultsPacing(t *testing.T) {
 		// request after the burst arrives a few ms "early" and gets a 429
 		// although the prober kept its pace. One request of slack tolerates
 		// up to 1/rate s of jitter.
-		{name: "prober defaults 3/s burst 3, fake 3/s burst 3", rate: 3, burst: 3, fakeRate: 3, fakeBurst: 3, goroutines: 5, refsEach: 2, deadline: 20 * time.Second, allVerdicts: true, max429: 0},
-		// (Measured with identical limits, fake 3/s burst 3: exactly one 429,
-		// the first paced request, retried after Retry-After; all verdicts.)
+		{name: "prober defaults 3/s burst 10, fake 3/s burst 10", rate: notion.DefaultRate, burst: notion.DefaultBurst, fakeRate: 3, fakeBurst: 10, goroutines: 5, refsEach: 2, deadline: 20 * time.Second, allVerdicts: true, max429: 0},
+		// The older limits, burst 3 on both sides.
+		{name: "prober 3/s burst 3, fake 3/s burst 3", rate: 3, burst: 3, fakeRate: 3, fakeBurst: 3, goroutines: 5, refsEach: 2, deadline: 20 * time.Second, allVerdicts: true, max429: 0},
 		// A bot's smaller share of a token: 5 diagnoses x 10 distinct
 		// references (about 110 calls) at once.
 		{name: "prober 15/s burst 5, 5x10 refs", rate: 15, burst: 5, goroutines: 5, refsEach: 10, deadline: 25 * time.Second, allVerdicts: true, max429: 0},
@@ -600,12 +620,19 @@ func TestFaultsPacing(t *testing.T) {
 			calls := srv.Calls()
 			limit := int(tc.rate) + tc.burst
 			got := maxInWindow(calls, time.Second)
-			if got > limit+1 {
-				t.Errorf("%d requests in one 1 s window at the fake; the prober's share is %g/s burst %d (≤ %d, +1 for skew)", got, tc.rate, tc.burst, limit)
+			// Arrival times jitter on a loaded CI: +1 for skew under
+			// NOTION_MEASURE=1, +3 otherwise (the pacer's own bound is
+			// checked on a fake clock in pace_test.go).
+			skew := 1
+			if os.Getenv("NOTION_MEASURE") == "" {
+				skew = 3
+			}
+			if got > limit+skew {
+				t.Errorf("%d requests in one 1 s window at the fake; the prober's share is %g/s burst %d (≤ %d, +%d for skew)", got, tc.rate, tc.burst, limit, skew)
 			}
 			n429 := srv.Count429()
-			if tc.max429 >= 0 && n429 > tc.max429 {
-				t.Errorf("the fake, limited at %g/s burst %d, answered %d 429s (want at most %d)", tc.fakeRate, tc.fakeBurst, n429, tc.max429)
+			if tc.max429 >= 0 && n429 > notion.Allowed429(tc.max429) {
+				t.Errorf("the fake, limited at %g/s burst %d, answered %d 429s (want at most %d)", tc.fakeRate, tc.fakeBurst, n429, notion.Allowed429(tc.max429))
 			}
 			if tc.allVerdicts && verdicts != tc.goroutines*tc.refsEach {
 				t.Errorf("%d of %d checks reached a verdict (%d rate-limited, %d unavailable)", verdicts, tc.goroutines*tc.refsEach, rl, un)
@@ -617,8 +644,17 @@ func TestFaultsPacing(t *testing.T) {
 			if n429 > 0 && retried == 0 && rl == 0 {
 				t.Errorf("%d 429s, none retried and no check rate-limited", n429)
 			}
-			if tc.name == "prober 3/s burst 3, fake 2/s burst 2" && (n429 == 0 || retried == 0) {
-				t.Errorf("%d 429s, %d retries: the case does not exercise Retry-After", n429, retried)
+			// (A 429 to users/me is not counted as retried: several flights
+			// may ask it. The first flight is where the fake refuses, and
+			// users/me is often in it.)
+			probe429 := 0
+			for _, c := range calls {
+				if c.Status == 429 && c.Path != "/v1/users/me" {
+					probe429++
+				}
+			}
+			if tc.name == "prober 3/s burst 3, fake 2/s burst 2" && (n429 == 0 || probe429 > 0 && retried == 0) {
+				t.Errorf("%d 429s (%d to probes), %d retries: the case does not exercise Retry-After", n429, probe429, retried)
 			}
 			t.Logf("%s: %d diagnoses x %d refs, %d calls in %v; max %d requests in any 1 s window (configured %g/s + burst %d = %d); "+
 				"fake 429s %d (retries checked against Retry-After: %d); checks: %d verdicts, %d rate_limited, %d unavailable; slowest Diagnose %v (deadline %v)",

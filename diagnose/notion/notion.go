@@ -4,10 +4,11 @@
 // whether the endpoint a person used fits it.
 //
 // Every call goes through one http.Client whose transport points at the
-// configured base URL, paces all calls through one shared limiter, honours
-// Retry-After on 429 and 529 within the caller's deadline, retries a GET
-// once on 500/502/503/504, and records every exchange as evidence (never the
-// token). jomei/notionapi is used where it serves (GET /v1/users/me); all
+// configured base URL, paces all calls through the integration's one pacer
+// (pace.go: a generous burst, a pause of the whole client on 429 and 529
+// until Retry-After within the caller's deadline, a learned slower pace that
+// recovers slowly), retries a GET once on 500/502/503/504, and records
+// every exchange as evidence (never the token). jomei/notionapi is used where it serves (GET /v1/users/me); all
 // other reads are plain GETs through the same client, decoding only the few
 // fields a verdict needs, so that no verdict depends on jomei decoding an
 // object.
@@ -29,7 +30,6 @@ import (
 
 	"github.com/jomei/notionapi"
 	"golang.org/x/sync/singleflight"
-	"golang.org/x/time/rate"
 
 	"github.com/notion-check/notion-check/diagnose"
 )
@@ -43,9 +43,12 @@ const (
 	// DefaultRate is the default average of requests per second (Notion's
 	// documented limit per connection).
 	DefaultRate = 3.0
-	// DefaultBurst is the default burst of the limiter: enough for the
-	// first round of a diagnosis (users/me and two probes) to go at once.
-	DefaultBurst = 3
+	// DefaultBurst is the default burst of the pacer: Notion accepts bursts
+	// above its average, and ten calls (a text of several references, or a
+	// bot's burst of commands) go at once instead of every fourth waiting
+	// for the bucket. A budget that turns out smaller is learnt from the
+	// first 429 (see pace.go).
+	DefaultBurst = 10
 	// PacingMargin is the share of Rate the limiter actually refills at.
 	// Requests paced exactly at Notion's rate arrive with network jitter
 	// (a TCP dial, a slow hop), and a bucket of the same size on Notion's
@@ -89,8 +92,13 @@ type Config struct {
 	// Rate is the average of requests per second of the shared limiter
 	// (DefaultRate if 0).
 	Rate float64
-	// Burst is the limiter's burst (DefaultBurst if 0).
+	// Burst is the pacer's burst (DefaultBurst if 0).
 	Burst int
+	// Workspace, when set, is shared by the Probers of every integration
+	// of one workspace: a 429 naming the workspace-wide limit
+	// (rate_limit_reason ReasonWorkspace) pauses all of them until its
+	// Retry-After. nil: the pause stays with this Prober.
+	Workspace *WorkspacePause
 	// HTTPTimeout bounds one attempt (DefaultHTTPTimeout if 0); the
 	// diagnosis context bounds the whole.
 	HTTPTimeout time.Duration
@@ -108,7 +116,8 @@ type Config struct {
 }
 
 // Prober implements diagnose.Prober against the Notion API. It is safe for
-// concurrent use; all its calls share one limiter.
+// concurrent use; all its calls share one pacer (one budget per token: use
+// one Prober per integration).
 type Prober struct {
 	cfg     Config
 	client  *http.Client
@@ -183,7 +192,7 @@ func New(cfg Config) (*Prober, error) {
 	tr := &transport{
 		base:    base,
 		baseURL: bu,
-		limiter: rate.NewLimiter(rate.Limit(cfg.Rate*PacingMargin), cfg.Burst),
+		pacer:   newPacer(cfg.Rate, cfg.Burst, cfg.Workspace),
 		token:   cfg.Token,
 		timeout: cfg.HTTPTimeout,
 		hooks:   cfg.Hooks,

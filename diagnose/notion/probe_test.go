@@ -486,9 +486,10 @@ func TestTenReferencesUnderRateLimit(t *testing.T) {
 	if testing.Short() {
 		t.Skip("takes about 8 s")
 	}
-	// The fake allows 3 req/s on average with a burst of 3, as Notion; the
-	// prober runs with its defaults (3 req/s paced at 90%, burst 3).
-	srv := nt.NewServer(t, nt.WithRateLimit(3, 3))
+	// The fake allows 3 req/s on average with a burst of 10 (Notion allows
+	// bursts above its average); the prober runs with its defaults (3 req/s
+	// paced at 90%, burst 10).
+	srv := nt.NewServer(t, nt.WithRateLimit(3, 10))
 	p, err := New(Config{Token: nt.GoodToken, BaseURL: srv.URL, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
@@ -520,8 +521,8 @@ func TestTenReferencesUnderRateLimit(t *testing.T) {
 			}
 		}
 	}
-	if n := srv.Count429(); n != 0 {
-		t.Fatalf("the fake answered %d 429s", n)
+	if n := srv.Count429(); n > allowed429(0) {
+		t.Fatalf("the fake answered %d 429s (want at most %d)", n, allowed429(0))
 	}
 	t.Logf("%d calls", len(srv.Calls()))
 }

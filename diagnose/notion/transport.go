@@ -10,12 +10,9 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
-
-	"golang.org/x/time/rate"
 
 	"github.com/notion-check/notion-check/diagnose"
 	"github.com/notion-check/notion-check/diagnose/secret"
@@ -31,8 +28,9 @@ const deadlineMargin = 250 * time.Millisecond
 // maxRetryAfter caps a Retry-After wait when the context has no deadline.
 const maxRetryAfter = 60 * time.Second
 
-// errLimiterDeadline is returned when the shared limiter cannot give a slot
-// before the context's deadline.
+// errLimiterDeadline is returned when the pacer cannot let a request out
+// before the context's deadline (a pause after a 429/529, or the next slot
+// of the token bucket, is too far away).
 var errLimiterDeadline = errors.New("notion: request pacing would pass the deadline")
 
 // exchange is what the transport learnt from one attempt, kept for the
@@ -48,7 +46,10 @@ type exchange struct {
 	edge bool
 	// gaveUp is set when a 429/529 could not be retried in time.
 	gaveUp bool
-	body   []byte
+	// rateReason is additional_data.rate_limit_reason of a 429 ("" when
+	// none): ReasonConnection, ReasonWorkspace or another value.
+	rateReason string
+	body       []byte
 }
 
 // recorder collects the exchanges of one probe; it travels in the request
@@ -98,12 +99,12 @@ func withLast(ctx context.Context) (context.Context, *lastSlot) {
 }
 
 // transport is the one http.RoundTripper under every Notion call: it points
-// requests at the base URL, paces them through the shared limiter, retries
-// what may be retried, and records every attempt as evidence.
+// requests at the base URL, paces them through the integration's pacer,
+// retries what may be retried, and records every attempt as evidence.
 type transport struct {
 	base    http.RoundTripper
 	baseURL *url.URL
-	limiter *rate.Limiter
+	pacer   *pacer
 	token   string
 	timeout time.Duration
 	hooks   Hooks
@@ -153,9 +154,10 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		tries429 int
 	)
 	for {
-		if err := t.limiter.Wait(ctx); err != nil {
-			if ctx.Err() == nil {
-				err = errLimiterDeadline
+		pa, err := t.pacer.acquire(ctx, tries429 > 0)
+		if err != nil {
+			if ctx.Err() == nil && !errors.Is(err, errLimiterDeadline) {
+				err = fmt.Errorf("%w: %w", errLimiterDeadline, err)
 			}
 			if resp != nil {
 				// A retry that cannot be paced in time: the last answer stands.
@@ -166,8 +168,13 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			t.record(ctx, x)
 			return nil, fmt.Errorf("notion: %s %s: %w", req.Method, apiPath, err)
 		}
-		var err error
 		resp, x, err = t.attempt(ctx, req, &u, bodyBytes, apiPath, fam)
+		var ra time.Duration
+		raOK := false
+		if resp != nil {
+			ra, raOK = retryAfter(resp.Header.Get("Retry-After"), time.Now())
+		}
+		t.pacer.done(pa, x.status, ra, raOK, x.rateReason)
 		if err != nil {
 			t.record(ctx, x)
 			return nil, err
@@ -176,23 +183,21 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		var wait time.Duration
 		switch {
 		case x.status == http.StatusTooManyRequests || x.status == 529:
+			// The pacer now pauses every request of this integration until
+			// Retry-After; the retry waits in acquire like the others.
 			tries429++
 			if t.hooks.OnRateLimited != nil {
 				t.hooks.OnRateLimited(fam)
 			}
-			ra, ok := retryAfter(resp.Header.Get("Retry-After"), time.Now())
-			if !ok {
-				ra = time.Second
-			}
-			if tries429 <= 3 && fits(ctx, ra) {
-				retry, wait = true, ra
+			if tries429 <= 3 && fits(ctx, t.pacer.pauseLeft()) {
+				retry = true
 			} else {
 				x.gaveUp = true
 			}
 		case !retried5 && req.Method == http.MethodGet && (x.status == 500 || x.status == 502 || x.status == 503 || x.status == 504):
 			retried5 = true
 			wait = 200 * time.Millisecond
-			if ra, ok := retryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
+			if raOK {
 				wait = ra
 			}
 			retry = fits(ctx, wait)
@@ -204,7 +209,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		if t.hooks.OnRetry != nil {
 			t.hooks.OnRetry(fam, x.status)
 		}
-		t.log.DebugContext(ctx, "notion retry", "endpoint", fam, "status", x.status, "wait", wait)
+		t.log.DebugContext(ctx, "notion retry", "endpoint", fam, "status", x.status, "wait", max(wait, t.pacer.pauseLeft()), "rate_limit_reason", x.rateReason)
 		if err := t.sleep(ctx, wait); err != nil {
 			x.gaveUp = true
 			break
@@ -265,15 +270,17 @@ func (t *transport) attempt(ctx context.Context, req *http.Request, u *url.URL, 
 	}
 	x.ev.RequestID = resp.Header.Get("X-Notion-Request-Id")
 	var env struct {
-		Object    string `json:"object"`
-		Code      string `json:"code"`
-		Message   string `json:"message"`
-		RequestID string `json:"request_id"`
+		Object         string         `json:"object"`
+		Code           string         `json:"code"`
+		Message        string         `json:"message"`
+		RequestID      string         `json:"request_id"`
+		AdditionalData map[string]any `json:"additional_data"`
 	}
 	ct := strings.ToLower(resp.Header.Get("Content-Type"))
 	if json.Unmarshal(data, &env) == nil && (env.Object != "" || strings.Contains(ct, "json")) {
 		x.notionJSON = env.Object != "" && (resp.StatusCode == http.StatusOK || env.Object == "error")
 		if resp.StatusCode != http.StatusOK {
+			x.rateReason, _ = env.AdditionalData["rate_limit_reason"].(string)
 			x.code = env.Code
 			x.ev.Code = env.Code
 			x.ev.Message = secret.RedactValue(env.Message, t.token)
@@ -322,32 +329,10 @@ func unwrapSafe(err error) error {
 
 var errCallFailed = errors.New("call failed")
 
-// retryAfter parses a Retry-After value: delta-seconds or an HTTP-date.
-func retryAfter(v string, now time.Time) (time.Duration, bool) {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0, false
-	}
-	if n, err := strconv.ParseFloat(v, 64); err == nil && n >= 0 {
-		return time.Duration(n * float64(time.Second)), true
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		d := t.Sub(now)
-		if d < 0 {
-			d = 0
-		}
-		return d, true
-	}
-	return 0, false
-}
-
 // fits reports whether waiting d still leaves the margin before ctx's
 // deadline (or d is within maxRetryAfter when there is no deadline).
 func fits(ctx context.Context, d time.Duration) bool {
-	if dl, ok := ctx.Deadline(); ok {
-		return time.Now().Add(d + deadlineMargin).Before(dl)
-	}
-	return d <= maxRetryAfter
+	return fitsAt(ctx, time.Now(), d)
 }
 
 func sleepCtx(ctx context.Context, d time.Duration) error {

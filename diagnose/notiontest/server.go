@@ -8,9 +8,10 @@
 // tokens, 400 missing_version, 400 for malformed path IDs, 404
 // object_not_found for everything not shared, the wrong-endpoint 400s of a
 // shared object, and the differences between Notion-Version 2022-06-28 and
-// 2025-09-03. Modes add latency, a per-token rate limiter answering 429 with
-// Retry-After, forced 5xx/529 answers, Cloudflare-style HTML edge errors and
-// slow answers.
+// 2025-09-03. Modes add latency, Notion's rate limits (a per-connection
+// window budget, a workspace-wide one, or a token bucket; see ratelimit.go)
+// answering 429 with Retry-After and rate_limit_reason, forced 5xx/529
+// answers, Cloudflare-style HTML edge errors and slow answers.
 //
 // The default world (the exported ID constants) holds shared and unshared
 // pages, a trashed page, databases with one and two data sources, a linked
@@ -30,8 +31,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"golang.org/x/time/rate"
 )
 
 // Call is one request the fake received.
@@ -86,16 +85,6 @@ func WithLatency(d time.Duration) Option {
 	return func(s *Server) { s.latency = d }
 }
 
-// WithRateLimit enables a per-token limiter like Notion's: an average of
-// perSecond requests per second with the given burst. A request beyond it
-// gets 429 rate_limited with a Retry-After header (whole seconds, at least 1).
-func WithRateLimit(perSecond float64, burst int) Option {
-	return func(s *Server) {
-		s.rateAvg = perSecond
-		s.rateBurst = burst
-	}
-}
-
 // WithFault adds a fault (see Fault); faults are tried in order.
 func WithFault(f Fault) Option {
 	return func(s *Server) { s.faults = append(s.faults, &f) }
@@ -118,16 +107,14 @@ type Server struct {
 
 	srv       *httptest.Server
 	latency   time.Duration
-	rateAvg   float64
-	rateBurst int
+	limits    limits
 	name      string
 	workspace string
 	world     map[string]*object
 
-	mu       sync.Mutex
-	faults   []*Fault
-	calls    []Call
-	limiters map[string]*rate.Limiter
+	mu     sync.Mutex
+	faults []*Fault
+	calls  []Call
 }
 
 // NewServer starts a fake Notion API with the default world and closes it
@@ -146,7 +133,6 @@ func Start(opts ...Option) *Server {
 		name:      IntegrationName,
 		workspace: WorkspaceName,
 		world:     defaultWorld(),
-		limiters:  map[string]*rate.Limiter{},
 	}
 	for _, o := range opts {
 		o(s)
@@ -227,7 +213,7 @@ func (s *Server) Count429() int {
 	return n
 }
 
-// Reset forgets the recorded calls (faults and limiters stay).
+// Reset forgets the recorded calls (faults and rate limits stay).
 func (s *Server) Reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -417,26 +403,8 @@ func (s *Server) route(r *http.Request) answer {
 	if version == "" {
 		return errAnswer(400, "missing_version", "Notion-Version header failed validation: Notion-Version header should be defined, instead was `undefined`.", nil)
 	}
-	if s.rateAvg > 0 {
-		s.mu.Lock()
-		lim := s.limiters[token]
-		if lim == nil {
-			lim = rate.NewLimiter(rate.Limit(s.rateAvg), max(s.rateBurst, 1))
-			s.limiters[token] = lim
-		}
-		res := lim.Reserve()
-		d := res.Delay()
-		if d > 0 {
-			res.Cancel()
-		}
-		s.mu.Unlock()
-		if d > 0 {
-			secs := int(d/time.Second) + 1
-			a := errAnswer(429, "rate_limited", "You have been rate limited. Please try again in a few minutes.",
-				map[string]any{"rate_limit_reason": "public_api_request_rate_limit"})
-			a.header = http.Header{"Retry-After": []string{strconv.Itoa(secs)}}
-			return a
-		}
+	if a, limited := s.limit(token); limited {
+		return a
 	}
 	modern := version >= Version20250903
 	if r.Method != http.MethodGet {
