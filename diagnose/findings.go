@@ -225,6 +225,7 @@ var findingTable = map[Code]FindingSpec{
 		"Pace the calls (about 3 requests per second per connection) and queue the rest.",
 	}},
 	CodeErrorServer: {SeverityWarning, "Notion failed on its side (409 or 5xx): retry", []string{
+		"{server_fix}",
 		"Retry the call after a short wait, with backoff; retry 5xx only for reads and deletes, 409 conflicts after re-reading the object.",
 		"If it keeps failing, check status.notion.so; a data-source query that times out (504) may need a narrower filter.",
 	}},

@@ -48,12 +48,17 @@ func Read(text string) []Reference {
 // and also returns how many distinct references text holds, so a huge paste
 // costs memory in proportion to what is reported, not to what was pasted.
 func ReadLimit(text string, limit int) ([]Reference, int) {
-	norm := normalizeSlack(text)
+	return readNormalized(normalizeSlack(text), limit)
+}
+
+// readNormalized is ReadLimit of a text whose Slack markup is undone.
+func readNormalized(norm string, limit int) ([]Reference, int) {
 	s := &scanner{text: norm}
 	s.scanLinks()
 	s.scanAPIPaths()
 	s.scanErrors()
 	s.scanKeys()
+	s.scanVariables()
 	s.scanWords()
 	// Each pass finds its candidates in order; put the passes together by
 	// position, moving indices rather than the candidates themselves.
@@ -261,7 +266,19 @@ func isHostByte(b byte) bool {
 // urlEnd returns where a URL starting at start ends.
 func (s *scanner) urlEnd(start int) int {
 	end := start
-	for end < len(s.text) && !urlStop(s.text[end]) {
+	for end < len(s.text) {
+		c := s.text[end]
+		// A variable in a URL template (/v1/pages/${pageId}, {{page_id}},
+		// <DATABASE_ID>) is part of it.
+		if c == '{' || c == '<' || c == '$' && end+1 < len(s.text) && s.text[end+1] == '{' {
+			if e := varExprEnd(s.text, end); e > end {
+				end = e
+				continue
+			}
+		}
+		if urlStop(c) {
+			break
+		}
 		end++
 	}
 	for end > start && strings.IndexByte(".:;!?*_~", s.text[end-1]) >= 0 {
@@ -546,7 +563,9 @@ func wordEnd(t string, i int) int {
 func (s *scanner) errorID(msgStart, idStart int, ep Endpoint, hint Kind) {
 	idEnd := wordEnd(s.text, idStart)
 	raw := s.text[idStart:idEnd]
-	if raw == "" {
+	if raw == "" || len(Hex32(raw)) < 32 && masked(s.text[idEnd:]) {
+		// "with ID: <redacted>", "with ID: 1212****": the person masked
+		// it; there is nothing to check (the call's error.not_found says so).
 		return
 	}
 	vd := examine(raw)
@@ -659,6 +678,8 @@ func (s *scanner) scanKeys() {
 					e++
 				}
 				vstart, vend = q, e
+			} else if e := varExprEnd(t, vstart); e >= 0 {
+				vend = e
 			} else {
 				for vend < len(t) && !urlStop(t[vend]) && t[vend] != ';' && vend-vstart < 300 {
 					vend++
@@ -672,6 +693,12 @@ func (s *scanner) scanKeys() {
 				return
 			}
 			vd := examine(value)
+			if vd.id == "" && vd.malformed != "" && !quoted {
+				// A name in code (database_id: dbId), not a value typed wrong.
+				if name := codeIdentifier(value); name != "" {
+					vd = verdict{variable: name, missing: fmt.Sprintf("it is the name %s in the code, not an ID: what it held when the call ran is what was sent, so check it was set (print its length, not its value).", name)}
+				}
+			}
 			if vd.id == "" && vd.malformed == "" && vd.missing == "" {
 				return
 			}
@@ -691,7 +718,7 @@ func (s *scanner) scanKeys() {
 // request IDs, the integration's own ID, users.
 func excludedKey(k string) bool {
 	k = strings.ToLower(k)
-	for _, w := range []string{"request", "integration", "workspace", "user", "bot", "owner", "trace", "ray", "correlation", "session", "client", "app"} {
+	for _, w := range []string{"request", "integration", "workspace", "space", "user", "bot", "owner", "trace", "ray", "correlation", "session", "client", "app", "cursor"} {
 		if strings.Contains(k, w) {
 			return true
 		}
@@ -703,7 +730,7 @@ func excludedKey(k string) bool {
 // separators of "key": "value", key=value, key: value.
 func keyBefore(t string, i int) string {
 	j := i
-	for j > 0 && strings.IndexByte(" \t\"'`:=\\", t[j-1]) >= 0 && i-j < 8 {
+	for j > 0 && strings.IndexByte(" \t\"'`:=\\,[>(", t[j-1]) >= 0 && i-j < 8 {
 		j--
 	}
 	k := j
@@ -776,7 +803,7 @@ func (s *scanner) word(start, end int) {
 			return r
 		}, w)
 	}
-	if k := keyBefore(s.text, start); k != "" && excludedKey(k) {
+	if k := keyBefore(s.text, start); k != "" && excludedKey(k) || excludedPhrase(s.text, start) {
 		return
 	}
 	// Valid IDs within the word: a 32-hex part, or 8-4-4-4-12 parts.
@@ -870,7 +897,12 @@ func (s *scanner) userObject(pos int) bool {
 		return false
 	}
 	obj := win[open:]
-	return strings.Contains(obj, `"user"`) || strings.Contains(obj, `"bot"`) || strings.Contains(obj, `"person"`)
+	for _, o := range []string{"user", "bot", "person"} {
+		if strings.Contains(obj, `"`+o+`"`) || strings.Contains(obj, "'"+o+"'") {
+			return true
+		}
+	}
+	return false
 }
 
 func hasDigitAndLetter(s string) bool {
@@ -894,4 +926,85 @@ func truncateUTF8(s string, n int) string {
 		n--
 	}
 	return s[:n]
+}
+
+// masked reports whether rest, what follows an ID-like word, shows that the
+// ID was masked or cut by the person who pasted it.
+func masked(rest string) bool {
+	for _, m := range []string{"*", "•", "…", "...", "xxx", "XXX", "<", "[", "#"} {
+		if strings.HasPrefix(rest, m) {
+			return true
+		}
+	}
+	return false
+}
+
+// excludedPhrase reports whether the ID at i follows words that say it is
+// not content: "request id:", "Your workspace ID is", "integration ID",
+// "bot id", "user id", "cursor".
+func excludedPhrase(t string, i int) bool {
+	w := strings.ToLower(t[max(0, i-40):i])
+	w = strings.TrimRight(w, " \t\"'`:=,[]>(#")
+	w = strings.TrimSuffix(w, " is")
+	w = strings.TrimRight(w, " \t\"'`:=")
+	for _, p := range []string{"request id", "request-id", "request_id", "requestid", "workspace id", "space id", "integration id", "bot id", "user id", "cursor", "trace id"} {
+		if strings.HasSuffix(w, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// varNeedles begin variable references in code.
+var varNeedles = []string{"process.env", "import.meta.env.", "os.environ", "os.getenv(", "os.Getenv(", "ENV[", "${", "{{"}
+
+// scanVariables finds variable references that stand where an ID belongs
+// but are not the value of an ID key (those scanKeys reads): an
+// environment variable or template variable whose name says it holds an ID.
+func (s *scanner) scanVariables() {
+	t := s.text
+	for _, needle := range varNeedles {
+		s.each(needle, func(i int) {
+			if s.isUsed(i) {
+				return
+			}
+			e := varExprEnd(t, i)
+			if e < 0 {
+				return
+			}
+			name := variableName(t[i:e])
+			if name == "" || !idName(name) {
+				return
+			}
+			s.mark(i, e)
+			src := t[i:e]
+			s.add(candidate{pos: i, source: src, origin: OriginJSON, hint: hintOfName(name),
+				vd: verdict{variable: name, missing: fmt.Sprintf("it is a reference to the variable %s where an ID is used; its value is not in the text, so check it was set.", name)}})
+		})
+	}
+}
+
+// idName reports whether a variable's name says it holds a content ID
+// (NOTION_DATABASE_ID, pageId, page_id), not a token or a key.
+func idName(name string) bool {
+	u := strings.ToUpper(name)
+	if strings.Contains(u, "TOKEN") || strings.Contains(u, "KEY") || strings.Contains(u, "SECRET") || strings.Contains(u, "AUTH") {
+		return false
+	}
+	return strings.HasSuffix(u, "ID") || strings.Contains(u, "_ID") || strings.Contains(name, "Id")
+}
+
+func hintOfName(name string) Kind {
+	u := strings.ToUpper(name)
+	switch {
+	case strings.Contains(u, "DATA_SOURCE") || strings.Contains(u, "DATASOURCE"):
+		return KindDataSource
+	case strings.Contains(u, "DATABASE") || strings.Contains(u, "_DB") || strings.HasPrefix(u, "DB"):
+		return KindDatabase
+	case strings.Contains(u, "PAGE"):
+		return KindPage
+	case strings.Contains(u, "BLOCK"):
+		return KindBlock
+	}
+	return KindUnknown
 }

@@ -30,10 +30,18 @@ type Reading struct {
 }
 
 // ReadText reads text once. limit bounds the references built (all when
-// limit < 0).
+// limit < 0). When the text shows a failed call, the error.* findings of
+// the errors that carry their own cause (CallFindings) are on the
+// reference the error concerns; a text with only an error and no ID has one
+// reference, with ID "", holding them.
 func ReadText(text string, limit int) Reading {
-	refs, total := ReadLimit(text, limit)
-	return Reading{References: refs, Total: total, NotionTokens: secret.NotionTokens(text)}
+	norm := normalizeSlack(text)
+	refs, total := readNormalized(norm, limit)
+	rd := Reading{References: refs, Total: total, NotionTokens: secret.NotionTokens(text), Call: readCall(norm)}
+	if rd.Call != nil && len(rd.References) > 0 {
+		rd.References = withCall(rd.References, rd.Call)
+	}
+	return rd
 }
 
 // Answerable reports whether the text is worth answering unasked (a
@@ -77,15 +85,25 @@ type Call struct {
 	// AdditionalData is the error's additional_data, values as strings (a
 	// list joined with ",").
 	AdditionalData map[string]string `json:"additional_data,omitempty"`
-	// Parent is the body's parent field the call sent, when shown:
+	// ParentType is the body's parent field the call sent, when shown:
 	// "database_id", "data_source_id", "page_id"...
 	ParentType string `json:"parent_type,omitempty"`
 	// ParentID is the value sent in that parent field, as written.
 	ParentID string `json:"parent_id,omitempty"`
 	// Field is the field a validation_error names ("path.page_id",
-	// "body.parent.database_id"), and Sent what it says was sent instead.
-	Field string `json:"field,omitempty"`
-	Sent  string `json:"sent,omitempty"`
+	// "body.parent.database_id", "query.v"), Expected what Notion says it
+	// should be ("should be a valid uuid"), and Sent what it says was sent
+	// instead, as Notion quoted it.
+	Field    string `json:"field,omitempty"`
+	Expected string `json:"expected,omitempty"`
+	Sent     string `json:"sent,omitempty"`
+	// Path is the API path as the text shows it, IDs as written
+	// ("/v1/pages/Team-Handbook-1212…"); Endpoint is its route.
+	Path string `json:"path,omitempty"`
+	// Edge is true when the answer came from Notion's edge proxy
+	// (Cloudflare: an HTML body or a cf-ray header and no Notion error
+	// code), which is not an answer of the API itself.
+	Edge bool `json:"edge,omitempty"`
 }
 
 // Failed reports whether the pasted call is shown to have failed (an error

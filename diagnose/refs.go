@@ -20,6 +20,8 @@ func (c *candidate) reference() Reference {
 	}
 	vd := c.vd
 	switch {
+	case vd.variable != "":
+		r.Findings = append(r.Findings, NewFinding(CodeIDVariable, fmt.Sprintf("%s: %s", quoteSource(c.source), vd.missing), Vars{"variable": vd.variable}))
 	case vd.id == "" && vd.malformed != "":
 		r.Findings = append(r.Findings, NewFinding(CodeIDMalformed,
 			fmt.Sprintf("%s: %s. The API would answer 400 validation_error (\"should be a valid uuid\").", quoteSource(c.source), vd.malformed),
@@ -200,6 +202,9 @@ func fallback(text string, otherLinks []string) Reference {
 	switch {
 	case len(otherLinks) > 0:
 		r.Findings = []Finding{NewFinding(CodeLinkNotContent, fmt.Sprintf("%s is not a Notion link and holds no Notion ID. If it is a custom domain or a public site of a Notion page, open the page in Notion itself and copy its link.", quoteSource(otherLinks[0])), nil)}
+		return r
+	case vd.variable != "":
+		r.Findings = []Finding{NewFinding(CodeIDVariable, fmt.Sprintf("%s: %s", quoteSource(t), vd.missing), Vars{"variable": vd.variable})}
 		return r
 	case vd.missing != "":
 		why = vd.missing
