@@ -304,11 +304,47 @@ const jomeiVersion = "2022-06-28"
 // a '(' (notion.pages.retrieve({ page_id }), client.databases.query(...),
 // client.Page.Get(ctx, id)).
 func readSDKCall(t string, c *Call) {
+	if readSDKCallParen(t, c) {
+		return
+	}
+	// A call named without its arguments: "notion.pages.update →",
+	// "client.Page.Get: …".
+	for _, anchor := range sdkAnchors {
+		for off := 0; off < len(t); {
+			i := strings.Index(t[off:], anchor)
+			if i < 0 {
+				break
+			}
+			i += off
+			off = i + len(anchor)
+			if i > 0 && t[i-1] != '.' {
+				continue
+			}
+			e := i
+			for e < len(t) && e-i < 40 && (isSchemeByte(t[e]) || t[e] == '.' || t[e] == '_') {
+				e++
+			}
+			if m, ok := sdkMethods[strings.TrimRight(t[i:e], ".")]; ok {
+				c.Method, c.Endpoint = m[0], m[1]
+				if t[i] >= 'A' && t[i] <= 'Z' {
+					c.NotionVersion = jomeiVersion
+				}
+				return
+			}
+		}
+	}
+}
+
+// sdkAnchors begin the SDK method names of sdkMethods (after the client's
+// name and a dot).
+var sdkAnchors = []string{"pages.", "databases.", "dataSources.", "data_sources.", "blocks.", "Page.", "Database.", "Block.", "users.", "comments.", "views."}
+
+func readSDKCallParen(t string, c *Call) bool {
 	off := 0
 	for {
 		i := strings.IndexByte(t[off:], '(')
 		if i < 0 {
-			return
+			return false
 		}
 		i += off
 		off = i + 1
@@ -334,7 +370,7 @@ func readSDKCall(t string, c *Call) {
 			if isSchemeByte(name[0]) && name[0] >= 'A' && name[0] <= 'Z' {
 				c.NotionVersion = jomeiVersion
 			}
-			return
+			return true
 		}
 	}
 }
@@ -352,6 +388,12 @@ func readMessage(t string, c *Call) {
 		if i := strings.Index(t, m.prefix); i >= 0 && (best < 0 || i < best) {
 			best, code = i, m.code
 		}
+	}
+	if best < 0 {
+		// A validation message without its "body failed validation:"
+		// lead: "query.v should not be present".
+		best = fieldSentence(t)
+		code = "validation_error"
 	}
 	if best < 0 {
 		return
@@ -457,6 +499,9 @@ func keyValue(t, key string) (string, bool) {
 		}
 		if j >= len(t) {
 			return "", false
+		}
+		if e := varExprEnd(t, j); e > j {
+			return t[j:e], true
 		}
 		if t[j] == '\\' && j+1 < len(t) && t[j+1] == '"' {
 			// JSON inside a JSON string: \"key\":\"value\".
@@ -859,4 +904,24 @@ func readField(c *Call, t string) {
 			}
 		}
 	}
+}
+
+// fieldSentence finds "<body|path|query|header>.<field> should …" in t and
+// returns where the field starts, or -1.
+func fieldSentence(t string) int {
+	for off := 0; off < len(t); {
+		i := strings.Index(t[off:], " should ")
+		if i < 0 {
+			return -1
+		}
+		i += off
+		off = i + 8
+		win := t[max(0, i-120):i]
+		for _, p := range fieldPrefixes {
+			if k := strings.LastIndex(win, p); k >= 0 && (k == 0 || !isHostByte(win[k-1])) && !strings.ContainsAny(win[k:], "\n\"'") {
+				return i - len(win) + k
+			}
+		}
+	}
+	return -1
 }

@@ -65,13 +65,13 @@ func CallFindings(c *Call, checkable bool) []Finding {
 		if first != "" {
 			vars["version_fix"] = fmt.Sprintf("Upgrade the call to Notion-Version %s or later and address one data source: POST /v1/data_sources/%s/query to query it, parent {\"type\":\"data_source_id\",\"data_source_id\":\"%s\"} to create pages in it (jomei/notionapi only speaks 2022-06-28: call the API directly for this).", min, first, first)
 		} else {
-			vars["version_fix"] = fmt.Sprintf("Upgrade the call to Notion-Version %s or later and address one of the database's data sources (GET /v1/databases/{id} lists them; jomei/notionapi only speaks 2022-06-28).", min)
+			vars["version_fix"] = fmt.Sprintf("Upgrade the call to Notion-Version %s or later and address one of the database's data sources (GET /v1/databases/<id> lists them; jomei/notionapi only speaks 2022-06-28).", min)
 		}
 		return one(CodeErrorVersion, detail, vars)
 
 	case c.NotionVersion != "" && versionBefore(c.NotionVersion, "2025-09-03") && (strings.HasPrefix(c.Endpoint, "/v1/data_sources") || strings.HasPrefix(c.Endpoint, "/v1/views")):
 		return one(CodeErrorVersion, fmt.Sprintf("The call used %s with Notion-Version %s, but data-source and view routes exist only from 2025-09-03 on: Notion answered %s%s.", c.Endpoint, c.NotionVersion, answer, said), Vars{
-			"version_fix": "Send Notion-Version 2025-09-03 or later with /v1/data_sources and /v1/views calls, or keep 2022-06-28 and use /v1/databases/{database_id}/query with the database ID.",
+			"version_fix": "Send Notion-Version 2025-09-03 or later with /v1/data_sources and /v1/views calls, or keep 2022-06-28 and use /v1/databases/<database_id>/query with the database ID.",
 			"version":     "2025-09-03",
 		})
 
@@ -229,7 +229,7 @@ func validationFix(c *Call) (detail, fix string) {
 		return "The Notion-Beta header names a beta that does not exist or is over.", "Remove the Notion-Beta header, or set it to a beta Notion has given the integration."
 	case f == "":
 		// A property value of the wrong type ("X is expected to be rich_text").
-		return "A property value does not have the type the database's schema gives it.", "Send each property as the one type its schema has (GET /v1/data_sources/{id} lists them): numbers as numbers, relations as [{\"id\": …}], and no formula, rollup or created_* values."
+		return "A property value does not have the type the database's schema gives it.", "Send each property as the one type its schema has (GET /v1/data_sources/<id> lists them): numbers as numbers, relations as [{\"id\": …}], and no formula, rollup or created_* values."
 	case f == "query.v" || strings.HasSuffix(f, ".v") && strings.Contains(want, "not be present"):
 		return "The API URL carries ?v=… copied from a link: that is a view of the database, not an API parameter.", "Remove ?v=… (and any other query copied from the link) from the API URL, and put only the database or data source ID in the path."
 	case f == "body.archived" || strings.HasSuffix(f, ".archived"):

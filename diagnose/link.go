@@ -87,6 +87,10 @@ func parseLink(s string) (link, bool) {
 		}
 	}
 	u, err := url.Parse(s)
+	if err != nil && strings.Contains(s, "%") {
+		// A stray % (a Windows %VARIABLE%): read it as a literal one.
+		u, err = url.Parse(strings.ReplaceAll(s, "%", "%25"))
+	}
 	if err != nil || u.Host == "" {
 		return link{}, false
 	}
@@ -227,6 +231,9 @@ var apiEndpoints = map[string]Endpoint{
 	"users": EndpointUsers, "search": EndpointSearch,
 }
 
+// apiSubRoutes are the words that follow an ID in API routes.
+var apiSubRoutes = map[string]bool{"children": true, "query": true, "properties": true, "templates": true, "markdown": true, "move": true}
+
 func (l *link) parseAPI(u *url.URL) {
 	segs := splitPath(u.EscapedPath())
 	if len(segs) == 0 || segs[0] != "v1" {
@@ -242,6 +249,14 @@ func (l *link) parseAPISegments(segs []string, q url.Values) {
 	}
 	ep, ok := apiEndpoints[segs[0]]
 	if !ok {
+		// A route that does not exist (/v1/database/<id>): still the ID
+		// the person meant.
+		for _, seg := range segs[1:] {
+			if vd, ok := segmentID(seg); ok && vd.id != "" {
+				l.apiID, l.hasAPIID = vd, true
+				return
+			}
+		}
 		return
 	}
 	l.endpoint = ep
@@ -262,6 +277,17 @@ func (l *link) parseAPISegments(segs []string, q url.Values) {
 	raw, err := url.PathUnescape(segs[1])
 	if err != nil {
 		raw = segs[1]
+	}
+	switch {
+	case strings.HasSuffix(raw, ":") && len(segs) > 2:
+		// A whole link in the path: /v1/pages/https://www.notion.so/Page-<id>.
+		raw += "//" + strings.Join(segs[2:], "/")
+	case len(segs) > 2 && (strings.Contains(raw, "notion.so") || strings.Contains(raw, "notion.site") || strings.Contains(raw, "notion.com")):
+		raw = strings.Join(segs[1:], "/")
+	case apiSubRoutes[raw]:
+		// /v1/blocks//children: the ID is empty.
+		l.apiID, l.hasAPIID = verdict{missing: fmt.Sprintf("the API path has no ID before /%s: the value that should fill it was empty.", raw)}, true
+		return
 	}
 	l.apiID, l.hasAPIID = examine(raw), true
 }

@@ -693,7 +693,7 @@ func (s *scanner) scanKeys() {
 				return
 			}
 			vd := examine(value)
-			if vd.id == "" && vd.malformed != "" && !quoted {
+			if _, none := missingWords[strings.ToLower(value)]; vd.id == "" && vd.variable == "" && !quoted && !none {
 				// A name in code (database_id: dbId), not a value typed wrong.
 				if name := codeIdentifier(value); name != "" {
 					vd = verdict{variable: name, missing: fmt.Sprintf("it is the name %s in the code, not an ID: what it held when the call ran is what was sent, so check it was set (print its length, not its value).", name)}
