@@ -82,7 +82,7 @@ func readCall(t string) *Call {
 	if c.Code == "" && (c.Status == 403 || c.Status >= 500) && (strings.Contains(t, "cf-ray") || strings.Contains(t, "CF-RAY") || strings.Contains(t, "Cloudflare") || strings.Contains(t, "cloudflare") || strings.Contains(t, "<html") || strings.Contains(t, "<!DOCTYPE")) {
 		c.Edge = true
 	}
-	if !c.Failed() && c.Endpoint == "" && c.Method == "" {
+	if !c.Failed() && c.Endpoint == "" {
 		return nil
 	}
 	readVersion(t, &c)
@@ -132,6 +132,10 @@ func readAPIPath(t string, c *Call) {
 		}
 		tpl, ok := endpointTemplate(path)
 		if !ok {
+			if c.Path == "" && strings.HasSuffix(t[:i], "api.notion.com") {
+				c.Path = truncateUTF8(path, 300) // no route: kept to say so
+				c.Method = methodNear(t, i)
+			}
 			continue
 		}
 		c.Endpoint, c.Path = tpl, truncateUTF8(path, 300)

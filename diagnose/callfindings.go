@@ -26,7 +26,7 @@ func CallFindings(c *Call, checkable bool) []Finding {
 		return one(CodeErrorArchived, fmt.Sprintf("Notion refused the edit%s: the block or page, or a page above it, is archived (in the trash). Under Notion-Version 2026-03-11 that state is called in_trash.", said), nil)
 
 	case c.Code == "missing_version" || c.Field == "header.Notion-Version" && (c.Sent == "undefined" || c.Sent == ""):
-		return one(CodeErrorVersion, fmt.Sprintf("The call sent no Notion-Version header, so Notion answered %s%s.", answer, said), Vars{
+		return one(CodeErrorVersion, fmt.Sprintf("The call sent no Notion-Version header, so it got %s%s.", answer, said), Vars{
 			"version_fix": "Add the header Notion-Version to every request: the SDKs send it, a hand-written fetch, curl or HTTP client must send it itself.",
 			"version":     "2025-09-03",
 		})
@@ -36,22 +36,22 @@ func CallFindings(c *Call, checkable bool) []Finding {
 		if v == "" {
 			v = c.Sent
 		}
-		return one(CodeErrorVersion, fmt.Sprintf("The call sent Notion-Version %q, which is not a version Notion publishes, so Notion answered %s%s.", v, answer, said), Vars{
+		return one(CodeErrorVersion, fmt.Sprintf("The call sent Notion-Version %q, which is not a version Notion publishes, so it got %s%s.", v, answer, said), Vars{
 			"version_fix": "Send a published version, not a date of your own: 2022-06-28, 2025-09-03 or 2026-03-11.",
 			"version":     "2025-09-03",
 		})
 
 	case strings.Contains(msg, "multiple data sources are not supported") || c.AdditionalData["error_type"] == "multiple_data_sources_for_database":
-		v := c.NotionVersion
-		if v == "" {
-			v = "an older version (2022-06-28 or before)"
+		v := "Notion-Version " + c.NotionVersion
+		if c.NotionVersion == "" {
+			v = "an older Notion-Version (2022-06-28 or before)"
 		}
 		min := c.AdditionalData["minimum_api_version"]
 		if min == "" {
 			min = "2025-09-03"
 		}
 		db := c.AdditionalData["database_id"]
-		detail := fmt.Sprintf("The call used Notion-Version %s, and the database", v)
+		detail := fmt.Sprintf("The call used %s, and the database", v)
 		if db != "" {
 			detail += " " + db
 		}
@@ -70,18 +70,18 @@ func CallFindings(c *Call, checkable bool) []Finding {
 		return one(CodeErrorVersion, detail, vars)
 
 	case c.NotionVersion != "" && versionBefore(c.NotionVersion, "2025-09-03") && (strings.HasPrefix(c.Endpoint, "/v1/data_sources") || strings.HasPrefix(c.Endpoint, "/v1/views")):
-		return one(CodeErrorVersion, fmt.Sprintf("The call used %s with Notion-Version %s, but data-source and view routes exist only from 2025-09-03 on: Notion answered %s%s.", c.Endpoint, c.NotionVersion, answer, said), Vars{
+		return one(CodeErrorVersion, fmt.Sprintf("The call used %s with Notion-Version %s, but data-source and view routes exist only from 2025-09-03 on: the call got %s%s.", c.Endpoint, c.NotionVersion, answer, said), Vars{
 			"version_fix": "Send Notion-Version 2025-09-03 or later with /v1/data_sources and /v1/views calls, or keep 2022-06-28 and use /v1/databases/<database_id>/query with the database ID.",
 			"version":     "2025-09-03",
 		})
 
 	case c.Code == "unauthorized" || c.Code == "invalid_grant" || c.Status == 401:
-		return one(CodeErrorUnauthorized, fmt.Sprintf("Notion answered %s%s: it did not accept the call's token. That is Notion's answer to a revoked, mistyped or expired token, a token of another workspace, or an Authorization header that is not exactly \"Bearer <token>\".", answer, said), nil)
+		return one(CodeErrorUnauthorized, fmt.Sprintf("The call got %s%s: it did not accept the call's token. That is Notion's answer to a revoked, mistyped or expired token, a token of another workspace, or an Authorization header that is not exactly \"Bearer <token>\".", answer, said), nil)
 
 	case c.Code == "restricted_resource":
-		detail := fmt.Sprintf("Notion answered %s%s: the call's integration lacks the capability this call needs, or its token may not do this. It is not a sharing problem (that is a 404).", answer, said)
+		detail := fmt.Sprintf("The call got %s%s: the call's integration lacks the capability this call needs, or its token may not do this. It is not a sharing problem (that is a 404).", answer, said)
 		if strings.Contains(msg, "Personal access token") {
-			detail = fmt.Sprintf("Notion answered %s%s: personal access tokens may not make this call.", answer, said)
+			detail = fmt.Sprintf("The call got %s%s: personal access tokens may not make this call.", answer, said)
 		}
 		return one(CodeErrorRestricted, detail, nil)
 
@@ -106,13 +106,13 @@ func CallFindings(c *Call, checkable bool) []Finding {
 		default:
 			limit = "Notion did not say which limit was hit (additional_data.rate_limit_reason tells the connection's from the workspace's); the connection's page in the Developer portal shows its recent 429s."
 		}
-		return one(CodeErrorRateLimited, fmt.Sprintf("Notion answered %s%s.", answer, said), Vars{"limit_fix": limit})
+		return one(CodeErrorRateLimited, fmt.Sprintf("The call got %s%s.", answer, said), Vars{"limit_fix": limit})
 
 	case c.Code == "validation_error" && c.Field != "",
 		c.Code == "validation_error" && (strings.Contains(msg, " is expected to be ") || strings.Contains(msg, "is not a property that exists") || strings.Contains(msg, "Invalid property value")),
 		c.Code == "invalid_json", c.Code == "invalid_beta":
 		detail, fix := validationFix(c)
-		return one(CodeErrorValidation, fmt.Sprintf("Notion answered %s%s. %s", answer, said, detail), Vars{"field_fix": fix})
+		return one(CodeErrorValidation, fmt.Sprintf("The call got %s%s. %s", answer, said, detail), Vars{"field_fix": fix})
 
 	case c.Code == "conflict_error" || c.Code == "row_limit_exceeded" || c.Status == 409 || c.Status >= 500 ||
 		c.Code == "internal_server_error" || c.Code == "bad_gateway" || c.Code == "service_unavailable" ||
@@ -128,10 +128,10 @@ func CallFindings(c *Call, checkable bool) []Finding {
 		case c.Code == "notionhq_client_request_timeout":
 			fix = "The SDK gave up waiting (timeoutMs): raise the timeout or narrow the request."
 		}
-		return one(CodeErrorServer, fmt.Sprintf("Notion answered %s%s: a failure on Notion's side, not in the call.", answer, said), Vars{"server_fix": fix})
+		return one(CodeErrorServer, fmt.Sprintf("The call got %s%s: a failure on Notion's side, not in the call.", answer, said), Vars{"server_fix": fix})
 
 	case (c.Code == "object_not_found" || c.Status == 404) && !checkable:
-		detail := fmt.Sprintf("Notion answered %s%s, and the text holds no ID that can be checked here (it is masked or absent).", answer, said)
+		detail := fmt.Sprintf("The call got %s%s, and the text holds no ID that can be checked here (it is masked or absent).", answer, said)
 		if c.Integration != "" {
 			detail += fmt.Sprintf(" The call ran as the integration %q: the object is not shared with it, or it does not exist for its token.", c.Integration)
 		}
@@ -184,27 +184,33 @@ func pathParam(c *Call) (res, param, suffix string) {
 
 func requestURLDetail(c *Call, answer, said string) string {
 	if c.Code == "invalid_request" {
-		return fmt.Sprintf("Notion answered %s%s: this method and route are not a request the API serves.", answer, said)
+		return fmt.Sprintf("The call got %s%s: this method and route are not a request the API serves.", answer, said)
 	}
 	if c.Path == "" {
-		return fmt.Sprintf("Notion answered %s%s: the path of the call is not a route it serves. That happens when the path holds a whole link, a title slug or '?v=…' instead of the ID, an empty ID, or a route the Notion-Version sent does not have.", answer, said)
+		return fmt.Sprintf("The call got %s%s: the path of the call is not a route it serves. That happens when the path holds a whole link, a title slug or '?v=…' instead of the ID, an empty ID, or a route the Notion-Version sent does not have.", answer, said)
 	}
 	res, param, _ := pathParam(c)
 	if _, ok := apiParams[res]; !ok && res != "search" {
-		return fmt.Sprintf("Notion answered %s%s: %s is not an API route (the routes start /v1/pages, /v1/databases, /v1/data_sources, /v1/blocks, /v1/views, /v1/search, /v1/users, /v1/comments).", answer, said, c.Path)
+		if r := routeFix(res); r != "" {
+			return fmt.Sprintf("The call got %s%s: %s is not an API route; the resource is /v1/%s, not /v1/%s.", answer, said, c.Path, r, res)
+		}
+		return fmt.Sprintf("The call got %s%s: %s is not an API route (the routes start /v1/pages, /v1/databases, /v1/data_sources, /v1/blocks, /v1/views, /v1/search, /v1/users, /v1/comments).", answer, said, c.Path)
 	}
 	switch vd := examine(param); {
 	case param == "":
-		return fmt.Sprintf("Notion answered %s%s: the path %s has no ID where one belongs.", answer, said, c.Path)
+		return fmt.Sprintf("The call got %s%s: the path %s has no ID where one belongs.", answer, said, c.Path)
 	case vd.id != "" && vd.id != param && Hex32(vd.id) != param:
-		return fmt.Sprintf("Notion answered %s%s: the path %s holds %q, not the bare ID. The ID in it is %s.", answer, said, c.Path, truncateUTF8(param, 120), vd.id)
+		return fmt.Sprintf("The call got %s%s: the path %s holds %q, not the bare ID. The ID in it is %s.", answer, said, c.Path, truncateUTF8(param, 120), vd.id)
 	}
-	return fmt.Sprintf("Notion answered %s%s for the path %s.", answer, said, c.Path)
+	return fmt.Sprintf("The call got %s%s for the path %s.", answer, said, c.Path)
 }
 
 // rightPath is the call's path with the ID taken out of what was sent.
 func rightPath(c *Call) string {
 	res, param, suffix := pathParam(c)
+	if _, ok := apiParams[res]; !ok {
+		res = routeFix(res)
+	}
 	if _, ok := apiParams[res]; !ok || param == "" {
 		return ""
 	}
@@ -236,6 +242,12 @@ func validationFix(c *Call) (detail, fix string) {
 		return "Under Notion-Version 2026-03-11 archived no longer exists.", "Send in_trash instead of archived (or send Notion-Version 2025-09-03)."
 	}
 	isID := strings.HasSuffix(f, "_id")
+	if !isID && strings.Contains(c.Message, "Fix one:") {
+		// Notion lists the shapes it would accept; one of them is meant.
+		_, list, _ := strings.Cut(c.Message, "Fix one:")
+		return fmt.Sprintf("Notion lists the shapes it would accept for %s, one of which is meant:%s", fieldOwner(f), truncateUTF8(list, 400)),
+			fmt.Sprintf("Send %s as exactly one of those shapes: the one its type in the schema has (GET /v1/data_sources/<id> lists the property types).", fieldOwner(f))
+	}
 	if isID {
 		vd := examine(sent)
 		switch {
@@ -357,4 +369,34 @@ func callTarget(refs []Reference, c *Call) int {
 		return first
 	}
 	return 0
+}
+
+// fieldOwner is the field a "Fix one:" list is about: body.properties.Name
+// of body.properties.Name.title.
+func fieldOwner(f string) string {
+	if i := strings.LastIndexByte(f, '.'); i > 0 && strings.HasPrefix(f, "body.properties.") && i > len("body.properties.") {
+		return f[:i]
+	}
+	return f
+}
+
+// routeFix names the resource a mistyped route meant (database → databases).
+func routeFix(res string) string {
+	switch strings.ToLower(strings.ReplaceAll(res, "-", "_")) {
+	case "database", "db":
+		return "databases"
+	case "page":
+		return "pages"
+	case "block":
+		return "blocks"
+	case "data_source", "datasource", "datasources", "data_sources":
+		return "data_sources"
+	case "view":
+		return "views"
+	case "user":
+		return "users"
+	case "comment":
+		return "comments"
+	}
+	return ""
 }

@@ -174,7 +174,7 @@ func examine(v string) verdict {
 		notes = append(notes, "it is wrapped in quotes")
 	}
 	if name := variableName(v); name != "" {
-		return verdict{variable: name, missing: fmt.Sprintf("it is a reference to the variable %s, not its value: the variable was not filled in (unset, or the template was never substituted).", name)}
+		return verdict{variable: name, missing: fmt.Sprintf("it is the variable %s, not an ID: the text does not show its value, and a call that fails with it most often ran with it unset, empty or never substituted.", name)}
 	}
 	if w, ok := missingWords[strings.ToLower(v)]; ok {
 		return verdict{missing: fmt.Sprintf("%q was sent where an ID belongs: %s.", orig, w)}

@@ -709,7 +709,7 @@ func (s *scanner) scanKeys() {
 			}
 			s.mark(vstart, vend)
 			src := t[start:min(vend+1, len(t))]
-			s.add(candidate{pos: start, source: strings.TrimRight(src, ",;"), origin: OriginJSON, vd: vd, hint: vd.hint})
+			s.add(candidate{pos: start, source: strings.TrimRight(src, ",; )}"), origin: OriginJSON, vd: vd, hint: vd.hint})
 		})
 	}
 }
