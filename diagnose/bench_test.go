@@ -63,3 +63,17 @@ func BenchmarkReadScaling(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkReadText1MB is BenchmarkRead1MB through ReadText: the references
+// and the person's call, read once.
+func BenchmarkReadText1MB(b *testing.B) {
+	for name, text := range pastes(1 << 20) {
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(int64(len(text)))
+			b.ReportAllocs()
+			for b.Loop() {
+				ReadText(text, DefaultMaxChecks)
+			}
+		})
+	}
+}

@@ -406,7 +406,12 @@ func identOnly(s string) string {
 // identifier and far from hex. "" otherwise.
 func codeIdentifier(v string) string {
 	name := identOnly(v)
-	if name == "" || len(name) > 60 || hexRatio(strings.NewReplacer(".", "", "_", "").Replace(name)) >= 0.85 {
+	if name == "" || len(name) > 60 || hexRatio(strings.Map(func(r rune) rune {
+		if r == '.' || r == '_' {
+			return -1
+		}
+		return r
+	}, name)) >= 0.85 {
 		return ""
 	}
 	return name

@@ -943,45 +943,80 @@ func masked(rest string) bool {
 // not content: "request id:", "Your workspace ID is", "integration ID",
 // "bot id", "user id", "cursor".
 func excludedPhrase(t string, i int) bool {
-	w := strings.ToLower(t[max(0, i-40):i])
-	w = strings.TrimRight(w, " \t\"'`:=,[]>(#")
-	w = strings.TrimSuffix(w, " is")
-	w = strings.TrimRight(w, " \t\"'`:=")
+	w := strings.TrimRight(t[max(0, i-40):i], " \t\"'`:=,[]>(#")
+	if len(w) >= 3 && strings.EqualFold(w[len(w)-3:], " is") {
+		w = strings.TrimRight(w[:len(w)-3], " \t\"'`:=")
+	}
 	for _, p := range []string{"request id", "request-id", "request_id", "requestid", "workspace id", "space id", "integration id", "bot id", "user id", "cursor", "trace id"} {
-		if strings.HasSuffix(w, p) {
+		if len(w) >= len(p) && strings.EqualFold(w[len(w)-len(p):], p) {
 			return true
 		}
 	}
 	return false
 }
 
-// varNeedles begin variable references in code.
-var varNeedles = []string{"process.env", "import.meta.env.", "os.environ", "os.getenv(", "os.Getenv(", "ENV[", "${", "{{"}
-
 // scanVariables finds variable references that stand where an ID belongs
 // but are not the value of an ID key (those scanKeys reads): an
 // environment variable or template variable whose name says it holds an ID.
+// It looks only at the few bytes every such reference holds ('.', '{',
+// '['), so prose costs three byte scans.
 func (s *scanner) scanVariables() {
 	t := s.text
-	for _, needle := range varNeedles {
-		s.each(needle, func(i int) {
-			if s.isUsed(i) {
-				return
-			}
-			e := varExprEnd(t, i)
-			if e < 0 {
-				return
-			}
-			name := variableName(t[i:e])
-			if name == "" || !idName(name) {
-				return
-			}
-			s.mark(i, e)
-			src := t[i:e]
-			s.add(candidate{pos: i, source: src, origin: OriginJSON, hint: hintOfName(name),
-				vd: verdict{variable: name, missing: fmt.Sprintf("it is a reference to the variable %s where an ID is used; its value is not in the text, so check it was set.", name)}})
-		})
+	try := func(i int) int {
+		if i < 0 || s.isUsed(i) {
+			return -1
+		}
+		e := varExprEnd(t, i)
+		if e < 0 {
+			return -1
+		}
+		name := variableName(t[i:e])
+		if name == "" || !idName(name) {
+			return -1
+		}
+		s.mark(i, e)
+		s.add(candidate{pos: i, source: t[i:e], origin: OriginJSON, hint: hintOfName(name),
+			vd: verdict{variable: name, missing: fmt.Sprintf("it is the variable %s where an ID is used; the text does not show its value, so check it was set.", name)}})
+		return e
 	}
+	// process.env.X, import.meta.env.X, os.environ[…], os.getenv(…): back
+	// from the '.' to the expression's start.
+	s.eachUntil(".", func(i int) int {
+		rest := t[i+1 : min(len(t), i+8)]
+		if !strings.HasPrefix(rest, "env") && !strings.HasPrefix(rest, "getenv(") && !strings.HasPrefix(rest, "Getenv(") {
+			return i + 1
+		}
+		for _, pre := range []string{"process", "import.meta", "os"} {
+			if st := i - len(pre); st >= 0 && t[st:i] == pre && (st == 0 || !isHostByte(t[st-1]) && t[st-1] != '_') {
+				if e := try(st); e > 0 {
+					return e
+				}
+			}
+		}
+		return i + 1
+	})
+	// ${X}, {{ x }}.
+	s.eachUntil("{", func(i int) int {
+		st := i
+		if i > 0 && t[i-1] == '$' {
+			st = i - 1
+		} else if i+1 >= len(t) || t[i+1] != '{' {
+			return i + 1
+		}
+		if e := try(st); e > 0 {
+			return e
+		}
+		return i + 1
+	})
+	// ENV['X'].
+	s.eachUntil("[", func(i int) int {
+		if i >= 3 && t[i-3:i] == "ENV" {
+			if e := try(i - 3); e > 0 {
+				return e
+			}
+		}
+		return i + 1
+	})
 }
 
 // idName reports whether a variable's name says it holds a content ID
