@@ -174,10 +174,10 @@ func endpointTemplate(path string) (string, bool) {
 	for k, seg := range segs[1:] {
 		switch {
 		case seg == "":
-		case isRouteWord(seg):
-			out += "/" + seg
 		case k > 0 && segs[k] == "properties":
 			out += "/{property_id}"
+		case isRouteWord(seg):
+			out += "/" + seg
 		default:
 			out += "/{id}"
 		}
@@ -594,7 +594,7 @@ func readStatus(t string, c *Call) {
 			}
 		}
 	}
-	for _, p := range []string{"HTTP/1.1 ", "HTTP/2 ", "HTTP/2.0 ", "HTTP ", "status code ", "failed with status: ", "status: ", "Status: "} {
+	for _, p := range []string{"HTTP/1.1 ", "HTTP/2 ", "HTTP/2.0 ", "HTTP ", "status code ", "failed with status: ", "status: ", "Status: ", "status=", "→ ", "-> ", "returned ", "responded "} {
 		if i := strings.Index(t, p); i >= 0 {
 			if n := httpStatus(firstNumber(t[i+len(p):])); n > 0 {
 				c.Status = n
@@ -903,6 +903,9 @@ func readField(c *Call, t string) {
 		if e := strings.Index(src, "instead was "); e >= 0 {
 			v, _ := quotedValue(src, e+len("instead was "))
 			c.Sent = strings.TrimSuffix(v, ".")
+			if c.Sent == "undefined" && c.Code == "" {
+				c.Code = "missing_version"
+			}
 			if c.Sent != "undefined" && c.NotionVersion == "" {
 				c.NotionVersion = c.Sent
 			}
