@@ -126,7 +126,8 @@ func readAPIPath(t string, c *Call) {
 		}
 		s := &scanner{text: t}
 		end := s.urlEnd(i)
-		path := t[i:end]
+		off = max(off, end) // a path is read once
+		path := t[i:min(end, i+300)]
 		if q := strings.IndexAny(path, "?#"); q >= 0 {
 			path = path[:q]
 		}
@@ -473,11 +474,17 @@ func unescapeJSON(s string) string {
 // keyValue finds the first key in t (as "key": v, 'key': v, key: v, key=v)
 // and returns its value: a quoted string unquoted, or a bare word or number.
 func keyValue(t, key string) (string, bool) {
-	off := 0
+	v, _, ok := keyValueFrom(t, key, 0)
+	return v, ok
+}
+
+// keyValueFrom is keyValue from offset off; it also returns where the
+// value ends, to go on from there.
+func keyValueFrom(t, key string, off int) (string, int, bool) {
 	for {
 		i := strings.Index(t[off:], key)
 		if i < 0 {
-			return "", false
+			return "", 0, false
 		}
 		i += off
 		off = i + len(key)
@@ -502,25 +509,25 @@ func keyValue(t, key string) (string, bool) {
 			j++
 		}
 		if j >= len(t) {
-			return "", false
+			return "", 0, false
 		}
 		if e := varExprEnd(t, j); e > j {
-			return t[j:e], true
+			return t[j:e], e, true
 		}
 		if t[j] == '\\' && j+1 < len(t) && t[j+1] == '"' {
 			// JSON inside a JSON string: \"key\":\"value\".
-			k := strings.Index(t[j+2:], `\"`)
+			k := strings.Index(t[j+2:min(len(t), j+2+5000)], `\"`)
 			if k < 0 {
-				return "", false
+				return "", 0, false
 			}
-			return unescapeJSON(t[j+2 : j+2+k]), true
+			return unescapeJSON(t[j+2 : j+2+k]), j + 2 + k, true
 		}
 		if q := t[j]; q == '"' || q == '\'' || q == '`' {
 			k := closingQuote(t[j+1:min(len(t), j+1+5000)], q)
 			if k < 0 {
-				continue
+				return "", 0, false // unterminated: nothing further is a value
 			}
-			return unescapeJSON(t[j+1 : j+1+k]), true
+			return unescapeJSON(t[j+1 : j+1+k]), j + 2 + k, true
 		}
 		k := j
 		for k < len(t) && (isHostByte(t[k]) || t[k] == '_') && k-j < 100 {
@@ -529,7 +536,7 @@ func keyValue(t, key string) (string, bool) {
 		if k == j {
 			continue
 		}
-		return t[j:k], true
+		return t[j:k], k, true
 	}
 }
 
@@ -537,11 +544,7 @@ func keyValue(t, key string) (string, bool) {
 // known code written anywhere (a log line, "APIResponseError [object_not_found]").
 func readCode(t string, c *Call) {
 	for off := 0; off < len(t); {
-		i := strings.Index(t[off:], "code")
-		if i < 0 {
-			break
-		}
-		v, ok := keyValue(t[off+i:], "code")
+		v, end, ok := keyValueFrom(t, "code", off)
 		if !ok {
 			break
 		}
@@ -549,7 +552,7 @@ func readCode(t string, c *Call) {
 			c.Code = v
 			return
 		}
-		off += i + 4
+		off = end
 	}
 	if c.Code != "" {
 		return
@@ -916,7 +919,8 @@ func readField(c *Call, t string) {
 // fieldSentence finds "<body|path|query|header>.<field> should …" in t and
 // returns where the field starts, or -1.
 func fieldSentence(t string) int {
-	for off := 0; off < len(t); {
+	// A text with hundreds of "should"s and no field is prose: stop there.
+	for off, n := 0, 0; off < len(t) && n < 200; n++ {
 		i := strings.Index(t[off:], " should ")
 		if i < 0 {
 			return -1

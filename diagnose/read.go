@@ -1006,6 +1006,9 @@ func (s *scanner) scanVariables() {
 		if e := try(st); e > 0 {
 			return e
 		}
+		if strings.IndexByte(t[i+1:min(len(t), i+160)], '}') < 0 {
+			return i + 160 // no variable can start before its closing brace
+		}
 		return i + 1
 	})
 	// ENV['X'].
