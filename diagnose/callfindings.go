@@ -136,6 +136,18 @@ func CallFindings(c *Call, checkable bool) []Finding {
 			detail += fmt.Sprintf(" The call ran as the integration %q: the object is not shared with it, or it does not exist for its token.", c.Integration)
 		}
 		return one(CodeErrorNotFound, detail, nil)
+
+	// An error this table does not know, with nothing to check online:
+	// still an answer about the call, never "no ID".
+	case checkable:
+	case c.Status == 403:
+		return one(CodeErrorRestricted, fmt.Sprintf("The call got %s%s. A 403 with a Notion error body is restricted_resource; if the answer was an HTML page, it came from Notion's edge proxy instead (a network rule).", answer, said), nil)
+	case c.Status == 400 || c.Status == 413 || c.Status == 422 || c.Code == "validation_error":
+		return one(CodeErrorValidation, fmt.Sprintf("The call got %s%s.", answer, said), Vars{
+			"field_fix": "Change what the message names and send the call again; paste the whole error body (with its message) to have it read field by field.",
+		})
+	case c.Status == 405:
+		return one(CodeErrorRequestURL, fmt.Sprintf("The call got %s%s: the method is not served on this route.", answer, said), nil)
 	}
 	return nil
 }
@@ -329,6 +341,20 @@ func withCall(refs []Reference, c *Call) []Reference {
 	if len(fs) == 0 {
 		return refs
 	}
+	// "page_id: process.env.X" and "path.page_id … instead was undefined"
+	// are one thing: the variable's check carries the error.
+	if v := variableRef(refs); v >= 0 {
+		if vd := examine(c.Sent); c.Sent != "" && vd.id == "" && (vd.missing != "" || c.Sent == "undefined") {
+			kept := refs[:0:0]
+			for i, r := range refs {
+				if i != v && r.ID == "" && r.Origin == OriginError && HasCode(r.Findings, CodeIDMissing) {
+					continue
+				}
+				kept = append(kept, r)
+			}
+			refs = kept
+		}
+	}
 	k := callTarget(refs, c)
 	r := &refs[k]
 	if r.Origin == OriginText && r.ID == "" {
@@ -368,7 +394,21 @@ func callTarget(refs []Reference, c *Call) int {
 	if first >= 0 {
 		return first
 	}
+	if v := variableRef(refs); v >= 0 {
+		return v
+	}
 	return 0
+}
+
+// variableRef is the index of the first reference that is a variable
+// (id.variable), or -1.
+func variableRef(refs []Reference) int {
+	for i, r := range refs {
+		if r.ID == "" && HasCode(r.Findings, CodeIDVariable) {
+			return i
+		}
+	}
+	return -1
 }
 
 // fieldOwner is the field a "Fix one:" list is about: body.properties.Name

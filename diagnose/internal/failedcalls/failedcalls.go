@@ -848,12 +848,12 @@ func Cases() []Case {
 			Never: codes{idMalformed},
 		},
 		{
-			Name:    "process.env with brackets and a 400",
-			Source:  "facts §1.3 (path.page_id … instead was undefined)",
-			Text:    "notion.pages.retrieve({ page_id: process.env['NOTION_PAGE_ID'] })\nAPIResponseError: path failed validation: path.page_id should be a valid uuid, instead was `\"undefined\"`.",
-			Call:    &diagnose.Call{Method: "GET", Endpoint: "/v1/pages/{page_id}", Code: "validation_error", Field: "path.page_id", Sent: "undefined"},
-			Offline: codes{idVariable, idMissing, eValidation},
-			Never:   codes{idMalformed},
+			Name:   "process.env with brackets and a 400",
+			Source: "facts §1.3 (path.page_id … instead was undefined)",
+			Text:   "notion.pages.retrieve({ page_id: process.env['NOTION_PAGE_ID'] })\nAPIResponseError: path failed validation: path.page_id should be a valid uuid, instead was `\"undefined\"`.",
+			Call:   &diagnose.Call{Method: "GET", Endpoint: "/v1/pages/{page_id}", Code: "validation_error", Field: "path.page_id", Sent: "undefined"},
+			IDs:    []string{""}, Offline: codes{idVariable, eValidation},
+			Never: codes{idMalformed, idMissing},
 		},
 		{
 			Name:   "import.meta.env",
