@@ -913,6 +913,70 @@ func Cases() []Case {
 			Never: codes{idMalformed},
 		},
 
+		// --- More shapes of the same failures ---
+		{
+			Name:   "JS SDK v5 error object printed whole",
+			Source: "makenotion/notion-sdk-js src/errors.ts (APIResponseError carries code, status, headers, body, additional_data, request_id)",
+			Text:   "APIResponseError: " + notFound("database", unsharedPage, "Iris Checker") + "\n    at buildRequestError (errors.js:162:16) {\n  code: 'object_not_found',\n  status: 404,\n  headers: Headers { 'x-notion-request-id': '" + requestID + "', 'content-type': 'application/json' },\n  body: '{\"object\":\"error\",\"status\":404,\"code\":\"object_not_found\"}',\n  additional_data: { integration_id: '" + integrationID + "' },\n  request_id: '" + requestID + "'\n}",
+			Call:   &diagnose.Call{Status: 404, Code: "object_not_found", Integration: "Iris Checker", RequestID: requestID, AdditionalData: map[string]string{"integration_id": integrationID}},
+			IDs:    []string{unsharedPage}, Offline: codes{idExtracted},
+			Online: codes{accessNotShared},
+		},
+		{
+			Name:   "Node rawHeaders array",
+			Source: "issue 10 (x-notion-request-id in a Node headers dump); Node http rawHeaders form",
+			Text:   "rawHeaders: [ 'Content-Type', 'application/json; charset=utf-8', 'x-notion-request-id', '" + requestID + "' ]\nstatusCode: 401, statusMessage: 'Unauthorized'",
+			Call:   &diagnose.Call{Status: 401, RequestID: requestID},
+			IDs:    []string{""}, Offline: codes{eUnauthorized},
+			Never: codes{idMissing, accessNotShared},
+		},
+		{
+			Name:   "fetch Headers map",
+			Source: "issue 10; undici's Headers printed by console.log",
+			Text:   "Response { status: 429, statusText: 'Too Many Requests', headers: Headers { 'retry-after' => '27', 'x-notion-request-id' => '" + requestID + "' } }",
+			Call:   &diagnose.Call{Status: 429, RequestID: requestID},
+			IDs:    []string{""}, Offline: codes{eRateLimited},
+			Never: codes{idMissing},
+		},
+		{
+			Name:   "Python requests with a Notion-Version header and a body parent",
+			Source: "facts §2 (create page in a database under 2022-06-28); peers §7 #7",
+			Text:   "r = requests.post(\"https://api.notion.com/v1/pages\", headers={\"Authorization\": f\"Bearer {token}\", \"Notion-Version\": \"2022-06-28\"}, json={\"parent\": {\"database_id\": \"" + multiDatabase + "\"}, \"properties\": {}})\nprint(r.json())\n{'object': 'error', 'status': 400, 'code': 'validation_error', 'message': '" + multiMessage + "'}",
+			Call:   &diagnose.Call{Method: "POST", Endpoint: "/v1/pages", NotionVersion: "2022-06-28", ParentType: "database_id", ParentID: multiDatabase, Status: 400, Code: "validation_error"},
+			IDs:    []string{multiDatabase}, Offline: codes{eVersion},
+			Online: codes{eVersion, multiSources},
+		},
+		{
+			Name:   "view suffix without backticks",
+			Source: "peers §7 #7 (body.parent.database_id should be a valid uuid, instead was \"f582…?v=9a3e…\")",
+			Text:   "body.parent.database_id should be a valid uuid, instead was \"" + hex(database) + "?v=" + hex(view) + "\".",
+			Call:   &diagnose.Call{Code: "validation_error", Field: "body.parent.database_id", Sent: hex(database) + "?v=" + hex(view)},
+			IDs:    []string{database}, Offline: codes{idExtracted, linkView, eValidation},
+			Never: codes{accessNotShared},
+		},
+		{
+			Name:   "curl --data-raw creating a page under a data source",
+			Source: "facts §2 (parent data_source_id accepted in any version)",
+			Text:   "curl 'https://api.notion.com/v1/pages' -H 'Notion-Version: 2025-09-03' --data-raw '{\"parent\":{\"type\":\"data_source_id\",\"data_source_id\":\"" + dataSource + "\"}}'\n{\"object\":\"error\",\"status\":404,\"code\":\"object_not_found\",\"message\":\"" + jsonEscape(notFound("data_source", dataSource, "Iris Checker")) + "\"}",
+			Call:   &diagnose.Call{Method: "POST", Endpoint: "/v1/pages", NotionVersion: "2025-09-03", ParentType: "data_source_id", ParentID: dataSource, Status: 404, Code: "object_not_found"},
+			IDs:    []string{dataSource}, Offline: codes{idExtracted},
+			Online: codes{notReproduced}, Never: codes{accessNotShared},
+		},
+		{
+			Name:   "workspace_id and bot_id in users/me",
+			Source: "facts §9 (users/me answers the bot with its workspace)",
+			Text:   `{"object":"user","id":"` + botUserID + `","type":"bot","bot":{"owner":{"type":"workspace"},"workspace_name":"Acme Corp","workspace_id":"` + workspaceID + `"}}` + "\nthen GET /v1/pages/" + unsharedPage + " → 404",
+			Call:   &diagnose.Call{Method: "GET", Endpoint: "/v1/pages/{page_id}", Status: 404},
+			IDs:    []string{unsharedPage}, Offline: codes{idExtracted},
+			Online: codes{accessNotShared},
+		},
+		{
+			Name:   "next_cursor in a list answer",
+			Source: "facts §9 (pagination cursors are opaque; older ones look like UUIDs)",
+			Text:   `{"object":"list","results":[],"next_cursor":"` + requestID + `","has_more":true,"type":"page_or_data_source"}`,
+			IDs:    []string{""}, Offline: codes{idMissing},
+		},
+
 		// --- 2026 (facts §9) ---
 		{
 			Name:   "app.notion.com link and a 404 in connections wording",
