@@ -62,7 +62,7 @@ var knownMessages = []struct{ prefix, code string }{
 	{"Request to Notion API has timed out", "notionhq_client_request_timeout"},
 }
 
-// KnownVersions are the Notion-Version values Notion has published (facts §2).
+// knownVersions are the Notion-Version values Notion has published (facts §2).
 var knownVersions = map[string]bool{
 	"2021-05-11": true, "2021-05-13": true, "2021-08-16": true, "2022-02-22": true,
 	"2022-06-28": true, "2025-09-03": true, "2026-03-11": true,

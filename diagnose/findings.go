@@ -210,6 +210,7 @@ var findingTable = map[Code]FindingSpec{
 	}},
 	CodeErrorRequestURL: {SeverityError, "The request URL is not a valid Notion API route (invalid_request_url)", []string{
 		"Put only the 32-character ID in the path, not the whole link, the slug or '?v=…': {path}",
+		"A route is /v1/<resource>/<ID>, optionally followed by /children, /query or /properties/<id>; the resources are pages, databases, data_sources, blocks, views, users, comments and search.",
 		"Check the route exists for the Notion-Version sent (data sources and views need 2025-09-03 or later).",
 	}},
 	CodeErrorValidation: {SeverityError, "Notion rejected a field of the call (validation_error)", []string{
