@@ -60,6 +60,9 @@ var knownMessages = []struct{ prefix, code string }{
 	{"Invalid code: this code has been revoked", "invalid_grant"},
 	{"Request to Notion API failed with status: ", ""},
 	{"Request to Notion API has timed out", "notionhq_client_request_timeout"},
+	// n8n's NodeApiError wording around a Notion answer.
+	{"The resource you are requesting could not be found", "object_not_found"},
+	{"Authorization failed - please check your credentials", "unauthorized"},
 }
 
 // knownVersions are the Notion-Version values Notion has published (facts §2).
@@ -141,6 +144,12 @@ func readAPIPath(t string, c *Call) {
 		}
 		c.Endpoint, c.Path = tpl, truncateUTF8(path, 300)
 		c.Method = methodNear(t, i)
+		// "GET /v1/pages/<id> 404", "… → 404 (Not Found)": the status
+		// written after the path.
+		rest := strings.TrimLeft(t[end:min(len(t), end+12)], " \t:=-→>(")
+		if n := httpStatus(firstNumber(rest)); n >= 400 {
+			c.Status = n
+		}
 		return
 	}
 }
@@ -589,6 +598,9 @@ var statusTexts = []string{" Not Found", " Unauthorized", " Forbidden", " Too Ma
 // readStatus reads the HTTP status: a "status" key, "HTTP/1.1 404", "status
 // code 404", "failed with status: 502", or a number before a reason phrase.
 func readStatus(t string, c *Call) {
+	if c.Status != 0 {
+		return
+	}
 	for _, key := range []string{"status", "statusCode", "status_code", "http_status"} {
 		if v, ok := keyValue(t, key); ok {
 			if n := httpStatus(v); n > 0 {
@@ -597,7 +609,7 @@ func readStatus(t string, c *Call) {
 			}
 		}
 	}
-	for _, p := range []string{"HTTP/1.1 ", "HTTP/2 ", "HTTP/2.0 ", "HTTP ", "status code ", "failed with status: ", "status: ", "Status: ", "status=", "→ ", "-> ", "returned ", "responded "} {
+	for _, p := range []string{"HTTP/1.1 ", "HTTP/2 ", "HTTP/2.0 ", "HTTP ", "status code ", "Status Code: ", "status code: ", "Status code ", "failed with status: ", "status: ", "Status: ", "status=", "→ ", "-> ", "returned ", "responded "} {
 		if i := strings.Index(t, p); i >= 0 {
 			if n := httpStatus(firstNumber(t[i+len(p):])); n > 0 {
 				c.Status = n

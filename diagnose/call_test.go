@@ -68,6 +68,11 @@ func TestReadCall(t *testing.T) {
 		{name: "field and sent", in: "path failed validation: path.page_id should be a valid uuid, instead was `\"Team-Handbook-" + hexA + "\"`.", want: Call{Field: "path.page_id", Sent: "Team-Handbook-" + hexA, Expected: "should be a valid uuid"}},
 		{name: "field with spaces", in: "body failed validation: body.properties.Due Date.date should be an object or `null`, instead was `\"tomorrow\"`.", want: Call{Field: "body.properties.Due Date.date"}},
 		{name: "field without lead", in: "query.v should not be present", want: Call{Field: "query.v", Code: "validation_error"}},
+		{name: "status after the path", in: "DELETE https://api.notion.com/v1/blocks/" + idA + " 404 (Not Found)", want: Call{Method: "DELETE", Status: 404}},
+		{name: "status code words", in: "Failed to create a page in Notion (HTTP Status Code: 400) body.properties.Name.title should be defined, instead was undefined.", want: Call{Status: 400, Field: "body.properties.Name.title"}},
+		{name: "n8n wording", in: "NodeApiError: The resource you are requesting could not be found", want: Call{Code: "object_not_found", Status: 404}},
+		{name: "axios", in: "Error: Request failed with status code 429", want: Call{Status: 429}},
+		{name: "view on an API URL", in: "GET https://api.notion.com/v1/databases/" + hexA + "?v=" + hexV, want: Call{Endpoint: "/v1/databases/{database_id}"}},
 		{name: "edge", in: "HTTP/2 403\ncf-ray: 8f1c2a3b4c5d6e7f-FRA\n<html>blocked</html>", want: Call{Status: 403, Edge: true}},
 
 		// The parent.

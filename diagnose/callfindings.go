@@ -331,6 +331,25 @@ func withCall(refs []Reference, c *Call) []Reference {
 			refs = kept
 		}
 	}
+	// query.v's value is the view of the database in the path: related,
+	// not a check of its own.
+	if c.Field == "query.v" && len(refs) > 1 {
+		if v := examine(c.Sent).id; v != "" {
+			var kept []Reference
+			for _, r := range refs {
+				if r.ID == v {
+					continue
+				}
+				kept = append(kept, r)
+			}
+			if len(kept) > 0 && len(kept) < len(refs) {
+				if !hasRelated(kept[0].Related, KindView, v) {
+					kept[0].Related = append(kept[0].Related, Related{Role: KindView, ID: v})
+				}
+				refs = kept
+			}
+		}
+	}
 	checkable := false
 	for _, r := range refs {
 		if r.Probeable() {

@@ -241,6 +241,12 @@ func (l *link) parseAPI(u *url.URL) {
 		return
 	}
 	l.parseAPISegments(segs[1:], u.Query())
+	// ?v= copied from a link onto an API URL: the view, as in a link.
+	if v := u.Query().Get("v"); v != "" && l.hasAPIID {
+		if vd := examine(v); vd.id != "" {
+			l.view, l.hasView = vd, true
+		}
+	}
 }
 
 func (l *link) parseAPISegments(segs []string, q url.Values) {

@@ -977,6 +977,31 @@ func Cases() []Case {
 			IDs:    []string{""}, Offline: codes{idMissing},
 		},
 
+		{
+			Name:   "?v= left on an API URL",
+			Source: "issue 10 ('query.v should not be present'); peers §3 shape 14 (notionnext-org/NotionNext#465)",
+			Text:   "curl -X GET \"https://api.notion.com/v1/databases/" + hex(database) + "?v=" + hex(view) + "\" -H \"Notion-Version: 2025-09-03\"\n" + body("400", "validation_error", "query.v should be not present, instead was `\""+hex(view)+"\"`."),
+			Call:   &diagnose.Call{Method: "GET", Endpoint: "/v1/databases/{database_id}", NotionVersion: "2025-09-03", Status: 400, Code: "validation_error", Field: "query.v"},
+			IDs:    []string{database}, Offline: codes{idExtracted, linkView, eValidation},
+			Online: codes{eValidation}, Never: codes{accessNotShared},
+		},
+		{
+			Name:   "n8n wrapper around a 404",
+			Source: "n8n-io/n8n NodeApiError wording for a Notion 404 (peers §4 #1 threads)",
+			Text:   "NodeApiError: The resource you are requesting could not be found\n    at Object.notionApiRequest (GenericFunctions.ts:64:9)",
+			Call:   &diagnose.Call{Code: "object_not_found", Status: 404},
+			IDs:    []string{""}, Offline: codes{eNotFound},
+			Never: codes{idMissing},
+		},
+		{
+			Name:   "browser console line",
+			Source: "facts §1.4 (404 object_not_found on every endpoint for an unshared object)",
+			Text:   "DELETE https://api.notion.com/v1/blocks/" + unsharedPage + " 404 (Not Found)",
+			Call:   &diagnose.Call{Method: "DELETE", Endpoint: "/v1/blocks/{block_id}", Status: 404},
+			IDs:    []string{unsharedPage}, Offline: codes{idExtracted},
+			Online: codes{accessNotShared},
+		},
+
 		// --- 2026 (facts §9) ---
 		{
 			Name:   "app.notion.com link and a 404 in connections wording",
