@@ -115,6 +115,9 @@ func (l *link) parseContent(u *url.URL) {
 	}
 	if len(segs) > 0 && notContentPaths[strings.ToLower(segs[0])] {
 		l.notContent = fmt.Sprintf("%s/%s… is a Notion settings or product page, not a page or database", l.host, segs[0])
+		if first := strings.ToLower(segs[0]); first == "my-integrations" || first == "integrations" || first == "profile" && len(segs) > 1 && strings.EqualFold(segs[1], "integrations") {
+			l.notContent += "; an ID in it is the integration's own ID, which the API never takes as a page or database ID"
+		}
 		return
 	}
 	// The ID sits in the last path segment (after the workspace segment, if

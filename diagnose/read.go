@@ -803,8 +803,15 @@ func (s *scanner) word(start, end int) {
 			return r
 		}, w)
 	}
-	if k := keyBefore(s.text, start); k != "" && excludedKey(k) || excludedPhrase(s.text, start) {
+	key := keyBefore(s.text, start)
+	if key != "" && excludedKey(key) || excludedPhrase(s.text, start) {
 		return
+	}
+	// NOTION_DATABASE_ID=<id>: the variable's name says what the ID is
+	// meant to be.
+	keyHint := KindUnknown
+	if key != "" && idName(key) {
+		keyHint = hintOfName(key)
 	}
 	// Valid IDs within the word: a 32-hex part, or 8-4-4-4-12 parts.
 	parts := strings.Split(clean, "-")
@@ -836,7 +843,8 @@ func (s *scanner) word(start, end int) {
 		if s.userObject(start) {
 			return
 		}
-		s.add(candidate{pos: start, source: w, origin: OriginID, vd: vd})
+		vd.hint = keyHint
+		s.add(candidate{pos: start, source: w, origin: OriginID, vd: vd, hint: keyHint})
 	}
 	if found {
 		return

@@ -174,6 +174,9 @@ func readCases() []readCase {
 		{name: "validation short", in: "path failed validation: path.block_id should be a valid uuid, instead was `\"" + hexA[:30] + "\"`.", id: "", endpoint: EndpointBlocks, codes: []Code{CodeIDMalformed}},
 		{name: "js sdk line", in: "APIResponseError: Could not find page with ID: " + idA + ". Make sure the relevant pages and databases are shared with your integration.\n    at buildRequestError (node_modules/@notionhq/client/build/src/errors.js:162:16)", id: idA, endpoint: EndpointPages, n: 1},
 		{name: "python sdk line", in: "notion_client.errors.APIResponseError: Could not find database with ID: " + idA + ".", id: idA, endpoint: EndpointDatabases},
+		{name: "env var names the kind", in: "NOTION_DATABASE_ID=" + hexA, id: idA, hint: KindDatabase},
+		{name: "env var names a page", in: "export NOTION_PAGE_ID=" + idA, id: idA, hint: KindPage},
+
 		// IDs that are not objects (SPEC §3): never checked.
 		{name: "request id phrase", in: "request id: " + idB + " for page " + hexA, id: idA, n: 1},
 		{name: "workspace ID sentence", in: "Your workspace ID is " + idB, id: "", codes: []Code{CodeIDMissing}},
