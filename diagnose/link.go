@@ -243,9 +243,10 @@ func (l *link) parseAPI(u *url.URL) {
 		l.notContent = "an api.notion.com address without /v1/"
 		return
 	}
-	l.parseAPISegments(segs[1:], u.Query())
+	q := u.Query()
+	l.parseAPISegments(segs[1:], q)
 	// ?v= copied from a link onto an API URL: the view, as in a link.
-	if v := u.Query().Get("v"); v != "" && l.hasAPIID {
+	if v := q.Get("v"); v != "" && l.hasAPIID {
 		if vd := examine(v); vd.id != "" {
 			l.view, l.hasView = vd, true
 		}
