@@ -3,6 +3,8 @@ package diagnose
 import (
 	"strconv"
 	"strings"
+
+	"github.com/notion-check/notion-check/diagnose/secret"
 )
 
 // This file reads the person's own Notion call out of a pasted text (SPEC §3
@@ -99,6 +101,14 @@ func readCall(t string) *Call {
 	}
 	if c.Method == "" {
 		c.Method = impliedMethod(c.Endpoint)
+	}
+	// A Reading never holds a secret: a token pasted into a path, a body
+	// or a message is masked in every field that repeats the text.
+	for _, f := range []*string{&c.Message, &c.Integration, &c.ParentID, &c.Field, &c.Expected, &c.Sent, &c.Path, &c.NotionVersion} {
+		*f = secret.Redact(*f)
+	}
+	for k, v := range c.AdditionalData {
+		c.AdditionalData[k] = secret.Redact(v)
 	}
 	return &c
 }

@@ -1,6 +1,7 @@
 package diagnose
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -217,4 +218,24 @@ func slicesEqualCodes(fs []Finding, codes ...Code) bool {
 		}
 	}
 	return true
+}
+
+// TestReadCallHoldsNoToken: a token pasted into the path, the body or the
+// message never reaches the Call (checked with the literal token, not with
+// the redactor the reader uses).
+func TestReadCallHoldsNoToken(t *testing.T) {
+	const tok = "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"
+	for _, in := range []string{
+		"curl https://api.notion.com/v1/pages/" + tok + " -H 'Authorization: Bearer " + tok + "'\n{\"code\":\"validation_error\",\"message\":\"path failed validation: path.page_id should be a valid uuid, instead was `\\\"" + tok + "\\\"`.\"}",
+		`{"code":"validation_error","message":"body.parent.database_id should be a valid uuid, instead was \"` + tok + `\"."}` + " POST /v1/pages {\"parent\":{\"database_id\":\"" + tok + "\"}}",
+		`{ code: 'unauthorized', message: 'API token is invalid: ` + tok + `', additional_data: { token: '` + tok + `' } }`,
+	} {
+		c := readCall(in)
+		if c == nil {
+			t.Fatalf("no call in %q", in)
+		}
+		if s := fmt.Sprintf("%+v", *c); strings.Contains(s, tok[4:]) {
+			t.Errorf("the call holds the token: %s", s)
+		}
+	}
 }

@@ -62,7 +62,8 @@ func (r Reading) Answerable() bool {
 // Call is the person's Notion API call as the pasted text shows it: what
 // was asked and what Notion answered (SPEC §3 "call"). It describes the
 // person's call, never the checks notion-check made. Every field is "" or 0
-// when the text does not tell.
+// when the text does not tell. ReadText masks any token in its fields, so a
+// Call never holds a secret.
 type Call struct {
 	// Method is GET, POST, PATCH or DELETE.
 	Method string `json:"method,omitempty"`
