@@ -1002,6 +1002,23 @@ func Cases() []Case {
 			Online: codes{accessNotShared},
 		},
 
+		{
+			Name:   "database_id parent under 2026-03-11",
+			Source: "peers §7 #7 (mvanhorn/printing-press-library#969: database_id parent 404 'Could not find database' under 2026-03-11)",
+			Text:   "POST /v1/pages (Notion-Version: 2026-03-11)\n{\"parent\": {\"database_id\": \"" + database + "\"}}\n" + body("404", "object_not_found", notFound("database", database, "Iris Checker")),
+			Call:   &diagnose.Call{Method: "POST", Endpoint: "/v1/pages", NotionVersion: "2026-03-11", ParentType: "database_id", ParentID: database, Status: 404, Code: "object_not_found"},
+			IDs:    []string{database}, Offline: codes{idExtracted},
+			Never: codes{accessNotShared},
+		},
+		{
+			Name:   "databases.query with a data source ID",
+			Source: "peers §3 shape 20 (easy-notion-mcp#15: a data-source ID used as a database ID)",
+			Text:   "await notion.databases.query({ database_id: '" + multiSource1 + "' })\nAPIResponseError: " + notFound("database", multiSource1, "Iris Checker"),
+			Call:   &diagnose.Call{Method: "POST", Endpoint: "/v1/databases/{database_id}/query", Code: "object_not_found", Integration: "Iris Checker"},
+			IDs:    []string{multiSource1}, Offline: codes{idExtracted},
+			Online: codes{kindDataSource}, Never: codes{accessNotShared},
+		},
+
 		// --- 2026 (facts §9) ---
 		{
 			Name:   "app.notion.com link and a 404 in connections wording",
