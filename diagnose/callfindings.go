@@ -18,7 +18,7 @@ func CallFindings(c *Call, checkable bool) []Finding {
 	msg := c.Message
 	said := ""
 	if msg != "" {
-		said = fmt.Sprintf(" (%q)", truncateUTF8(msg, 240))
+		said = fmt.Sprintf(" (\"%s\")", strings.TrimSpace(truncateUTF8(msg, 240)))
 	}
 	answer := c.answer()
 	switch {
