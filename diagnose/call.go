@@ -333,15 +333,15 @@ func readSDKCall(t string, c *Call) {
 	}
 	// A call named without its arguments: "notion.pages.update →",
 	// "client.Page.Get: …".
-	for _, anchor := range sdkAnchors {
-		for off := 0; off < len(t); {
-			i := strings.Index(t[off:], anchor)
-			if i < 0 {
-				break
-			}
-			i += off
-			off = i + len(anchor)
-			if i > 0 && t[i-1] != '.' {
+	for off := 0; off < len(t); {
+		d := strings.IndexByte(t[off:], '.')
+		if d < 0 {
+			break
+		}
+		i := off + d + 1
+		off = i
+		for _, anchor := range sdkAnchors {
+			if !strings.HasPrefix(t[i:], anchor) {
 				continue
 			}
 			e := i
@@ -608,7 +608,9 @@ var statusTexts = []string{" Not Found", " Unauthorized", " Forbidden", " Too Ma
 // readStatus reads the HTTP status: a "status" key, "HTTP/1.1 404", "status
 // code 404", "failed with status: 502", or a number before a reason phrase.
 func readStatus(t string, c *Call) {
-	if c.Status != 0 {
+	// Every status read here is a 4xx or 5xx written out: no '4' and no
+	// '5' in the text, no status (prose costs two byte scans).
+	if c.Status != 0 || strings.IndexByte(t, '4') < 0 && strings.IndexByte(t, '5') < 0 {
 		return
 	}
 	for _, key := range []string{"status", "statusCode", "status_code", "http_status"} {
