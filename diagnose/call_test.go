@@ -205,6 +205,9 @@ func TestReadTextPutsCallFindings(t *testing.T) {
 	if len(rd.References) != 1 || rd.References[0].ID != idA || !hasRelated(rd.References[0].Related, KindDataSource, idB) || !hasRelated(rd.References[0].Related, KindDataSource, idK) {
 		t.Errorf("data sources not folded into their database: %s %v", describe(rd.References), rd.References[0].Related)
 	}
+	if rd.Total != len(rd.References) {
+		t.Errorf("Total = %d with %d references: folded ones would count as skipped", rd.Total, len(rd.References))
+	}
 }
 
 func slicesEqualCodes(fs []Finding, codes ...Code) bool {

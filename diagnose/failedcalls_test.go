@@ -46,6 +46,9 @@ func TestFailedCallsOffline(t *testing.T) {
 					}
 				}
 			}
+			if rd.Total != len(rd.References) {
+				t.Errorf("Total %d for %d references", rd.Total, len(rd.References))
+			}
 			if tc.IDs != nil && !slices.Equal(ids, tc.IDs) {
 				t.Errorf("checked IDs %q, want %q", ids, tc.IDs)
 			}

@@ -46,7 +46,11 @@ func ReadText(text string, limit int) Reading {
 		rd.NotionTokens = secret.NotionTokens(text)
 	}
 	if rd.Call != nil && len(rd.References) > 0 {
+		n := len(rd.References)
 		rd.References = withCall(rd.References, rd.Call)
+		// References folded into others (an error's data sources, the
+		// view of query.v) are not references the text holds apart.
+		rd.Total -= n - len(rd.References)
 	}
 	return rd
 }
