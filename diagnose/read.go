@@ -1037,7 +1037,22 @@ func idName(name string) bool {
 	if strings.Contains(u, "TOKEN") || strings.Contains(u, "KEY") || strings.Contains(u, "SECRET") || strings.Contains(u, "AUTH") {
 		return false
 	}
-	return strings.HasSuffix(u, "ID") || strings.Contains(u, "_ID") || strings.Contains(name, "Id")
+	if strings.HasSuffix(u, "ID") || strings.Contains(u, "_ID") || strings.Contains(name, "Id") {
+		return true
+	}
+	// NOTION_DB, DATABASE, PAGE…: the object's name alone, but not its
+	// size, title or version.
+	for _, w := range []string{"SIZE", "LIMIT", "COUNT", "NAME", "TITLE", "VERSION"} {
+		if strings.Contains(u, w) {
+			return false
+		}
+	}
+	for _, w := range []string{"DATABASE", "PAGE", "BLOCK", "DATA_SOURCE", "DATASOURCE"} {
+		if strings.Contains(u, w) {
+			return true
+		}
+	}
+	return strings.HasSuffix(u, "_DB") || strings.HasPrefix(u, "DB_") || u == "DB"
 }
 
 func hintOfName(name string) Kind {

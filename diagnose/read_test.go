@@ -204,6 +204,8 @@ func readCases() []readCase {
 		{name: "name in code", in: "notion.databases.query({ database_id: databaseId })", id: "", codes: []Code{CodeIDVariable}},
 		{name: "variable in an API path", in: "https://api.notion.com/v1/pages/${pageId}", id: "", endpoint: EndpointPages, codes: []Code{CodeIDVariable}},
 		{name: "placeholder in an API path", in: "https://api.notion.com/v1/databases/<DATABASE_ID>/query", id: "", endpoint: EndpointDatabases, codes: []Code{CodeIDVariable}},
+		{name: "Go os.Getenv of a database", in: `client.Database.Query(ctx, notionapi.DatabaseID(os.Getenv("NOTION_DB")), nil)`, id: "", hint: KindDatabase, codes: []Code{CodeIDVariable}},
+		{name: "page size variable is no ID", in: "page_size: process.env.NOTION_PAGE_SIZE", id: "", codes: []Code{CodeIDMissing}},
 		{name: "token variable is no ID", in: "const notion = new Client({ auth: process.env.NOTION_TOKEN })", id: "", codes: []Code{CodeIDMissing}},
 
 		// API paths holding what is not an ID.
