@@ -1,6 +1,7 @@
 package diagnose
 
 import (
+	"bytes"
 	"fmt"
 	"slices"
 	"strings"
@@ -101,7 +102,7 @@ func readNormalized(norm string, limit int) ([]Reference, int) {
 	}
 	if total == 0 {
 		total = 1
-		refs = []Reference{fallback(norm, s.otherLinks)}
+		refs = []Reference{fallback(norm, s.otherLinks, s.notContent)}
 		if limit == 0 {
 			refs = nil
 		}
@@ -215,6 +216,9 @@ type scanner struct {
 	cands      []candidate
 	used       []uint64 // a bit per byte of text: already read
 	otherLinks []string
+	// notContent names the IDs left out as not content (a request ID, a
+	// workspace ID…), in order, to say so when nothing else is found.
+	notContent []string
 }
 
 func (s *scanner) mark(from, to int) {
@@ -805,6 +809,7 @@ func (s *scanner) word(start, end int) {
 	}
 	key := keyBefore(s.text, start)
 	if key != "" && excludedKey(key) || excludedPhrase(s.text, start) {
+		s.noteNotContent(key, s.text[max(0, start-40):start])
 		return
 	}
 	// NOTION_DATABASE_ID=<id>: the variable's name says what the ID is
@@ -841,6 +846,7 @@ func (s *scanner) word(start, end int) {
 			vd.extracted, vd.from = true, "a title slug"
 		}
 		if s.userObject(start) {
+			s.noteNotContent("user", "")
 			return
 		}
 		vd.hint = keyHint
@@ -1068,4 +1074,39 @@ func hintOfName(name string) Kind {
 		return KindBlock
 	}
 	return KindUnknown
+}
+
+// noteNotContent records what an ID left out is, from the words before it.
+func (s *scanner) noteNotContent(key, before string) {
+	if len(s.notContent) >= 3 {
+		return
+	}
+	var buf [128]byte
+	b := buf[:0]
+	for _, part := range []string{key, " ", before} {
+		for k := 0; k < len(part) && len(b) < len(buf); k++ {
+			c := part[k]
+			if c >= 'A' && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			b = append(b, c)
+		}
+	}
+	what := "an ID that names no page, database or block"
+	has := func(w string) bool { return bytes.Contains(b, []byte(w)) }
+	switch {
+	case has("request") || has("trace") || has("ray"):
+		what = "a request ID"
+	case has("space"):
+		what = "a workspace ID"
+	case has("integration") || has("bot") || has("client") || has("app"):
+		what = "an integration or bot ID"
+	case has("user") || has("owner") || has("person"):
+		what = "a user ID"
+	case has("cursor"):
+		what = "a pagination cursor"
+	}
+	if !slices.Contains(s.notContent, what) {
+		s.notContent = append(s.notContent, what)
+	}
 }

@@ -30,6 +30,7 @@ type readCase struct {
 	related  []Related // nil = don't care; exact otherwise
 	codes    []Code    // exact list of codes of the first reference; nil = don't care
 	n        int       // number of references; 0 = don't care
+	says     string    // the first reference's first finding says this ("" = don't care)
 }
 
 func readCases() []readCase {
@@ -179,7 +180,8 @@ func readCases() []readCase {
 
 		// IDs that are not objects (SPEC §3): never checked.
 		{name: "request id phrase", in: "request id: " + idB + " for page " + hexA, id: idA, n: 1},
-		{name: "workspace ID sentence", in: "Your workspace ID is " + idB, id: "", codes: []Code{CodeIDMissing}},
+		{name: "workspace ID sentence", in: "Your workspace ID is " + idB, id: "", codes: []Code{CodeIDMissing}, says: "a workspace ID"},
+		{name: "request ID alone", in: `{"request_id":"` + idB + `"}`, id: "", codes: []Code{CodeIDMissing}, says: "a request ID"},
 		{name: "spaceId in JS", in: "{ spaceId: '" + idB + "' }", id: "", n: 1},
 		{name: "next_cursor", in: `{"results":[],"next_cursor":"` + idB + `"}`, id: "", n: 1},
 		{name: "bot_id", in: `{"bot_id":"` + idB + `"}`, id: "", n: 1},
@@ -243,6 +245,9 @@ func TestRead(t *testing.T) {
 				if !slices.Equal(got, tc.codes) && !(len(got) == 0 && len(tc.codes) == 0) {
 					t.Errorf("codes = %v, want %v", got, tc.codes)
 				}
+			}
+			if tc.says != "" && (len(r.Findings) == 0 || !strings.Contains(r.Findings[0].Detail, tc.says)) {
+				t.Errorf("first finding does not say %q: %v", tc.says, r.Findings)
 			}
 			if tc.n != 0 && len(refs) != tc.n {
 				t.Errorf("got %d references, want %d: %s", len(refs), tc.n, describe(refs))

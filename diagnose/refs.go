@@ -185,7 +185,7 @@ func HasCode(fs []Finding, code Code) bool {
 }
 
 // fallback is the one reference of a text that holds none: it says why.
-func fallback(text string, otherLinks []string) Reference {
+func fallback(text string, otherLinks, notContent []string) Reference {
 	t := strings.TrimSpace(text)
 	src := t
 	if len(src) > maxSource {
@@ -208,6 +208,8 @@ func fallback(text string, otherLinks []string) Reference {
 		return r
 	case vd.missing != "":
 		why = vd.missing
+	case len(notContent) > 0:
+		why = fmt.Sprintf("The text holds %s, which the API never takes as a page, database or block ID, and no content ID. Give the link or ID of the page or database the call was about.", strings.Join(notContent, " and "))
 	case t == "":
 		why = "Nothing was given."
 	case looksLikeTitle(t):
