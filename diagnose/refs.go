@@ -206,10 +206,10 @@ func fallback(text string, otherLinks, notContent []string) Reference {
 	case vd.variable != "":
 		r.Findings = []Finding{NewFinding(CodeIDVariable, fmt.Sprintf("%s: %s", quoteSource(t), vd.missing), Vars{"variable": vd.variable})}
 		return r
-	case vd.missing != "":
-		why = vd.missing
 	case len(notContent) > 0:
 		why = fmt.Sprintf("The text holds %s, which the API never takes as a page, database or block ID, and no content ID. Give the link or ID of the page or database the call was about.", strings.Join(notContent, " and "))
+	case vd.missing != "":
+		why = vd.missing
 	case t == "":
 		why = "Nothing was given."
 	case looksLikeTitle(t):
