@@ -716,12 +716,15 @@ func readIntegration(t string, c *Call) {
 		if rest == "" || (rest[0] != '"' && rest[0] != '\'' && !strings.HasPrefix(rest, "“")) {
 			continue
 		}
-		open := 1
-		if strings.HasPrefix(rest, "“") {
-			open = len("“")
+		open, closers := 1, "\"\\\n"
+		switch {
+		case strings.HasPrefix(rest, "“"):
+			open, closers = len("“"), "”\n"
+		case rest[0] == '\'':
+			closers = "'\n"
 		}
 		rest = rest[open:]
-		end := strings.IndexAny(rest, "\"'”\\\n")
+		end := strings.IndexAny(rest, closers)
 		if end <= 0 || end > 100 {
 			continue
 		}
@@ -836,6 +839,9 @@ func readParent(t string, c *Call) {
 		i += off
 		off = i + 6
 		win := t[i+6 : min(len(t), i+300)]
+		if i > 0 && (isSchemeByte(t[i-1]) || t[i-1] == '_') {
+			continue // database_parent, myparent…
+		}
 		if len(win) == 0 || (win[0] != '"' && win[0] != '\'' && win[0] != ':' && win[0] != '=' && win[0] != ' ' && win[0] != '\\') {
 			continue // parent_id, parentId, parents…
 		}

@@ -62,6 +62,7 @@ func TestReadCall(t *testing.T) {
 		{name: "reason phrase", in: "api.notion.com/v1/pages/" + idA + " 404 Not Found", want: Call{Status: 404}},
 		{name: "integration in JSON", in: `"message":"Could not find database with ID: ` + idA + `. Make sure the relevant pages and databases are shared with your integration \"Acme Sync\"."`, want: Call{Integration: "Acme Sync"}},
 		{name: "integration in JS", in: `message: 'Could not find page with ID: ` + idA + `. Make sure the relevant pages and databases are shared with your integration "Zap".'`, want: Call{Integration: "Zap"}},
+		{name: "integration with an apostrophe", in: "Could not find page with ID: " + idA + `. Make sure the relevant pages and databases are shared with your integration "Bob's Sync".`, want: Call{Integration: "Bob's Sync"}},
 		{name: "x-notion-request-id", in: "'x-notion-request-id': '" + idK + "'\n" + `{"code":"unauthorized","message":"API token is invalid."}`, want: Call{RequestID: idK}},
 		{name: "additional_data list", in: `{"code":"validation_error","message":"Databases with multiple data sources are not supported in this API version.","additional_data":{"child_data_source_ids":["` + idA + `","` + idB + `"],"minimum_api_version":"2025-09-03"}}`,
 			want: Call{AdditionalData: map[string]string{"child_data_source_ids": idA + "," + idB, "minimum_api_version": "2025-09-03"}}},
