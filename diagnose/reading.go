@@ -81,7 +81,8 @@ type Call struct {
 	// Endpoint is the API route with its parameters named, such as
 	// "/v1/pages/{page_id}" or "/v1/data_sources/{data_source_id}/query".
 	Endpoint string `json:"endpoint,omitempty"`
-	// NotionVersion is the Notion-Version header the call sent.
+	// NotionVersion is the Notion-Version header the call sent (for a
+	// jomei/notionapi call, the 2022-06-28 that client always sends).
 	NotionVersion string `json:"notion_version,omitempty"`
 	// Status is the HTTP status Notion answered.
 	Status int `json:"status,omitempty"`
