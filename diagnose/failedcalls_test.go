@@ -28,6 +28,21 @@ func TestFailedCallsOffline(t *testing.T) {
 			if tc.Source == "" {
 				t.Error("case without a Source")
 			}
+			for _, c := range slices.Concat(tc.Offline, tc.Online, tc.Never) {
+				if _, ok := diagnose.Spec(c); !ok {
+					t.Errorf("unknown code %s", c)
+				}
+			}
+			for _, c := range tc.Never {
+				if slices.Contains(tc.Online, c) || slices.Contains(tc.Offline, c) {
+					t.Errorf("%s is both expected and never", c)
+				}
+			}
+			for _, id := range tc.IDs {
+				if id != "" && !diagnose.IsID(id) {
+					t.Errorf("case ID %q is not a dashed lowercase UUID", id)
+				}
+			}
 			rd := diagnose.ReadText(tc.Text, diagnose.DefaultMaxChecks)
 			checkCall(t, rd.Call, tc.Call)
 			var ids []string
