@@ -1019,6 +1019,15 @@ func Cases() []Case {
 			Online: codes{kindDataSource}, Never: codes{accessNotShared},
 		},
 
+		{
+			Name:   "httpx log line of notion-sdk-py",
+			Source: "ramnes/notion-sdk-py (httpx client: 'HTTP Request: METHOD URL \"HTTP/1.1 status\"' log lines); facts §1.6",
+			Text:   "INFO:httpx:HTTP Request: POST https://api.notion.com/v1/databases/" + multiDatabase + "/query \"HTTP/1.1 400 Bad Request\"\nnotion_client.errors.APIResponseError: " + multiMessage,
+			Call:   &diagnose.Call{Method: "POST", Endpoint: "/v1/databases/{database_id}/query", Status: 400, Code: "validation_error"},
+			IDs:    []string{multiDatabase}, Offline: codes{idExtracted, eVersion},
+			Online: codes{eVersion, multiSources},
+		},
+
 		// --- 2026 (facts §9) ---
 		{
 			Name:   "app.notion.com link and a 404 in connections wording",
