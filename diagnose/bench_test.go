@@ -34,6 +34,10 @@ func pastes(size int) map[string]string {
 	out["angles"] = strings.Repeat("<&amp;", size/6+1)[:size]
 	out["keys"] = strings.Repeat("a_id_Id:", size/8+1)[:size]
 	out["dashes"] = strings.Repeat("-", size)
+	// Runs that would make the call reader quadratic.
+	out["apipaths"] = strings.Repeat("/v1/pages/", size/10+1)[:size]
+	out["should"] = strings.Repeat(" should ", size/8+1)[:size]
+	out["braces"] = strings.Repeat("{{${", size/4+1)[:size]
 	return out
 }
 
@@ -59,6 +63,20 @@ func BenchmarkReadScaling(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				ReadLimit(text, DefaultMaxChecks)
+			}
+		})
+	}
+}
+
+// BenchmarkReadText1MB is BenchmarkRead1MB through ReadText: the references
+// and the person's call, read once.
+func BenchmarkReadText1MB(b *testing.B) {
+	for name, text := range pastes(1 << 20) {
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(int64(len(text)))
+			b.ReportAllocs()
+			for b.Loop() {
+				ReadText(text, DefaultMaxChecks)
 			}
 		})
 	}

@@ -210,6 +210,7 @@ var findingTable = map[Code]FindingSpec{
 	}},
 	CodeErrorRequestURL: {SeverityError, "The request URL is not a valid Notion API route (invalid_request_url)", []string{
 		"Put only the 32-character ID in the path, not the whole link, the slug or '?v=…': {path}",
+		"A route is /v1/<resource>/<ID>, optionally followed by /children, /query or /properties/<id>; the resources are pages, databases, data_sources, blocks, views, users, comments and search.",
 		"Check the route exists for the Notion-Version sent (data sources and views need 2025-09-03 or later).",
 	}},
 	CodeErrorValidation: {SeverityError, "Notion rejected a field of the call (validation_error)", []string{
@@ -225,6 +226,7 @@ var findingTable = map[Code]FindingSpec{
 		"Pace the calls (about 3 requests per second per connection) and queue the rest.",
 	}},
 	CodeErrorServer: {SeverityWarning, "Notion failed on its side (409 or 5xx): retry", []string{
+		"{server_fix}",
 		"Retry the call after a short wait, with backoff; retry 5xx only for reads and deletes, 409 conflicts after re-reading the object.",
 		"If it keeps failing, check status.notion.so; a data-source query that times out (504) may need a narrower filter.",
 	}},

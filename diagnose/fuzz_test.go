@@ -17,6 +17,9 @@ func FuzzRead(f *testing.F) {
 	for _, tc := range collectPeerCases() {
 		f.Add(tc.input)
 	}
+	for _, s := range callSeeds {
+		f.Add(s)
+	}
 	f.Fuzz(func(t *testing.T, text string) {
 		refs := Read(text)
 		if len(refs) == 0 {
@@ -45,6 +48,25 @@ func FuzzRead(f *testing.F) {
 		}
 		if again := Read(text); !reflect.DeepEqual(refs, again) {
 			t.Fatalf("Read(%q) is not deterministic", text)
+		}
+		// Reading the call as well never panics, is deterministic, and
+		// every finding it adds is complete.
+		rd := ReadText(text, DefaultMaxChecks)
+		if again := ReadText(text, DefaultMaxChecks); !reflect.DeepEqual(rd, again) {
+			t.Fatalf("ReadText(%q) is not deterministic", text)
+		}
+		for _, r := range rd.References {
+			if r.ID != "" && !IsID(r.ID) {
+				t.Fatalf("ReadText(%q) gave ID %q", text, r.ID)
+			}
+			for _, fd := range r.Findings {
+				if fd.Title == "" || fd.Detail == "" || len(fd.Fix) == 0 {
+					t.Fatalf("ReadText(%q): finding %s without title, detail or fix", text, fd.Code)
+				}
+			}
+		}
+		if rd.Call != nil && rd.Call.RequestID != "" && !IsID(rd.Call.RequestID) {
+			t.Fatalf("ReadText(%q): request_id %q", text, rd.Call.RequestID)
 		}
 		_ = HasReference(text)
 		_ = TokenFindings(text)

@@ -101,6 +101,7 @@ type verdict struct {
 	repaired  bool   // malformed but repaired into id
 	extracted bool   // the ID sat inside a longer value (slug, query, URL)
 	view      string // a ?v= view ID found in the value
+	variable  string // the variable that stands where the ID belongs ("" if none)
 	from      string // what the ID was taken out of, for id.extracted
 	hint      Kind   // what the value's shape says the object is
 }
@@ -171,6 +172,9 @@ func examine(v string) verdict {
 	if t := trimQuotes(v); t != v {
 		v = t
 		notes = append(notes, "it is wrapped in quotes")
+	}
+	if name := variableName(v); name != "" {
+		return verdict{variable: name, missing: fmt.Sprintf("it is the variable %s, not an ID: the text does not show its value, and a call that fails with it most often ran with it unset, empty or never substituted.", name)}
 	}
 	if w, ok := missingWords[strings.ToLower(v)]; ok {
 		return verdict{missing: fmt.Sprintf("%q was sent where an ID belongs: %s.", orig, w)}
@@ -335,4 +339,126 @@ func plural(n int, word string) string {
 		return "1 " + word
 	}
 	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// envAccessors are the ways code reads a variable: what comes before the
+// variable's name, and what may close it.
+var envAccessors = []string{
+	"process.env.", "process.env[", "import.meta.env.", "os.environ.get(", "os.environ[", "os.getenv(",
+	"os.Getenv(", "ENV.fetch(", "ENV[", "System.getenv(", "Deno.env.get(", "getenv(", "env(", "$env:",
+}
+
+// variableName returns the name of the variable that v refers to, when v is
+// a variable reference and not a value: process.env.NOTION_DB_ID,
+// os.environ["X"], os.getenv("X"), import.meta.env.X, ENV['X'], ${X}, $X,
+// {{page_id}}, <DATABASE_ID>, %NOTION_ID%. It returns "" otherwise.
+func variableName(v string) string {
+	v = strings.TrimSpace(v)
+	if len(v) < 2 || len(v) > 120 {
+		return ""
+	}
+	for _, a := range envAccessors {
+		if strings.HasPrefix(v, a) {
+			return identAt(strings.TrimLeft(v[len(a):], " '\"`"))
+		}
+	}
+	switch {
+	case strings.HasPrefix(v, "${") && strings.HasSuffix(v, "}"):
+		return identOnly(v[2 : len(v)-1])
+	case strings.HasPrefix(v, "{{") && strings.HasSuffix(v, "}}"):
+		return identOnly(strings.TrimSpace(v[2 : len(v)-2]))
+	case v[0] == '$':
+		return identOnly(v[1:])
+	case v[0] == '<' && v[len(v)-1] == '>':
+		return identOnly(v[1 : len(v)-1])
+	case v[0] == '%' && v[len(v)-1] == '%':
+		return identOnly(v[1 : len(v)-1])
+	}
+	return ""
+}
+
+// identAt returns the identifier at the start of s.
+func identAt(s string) string {
+	k := 0
+	for k < len(s) && (isSchemeByte(s[k]) || s[k] == '_' || k > 0 && s[k] >= '0' && s[k] <= '9') {
+		k++
+	}
+	return s[:k]
+}
+
+// identOnly returns s when it is one identifier (with dots, as in
+// {{ steps.page.id }}), "" otherwise.
+func identOnly(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" || !(isSchemeByte(s[0]) || s[0] == '_') {
+		return ""
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(isSchemeByte(c) || c == '_' || c == '.' || c >= '0' && c <= '9') {
+			return ""
+		}
+	}
+	return s
+}
+
+// codeIdentifier returns v when it reads as a name in code (dbId,
+// config.databaseId, DATABASE_ID) rather than a value typed wrong: it is an
+// identifier and far from hex. "" otherwise.
+func codeIdentifier(v string) string {
+	name := identOnly(v)
+	if name == "" || len(name) > 60 || hexRatio(strings.Map(func(r rune) rune {
+		if r == '.' || r == '_' {
+			return -1
+		}
+		return r
+	}, name)) >= 0.85 {
+		return ""
+	}
+	return name
+}
+
+// varExprEnd returns where a variable expression starting at i in t ends
+// (process.env.X, os.environ['X'], os.getenv("X", ""), ${X}, {{ x }},
+// <X>, %X%), or -1 when none starts there.
+func varExprEnd(t string, i int) int {
+	rest := t[i:min(len(t), i+160)]
+	closeAt := func(open, close string) int {
+		if !strings.HasPrefix(rest, open) {
+			return -1
+		}
+		k := strings.Index(rest[len(open):], close)
+		if k < 0 || strings.IndexByte(rest[len(open):len(open)+k], '\n') >= 0 {
+			return -1
+		}
+		return i + len(open) + k + len(close)
+	}
+	for _, a := range envAccessors {
+		if !strings.HasPrefix(rest, a) {
+			continue
+		}
+		switch a[len(a)-1] {
+		case '(':
+			if e := closeAt(a, ")"); e >= 0 {
+				return e
+			}
+		case '[':
+			if e := closeAt(a, "]"); e >= 0 {
+				return e
+			}
+		default:
+			return i + len(a) + len(identAt(rest[len(a):]))
+		}
+		return -1
+	}
+	for _, p := range [][2]string{{"${", "}"}, {"{{", "}}"}, {"<", ">"}, {"%", "%"}} {
+		if e := closeAt(p[0], p[1]); e >= 0 && variableName(t[i:e]) != "" {
+			return e
+		}
+	}
+	if rest != "" && rest[0] == '$' {
+		if n := identAt(rest[1:]); n != "" {
+			return i + 1 + len(n)
+		}
+	}
+	return -1
 }

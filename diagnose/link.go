@@ -87,6 +87,10 @@ func parseLink(s string) (link, bool) {
 		}
 	}
 	u, err := url.Parse(s)
+	if err != nil && strings.Contains(s, "%") {
+		// A stray % (a Windows %VARIABLE%): read it as a literal one.
+		u, err = url.Parse(strings.ReplaceAll(s, "%", "%25"))
+	}
 	if err != nil || u.Host == "" {
 		return link{}, false
 	}
@@ -111,6 +115,9 @@ func (l *link) parseContent(u *url.URL) {
 	}
 	if len(segs) > 0 && notContentPaths[strings.ToLower(segs[0])] {
 		l.notContent = fmt.Sprintf("%s/%s… is a Notion settings or product page, not a page or database", l.host, segs[0])
+		if first := strings.ToLower(segs[0]); first == "my-integrations" || first == "integrations" || first == "profile" && len(segs) > 1 && strings.EqualFold(segs[1], "integrations") {
+			l.notContent += "; an ID in it is the integration's own ID, which the API never takes as a page or database ID"
+		}
 		return
 	}
 	// The ID sits in the last path segment (after the workspace segment, if
@@ -227,13 +234,23 @@ var apiEndpoints = map[string]Endpoint{
 	"users": EndpointUsers, "search": EndpointSearch,
 }
 
+// apiSubRoutes are the words that follow an ID in API routes.
+var apiSubRoutes = map[string]bool{"children": true, "query": true, "properties": true, "templates": true, "markdown": true, "move": true}
+
 func (l *link) parseAPI(u *url.URL) {
 	segs := splitPath(u.EscapedPath())
 	if len(segs) == 0 || segs[0] != "v1" {
 		l.notContent = "an api.notion.com address without /v1/"
 		return
 	}
-	l.parseAPISegments(segs[1:], u.Query())
+	q := u.Query()
+	l.parseAPISegments(segs[1:], q)
+	// ?v= copied from a link onto an API URL: the view, as in a link.
+	if v := q.Get("v"); v != "" && l.hasAPIID {
+		if vd := examine(v); vd.id != "" {
+			l.view, l.hasView = vd, true
+		}
+	}
 }
 
 func (l *link) parseAPISegments(segs []string, q url.Values) {
@@ -242,6 +259,14 @@ func (l *link) parseAPISegments(segs []string, q url.Values) {
 	}
 	ep, ok := apiEndpoints[segs[0]]
 	if !ok {
+		// A route that does not exist (/v1/database/<id>): still the ID
+		// the person meant.
+		for _, seg := range segs[1:] {
+			if vd, ok := segmentID(seg); ok && vd.id != "" {
+				l.apiID, l.hasAPIID = vd, true
+				return
+			}
+		}
 		return
 	}
 	l.endpoint = ep
@@ -262,6 +287,17 @@ func (l *link) parseAPISegments(segs []string, q url.Values) {
 	raw, err := url.PathUnescape(segs[1])
 	if err != nil {
 		raw = segs[1]
+	}
+	switch {
+	case strings.HasSuffix(raw, ":") && len(segs) > 2:
+		// A whole link in the path: /v1/pages/https://www.notion.so/Page-<id>.
+		raw += "//" + strings.Join(segs[2:], "/")
+	case len(segs) > 2 && (strings.Contains(raw, "notion.so") || strings.Contains(raw, "notion.site") || strings.Contains(raw, "notion.com")):
+		raw = strings.Join(segs[1:], "/")
+	case apiSubRoutes[raw]:
+		// /v1/blocks//children: the ID is empty.
+		l.apiID, l.hasAPIID = verdict{missing: fmt.Sprintf("the API path has no ID before /%s: the value that should fill it was empty.", raw)}, true
+		return
 	}
 	l.apiID, l.hasAPIID = examine(raw), true
 }

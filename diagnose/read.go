@@ -1,6 +1,7 @@
 package diagnose
 
 import (
+	"bytes"
 	"fmt"
 	"slices"
 	"strings"
@@ -48,12 +49,17 @@ func Read(text string) []Reference {
 // and also returns how many distinct references text holds, so a huge paste
 // costs memory in proportion to what is reported, not to what was pasted.
 func ReadLimit(text string, limit int) ([]Reference, int) {
-	norm := normalizeSlack(text)
+	return readNormalized(normalizeSlack(text), limit)
+}
+
+// readNormalized is ReadLimit of a text whose Slack markup is undone.
+func readNormalized(norm string, limit int) ([]Reference, int) {
 	s := &scanner{text: norm}
 	s.scanLinks()
 	s.scanAPIPaths()
 	s.scanErrors()
 	s.scanKeys()
+	s.scanVariables()
 	s.scanWords()
 	// Each pass finds its candidates in order; put the passes together by
 	// position, moving indices rather than the candidates themselves.
@@ -96,7 +102,7 @@ func ReadLimit(text string, limit int) ([]Reference, int) {
 	}
 	if total == 0 {
 		total = 1
-		refs = []Reference{fallback(norm, s.otherLinks)}
+		refs = []Reference{fallback(norm, s.otherLinks, s.notContent)}
 		if limit == 0 {
 			refs = nil
 		}
@@ -210,6 +216,9 @@ type scanner struct {
 	cands      []candidate
 	used       []uint64 // a bit per byte of text: already read
 	otherLinks []string
+	// notContent names the IDs left out as not content (a request ID, a
+	// workspace ID…), in order, to say so when nothing else is found.
+	notContent []string
 }
 
 func (s *scanner) mark(from, to int) {
@@ -261,7 +270,19 @@ func isHostByte(b byte) bool {
 // urlEnd returns where a URL starting at start ends.
 func (s *scanner) urlEnd(start int) int {
 	end := start
-	for end < len(s.text) && !urlStop(s.text[end]) {
+	for end < len(s.text) {
+		c := s.text[end]
+		// A variable in a URL template (/v1/pages/${pageId}, {{page_id}},
+		// <DATABASE_ID>) is part of it.
+		if c == '{' || c == '<' || c == '$' && end+1 < len(s.text) && s.text[end+1] == '{' {
+			if e := varExprEnd(s.text, end); e > end {
+				end = e
+				continue
+			}
+		}
+		if urlStop(c) {
+			break
+		}
 		end++
 	}
 	for end > start && strings.IndexByte(".:;!?*_~", s.text[end-1]) >= 0 {
@@ -546,7 +567,9 @@ func wordEnd(t string, i int) int {
 func (s *scanner) errorID(msgStart, idStart int, ep Endpoint, hint Kind) {
 	idEnd := wordEnd(s.text, idStart)
 	raw := s.text[idStart:idEnd]
-	if raw == "" {
+	if raw == "" || len(Hex32(raw)) < 32 && masked(s.text[idEnd:]) {
+		// "with ID: <redacted>", "with ID: 1212****": the person masked
+		// it; there is nothing to check (the call's error.not_found says so).
 		return
 	}
 	vd := examine(raw)
@@ -659,6 +682,8 @@ func (s *scanner) scanKeys() {
 					e++
 				}
 				vstart, vend = q, e
+			} else if e := varExprEnd(t, vstart); e >= 0 {
+				vend = e
 			} else {
 				for vend < len(t) && !urlStop(t[vend]) && t[vend] != ';' && vend-vstart < 300 {
 					vend++
@@ -672,6 +697,12 @@ func (s *scanner) scanKeys() {
 				return
 			}
 			vd := examine(value)
+			if _, none := missingWords[strings.ToLower(value)]; vd.id == "" && vd.variable == "" && !quoted && !none {
+				// A name in code (database_id: dbId), not a value typed wrong.
+				if name := codeIdentifier(value); name != "" {
+					vd = verdict{variable: name, missing: fmt.Sprintf("it is the name %s in the code, not an ID: what it held when the call ran is what was sent, so check it was set (print its length, not its value).", name)}
+				}
+			}
 			if vd.id == "" && vd.malformed == "" && vd.missing == "" {
 				return
 			}
@@ -682,7 +713,7 @@ func (s *scanner) scanKeys() {
 			}
 			s.mark(vstart, vend)
 			src := t[start:min(vend+1, len(t))]
-			s.add(candidate{pos: start, source: strings.TrimRight(src, ",;"), origin: OriginJSON, vd: vd, hint: vd.hint})
+			s.add(candidate{pos: start, source: strings.TrimRight(src, ",; )}"), origin: OriginJSON, vd: vd, hint: vd.hint})
 		})
 	}
 }
@@ -691,7 +722,7 @@ func (s *scanner) scanKeys() {
 // request IDs, the integration's own ID, users.
 func excludedKey(k string) bool {
 	k = strings.ToLower(k)
-	for _, w := range []string{"request", "integration", "workspace", "user", "bot", "owner", "trace", "ray", "correlation", "session", "client", "app"} {
+	for _, w := range []string{"request", "integration", "workspace", "space", "user", "bot", "owner", "trace", "ray", "correlation", "session", "client", "app", "cursor"} {
 		if strings.Contains(k, w) {
 			return true
 		}
@@ -703,7 +734,7 @@ func excludedKey(k string) bool {
 // separators of "key": "value", key=value, key: value.
 func keyBefore(t string, i int) string {
 	j := i
-	for j > 0 && strings.IndexByte(" \t\"'`:=\\", t[j-1]) >= 0 && i-j < 8 {
+	for j > 0 && strings.IndexByte(" \t\"'`:=\\,[>(", t[j-1]) >= 0 && i-j < 8 {
 		j--
 	}
 	k := j
@@ -776,8 +807,16 @@ func (s *scanner) word(start, end int) {
 			return r
 		}, w)
 	}
-	if k := keyBefore(s.text, start); k != "" && excludedKey(k) {
+	key := keyBefore(s.text, start)
+	if key != "" && excludedKey(key) || excludedPhrase(s.text, start) {
+		s.noteNotContent(key, s.text[max(0, start-40):start])
 		return
+	}
+	// NOTION_DATABASE_ID=<id>: the variable's name says what the ID is
+	// meant to be.
+	keyHint := KindUnknown
+	if key != "" && idName(key) {
+		keyHint = hintOfName(key)
 	}
 	// Valid IDs within the word: a 32-hex part, or 8-4-4-4-12 parts.
 	parts := strings.Split(clean, "-")
@@ -807,9 +846,11 @@ func (s *scanner) word(start, end int) {
 			vd.extracted, vd.from = true, "a title slug"
 		}
 		if s.userObject(start) {
+			s.noteNotContent("user", "")
 			return
 		}
-		s.add(candidate{pos: start, source: w, origin: OriginID, vd: vd})
+		vd.hint = keyHint
+		s.add(candidate{pos: start, source: w, origin: OriginID, vd: vd, hint: keyHint})
 	}
 	if found {
 		return
@@ -870,7 +911,12 @@ func (s *scanner) userObject(pos int) bool {
 		return false
 	}
 	obj := win[open:]
-	return strings.Contains(obj, `"user"`) || strings.Contains(obj, `"bot"`) || strings.Contains(obj, `"person"`)
+	for _, o := range []string{"user", "bot", "person"} {
+		if strings.Contains(obj, `"`+o+`"`) || strings.Contains(obj, "'"+o+"'") {
+			return true
+		}
+	}
+	return false
 }
 
 func hasDigitAndLetter(s string) bool {
@@ -894,4 +940,173 @@ func truncateUTF8(s string, n int) string {
 		n--
 	}
 	return s[:n]
+}
+
+// masked reports whether rest, what follows an ID-like word, shows that the
+// ID was masked or cut by the person who pasted it.
+func masked(rest string) bool {
+	for _, m := range []string{"*", "•", "…", "...", "xxx", "XXX", "<", "[", "#"} {
+		if strings.HasPrefix(rest, m) {
+			return true
+		}
+	}
+	return false
+}
+
+// excludedPhrase reports whether the ID at i follows words that say it is
+// not content: "request id:", "Your workspace ID is", "integration ID",
+// "bot id", "user id", "cursor".
+func excludedPhrase(t string, i int) bool {
+	w := strings.TrimRight(t[max(0, i-40):i], " \t\"'`:=,[]>(#")
+	if len(w) >= 3 && strings.EqualFold(w[len(w)-3:], " is") {
+		w = strings.TrimRight(w[:len(w)-3], " \t\"'`:=")
+	}
+	for _, p := range []string{"request id", "request-id", "request_id", "requestid", "workspace id", "space id", "integration id", "bot id", "user id", "cursor", "trace id"} {
+		if len(w) >= len(p) && strings.EqualFold(w[len(w)-len(p):], p) {
+			return true
+		}
+	}
+	return false
+}
+
+// scanVariables finds variable references that stand where an ID belongs
+// but are not the value of an ID key (those scanKeys reads): an
+// environment variable or template variable whose name says it holds an ID.
+// It looks only at the few bytes every such reference holds ('.', '{',
+// '['), so prose costs three byte scans.
+func (s *scanner) scanVariables() {
+	t := s.text
+	try := func(i int) int {
+		if i < 0 || s.isUsed(i) {
+			return -1
+		}
+		e := varExprEnd(t, i)
+		if e < 0 {
+			return -1
+		}
+		name := variableName(t[i:e])
+		if name == "" || !idName(name) {
+			return -1
+		}
+		s.mark(i, e)
+		s.add(candidate{pos: i, source: t[i:e], origin: OriginJSON, hint: hintOfName(name),
+			vd: verdict{variable: name, missing: fmt.Sprintf("it is the variable %s where an ID is used; the text does not show its value, so check it was set.", name)}})
+		return e
+	}
+	// process.env.X, import.meta.env.X, os.environ[…], os.getenv(…): back
+	// from the '.' to the expression's start.
+	s.eachUntil(".", func(i int) int {
+		rest := t[i+1 : min(len(t), i+8)]
+		if !strings.HasPrefix(rest, "env") && !strings.HasPrefix(rest, "getenv(") && !strings.HasPrefix(rest, "Getenv(") {
+			return i + 1
+		}
+		for _, pre := range []string{"process", "import.meta", "os"} {
+			if st := i - len(pre); st >= 0 && t[st:i] == pre && (st == 0 || !isHostByte(t[st-1]) && t[st-1] != '_') {
+				if e := try(st); e > 0 {
+					return e
+				}
+			}
+		}
+		return i + 1
+	})
+	// ${X}, {{ x }}.
+	s.eachUntil("{", func(i int) int {
+		st := i
+		if i > 0 && t[i-1] == '$' {
+			st = i - 1
+		} else if i+1 >= len(t) || t[i+1] != '{' {
+			return i + 1
+		}
+		if e := try(st); e > 0 {
+			return e
+		}
+		if strings.IndexByte(t[i+1:min(len(t), i+160)], '}') < 0 {
+			return i + 160 // no variable can start before its closing brace
+		}
+		return i + 1
+	})
+	// ENV['X'].
+	s.eachUntil("[", func(i int) int {
+		if i >= 3 && t[i-3:i] == "ENV" {
+			if e := try(i - 3); e > 0 {
+				return e
+			}
+		}
+		return i + 1
+	})
+}
+
+// idName reports whether a variable's name says it holds a content ID
+// (NOTION_DATABASE_ID, pageId, page_id), not a token or a key.
+func idName(name string) bool {
+	u := strings.ToUpper(name)
+	if strings.Contains(u, "TOKEN") || strings.Contains(u, "KEY") || strings.Contains(u, "SECRET") || strings.Contains(u, "AUTH") {
+		return false
+	}
+	if strings.HasSuffix(u, "ID") || strings.Contains(u, "_ID") || strings.Contains(name, "Id") {
+		return true
+	}
+	// NOTION_DB, DATABASE, PAGE…: the object's name alone, but not its
+	// size, title or version.
+	for _, w := range []string{"SIZE", "LIMIT", "COUNT", "NAME", "TITLE", "VERSION"} {
+		if strings.Contains(u, w) {
+			return false
+		}
+	}
+	for _, w := range []string{"DATABASE", "PAGE", "BLOCK", "DATA_SOURCE", "DATASOURCE"} {
+		if strings.Contains(u, w) {
+			return true
+		}
+	}
+	return strings.HasSuffix(u, "_DB") || strings.HasPrefix(u, "DB_") || u == "DB"
+}
+
+func hintOfName(name string) Kind {
+	u := strings.ToUpper(name)
+	switch {
+	case strings.Contains(u, "DATA_SOURCE") || strings.Contains(u, "DATASOURCE"):
+		return KindDataSource
+	case strings.Contains(u, "DATABASE") || strings.Contains(u, "_DB") || strings.HasPrefix(u, "DB"):
+		return KindDatabase
+	case strings.Contains(u, "PAGE"):
+		return KindPage
+	case strings.Contains(u, "BLOCK"):
+		return KindBlock
+	}
+	return KindUnknown
+}
+
+// noteNotContent records what an ID left out is, from the words before it.
+func (s *scanner) noteNotContent(key, before string) {
+	if len(s.notContent) >= 3 {
+		return
+	}
+	var buf [128]byte
+	b := buf[:0]
+	for _, part := range []string{key, " ", before} {
+		for k := 0; k < len(part) && len(b) < len(buf); k++ {
+			c := part[k]
+			if c >= 'A' && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			b = append(b, c)
+		}
+	}
+	what := "an ID that names no page, database or block"
+	has := func(w string) bool { return bytes.Contains(b, []byte(w)) }
+	switch {
+	case has("request") || has("trace") || has("ray"):
+		what = "a request ID"
+	case has("space"):
+		what = "a workspace ID"
+	case has("integration") || has("bot") || has("client") || has("app"):
+		what = "an integration or bot ID"
+	case has("user") || has("owner") || has("person"):
+		what = "a user ID"
+	case has("cursor"):
+		what = "a pagination cursor"
+	}
+	if !slices.Contains(s.notContent, what) {
+		s.notContent = append(s.notContent, what)
+	}
 }

@@ -30,6 +30,7 @@ type readCase struct {
 	related  []Related // nil = don't care; exact otherwise
 	codes    []Code    // exact list of codes of the first reference; nil = don't care
 	n        int       // number of references; 0 = don't care
+	says     string    // the first reference's first finding says this ("" = don't care)
 }
 
 func readCases() []readCase {
@@ -133,7 +134,9 @@ func readCases() []readCase {
 		{name: "null", in: "null", id: "", codes: []Code{CodeIDMissing}},
 		{name: "empty quotes", in: `""`, id: "", codes: []Code{CodeIDMissing}},
 		{name: "placeholder env", in: "ARCHIVE_PAGE_URL", id: "", codes: []Code{CodeIDMissing}},
-		{name: "placeholder angle", in: "<page_id>", id: "", codes: []Code{CodeIDMissing}},
+		// <page_id> is an unsubstituted template variable: SPEC §4 id.variable
+		// (added 2026) names it, where id.missing used to say "placeholder".
+		{name: "placeholder angle", in: "<page_id>", id: "", codes: []Code{CodeIDVariable}},
 		{name: "placeholder your", in: "YOUR_DATABASE_ID", id: "", codes: []Code{CodeIDMissing}},
 		{name: "title", in: "Q3 Roadmap", id: "", codes: []Code{CodeIDMissing}},
 		{name: "key None", in: "database_id = None", id: "", hint: KindDatabase, codes: []Code{CodeIDMissing}},
@@ -172,6 +175,46 @@ func readCases() []readCase {
 		{name: "validation short", in: "path failed validation: path.block_id should be a valid uuid, instead was `\"" + hexA[:30] + "\"`.", id: "", endpoint: EndpointBlocks, codes: []Code{CodeIDMalformed}},
 		{name: "js sdk line", in: "APIResponseError: Could not find page with ID: " + idA + ". Make sure the relevant pages and databases are shared with your integration.\n    at buildRequestError (node_modules/@notionhq/client/build/src/errors.js:162:16)", id: idA, endpoint: EndpointPages, n: 1},
 		{name: "python sdk line", in: "notion_client.errors.APIResponseError: Could not find database with ID: " + idA + ".", id: idA, endpoint: EndpointDatabases},
+		{name: "env var names the kind", in: "NOTION_DATABASE_ID=" + hexA, id: idA, hint: KindDatabase},
+		{name: "env var names a page", in: "export NOTION_PAGE_ID=" + idA, id: idA, hint: KindPage},
+
+		// IDs that are not objects (SPEC §3): never checked.
+		{name: "request id phrase", in: "request id: " + idB + " for page " + hexA, id: idA, n: 1},
+		{name: "workspace ID sentence", in: "Your workspace ID is " + idB, id: "", codes: []Code{CodeIDMissing}, says: "a workspace ID"},
+		{name: "request ID alone", in: `{"request_id":"` + idB + `"}`, id: "", codes: []Code{CodeIDMissing}, says: "a request ID"},
+		{name: "spaceId in JS", in: "{ spaceId: '" + idB + "' }", id: "", n: 1},
+		{name: "next_cursor", in: `{"results":[],"next_cursor":"` + idB + `"}`, id: "", n: 1},
+		{name: "bot_id", in: `{"bot_id":"` + idB + `"}`, id: "", n: 1},
+		{name: "raw headers array", in: "[ 'x-notion-request-id', '" + idB + "' ]", id: "", n: 1},
+		{name: "headers map", in: "Headers { 'x-notion-request-id' => '" + idB + "' }", id: "", n: 1},
+		{name: "JS user object", in: "{ object: 'user', id: '" + idB + "' } " + hexA, id: idA, n: 1},
+		{name: "integration ID phrase", in: "integration ID " + idB, id: "", n: 1},
+
+		// Variables (SPEC §4 id.variable): named, never a typo.
+		{name: "process.env alone", in: "process.env.NOTION_DB_ID", id: "", codes: []Code{CodeIDVariable}},
+		{name: "process.env key", in: "database_id: process.env.NOTION_DB_ID", id: "", hint: KindDatabase, codes: []Code{CodeIDVariable}},
+		{name: "process.env brackets", in: "page_id: process.env['NOTION_PAGE_ID']", id: "", codes: []Code{CodeIDVariable}},
+		{name: "os.environ", in: "database_id=os.environ['NOTION_DATABASE_ID']", id: "", codes: []Code{CodeIDVariable}},
+		{name: "os.environ.get", in: `page_id = os.environ.get("NOTION_PAGE_ID")`, id: "", codes: []Code{CodeIDVariable}},
+		{name: "os.getenv standalone", in: `notion.pages.retrieve(os.getenv("NOTION_PAGE_ID"))`, id: "", codes: []Code{CodeIDVariable}},
+		{name: "import.meta.env", in: "const id = import.meta.env.VITE_NOTION_PAGE_ID", id: "", codes: []Code{CodeIDVariable}},
+		{name: "Ruby ENV", in: "ENV['NOTION_DATABASE_ID']", id: "", codes: []Code{CodeIDVariable}},
+		{name: "shell braces", in: "${DB_ID}", id: "", codes: []Code{CodeIDVariable}},
+		{name: "shell dollar", in: "$NOTION_PAGE_ID", id: "", codes: []Code{CodeIDVariable}},
+		{name: "mustache", in: "{{page_id}}", id: "", codes: []Code{CodeIDVariable}},
+		{name: "windows percent", in: "%NOTION_ID%", id: "", codes: []Code{CodeIDVariable}},
+		{name: "name in code", in: "notion.databases.query({ database_id: databaseId })", id: "", codes: []Code{CodeIDVariable}},
+		{name: "variable in an API path", in: "https://api.notion.com/v1/pages/${pageId}", id: "", endpoint: EndpointPages, codes: []Code{CodeIDVariable}},
+		{name: "placeholder in an API path", in: "https://api.notion.com/v1/databases/<DATABASE_ID>/query", id: "", endpoint: EndpointDatabases, codes: []Code{CodeIDVariable}},
+		{name: "Go os.Getenv of a database", in: `client.Database.Query(ctx, notionapi.DatabaseID(os.Getenv("NOTION_DB")), nil)`, id: "", hint: KindDatabase, codes: []Code{CodeIDVariable}},
+		{name: "page size variable is no ID", in: "page_size: process.env.NOTION_PAGE_SIZE", id: "", codes: []Code{CodeIDMissing}},
+		{name: "token variable is no ID", in: "const notion = new Client({ auth: process.env.NOTION_TOKEN })", id: "", codes: []Code{CodeIDMissing}},
+
+		// API paths holding what is not an ID.
+		{name: "api whole link in path", in: "https://api.notion.com/v1/pages/https://www.notion.so/Page-" + hexA, id: idA, endpoint: EndpointPages},
+		{name: "api empty id", in: "https://api.notion.com/v1/blocks//children", id: "", endpoint: EndpointBlocks, codes: []Code{CodeIDMissing}},
+		{name: "api unknown route keeps the ID", in: "https://api.notion.com/v1/database/" + hexA + "/query", id: idA},
+		{name: "masked error ID", in: "Could not find page with ID: 1212****", id: "", codes: []Code{CodeIDMissing}},
 		{name: "request id header ignored", in: "x-notion-request-id: " + idB + "\nCould not find page with ID: " + idA, id: idA, n: 1},
 		{name: "user object ignored", in: `{"created_by":{"object":"user","id":"` + idB + `"},"id":"` + idA + `"}`, id: idA, n: 1},
 	}
@@ -203,6 +246,9 @@ func TestRead(t *testing.T) {
 					t.Errorf("codes = %v, want %v", got, tc.codes)
 				}
 			}
+			if tc.says != "" && (len(r.Findings) == 0 || !strings.Contains(r.Findings[0].Detail, tc.says)) {
+				t.Errorf("first finding does not say %q: %v", tc.says, r.Findings)
+			}
 			if tc.n != 0 && len(refs) != tc.n {
 				t.Errorf("got %d references, want %d: %s", len(refs), tc.n, describe(refs))
 			}
@@ -220,7 +266,7 @@ func TestRead(t *testing.T) {
 func TestReadFindingsComplete(t *testing.T) {
 	for _, tc := range readCases() {
 		for _, r := range Read(tc.in) {
-			if r.ID == "" && !HasCode(r.Findings, CodeIDMissing) && !HasCode(r.Findings, CodeIDMalformed) && !HasCode(r.Findings, CodeLinkNotContent) {
+			if r.ID == "" && !HasCode(r.Findings, CodeIDMissing) && !HasCode(r.Findings, CodeIDMalformed) && !HasCode(r.Findings, CodeLinkNotContent) && !HasCode(r.Findings, CodeIDVariable) {
 				t.Errorf("%s: reference without ID and without a finding saying why: %+v", tc.name, r)
 			}
 			for _, f := range r.Findings {

@@ -1,6 +1,8 @@
 package diagnose
 
 import (
+	"strings"
+
 	"github.com/notion-check/notion-check/diagnose/secret"
 )
 
@@ -30,10 +32,27 @@ type Reading struct {
 }
 
 // ReadText reads text once. limit bounds the references built (all when
-// limit < 0).
+// limit < 0). When the text shows a failed call, the error.* findings of
+// the errors that carry their own cause (CallFindings) are on the
+// reference the error concerns; a text with only an error and no ID has one
+// reference, with ID "", holding them.
 func ReadText(text string, limit int) Reading {
-	refs, total := ReadLimit(text, limit)
-	return Reading{References: refs, Total: total, NotionTokens: secret.NotionTokens(text)}
+	norm := normalizeSlack(text)
+	refs, total := readNormalized(norm, limit)
+	rd := Reading{References: refs, Total: total, Call: readCall(norm)}
+	// The token count is a regexp over the whole text: only run it when a
+	// token's prefix is there at all (the regexp needs one literally).
+	if strings.Contains(text, "ntn_") || strings.Contains(text, "secret_") {
+		rd.NotionTokens = secret.NotionTokens(text)
+	}
+	if rd.Call != nil && len(rd.References) > 0 {
+		n := len(rd.References)
+		rd.References = withCall(rd.References, rd.Call)
+		// References folded into others (an error's data sources, the
+		// view of query.v) are not references the text holds apart.
+		rd.Total -= n - len(rd.References)
+	}
+	return rd
 }
 
 // Answerable reports whether the text is worth answering unasked (a
@@ -54,14 +73,16 @@ func (r Reading) Answerable() bool {
 // Call is the person's Notion API call as the pasted text shows it: what
 // was asked and what Notion answered (SPEC §3 "call"). It describes the
 // person's call, never the checks notion-check made. Every field is "" or 0
-// when the text does not tell.
+// when the text does not tell. ReadText masks any token in its fields, so a
+// Call never holds a secret.
 type Call struct {
 	// Method is GET, POST, PATCH or DELETE.
 	Method string `json:"method,omitempty"`
 	// Endpoint is the API route with its parameters named, such as
 	// "/v1/pages/{page_id}" or "/v1/data_sources/{data_source_id}/query".
 	Endpoint string `json:"endpoint,omitempty"`
-	// NotionVersion is the Notion-Version header the call sent.
+	// NotionVersion is the Notion-Version header the call sent (for a
+	// jomei/notionapi call, the 2022-06-28 that client always sends).
 	NotionVersion string `json:"notion_version,omitempty"`
 	// Status is the HTTP status Notion answered.
 	Status int `json:"status,omitempty"`
@@ -77,15 +98,25 @@ type Call struct {
 	// AdditionalData is the error's additional_data, values as strings (a
 	// list joined with ",").
 	AdditionalData map[string]string `json:"additional_data,omitempty"`
-	// Parent is the body's parent field the call sent, when shown:
+	// ParentType is the body's parent field the call sent, when shown:
 	// "database_id", "data_source_id", "page_id"...
 	ParentType string `json:"parent_type,omitempty"`
 	// ParentID is the value sent in that parent field, as written.
 	ParentID string `json:"parent_id,omitempty"`
 	// Field is the field a validation_error names ("path.page_id",
-	// "body.parent.database_id"), and Sent what it says was sent instead.
-	Field string `json:"field,omitempty"`
-	Sent  string `json:"sent,omitempty"`
+	// "body.parent.database_id", "query.v"), Expected what Notion says it
+	// should be ("should be a valid uuid"), and Sent what it says was sent
+	// instead, as Notion quoted it.
+	Field    string `json:"field,omitempty"`
+	Expected string `json:"expected,omitempty"`
+	Sent     string `json:"sent,omitempty"`
+	// Path is the API path as the text shows it, IDs as written
+	// ("/v1/pages/Team-Handbook-1212…"); Endpoint is its route.
+	Path string `json:"path,omitempty"`
+	// Edge is true when the answer came from Notion's edge proxy
+	// (Cloudflare: an HTML body or a cf-ray header and no Notion error
+	// code), which is not an answer of the API itself.
+	Edge bool `json:"edge,omitempty"`
 }
 
 // Failed reports whether the pasted call is shown to have failed (an error

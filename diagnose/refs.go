@@ -20,6 +20,8 @@ func (c *candidate) reference() Reference {
 	}
 	vd := c.vd
 	switch {
+	case vd.variable != "":
+		r.Findings = append(r.Findings, NewFinding(CodeIDVariable, fmt.Sprintf("%s: %s", quoteSource(c.source), vd.missing), Vars{"variable": vd.variable}))
 	case vd.id == "" && vd.malformed != "":
 		r.Findings = append(r.Findings, NewFinding(CodeIDMalformed,
 			fmt.Sprintf("%s: %s. The API would answer 400 validation_error (\"should be a valid uuid\").", quoteSource(c.source), vd.malformed),
@@ -183,7 +185,7 @@ func HasCode(fs []Finding, code Code) bool {
 }
 
 // fallback is the one reference of a text that holds none: it says why.
-func fallback(text string, otherLinks []string) Reference {
+func fallback(text string, otherLinks, notContent []string) Reference {
 	t := strings.TrimSpace(text)
 	src := t
 	if len(src) > maxSource {
@@ -201,6 +203,11 @@ func fallback(text string, otherLinks []string) Reference {
 	case len(otherLinks) > 0:
 		r.Findings = []Finding{NewFinding(CodeLinkNotContent, fmt.Sprintf("%s is not a Notion link and holds no Notion ID. If it is a custom domain or a public site of a Notion page, open the page in Notion itself and copy its link.", quoteSource(otherLinks[0])), nil)}
 		return r
+	case vd.variable != "":
+		r.Findings = []Finding{NewFinding(CodeIDVariable, fmt.Sprintf("%s: %s", quoteSource(t), vd.missing), Vars{"variable": vd.variable})}
+		return r
+	case len(notContent) > 0:
+		why = fmt.Sprintf("The text holds %s, which the API never takes as a page, database or block ID, and no content ID. Give the link or ID of the page or database the call was about.", strings.Join(notContent, " and "))
 	case vd.missing != "":
 		why = vd.missing
 	case t == "":
