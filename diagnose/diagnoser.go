@@ -231,7 +231,7 @@ func (d *Diagnoser) online(ctx context.Context, call *Call, refs []Reference, op
 			}
 		case opts.As != "":
 			// --as names no configured integration: nothing is checked.
-			in, _ := integrationVerdict(infos[0])
+			in, _ := IntegrationVerdict(infos[0])
 			rep.Integration = in
 			var known []string
 			for i, info := range infos {
@@ -270,7 +270,7 @@ func (d *Diagnoser) online(ctx context.Context, call *Call, refs []Reference, op
 	}
 	wg.Wait()
 
-	in, usable := integrationVerdict(infos[0])
+	in, usable := IntegrationVerdict(infos[0])
 	rep.Integration = in
 	if !usable {
 		// The token is refused: the probes' answers say nothing more.
@@ -293,7 +293,7 @@ func (d *Diagnoser) online(ctx context.Context, call *Call, refs []Reference, op
 			}
 			who := asker{info: infos[pi], label: label(pi), primary: pi == 0}
 			if pi > 0 {
-				if _, ok := integrationVerdict(infos[pi]); !ok {
+				if _, ok := IntegrationVerdict(infos[pi]); !ok {
 					// Another integration's refused token: said in its own
 					// finding, and it sees nothing.
 					c.Findings = append(c.Findings, tokenInvalidOf(who))

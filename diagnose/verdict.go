@@ -77,9 +77,10 @@ func (j *judgement) related(role Kind, id string) {
 	j.Related = append(j.Related, Related{Role: role, ID: id})
 }
 
-// integrationVerdict turns the users/me observation into the report's
-// integration section, and reports whether the token can be used at all.
-func integrationVerdict(info IntegrationInfo) (Integration, bool) {
+// IntegrationVerdict turns what users/me answered into the report's
+// integration section, and reports whether the token can be used at all
+// (false when Notion refused it with 401).
+func IntegrationVerdict(info IntegrationInfo) (Integration, bool) {
 	in := Integration{Status: StatusUnknown, Name: info.Name, Workspace: info.Workspace, Findings: []Finding{}}
 	switch info.Me.Outcome {
 	case OutcomeOK:
@@ -155,10 +156,12 @@ func (as answers) all(o Outcome) bool {
 
 // resolved is what the answers say the object is.
 type resolved struct {
-	kind   Kind
-	title  string
-	trash  bool
-	parent Parent
+	// from200 is true when a 200 answer about the object decided it.
+	from200 bool
+	kind    Kind
+	title   string
+	trash   bool
+	parent  Parent
 	// database
 	sources  []string
 	listed   bool   // the data source list is known
@@ -174,7 +177,7 @@ func resolve(as answers) (resolved, bool) {
 	var r resolved
 	if b, ok := as[EndpointBlocks]; ok && b.Outcome == OutcomeOK && b.Object != nil && b.Object.Object == "block" {
 		o := b.Object
-		r.title, r.trash, r.parent = o.Title, o.InTrash, o.Parent
+		r.title, r.trash, r.parent, r.from200 = o.Title, o.InTrash, o.Parent, true
 		switch o.BlockType {
 		case "child_page":
 			r.kind = KindPage
@@ -188,11 +191,11 @@ func resolve(as answers) (resolved, bool) {
 	}
 	if p, ok := as[EndpointPages]; ok && p.Outcome == OutcomeOK && p.Object != nil {
 		o := p.Object
-		return resolved{kind: KindPage, title: o.Title, trash: o.InTrash, parent: o.Parent}, true
+		return resolved{from200: true, kind: KindPage, title: o.Title, trash: o.InTrash, parent: o.Parent}, true
 	}
 	if d, ok := as[EndpointDataSources]; ok && d.Outcome == OutcomeOK && d.Object != nil {
 		o := d.Object
-		return resolved{kind: KindDataSource, title: o.Title, trash: o.InTrash, parent: o.Parent}, true
+		return resolved{from200: true, kind: KindDataSource, title: o.Title, trash: o.InTrash, parent: o.Parent}, true
 	}
 	if v, ok := as[EndpointViews]; ok && v.Outcome == OutcomeOK && v.Object != nil {
 		o := v.Object
@@ -200,18 +203,20 @@ func resolve(as answers) (resolved, bool) {
 		if db == "" {
 			db = o.Parent.ID
 		}
-		return resolved{kind: KindView, title: o.Title, parent: o.Parent, viewDB: db, viewDS: o.DataSourceID}, true
+		return resolved{from200: true, kind: KindView, title: o.Title, parent: o.Parent, viewDB: db, viewDS: o.DataSourceID}, true
 	}
 	if d, ok := as[EndpointDatabases]; ok && (d.Outcome == OutcomeOK || d.Outcome == OutcomeBadRequest) {
 		r := resolved{kind: KindDatabase}
 		switch {
 		case d.Outcome == OutcomeOK && d.Object != nil:
-			r.title, r.trash, r.parent = d.Object.Title, d.Object.InTrash, d.Object.Parent
+			r.title, r.trash, r.parent, r.from200 = d.Object.Title, d.Object.InTrash, d.Object.Parent, true
 			resolveDatabase(&r, as)
 			return r, true
 		case isPageMessage(d.Message):
 			return resolved{kind: KindPage}, true
 		case isDatabaseProblem(d.Message):
+			// Notion's 400 about the database itself is the whole answer.
+			r.from200 = true
 			resolveDatabase(&r, as)
 			return r, true
 		}
@@ -284,9 +289,18 @@ func judge(ref Reference, call *Call, who asker, res ProbeResult) judgement {
 		j.IntegrationFindings = append(j.IntegrationFindings, f)
 		return j
 	}
+	if len(as) == 0 {
+		// Nothing was asked (no usable ID): no verdict.
+		return j
+	}
 	r, ok := resolve(as)
 	if !ok {
 		ruleUnresolved(&j, ref, who, as)
+		return j
+	}
+	if !r.from200 && ruleTransient(&j, ref, as) {
+		// Only a 400 told the kind, and a call that would have told the
+		// rest (title, trash) failed: no verdict from half the answers.
 		return j
 	}
 	j.Kind, j.Title, j.Done, j.Sees = r.kind, r.title, true, true

@@ -37,7 +37,7 @@ func TestMeasureRoundTrips(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	warm.Integration(ctx, diagnose.ProbeOptions{})
+	integ(ctx, warm, diagnose.ProbeOptions{})
 
 	type kase struct {
 		name string
@@ -68,7 +68,7 @@ func TestMeasureRoundTrips(t *testing.T) {
 			}
 			srv.Reset()
 			start := time.Now()
-			res := p.Probe(ctx, c.ref, diagnose.ProbeOptions{Fresh: true})
+			res := judgeRef(ctx, p, c.ref, diagnose.ProbeOptions{Fresh: true})
 			d := time.Since(start)
 			if !res.Done {
 				t.Fatalf("%s: not done: %+v", c.name, res.Findings)
