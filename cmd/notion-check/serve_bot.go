@@ -133,7 +133,7 @@ func serveBot(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	g.Go(func() error {
 		// /readyz wants the Notion token accepted: ask once at start.
-		info := prober.Integration(gctx, diagnose.ProbeOptions{})
+		info, _ := diagnose.IntegrationVerdict(prober.Integration(gctx, diagnose.ProbeOptions{}))
 		ready.SetNotionTokenOK(info.Status == diagnose.StatusOK)
 		if info.Status != diagnose.StatusOK {
 			logger.Warn("Notion did not accept NOTION_TOKEN at start", "status", string(info.Status))
