@@ -115,7 +115,7 @@ func TestJudge(t *testing.T) {
 		{name: "data source on databases", rule: "ruleMismatch", ref: refOf(vID, KindDatabase, EndpointDatabases), res: obs("2025-09-03", nf(EndpointDatabases, vID), nf(EndpointBlocks, vID), ok(EndpointDataSources, vID, Object{Object: "data_source", Parent: Parent{Type: "database_id", ID: vDB}}), nf(EndpointViews, vID)),
 			kind: KindDataSource, done: true, sees: true, codes: []Code{CodeKindDataSource, CodeEndpointMismatch}},
 		{name: "data source under the call's 2022", rule: "ruleVersionTooOld", ref: refOf(vID, "", EndpointDataSources), call: &Call{NotionVersion: "2022-06-28", Status: 400, Code: "invalid_request_url"},
-			res: obs("2022-06-28", Answer{Family: EndpointDataSources, ID: vID, Version: "2025-09-03", Outcome: OutcomeOK, Status: 200, Object: &Object{Object: "data_source", Parent: Parent{Type: "database_id", ID: vDB}}}),
+			res:  obs("2022-06-28", Answer{Family: EndpointDataSources, ID: vID, Version: "2025-09-03", Outcome: OutcomeOK, Status: 200, Object: &Object{Object: "data_source", Parent: Parent{Type: "database_id", ID: vDB}}}),
 			kind: KindDataSource, done: true, sees: true, codes: []Code{CodeKindDataSource, CodeErrorVersion}},
 		{name: "block on a page", rule: "ruleBlock", ref: refOf(vID, "", ""), res: obs("2025-09-03", ok(EndpointBlocks, vID, Object{Object: "block", BlockType: "paragraph", Parent: Parent{Type: "page_id", ID: vPg}}), nf(EndpointDatabases, vID)),
 			kind: KindBlock, done: true, sees: true, codes: []Code{CodeKindBlock, CodeAccessOK}, mention: []string{"To read the page, use its ID: " + vPg}},
@@ -230,7 +230,9 @@ func TestCallRules(t *testing.T) {
 	nfRes := obs("2025-09-03", allNF(vID)...)
 	marketing := asker{info: IntegrationInfo{Name: "Marketing Sync", Me: Answer{Outcome: OutcomeOK}}, label: "NOTION_TOKENS #1"}
 	ref := refOf(vID, KindPage, EndpointPages)
-	v := func(who asker, res ProbeResult, call *Call) view { return view{who: who, j: judge(ref, call, who, res), res: res} }
+	v := func(who asker, res ProbeResult, call *Call) view {
+		return view{who: who, j: judge(ref, call, who, res), res: res}
+	}
 	notFound := &Call{Method: "GET", Endpoint: "/v1/pages/{page_id}", Status: 404, Code: "object_not_found", Integration: "Marketing Sync",
 		Message: "Could not find page with ID: " + vID + ". Make sure the relevant pages and databases are shared with your integration \"Marketing Sync\"."}
 	unnamed := &Call{Status: 404, Code: "object_not_found", Message: "Could not find page with ID: " + vID + "."}
