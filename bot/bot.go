@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -40,12 +41,41 @@ const (
 	DefaultMaxQueued        = 200
 	DefaultShutdownTimeout  = 10 * time.Second
 	DefaultAPIURL           = "https://slack.com/api/"
+	DefaultReplyTimeout     = 30 * time.Second
+	DefaultMaxPending       = 2000
+	// DefaultCacheTTL is how long the bot reuses a finished verdict for the
+	// same reading (the prober's own verdict cache lasts as long).
+	DefaultCacheTTL = 30 * time.Second
+	// DedupeWindow is how long a delivered envelope, event or message is
+	// remembered so that Slack's redeliveries (up to about 5 minutes later)
+	// are answered once.
+	DedupeWindow = 15 * time.Minute
 )
 
-// Diagnoser diagnoses pasted text; *diagnose.Diagnoser satisfies it.
+// Diagnoser diagnoses a text the bot already read with diagnose.ReadText;
+// *diagnose.Diagnoser satisfies it.
 type Diagnoser interface {
-	Diagnose(ctx context.Context, text string, opts diagnose.Options) diagnose.Report
+	DiagnoseReading(ctx context.Context, rd diagnose.Reading, opts diagnose.Options) diagnose.Report
 }
+
+// ShutdownStats says what became of the acknowledged requests still in
+// flight when Run's context was cancelled.
+type ShutdownStats struct {
+	// InFlight is how many acknowledged requests were not answered yet.
+	InFlight int
+	// Answered got their report (or their fixed answer).
+	Answered int
+	// Stopped could not finish within Config.ShutdownTimeout and got
+	// StoppedText instead.
+	Stopped int
+	// Lost got no answer at all (Slack refused or did not take the reply
+	// before the deadline).
+	Lost int
+}
+
+// ErrShutdownCut is wrapped by Run's error when acknowledged requests were
+// not checked because the bot stopped.
+var ErrShutdownCut = errors.New("slack bot stopped before checking every acknowledged request")
 
 // Hooks are optional callbacks for metrics and readiness. Any may be nil.
 // They are called from the bot's goroutines and must not block.
@@ -61,6 +91,25 @@ type Hooks struct {
 	// OnConnected is called when the Socket Mode connection comes up (true)
 	// or goes down (false).
 	OnConnected func(connected bool)
+	// OnSlackRateLimited is called when Slack answered a reply with 429
+	// and a Retry-After that does not fit the reply's deadline; method is
+	// the Web API method or "response_url".
+	OnSlackRateLimited func(method string, retryAfter time.Duration)
+	// OnShutdown is called once when Run stops serving, after the requests
+	// in flight were answered, stopped or lost.
+	OnShutdown func(ShutdownStats)
+}
+
+func (h Hooks) slackRateLimited(method string, d time.Duration) {
+	if h.OnSlackRateLimited != nil {
+		h.OnSlackRateLimited(method, d)
+	}
+}
+
+func (h Hooks) shutdown(s ShutdownStats) {
+	if h.OnShutdown != nil {
+		h.OnShutdown(s)
+	}
 }
 
 func (h Hooks) ack(kind string, d time.Duration) {
@@ -125,9 +174,24 @@ type Config struct {
 	// known and is not the bot's own team (nor in its Enterprise Grid org)
 	// gets a polite refusal, never a diagnosis.
 	AllowExternalUsers bool
-	// ShutdownTimeout bounds the wait for replies in flight when Run's
-	// context is cancelled (DefaultShutdownTimeout if 0).
+	// ShutdownTimeout bounds the shutdown when Run's context is cancelled
+	// (DefaultShutdownTimeout if 0): the requests in flight are finished
+	// until the last third (at most 3 s) of it, then the checks still
+	// running are stopped and their users told StoppedText.
 	ShutdownTimeout time.Duration
+	// ReplyTimeout bounds the delivery of one answer, retries included
+	// (DefaultReplyTimeout if 0).
+	ReplyTimeout time.Duration
+	// MaxPending bounds the acknowledged requests not answered yet, queued
+	// work and answers from the cache together (DefaultMaxPending if 0).
+	MaxPending int
+	// CacheTTL is how long a verdict is reused for the same reading
+	// (DefaultCacheTTL if 0; negative disables the cache). An identical
+	// diagnosis in flight is always shared.
+	CacheTTL time.Duration
+	// MaxReferences bounds the references read in one text
+	// (diagnose.DefaultMaxChecks if 0); the others are counted as skipped.
+	MaxReferences int
 	// HTTPClient is used for the Web API and response_url (a client with a
 	// 30 s timeout if nil).
 	HTTPClient *http.Client
@@ -140,18 +204,26 @@ type Config struct {
 
 // Bot is the Slack bot. Create it with New and start it with Run.
 type Bot struct {
-	cfg    Config
-	log    *slog.Logger
-	hc     *http.Client
-	api    *slack.Client
-	help   map[string]bool
-	sem    chan struct{}
-	queue  chan struct{} // running + waiting work
-	busy   chan struct{} // busy answers in flight
-	seen   *ttlSet
-	wg     tracker
-	userID string
-	botID  string
+	cfg      Config
+	log      *slog.Logger
+	hc       *http.Client
+	api      *slack.Client
+	help     map[string]bool
+	sem      chan struct{}
+	queue    chan struct{} // diagnoses running + waiting for a slot
+	pending  chan struct{} // acknowledged requests not answered yet
+	seen     *ttlSet
+	wg       tracker
+	verdicts *verdicts
+	stats    outcomes
+
+	// life is cancelled at the hard end of the shutdown (deliveries stop);
+	// cut when the shutdown deadline stops the checks still running.
+	life, cut     context.Context
+	kill, stopAll context.CancelFunc
+	hardDeadline  atomic.Int64 // unix nanoseconds; 0 before the shutdown
+	userID        string
+	botID         string
 
 	teamID, enterpriseID string
 	allowed              map[string]bool
@@ -191,21 +263,36 @@ func New(cfg Config) (*Bot, error) {
 	if cfg.MaxQueued <= 0 {
 		cfg.MaxQueued = DefaultMaxQueued
 	}
+	if cfg.ReplyTimeout <= 0 {
+		cfg.ReplyTimeout = DefaultReplyTimeout
+	}
+	if cfg.MaxPending <= 0 {
+		cfg.MaxPending = DefaultMaxPending
+	}
+	if cfg.CacheTTL == 0 {
+		cfg.CacheTTL = DefaultCacheTTL
+	}
+	if cfg.MaxReferences <= 0 {
+		cfg.MaxReferences = diagnose.DefaultMaxChecks
+	}
 	hc := cfg.HTTPClient
 	if hc == nil {
 		hc = &http.Client{Timeout: 30 * time.Second}
 	}
 	b := &Bot{
-		cfg:     cfg,
-		log:     cfg.Logger,
-		hc:      hc,
-		help:    map[string]bool{},
-		sem:     make(chan struct{}, cfg.MaxConcurrent),
-		queue:   make(chan struct{}, cfg.MaxConcurrent+cfg.MaxQueued),
-		busy:    make(chan struct{}, 4),
-		seen:    newTTLSet(time.Hour, 10000),
-		allowed: map[string]bool{},
+		cfg:      cfg,
+		log:      cfg.Logger,
+		hc:       hc,
+		help:     map[string]bool{},
+		sem:      make(chan struct{}, cfg.MaxConcurrent),
+		queue:    make(chan struct{}, cfg.MaxConcurrent+cfg.MaxQueued),
+		pending:  make(chan struct{}, cfg.MaxPending),
+		seen:     newTTLSet(DedupeWindow),
+		verdicts: newVerdicts(cfg.CacheTTL),
+		allowed:  map[string]bool{},
 	}
+	b.life, b.kill = context.WithCancel(context.Background())
+	b.cut, b.stopAll = context.WithCancel(b.life)
 	b.log = slog.New(redactHandler{h: cfg.Logger.Handler(), redact: b.redact})
 	if u, err := url.Parse(cfg.APIURL); err == nil && u.Host != "" {
 		b.apiScheme, b.apiHost = u.Scheme, u.Host
@@ -232,11 +319,15 @@ func New(cfg Config) (*Bot, error) {
 }
 
 // Run calls auth.test (to learn the bot's own user ID), then serves Socket
-// Mode until ctx is cancelled. It then stops reading events, waits for the
-// replies in flight (at most Config.ShutdownTimeout) and returns nil. It
-// returns an error when auth.test fails or Socket Mode stops for good
-// (invalid or revoked token).
+// Mode until ctx is cancelled. Then it stops taking new work and finishes
+// or answers every acknowledged request (see Config.ShutdownTimeout): what
+// cannot be checked in time is answered StoppedText. Run returns nil when
+// every acknowledged request got its answer, an error wrapping
+// ErrShutdownCut when some were stopped or lost, and an error when
+// auth.test fails or Socket Mode stops for good (invalid or revoked token).
+// A Bot runs once.
 func (b *Bot) Run(ctx context.Context) error {
+	defer b.kill()
 	actx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	auth, err := b.api.AuthTestContext(actx)
 	cancel()
@@ -253,8 +344,6 @@ func (b *Bot) Run(ctx context.Context) error {
 	}
 	sm := socketmode.New(b.api, opts...)
 
-	// Work outlives ctx: replies in flight are finished on shutdown.
-	work := context.WithoutCancel(ctx)
 	runCtx, stop := context.WithCancel(ctx)
 	defer stop()
 	errc := make(chan error, 1)
@@ -273,16 +362,56 @@ loop:
 			runErr = fmt.Errorf("slack socket mode: %s", secret.Redact(fmt.Sprint(err)))
 			break loop
 		case evt := <-sm.Events:
-			b.handle(work, sm, evt)
+			b.handle(sm, evt)
 		}
 	}
+	// No new work: what Slack sent but the bot did not acknowledge, Slack
+	// redelivers to the next instance.
 	stop()
 	b.cfg.Hooks.connected(false)
-	b.log.Info("slack bot stopping, finishing replies in flight")
-	if !b.waitIdle(b.cfg.ShutdownTimeout) {
-		b.log.Warn("slack bot stopped with replies still in flight", "timeout", b.cfg.ShutdownTimeout)
+	if err := b.shutdown(); err != nil {
+		return errors.Join(runErr, err)
 	}
 	return runErr
+}
+
+// shutdown finishes or answers the acknowledged requests in flight within
+// Config.ShutdownTimeout and says what became of them.
+func (b *Bot) shutdown() error {
+	budget := b.cfg.ShutdownTimeout
+	hard := time.Now().Add(budget)
+	b.hardDeadline.Store(hard.UnixNano())
+	before := b.stats.snapshot()
+	inFlight := b.wg.count()
+	if inFlight > 0 {
+		b.log.Info("slack bot stopping: finishing the requests in flight", "in_flight", inFlight, "timeout", budget)
+	}
+	reserve := min(budget/3, 3*time.Second)
+	idle := b.wg.wait(budget - reserve)
+	if !idle {
+		b.log.Warn("shutdown deadline near: stopping the checks still running and telling their users to run them again",
+			"unfinished", b.wg.count(), "left", time.Until(hard).Round(time.Millisecond))
+		b.stopAll()
+		idle = b.wg.wait(time.Until(hard))
+	}
+	if !idle {
+		b.kill() // deliveries still running give up now
+		b.wg.wait(200 * time.Millisecond)
+	}
+	after := b.stats.snapshot()
+	st := ShutdownStats{InFlight: inFlight, Answered: after.answered - before.answered, Stopped: after.stopped - before.stopped}
+	st.Lost = max(0, inFlight-st.Answered-st.Stopped)
+	b.cfg.Hooks.shutdown(st)
+	if st.Stopped+st.Lost == 0 {
+		if inFlight > 0 {
+			b.log.Info("slack bot stopped: every acknowledged request was answered", "answered", st.Answered)
+		}
+		return nil
+	}
+	b.log.Error("slack bot stopped before it could check every acknowledged request",
+		"in_flight", st.InFlight, "answered", st.Answered, "stopped", st.Stopped, "lost", st.Lost)
+	return fmt.Errorf("%w: %d of %d were not checked (%d told to run it again, %d not answered)",
+		ErrShutdownCut, st.Stopped+st.Lost, st.InFlight, st.Stopped, st.Lost)
 }
 
 // waitIdle waits until no work is in flight, at most d.
@@ -315,6 +444,12 @@ func (t *tracker) Add(n int) {
 // Done marks one piece of work finished.
 func (t *tracker) Done() { t.Add(-1) }
 
+func (t *tracker) count() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.n
+}
+
 func (t *tracker) wait(d time.Duration) bool {
 	t.mu.Lock()
 	if t.n == 0 {
@@ -323,6 +458,9 @@ func (t *tracker) wait(d time.Duration) bool {
 	}
 	ch := t.zero
 	t.mu.Unlock()
+	if d <= 0 {
+		return false
+	}
 	timer := time.NewTimer(d)
 	defer timer.Stop()
 	select {
@@ -333,10 +471,31 @@ func (t *tracker) wait(d time.Duration) bool {
 	}
 }
 
+// outcomes counts what became of the acknowledged requests.
+type outcomes struct {
+	mu                sync.Mutex
+	answered, stopped int
+	lost              int
+}
+
+func (o *outcomes) add(answered, stopped, lost int) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.answered += answered
+	o.stopped += stopped
+	o.lost += lost
+}
+
+func (o *outcomes) snapshot() outcomes {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return outcomes{answered: o.answered, stopped: o.stopped, lost: o.lost}
+}
+
 // handle processes one Socket Mode event in the event loop: it acks at
-// once, decides synchronously (filters, dedupe) and hands the slow work to
-// go().
-func (b *Bot) handle(work context.Context, sm *socketmode.Client, evt socketmode.Event) {
+// once, decides synchronously (filters, dedupe, the reading of the text,
+// after the ack) and hands the answer to a job.
+func (b *Bot) handle(sm *socketmode.Client, evt socketmode.Event) {
 	start := time.Now()
 	defer func() {
 		if r := recover(); r != nil {
@@ -369,12 +528,12 @@ func (b *Bot) handle(work context.Context, sm *socketmode.Client, evt socketmode
 		}
 	case socketmode.EventTypeSlashCommand:
 		cmd, _ := evt.Data.(slack.SlashCommand)
-		b.onSlash(work, sm, evt.Request, cmd, start)
+		b.onSlash(sm, evt.Request, cmd, start)
 	case socketmode.EventTypeEventsAPI:
 		if evt.Request != nil {
 			b.ack(sm, "events_api", evt.Request.EnvelopeID, nil, start)
 		}
-		b.onEventsAPI(work, evt)
+		b.onEventsAPI(evt)
 	case socketmode.EventTypeInteractive:
 		envID := ""
 		if evt.Request != nil {
@@ -386,7 +545,7 @@ func (b *Bot) handle(work context.Context, sm *socketmode.Client, evt socketmode
 			return
 		}
 		cb, _ := evt.Data.(slack.InteractionCallback)
-		b.onInteraction(work, cb)
+		b.onInteraction(cb)
 	default:
 		b.log.Debug("slack socket mode event ignored", "type", string(evt.Type))
 	}
@@ -415,8 +574,122 @@ func (b *Bot) ack(sm *socketmode.Client, kind, envelopeID string, payload any, s
 	b.cfg.Hooks.ack(kind, time.Since(start))
 }
 
-// reserve takes a place in the bounded queue of work (running or
-// waiting); false means the queue is full and the work must be refused.
+// job is one acknowledged request the bot owes an answer. Every answer
+// goes through the channel of the request (response_url, thread reply,
+// chat.update); nil funcs send nothing.
+type job struct {
+	what string
+	// pre is sent first, whatever happens next (a leaked-token warning).
+	pre func(ctx context.Context) error
+	// rd is the reading to diagnose; nil when the answer needs none.
+	rd    *diagnose.Reading
+	fresh bool
+	// answer delivers the report (the zero Report when rd is nil).
+	answer func(ctx context.Context, rep diagnose.Report) error
+	// busy answers when the queue of work that needs Notion is full.
+	busy func(ctx context.Context) error
+	// stopped answers when the shutdown stopped the check (StoppedText).
+	stopped func(ctx context.Context) error
+	// failed answers when the diagnosis failed inside notion-check.
+	failed func(ctx context.Context) error
+}
+
+// roomFor reports whether one more acknowledged request can be taken;
+// only the event loop starts jobs, so a true answer holds until start.
+func (b *Bot) roomFor() bool { return len(b.pending) < cap(b.pending) }
+
+// start runs j in its own goroutine, tracked for the shutdown; false when
+// too many requests are pending (nothing started).
+func (b *Bot) start(j job) bool {
+	select {
+	case b.pending <- struct{}{}:
+	default:
+		b.log.Warn("too many requests pending, refusing", "handler", j.what, "pending", cap(b.pending))
+		return false
+	}
+	b.wg.Add(1)
+	go func() {
+		defer b.wg.Done()
+		defer func() { <-b.pending }()
+		b.runJob(j)
+	}()
+	return true
+}
+
+// replyCtx bounds one delivery: Config.ReplyTimeout, and the end of the
+// shutdown once it began.
+func (b *Bot) replyCtx() (context.Context, context.CancelFunc) {
+	dl := time.Now().Add(b.cfg.ReplyTimeout)
+	if h := b.hardDeadline.Load(); h != 0 && time.Unix(0, h).Before(dl) {
+		dl = time.Unix(0, h)
+	}
+	return context.WithDeadline(b.life, dl)
+}
+
+// runJob answers one request and counts the outcome.
+func (b *Bot) runJob(j job) {
+	answered, stopped := 0, 0
+	defer func() {
+		if r := recover(); r != nil {
+			b.log.Error("panic in a Slack handler, recovered", "handler", j.what, "panic", secret.Redact(fmt.Sprint(r)))
+			answered, stopped = b.sendSafe(j.what, j.failed), 0
+		}
+		b.stats.add(answered, stopped, 1-answered-stopped)
+	}()
+	if j.pre != nil {
+		ctx, cancel := b.replyCtx()
+		b.deliver(j.pre(ctx))
+		cancel()
+	}
+	var rep diagnose.Report
+	res := verdictOK
+	if j.rd != nil {
+		rep, res = b.verdict(j.what, *j.rd, j.fresh)
+	}
+	ctx, cancel := b.replyCtx()
+	defer cancel()
+	switch res {
+	case verdictOK:
+		answered = b.sent(b.deliver(j.answer(ctx, rep)))
+	case verdictBusy:
+		answered = 1 // a refusal is an answer; a help-channel message gets none
+		if j.busy != nil {
+			answered = b.sent(b.deliver(j.busy(ctx)))
+		}
+	case verdictCut:
+		if j.stopped != nil {
+			stopped = b.sent(b.deliver(j.stopped(ctx)))
+		}
+	case verdictPanic:
+		answered = b.sendSafe(j.what, j.failed)
+	}
+}
+
+func (b *Bot) sent(err error) int {
+	if err != nil {
+		return 0
+	}
+	return 1
+}
+
+// sendSafe sends the failure answer, recovering from a panic in it.
+func (b *Bot) sendSafe(what string, f func(ctx context.Context) error) (n int) {
+	if f == nil {
+		return 0
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			b.log.Error("panic while answering after a panic", "handler", what)
+			n = 0
+		}
+	}()
+	ctx, cancel := b.replyCtx()
+	defer cancel()
+	return b.sent(b.deliver(f(ctx)))
+}
+
+// reserve takes a place in the bounded queue of work that needs Notion
+// (running or waiting for a slot); false means the queue is full.
 func (b *Bot) reserve() bool {
 	select {
 	case b.queue <- struct{}{}:
@@ -426,84 +699,23 @@ func (b *Bot) reserve() bool {
 	}
 }
 
-// goWork reserves a place in the queue and runs f; false when the queue is
-// full (nothing started).
-func (b *Bot) goWork(ctx context.Context, what string, f func(ctx context.Context), onPanic func(ctx context.Context)) bool {
-	if !b.reserve() {
-		b.log.Warn("work queue full, refusing", "handler", what, "queued", cap(b.queue))
-		return false
-	}
-	b.startReserved(ctx, what, f, onPanic)
-	return true
-}
-
-// startReserved runs f in its own goroutine under the concurrency bound,
-// with panic recovery, in a place taken with reserve; onPanic (may be nil)
-// answers the user anyway.
-func (b *Bot) startReserved(ctx context.Context, what string, f func(ctx context.Context), onPanic func(ctx context.Context)) {
-	b.wg.Add(1)
-	go func() {
-		defer b.wg.Done()
-		defer func() { <-b.queue }()
-		b.sem <- struct{}{}
-		defer func() { <-b.sem }()
-		tctx, cancel := context.WithTimeout(ctx, b.cfg.DiagnosisTimeout+30*time.Second)
-		defer cancel()
-		defer func() {
-			if r := recover(); r != nil {
-				b.log.Error("panic in a Slack handler, recovered", "handler", what, "panic", secret.Redact(fmt.Sprint(r)))
-				if onPanic != nil {
-					func() {
-						defer func() {
-							if r := recover(); r != nil {
-								b.log.Error("panic while answering after a panic", "handler", what)
-							}
-						}()
-						onPanic(tctx)
-					}()
-				}
-			}
-		}()
-		f(tctx)
-	}()
-}
-
-// goBusy sends a busy answer outside the queue, at most a few at once;
-// beyond that the answer is dropped (and logged).
-func (b *Bot) goBusy(ctx context.Context, send func(ctx context.Context) error) {
-	select {
-	case b.busy <- struct{}{}:
-	default:
-		b.log.Warn("busy answer dropped: too many in flight")
-		return
-	}
-	b.wg.Add(1)
-	go func() {
-		defer b.wg.Done()
-		defer func() { <-b.busy }()
-		defer func() {
-			if r := recover(); r != nil {
-				b.log.Error("panic while answering busy", "panic", secret.Redact(fmt.Sprint(r)))
-			}
-		}()
-		tctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-		defer cancel()
-		b.deliver(send(tctx))
-	}()
-}
-
-// diagnose runs one diagnosis under the deadline.
 // diagnose runs one diagnosis under the bot's deadline and writes the one
 // log line of it (source says what asked: slash_command, message, recheck).
-func (b *Bot) diagnose(ctx context.Context, source, text string, fresh bool) diagnose.Report {
+func (b *Bot) diagnose(ctx context.Context, source string, rd diagnose.Reading, fresh bool) diagnose.Report {
 	dctx, cancel := context.WithTimeout(ctx, b.cfg.DiagnosisTimeout)
 	defer cancel()
 	start := time.Now()
-	rep := b.cfg.Diagnoser.Diagnose(dctx, text, diagnose.Options{Fresh: fresh})
+	rep := b.cfg.Diagnoser.DiagnoseReading(dctx, rd, diagnose.Options{Fresh: fresh})
 	d := time.Since(start)
 	b.cfg.Hooks.diagnosis(rep, d)
 	ops.LogDiagnosis(b.log, source, rep, d)
 	return rep
+}
+
+// read reads a text that came from Slack once: capped, Slack's markup
+// undone, at most Config.MaxReferences references built.
+func (b *Bot) read(text string) diagnose.Reading {
+	return diagnose.ReadText(unmarkup(capText(text)), b.cfg.MaxReferences)
 }
 
 func errText(v any) string {

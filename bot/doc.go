@@ -12,8 +12,14 @@
 //     Ack); error_bad_message envelopes are acked by the envelope_id taken
 //     from the raw JSON, so Slack does not redeliver them.
 //   - /notion-check TEXT: the ack carries "Checking…"; the report is posted
-//     to the command's response_url, ephemeral. Empty or "help": the usage
-//     message is the ack payload.
+//     to the command's response_url, ephemeral (when Slack says the
+//     response_url is gone, 404 or 410, as chat.postEphemeral to the user in
+//     that channel). Empty or "help": the usage message is the ack payload.
+//   - Every text is cut at MaxTextBytes before anything reads it and read
+//     once, after the ack: Slack's markup undone (unmarkup: &amp; &lt; &gt;,
+//     <url|label>, <@U…>, <#C…|name>), then diagnose.ReadText; the bot
+//     answers a help-channel message when that Reading is Answerable and
+//     diagnoses the same Reading (Diagnoser.DiagnoseReading).
 //   - A message in a help channel holding a Notion reference, or any app
 //     mention, gets the report in the message's thread (its thread_ts when it
 //     is a reply); a mention without a reference gets the usage. A message
@@ -21,21 +27,36 @@
 //   - Ignored: the bot's own messages, other bots, hidden messages and every
 //     subtype except thread_broadcast and file_share. A redelivered event
 //     (same event_id) and the message/app_mention pair Slack sends for one
-//     message (same channel and ts) are answered once (bounded TTL set).
+//     message (same channel and ts) are answered once: the dedupe remembers
+//     every key for DedupeWindow (15 minutes; Slack retries up to about 5
+//     minutes later), however many other events came since, and forgets it
+//     after (memory bounded by time).
 //   - The "Check again" button (action_id recheck) re-runs the diagnosis
 //     with Fresh set and replaces the message through the click's
 //     response_url (replace_original), or chat.update when there is none.
-//   - Work runs in goroutines bounded by Config.MaxConcurrent, each with panic
-//     recovery (a panic is logged and the user gets a short failure message),
-//     and at most Config.MaxQueued more wait: beyond that a slash command is
-//     acked with BusyText, a mention gets BusyText in thread, a help-channel
-//     message is not answered. Replies are retried on 429 (Retry-After) and
-//     5xx, at most 3 attempts; a slow success is never re-posted.
+//   - Cache and coalescing come before any concurrency slot: a reading whose
+//     verdict is fresh (Config.CacheTTL) or already being diagnosed is
+//     answered without waiting for a worker. Only work that needs Notion
+//     takes one of Config.MaxConcurrent slots, each with panic recovery (a
+//     panic is logged and the user gets a short failure message), and at
+//     most Config.MaxQueued more wait: beyond that a slash command gets
+//     BusyText through its response_url, a mention in thread, a help-channel
+//     message no answer. At most Config.MaxPending requests are pending in
+//     all (beyond: a slash command is acked with BusyText).
+//   - Replies are retried on 429 (Retry-After) and 5xx, at most 3 attempts;
+//     a slow success is never re-posted. A 429 whose Retry-After does not
+//     fit the reply's deadline is logged and reported
+//     (Hooks.OnSlackRateLimited), then tried once more just before the
+//     deadline; a reply lost for good is logged as an error and counted
+//     (Hooks.OnReply). Blocks Slack refuses are retried as the text alone;
+//     msg_too_long as a shortened text alone.
 //   - A slash command redelivered after a dropped socket (same envelope_id)
 //     is acked again and answered once; so is a redelivered click.
 //   - Who may ask: a user whose team (slash team_id/user_team, event
 //     user_team/team, click user.team_id) is known and is not the bot's own
-//     (auth.test team_id) nor in its Enterprise Grid org gets a polite
+//     (auth.test team_id) nor in its Enterprise Grid org (the slash
+//     command's enterprise_id, the event's enterprise_id outside channels
+//     shared with other organisations) gets a polite
 //     refusal (slash: the ack; mention: a threaded refusal; plain message:
 //     silence, but for the leaked-token warning, which reveals nothing),
 //     never a diagnosis, unless Config.AllowExternalUsers. With
@@ -47,8 +68,14 @@
 //   - Texts are cut at MaxTextBytes, made valid UTF-8, control characters
 //     become spaces; the diagnoser checks at most 10 references and the
 //     report says how many more were not checked.
-//   - Cancelling Run's context stops reading events, waits for the replies
-//     in flight (Config.ShutdownTimeout) and returns nil.
+//   - Cancelling Run's context (SIGTERM) stops taking new work (what was
+//     not acked, Slack redelivers) and finishes every acknowledged request
+//     within Config.ShutdownTimeout: in its last third the checks still
+//     running or queued are stopped and answered StoppedText through the
+//     request's own channel. Run then returns nil when every acknowledged
+//     request got its answer, else an error wrapping ErrShutdownCut that
+//     counts them (so `serve` exits non-zero); Hooks.OnShutdown gets the
+//     figures.
 //   - No token ever appears in a reply or a log line: every outgoing payload
 //     (chat.postMessage and chat.update text and blocks, response_url JSON,
 //     ack payloads) and every log line (a redacting slog.Handler) passes

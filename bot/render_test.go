@@ -332,21 +332,32 @@ func TestRecheckValueFallsBackToSources(t *testing.T) {
 	}
 }
 
+// TestTTLSet: the dedupe window is a time, not a count: a key is
+// remembered for the whole window however many other keys came since, and
+// forgotten (memory freed) once the window has passed.
 func TestTTLSet(t *testing.T) {
-	s := newTTLSet(time.Minute, 3)
+	s := newTTLSet(10 * time.Minute)
 	now := time.Unix(1700000000, 0)
 	s.now = func() time.Time { return now }
-	if !s.add("a") || s.add("a") || !s.add("b") || !s.add("c") || !s.add("d") {
+	if !s.add("a") || s.add("a") || !s.add("b") {
 		t.Fatal("add results wrong")
 	}
-	if n := s.len(); n > 3 {
-		t.Errorf("size %d, want ≤ 3", n)
+	for i := range 20000 { // 20,000 other events within the window
+		now = now.Add(time.Millisecond)
+		s.add(fmt.Sprintf("ev-%d", i))
 	}
-	if s.add("d") {
-		t.Error("d forgotten too early")
+	now = now.Add(5 * time.Minute) // Slack's last retry comes about 5 minutes later
+	if s.add("a") {
+		t.Error("a redelivery after 20,000 other events within the window was taken as new")
 	}
-	now = now.Add(2 * time.Minute)
-	if !s.add("d") {
-		t.Error("d remembered past its TTL")
+	now = now.Add(6 * time.Minute)
+	if !s.add("a") {
+		t.Error("a remembered past its window")
+	}
+	if n := s.len(); n != 1 {
+		t.Errorf("%d keys remembered after the window, want 1", n)
+	}
+	if DedupeWindow < 10*time.Minute {
+		t.Errorf("DedupeWindow = %s, want at least 10 minutes", DedupeWindow)
 	}
 }

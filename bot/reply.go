@@ -19,14 +19,15 @@ import (
 const maxAttempts = 3
 
 // post posts msg in channel, in the thread of threadTS, with retries. If
-// Slack refuses the blocks, the fallback text is posted alone.
+// Slack refuses the blocks, the fallback text is posted alone; if it finds
+// the message too long, a shortened text alone.
 func (b *Bot) post(ctx context.Context, channel, threadTS string, msg Message) error {
 	msg = b.redactMessage(msg)
-	send := func(blocks []slack.Block) error {
-		return retry(ctx, func() error {
-			opts := []slack.MsgOption{slack.MsgOptionText(msg.Text, false)}
-			if len(blocks) > 0 {
-				opts = append(opts, slack.MsgOptionBlocks(blocks...))
+	send := func(m Message) error {
+		return b.retry(ctx, "chat.postMessage", func() error {
+			opts := []slack.MsgOption{slack.MsgOptionText(m.Text, false)}
+			if len(m.Blocks) > 0 {
+				opts = append(opts, slack.MsgOptionBlocks(m.Blocks...))
 			}
 			if threadTS != "" {
 				opts = append(opts, slack.MsgOptionTS(threadTS))
@@ -35,13 +36,30 @@ func (b *Bot) post(ctx context.Context, channel, threadTS string, msg Message) e
 			return err
 		})
 	}
-	err := send(msg.Blocks)
-	var se slack.SlackErrorResponse
-	if err != nil && len(msg.Blocks) > 0 && errors.As(err, &se) && blocksRefused[se.Err] {
-		b.log.Warn("slack refused the blocks, posting the text alone", "error", se.Err)
-		return send(nil)
+	err := send(msg)
+	if short, ok := b.fallback(err, msg); ok {
+		return send(short)
 	}
 	return err
+}
+
+// fallback returns the message to try once more after Slack refused msg:
+// the text alone when it refused the blocks, a shortened text alone when
+// it found the message too long.
+func (b *Bot) fallback(err error, msg Message) (Message, bool) {
+	var se slack.SlackErrorResponse
+	if err == nil || !errors.As(err, &se) {
+		return msg, false
+	}
+	switch {
+	case se.Err == "msg_too_long":
+		b.log.Warn("slack found the message too long, posting a shortened text alone", "error", se.Err)
+		return Message{Text: truncate(msg.Text, MaxSectionText)}, true
+	case blocksRefused[se.Err] && len(msg.Blocks) > 0:
+		b.log.Warn("slack refused the blocks, posting the text alone", "error", se.Err)
+		return Message{Text: msg.Text}, true
+	}
+	return msg, false
 }
 
 // blocksRefused are the chat.postMessage errors that a text-only message
@@ -59,10 +77,17 @@ func (b *Bot) replace(ctx context.Context, responseURL, channel, ts string, msg 
 		return errors.New("recheck: no response_url and no message to update")
 	}
 	msg = b.redactMessage(msg)
-	return retry(ctx, func() error {
-		_, _, _, err := b.api.UpdateMessageContext(ctx, channel, ts, slack.MsgOptionText(msg.Text, false), slack.MsgOptionBlocks(msg.Blocks...))
-		return err
-	})
+	update := func(m Message) error {
+		return b.retry(ctx, "chat.update", func() error {
+			_, _, _, err := b.api.UpdateMessageContext(ctx, channel, ts, slack.MsgOptionText(m.Text, false), slack.MsgOptionBlocks(m.Blocks...))
+			return err
+		})
+	}
+	err := update(msg)
+	if short, ok := b.fallback(err, msg); ok {
+		return update(short)
+	}
+	return err
 }
 
 // responsePayload is the JSON posted to a response_url.
@@ -76,6 +101,43 @@ type responsePayload struct {
 // respond posts msg to a response_url as an ephemeral message.
 func (b *Bot) respond(ctx context.Context, url string, msg Message, replace bool) error {
 	return b.respondPayload(ctx, url, responsePayload{ResponseType: slack.ResponseTypeEphemeral, ReplaceOriginal: replace, Text: msg.Text, Blocks: msg.Blocks})
+}
+
+// replyTo is where an answer only the asker sees goes: the response_url,
+// else (expired or gone) an ephemeral message to user in channel.
+type replyTo struct {
+	url, channel, user string
+}
+
+// respondTo posts msg through to.url; when Slack says the response_url is
+// gone (404, 410: expired after 30 minutes or 5 uses) it falls back to
+// chat.postEphemeral to the user in the channel.
+func (b *Bot) respondTo(ctx context.Context, to replyTo, msg Message) error {
+	err := b.respond(ctx, to.url, msg, false)
+	var he *httpStatusError
+	if err == nil || !errors.As(err, &he) || (he.code != http.StatusNotFound && he.code != http.StatusGone) {
+		return err
+	}
+	if to.channel == "" || to.user == "" {
+		return err
+	}
+	b.log.Warn("response_url gone, answering with chat.postEphemeral", "status", he.code, "channel", to.channel)
+	msg = b.redactMessage(msg)
+	send := func(m Message) error {
+		return b.retry(ctx, "chat.postEphemeral", func() error {
+			opts := []slack.MsgOption{slack.MsgOptionText(m.Text, false)}
+			if len(m.Blocks) > 0 {
+				opts = append(opts, slack.MsgOptionBlocks(m.Blocks...))
+			}
+			_, err := b.api.PostEphemeralContext(ctx, to.channel, to.user, opts...)
+			return err
+		})
+	}
+	err = send(msg)
+	if short, ok := b.fallback(err, msg); ok {
+		return send(short)
+	}
+	return err
 }
 
 // httpStatusError is a failed response_url POST.
@@ -96,7 +158,7 @@ func (b *Bot) respondPayload(ctx context.Context, target string, p responsePaylo
 	if err != nil {
 		return err
 	}
-	return retry(ctx, func() error {
+	return b.retry(ctx, ResponseURLMethod, func() error {
 		req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, bytes.NewReader(body))
 		if err != nil {
 			return fmt.Errorf("response_url: %w", err)
@@ -117,16 +179,25 @@ func (b *Bot) respondPayload(ctx context.Context, target string, p responsePaylo
 		}
 		e := &httpStatusError{code: resp.StatusCode}
 		if s, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && s >= 0 {
-			e.retryAfter = time.Duration(s) * time.Second
+			e.retryAfter = time.Duration(min(s, 3600)) * time.Second
 		}
 		return e
 	})
 }
 
+// ResponseURLMethod names response_url POSTs in logs and in
+// Hooks.OnSlackRateLimited.
+const ResponseURLMethod = "response_url"
+
 // retry runs f up to maxAttempts times while it fails with a 429 (waiting
-// Retry-After) or a 5xx (short backoff), within ctx's deadline.
-func retry(ctx context.Context, f func() error) error {
+// Retry-After) or a 5xx (short backoff), within the deadline of ctx (and
+// of the shutdown). A 429 whose Retry-After does not fit the deadline is
+// logged and reported (Hooks.OnSlackRateLimited), then tried once more
+// shortly before the deadline; if that fails too the reply is lost, and
+// the caller logs it.
+func (b *Bot) retry(ctx context.Context, method string, f func() error) error {
 	var err error
+	late := false
 	for attempt := 1; ; attempt++ {
 		err = f()
 		if err == nil || attempt >= maxAttempts {
@@ -136,8 +207,18 @@ func retry(ctx context.Context, f func() error) error {
 		if !ok {
 			return err
 		}
-		if dl, has := ctx.Deadline(); has && time.Until(dl) < wait {
-			return err
+		if left, has := b.left(ctx); has && left < wait {
+			if !rateLimited(err) || late {
+				return err
+			}
+			late = true
+			b.log.Warn("slack rate-limited a reply and its Retry-After does not fit the deadline: one more try just before it",
+				"method", method, "retry_after", wait, "left", left.Round(time.Millisecond))
+			b.cfg.Hooks.slackRateLimited(method, wait)
+			wait = left - min(left/4, time.Second)
+			if wait <= 0 {
+				return err
+			}
 		}
 		t := time.NewTimer(wait)
 		select {
@@ -147,6 +228,26 @@ func retry(ctx context.Context, f func() error) error {
 		case <-t.C:
 		}
 	}
+}
+
+// left is the time until the earlier of ctx's deadline and the end of the
+// shutdown.
+func (b *Bot) left(ctx context.Context) (time.Duration, bool) {
+	dl, has := ctx.Deadline()
+	if h := b.hardDeadline.Load(); h != 0 && (!has || time.Unix(0, h).Before(dl)) {
+		dl, has = time.Unix(0, h), true
+	}
+	if !has {
+		return 0, false
+	}
+	return time.Until(dl), true
+}
+
+// rateLimited reports whether err is Slack's 429.
+func rateLimited(err error) bool {
+	var rl *slack.RateLimitedError
+	var he *httpStatusError
+	return errors.As(err, &rl) || (errors.As(err, &he) && he.code == http.StatusTooManyRequests)
 }
 
 func retryable(err error, attempt int) (time.Duration, bool) {
@@ -171,19 +272,22 @@ func retryable(err error, attempt int) (time.Duration, bool) {
 	return 0, false
 }
 
-// ttlSet remembers keys for a while, bounded in size: the dedupe of
-// redelivered events and of messages Slack sends twice.
+// ttlSet remembers keys for a fixed window: the dedupe of redelivered
+// envelopes and events and of messages Slack sends twice. Memory is
+// bounded by time, not by a count shared by all events: a key is
+// forgotten only once its window has passed, however many others came
+// since.
 type ttlSet struct {
 	mu    sync.Mutex
 	ttl   time.Duration
-	max   int
 	m     map[string]time.Time
-	order []string
+	order []string // keys in the order they were added, so in order of expiry
+	head  int
 	now   func() time.Time
 }
 
-func newTTLSet(ttl time.Duration, max int) *ttlSet {
-	return &ttlSet{ttl: ttl, max: max, m: map[string]time.Time{}, now: time.Now}
+func newTTLSet(ttl time.Duration) *ttlSet {
+	return &ttlSet{ttl: ttl, m: map[string]time.Time{}, now: time.Now}
 }
 
 // add records key and reports whether it was new (not seen within ttl).
@@ -191,25 +295,24 @@ func (s *ttlSet) add(key string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.now()
-	for len(s.order) > 0 {
-		k := s.order[0]
-		exp, ok := s.m[k]
-		if ok && now.Before(exp) && len(s.m) < s.max {
+	for s.head < len(s.order) {
+		k := s.order[s.head]
+		if exp, ok := s.m[k]; ok && now.Before(exp) {
 			break
 		}
 		delete(s.m, k)
-		s.order = s.order[1:]
+		s.order[s.head] = ""
+		s.head++
 	}
-	if exp, ok := s.m[key]; ok && now.Before(exp) {
+	if s.head > 1024 && s.head*2 > len(s.order) {
+		s.order = append([]string(nil), s.order[s.head:]...)
+		s.head = 0
+	}
+	if _, ok := s.m[key]; ok {
 		return false
 	}
-	if _, ok := s.m[key]; !ok {
-		s.order = append(s.order, key)
-	}
+	s.order = append(s.order, key)
 	s.m[key] = now.Add(s.ttl)
-	if cap(s.order) > 4*s.max {
-		s.order = append([]string(nil), s.order...)
-	}
 	return true
 }
 

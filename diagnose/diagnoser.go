@@ -294,9 +294,8 @@ func (d *Diagnoser) online(ctx context.Context, call *Call, refs []Reference, op
 			who := asker{info: infos[pi], label: label(pi), primary: pi == 0}
 			if pi > 0 {
 				if _, ok := IntegrationVerdict(infos[pi]); !ok {
-					// Another integration's refused token: said in its own
-					// finding, and it sees nothing.
-					c.Findings = append(c.Findings, tokenInvalidOf(who))
+					// Another integration's refused token sees nothing; the
+					// caller reports the refused entry (by position).
 					continue
 				}
 			}
@@ -344,13 +343,18 @@ func (d *Diagnoser) online(ctx context.Context, call *Call, refs []Reference, op
 				c.Findings = append(c.Findings, f)
 			}
 		}
-		for _, v := range views {
+		for k, v := range views {
 			for _, e := range v.res.Evidence {
 				e.Integration = v.who.name()
 				c.Evidence = append(c.Evidence, e)
 			}
 			if v.j.Done {
 				c.Access = append(c.Access, Access{Integration: v.who.name(), Sees: v.j.Sees})
+			}
+			if k > 0 {
+				// The other integrations only tell whether they see the
+				// object; their own troubles are not this check's.
+				continue
 			}
 			for _, f := range v.j.IntegrationFindings {
 				if !v.who.primary {
@@ -368,12 +372,6 @@ func (d *Diagnoser) online(ctx context.Context, call *Call, refs []Reference, op
 			}
 		}
 	}
-}
-
-func tokenInvalidOf(who asker) Finding {
-	f := tokenInvalid(who.info.Me)
-	f.Detail = fmt.Sprintf("%s: %s", who.name(), f.Detail)
-	return f
 }
 
 func dropCode(fs []Finding, code Code) []Finding {

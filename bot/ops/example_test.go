@@ -32,7 +32,7 @@ func ExampleMetrics() {
 	}
 	// Output:
 	// notion_check_findings_total{code="access.not_shared"} 1
-	// notion_check_notion_calls_total{endpoint="pages",status="404"} 1
+	// notion_check_notion_calls_total{endpoint="pages",integration="",status="404"} 1
 }
 
 func ExampleNewLogger() {

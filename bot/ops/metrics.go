@@ -30,6 +30,9 @@ type Metrics struct {
 	acks        *prometheus.CounterVec
 	ackDuration *prometheus.HistogramVec
 	replies     *prometheus.CounterVec
+
+	slackRateLimited *prometheus.CounterVec
+	shutdown         *prometheus.CounterVec
 }
 
 // NewMetrics returns Metrics registered in a fresh private registry, together
@@ -39,21 +42,21 @@ func NewMetrics() *Metrics {
 		reg: prometheus.NewRegistry(),
 		notionCalls: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "notion_check_notion_calls_total",
-			Help: "Notion API calls made, by endpoint family and HTTP status (\"error\" when no answer came).",
-		}, []string{"endpoint", "status"}),
+			Help: "Notion API calls made, by integration, endpoint family and HTTP status (\"error\" when no answer came).",
+		}, []string{"integration", "endpoint", "status"}),
 		notionDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "notion_check_notion_call_duration_seconds",
-			Help:    "Latency of Notion API calls, by endpoint family.",
+			Help:    "Latency of Notion API calls, by integration and endpoint family.",
 			Buckets: []float64{0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30},
-		}, []string{"endpoint"}),
+		}, []string{"integration", "endpoint"}),
 		notionRetries: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "notion_check_notion_retries_total",
-			Help: "Notion API calls retried, by endpoint family and the status that caused the retry.",
-		}, []string{"endpoint", "status"}),
+			Help: "Notion API calls retried, by integration, endpoint family and the status that caused the retry.",
+		}, []string{"integration", "endpoint", "status"}),
 		notionRateLimited: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "notion_check_notion_rate_limited_total",
-			Help: "Notion answers that rate-limited the caller (429 or 529), by endpoint family.",
-		}, []string{"endpoint"}),
+			Help: "Notion answers that rate-limited the caller (429 or 529), by integration and endpoint family.",
+		}, []string{"integration", "endpoint"}),
 		diagnoses: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "notion_check_diagnoses_total",
 			Help: "Diagnoses run.",
@@ -80,7 +83,16 @@ func NewMetrics() *Metrics {
 			Name: "notion_check_slack_replies_total",
 			Help: "Replies posted to Slack, by result (sent or failed).",
 		}, []string{"result"}),
+		slackRateLimited: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "notion_check_slack_rate_limited_total",
+			Help: "Replies Slack rate-limited (429) with a Retry-After that did not fit the reply's deadline, by method.",
+		}, []string{"method"}),
+		shutdown: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "notion_check_shutdown_requests_total",
+			Help: "Acknowledged requests still in flight at shutdown, by outcome (answered, stopped, lost).",
+		}, []string{"outcome"}),
 	}
+	m.reg.MustRegister(m.slackRateLimited, m.shutdown)
 	m.reg.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
@@ -114,34 +126,111 @@ func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
 }
 
+// NotionCall records one Notion API call of the default integration (an
+// empty integration label): see IntegrationMetrics.NotionCall.
+func (m *Metrics) NotionCall(endpoint string, status int, d time.Duration) {
+	m.Integration("").NotionCall(endpoint, status, d)
+}
+
+// NotionRetry records a retry of the default integration: see
+// IntegrationMetrics.NotionRetry.
+func (m *Metrics) NotionRetry(endpoint string, status int) {
+	m.Integration("").NotionRetry(endpoint, status)
+}
+
+// NotionRateLimited records a rate-limiting answer to the default
+// integration: see IntegrationMetrics.NotionRateLimited.
+func (m *Metrics) NotionRateLimited(endpoint string) {
+	m.Integration("").NotionRateLimited(endpoint)
+}
+
+// IntegrationMetrics records the Notion calls of one integration token
+// under its integration label. A nil *IntegrationMetrics does nothing.
+type IntegrationMetrics struct {
+	m     *Metrics
+	label func() string
+}
+
+// Integration returns the recorder of the Notion calls made with one
+// integration's token, labelled integration=name.
+func (m *Metrics) Integration(name string) *IntegrationMetrics {
+	return m.IntegrationFunc(func() string { return name })
+}
+
+// IntegrationFunc is Integration with a label read at each call, for a
+// token whose integration name is learnt after its prober was made (it is
+// its variable, such as NOTION_TOKENS entry 2, until Notion tells it).
+func (m *Metrics) IntegrationFunc(label func() string) *IntegrationMetrics {
+	if m == nil {
+		return nil
+	}
+	return &IntegrationMetrics{m: m, label: label}
+}
+
 // NotionCall records one Notion API call: its endpoint family, the HTTP
 // status it got (0 or less when no answer came) and its latency. The endpoint
 // may be given as a family ("pages"), a path ("/v1/pages/…") or "GET /v1/…";
 // it is reduced to its family so that IDs never become label values.
-func (m *Metrics) NotionCall(endpoint string, status int, d time.Duration) {
-	if m == nil {
+func (im *IntegrationMetrics) NotionCall(endpoint string, status int, d time.Duration) {
+	if im == nil {
 		return
 	}
-	ep := EndpointLabel(endpoint)
-	m.notionCalls.WithLabelValues(ep, statusLabel(status)).Inc()
-	m.notionDuration.WithLabelValues(ep).Observe(d.Seconds())
+	in, ep := im.label(), EndpointLabel(endpoint)
+	im.m.notionCalls.WithLabelValues(in, ep, statusLabel(status)).Inc()
+	im.m.notionDuration.WithLabelValues(in, ep).Observe(d.Seconds())
 }
 
 // NotionRetry records that a Notion call is retried after an answer with the
 // given status (0 or less for a transport error).
-func (m *Metrics) NotionRetry(endpoint string, status int) {
-	if m == nil {
+func (im *IntegrationMetrics) NotionRetry(endpoint string, status int) {
+	if im == nil {
 		return
 	}
-	m.notionRetries.WithLabelValues(EndpointLabel(endpoint), statusLabel(status)).Inc()
+	im.m.notionRetries.WithLabelValues(im.label(), EndpointLabel(endpoint), statusLabel(status)).Inc()
 }
 
 // NotionRateLimited records one rate-limiting answer (429 or 529) from Notion.
-func (m *Metrics) NotionRateLimited(endpoint string) {
-	if m == nil {
+func (im *IntegrationMetrics) NotionRateLimited(endpoint string) {
+	if im == nil {
 		return
 	}
-	m.notionRateLimited.WithLabelValues(EndpointLabel(endpoint)).Inc()
+	im.m.notionRateLimited.WithLabelValues(im.label(), EndpointLabel(endpoint)).Inc()
+}
+
+// RegisterReadiness exports r's integration states as the gauge
+// notion_check_notion_integration_state{integration, state}: 1 for the
+// state each integration token is in (unchecked, ok, refused, unreachable),
+// 0 for the others, read at each scrape.
+func (m *Metrics) RegisterReadiness(r *Readiness) {
+	if m == nil || r == nil {
+		return
+	}
+	m.reg.MustRegister(readinessCollector{r: r})
+}
+
+var integrationStateDesc = prometheus.NewDesc("notion_check_notion_integration_state",
+	"State of each configured Notion integration token as /readyz sees it: 1 for its state (unchecked, ok, refused = Notion answered 401, unreachable = no usable answer), 0 for the others.",
+	[]string{"integration", "state"}, nil)
+
+type readinessCollector struct{ r *Readiness }
+
+func (c readinessCollector) Describe(ch chan<- *prometheus.Desc) { ch <- integrationStateDesc }
+
+func (c readinessCollector) Collect(ch chan<- prometheus.Metric) {
+	seen := map[string]bool{}
+	for _, in := range c.r.Integrations() {
+		if seen[in.Integration] { // two tokens of one integration: the first
+			continue
+		}
+		seen[in.Integration] = true
+		for i, st := range notionStates {
+			v := 0.0
+			if NotionState(i) == in.State {
+				v = 1
+			}
+			ch <- prometheus.MustNewConstMetric(integrationStateDesc, prometheus.GaugeValue, v, in.Integration, st)
+		}
+	}
 }
 
 // Diagnosis records one finished diagnosis: it counts the diagnosis, each
@@ -225,4 +314,24 @@ func statusLabel(status int) string {
 		return "error"
 	}
 	return strconv.Itoa(status)
+}
+
+// SlackRateLimited records one reply Slack rate-limited with a Retry-After
+// that did not fit its deadline (method: the Web API method or
+// "response_url").
+func (m *Metrics) SlackRateLimited(method string, _ time.Duration) {
+	if m == nil {
+		return
+	}
+	m.slackRateLimited.WithLabelValues(method).Inc()
+}
+
+// Shutdown records what became of the requests in flight at shutdown.
+func (m *Metrics) Shutdown(answered, stopped, lost int) {
+	if m == nil {
+		return
+	}
+	m.shutdown.WithLabelValues("answered").Add(float64(answered))
+	m.shutdown.WithLabelValues("stopped").Add(float64(stopped))
+	m.shutdown.WithLabelValues("lost").Add(float64(lost))
 }

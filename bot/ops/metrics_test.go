@@ -78,12 +78,12 @@ func TestMetricsMove(t *testing.T) {
 				m.NotionCall("/v1/nonsense/abc", 400, time.Millisecond)
 			},
 			want: []string{
-				`notion_check_notion_calls_total{endpoint="pages",status="404"} 2`,
-				`notion_check_notion_calls_total{endpoint="users",status="200"} 1`,
-				`notion_check_notion_calls_total{endpoint="databases",status="error"} 1`,
-				`notion_check_notion_calls_total{endpoint="other",status="400"} 1`,
-				`notion_check_notion_call_duration_seconds_count{endpoint="pages"} 2`,
-				`notion_check_notion_call_duration_seconds_bucket{endpoint="pages",le="0.1"} 2`,
+				`notion_check_notion_calls_total{endpoint="pages",integration="",status="404"} 2`,
+				`notion_check_notion_calls_total{endpoint="users",integration="",status="200"} 1`,
+				`notion_check_notion_calls_total{endpoint="databases",integration="",status="error"} 1`,
+				`notion_check_notion_calls_total{endpoint="other",integration="",status="400"} 1`,
+				`notion_check_notion_call_duration_seconds_count{endpoint="pages",integration=""} 2`,
+				`notion_check_notion_call_duration_seconds_bucket{endpoint="pages",integration="",le="0.1"} 2`,
 			},
 		},
 		{
@@ -94,9 +94,9 @@ func TestMetricsMove(t *testing.T) {
 				m.NotionRetry("blocks", 502)
 			},
 			want: []string{
-				`notion_check_notion_rate_limited_total{endpoint="pages"} 1`,
-				`notion_check_notion_retries_total{endpoint="pages",status="429"} 1`,
-				`notion_check_notion_retries_total{endpoint="blocks",status="502"} 1`,
+				`notion_check_notion_rate_limited_total{endpoint="pages",integration=""} 1`,
+				`notion_check_notion_retries_total{endpoint="pages",integration="",status="429"} 1`,
+				`notion_check_notion_retries_total{endpoint="blocks",integration="",status="502"} 1`,
 			},
 		},
 		{
@@ -116,6 +116,19 @@ func TestMetricsMove(t *testing.T) {
 				`notion_check_slack_ack_duration_seconds_count{kind="slash_command"} 1`,
 				`notion_check_slack_replies_total{result="sent"} 2`,
 				`notion_check_slack_replies_total{result="failed"} 1`,
+			},
+		},
+		{
+			name: "slack rate limits and shutdown outcomes",
+			do: func(m *Metrics) {
+				m.SlackRateLimited("chat.postMessage", 30*time.Second)
+				m.Shutdown(3, 2, 1)
+			},
+			want: []string{
+				`notion_check_slack_rate_limited_total{method="chat.postMessage"} 1`,
+				`notion_check_shutdown_requests_total{outcome="answered"} 3`,
+				`notion_check_shutdown_requests_total{outcome="stopped"} 2`,
+				`notion_check_shutdown_requests_total{outcome="lost"} 1`,
 			},
 		},
 		{

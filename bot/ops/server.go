@@ -20,13 +20,59 @@ const DefaultAddr = ":8080"
 const shutdownTimeout = 5 * time.Second
 
 // Readiness is whether serve can do its job: Socket Mode is connected and
-// Notion accepted the token. It is safe for concurrent use; the zero value
-// is not ready.
+// Notion accepted every configured integration token. It tells a token
+// Notion refused (401: rotate it) from a Notion it could not reach
+// (refused connection, 5xx, 429, an edge page, a timeout: wait, it
+// re-checks by itself). It is safe for concurrent use; the zero value is
+// not ready.
 type Readiness struct {
-	mu        sync.RWMutex
-	slack     bool
-	notion    bool
-	notionSet bool
+	mu     sync.RWMutex
+	slack  bool
+	notion []notionEntry // in the order first set
+}
+
+// NotionState is what serve knows about one integration token.
+type NotionState int
+
+// The states of an integration token. Only NotionOK is ready.
+const (
+	// NotionUnchecked: Notion has not been asked yet.
+	NotionUnchecked NotionState = iota
+	// NotionOK: Notion accepted the token (GET /v1/users/me answered).
+	NotionOK
+	// NotionRefused: Notion answered 401: the token is invalid, revoked or
+	// expired.
+	NotionRefused
+	// NotionUnreachable: Notion gave no usable answer (refused connection,
+	// 5xx, 429, an edge page, a timeout); the token may be fine.
+	NotionUnreachable
+)
+
+// notionStates are the states' names, as /metrics labels them.
+var notionStates = []string{"unchecked", "ok", "refused", "unreachable"}
+
+// String names the state: unchecked, ok, refused or unreachable.
+func (s NotionState) String() string {
+	if s >= 0 && int(s) < len(notionStates) {
+		return notionStates[s]
+	}
+	return "unknown"
+}
+
+type notionEntry struct {
+	key   string // the variable: NOTION_TOKEN, "NOTION_TOKENS entry 2"
+	name  string // the integration's name, once Notion told it
+	state NotionState
+	why   string
+}
+
+// label is how /readyz and /metrics name the entry: its integration name
+// when known, else its variable.
+func (e notionEntry) label() string {
+	if e.name != "" {
+		return e.name
+	}
+	return e.key
 }
 
 // SetSlackConnected records whether the Socket Mode connection is up.
@@ -36,16 +82,72 @@ func (r *Readiness) SetSlackConnected(ok bool) {
 	r.mu.Unlock()
 }
 
-// SetNotionTokenOK records whether Notion accepted the integration token.
+// SetNotionTokenOK records whether Notion accepted NOTION_TOKEN: true is
+// NotionOK, false NotionRefused. Kept for callers with one integration.
 func (r *Readiness) SetNotionTokenOK(ok bool) {
+	st := NotionRefused
+	if ok {
+		st = NotionOK
+	}
+	r.SetNotion("NOTION_TOKEN", "", st, "")
+}
+
+// SetNotion records the state of the integration token known by key (the
+// variable it comes from, such as NOTION_TOKEN or "NOTION_TOKENS entry 2").
+// name is the integration's name when known ("" keeps the one learnt
+// before); why, for NotionUnreachable, says in a few words what Notion
+// answered. It never holds a token.
+func (r *Readiness) SetNotion(key, name string, st NotionState, why string) {
 	r.mu.Lock()
-	r.notion = ok
-	r.notionSet = true
-	r.mu.Unlock()
+	defer r.mu.Unlock()
+	for i := range r.notion {
+		if r.notion[i].key == key {
+			e := &r.notion[i]
+			if name != "" {
+				e.name = name
+			}
+			e.state, e.why = st, why
+			return
+		}
+	}
+	r.notion = append(r.notion, notionEntry{key: key, name: name, state: st, why: why})
+}
+
+// Label is how /readyz and /metrics (its integration label) name the
+// token known by key: the integration's name once Notion told it, else key.
+func (r *Readiness) Label(key string) string {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	for _, e := range r.notion {
+		if e.key == key {
+			return e.label()
+		}
+	}
+	return key
+}
+
+// IntegrationState is one integration token's state, for /metrics.
+type IntegrationState struct {
+	// Integration is its name (or its variable while the name is unknown).
+	Integration string
+	State       NotionState
+}
+
+// Integrations returns every integration token's state, in the order
+// first set.
+func (r *Readiness) Integrations() []IntegrationState {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	out := make([]IntegrationState, len(r.notion))
+	for i, e := range r.notion {
+		out[i] = IntegrationState{Integration: e.label(), State: e.state}
+	}
+	return out
 }
 
 // Ready reports whether serve is ready and, when it is not, why, in one
-// short line fit for a /readyz body.
+// short line fit for a /readyz body: each reason names its integration and
+// says whether the token was refused or Notion could not be reached.
 func (r *Readiness) Ready() (bool, string) {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
@@ -53,16 +155,130 @@ func (r *Readiness) Ready() (bool, string) {
 	if !r.slack {
 		why = append(why, "slack: socket mode not connected")
 	}
-	switch {
-	case !r.notionSet:
+	if len(r.notion) == 0 {
 		why = append(why, "notion: token not checked yet")
-	case !r.notion:
-		why = append(why, "notion: token not accepted")
+	}
+	for _, e := range r.notion {
+		who := fmt.Sprintf("notion %q", e.label())
+		switch e.state {
+		case NotionOK:
+			continue
+		case NotionUnchecked:
+			why = append(why, who+": token not checked yet")
+		case NotionRefused:
+			why = append(why, who+": token refused by Notion (401): replace "+e.key)
+		case NotionUnreachable:
+			w := who + ": Notion unreachable, re-checking (the token may be fine)"
+			if e.why != "" {
+				w += ": " + e.why
+			}
+			why = append(why, w)
+		}
 	}
 	if len(why) > 0 {
 		return false, strings.Join(why, "; ")
 	}
 	return true, ""
+}
+
+// NotionCheck asks Notion once about one token (GET /v1/users/me, no
+// cache) and says what it learnt: the state, the integration's name when
+// Notion accepted the token, and for NotionUnreachable a few words on why.
+type NotionCheck func(ctx context.Context) (st NotionState, name, why string)
+
+// NotionWatch keeps one integration token's readiness true to Notion: Run
+// asks until Notion gives an answer that tells (accepted or refused),
+// backing off between answers that do not (unreachable), so /readyz never
+// waits for a user's diagnosis to learn it; Recheck asks again.
+type NotionWatch struct {
+	ready *Readiness
+	key   string
+	check NotionCheck
+	b     Backoff
+	kick  chan struct{}
+}
+
+// Backoff paces a NotionWatch's calls, which share the token's rate budget
+// with the diagnoses.
+type Backoff struct {
+	// Min and Max bound the wait between checks while Notion is
+	// unreachable: it doubles from Min to Max (1 s and 1 min when 0).
+	Min, Max time.Duration
+	// Spacing is the least time between two checks asked by Recheck once
+	// the answer is known (10 s when 0), so that a burst of diagnoses
+	// costs at most one users/me call per Spacing.
+	Spacing time.Duration
+}
+
+// NewNotionWatch returns a watch of the token known by key in r.
+func NewNotionWatch(r *Readiness, key string, check NotionCheck, b Backoff) *NotionWatch {
+	if b.Min <= 0 {
+		b.Min = time.Second
+	}
+	if b.Max <= 0 {
+		b.Max = time.Minute
+	}
+	b.Max = max(b.Max, b.Min)
+	if b.Spacing <= 0 {
+		b.Spacing = 10 * time.Second
+	}
+	return &NotionWatch{ready: r, key: key, check: check, b: b, kick: make(chan struct{}, 1)}
+}
+
+// Key returns the variable the watched token comes from.
+func (w *NotionWatch) Key() string { return w.key }
+
+// Recheck asks the watch to check again soon: a diagnosis saw the token
+// refused or Notion unreachable. While the watch is backing off it changes
+// nothing (no extra calls to a Notion in trouble).
+func (w *NotionWatch) Recheck() {
+	select {
+	case w.kick <- struct{}{}:
+	default:
+	}
+}
+
+// Run checks the token at once, then again with a backoff doubling from
+// Min to Max while Notion is unreachable, and whenever Recheck is called
+// once the answer is known (at most once per Spacing). It returns when ctx
+// is done.
+func (w *NotionWatch) Run(ctx context.Context) {
+	delay := w.b.Min
+	for {
+		st, name, why := w.check(ctx)
+		if ctx.Err() != nil {
+			return
+		}
+		w.ready.SetNotion(w.key, name, st, why)
+		if st == NotionUnreachable || st == NotionUnchecked {
+			if !sleep(ctx, delay) {
+				return
+			}
+			delay = min(2*delay, w.b.Max)
+			continue
+		}
+		delay = w.b.Min
+		// Known: wait for a reason to ask again, no sooner than min.
+		select {
+		case <-ctx.Done():
+			return
+		case <-w.kick:
+		}
+		if !sleep(ctx, w.b.Spacing) {
+			return
+		}
+	}
+}
+
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
 }
 
 // Enabled reports whether addr (the ADDR setting) turns the operations
@@ -98,7 +314,11 @@ func NewServer(addr string, m *Metrics, r *Readiness, logger *slog.Logger) *Serv
 			plain(w, http.StatusServiceUnavailable, "not ready: "+why)
 			return
 		}
-		plain(w, http.StatusOK, "ready")
+		body := "ready"
+		for _, in := range r.Integrations() {
+			body += fmt.Sprintf("; notion %q: %s", in.Integration, in.State)
+		}
+		plain(w, http.StatusOK, body)
 	})
 	if m != nil {
 		mux.Handle("GET /metrics", m.Handler())
@@ -131,7 +351,7 @@ func (s *Server) Serve(ctx context.Context) error {
 	var lc net.ListenConfig
 	ln, err := lc.Listen(ctx, "tcp", s.addr)
 	if err != nil {
-		return fmt.Errorf("ops listener: %w", err)
+		return fmt.Errorf("ops listener: cannot listen on ADDR %q: %w", s.addr, err)
 	}
 	return s.ServeListener(ctx, ln)
 }

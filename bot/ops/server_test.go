@@ -38,7 +38,7 @@ func TestReadyz(t *testing.T) {
 		{"before anything", nil, nil, 503, "slack: socket mode not connected; notion: token not checked yet"},
 		{"slack connected only", ptr(true), nil, 503, "notion: token not checked yet"},
 		{"notion ok only", nil, ptr(true), 503, "slack: socket mode not connected"},
-		{"token rejected", ptr(true), ptr(false), 503, "notion: token not accepted"},
+		{"token rejected", ptr(true), ptr(false), 503, `notion "NOTION_TOKEN": token refused by Notion (401): replace NOTION_TOKEN`},
 		{"connected and token ok", ptr(true), ptr(true), 200, "ready"},
 		{"disconnected again", ptr(false), ptr(true), 503, "slack: socket mode not connected"},
 	}
@@ -92,7 +92,7 @@ func TestMetricsRouteMovesWithDiagnosis(t *testing.T) {
 	for _, w := range []string{
 		`notion_check_findings_total{code="access.not_shared"} 1`,
 		`notion_check_diagnoses_total 1`,
-		`notion_check_notion_calls_total{endpoint="pages",status="404"} 1`,
+		`notion_check_notion_calls_total{endpoint="pages",integration="",status="404"} 1`,
 	} {
 		if !strings.Contains(after, w) {
 			t.Errorf("/metrics lacks %q", w)

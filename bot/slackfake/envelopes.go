@@ -16,6 +16,8 @@ type Slash struct {
 	// TeamID is the payload's team_id (TeamID if empty); UserTeam, when
 	// set, is sent as user_team (a Slack Connect user's own team).
 	TeamID, UserTeam string
+	// EnterpriseID, when set, is sent as enterprise_id (Enterprise Grid).
+	EnterpriseID string
 }
 
 // SlashEnvelope returns the bytes of a slash_commands envelope, as Slack
@@ -42,6 +44,9 @@ func SlashEnvelope(s Slash) []byte {
 	if s.UserTeam != "" {
 		payload["user_team"] = s.UserTeam
 	}
+	if s.EnterpriseID != "" {
+		payload["enterprise_id"], payload["enterprise_name"] = s.EnterpriseID, "Fake Org"
+	}
 	return mustJSON(map[string]any{
 		"type": "slash_commands", "envelope_id": s.EnvelopeID, "accepts_response_payload": true,
 		"payload": payload,
@@ -64,6 +69,12 @@ type Event struct {
 	// Team is the author's team ("team"); UserTeam and SourceTeam are sent
 	// as user_team and source_team (Slack Connect). Unset fields are left out.
 	Team, UserTeam, SourceTeam string
+	// Enterprise, when set, is the callback's enterprise_id (Enterprise
+	// Grid: the org the event comes from).
+	Enterprise string
+	// ExtShared marks the channel as shared with other organisations
+	// (is_ext_shared_channel).
+	ExtShared bool
 }
 
 // EventsAPIEnvelope returns the bytes of an events_api envelope carrying
@@ -105,15 +116,22 @@ func EventsAPIEnvelope(envelopeID, eventID string, retry int, ev Event) []byte {
 	if retry > 0 {
 		reason = "timeout"
 	}
+	payload := map[string]any{
+		"token": "fake-verification-token", "team_id": TeamID, "api_app_id": AppID,
+		"type": "event_callback", "event_id": eventID, "event_time": 1700000000,
+		"authorizations": []any{map[string]any{"team_id": TeamID, "user_id": BotUserID, "is_bot": true}},
+		"event":          inner,
+	}
+	if ev.Enterprise != "" {
+		payload["enterprise_id"] = ev.Enterprise
+	}
+	if ev.ExtShared {
+		payload["is_ext_shared_channel"] = true
+	}
 	return mustJSON(map[string]any{
 		"type": "events_api", "envelope_id": envelopeID, "accepts_response_payload": false,
 		"retry_attempt": retry, "retry_reason": reason,
-		"payload": map[string]any{
-			"token": "fake-verification-token", "team_id": TeamID, "api_app_id": AppID,
-			"type": "event_callback", "event_id": eventID, "event_time": 1700000000,
-			"authorizations": []any{map[string]any{"team_id": TeamID, "user_id": BotUserID, "is_bot": true}},
-			"event":          inner,
-		},
+		"payload": payload,
 	})
 }
 

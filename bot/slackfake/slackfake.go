@@ -38,6 +38,11 @@ const (
 	TeamID = "T0FAKE001"
 	// AppID is the app ID put in envelopes.
 	AppID = "A0FAKE001"
+	// EnterpriseID is the Enterprise Grid org of the workspace when the
+	// fake runs WithEnterprise.
+	EnterpriseID = "E0FAKEORG1"
+	// SiblingTeamID is another workspace of the same Enterprise Grid org.
+	SiblingTeamID = "T0SIBLING1"
 )
 
 // Call is one Web API call the fake received.
@@ -58,6 +63,8 @@ type Post struct {
 	Channel  string
 	Text     string
 	ThreadTS string
+	// User is the user a chat.postEphemeral is for.
+	User string
 	// TS is the message ts the fake answered (chat.postMessage) or the
 	// message updated (chat.update).
 	TS     string
@@ -114,16 +121,21 @@ func WithPingInterval(d time.Duration) Option { return func(s *Server) { s.pingE
 // does; the echo envelopes have IDs "env-echo-1", "env-echo-2"...
 func WithEcho() Option { return func(s *Server) { s.echo = true } }
 
+// WithEnterprise makes the workspace part of the Enterprise Grid org
+// EnterpriseID: auth.test answers its enterprise_id.
+func WithEnterprise() Option { return func(s *Server) { s.enterprise = EnterpriseID } }
+
 // ResponseTarget is the Fault target for response_url POSTs.
 const ResponseTarget = "response_url"
 
 // Server is the fake Slack. Create it with New; Close it when done.
 type Server struct {
-	srv       *httptest.Server
-	pingEvery time.Duration
-	upgrader  websocket.Upgrader
-	echo      bool
-	dropAfter int // close the socket when the ack count reaches it (0: never)
+	srv        *httptest.Server
+	pingEvery  time.Duration
+	upgrader   websocket.Upgrader
+	echo       bool
+	enterprise string
+	dropAfter  int // close the socket when the ack count reaches it (0: never)
 
 	mu        sync.Mutex
 	changed   chan struct{}
@@ -131,6 +143,7 @@ type Server struct {
 	posts     []Post
 	acks      []Ack
 	responses []ResponsePost
+	respTries int
 	faults    map[string][]Fault
 	conn      *wsConn
 	opens     int
@@ -314,14 +327,14 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	switch method {
 	case "auth.test":
 		writeJSON(w, map[string]any{"ok": true, "url": "https://fake.slack.com/", "team": "Fake Team", "user": "notion-check",
-			"team_id": TeamID, "user_id": BotUserID, "bot_id": BotID})
+			"team_id": TeamID, "user_id": BotUserID, "bot_id": BotID, "enterprise_id": s.enterprise})
 	case "chat.postMessage", "chat.update", "chat.postEphemeral":
 		channel := call.Form.Get("channel")
 		if channel == "" {
 			writeJSON(w, map[string]any{"ok": false, "error": "channel_not_found"})
 			return
 		}
-		p := Post{Method: method, Channel: channel, Text: call.Form.Get("text"), ThreadTS: call.Form.Get("thread_ts"), At: call.At}
+		p := Post{Method: method, Channel: channel, Text: call.Form.Get("text"), ThreadTS: call.Form.Get("thread_ts"), User: call.Form.Get("user"), At: call.At}
 		if bl := call.Form.Get("blocks"); bl != "" {
 			p.Blocks = json.RawMessage(bl)
 		}
@@ -361,6 +374,7 @@ func (s *Server) serveResponse(w http.ResponseWriter, r *http.Request) {
 	name, _ := url.PathUnescape(strings.TrimPrefix(r.URL.Path, "/response/"))
 	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 	s.mu.Lock()
+	s.respTries++
 	fault, failing := s.takeFault(ResponseTarget)
 	if failing {
 		s.mu.Unlock()
@@ -623,4 +637,12 @@ func (s *Server) WaitResponsePosts(n int, timeout time.Duration) ([]ResponsePost
 		return p, fmt.Errorf("slackfake: %d response_url posts after %s, want %d", len(p), timeout, n)
 	}
 	return p, nil
+}
+
+// ResponseAttempts returns how many POSTs reached the response_url
+// endpoints, failed ones (faults) included.
+func (s *Server) ResponseAttempts() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.respTries
 }

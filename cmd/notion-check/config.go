@@ -1,7 +1,9 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"reflect"
 	"strconv"
@@ -9,6 +11,7 @@ import (
 	"time"
 
 	"github.com/kelseyhightower/envconfig"
+	"github.com/notion-check/notion-check/bot/ops"
 )
 
 // env is the whole environment of SPEC §2 as envconfig reads it. Every
@@ -17,6 +20,7 @@ import (
 // fail to parse it as a number, so the values are defaulted and parsed here.
 type env struct {
 	NotionToken   string `envconfig:"NOTION_TOKEN"`
+	NotionTokens  string `envconfig:"NOTION_TOKENS"`
 	NotionAPIURL  string `envconfig:"NOTION_API_URL" default:"https://api.notion.com"`
 	NotionVersion string `envconfig:"NOTION_VERSION" default:"2025-09-03"`
 	NotionRate    string `envconfig:"NOTION_RATE" default:"3"`
@@ -35,7 +39,10 @@ type env struct {
 
 // config is the checked configuration.
 type config struct {
-	NotionToken   string
+	NotionToken string
+	// NotionTokens are the team's other integration tokens (NOTION_TOKENS),
+	// in the order given, blanks dropped.
+	NotionTokens  []string
 	NotionAPIURL  string
 	NotionVersion string
 	NotionRate    float64
@@ -52,8 +59,49 @@ type config struct {
 	Timeout       time.Duration
 }
 
+// varError is one problem with one variable: the message names the
+// variable, never its value.
+type varError struct {
+	Var string
+	Msg string
+}
+
+func (e varError) Error() string { return e.Msg }
+
+// configErrors is every problem loadConfig found, in the order of SPEC §2,
+// so that one run reports them all.
+type configErrors []varError
+
+func (es configErrors) Error() string {
+	msgs := make([]string, len(es))
+	for i, e := range es {
+		msgs[i] = e.Msg
+	}
+	return strings.Join(msgs, "\n")
+}
+
+// only keeps the problems with the named variables.
+func (es configErrors) only(vars ...string) configErrors {
+	var out configErrors
+	for _, e := range es {
+		for _, v := range vars {
+			if e.Var == v {
+				out = append(out, e)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// cliVars are the variables the diagnosis face of the CLI reads; a problem
+// with another one (a Slack setting, say) does not stop a diagnosis.
+var cliVars = []string{"NOTION_API_URL", "NOTION_VERSION", "NOTION_RATE", "NOTION_BURST", "DIAGNOSIS_TIMEOUT"}
+
 // loadConfig reads the environment through envconfig and checks every value
-// that has a shape; an error names the variable, never its value.
+// that has a shape. It returns the configuration and, when some values are
+// wrong, a configErrors naming every wrong variable (never its value); the
+// configuration then holds the defaults for those.
 func loadConfig() (config, error) {
 	var e env
 	if err := envconfig.Process("", &e); err != nil {
@@ -61,42 +109,95 @@ func loadConfig() (config, error) {
 	}
 	applyEmptyDefaults(&e)
 	c := config{
-		NotionToken: e.NotionToken, NotionAPIURL: strings.TrimRight(e.NotionAPIURL, "/"), NotionVersion: e.NotionVersion,
+		NotionToken: e.NotionToken, NotionTokens: tokenList(e.NotionTokens),
+		NotionAPIURL: strings.TrimRight(e.NotionAPIURL, "/"), NotionVersion: e.NotionVersion,
 		SlackBotToken: e.SlackBotToken, SlackAppToken: e.SlackAppToken, SlackAPIURL: e.SlackAPIURL,
-		Addr: e.Addr, LogLevel: e.LogLevel, LogFormat: e.LogFormat,
+		Addr: strings.TrimSpace(e.Addr), LogLevel: e.LogLevel, LogFormat: e.LogFormat,
 	}
-	if err := checkURL("NOTION_API_URL", c.NotionAPIURL); err != nil {
-		return c, err
+	var errs configErrors
+	bad := func(name, format string, args ...any) {
+		errs = append(errs, varError{Var: name, Msg: fmt.Sprintf(format, args...)})
 	}
-	if err := checkURL("SLACK_API_URL", c.SlackAPIURL); err != nil {
-		return c, err
+	if err := checkURL("NOTION_API_URL", c.NotionAPIURL, "https://api.notion.com"); err != nil {
+		bad("NOTION_API_URL", "%v", err)
+	}
+	if !validVersion(c.NotionVersion) {
+		bad("NOTION_VERSION", "NOTION_VERSION must be a date such as 2025-09-03")
+	}
+	var err error
+	if c.NotionRate, err = strconv.ParseFloat(e.NotionRate, 64); err != nil || c.NotionRate <= 0 || c.NotionRate > 100 {
+		bad("NOTION_RATE", "NOTION_RATE must be a number of requests per second above 0 and at most 100")
+	}
+	if c.NotionBurst, err = strconv.Atoi(e.NotionBurst); err != nil || c.NotionBurst < 1 || c.NotionBurst > 100 {
+		bad("NOTION_BURST", "NOTION_BURST must be a whole number from 1 to 100")
+	}
+	if c.Timeout, err = time.ParseDuration(e.Timeout); err != nil || c.Timeout < time.Second || c.Timeout > 5*time.Minute {
+		bad("DIAGNOSIS_TIMEOUT", "DIAGNOSIS_TIMEOUT must be a duration from 1s to 5m, such as 20s")
+		c.Timeout = 20 * time.Second
+	}
+	if err := checkURL("SLACK_API_URL", c.SlackAPIURL, "https://slack.com/api/"); err != nil {
+		bad("SLACK_API_URL", "%v", err)
 	}
 	if !strings.HasSuffix(c.SlackAPIURL, "/") {
 		c.SlackAPIURL += "/"
 	}
-	if !validVersion(c.NotionVersion) {
-		return c, fmt.Errorf("NOTION_VERSION must be a date such as 2025-09-03")
-	}
-	var err error
-	if c.NotionRate, err = strconv.ParseFloat(e.NotionRate, 64); err != nil || c.NotionRate <= 0 || c.NotionRate > 100 {
-		return c, fmt.Errorf("NOTION_RATE must be a number of requests per second above 0 and at most 100")
-	}
-	if c.NotionBurst, err = strconv.Atoi(e.NotionBurst); err != nil || c.NotionBurst < 1 || c.NotionBurst > 100 {
-		return c, fmt.Errorf("NOTION_BURST must be a whole number from 1 to 100")
-	}
-	if c.Timeout, err = time.ParseDuration(e.Timeout); err != nil || c.Timeout < time.Second || c.Timeout > 5*time.Minute {
-		return c, fmt.Errorf("DIAGNOSIS_TIMEOUT must be a duration from 1s to 5m, such as 20s")
-	}
 	if c.HelpChannels, err = channelList("HELP_CHANNELS", e.HelpChannels); err != nil {
-		return c, err
+		bad("HELP_CHANNELS", "%v", err)
 	}
 	if c.AllowedChans, err = channelList("ALLOWED_CHANNELS", e.AllowedChans); err != nil {
-		return c, err
+		bad("ALLOWED_CHANNELS", "%v", err)
 	}
 	if c.AllowExternal, err = strconv.ParseBool(e.AllowExternal); err != nil {
-		return c, fmt.Errorf("ALLOW_EXTERNAL_USERS must be true or false")
+		bad("ALLOW_EXTERNAL_USERS", "ALLOW_EXTERNAL_USERS must be true or false")
+	}
+	if err := checkAddr(c.Addr); err != nil {
+		bad("ADDR", "%v", err)
+	}
+	if _, err := ops.ParseLevel(c.LogLevel); err != nil {
+		bad("LOG_LEVEL", "LOG_LEVEL must be one of debug, info, warn, error")
+	}
+	switch strings.ToLower(strings.TrimSpace(c.LogFormat)) {
+	case "", "auto", "json", "text":
+	default:
+		bad("LOG_FORMAT", "LOG_FORMAT must be json or text (or unset: text on a terminal, JSON otherwise)")
+	}
+	if len(errs) > 0 {
+		return c, errs
 	}
 	return c, nil
+}
+
+// tokenList splits NOTION_TOKENS at commas, trims the spaces around each
+// entry ("a, b" is two tokens) and drops blank entries. A space inside an
+// entry stays, to be reported.
+func tokenList(v string) []string {
+	var out []string
+	for _, t := range strings.Split(v, ",") {
+		if t = strings.TrimSpace(t); t != "" {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// tokenEntry names the i-th (0-based) entry of NOTION_TOKENS for a
+// message, by position: the value is never shown.
+func tokenEntry(i int) string { return fmt.Sprintf("NOTION_TOKENS entry %d", i+1) }
+
+// checkAddr checks ADDR: host:port with a port number, or "off"/"" to
+// turn the operations listener off.
+func checkAddr(addr string) error {
+	if !ops.Enabled(addr) {
+		return nil
+	}
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return errors.New("ADDR must be host:port such as :8080 or 127.0.0.1:8080, or off to turn the listener off")
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return errors.New("ADDR must end in a port number from 0 to 65535, such as :8080")
+	}
+	return nil
 }
 
 // channelList reads a comma-separated list of Slack channel IDs.
@@ -128,10 +229,12 @@ func applyEmptyDefaults(e *env) {
 	}
 }
 
-func checkURL(name, raw string) error {
+// checkURL checks that raw is an absolute http(s) URL; the error names the
+// variable and gives example, never raw.
+func checkURL(name, raw, example string) error {
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("%s must be an http(s) URL such as https://api.notion.com", name)
+		return fmt.Errorf("%s must be an http(s) URL such as %s", name, example)
 	}
 	return nil
 }

@@ -7,7 +7,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
+	"os"
 	"strings"
+	"sync"
+	"syscall"
+	"time"
 
 	"github.com/notion-check/notion-check/diagnose"
 	"github.com/notion-check/notion-check/diagnose/notion"
@@ -36,34 +41,87 @@ func usageError(format string, args ...any) error {
 const maxStdin = 4 << 20
 
 const usageText = `Usage:
-  notion-check [--json] [--offline] [--blocks] TEXT...
+  notion-check [flags] TEXT...
   notion-check serve         run the Slack bot (Socket Mode)
   notion-check healthcheck   probe the running bot's /healthz
   notion-check version
 
 TEXT is whatever was pasted: Notion links, IDs, api.notion.com URLs, curl
 lines or Notion error messages. With no TEXT, or TEXT "-", it is read from
-standard input. Flags come before TEXT; "--" ends them.
+standard input. Flags may come before or after TEXT; "--" ends them.
 
 Flags:
-  --json      print the JSON report
-  --blocks    print the Slack Block Kit message the bot would post
-  --offline   make no network call, even with NOTION_TOKEN set
+  --json             print the JSON report
+  --blocks           print the Slack Block Kit message the bot would post
+  --offline          make no network call, even with NOTION_TOKEN set
+  --verbose          show the evidence too (every call, request IDs)
+  --as NAME          check as the configured integration called NAME
+  --fail-on warning  exit 1 on a warning finding too
+  --version          print the version
 
-Environment: NOTION_TOKEN (online checks), NOTION_API_URL, NOTION_VERSION.
-Exit status: 0 no error found, 1 an error finding, 2 usage error.
+Environment: NOTION_TOKEN (online checks), NOTION_TOKENS (the team's other
+integrations, comma-separated), NOTION_API_URL, NOTION_VERSION.
+Exit status: 0 no error found, 1 an error finding, 2 usage error,
+3 no error found but Notion could not be asked (unavailable, rate-limited),
+130 interrupted (SIGINT), 143 terminated (SIGTERM).
 `
 
-// run is the whole program, testable in-process: main only calls it.
+// signalCause is the cancellation cause main gives the context on SIGINT
+// or SIGTERM, so that run can tell an interrupt from other cancellations
+// and exit 128+signal as shells do.
+type signalCause struct{ sig os.Signal }
+
+func (c signalCause) Error() string { return "stopped by " + signalName(c.sig) }
+
+// exitCode is 128 + the signal number: 130 for SIGINT, 143 for SIGTERM.
+func (c signalCause) exitCode() int {
+	if n, ok := c.sig.(syscall.Signal); ok {
+		return 128 + int(n)
+	}
+	return 130
+}
+
+func signalName(s os.Signal) string {
+	switch s {
+	case syscall.SIGINT:
+		return "SIGINT"
+	case syscall.SIGTERM:
+		return "SIGTERM"
+	}
+	return s.String()
+}
+
+// interruptedError is what run returns when ctx was cancelled before the
+// diagnosis finished: 130/143 for a signal, 130 for any other cancellation.
+func interruptedError(ctx context.Context) error {
+	code := 130
+	var sc signalCause
+	if errors.As(context.Cause(ctx), &sc) {
+		code = sc.exitCode()
+	}
+	return &exitError{code: code}
+}
+
+// run is the whole program, testable in-process: main only calls it. When
+// ctx is cancelled (main cancels it on SIGINT/SIGTERM with a signalCause),
+// a diagnosis stops at once, prints what it knew and exits 130/143.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) > 0 {
 		switch args[0] {
 		case "serve":
+			if wantsHelp(args[1:]) {
+				fmt.Fprint(stdout, serveUsage)
+				return nil
+			}
 			return serve(ctx, args[1:], getenv, stdout, stderr)
 		case "version":
 			fmt.Fprintln(stdout, "notion-check "+version)
 			return nil
 		case "healthcheck":
+			if wantsHelp(args[1:]) {
+				fmt.Fprint(stdout, healthcheckUsage)
+				return nil
+			}
 			return healthcheck(ctx, args[1:], getenv)
 		case "help":
 			fmt.Fprint(stdout, usageText)
@@ -73,71 +131,205 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	return check(ctx, args, getenv, stdin, stdout, stderr)
 }
 
+const serveUsage = `Usage: notion-check serve
+
+Runs the Slack bot in Socket Mode until SIGINT/SIGTERM. It takes no
+arguments: it is configured with environment variables (SLACK_BOT_TOKEN,
+SLACK_APP_TOKEN, NOTION_TOKEN, NOTION_TOKENS, HELP_CHANNELS, ADDR, ...; see
+README "Configuration"). Every missing or malformed variable is reported at
+once, and the start stops with exit status 2.
+`
+
+const healthcheckUsage = `Usage: notion-check healthcheck [URL]
+
+Probes the running bot's /healthz (by default on ADDR, :8080, so
+http://127.0.0.1:8080/healthz). Exit status 0 when it answers 200, 1
+otherwise. Meant for a container HEALTHCHECK.
+`
+
 // check is the diagnosis face of the CLI.
 func check(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("notion-check", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	asJSON := fs.Bool("json", false, "")
-	asBlocks := fs.Bool("blocks", false, "")
-	offline := fs.Bool("offline", false, "")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprint(stdout, usageText)
-			return nil
-		}
-		return usageError("%v (see notion-check --help)", err)
+	fl, textArgs, err := parseCheckArgs(args)
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprint(stdout, usageText)
+		return nil
 	}
-	if *asJSON && *asBlocks {
-		return usageError("--json and --blocks cannot be used together")
+	if err != nil {
+		return err
+	}
+	if fl.version {
+		fmt.Fprintln(stdout, "notion-check "+version)
+		return nil
 	}
 
-	if readsStdin(fs.Args()) && isTerminal(stdin) {
+	if readsStdin(textArgs) && isTerminal(stdin) {
 		// Someone typed `notion-check` alone: say what it waits for.
 		fmt.Fprintln(stderr, "notion-check: reading the text to check from standard input (end with Ctrl-D; --help for usage)")
 	}
-	text, err := readText(fs.Args(), stdin)
+	text, err := readTextCtx(ctx, textArgs, stdin)
 	if err != nil {
 		return err
 	}
 	cfg, err := loadConfig()
-	if err != nil {
+	var ces configErrors
+	if errors.As(err, &ces) {
+		// Only what the diagnosis reads stops it; a wrong Slack setting
+		// is serve's business.
+		if mine := ces.only(cliVars...); len(mine) > 0 {
+			return usageError("%v", mine)
+		}
+	} else if err != nil {
 		return usageError("%v", err)
 	}
 
-	d, err := newDiagnoser(cfg, *offline)
+	w, err := newDiagnoser(cfg, fl.offline, nil)
 	if err != nil {
 		return err
 	}
-	dctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
-	rep := d.Diagnose(dctx, text, diagnose.Options{Offline: *offline})
-	cancel()
+	opts := diagnose.Options{Offline: fl.offline, As: fl.as}
+	rep, others, interrupted := diagnoseInterruptible(ctx, w, cfg.Timeout, text, opts)
+	w.addTokenFindings(&rep, others)
+	if interrupted {
+		fmt.Fprintln(stderr, "notion-check: "+stopLine(ctx, w.online))
+	}
 
 	var out string
 	switch {
-	case *asJSON:
+	case fl.json:
 		b, err := json.MarshalIndent(rep, "", "  ")
 		if err != nil {
 			return fmt.Errorf("encoding the report: %w", err)
 		}
 		out = string(b) + "\n"
-	case *asBlocks:
+	case fl.blocks:
 		b, err := renderBlocksJSON(rep, text)
 		if err != nil {
 			return err
 		}
 		out = string(b) + "\n"
 	default:
-		out = formatReport(rep, textStyle(stdout, getenv))
+		out = formatReportVerbose(rep, textStyle(stdout, getenv), fl.verbose)
 	}
 	// The one redaction layer: nothing leaves with a token in it, whatever
 	// the pasted text held.
-	if _, err := io.WriteString(stdout, secret.RedactValue(out, cfg.NotionToken)); err != nil {
+	if _, err := io.WriteString(stdout, redactAll(out, cfg)); err != nil {
 		return fmt.Errorf("writing the report: %w", err)
 	}
-	if rep.HasError() {
-		return &exitError{code: 1}
+	if interrupted {
+		return interruptedError(ctx)
+	}
+	if code := exitStatus(rep, w.online, fl.failOn); code != 0 {
+		return &exitError{code: code}
 	}
 	return nil
+}
+
+// stopLine says on stderr what an interrupted run printed.
+func stopLine(ctx context.Context, online bool) string {
+	why := "interrupted"
+	var sc signalCause
+	if errors.As(context.Cause(ctx), &sc) {
+		why = signalName(sc.sig) + " received"
+	}
+	if !online {
+		return why + ": stopped."
+	}
+	return why + " before Notion answered: the report holds the offline checks only; the online checks did not finish."
+}
+
+// diagnoseInterruptible runs the diagnosis under the DIAGNOSIS_TIMEOUT
+// deadline, and beside it asks users/me of every NOTION_TOKENS prober (the
+// answer is cached, so the diagnosis does not ask twice). It stops waiting
+// the moment ctx is cancelled (Ctrl-C): then it returns what is known
+// without Notion (the offline checks, the online ones unknown) and true. A
+// diagnosis that finished first wins.
+func diagnoseInterruptible(ctx context.Context, w wiring, timeout time.Duration, text string, opts diagnose.Options) (diagnose.Report, []diagnose.IntegrationInfo, bool) {
+	dctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	type result struct {
+		rep    diagnose.Report
+		others []diagnose.IntegrationInfo
+	}
+	done := make(chan result, 1)
+	go func() {
+		others := make([]diagnose.IntegrationInfo, len(w.others))
+		var wg sync.WaitGroup
+		for i, o := range w.others {
+			if o.prober == nil {
+				continue
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				others[i] = o.prober.Integration(dctx, diagnose.ProbeOptions{})
+			}()
+		}
+		rep := w.d.Diagnose(dctx, text, opts)
+		wg.Wait()
+		done <- result{rep, others}
+	}()
+	select {
+	case r := <-done:
+		return r.rep, r.others, false
+	case <-ctx.Done():
+	}
+	select {
+	case r := <-done:
+		return r.rep, r.others, false
+	default:
+	}
+	off := opts
+	off.Offline = true
+	rep := w.d.Diagnose(context.WithoutCancel(ctx), text, off)
+	if w.online {
+		// Notion was asked and had not answered: say so, not "offline".
+		rep.APIVersion = w.apiVersion
+	}
+	return rep, nil, true
+}
+
+// exitStatus is SPEC §1's exit status of a finished diagnosis: 1 for an
+// error finding (or a warning with --fail-on warning), 3 when no error was
+// found but a check could not be finished because Notion could not be asked
+// (never for --offline or a missing token: online is false then), else 0.
+func exitStatus(rep diagnose.Report, online bool, failOn string) int {
+	if rep.HasError() {
+		return 1
+	}
+	if failOn == "warning" && hasWarning(rep) {
+		return 1
+	}
+	if online {
+		for _, c := range rep.Checks {
+			if c.Status == diagnose.StatusUnknown {
+				return 3
+			}
+		}
+	}
+	return 0
+}
+
+// hasWarning reports a warning finding for --fail-on warning. Notion's own
+// trouble (notion.unavailable, notion.rate_limited) is not one: it says
+// "could not check", which exit status 3 tells.
+func hasWarning(rep diagnose.Report) bool {
+	isWarn := func(fs []diagnose.Finding) bool {
+		for _, f := range fs {
+			if f.Severity == diagnose.SeverityWarning && f.Code != diagnose.CodeNotionUnavailable && f.Code != diagnose.CodeNotionRateLimited {
+				return true
+			}
+		}
+		return false
+	}
+	if isWarn(rep.Integration.Findings) {
+		return true
+	}
+	for _, c := range rep.Checks {
+		if isWarn(c.Findings) {
+			return true
+		}
+	}
+	return false
 }
 
 // readText joins the TEXT arguments, or reads standard input when there are
@@ -159,28 +351,168 @@ func readText(args []string, stdin io.Reader) (string, error) {
 	return string(b), nil
 }
 
+// readTextCtx is readText that gives up when ctx is cancelled (Ctrl-C
+// while standard input is a terminal waiting for text).
+func readTextCtx(ctx context.Context, args []string, stdin io.Reader) (string, error) {
+	if !readsStdin(args) || stdin == nil {
+		return readText(args, stdin)
+	}
+	type result struct {
+		text string
+		err  error
+	}
+	done := make(chan result, 1)
+	go func() {
+		t, err := readText(args, stdin)
+		done <- result{t, err}
+	}()
+	select {
+	case r := <-done:
+		return r.text, r.err
+	case <-ctx.Done():
+		return "", interruptedError(ctx)
+	}
+}
+
 // readsStdin reports whether TEXT comes from standard input: no TEXT
 // arguments, or the one argument "-".
 func readsStdin(args []string) bool {
 	return len(args) == 0 || len(args) == 1 && args[0] == "-"
 }
 
+// wiring is a diagnoser with what the CLI needs to know about how it was
+// wired.
+type wiring struct {
+	d *diagnose.Diagnoser
+	// main is NOTION_TOKEN's prober, nil when offline.
+	main *notion.Prober
+	// online is true when a usable token and a prober are set and not
+	// --offline: Notion will be asked.
+	online     bool
+	apiVersion string
+	// others are the NOTION_TOKENS entries, in order.
+	others []otherToken
+}
+
+// otherToken is one NOTION_TOKENS entry: its position, its shape findings
+// and, when usable, its prober.
+type otherToken struct {
+	pos      int
+	findings []diagnose.Finding
+	prober   *notion.Prober
+}
+
 // newDiagnoser wires the diagnosis: online when a token is set and not
-// --offline.
-func newDiagnoser(cfg config, offline bool) (*diagnose.Diagnoser, error) {
+// --offline, with one prober per NOTION_TOKENS entry of a usable shape,
+// each with its own rate budget. hooks, when not nil, gives the i-th
+// prober (0 is NOTION_TOKEN's, i the i-th entry's) its metrics hooks and
+// logger (serve).
+func newDiagnoser(cfg config, offline bool, hooks func(i int) (notion.Hooks, *slog.Logger)) (wiring, error) {
+	w := wiring{apiVersion: cfg.NotionVersion}
 	dc := diagnose.Config{Token: cfg.NotionToken}
-	if cfg.NotionToken != "" && !offline && diagnose.TokenFindings(cfg.NotionToken) == nil {
-		p, err := notion.New(notion.Config{
-			Token:   cfg.NotionToken,
+	mk := func(i int, tok string) (*notion.Prober, error) {
+		nc := notion.Config{
+			Token:   tok,
 			BaseURL: cfg.NotionAPIURL,
 			Version: cfg.NotionVersion,
 			Rate:    cfg.NotionRate,
 			Burst:   cfg.NotionBurst,
-		})
+			Logger:  slog.New(slog.DiscardHandler),
+		}
+		if hooks != nil {
+			nc.Hooks, nc.Logger = hooks(i)
+		}
+		p, err := notion.New(nc)
 		if err != nil {
 			return nil, fmt.Errorf("setting up the Notion client: %w", err)
 		}
-		dc.Prober = p
+		return p, nil
 	}
-	return diagnose.New(dc), nil
+	if cfg.NotionToken != "" && !offline && diagnose.TokenFindings(cfg.NotionToken) == nil {
+		p, err := mk(0, cfg.NotionToken)
+		if err != nil {
+			return w, err
+		}
+		dc.Prober = p
+		w.main = p
+		w.online = true
+	}
+	for i, tok := range cfg.NotionTokens {
+		o := otherToken{pos: i, findings: otherTokenFindings(i, tok)}
+		if o.findings == nil && !offline {
+			p, err := mk(i+1, tok)
+			if err != nil {
+				return w, err
+			}
+			o.prober = p
+			dc.Others = append(dc.Others, p)
+		}
+		w.others = append(w.others, o)
+	}
+	w.d = diagnose.New(dc)
+	return w, nil
+}
+
+// otherTokenFindings are the shape findings of the i-th NOTION_TOKENS
+// entry, naming it by position, never by value.
+func otherTokenFindings(i int, tok string) []diagnose.Finding {
+	fs := diagnose.TokenFindings(tok)
+	for j := range fs {
+		fs[j].Detail = strings.Replace(fs[j].Detail, "NOTION_TOKEN:", tokenEntry(i)+":", 1)
+		if !strings.HasPrefix(fs[j].Detail, tokenEntry(i)) {
+			fs[j].Detail = tokenEntry(i) + ": " + fs[j].Detail
+		}
+	}
+	return fs
+}
+
+// addTokenFindings reports the NOTION_TOKENS entries that cannot be used,
+// as NOTION_TOKEN's are: a malformed entry by its shape, and an entry
+// Notion refused (401) by users/me's answer (infos[i], when asked) — each
+// named by position, never by value.
+func (w wiring) addTokenFindings(rep *diagnose.Report, infos []diagnose.IntegrationInfo) {
+	for i, o := range w.others {
+		fs := o.findings
+		if in, _ := integrationOf(infos, i); in.Status == diagnose.StatusProblem {
+			for _, f := range in.Findings {
+				if f.Code == diagnose.CodeTokenInvalid {
+					f.Detail = tokenEntry(o.pos) + ": " + f.Detail
+					fs = append(fs, f)
+				}
+			}
+		}
+		for _, f := range fs {
+			if !hasDetail(rep.Integration.Findings, f.Detail) {
+				rep.Integration.Findings = append(rep.Integration.Findings, f)
+			}
+		}
+	}
+}
+
+// integrationOf is the verdict on infos[i]'s users/me answer (unknown when
+// it was not asked).
+func integrationOf(infos []diagnose.IntegrationInfo, i int) (diagnose.Integration, bool) {
+	if i >= len(infos) {
+		return diagnose.Integration{Status: diagnose.StatusUnknown}, true
+	}
+	return diagnose.IntegrationVerdict(infos[i])
+}
+
+func hasDetail(fs []diagnose.Finding, detail string) bool {
+	for _, f := range fs {
+		if f.Detail == detail {
+			return true
+		}
+	}
+	return false
+}
+
+// redactAll masks every configured Notion token by value, then any
+// token-shaped text.
+func redactAll(s string, cfg config) string {
+	s = secret.RedactValue(s, cfg.NotionToken)
+	for _, t := range cfg.NotionTokens {
+		s = secret.RedactValue(s, strings.TrimSpace(t))
+	}
+	return s
 }

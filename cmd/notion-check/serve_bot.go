@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/notion-check/notion-check/bot"
@@ -16,30 +18,46 @@ import (
 	"golang.org/x/sync/errgroup"
 )
 
-// checkServeConfig stops the start on a missing or wrong-shaped token, with
-// a line that names the variable and the problem, never the value.
-func checkServeConfig(cfg config) error {
-	if cfg.SlackBotToken == "" {
-		return usageError("SLACK_BOT_TOKEN is not set: the bot needs its xoxb- bot token")
+// checkServeConfig stops the start on a missing or wrong-shaped token,
+// with a line per problem that names the variable (for NOTION_TOKENS, the
+// entry by position) and the problem, never the value. Every problem is
+// reported at once.
+func checkServeConfig(cfg config) []string {
+	var lines []string
+	switch {
+	case cfg.SlackBotToken == "":
+		lines = append(lines, "SLACK_BOT_TOKEN is not set: the bot needs its xoxb- bot token")
+	default:
+		if err := slackTokenShape("SLACK_BOT_TOKEN", cfg.SlackBotToken, "xoxb-"); err != nil {
+			lines = append(lines, err.Error())
+		}
 	}
-	if cfg.SlackAppToken == "" {
-		return usageError("SLACK_APP_TOKEN is not set: Socket Mode needs an xapp- app-level token with connections:write")
+	switch {
+	case cfg.SlackAppToken == "":
+		lines = append(lines, "SLACK_APP_TOKEN is not set: Socket Mode needs an xapp- app-level token with connections:write")
+	default:
+		if err := slackTokenShape("SLACK_APP_TOKEN", cfg.SlackAppToken, "xapp-"); err != nil {
+			lines = append(lines, err.Error())
+		}
 	}
-	if cfg.NotionToken == "" {
-		return usageError("NOTION_TOKEN is not set: the bot needs the integration token to check links")
+	switch {
+	case cfg.NotionToken == "":
+		lines = append(lines, "NOTION_TOKEN is not set: the bot needs the integration token to check links")
+	default:
+		if fs := diagnose.TokenFindings(cfg.NotionToken); len(fs) > 0 {
+			lines = append(lines, fs[0].Detail)
+		}
 	}
-	if err := slackTokenShape("SLACK_BOT_TOKEN", cfg.SlackBotToken, "xoxb-"); err != nil {
-		return err
+	for i, tok := range cfg.NotionTokens {
+		if fs := otherTokenFindings(i, tok); len(fs) > 0 {
+			lines = append(lines, fs[0].Detail)
+		}
 	}
-	if err := slackTokenShape("SLACK_APP_TOKEN", cfg.SlackAppToken, "xapp-"); err != nil {
-		return err
-	}
-	if fs := diagnose.TokenFindings(cfg.NotionToken); len(fs) > 0 {
-		return usageError("%s", fs[0].Detail)
-	}
-	return nil
+	return lines
 }
 
+// slackTokenShape checks a Slack token's shape; the error names the
+// variable and the problem, never the value.
 func slackTokenShape(name, tok, prefix string) error {
 	switch {
 	case strings.TrimSpace(tok) != tok || strings.ContainsAny(tok, " \t\r\n"):
@@ -60,43 +78,62 @@ func slackTokenShape(name, tok, prefix string) error {
 	return nil
 }
 
-// serveBot wires the Slack bot: configuration, logs, metrics, the Notion
-// prober, the ops listener; then runs until ctx is cancelled.
+// serveBot wires the Slack bot: configuration, logs, metrics, one Notion
+// prober per integration token, the ops listener; asks Notion about every
+// token once; then runs until ctx is cancelled.
 func serveBot(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if len(args) > 0 {
 		return usageError("serve takes no arguments; configure it with environment variables (see README)")
 	}
 	cfg, err := loadConfig()
-	if err != nil {
+	var lines []string
+	var ces configErrors
+	if errors.As(err, &ces) {
+		for _, e := range ces {
+			lines = append(lines, e.Msg)
+		}
+	} else if err != nil {
 		return usageError("%v", err)
 	}
-	if err := checkServeConfig(cfg); err != nil {
-		return err
+	lines = append(lines, checkServeConfig(cfg)...)
+	if len(lines) > 0 {
+		return usageError("%s", strings.Join(lines, "\n"))
 	}
-	logger, err := ops.NewLogger(stderr, cfg.LogLevel, cfg.LogFormat, isTerminal(stderr), cfg.NotionToken, cfg.SlackBotToken, cfg.SlackAppToken)
+	secrets := append([]string{cfg.NotionToken, cfg.SlackBotToken, cfg.SlackAppToken}, cfg.NotionTokens...)
+	logger, err := ops.NewLogger(stderr, cfg.LogLevel, cfg.LogFormat, isTerminal(stderr), secrets...)
 	if err != nil {
 		return usageError("LOG_LEVEL or LOG_FORMAT: %v", err)
 	}
 
 	metrics := ops.NewMetrics()
 	ready := &ops.Readiness{}
-	prober, err := notion.New(notion.Config{
-		Token:   cfg.NotionToken,
-		BaseURL: cfg.NotionAPIURL,
-		Version: cfg.NotionVersion,
-		Rate:    cfg.NotionRate,
-		Burst:   cfg.NotionBurst,
-		Logger:  logger,
-		Hooks: notion.Hooks{
-			OnCall:        metrics.NotionCall,
-			OnRetry:       metrics.NotionRetry,
-			OnRateLimited: metrics.NotionRateLimited,
-		},
+	metrics.RegisterReadiness(ready)
+	keys := tokenKeys(cfg)
+	for _, k := range keys {
+		ready.SetNotion(k, "", ops.NotionUnchecked, "")
+	}
+	w, err := newDiagnoser(cfg, false, func(i int) (notion.Hooks, *slog.Logger) {
+		im := metrics.IntegrationFunc(func() string { return ready.Label(keys[i]) })
+		return notion.Hooks{
+			OnCall:        im.NotionCall,
+			OnRetry:       im.NotionRetry,
+			OnRateLimited: im.NotionRateLimited,
+		}, logger
 	})
 	if err != nil {
-		return fmt.Errorf("setting up the Notion client: %w", err)
+		return err
 	}
-	diag := diagnose.New(diagnose.Config{Token: cfg.NotionToken, Prober: prober})
+	probers := w.probers()
+
+	// Ask Notion about every token once, before Slack: a token Notion
+	// refuses stops the start, naming its variable (never its value).
+	if refused := startCheck(ctx, cfg.Timeout, keys, probers, ready, logger); len(refused) > 0 {
+		return usageError("%s", strings.Join(refused, "\n"))
+	}
+	watches := make([]*ops.NotionWatch, len(probers))
+	for i, p := range probers {
+		watches[i] = ops.NewNotionWatch(ready, keys[i], notionCheck(p), ops.Backoff{Min: time.Second, Max: time.Minute, Spacing: 10 * time.Second})
+	}
 
 	b, err := bot.New(bot.Config{
 		BotToken:           cfg.SlackBotToken,
@@ -105,7 +142,7 @@ func serveBot(ctx context.Context, args []string, getenv func(string) string, st
 		HelpChannels:       cfg.HelpChannels,
 		AllowedChannels:    cfg.AllowedChans,
 		AllowExternalUsers: cfg.AllowExternal,
-		Diagnoser:          diag,
+		Diagnoser:          w.d,
 		Logger:             logger,
 		DiagnosisTimeout:   cfg.Timeout,
 		Hooks: bot.Hooks{
@@ -113,13 +150,13 @@ func serveBot(ctx context.Context, args []string, getenv func(string) string, st
 			OnReply: metrics.Reply,
 			OnDiagnosis: func(rep diagnose.Report, d time.Duration) {
 				metrics.Diagnosis(rep, d)
-				if rep.Integration.Status == diagnose.StatusOK {
-					ready.SetNotionTokenOK(true)
-				} else if rep.Integration.Status == diagnose.StatusProblem && diagnose.HasCode(rep.Integration.Findings, diagnose.CodeTokenInvalid) {
-					ready.SetNotionTokenOK(false)
-				}
+				observeDiagnosis(rep, ready, watches)
 			},
-			OnConnected: ready.SetSlackConnected,
+			OnConnected:        ready.SetSlackConnected,
+			OnSlackRateLimited: metrics.SlackRateLimited,
+			OnShutdown: func(s bot.ShutdownStats) {
+				metrics.Shutdown(s.Answered, s.Stopped, s.Lost)
+			},
 		},
 	})
 	if err != nil {
@@ -131,17 +168,11 @@ func serveBot(ctx context.Context, args []string, getenv func(string) string, st
 	if srv.Enabled() {
 		g.Go(func() error { return srv.Serve(gctx) })
 	}
-	g.Go(func() error {
-		// /readyz wants the Notion token accepted: ask once at start.
-		info, _ := diagnose.IntegrationVerdict(prober.Integration(gctx, diagnose.ProbeOptions{}))
-		ready.SetNotionTokenOK(info.Status == diagnose.StatusOK)
-		if info.Status != diagnose.StatusOK {
-			logger.Warn("Notion did not accept NOTION_TOKEN at start", "status", string(info.Status))
-		} else {
-			logger.Info("Notion token accepted", "integration", info.Name, "workspace", info.Workspace)
-		}
-		return nil
-	})
+	for _, wt := range watches {
+		// /readyz learns by itself whether Notion accepts each token: the
+		// watch re-checks with backoff while Notion is unreachable.
+		g.Go(func() error { wt.Run(gctx); return nil })
+	}
 	g.Go(func() error {
 		err := b.Run(gctx)
 		if err != nil && !errors.Is(err, context.Canceled) {
@@ -150,13 +181,122 @@ func serveBot(ctx context.Context, args []string, getenv func(string) string, st
 		// The bot finished its replies in flight: stop the ops listener too.
 		return errStopped
 	})
-	logger.Info("notion-check starting", "version", version, "help_channels", len(cfg.HelpChannels), "ops_addr", cfg.Addr)
+	logger.Info("notion-check starting", "version", version, "help_channels", len(cfg.HelpChannels), "integrations", len(probers), "ops_addr", cfg.Addr)
 	err = g.Wait()
 	if errors.Is(err, errStopped) || errors.Is(err, context.Canceled) {
 		logger.Info("notion-check stopped")
 		return nil
 	}
 	return err
+}
+
+// tokenKeys names every configured Notion token by its variable, in the
+// order of the probers: NOTION_TOKEN, then "NOTION_TOKENS entry N".
+func tokenKeys(cfg config) []string {
+	keys := []string{"NOTION_TOKEN"}
+	for i := range cfg.NotionTokens {
+		keys = append(keys, tokenEntry(i))
+	}
+	return keys
+}
+
+// probers returns the prober of NOTION_TOKEN, then one per NOTION_TOKENS
+// entry, in the order of tokenKeys (serve has checked every shape, so each
+// has one).
+func (w wiring) probers() []*notion.Prober {
+	var out []*notion.Prober
+	if w.main != nil {
+		out = append(out, w.main)
+	}
+	for _, o := range w.others {
+		out = append(out, o.prober)
+	}
+	return out
+}
+
+// startCheck asks GET /v1/users/me of every token at once, records what
+// Notion said in ready, and returns one line per token Notion refused
+// (401), naming it by its variable (NOTION_TOKEN, or NOTION_TOKENS by
+// position), never its value; Notion tells no name for a refused token. A Notion that cannot be reached stops nothing: the watches go on
+// asking.
+func startCheck(ctx context.Context, timeout time.Duration, keys []string, probers []*notion.Prober, ready *ops.Readiness, logger *slog.Logger) []string {
+	// Slack waits for this: bound it well below a diagnosis.
+	ctx, cancel := context.WithTimeout(ctx, min(timeout, 10*time.Second))
+	defer cancel()
+	type answer struct {
+		st        ops.NotionState
+		name, why string
+	}
+	answers := make([]answer, len(probers))
+	var wg sync.WaitGroup
+	for i, p := range probers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			st, name, why := notionCheck(p)(ctx)
+			answers[i] = answer{st, name, why}
+		}()
+	}
+	wg.Wait()
+	var refused []string
+	names := map[string]string{}
+	for i, a := range answers {
+		ready.SetNotion(keys[i], a.name, a.st, a.why)
+		switch a.st {
+		case ops.NotionOK:
+			logger.Info("Notion accepted the token", "variable", keys[i], "integration", a.name)
+			if first, dup := names[a.name]; dup && a.name != "" {
+				logger.Warn("two tokens of one integration: checks as it use the first", "variable", keys[i], "same_as", first, "integration", a.name)
+			} else {
+				names[a.name] = keys[i]
+			}
+		case ops.NotionRefused:
+			refused = append(refused, fmt.Sprintf("%s: Notion refused it (401 unauthorized): the token is invalid, revoked or expired; replace it with the integration's current token", keys[i]))
+		default:
+			logger.Warn("Notion could not be reached to check a token; re-checking in the background", "variable", keys[i], "why", a.why)
+		}
+	}
+	return refused
+}
+
+// notionCheck asks Notion about one prober's token, bypassing the cache,
+// within a bound of its own, and tells a refused token (401) from a Notion
+// that gave no usable answer.
+func notionCheck(p *notion.Prober) ops.NotionCheck {
+	return func(ctx context.Context) (ops.NotionState, string, string) {
+		ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+		defer cancel()
+		info, _ := diagnose.IntegrationVerdict(p.Integration(ctx, diagnose.ProbeOptions{Fresh: true}))
+		switch {
+		case info.Status == diagnose.StatusOK:
+			return ops.NotionOK, info.Name, ""
+		case info.Status == diagnose.StatusProblem && diagnose.HasCode(info.Findings, diagnose.CodeTokenInvalid):
+			return ops.NotionRefused, "", ""
+		case info.Status == diagnose.StatusProblem:
+			return ops.NotionRefused, "", "Notion refused GET /v1/users/me"
+		}
+		return ops.NotionUnreachable, "", "no usable answer from GET /v1/users/me (refused connection, 5xx, 429, an edge page or a timeout)"
+	}
+}
+
+// observeDiagnosis feeds readiness from a user's diagnosis: an accepted
+// token confirms its integration at no cost; a refused token or a Notion
+// that did not answer makes every watch check again (each with its backoff).
+func observeDiagnosis(rep diagnose.Report, ready *ops.Readiness, watches []*ops.NotionWatch) {
+	in := rep.Integration
+	switch {
+	case in.Status == diagnose.StatusOK && in.Name != "":
+		for _, w := range watches {
+			if ready.Label(w.Key()) == in.Name {
+				ready.SetNotion(w.Key(), "", ops.NotionOK, "")
+				return
+			}
+		}
+	case in.Status == diagnose.StatusUnknown, diagnose.HasCode(in.Findings, diagnose.CodeTokenInvalid):
+		for _, w := range watches {
+			w.Recheck()
+		}
+	}
 }
 
 // errStopped ends the errgroup when the bot returns after a clean shutdown.

@@ -57,9 +57,11 @@ func get(url string) (int, string) {
 	return resp.StatusCode, string(b)
 }
 
+// waitFor polls cond; its limit only guards against a hang (no test here
+// asserts how long anything took).
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for !cond() {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting for %s", what)
@@ -116,7 +118,7 @@ func TestServeEndToEnd(t *testing.T) {
 	waitFor(t, "metrics", func() bool {
 		_, m := get(base + "/metrics")
 		return strings.Contains(m, `notion_check_findings_total{code="access.not_shared"} 1`) &&
-			strings.Contains(m, `notion_check_notion_calls_total{endpoint="blocks",status="404"}`) &&
+			strings.Contains(m, `notion_check_notion_calls_total{endpoint="blocks",integration="Iris Checker",status="404"}`) &&
 			strings.Contains(m, "notion_check_slack_acks_total")
 	})
 
@@ -216,5 +218,142 @@ func TestHealthcheckExitCodes(t *testing.T) {
 	t.Setenv("ADDR", lnOK.Addr().String())
 	if _, errOut, code := cli(t, "", "healthcheck"); code != 0 {
 		t.Errorf("healthcheck from ADDR: exit %d (%s)", code, errOut)
+	}
+}
+
+// TestServeReportsEveryBadVariableAtOnce: one run names every missing or
+// malformed variable, one line each, never a value; ADDR problems name
+// ADDR, and the SLACK_API_URL example is a Slack URL.
+func TestServeReportsEveryBadVariableAtOnce(t *testing.T) {
+	clearEnv(t)
+	t.Setenv("SLACK_BOT_TOKEN", "xapp-1-A012-3456-abcdefsecretvalue")
+	t.Setenv("NOTION_TOKEN", `"`+notiontest.GoodToken+`"`)
+	t.Setenv("NOTION_TOKENS", notiontest.GoodToken+", Bearer ntn_66666666666MalformedTokenAbCdEfGhIjKlMnOpQr")
+	t.Setenv("SLACK_API_URL", "slack.com/api")
+	t.Setenv("ADDR", "8080")
+	t.Setenv("HELP_CHANNELS", "#help")
+	t.Setenv("LOG_LEVEL", "loud")
+	t.Setenv("DIAGNOSIS_TIMEOUT", "forever")
+	_, errOut, code := cli(t, "", "serve")
+	if code != 2 {
+		t.Fatalf("exit %d, want 2; stderr %q", code, errOut)
+	}
+	for _, w := range []string{"SLACK_BOT_TOKEN", "SLACK_APP_TOKEN is not set", "NOTION_TOKEN", "NOTION_TOKENS entry 2",
+		"SLACK_API_URL must be an http(s) URL such as https://slack.com/api/", "ADDR must be host:port", "HELP_CHANNELS", "LOG_LEVEL", "DIAGNOSIS_TIMEOUT"} {
+		if !strings.Contains(errOut, w) {
+			t.Errorf("stderr lacks %q:\n%s", w, errOut)
+		}
+	}
+	if n := strings.Count(strings.TrimSpace(errOut), "\n") + 1; n < 9 {
+		t.Errorf("%d lines, want one per problem (9):\n%s", n, errOut)
+	}
+	for _, secret := range []string{"abcdefsecretvalue", notiontest.GoodToken[4:], "MalformedToken", "slack.com/api\n", "8080\n", "loud", "forever"} {
+		if strings.Contains(errOut, secret) {
+			t.Errorf("stderr shows a value (%q):\n%s", secret, errOut)
+		}
+	}
+	if strings.Contains(errOut, "api.notion.com") {
+		t.Errorf("a Slack variable's message gives a Notion example:\n%s", errOut)
+	}
+}
+
+// TestServeStopsOnARefusedToken: at start every token is asked users/me
+// once; one Notion refuses (401) stops serve (exit 2) naming its entry,
+// never its value.
+func TestServeStopsOnARefusedToken(t *testing.T) {
+	notion := notiontest.NewServer(t)
+	clearEnv(t)
+	t.Setenv("SLACK_BOT_TOKEN", slackfake.BotToken)
+	t.Setenv("SLACK_APP_TOKEN", slackfake.AppToken)
+	t.Setenv("SLACK_API_URL", "http://127.0.0.1:1/api/") // never reached
+	t.Setenv("NOTION_TOKEN", notiontest.GoodToken)
+	t.Setenv("NOTION_TOKENS", notiontest.NoReadToken+","+notiontest.RevokedToken)
+	t.Setenv("NOTION_API_URL", notion.URL)
+	t.Setenv("ADDR", "off")
+	_, errOut, code := cli(t, "", "serve")
+	if code != 2 || !strings.Contains(errOut, "NOTION_TOKENS entry 2") || !strings.Contains(errOut, "401") {
+		t.Errorf("exit %d, stderr %q: want 2 and a line naming NOTION_TOKENS entry 2 and the 401", code, errOut)
+	}
+	var errLines []string
+	for _, l := range strings.Split(errOut, "\n") {
+		if strings.HasPrefix(l, "notion-check: ") {
+			errLines = append(errLines, l)
+		}
+	}
+	if len(errLines) != 1 || strings.Contains(errLines[0], "entry 1") || strings.Contains(errOut, notiontest.RevokedToken[4:]) {
+		t.Errorf("stderr names the good entry or shows the value: %q", errOut)
+	}
+	if n := notion.CallsTo("/v1/users/me"); n != 3 {
+		t.Errorf("%d users/me calls at start, want 3 (once per token)", n)
+	}
+}
+
+// TestServeReadyzPerIntegration: with NOTION_TOKENS, /readyz and /metrics
+// name each integration; when Notion is unreachable /readyz says so (not
+// "token refused") and turns ready by itself once Notion answers again,
+// without any diagnosis.
+func TestServeReadyzPerIntegration(t *testing.T) {
+	slack := slackfake.New()
+	defer slack.Close()
+	notion := notiontest.NewServer(t)
+	addr := freeAddr(t)
+	clearEnv(t)
+	t.Setenv("SLACK_BOT_TOKEN", slackfake.BotToken)
+	t.Setenv("SLACK_APP_TOKEN", slackfake.AppToken)
+	t.Setenv("SLACK_API_URL", slack.APIURL())
+	t.Setenv("NOTION_TOKEN", notiontest.GoodToken)
+	t.Setenv("NOTION_TOKENS", notiontest.NoReadToken)
+	t.Setenv("NOTION_API_URL", notion.URL)
+	t.Setenv("ADDR", addr)
+	t.Setenv("DIAGNOSIS_TIMEOUT", "2s")
+	// Notion's edge answers users/me with an HTML 502 for now.
+	notion.AddFault(notiontest.Fault{PathPrefix: "/v1/users/me", Status: 502, Edge: true})
+
+	logs := &syncBuffer{}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, []string{"serve"}, os.Getenv, nil, io.Discard, logs) }()
+	base := "http://" + addr
+	waitFor(t, "/readyz saying Notion is unreachable", func() bool {
+		c, body := get(base + "/readyz")
+		return c == 503 && strings.Contains(body, "Notion unreachable")
+	})
+	if _, body := get(base + "/readyz"); strings.Contains(body, "token refused") {
+		t.Errorf("/readyz says refused while Notion is only unreachable: %q", body)
+	}
+	before := notion.CallsTo("/v1/users/me")
+	notion.ClearFaults()
+	waitFor(t, "/readyz ready by itself", func() bool { c, _ := get(base + "/readyz"); return c == 200 })
+	if notion.CallsTo("/v1/users/me") <= before {
+		t.Error("ready without asking users/me again")
+	}
+	_, body := get(base + "/readyz")
+	_, metrics := get(base + "/metrics")
+	for _, w := range []string{`notion "Iris Checker": ok`} {
+		if !strings.Contains(body, w) {
+			t.Errorf("/readyz %q lacks %q", body, w)
+		}
+	}
+	for _, w := range []string{`notion_check_notion_integration_state{integration="Iris Checker",state="ok"} 1`,
+		// Before Notion told its name, an integration is labelled by its variable.
+		`notion_check_notion_calls_total{endpoint="users",integration="NOTION_TOKEN",status="502"}`} {
+		if !strings.Contains(metrics, w) {
+			t.Errorf("/metrics lacks %q", w)
+		}
+	}
+	if strings.Count(body, "notion ") != 2 {
+		t.Errorf("/readyz should list both integrations: %q", body)
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("serve returned %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+	if strings.Contains(logs.String()+metrics+body, notiontest.NoReadToken[4:]) {
+		t.Error("a token leaked")
 	}
 }

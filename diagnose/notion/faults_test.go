@@ -11,8 +11,8 @@ package notion_test
 //   - access.not_shared only for an object that really is unshared, and
 //     only when the final answer of every call was Notion's JSON 404
 //     object_not_found;
-//   - no panic, Diagnose returns by the deadline plus a margin, the report's
-//     JSON holds no token;
+//   - no panic, Diagnose returns (a generous guard against hangs only: no
+//     wall-clock bound is asserted), the report's JSON holds no token;
 //   - the prober's pace never exceeds its configured share (max requests in
 //     any 1 s window at the fake ≤ rate×1 s + burst + 1), and retries honour
 //     Retry-After.
@@ -36,10 +36,11 @@ import (
 	nt "github.com/notion-check/notion-check/diagnose/notiontest"
 )
 
-// margin is how long after its deadline Diagnose may return. It is a
-// functional bound ("never hangs past the deadline"), not a performance
-// figure: generous so that it holds under -race on a loaded 2-CPU machine.
-const margin = 2 * time.Second
+// hangGuard is how long after its deadline a Diagnose is waited for before
+// the test gives up on it as hung. It only guards against hangs: no test
+// here asserts how long a diagnosis took (issue 9 item 8); the figures are
+// logged instead.
+const hangGuard = time.Minute
 
 func compactID(id string) string { return strings.ReplaceAll(id, "-", "") }
 
@@ -107,9 +108,11 @@ type faultCase struct {
 	deadline time.Duration // of Diagnose (5 s if 0)
 	want     []want        // per reference of faultText
 	integ    diagnose.Status
-	// minTime is a lower bound (a Retry-After that must have been waited);
-	// prompt, when set, an upper bound well below the deadline (a
-	// Retry-After that must NOT have been waited). Both are generous.
+	// minTime, when set, says a Retry-After must have been waited: some
+	// call was retried after a 429/529, no sooner than its Retry-After (from
+	// the fake's own call log). prompt, when set, says the diagnosis must
+	// give up by itself, not be cut by its deadline (a Retry-After that must
+	// NOT have been waited). Neither is a wall-clock bound.
 	minTime, prompt time.Duration
 }
 
@@ -215,7 +218,7 @@ func TestFaultsWholeDiagnosis(t *testing.T) {
 			if dl == 0 {
 				dl = 5 * time.Second
 			}
-			rep, elapsed := diagnoseWithin(t, p, faultText, dl, diagnose.Options{})
+			rep, elapsed, cut := diagnoseCut(t, p, faultText, dl, diagnose.Options{})
 			checkReport(t, rep, elapsed, dl)
 			if tc.refused {
 				srv = nil
@@ -251,17 +254,16 @@ func TestFaultsWholeDiagnosis(t *testing.T) {
 			if rep.Integration.Status != tc.integ {
 				t.Errorf("integration status %s, want %s (%+v)", rep.Integration.Status, tc.integ, rep.Integration)
 			}
-			if tc.minTime > 0 && elapsed < tc.minTime {
-				t.Errorf("Diagnose took %v: a Retry-After of %v was not waited", elapsed, tc.minTime)
-			}
-			if tc.prompt > 0 && elapsed > tc.prompt {
-				t.Errorf("Diagnose took %v, want it to give up promptly (< %v), not wait for Retry-After or the deadline", elapsed, tc.prompt)
+			if tc.prompt > 0 && cut {
+				t.Errorf("Diagnose ran out its deadline of %v: it should give up by itself, not wait for Retry-After or the deadline", dl)
 			}
 			f := figure{name: tc.name, elapsed: elapsed, dl: dl, result: strings.Join(got, " ")}
 			if srv != nil {
 				calls := srv.Calls()
 				f.calls, f.n429 = len(calls), srv.Count429()
-				checkRetryAfterHonoured(t, calls)
+				if retried := checkRetryAfterHonoured(t, calls); tc.minTime > 0 && retried == 0 {
+					t.Errorf("no call was retried after its Retry-After of %v", tc.minTime)
+				}
 			}
 			mu.Lock()
 			figs = append(figs, f)
@@ -281,22 +283,41 @@ func newProber(t testing.TB, baseURL string, r float64, burst int) *notion.Probe
 }
 
 // diagnoseWithin runs one whole diagnosis with a deadline, turning a panic
-// into a test failure, and returns the report and its wall time.
+// into a test failure, and returns the report and its wall time (a figure,
+// for the logs).
 func diagnoseWithin(t testing.TB, p *notion.Prober, text string, dl time.Duration, opts diagnose.Options) (rep diagnose.Report, elapsed time.Duration) {
+	t.Helper()
+	rep, elapsed, _ = diagnoseCut(t, p, text, dl, opts)
+	return rep, elapsed
+}
+
+// diagnoseCut is diagnoseWithin that also says whether the diagnosis was
+// cut by its deadline (its context had expired when it returned) rather
+// than ending by itself. A diagnosis that has not returned hangGuard after
+// its deadline is a test failure (a hang), not a slow run.
+func diagnoseCut(t testing.TB, p *notion.Prober, text string, dl time.Duration, opts diagnose.Options) (rep diagnose.Report, elapsed time.Duration, cut bool) {
 	t.Helper()
 	d := diagnose.New(diagnose.Config{Token: nt.GoodToken, Prober: p})
 	ctx, cancel := context.WithTimeout(context.Background(), dl)
 	defer cancel()
 	start := time.Now()
-	func() {
+	done := make(chan diagnose.Report, 1)
+	go func() {
 		defer func() {
 			if v := recover(); v != nil {
 				t.Errorf("Diagnose panicked: %v", v)
+				done <- diagnose.Report{}
 			}
 		}()
-		rep = d.Diagnose(ctx, text, opts)
+		done <- d.Diagnose(ctx, text, opts)
 	}()
-	return rep, time.Since(start)
+	select {
+	case rep = <-done:
+	case <-time.After(dl + hangGuard):
+		t.Errorf("Diagnose has not returned %v after its deadline of %v: hung", hangGuard, dl)
+		return diagnose.Report{Checks: []diagnose.Check{{}}}, time.Since(start), true
+	}
+	return rep, time.Since(start), ctx.Err() != nil
 }
 
 // unsharedIDs are the IDs that really are out of the integration's reach
@@ -313,11 +334,8 @@ var verdictCodes = []diagnose.Code{diagnose.CodeAccessOK, diagnose.CodeAccessNot
 // fault.
 func checkReport(t testing.TB, rep diagnose.Report, elapsed, dl time.Duration) {
 	t.Helper()
-	// Functional bound, not a performance figure: the diagnosis never hangs
-	// past its deadline; the margin is generous for a loaded machine.
-	if elapsed > dl+margin {
-		t.Errorf("Diagnose took %v with a deadline of %v (margin %v)", elapsed, dl, margin)
-	}
+	// elapsed and dl are figures only: the hang guard is diagnoseCut's.
+	_, _ = elapsed, dl
 	js, err := json.Marshal(rep)
 	if err != nil {
 		t.Fatal(err)
@@ -443,6 +461,13 @@ func TestFaultsJoinedFlightKeepsOwnDeadline(t *testing.T) {
 			const dl = time.Second
 			rep, el := diagnoseWithin(t, p, nt.SharedPageID, dl, diagnose.Options{})
 			checkReport(t, rep, el, dl)
+			// The behaviour: the joined diagnosis left at its own deadline,
+			// while the flight's owner (deadline 4 s later) is still waiting.
+			select {
+			case <-long:
+				t.Errorf("the diagnosis with a %v deadline returned only after the flight's owner (5 s deadline)", dl)
+			default:
+			}
 			t.Logf("joined flight (%s slow): returned after %v with deadline %v: %s", prefix, el.Round(time.Millisecond), dl, outcomeOf(rep.Checks[0]))
 			<-long
 		})

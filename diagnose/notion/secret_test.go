@@ -127,11 +127,12 @@ func TestVerdictNeverDependsOnJomei(t *testing.T) {
 	// jomei's own 429 loop never runs: a final 429 reaches it as a 429 and
 	// it gives up at once (WithRetry(1)).
 	g := newFixture(t, Config{}, nt.WithFault(nt.Fault{Status: 429, RetryAfter: "30"}))
-	start := time.Now()
+	// The behaviour, not the time: one call, and jomei's rate-limited error
+	// (a context deadline error would mean something waited).
 	_, err = g.p.jomei.User.Me(ctxT(t, 2*time.Second))
 	var rl *notionapi.RateLimitedError
-	if !errors.As(err, &rl) || time.Since(start) > time.Second || g.srv.CallsTo("") != 1 {
-		t.Fatalf("err %v after %v, %d calls", err, time.Since(start), g.srv.CallsTo(""))
+	if !errors.As(err, &rl) || g.srv.CallsTo("") != 1 {
+		t.Fatalf("err %v, %d calls", err, g.srv.CallsTo(""))
 	}
 }
 
