@@ -14,12 +14,12 @@ import (
 // views.
 const firstDataSourceVersion = "2025-09-03"
 
-// knownVersions are the Notion-Version values Notion has published.
-var knownVersions = []string{"2021-05-13", "2021-08-16", "2022-02-22", "2022-06-28", "2025-09-03", "2026-03-11"}
+// publishedVersions are the Notion-Version values Notion has published.
+var publishedVersions = []string{"2021-05-13", "2021-08-16", "2022-02-22", "2022-06-28", "2025-09-03", "2026-03-11"}
 
 // KnownVersion reports whether v is a Notion-Version Notion has published.
 func KnownVersion(v string) bool {
-	for _, k := range knownVersions {
+	for _, k := range publishedVersions {
 		if v == k {
 			return true
 		}
