@@ -118,13 +118,24 @@ func ruleNotReproduced(ref Reference, call *Call, as view, fs []Finding) (Findin
 		differs = append(differs, fmt.Sprintf("the paste does not show the call's Notion-Version; these checks used %s", version))
 	}
 	if call.Endpoint != "" {
-		differs = append(differs, fmt.Sprintf("the call's endpoint %s %s fits this %s", orSomething(call.Method, ""), call.Endpoint, kindWord(as.j.Kind)))
+		differs = append(differs, fmt.Sprintf("the call's endpoint %s fits this %s", strings.TrimSpace(call.Method+" "+withID(call.Endpoint, ref.ID)), kindWord(as.j.Kind)))
 	}
 	differs = append(differs, "or it was fixed since (shared, restored or moved after the call failed)")
 	detail := fmt.Sprintf("The call failed (%s), but here %q can read %s (a %s) with Notion-Version %s and finds nothing wrong with it.",
 		callSummary(call), name, ref.ID, kindWord(as.j.Kind), version)
 	step := "What differs: " + strings.Join(differs, "; ") + "."
 	return NewFinding(CodeCallNotReproduced, detail, Vars{"differs": step}), true
+}
+
+// withID fills an endpoint template's first {…_id} with id:
+// "/v1/pages/{page_id}" → "/v1/pages/<id>".
+func withID(endpoint, id string) string {
+	i := strings.Index(endpoint, "{")
+	j := strings.Index(endpoint, "}")
+	if i < 0 || j < i {
+		return endpoint
+	}
+	return endpoint[:i] + id + endpoint[j+1:]
 }
 
 // callRef returns the index of the reference the person's call is about:
