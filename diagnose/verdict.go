@@ -360,7 +360,7 @@ func ruleUnresolved(j *judgement, ref Reference, who asker, as answers) {
 			fmt.Sprintf("Notion answered 403 %s to every read (%s): the integration lacks the Read content capability.", as.ordered()[0].Code, strings.Join(paths, ", ")), nil))
 		return
 	}
-	if as.all(OutcomeNotFound) && covers(as) {
+	if as.all(OutcomeNotFound) && covers(ref, as) {
 		j.Done = true
 		j.add(notShared(ref, who, as))
 		return
@@ -373,15 +373,20 @@ func ruleUnresolved(j *judgement, ref Reference, who asker, as answers) {
 }
 
 // covers reports whether the calls answered could each have disclosed
-// every kind: a page, block or database (blocks or pages and databases), a
-// data source and a view.
-func covers(as answers) bool {
+// every kind the reference can be: a page, block or database (blocks, or
+// pages and databases), and, unless the ID is a web link's path ID (never a
+// data source or a view), a data source and a view.
+func covers(ref Reference, as answers) bool {
 	_, b := as[EndpointBlocks]
 	_, p := as[EndpointPages]
 	_, d := as[EndpointDatabases]
 	_, s := as[EndpointDataSources]
 	_, v := as[EndpointViews]
-	return (b || (p && d)) && s && v
+	content := b || (p && d)
+	if ref.Origin == OriginLink {
+		return content
+	}
+	return content && s && v
 }
 
 // ruleTransient: a rate limit or an unavailable Notion is never a verdict.

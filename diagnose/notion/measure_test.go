@@ -54,16 +54,17 @@ func TestMeasureRoundTrips(t *testing.T) {
 		mix  bool // one of the single-reference mix the 2.5-call goal is about
 	}
 	cases := []kase{
-		{"shared page (link)", ref(nt.SharedPageID, "", ""), true},
-		{"unshared page (bare ID)", ref(nt.UnsharedPageID, "", ""), true},
-		{"database link without ?v=", ref(nt.DatabaseID, "", ""), true},
-		{"database link with ?v= (hint database)", ref(nt.DatabaseID, diagnose.KindDatabase, ""), true},
-		{"two-source database without ?v=", ref(nt.MultiDatabaseID, "", ""), false},
-		{"linked database without ?v=", ref(nt.LinkedDatabaseID, "", ""), false},
+		{"shared page (link)", linkRef(nt.SharedPageID), true},
+		{"unshared page (link)", linkRef(nt.UnsharedPageID), true},
+		{"database link without ?v=", linkRef(nt.DatabaseID), true},
+		{"database link with ?v= (hint database)", linkOf(nt.DatabaseID, diagnose.KindDatabase), true},
+		{"unshared page (bare ID)", ref(nt.UnsharedPageID, "", ""), false},
+		{"two-source database without ?v=", linkRef(nt.MultiDatabaseID), false},
+		{"linked database without ?v=", linkRef(nt.LinkedDatabaseID), false},
 		{"data source (bare ID)", ref(nt.DataSourceID, "", ""), false},
 		{"block (bare ID)", ref(nt.BlockID, "", ""), false},
 		{"view (bare ID)", ref(nt.ViewID, "", ""), false},
-		{"peek row (p= page)", ref(nt.RowPageID, "", ""), false},
+		{"peek row (p= page)", linkRef(nt.RowPageID), false},
 		{"pasted 404 on /v1/pages (unshared)", ref(nt.UnsharedPageID, diagnose.KindPage, diagnose.EndpointPages), false},
 	}
 	var kindRT []float64
@@ -120,6 +121,13 @@ func TestMeasureRoundTrips(t *testing.T) {
 	if a := avg(warmCalls); a > 2.5 {
 		t.Errorf("average %.2f calls per warm run", a)
 	}
+}
+
+// linkOf is a web link's reference with the kind the link's shape tells.
+func linkOf(id string, hint diagnose.Kind) diagnose.Reference {
+	r := linkRef(id)
+	r.Hint = hint
+	return r
 }
 
 func median(xs []float64) float64 {

@@ -371,7 +371,7 @@ func (p *Prober) Probe(ctx context.Context, ref diagnose.Reference, opts diagnos
 	if !diagnose.IsID(ref.ID) {
 		return diagnose.ProbeResult{Version: version}
 	}
-	key := version + "|" + ref.ID + "|" + string(ref.Hint) + "|" + string(ref.Endpoint)
+	key := version + "|" + ref.ID + "|" + string(ref.Hint) + "|" + string(ref.Endpoint) + "|" + string(ref.Origin)
 	now := time.Now()
 	if !opts.Fresh {
 		p.mu.Lock()

@@ -370,6 +370,13 @@ func (s *probeState) next(ctx context.Context, asked map[diagnose.Endpoint]diagn
 		if _, ok := asked[f]; ok {
 			continue
 		}
+		// The path ID of a web link is a page, a database or a block:
+		// Notion's links never carry a data source or a view there (a view
+		// is the ?v= part, read apart), so no data-source or view call can
+		// change the verdict.
+		if s.ref.Origin == diagnose.OriginLink && (f == diagnose.EndpointDataSources || f == diagnose.EndpointViews) {
+			continue
+		}
 		// A database is a block: when blocks said 404, databases would too.
 		if f == diagnose.EndpointDatabases {
 			if b, ok := asked[diagnose.EndpointBlocks]; ok && b.Outcome == diagnose.OutcomeNotFound {
@@ -377,6 +384,9 @@ func (s *probeState) next(ctx context.Context, asked map[diagnose.Endpoint]diagn
 			}
 		}
 		rest = append(rest, f)
+	}
+	if len(rest) == 0 {
+		return
 	}
 	r2 := s.round(ctx, rest...)
 	if stops(r2) {

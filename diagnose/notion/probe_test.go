@@ -60,6 +60,11 @@ func ref(id string, hint diagnose.Kind, ep diagnose.Endpoint) diagnose.Reference
 	return diagnose.Reference{Source: id, ID: id, Hint: hint, Endpoint: ep}
 }
 
+// linkRef is a web link's reference to id (a page, database or block).
+func linkRef(id string) diagnose.Reference {
+	return diagnose.Reference{Source: "https://www.notion.so/acme/Page-" + strings.ReplaceAll(id, "-", ""), Origin: diagnose.OriginLink, ID: id, Hint: diagnose.KindUnknown}
+}
+
 func codes(fs []diagnose.Finding) []diagnose.Code {
 	out := []diagnose.Code{}
 	for _, f := range fs {
@@ -107,6 +112,10 @@ func TestProbeVerdicts(t *testing.T) {
 		{name: "unshared page", ref: ref(nt.UnsharedPageID, "", ""), kind: diagnose.KindUnknown, done: true,
 			codes: []diagnose.Code{diagnose.CodeAccessNotShared}, calls: 4, rounds: 2,
 			mention: []string{`"Iris Checker"`, `"Acme Corp"`, "••• (top right) → Connections", "private teamspace"}},
+		{name: "unshared page link: one round", ref: linkRef(nt.UnsharedPageID), kind: diagnose.KindUnknown, done: true,
+			codes: []diagnose.Code{diagnose.CodeAccessNotShared}, calls: 2, rounds: 1},
+		{name: "shared page link", ref: linkRef(nt.SharedPageID), kind: diagnose.KindPage, done: true,
+			codes: []diagnose.Code{diagnose.CodeAccessOK}, calls: 2, rounds: 1},
 		{name: "nonexistent", ref: ref(nt.MissingID, "", ""), kind: diagnose.KindUnknown, done: true,
 			codes: []diagnose.Code{diagnose.CodeAccessNotShared}, calls: 4, rounds: 2},
 		{name: "trashed page", ref: ref(nt.TrashedPageID, "", ""), kind: diagnose.KindPage, title: nt.TrashedPageTitle, done: true,
