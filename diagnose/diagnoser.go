@@ -155,10 +155,6 @@ func (d *Diagnoser) DiagnoseReading(ctx context.Context, rd Reading, opts Option
 	if online {
 		d.online(ctx, rd.Call, refs, opts, &rep, done)
 	}
-	if fs := leakFindings(rd); len(fs) > 0 {
-		rep.Integration.Findings = append(rep.Integration.Findings, fs...)
-		rep.Integration.Status = StatusProblem
-	}
 
 	for i := range rep.Checks {
 		c := &rep.Checks[i]
