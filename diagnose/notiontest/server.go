@@ -15,7 +15,12 @@
 // The default world (the exported ID constants) holds shared and unshared
 // pages, a trashed page, databases with one and two data sources, a linked
 // database, a database whose data source is out of reach, blocks, a data
-// source and a view.
+// source and a view readable through GET /v1/views/{id} (2025-09-03 and
+// later). Three integrations see it, each with its own sharing: Iris
+// Checker (GoodToken), Marketing Sync (MarketingToken) and a personal
+// access token (PersonalToken, whose users/me bot is owned by a user);
+// MarketingOnlyPageID is shared with Marketing Sync only. Under
+// Notion-Version 2026-03-11 answers carry in_trash and no archived.
 package notiontest
 
 import (
