@@ -215,7 +215,8 @@ func (p *Prober) APIVersion() string { return p.cfg.Version }
 func (p *Prober) HTTPClient() *http.Client { return p.client }
 
 // Integration asks GET /v1/users/me who the token is. A 200 is cached for
-// ten times CacheTTL, a 401 or 403 for CacheTTL, a failure not at all;
+// the life of the Prober (once per process: a token revoked later shows in
+// the probes' own 401s), a 401 or 403 for CacheTTL, a failure not at all;
 // opts.Fresh bypasses the cache. It reports what Notion answered, no
 // verdict.
 func (p *Prober) Integration(ctx context.Context, opts diagnose.ProbeOptions) diagnose.IntegrationInfo {
@@ -318,7 +319,9 @@ func (p *Prober) fetchMe(ctx context.Context) *meEntry {
 				e.info.Personal = raw.Bot.Owner.Type == "user"
 			}
 		}
-		e.expires = time.Now().Add(10 * p.ttl())
+		if p.ttl() > 0 {
+			e.expires = time.Now().Add(100 * 365 * 24 * time.Hour)
+		}
 	case x != nil && x.status == http.StatusUnauthorized && x.notionJSON:
 		me.Outcome = diagnose.OutcomeUnauthorized
 		e.expires = time.Now().Add(p.ttl())
