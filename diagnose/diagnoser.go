@@ -329,6 +329,7 @@ func (d *Diagnoser) online(ctx context.Context, call *Call, refs []Reference, op
 				fs = dropCode(fs, CodeAccessNotShared)
 				fs = append(fs, f)
 			}
+			fs = ruleNotSharedWithCaller(call, views, fs)
 		}
 		if as.who.info.Personal && !as.who.primary && HasCode(fs, CodeAccessNotShared) {
 			fs = append(fs, personalFinding(as.who.info))

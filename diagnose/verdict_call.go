@@ -60,6 +60,31 @@ func ruleOtherIntegration(ref Reference, call *Call, views []view) (Finding, boo
 	return NewFinding(CodeAccessOtherIntegration, detail, Vars{"integration": call.Integration}), true
 }
 
+// ruleNotSharedWithCaller: the pasted error names an integration that is
+// not configured here, and no integration asked here sees the object
+// either. The fix is about the call's own integration: the not-shared
+// finding is made again naming it.
+func ruleNotSharedWithCaller(call *Call, views []view, fs []Finding) []Finding {
+	if call == nil || call.Integration == "" {
+		return fs
+	}
+	for _, v := range views {
+		if sameName(v.who.name(), call.Integration) || v.j.Sees {
+			return fs
+		}
+	}
+	out := make([]Finding, 0, len(fs))
+	for _, f := range fs {
+		if f.Code != CodeAccessNotShared {
+			out = append(out, f)
+			continue
+		}
+		detail := f.Detail + fmt.Sprintf(" The call was made by the integration %q, which is not configured here; Notion answered it the same way (%s), so share the object with %q.", call.Integration, callSummary(call), call.Integration)
+		out = append(out, NewFinding(CodeAccessNotShared, detail, Vars{"integration": call.Integration}))
+	}
+	return out
+}
+
 // callSummary is the call in a few words: "404 object_not_found".
 func callSummary(call *Call) string {
 	var parts []string

@@ -289,6 +289,40 @@ func TestCallRules(t *testing.T) {
 	}
 }
 
+// TestNotSharedWithCaller: nobody here sees the object and the call's
+// integration is not configured: the fix names the call's integration.
+func TestNotSharedWithCaller(t *testing.T) {
+	ref := refOf(vID, KindPage, EndpointPages)
+	nfRes := obs("2025-09-03", allNF(vID)...)
+	pageRes := obs("2025-09-03", ok(EndpointBlocks, vID, Object{Object: "block", BlockType: "child_page"}))
+	marketing := asker{info: IntegrationInfo{Name: "Marketing Sync", Me: Answer{Outcome: OutcomeOK}}}
+	call := &Call{Status: 404, Code: "object_not_found", Integration: "Zapier"}
+	tests := []struct {
+		name  string
+		call  *Call
+		who   asker
+		res   ProbeResult
+		names string // the integration the fix names ("" when the finding stays as it was)
+	}{
+		{"unconfigured integration, nobody sees it", call, iris, nfRes, `add the integration "Zapier"`},
+		{"the call's integration is the one asked", &Call{Status: 404, Integration: "Marketing Sync"}, marketing, nfRes, `add the integration "Marketing Sync"`},
+		{"no integration named", &Call{Status: 404}, iris, nfRes, `add the integration "Iris"`},
+		{"someone sees it: other_integration's business", call, iris, pageRes, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			j := judge(ref, tt.call, tt.who, tt.res)
+			fs := ruleNotSharedWithCaller(tt.call, []view{{who: tt.who, j: j, res: tt.res}}, j.Findings)
+			if got := textOf(fs); tt.names != "" && !strings.Contains(got, tt.names) {
+				t.Errorf("fix does not say %s:\n%s", tt.names, got)
+			}
+			if tt.names == "" && !slices.Equal(codesOf(fs), codesOf(j.Findings)) {
+				t.Errorf("findings changed: %v", codesOf(fs))
+			}
+		})
+	}
+}
+
 func TestCallRef(t *testing.T) {
 	refs := []Reference{refOf(vPg, "", ""), refOf(vID, "", ""), {Source: "x", Hint: KindUnknown}}
 	if i := callRef(&Call{Message: "Could not find page with ID: " + vID + "."}, refs); i != 1 {
