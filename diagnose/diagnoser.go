@@ -336,7 +336,7 @@ func (d *Diagnoser) online(ctx context.Context, call *Call, refs []Reference, op
 		}
 		c.Findings = append(c.Findings, fs...)
 		if ri == ci {
-			if f, ok := ruleNotReproduced(ref, call, as, c.Findings); ok {
+			if f, ok := ruleNotReproduced(ref, call, as, c.Findings, views[1:]...); ok {
 				c.Findings = append(c.Findings, f)
 			}
 		}

@@ -120,7 +120,7 @@ func explained(fs []Finding) bool {
 
 // ruleNotReproduced: the person's call failed, but the checks here find
 // nothing wrong with its object: say what differs, never "all good".
-func ruleNotReproduced(ref Reference, call *Call, as view, fs []Finding) (Finding, bool) {
+func ruleNotReproduced(ref Reference, call *Call, as view, fs []Finding, others ...view) (Finding, bool) {
 	if !call.Failed() || transientCall(call) || !as.j.Done || !as.j.Sees || explained(fs) {
 		return Finding{}, false
 	}
@@ -131,7 +131,17 @@ func ruleNotReproduced(ref Reference, call *Call, as view, fs []Finding) (Findin
 	case call.Integration != "" && !sameName(call.Integration, name):
 		differs = append(differs, fmt.Sprintf("the call was made by the integration %q, these checks by %q", call.Integration, name))
 	case call.Integration == "":
-		differs = append(differs, fmt.Sprintf("the error does not name the call's integration: if it is not %q, share the object with that one (••• → Connections)", name))
+		var blind []view
+		for _, o := range others {
+			if o.j.Done && !o.j.Sees {
+				blind = append(blind, o)
+			}
+		}
+		if len(blind) > 0 {
+			differs = append(differs, fmt.Sprintf("the error does not name the call's integration, and %s cannot see the object: if the call used it, that is the cause (share the object with it under ••• → Connections)", names(blind)))
+		} else {
+			differs = append(differs, fmt.Sprintf("the error does not name the call's integration: if it is not %q, share the object with that one (••• → Connections)", name))
+		}
 	}
 	if call.Status == 401 || call.Code == "unauthorized" {
 		differs = append(differs, "the call's token was refused while this one is accepted: the call used another token (revoked, mistyped, or from another workspace)")

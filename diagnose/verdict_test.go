@@ -252,6 +252,7 @@ func TestCallRules(t *testing.T) {
 		{"other integration named, configured and asked", notFound, func(c *Call) []view { return []view{v(marketing, nfRes, c)} }, false, false, nil},
 		{"other integration named, nobody sees it", notFound, func(c *Call) []view { return []view{v(iris, nfRes, c)} }, false, false, nil},
 		{"no integration named, page readable: not reproduced", unnamed, func(c *Call) []view { return []view{v(iris, pageRes, c)} }, false, true, []string{"does not name the call's integration", "Notion-Version"}},
+		{"no integration named, another configured one does not see it", unnamed, func(c *Call) []view { return []view{v(iris, pageRes, c), v(marketing, nfRes, c)} }, false, true, []string{`"Marketing Sync" cannot see the object`}},
 		{"version differs", &Call{Status: 404, Code: "object_not_found", NotionVersion: "2022-06-28"}, func(c *Call) []view { return []view{v(iris, pageRes, c)} }, false, true, []string{"the call sent Notion-Version 2022-06-28, these checks 2025-09-03"}},
 		{"401 pasted, our token accepted", &Call{Status: 401, Code: "unauthorized"}, func(c *Call) []view { return []view{v(iris, pageRes, c)} }, false, true, []string{"the call used another token"}},
 		{"429 pasted: the limit is the cause, not the object", &Call{Status: 429, Code: "rate_limited"}, func(c *Call) []view { return []view{v(iris, pageRes, c)} }, false, false, nil},
@@ -273,7 +274,7 @@ func TestCallRules(t *testing.T) {
 			if other {
 				fs = append(fs, f)
 			}
-			g, nr := ruleNotReproduced(ref, tt.call, views[0], fs)
+			g, nr := ruleNotReproduced(ref, tt.call, views[0], fs, views[1:]...)
 			if nr {
 				all += textOf([]Finding{g})
 			}
