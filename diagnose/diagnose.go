@@ -42,54 +42,137 @@ func (r Reference) Probeable() bool {
 	return true
 }
 
-// IntegrationInfo is what a Prober learnt about its token.
-type IntegrationInfo struct {
-	// Status is ok when Notion accepted the token, problem when it refused
-	// it, unknown when Notion could not be asked.
-	Status    Status
-	Name      string
-	Workspace string
-	// Findings about the integration itself (token.invalid, access.capability, ...).
-	Findings []Finding
-	// Usable is false when no online check can succeed with this token
-	// (Notion answered 401), so the checks are not probed.
-	Usable bool
+// Outcome classifies one answer of Notion, as the Notion adapter saw it.
+type Outcome string
+
+// Outcomes of one call.
+const (
+	// OutcomeOK is a 200 with Notion's own JSON.
+	OutcomeOK Outcome = "ok"
+	// OutcomeNotFound is a 404 object_not_found in Notion's JSON.
+	OutcomeNotFound Outcome = "not_found"
+	// OutcomeBadRequest is a 400 in Notion's JSON (validation_error,
+	// invalid_request_url...).
+	OutcomeBadRequest Outcome = "bad_request"
+	// OutcomeUnauthorized is a 401 in Notion's JSON.
+	OutcomeUnauthorized Outcome = "unauthorized"
+	// OutcomeForbidden is a 403 in Notion's JSON (restricted_resource).
+	OutcomeForbidden Outcome = "forbidden"
+	// OutcomeRateLimited is a 429/529 not retried in time, or pacing that
+	// would pass the deadline.
+	OutcomeRateLimited Outcome = "rate_limited"
+	// OutcomeUnavailable is a 5xx, an edge (HTML) answer, a timeout, a
+	// refused connection, or any answer of no known shape.
+	OutcomeUnavailable Outcome = "unavailable"
+)
+
+// Parent is an object's parent as Notion gave it.
+type Parent struct {
+	// Type is page_id, block_id, database_id, data_source_id, workspace...
+	Type string `json:"type,omitempty"`
+	// ID is the parent's ID ("" for the workspace).
+	ID string `json:"id,omitempty"`
+	// DatabaseID is the database of a data_source_id parent.
+	DatabaseID string `json:"database_id,omitempty"`
 }
 
-// ProbeResult is what a Prober found online for one reference.
+// Object is what a 200 answer told about an object: only the facts a
+// verdict needs.
+type Object struct {
+	// Object is Notion's "object" field: page, database, data_source,
+	// block or view.
+	Object string `json:"object"`
+	// BlockType is a block's type (child_page, child_database, paragraph...).
+	BlockType string `json:"block_type,omitempty"`
+	// Title is the object's own title (a view's name), only when the ID
+	// asked is the one the person gave: titles of other objects are never
+	// kept.
+	Title string `json:"title,omitempty"`
+	// InTrash is in_trash (or, before 2026-03-11, archived).
+	InTrash bool `json:"in_trash,omitempty"`
+	// Parent is the object's parent.
+	Parent Parent `json:"parent"`
+	// DataSources are a database's data source IDs; DataSourcesListed says
+	// whether the answer had the list at all (2025-09-03 and later).
+	DataSources       []string `json:"data_sources,omitempty"`
+	DataSourcesListed bool     `json:"data_sources_listed,omitempty"`
+	// DataSourceID is a view's data source.
+	DataSourceID string `json:"data_source_id,omitempty"`
+}
+
+// Answer is what Notion answered to one call the adapter made.
+type Answer struct {
+	// Family is the endpoint family asked (pages, databases, data_sources,
+	// blocks, views, users).
+	Family Endpoint `json:"family"`
+	// ID is the ID in the path ("" for users/me): the reference's ID, or a
+	// parent the adapter walked up to.
+	ID string `json:"id,omitempty"`
+	// Version is the Notion-Version header sent.
+	Version string `json:"version,omitempty"`
+	// Outcome classifies the answer.
+	Outcome Outcome `json:"outcome"`
+	// Status, Code and Message are the HTTP status and Notion's error code
+	// and message (0 and "" when none came).
+	Status  int    `json:"status,omitempty"`
+	Code    string `json:"code,omitempty"`
+	Message string `json:"message,omitempty"`
+	// Why says in words what happened when no answer of Notion's own came
+	// or it could not be used (rate-limited, unavailable).
+	Why string `json:"why,omitempty"`
+	// Object holds the decoded facts of a 200 answer.
+	Object *Object `json:"object,omitempty"`
+	// ChildDataSourceIDs are additional_data.child_data_source_ids of a
+	// 400 "multiple data sources" answer.
+	ChildDataSourceIDs []string `json:"child_data_source_ids,omitempty"`
+}
+
+// IntegrationInfo is what a Prober learnt about its token from
+// GET /v1/users/me: observations only, no verdict.
+type IntegrationInfo struct {
+	// Name is the bot user's name; Workspace its workspace name.
+	Name      string
+	Workspace string
+	// Personal is true for a personal access token (bot owner of type
+	// "user").
+	Personal bool
+	// Me is what users/me answered (Outcome "" when it was not asked).
+	Me Answer
+	// Evidence of the users/me exchange.
+	Evidence []Evidence
+}
+
+// ProbeResult is what a Prober observed online for one reference: every
+// answer Notion gave, in the order asked. The verdict rules of this
+// package turn it into findings; the Prober builds none.
 type ProbeResult struct {
-	// Kind is what the ID turned out to be (KindUnknown if it could not be told).
-	Kind Kind
-	// Title of the object itself, when the person linked it and Notion told it.
-	Title string
-	// Done is false when the online part could not be finished (Notion
-	// unavailable, rate-limited past the deadline): the check is "unknown".
-	Done bool
-	// Findings found online.
-	Findings []Finding
-	// Related objects learnt online (a block's page, a data source's database...).
-	Related []Related
+	// Version is the Notion-Version the probes sent (data-source and view
+	// calls go at 2025-09-03 at least, see Answer.Version).
+	Version string
+	// Answers are Notion's answers, in the order asked.
+	Answers []Answer
 	// Evidence of every exchange made for this reference.
 	Evidence []Evidence
-	// IntegrationFindings are findings about the integration itself learnt
-	// while probing (access.capability when every read is refused).
-	IntegrationFindings []Finding
 }
 
 // ProbeOptions tune one online check.
 type ProbeOptions struct {
 	// Fresh bypasses any cache (a "Check again").
 	Fresh bool
+	// Version, when set, is the Notion-Version to probe with instead of the
+	// prober's own (the version the person's call sent).
+	Version string
 }
 
 // Prober runs the online part of a diagnosis against the Notion API. It is
-// implemented by package diagnose/notion; the domain only sees this.
+// implemented by package diagnose/notion; the domain only sees this. It
+// reports what Notion answered and decides which calls to make, never a
+// verdict.
 type Prober interface {
-	// Integration checks the token (GET /v1/users/me); it may be cached.
+	// Integration asks GET /v1/users/me about the token; it may be cached.
 	Integration(ctx context.Context, opts ProbeOptions) IntegrationInfo
-	// Probe finds kind, access and endpoint fit for one reference whose
-	// Probeable() is true.
+	// Probe asks Notion about one reference whose Probeable() is true.
 	Probe(ctx context.Context, ref Reference, opts ProbeOptions) ProbeResult
-	// APIVersion is the Notion-Version header the prober sends.
+	// APIVersion is the Notion-Version header the prober sends by default.
 	APIVersion() string
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 )
 
@@ -31,6 +32,7 @@ type Config struct {
 type Diagnoser struct {
 	token     string
 	prober    Prober
+	others    []Prober
 	maxChecks int
 }
 
@@ -48,6 +50,11 @@ type Options struct {
 // New returns a Diagnoser.
 func New(cfg Config) *Diagnoser {
 	d := &Diagnoser{token: cfg.Token, prober: cfg.Prober, maxChecks: cfg.MaxChecks}
+	for _, p := range cfg.Others {
+		if p != nil {
+			d.others = append(d.others, p)
+		}
+	}
 	if d.maxChecks <= 0 {
 		d.maxChecks = DefaultMaxChecks
 	}
@@ -60,6 +67,41 @@ func New(cfg Config) *Diagnoser {
 // bounds the online part.
 func (d *Diagnoser) Diagnose(ctx context.Context, text string, opts Options) Report {
 	return d.DiagnoseReading(ctx, ReadText(text, -1), opts)
+}
+
+// Integrations asks every configured integration who it is (GET
+// /v1/users/me, cached by the probers), NOTION_TOKEN's first, so that a
+// caller can check a --as name before diagnosing. It is empty offline.
+func (d *Diagnoser) Integrations(ctx context.Context) []IntegrationInfo {
+	ps := d.probers()
+	out := make([]IntegrationInfo, len(ps))
+	var wg sync.WaitGroup
+	for i, p := range ps {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out[i] = p.Integration(ctx, ProbeOptions{})
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+// probers returns NOTION_TOKEN's prober and then the others' (none when
+// there is no primary prober).
+func (d *Diagnoser) probers() []Prober {
+	if d.prober == nil {
+		return nil
+	}
+	return append([]Prober{d.prober}, d.others...)
+}
+
+// label names integration i when users/me cannot.
+func label(i int) string {
+	if i == 0 {
+		return "NOTION_TOKEN"
+	}
+	return fmt.Sprintf("NOTION_TOKENS #%d", i)
 }
 
 // DiagnoseReading diagnoses a text already read with ReadText, so that a
@@ -111,61 +153,7 @@ func (d *Diagnoser) DiagnoseReading(ctx context.Context, rd Reading, opts Option
 
 	done := make([]bool, len(refs))
 	if online {
-		popts := ProbeOptions{Fresh: opts.Fresh}
-		rep.APIVersion = d.prober.APIVersion()
-		// The token check and the probes run at once, so a cold start costs
-		// one round trip, not two; the probes' answers are dropped when the
-		// token turns out unusable.
-		var info IntegrationInfo
-		results := make([]ProbeResult, len(refs))
-		var wg sync.WaitGroup
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			info = d.prober.Integration(ctx, popts)
-		}()
-		for i, ref := range refs {
-			if !ref.Probeable() {
-				continue
-			}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				results[i] = d.prober.Probe(ctx, ref, popts)
-			}()
-		}
-		wg.Wait()
-		rep.Integration = Integration{Status: info.Status, Name: info.Name, Workspace: info.Workspace, Findings: append([]Finding{}, info.Findings...)}
-		if info.Usable {
-			seen := map[Code]bool{}
-			for _, f := range rep.Integration.Findings {
-				seen[f.Code] = true
-			}
-			for i, ref := range refs {
-				if !ref.Probeable() {
-					continue
-				}
-				res := results[i]
-				c := &rep.Checks[i]
-				if res.Kind != "" && res.Kind != KindUnknown {
-					c.Kind = res.Kind
-				}
-				c.Title = res.Title
-				c.Findings = append(c.Findings, res.Findings...)
-				c.Related = mergeRelated(c.Related, res.Related)
-				c.Evidence = append(c.Evidence, res.Evidence...)
-				done[i] = res.Done
-				for _, f := range res.IntegrationFindings {
-					if !seen[f.Code] {
-						seen[f.Code] = true
-						rep.Integration.Findings = append(rep.Integration.Findings, f)
-						if f.Severity == SeverityError {
-							rep.Integration.Status = StatusProblem
-						}
-					}
-				}
-			}
-		}
+		d.online(ctx, rd.Call, refs, opts, &rep, done)
 	}
 
 	for i := range rep.Checks {
@@ -190,6 +178,207 @@ func (d *Diagnoser) DiagnoseReading(ctx context.Context, rd Reading, opts Option
 			fmt.Sprintf("The text holds %d Notion references; the first %d were checked and %d were skipped.", len(refs)+rep.Skipped, len(refs), rep.Skipped), nil))
 	}
 	return rep
+}
+
+// online runs the online part: it picks the integrations to ask (the one
+// the pasted error names or --as gives, else all), asks each about every
+// reference at most once, with users/me in the same round, and applies the
+// verdict rules to what they observed.
+func (d *Diagnoser) online(ctx context.Context, call *Call, refs []Reference, opts Options, rep *Report, done []bool) {
+	ps := d.probers()
+	popts := ProbeOptions{Fresh: opts.Fresh}
+	if v := callVersion(call); KnownVersion(v) {
+		// Probe as the person's call did, so that its version's answers
+		// are the ones judged.
+		popts.Version = v
+	}
+	rep.APIVersion = d.prober.APIVersion()
+	if popts.Version != "" {
+		rep.APIVersion = popts.Version
+	}
+	infos := make([]IntegrationInfo, len(ps))
+	haveInfo := false
+	named := ""
+	if opts.As != "" {
+		named = opts.As
+	} else if call != nil && call.Integration != "" && len(ps) > 1 {
+		named = call.Integration
+	}
+	// Whom to ask: everyone, unless a name picks one (its users/me answers
+	// are needed first; a running bot has them cached).
+	ask := make([]bool, len(ps))
+	for i := range ask {
+		ask[i] = true
+	}
+	if named != "" {
+		infos = d.Integrations(ctx)
+		haveInfo = true
+		pick := -1
+		for i, in := range infos {
+			if sameName(in.Name, named) {
+				pick = i
+				break
+			}
+		}
+		switch {
+		case pick >= 0:
+			for i := range ask {
+				ask[i] = i == pick
+			}
+		case opts.As != "":
+			// --as names no configured integration: nothing is checked.
+			in, _ := IntegrationVerdict(infos[0])
+			rep.Integration = in
+			var known []string
+			for i, info := range infos {
+				known = append(known, fmt.Sprintf("%q", asker{info: info, label: label(i)}.name()))
+			}
+			rep.Integration.Findings = append(rep.Integration.Findings, NewFinding(CodeTokenMissing,
+				fmt.Sprintf("No configured integration is named %q (configured: %s), so nothing was checked online.", opts.As, strings.Join(known, ", ")), nil))
+			return
+		}
+	}
+
+	results := make([][]ProbeResult, len(ps))
+	var wg sync.WaitGroup
+	for pi, p := range ps {
+		results[pi] = make([]ProbeResult, len(refs))
+		if !haveInfo {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				infos[pi] = p.Integration(ctx, ProbeOptions{Fresh: opts.Fresh})
+			}()
+		}
+		if !ask[pi] {
+			continue
+		}
+		for ri, ref := range refs {
+			if !ref.Probeable() {
+				continue
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				results[pi][ri] = p.Probe(ctx, ref, popts)
+			}()
+		}
+	}
+	wg.Wait()
+
+	in, usable := IntegrationVerdict(infos[0])
+	rep.Integration = in
+	if !usable {
+		// The token is refused: the probes' answers say nothing more.
+		return
+	}
+	seen := map[Code]bool{}
+	for _, f := range rep.Integration.Findings {
+		seen[f.Code] = true
+	}
+	ci := callRef(call, refs)
+	for ri, ref := range refs {
+		if !ref.Probeable() {
+			continue
+		}
+		c := &rep.Checks[ri]
+		var views []view
+		for pi := range ps {
+			if !ask[pi] {
+				continue
+			}
+			who := asker{info: infos[pi], label: label(pi), primary: pi == 0}
+			if pi > 0 {
+				if _, ok := IntegrationVerdict(infos[pi]); !ok {
+					// Another integration's refused token sees nothing; the
+					// caller reports the refused entry (by position).
+					continue
+				}
+			}
+			views = append(views, view{who: who, j: judge(ref, call, who, results[pi][ri]), res: results[pi][ri]})
+		}
+		if len(views) == 0 {
+			continue
+		}
+		as := views[0]
+		final := as.j
+		if !final.Sees {
+			// Another integration that sees the object tells what it is.
+			for _, v := range views[1:] {
+				if v.j.Sees {
+					final.Kind, final.Title, final.Related = v.j.Kind, v.j.Title, v.j.Related
+					for k, f := range final.Findings {
+						if f.Code == CodeAccessNotShared {
+							final.Findings[k].Detail += fmt.Sprintf(" %q can read it: it is a %s. If the failing call used %q's token, the cause is elsewhere.", v.who.name(), kindWord(v.j.Kind), v.who.name())
+						}
+					}
+					break
+				}
+			}
+		}
+		if final.Kind != "" && final.Kind != KindUnknown {
+			c.Kind = final.Kind
+		}
+		c.Title = final.Title
+		c.Related = mergeRelated(c.Related, final.Related)
+		done[ri] = final.Done
+		fs := final.Findings
+		if ri == ci || ci < 0 {
+			if f, ok := ruleOtherIntegration(ref, call, views); ok {
+				fs = dropCode(fs, CodeAccessOK)
+				fs = dropCode(fs, CodeAccessNotShared)
+				fs = append(fs, f)
+			}
+			fs = ruleNotSharedWithCaller(call, views, fs)
+		}
+		if as.who.info.Personal && !as.who.primary && HasCode(fs, CodeAccessNotShared) {
+			fs = append(fs, personalFinding(as.who.info))
+		}
+		c.Findings = append(c.Findings, fs...)
+		if ri == ci {
+			if f, ok := ruleNotReproduced(ref, call, as, c.Findings, views[1:]...); ok {
+				c.Findings = append(c.Findings, f)
+			}
+		}
+		for k, v := range views {
+			for _, e := range v.res.Evidence {
+				e.Integration = v.who.name()
+				c.Evidence = append(c.Evidence, e)
+			}
+			if v.j.Done {
+				c.Access = append(c.Access, Access{Integration: v.who.name(), Sees: v.j.Sees})
+			}
+			if k > 0 {
+				// The other integrations only tell whether they see the
+				// object; their own troubles are not this check's.
+				continue
+			}
+			for _, f := range v.j.IntegrationFindings {
+				if !v.who.primary {
+					f.Detail = fmt.Sprintf("%q: %s", v.who.name(), f.Detail)
+					c.Findings = append(c.Findings, f)
+					continue
+				}
+				if !seen[f.Code] {
+					seen[f.Code] = true
+					rep.Integration.Findings = append(rep.Integration.Findings, f)
+					if f.Severity == SeverityError {
+						rep.Integration.Status = StatusProblem
+					}
+				}
+			}
+		}
+	}
+}
+
+func dropCode(fs []Finding, code Code) []Finding {
+	out := fs[:0:0]
+	for _, f := range fs {
+		if f.Code != code {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 func mergeRelated(a, b []Related) []Related {

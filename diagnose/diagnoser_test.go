@@ -9,12 +9,13 @@ import (
 	"testing"
 )
 
-// stubProber answers every probe with a fixed result and counts calls.
+// stubProber answers every probe with fixed observations and counts calls.
 type stubProber struct {
 	mu     sync.Mutex
 	probes []string
 	info   IntegrationInfo
-	result ProbeResult
+	// answer builds the observations of one reference.
+	answer func(ref Reference) ProbeResult
 }
 
 func (p *stubProber) Integration(context.Context, ProbeOptions) IntegrationInfo { return p.info }
@@ -23,25 +24,48 @@ func (p *stubProber) Probe(_ context.Context, ref Reference, _ ProbeOptions) Pro
 	p.mu.Lock()
 	p.probes = append(p.probes, ref.ID)
 	p.mu.Unlock()
-	return p.result
+	if p.answer == nil {
+		return ProbeResult{}
+	}
+	return p.answer(ref)
 }
+
+// pageAnswer observes a shared page.
+func pageAnswer(ref Reference) ProbeResult {
+	return ProbeResult{Version: "2025-09-03", Answers: []Answer{
+		{Family: EndpointBlocks, ID: ref.ID, Outcome: OutcomeOK, Status: 200, Object: &Object{Object: "block", BlockType: "child_page", Parent: Parent{Type: "workspace"}}},
+	}}
+}
+
+// notFoundAnswer observes 404 everywhere.
+func notFoundAnswer(ref Reference) ProbeResult {
+	res := ProbeResult{Version: "2025-09-03"}
+	for _, f := range []Endpoint{EndpointBlocks, EndpointDatabases, EndpointDataSources, EndpointViews} {
+		res.Answers = append(res.Answers, Answer{Family: f, ID: ref.ID, Outcome: OutcomeNotFound, Status: 404, Code: "object_not_found"})
+	}
+	return res
+}
+
+var okMe = Answer{Family: EndpointUsers, Outcome: OutcomeOK, Status: 200}
 
 const goodToken = "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"
 
 func TestDiagnoseStatuses(t *testing.T) {
 	ok := &stubProber{
-		info:   IntegrationInfo{Status: StatusOK, Name: "Iris", Workspace: "Acme", Usable: true},
-		result: ProbeResult{Kind: KindPage, Done: true, Findings: []Finding{NewFinding(CodeAccessOK, "readable", Vars{"endpoint": "/v1/pages/x", "kind": "page", "next": "go"})}},
+		info:   IntegrationInfo{Name: "Iris", Workspace: "Acme", Me: okMe},
+		answer: pageAnswer,
 	}
 	unavailable := &stubProber{
-		info:   IntegrationInfo{Status: StatusOK, Usable: true},
-		result: ProbeResult{Done: false, Findings: []Finding{NewFinding(CodeNotionUnavailable, "503", nil)}},
+		info: IntegrationInfo{Me: okMe},
+		answer: func(ref Reference) ProbeResult {
+			return ProbeResult{Answers: []Answer{{Family: EndpointBlocks, ID: ref.ID, Outcome: OutcomeUnavailable, Status: 503, Why: "503"}}}
+		},
 	}
 	// With a revoked token every probe fails with 401 too; whatever it
 	// says is dropped in favour of the one integration finding.
 	revoked := &stubProber{
-		info:   IntegrationInfo{Status: StatusProblem, Findings: []Finding{NewFinding(CodeTokenInvalid, "401", nil)}},
-		result: ProbeResult{Done: true, Findings: []Finding{NewFinding(CodeAccessNotShared, "would be wrong", nil)}},
+		info:   IntegrationInfo{Me: Answer{Family: EndpointUsers, Outcome: OutcomeUnauthorized, Status: 401, Code: "unauthorized"}},
+		answer: notFoundAnswer,
 	}
 	for _, tc := range []struct {
 		name       string
@@ -105,7 +129,7 @@ func TestDiagnoseSkipsBeyondMax(t *testing.T) {
 	for i := 0; i < 25; i++ {
 		fmt.Fprintf(&b, "https://www.notion.so/P-%032x ", i+1)
 	}
-	p := &stubProber{info: IntegrationInfo{Status: StatusOK, Usable: true}, result: ProbeResult{Done: true, Kind: KindPage}}
+	p := &stubProber{info: IntegrationInfo{Me: okMe}, answer: pageAnswer}
 	rep := New(Config{Token: goodToken, Prober: p, MaxChecks: 4}).Diagnose(context.Background(), b.String(), Options{})
 	if len(rep.Checks) != 4 || rep.Skipped != 21 || len(p.probes) != 4 {
 		t.Fatalf("checks %d skipped %d probes %d; want 4, 21, 4", len(rep.Checks), rep.Skipped, len(p.probes))

@@ -242,19 +242,20 @@ func TestLogDiagnosisOneLine(t *testing.T) {
 type fakeProber struct{}
 
 func (fakeProber) Integration(context.Context, diagnose.ProbeOptions) diagnose.IntegrationInfo {
-	return diagnose.IntegrationInfo{Status: diagnose.StatusOK, Name: "Docs bot", Workspace: "Acme", Usable: true}
+	return diagnose.IntegrationInfo{Name: "Docs bot", Workspace: "Acme", Me: diagnose.Answer{Family: diagnose.EndpointUsers, Outcome: diagnose.OutcomeOK, Status: 200}}
 }
 
 func (fakeProber) Probe(_ context.Context, ref diagnose.Reference, _ diagnose.ProbeOptions) diagnose.ProbeResult {
-	return diagnose.ProbeResult{
-		Kind: diagnose.KindUnknown,
-		Done: true,
-		Findings: []diagnose.Finding{diagnose.NewFinding(diagnose.CodeAccessNotShared, "404 on every endpoint",
-			diagnose.Vars{"integration": "Docs bot", "workspace": "Acme"})},
+	res := diagnose.ProbeResult{
+		Version: "2025-09-03",
 		Evidence: []diagnose.Evidence{
 			{Method: "GET", Path: "/v1/pages/" + ref.ID, Status: 404, Code: "object_not_found", RequestID: "req-" + ref.ID[:8]},
 		},
 	}
+	for _, f := range []diagnose.Endpoint{diagnose.EndpointBlocks, diagnose.EndpointDataSources, diagnose.EndpointViews} {
+		res.Answers = append(res.Answers, diagnose.Answer{Family: f, ID: ref.ID, Outcome: diagnose.OutcomeNotFound, Status: 404, Code: "object_not_found"})
+	}
+	return res
 }
 
 func (fakeProber) APIVersion() string { return "2025-09-03" }

@@ -473,8 +473,8 @@ func otherTokenFindings(i int, tok string) []diagnose.Finding {
 func (w wiring) addTokenFindings(rep *diagnose.Report, infos []diagnose.IntegrationInfo) {
 	for i, o := range w.others {
 		fs := o.findings
-		if i < len(infos) && infos[i].Status == diagnose.StatusProblem {
-			for _, f := range infos[i].Findings {
+		if in, _ := integrationOf(infos, i); in.Status == diagnose.StatusProblem {
+			for _, f := range in.Findings {
 				if f.Code == diagnose.CodeTokenInvalid {
 					f.Detail = tokenEntry(o.pos) + ": " + f.Detail
 					fs = append(fs, f)
@@ -487,6 +487,15 @@ func (w wiring) addTokenFindings(rep *diagnose.Report, infos []diagnose.Integrat
 			}
 		}
 	}
+}
+
+// integrationOf is the verdict on infos[i]'s users/me answer (unknown when
+// it was not asked).
+func integrationOf(infos []diagnose.IntegrationInfo, i int) (diagnose.Integration, bool) {
+	if i >= len(infos) {
+		return diagnose.Integration{Status: diagnose.StatusUnknown}, true
+	}
+	return diagnose.IntegrationVerdict(infos[i])
 }
 
 func hasDetail(fs []diagnose.Finding, detail string) bool {

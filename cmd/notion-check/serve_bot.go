@@ -266,7 +266,7 @@ func notionCheck(p *notion.Prober) ops.NotionCheck {
 	return func(ctx context.Context) (ops.NotionState, string, string) {
 		ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 		defer cancel()
-		info := p.Integration(ctx, diagnose.ProbeOptions{Fresh: true})
+		info, _ := diagnose.IntegrationVerdict(p.Integration(ctx, diagnose.ProbeOptions{Fresh: true}))
 		switch {
 		case info.Status == diagnose.StatusOK:
 			return ops.NotionOK, info.Name, ""

@@ -27,16 +27,14 @@ func Example() {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 
-	info := p.Integration(ctx, diagnose.ProbeOptions{})
-	fmt.Println(info.Status, info.Name, "/", info.Workspace)
-
+	// The adapter only observes; the domain's rules make the verdict.
+	d := diagnose.New(diagnose.Config{Token: notiontest.GoodToken, Prober: p})
 	for _, id := range []string{notiontest.SharedPageID, notiontest.UnsharedPageID} {
-		ref := diagnose.Reference{Source: id, ID: id, Hint: diagnose.KindUnknown}
-		res := p.Probe(ctx, ref, diagnose.ProbeOptions{})
-		fmt.Println(res.Kind, res.Title, res.Findings[0].Code, len(res.Evidence), "calls")
+		rep := d.Diagnose(ctx, id, diagnose.Options{})
+		c := rep.Checks[0]
+		fmt.Println(rep.Integration.Status, rep.Integration.Name, "/", rep.Integration.Workspace, "|", c.Kind, c.Title, c.Findings[0].Code, len(c.Evidence), "calls")
 	}
 	// Output:
-	// ok Iris Checker / Acme Corp
-	// page Roadmap 2026 access.ok 2 calls
-	// unknown  access.not_shared 2 calls
+	// ok Iris Checker / Acme Corp | page Roadmap 2026 access.ok 2 calls
+	// ok Iris Checker / Acme Corp | unknown  access.not_shared 4 calls
 }

@@ -123,7 +123,6 @@ type Prober struct {
 	client  *http.Client
 	jomei   *notionapi.Client
 	log     *slog.Logger
-	modern  bool
 	flights singleflight.Group
 
 	mu      sync.Mutex
@@ -209,10 +208,9 @@ func New(cfg Config) (*Prober, error) {
 		client: client,
 		// WithRetry(1): jomei gives up on the first 429 it sees (the
 		// transport already waited); WithRetry(0) would loop forever.
-		jomei:  notionapi.NewClient(notionapi.Token(cfg.Token), notionapi.WithHTTPClient(client), notionapi.WithVersion(cfg.Version), notionapi.WithRetry(1)),
-		log:    log,
-		modern: cfg.Version >= firstDataSourceVersion,
-		cache:  map[string]cached{},
+		jomei: notionapi.NewClient(notionapi.Token(cfg.Token), notionapi.WithHTTPClient(client), notionapi.WithVersion(cfg.Version), notionapi.WithRetry(1)),
+		log:   log,
+		cache: map[string]cached{},
 	}
 	return p, nil
 }
@@ -225,12 +223,16 @@ func (p *Prober) APIVersion() string { return p.cfg.Version }
 // the transport points them at the configured base URL.
 func (p *Prober) HTTPClient() *http.Client { return p.client }
 
-// Integration checks the token with GET /v1/users/me. A usable answer is
-// cached for ten times CacheTTL, a 401 for CacheTTL, a failure not at all;
-// opts.Fresh bypasses the cache.
+// Integration asks GET /v1/users/me who the token is. A 200 is cached for
+// the life of the Prober (once per process: a token revoked later shows in
+// the probes' own 401s), a 401 or 403 for CacheTTL, a failure not at all;
+// opts.Fresh bypasses the cache. It reports what Notion answered, no
+// verdict.
 func (p *Prober) Integration(ctx context.Context, opts diagnose.ProbeOptions) diagnose.IntegrationInfo {
 	e := p.integration(ctx, opts.Fresh)
-	return e.info
+	info := e.info
+	info.Evidence = append([]diagnose.Evidence(nil), e.ev...)
+	return info
 }
 
 func (p *Prober) integration(ctx context.Context, fresh bool) *meEntry {
@@ -258,7 +260,8 @@ func (p *Prober) integration(ctx context.Context, fresh bool) *meEntry {
 	if r, ok := waitFlight(ctx, ch, &mine); ok {
 		return r.Val.(*meEntry)
 	}
-	return &meEntry{info: diagnose.IntegrationInfo{Status: diagnose.StatusUnknown, Usable: true}}
+	return &meEntry{info: diagnose.IntegrationInfo{Me: diagnose.Answer{Family: diagnose.EndpointUsers, Outcome: diagnose.OutcomeUnavailable,
+		Why: "GET /v1/users/me (already running for another request) was not finished before the deadline"}}}
 }
 
 // waitFlight waits for a singleflight result. A caller whose own call runs
@@ -288,10 +291,14 @@ func (p *Prober) fetchMe(ctx context.Context) *meEntry {
 	ctx, slot := withLast(ctx)
 	user, err := p.jomei.User.Me(ctx)
 	e := &meEntry{}
+	me := diagnose.Answer{Family: diagnose.EndpointUsers, Version: p.cfg.Version}
 	x := slot.x
+	if x != nil {
+		me.Status, me.Code, me.Message = x.status, x.code, x.ev.Message
+	}
 	switch {
 	case x != nil && x.status == http.StatusOK && x.notionJSON:
-		e.info = diagnose.IntegrationInfo{Status: diagnose.StatusOK, Usable: true}
+		me.Outcome = diagnose.OutcomeOK
 		if err == nil && user != nil {
 			e.info.Name = user.Name
 			if user.Bot != nil {
@@ -299,32 +306,48 @@ func (p *Prober) fetchMe(ctx context.Context) *meEntry {
 			}
 		}
 		// The raw body decides, field by field; jomei's decoding only helps.
-		var raw, bot map[string]json.RawMessage
-		var name, ws string
-		if json.Unmarshal(x.body, &raw) == nil {
-			if json.Unmarshal(raw["name"], &name) == nil && name != "" {
+		var raw struct {
+			Name string `json:"name"`
+			Bot  struct {
+				WorkspaceName string `json:"workspace_name"`
+				Owner         struct {
+					Type string `json:"type"`
+				} `json:"owner"`
+			} `json:"bot"`
+		}
+		var loose map[string]json.RawMessage
+		if json.Unmarshal(x.body, &loose) == nil {
+			var name string
+			if json.Unmarshal(loose["name"], &name) == nil && name != "" {
 				e.info.Name = name
 			}
-			if json.Unmarshal(raw["bot"], &bot) == nil && json.Unmarshal(bot["workspace_name"], &ws) == nil && ws != "" {
-				e.info.Workspace = ws
+			if json.Unmarshal(loose["bot"], &raw.Bot) == nil {
+				if raw.Bot.WorkspaceName != "" {
+					e.info.Workspace = raw.Bot.WorkspaceName
+				}
+				e.info.Personal = raw.Bot.Owner.Type == "user"
 			}
 		}
-		e.expires = time.Now().Add(10 * p.ttl())
+		if p.ttl() > 0 {
+			e.expires = time.Now().Add(100 * 365 * 24 * time.Hour)
+		}
 	case x != nil && x.status == http.StatusUnauthorized && x.notionJSON:
-		e.info = diagnose.IntegrationInfo{Status: diagnose.StatusProblem, Usable: false,
-			Findings: []diagnose.Finding{tokenInvalid(x.ev)}}
+		me.Outcome = diagnose.OutcomeUnauthorized
 		e.expires = time.Now().Add(p.ttl())
 	case x != nil && x.status == http.StatusForbidden && x.notionJSON:
-		// users/me refused (user capability); the token itself is accepted.
-		e.info = diagnose.IntegrationInfo{Status: diagnose.StatusOK, Usable: true}
+		me.Outcome = diagnose.OutcomeForbidden
 		e.expires = time.Now().Add(p.ttl())
+	case x != nil && (x.status == http.StatusTooManyRequests || x.status == 529):
+		me.Outcome = diagnose.OutcomeRateLimited
+		me.Why = fmt.Sprintf("GET /v1/users/me answered %d %s", x.status, x.code)
 	default:
-		// Notion could not be asked; let the checks try and tell.
-		e.info = diagnose.IntegrationInfo{Status: diagnose.StatusUnknown, Usable: true}
+		me.Outcome = diagnose.OutcomeUnavailable
+		me.Why = "GET /v1/users/me got no usable answer"
 		if err != nil {
 			p.log.DebugContext(ctx, "users/me failed", "error", err.Error())
 		}
 	}
+	e.info.Me = me
 	e.ev = rec.evidence()
 	return e
 }
@@ -334,14 +357,6 @@ func (p *Prober) ttl() time.Duration {
 		return 0
 	}
 	return p.cfg.CacheTTL
-}
-
-func tokenInvalid(ev diagnose.Evidence) diagnose.Finding {
-	detail := fmt.Sprintf("Notion answered %d unauthorized (%q) to %s %s: the token is invalid, revoked or expired.", ev.Status, ev.Message, ev.Method, ev.Path)
-	if ev.RequestID != "" {
-		detail += " Request ID " + ev.RequestID + "."
-	}
-	return diagnose.NewFinding(diagnose.CodeTokenInvalid, detail, nil)
 }
 
 // detach returns a context that keeps ctx's values and deadline but not its
@@ -354,15 +369,21 @@ func detach(ctx context.Context) (context.Context, context.CancelFunc) {
 	return context.WithCancel(d)
 }
 
-// Probe finds kind, access and endpoint fit for one reference. It refuses
-// (making no call) an ID that is not a dashed lowercase UUID. Identical
-// references in flight share one probe; finished verdicts are cached for
-// CacheTTL unless opts.Fresh.
+// Probe asks Notion about one reference and reports every answer; it
+// decides which calls to make (the next may depend on an answer) but makes
+// no verdict. It refuses (making no call) an ID that is not a dashed
+// lowercase UUID. opts.Version, when set, is sent as Notion-Version instead
+// of the configured one. Identical probes in flight share one; complete
+// observations are cached for CacheTTL unless opts.Fresh.
 func (p *Prober) Probe(ctx context.Context, ref diagnose.Reference, opts diagnose.ProbeOptions) diagnose.ProbeResult {
-	if !diagnose.IsID(ref.ID) {
-		return diagnose.ProbeResult{Kind: diagnose.KindUnknown, Done: false}
+	version := p.cfg.Version
+	if opts.Version != "" {
+		version = opts.Version
 	}
-	key := p.cfg.Version + "|" + ref.ID + "|" + string(ref.Hint) + "|" + string(ref.Endpoint)
+	if !diagnose.IsID(ref.ID) {
+		return diagnose.ProbeResult{Version: version}
+	}
+	key := version + "|" + ref.ID + "|" + string(ref.Hint) + "|" + string(ref.Endpoint) + "|" + string(ref.Origin)
 	now := time.Now()
 	if !opts.Fresh {
 		p.mu.Lock()
@@ -377,8 +398,8 @@ func (p *Prober) Probe(ctx context.Context, ref diagnose.Reference, opts diagnos
 		mine.Store(true)
 		fctx, cancel := detach(ctx)
 		defer cancel()
-		res := p.probe(fctx, ref)
-		if res.Done && p.ttl() > 0 {
+		res := p.probe(fctx, ref, version)
+		if complete(res) && p.ttl() > 0 {
 			p.mu.Lock()
 			for k, c := range p.cache {
 				if time.Now().After(c.expires) {
@@ -394,20 +415,33 @@ func (p *Prober) Probe(ctx context.Context, ref diagnose.Reference, opts diagnos
 	// deadline: this one still ends at its own.
 	r, ok := waitFlight(ctx, ch, &mine)
 	if !ok {
-		return diagnose.ProbeResult{Kind: diagnose.KindUnknown, Done: false, Findings: []diagnose.Finding{
-			diagnose.NewFinding(diagnose.CodeNotionUnavailable,
-				"Notion did not answer in time: the check of "+ref.ID+" (already running for another request) was not finished before the deadline. Kind and access of "+ref.ID+" could not be told.", nil)}}
+		return diagnose.ProbeResult{Version: version, Answers: []diagnose.Answer{{Family: plan(ref)[0], ID: ref.ID, Version: version,
+			Outcome: diagnose.OutcomeUnavailable, Why: "Notion did not answer in time: the check (already running for another request) was not finished before the deadline"}}}
 	}
 	return copyResult(r.Val.(diagnose.ProbeResult))
 }
 
-func copyResult(r diagnose.ProbeResult) diagnose.ProbeResult {
-	r.Findings = append([]diagnose.Finding(nil), r.Findings...)
-	for i := range r.Findings {
-		r.Findings[i].Fix = append([]string(nil), r.Findings[i].Fix...)
+// complete reports whether every answer is Notion's own (nothing
+// rate-limited or unavailable), so the observations may be reused.
+func complete(res diagnose.ProbeResult) bool {
+	for _, a := range res.Answers {
+		if a.Outcome == diagnose.OutcomeRateLimited || a.Outcome == diagnose.OutcomeUnavailable {
+			return false
+		}
 	}
-	r.Related = append([]diagnose.Related(nil), r.Related...)
+	return len(res.Answers) > 0
+}
+
+func copyResult(r diagnose.ProbeResult) diagnose.ProbeResult {
+	r.Answers = append([]diagnose.Answer(nil), r.Answers...)
+	for i := range r.Answers {
+		if o := r.Answers[i].Object; o != nil {
+			oc := *o
+			oc.DataSources = append([]string(nil), o.DataSources...)
+			r.Answers[i].Object = &oc
+		}
+		r.Answers[i].ChildDataSourceIDs = append([]string(nil), r.Answers[i].ChildDataSourceIDs...)
+	}
 	r.Evidence = append([]diagnose.Evidence(nil), r.Evidence...)
-	r.IntegrationFindings = append([]diagnose.Finding(nil), r.IntegrationFindings...)
 	return r
 }

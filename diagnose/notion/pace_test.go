@@ -358,7 +358,7 @@ func TestRetryAfterClamps(t *testing.T) {
 func TestAbsurdRetryAfterGivesUpAtOnce(t *testing.T) {
 	for _, v := range []string{"1e300", "+Inf", "99999999999999999999"} {
 		f := newFixture(t, Config{}, nt.WithFault(nt.Fault{PathPrefix: "/v1/blocks/", Status: 429, RetryAfter: v}))
-		res := f.p.Probe(ctxT(t, 3*time.Second), ref(nt.SharedPageID, "", ""), diagnose.ProbeOptions{})
+		res := judgeRef(ctxT(t, 3*time.Second), f.p, ref(nt.SharedPageID, "", ""), diagnose.ProbeOptions{})
 		if res.Done || !slices.Contains(codes(res.Findings), diagnose.CodeNotionRateLimited) {
 			t.Errorf("Retry-After %s: %+v", v, res)
 		}
@@ -529,12 +529,12 @@ func TestWorkspaceLimitPausesEveryIntegration(t *testing.T) {
 			}
 			a, b := mk(nt.GoodToken), mk(nt.NoReadToken)
 			a.Integration(ctxT(t, 5*time.Second), diagnose.ProbeOptions{})
-			res := a.Probe(ctxT(t, 2*time.Second), ref(nt.SharedPageID, "", ""), diagnose.ProbeOptions{})
+			res := judgeRef(ctxT(t, 2*time.Second), a, ref(nt.SharedPageID, "", ""), diagnose.ProbeOptions{})
 			if res.Done || srv.Count429() == 0 {
 				t.Fatalf("the budget of 1 did not refuse: %+v", res)
 			}
 			before := len(srv.Calls())
-			info := b.Integration(ctxT(t, 2*time.Second), diagnose.ProbeOptions{})
+			info := integ(ctxT(t, 2*time.Second), b, diagnose.ProbeOptions{})
 			sent := len(srv.Calls()) > before
 			if sent != tt.otherSent {
 				t.Fatalf("the other integration sent: %v, want %v (%+v)", sent, tt.otherSent, info)

@@ -60,6 +60,11 @@ func ref(id string, hint diagnose.Kind, ep diagnose.Endpoint) diagnose.Reference
 	return diagnose.Reference{Source: id, ID: id, Hint: hint, Endpoint: ep}
 }
 
+// linkRef is a web link's reference to id (a page, database or block).
+func linkRef(id string) diagnose.Reference {
+	return diagnose.Reference{Source: "https://www.notion.so/acme/Page-" + strings.ReplaceAll(id, "-", ""), Origin: diagnose.OriginLink, ID: id, Hint: diagnose.KindUnknown}
+}
+
 func codes(fs []diagnose.Finding) []diagnose.Code {
 	out := []diagnose.Code{}
 	for _, f := range fs {
@@ -105,27 +110,31 @@ func TestProbeVerdicts(t *testing.T) {
 		{name: "shared page", ref: ref(nt.SharedPageID, "", ""), kind: diagnose.KindPage, title: nt.SharedPageTitle, done: true,
 			codes: []diagnose.Code{diagnose.CodeAccessOK}, calls: 2, rounds: 1, mention: []string{"/v1/pages/" + nt.SharedPageID}},
 		{name: "unshared page", ref: ref(nt.UnsharedPageID, "", ""), kind: diagnose.KindUnknown, done: true,
-			codes: []diagnose.Code{diagnose.CodeAccessNotShared}, calls: 2, rounds: 1,
+			codes: []diagnose.Code{diagnose.CodeAccessNotShared}, calls: 4, rounds: 2,
 			mention: []string{`"Iris Checker"`, `"Acme Corp"`, "••• (top right) → Connections", "private teamspace"}},
-		{name: "nonexistent", ref: ref(nt.MissingID, "", ""), kind: diagnose.KindUnknown, done: true,
+		{name: "unshared page link: one round", ref: linkRef(nt.UnsharedPageID), kind: diagnose.KindUnknown, done: true,
 			codes: []diagnose.Code{diagnose.CodeAccessNotShared}, calls: 2, rounds: 1},
+		{name: "shared page link", ref: linkRef(nt.SharedPageID), kind: diagnose.KindPage, done: true,
+			codes: []diagnose.Code{diagnose.CodeAccessOK}, calls: 2, rounds: 1},
+		{name: "nonexistent", ref: ref(nt.MissingID, "", ""), kind: diagnose.KindUnknown, done: true,
+			codes: []diagnose.Code{diagnose.CodeAccessNotShared}, calls: 4, rounds: 2},
 		{name: "trashed page", ref: ref(nt.TrashedPageID, "", ""), kind: diagnose.KindPage, title: nt.TrashedPageTitle, done: true,
 			codes: []diagnose.Code{diagnose.CodeObjectInTrash, diagnose.CodeAccessOK}, calls: 2, rounds: 1},
 		{name: "database bare ID", ref: ref(nt.DatabaseID, "", ""), kind: diagnose.KindDatabase, title: nt.DatabaseTitle, done: true,
-			codes: []diagnose.Code{diagnose.CodeDatabaseDataSources, diagnose.CodeAccessOK}, calls: 3, rounds: 2,
+			codes: []diagnose.Code{diagnose.CodeDatabaseDataSources, diagnose.CodeAccessOK}, calls: 2, rounds: 1,
 			mention: []string{nt.DataSourceID, "/v1/data_sources/" + nt.DataSourceID + "/query"},
 			related: []diagnose.Related{{Role: diagnose.KindDataSource, ID: nt.DataSourceID}}},
 		{name: "database ?v= link (hint)", ref: ref(nt.DatabaseID, diagnose.KindDatabase, ""), kind: diagnose.KindDatabase, title: nt.DatabaseTitle, done: true,
-			codes: []diagnose.Code{diagnose.CodeDatabaseDataSources, diagnose.CodeAccessOK}, calls: 2, rounds: 1},
+			codes: []diagnose.Code{diagnose.CodeDatabaseDataSources, diagnose.CodeAccessOK}, calls: 1, rounds: 1},
 		{name: "database with two data sources", ref: ref(nt.MultiDatabaseID, diagnose.KindDatabase, ""), kind: diagnose.KindDatabase, done: true,
-			codes: []diagnose.Code{diagnose.CodeDatabaseMultipleSources, diagnose.CodeDatabaseDataSources, diagnose.CodeAccessOK}, calls: 2, rounds: 1,
+			codes: []diagnose.Code{diagnose.CodeDatabaseMultipleSources, diagnose.CodeDatabaseDataSources, diagnose.CodeAccessOK}, calls: 1, rounds: 1,
 			mention: []string{nt.MultiDataSourceID1, nt.MultiDataSourceID2}},
 		{name: "linked database", ref: ref(nt.LinkedDatabaseID, "", ""), kind: diagnose.KindDatabase, title: nt.LinkedDatabaseTitle, done: true,
-			codes: []diagnose.Code{diagnose.CodeDatabaseLinked}, calls: 3, rounds: 2, mention: []string{"is a linked database"}},
+			codes: []diagnose.Code{diagnose.CodeDatabaseLinked}, calls: 2, rounds: 1, mention: []string{"is a linked database"}},
 		{name: "database without reachable data source", ref: ref(nt.OrphanDatabaseID, diagnose.KindDatabase, ""), kind: diagnose.KindDatabase, title: nt.OrphanDatabaseTitle, done: true,
-			codes: []diagnose.Code{diagnose.CodeDatabaseLinked}, calls: 2, rounds: 1, mention: []string{"lists no data source"}},
+			codes: []diagnose.Code{diagnose.CodeDatabaseLinked}, calls: 1, rounds: 1, mention: []string{"lists no data source"}},
 		{name: "2022 database without reachable data source", version: nt.Version20220628, ref: ref(nt.OrphanDatabaseID, "", ""), kind: diagnose.KindDatabase, done: true,
-			codes: []diagnose.Code{diagnose.CodeDatabaseLinked}, calls: 3, rounds: 2, mention: []string{"does not contain any data sources accessible"}},
+			codes: []diagnose.Code{diagnose.CodeDatabaseLinked}, calls: 2, rounds: 1, mention: []string{"does not contain any data sources accessible"}},
 		{name: "block", ref: ref(nt.BlockID, "", ""), kind: diagnose.KindBlock, done: true,
 			codes: []diagnose.Code{diagnose.CodeKindBlock, diagnose.CodeAccessOK}, calls: 2, rounds: 1,
 			mention: []string{"To read the page, use its ID: " + nt.SharedPageID},
@@ -134,45 +143,56 @@ func TestProbeVerdicts(t *testing.T) {
 			codes: []diagnose.Code{diagnose.CodeKindBlock, diagnose.CodeAccessOK}, calls: 3, rounds: 2,
 			mention: []string{"To read the page, use its ID: " + nt.SharedPageID}},
 		{name: "data source", ref: ref(nt.DataSourceID, "", ""), kind: diagnose.KindDataSource, title: nt.DataSourceName, done: true,
-			codes: []diagnose.Code{diagnose.CodeKindDataSource, diagnose.CodeAccessOK}, calls: 2, rounds: 1,
+			codes: []diagnose.Code{diagnose.CodeKindDataSource, diagnose.CodeAccessOK}, calls: 4, rounds: 2,
 			mention: []string{"Its database is " + nt.DatabaseID},
 			related: []diagnose.Related{{Role: diagnose.KindDatabase, ID: nt.DatabaseID}}},
 		{name: "data source used on databases", ref: ref(nt.DataSourceID, diagnose.KindDatabase, diagnose.EndpointDatabases), kind: diagnose.KindDataSource, done: true,
-			codes: []diagnose.Code{diagnose.CodeEndpointMismatch, diagnose.CodeKindDataSource}, calls: 3, rounds: 2,
+			codes: []diagnose.Code{diagnose.CodeEndpointMismatch, diagnose.CodeKindDataSource}, calls: 4, rounds: 2,
 			mention: []string{"call /v1/data_sources/" + nt.DataSourceID + " instead of /v1/databases/" + nt.DataSourceID, nt.DatabaseID}},
 		{name: "database used on data_sources", ref: ref(nt.DatabaseID, "", diagnose.EndpointDataSources), kind: diagnose.KindDatabase, done: true,
-			codes: []diagnose.Code{diagnose.CodeEndpointMismatch, diagnose.CodeDatabaseDataSources}, calls: 3, rounds: 2,
+			codes: []diagnose.Code{diagnose.CodeEndpointMismatch, diagnose.CodeDatabaseDataSources}, calls: 4, rounds: 2,
 			mention: []string{"call /v1/data_sources/" + nt.DataSourceID + " instead of /v1/data_sources/" + nt.DatabaseID}},
 		{name: "database used on pages", ref: ref(nt.DatabaseID, "", diagnose.EndpointPages), kind: diagnose.KindDatabase, done: true,
-			codes: []diagnose.Code{diagnose.CodeEndpointMismatch, diagnose.CodeDatabaseDataSources}, calls: 3, rounds: 2,
+			codes: []diagnose.Code{diagnose.CodeEndpointMismatch, diagnose.CodeDatabaseDataSources}, calls: 2, rounds: 2,
 			mention: []string{"This ID is a database: call /v1/databases/" + nt.DatabaseID + " instead of /v1/pages/" + nt.DatabaseID}},
 		{name: "page used on databases", ref: ref(nt.SharedPageID, diagnose.KindDatabase, diagnose.EndpointDatabases), kind: diagnose.KindPage, done: true,
-			codes: []diagnose.Code{diagnose.CodeEndpointMismatch}, calls: 2, rounds: 1,
+			codes: []diagnose.Code{diagnose.CodeEndpointMismatch}, calls: 2, rounds: 2,
 			mention: []string{"This ID is a page: call /v1/pages/" + nt.SharedPageID + " instead of /v1/databases/" + nt.SharedPageID}},
 		{name: "block used on pages", ref: ref(nt.BlockID, "", diagnose.EndpointPages), kind: diagnose.KindBlock, done: true,
-			codes: []diagnose.Code{diagnose.CodeEndpointMismatch, diagnose.CodeKindBlock}, calls: 2, rounds: 1,
+			codes: []diagnose.Code{diagnose.CodeEndpointMismatch, diagnose.CodeKindBlock}, calls: 1, rounds: 1,
 			mention: []string{"call /v1/blocks/" + nt.BlockID + " instead of /v1/pages/" + nt.BlockID}},
 		{name: "page on blocks fits", ref: ref(nt.SharedPageID, "", diagnose.EndpointBlocks), kind: diagnose.KindPage, done: true,
-			codes: []diagnose.Code{diagnose.CodeAccessOK}, calls: 2, rounds: 1},
+			codes: []diagnose.Code{diagnose.CodeAccessOK}, calls: 1, rounds: 1},
 		{name: "view (hint)", ref: ref(nt.ViewID, diagnose.KindView, ""), kind: diagnose.KindView, done: true,
-			codes: []diagnose.Code{diagnose.CodeAccessOK}, calls: 2, rounds: 1, mention: []string{"/v1/views/" + nt.ViewID, nt.DatabaseID}},
-		{name: "unshared database hint tries data_sources", ref: ref(nt.UnsharedPageID, diagnose.KindDatabase, ""), done: true,
-			codes: []diagnose.Code{diagnose.CodeAccessNotShared}, calls: 3, rounds: 2},
+			codes: []diagnose.Code{diagnose.CodeKindView, diagnose.CodeAccessOK}, calls: 1, rounds: 1, mention: []string{"/v1/views/" + nt.ViewID, nt.DatabaseID}},
+		{name: "unshared database hint tries data_sources", ref: ref(nt.UnsharedPageID, diagnose.KindDatabase, ""), kind: diagnose.KindDatabase, done: true,
+			codes: []diagnose.Code{diagnose.CodeAccessNotShared}, calls: 4, rounds: 2},
+		{name: "bare view ID resolves to its database", ref: ref(nt.ViewID, "", ""), kind: diagnose.KindView, done: true,
+			codes: []diagnose.Code{diagnose.CodeKindView, diagnose.CodeAccessOK}, calls: 4, rounds: 2, mention: []string{nt.DatabaseID, nt.DataSourceID},
+			related: []diagnose.Related{{Role: diagnose.KindDatabase, ID: nt.DatabaseID}, {Role: diagnose.KindDataSource, ID: nt.DataSourceID}}},
+		{name: "view used on databases query", ref: ref(nt.ViewID, diagnose.KindDatabase, diagnose.EndpointDatabases), kind: diagnose.KindView, done: true,
+			codes: []diagnose.Code{diagnose.CodeEndpointMismatch, diagnose.CodeKindView}, calls: 4, rounds: 2, mention: []string{"/v1/data_sources/" + nt.DataSourceID + "/query"}},
+		{name: "view as NOTION_DATABASE_ID", ref: ref(nt.ViewID, diagnose.KindDatabase, ""), kind: diagnose.KindView, done: true,
+			codes: []diagnose.Code{diagnose.CodeEndpointMismatch, diagnose.CodeKindView}, calls: 4, rounds: 2},
+		{name: "2026-03-11 trashed page (in_trash only)", version: nt.Version20260311, ref: ref(nt.TrashedPageID, "", ""), kind: diagnose.KindPage, done: true,
+			codes: []diagnose.Code{diagnose.CodeObjectInTrash, diagnose.CodeAccessOK}, calls: 2, rounds: 1},
+		{name: "2026-03-11 database", version: nt.Version20260311, ref: ref(nt.MultiDatabaseID, "", ""), kind: diagnose.KindDatabase, done: true,
+			codes: []diagnose.Code{diagnose.CodeDatabaseMultipleSources, diagnose.CodeDatabaseDataSources, diagnose.CodeAccessOK}, calls: 2, rounds: 1},
 
 		// Notion-Version 2022-06-28.
 		{name: "2022 page", version: nt.Version20220628, ref: ref(nt.SharedPageID, "", ""), kind: diagnose.KindPage, done: true,
 			codes: []diagnose.Code{diagnose.CodeAccessOK}, calls: 2, rounds: 1},
 		{name: "2022 unshared", version: nt.Version20220628, ref: ref(nt.UnsharedPageID, "", ""), done: true,
-			codes: []diagnose.Code{diagnose.CodeAccessNotShared}, calls: 2, rounds: 1},
+			codes: []diagnose.Code{diagnose.CodeAccessNotShared}, calls: 4, rounds: 2},
 		{name: "2022 database", version: nt.Version20220628, ref: ref(nt.DatabaseID, "", ""), kind: diagnose.KindDatabase, done: true,
-			codes: []diagnose.Code{diagnose.CodeAccessOK}, calls: 3, rounds: 2, mention: []string{"POST /v1/databases/" + nt.DatabaseID + "/query"}},
+			codes: []diagnose.Code{diagnose.CodeAccessOK}, calls: 2, rounds: 1, mention: []string{"POST /v1/databases/" + nt.DatabaseID + "/query"}},
 		{name: "2022 multi-source database", version: nt.Version20220628, ref: ref(nt.MultiDatabaseID, diagnose.KindDatabase, ""), kind: diagnose.KindDatabase, done: true,
-			codes: []diagnose.Code{diagnose.CodeDatabaseMultipleSources, diagnose.CodeDatabaseDataSources}, calls: 2, rounds: 1,
-			mention: []string{nt.MultiDataSourceID2}},
+			codes: []diagnose.Code{diagnose.CodeErrorVersion, diagnose.CodeDatabaseMultipleSources, diagnose.CodeDatabaseDataSources}, calls: 1, rounds: 1,
+			mention: []string{nt.MultiDataSourceID2, "Notion-Version 2022-06-28 (NOTION_VERSION)"}},
 		{name: "2022 linked database", version: nt.Version20220628, ref: ref(nt.LinkedDatabaseID, diagnose.KindDatabase, ""), kind: diagnose.KindDatabase, done: true,
-			codes: []diagnose.Code{diagnose.CodeDatabaseLinked}, calls: 2, rounds: 1},
+			codes: []diagnose.Code{diagnose.CodeDatabaseLinked}, calls: 1, rounds: 1},
 		{name: "2022 data source is told, not 404", version: nt.Version20220628, ref: ref(nt.DataSourceID, "", ""), kind: diagnose.KindDataSource, done: true,
-			codes: []diagnose.Code{diagnose.CodeKindDataSource, diagnose.CodeAccessOK}, calls: 2, rounds: 1, mention: []string{"2022-06-28"}},
+			codes: []diagnose.Code{diagnose.CodeKindDataSource, diagnose.CodeAccessOK}, calls: 4, rounds: 2, mention: []string{"2022-06-28"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -182,11 +202,11 @@ func TestProbeVerdicts(t *testing.T) {
 			f := newFixture(t, Config{Version: tt.version}, nt.WithLatency(50*time.Millisecond))
 			ctx := ctxT(t, 10*time.Second)
 			// users/me warm, as in a running bot.
-			if info := f.p.Integration(ctx, diagnose.ProbeOptions{}); info.Status != diagnose.StatusOK || info.Name != nt.IntegrationName || info.Workspace != nt.WorkspaceName {
+			if info := integ(ctx, f.p, diagnose.ProbeOptions{}); info.Status != diagnose.StatusOK || info.Name != nt.IntegrationName || info.Workspace != nt.WorkspaceName {
 				t.Fatalf("integration %+v", info)
 			}
 			f.srv.Reset()
-			res := f.p.Probe(ctx, tt.ref, diagnose.ProbeOptions{})
+			res := judgeRef(ctx, f.p, tt.ref, diagnose.ProbeOptions{})
 			want := tt.kind
 			if want == "" {
 				want = diagnose.KindUnknown
@@ -263,7 +283,7 @@ func TestEvery404NotFromSharingIsNotNotShared(t *testing.T) {
 	for _, version := range []string{nt.Version20250903, nt.Version20220628} {
 		f := newFixture(t, Config{Version: version})
 		for _, r := range refs {
-			res := f.p.Probe(ctxT(t, 10*time.Second), r, diagnose.ProbeOptions{})
+			res := judgeRef(ctxT(t, 10*time.Second), f.p, r, diagnose.ProbeOptions{})
 			if slices.Contains(codes(res.Findings), diagnose.CodeAccessNotShared) {
 				t.Errorf("%s %s on %q: access.not_shared: %+v", version, r.ID, r.Endpoint, res.Findings)
 			}
@@ -284,7 +304,7 @@ func TestOtherErrorsAreNotNotShared(t *testing.T) {
 	}
 	for _, fault := range faults {
 		f := newFixture(t, Config{}, nt.WithFault(fault))
-		res := f.p.Probe(ctxT(t, 5*time.Second), ref(nt.UnsharedPageID, "", ""), diagnose.ProbeOptions{})
+		res := judgeRef(ctxT(t, 5*time.Second), f.p, ref(nt.UnsharedPageID, "", ""), diagnose.ProbeOptions{})
 		if res.Done || slices.Contains(codes(res.Findings), diagnose.CodeAccessNotShared) {
 			t.Errorf("%s %d %s: %+v", fault.PathPrefix, fault.Status, fault.Code, res)
 		}
@@ -295,7 +315,7 @@ func TestNotSharedWithoutUsersMe(t *testing.T) {
 	// users/me is down: the integration's name still comes from the 404
 	// message, so the main fix step (Connections) is not dropped.
 	f := newFixture(t, Config{}, nt.WithFault(nt.Fault{PathPrefix: "/v1/users/me", Status: 503}))
-	res := f.p.Probe(ctxT(t, 5*time.Second), ref(nt.UnsharedPageID, "", ""), diagnose.ProbeOptions{})
+	res := judgeRef(ctxT(t, 5*time.Second), f.p, ref(nt.UnsharedPageID, "", ""), diagnose.ProbeOptions{})
 	if !slices.Equal(codes(res.Findings), []diagnose.Code{diagnose.CodeAccessNotShared}) || !res.Done {
 		t.Fatalf("%+v", res)
 	}
@@ -303,7 +323,7 @@ func TestNotSharedWithoutUsersMe(t *testing.T) {
 	if !strings.Contains(fix, `add the integration "Iris Checker"`) || strings.Contains(fix, "workspace that holds") {
 		t.Fatalf("fix: %s", fix)
 	}
-	if got := integrationIn(`Could not find page with ID: x. Make sure the relevant pages and databases are shared with your integration.`); got != "" {
+	if got := diagnose.IntegrationInMessage(`Could not find page with ID: x. Make sure the relevant pages and databases are shared with your integration.`); got != "" {
 		t.Fatalf("old message gave %q", got)
 	}
 }
@@ -314,7 +334,7 @@ func TestMalformedIDMakesNoCall(t *testing.T) {
 		nt.SharedPageID[:35], nt.SharedPageID + "0", "3d47810f380f-80d7-a001-000000000002-", "\"" + nt.SharedPageID[1:35] + "\"",
 		"https://www.notion.so/" + nt.SharedPageID, nt.SharedPageID[:35] + "g"} {
 		res := f.p.Probe(context.Background(), diagnose.Reference{ID: id}, diagnose.ProbeOptions{})
-		if res.Done || len(res.Findings) != 0 || len(res.Evidence) != 0 {
+		if len(res.Answers) != 0 || len(res.Evidence) != 0 {
 			t.Errorf("%q: %+v", id, res)
 		}
 	}
@@ -326,23 +346,23 @@ func TestMalformedIDMakesNoCall(t *testing.T) {
 func TestTokenAndCapability(t *testing.T) {
 	t.Run("revoked", func(t *testing.T) {
 		f := newFixture(t, Config{Token: nt.RevokedToken})
-		info := f.p.Integration(context.Background(), diagnose.ProbeOptions{})
+		info := integ(context.Background(), f.p, diagnose.ProbeOptions{})
 		if info.Usable || info.Status != diagnose.StatusProblem || !slices.Equal(codes(info.Findings), []diagnose.Code{diagnose.CodeTokenInvalid}) {
 			t.Fatalf("%+v", info)
 		}
-		res := f.p.Probe(context.Background(), ref(nt.SharedPageID, "", ""), diagnose.ProbeOptions{})
+		res := judgeRef(context.Background(), f.p, ref(nt.SharedPageID, "", ""), diagnose.ProbeOptions{})
 		if res.Done || !slices.Equal(codes(res.IntegrationFindings), []diagnose.Code{diagnose.CodeTokenInvalid}) || len(res.Findings) != 0 {
 			t.Fatalf("%+v", res)
 		}
 	})
 	t.Run("no read capability", func(t *testing.T) {
 		f := newFixture(t, Config{Token: nt.NoReadToken})
-		info := f.p.Integration(context.Background(), diagnose.ProbeOptions{})
+		info := integ(context.Background(), f.p, diagnose.ProbeOptions{})
 		if !info.Usable || info.Status != diagnose.StatusOK {
 			t.Fatalf("%+v", info)
 		}
 		for _, id := range []string{nt.SharedPageID, nt.UnsharedPageID} {
-			res := f.p.Probe(context.Background(), ref(id, "", ""), diagnose.ProbeOptions{})
+			res := judgeRef(context.Background(), f.p, ref(id, "", ""), diagnose.ProbeOptions{})
 			if res.Done || !slices.Equal(codes(res.IntegrationFindings), []diagnose.Code{diagnose.CodeAccessCapability}) || len(res.Findings) != 0 {
 				t.Fatalf("%+v", res)
 			}
@@ -376,7 +396,7 @@ func TestFailuresAreNeverVerdicts(t *testing.T) {
 			t.Parallel()
 			for _, id := range []string{nt.SharedPageID, nt.UnsharedPageID} {
 				f := newFixture(t, Config{}, nt.WithFault(tt.fault))
-				res := f.p.Probe(ctxT(t, tt.deadline), ref(id, "", ""), diagnose.ProbeOptions{})
+				res := judgeRef(ctxT(t, tt.deadline), f.p, ref(id, "", ""), diagnose.ProbeOptions{})
 				if slices.Contains(codes(res.Findings), diagnose.CodeAccessNotShared) && !tt.done {
 					t.Fatalf("%s: access.not_shared from a failure: %+v", id, res)
 				}
@@ -393,7 +413,7 @@ func TestFailuresAreNeverVerdicts(t *testing.T) {
 	}
 	t.Run("own pacing past the deadline", func(t *testing.T) {
 		f := newFixture(t, Config{Rate: 0.2, Burst: 1})
-		res := f.p.Probe(ctxT(t, time.Second), ref(nt.UnsharedPageID, "", ""), diagnose.ProbeOptions{})
+		res := judgeRef(ctxT(t, time.Second), f.p, ref(nt.UnsharedPageID, "", ""), diagnose.ProbeOptions{})
 		if res.Done || !slices.Equal(codes(res.Findings), []diagnose.Code{diagnose.CodeNotionRateLimited}) {
 			t.Fatalf("%+v", res)
 		}
@@ -404,11 +424,11 @@ func TestFailuresAreNeverVerdicts(t *testing.T) {
 	t.Run("connection refused", func(t *testing.T) {
 		f := newFixture(t, Config{})
 		f.srv.Close()
-		res := f.p.Probe(ctxT(t, 5*time.Second), ref(nt.SharedPageID, "", ""), diagnose.ProbeOptions{})
+		res := judgeRef(ctxT(t, 5*time.Second), f.p, ref(nt.SharedPageID, "", ""), diagnose.ProbeOptions{})
 		if res.Done || !slices.Equal(codes(res.Findings), []diagnose.Code{diagnose.CodeNotionUnavailable}) {
 			t.Fatalf("%+v", res)
 		}
-		info := f.p.Integration(ctxT(t, 5*time.Second), diagnose.ProbeOptions{})
+		info := integ(ctxT(t, 5*time.Second), f.p, diagnose.ProbeOptions{})
 		if info.Status != diagnose.StatusUnknown || !info.Usable {
 			t.Fatalf("%+v", info)
 		}
@@ -418,19 +438,19 @@ func TestFailuresAreNeverVerdicts(t *testing.T) {
 func TestSharedFlightsAndCache(t *testing.T) {
 	f := newFixture(t, Config{}, nt.WithLatency(50*time.Millisecond))
 	ctx := ctxT(t, 10*time.Second)
-	f.p.Integration(ctx, diagnose.ProbeOptions{})
-	f.p.Integration(ctx, diagnose.ProbeOptions{})
+	integ(ctx, f.p, diagnose.ProbeOptions{})
+	integ(ctx, f.p, diagnose.ProbeOptions{})
 	if n := f.srv.CallsTo("/v1/users/me"); n != 1 {
 		t.Fatalf("users/me called %d times", n)
 	}
 	f.srv.Reset()
 	var wg sync.WaitGroup
-	results := make([]diagnose.ProbeResult, 8)
+	results := make([]judged, 8)
 	for i := range results {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			results[i] = f.p.Probe(ctx, ref(nt.SharedPageID, "", ""), diagnose.ProbeOptions{})
+			results[i] = judgeRef(ctx, f.p, ref(nt.SharedPageID, "", ""), diagnose.ProbeOptions{})
 		}()
 	}
 	wg.Wait()
@@ -443,41 +463,41 @@ func TestSharedFlightsAndCache(t *testing.T) {
 		}
 	}
 	// Cached, with its evidence.
-	r := f.p.Probe(ctx, ref(nt.SharedPageID, "", ""), diagnose.ProbeOptions{})
+	r := judgeRef(ctx, f.p, ref(nt.SharedPageID, "", ""), diagnose.ProbeOptions{})
 	if n := len(probeCalls(f.srv)); n != 2 || len(r.Evidence) != 2 {
 		t.Fatalf("cache missed: %d calls, evidence %d", n, len(r.Evidence))
 	}
 	// Mutating a result must not touch the cache.
 	r.Findings[0].Detail = "changed"
-	if r2 := f.p.Probe(ctx, ref(nt.SharedPageID, "", ""), diagnose.ProbeOptions{}); r2.Findings[0].Detail == "changed" {
+	if r2 := judgeRef(ctx, f.p, ref(nt.SharedPageID, "", ""), diagnose.ProbeOptions{}); r2.Findings[0].Detail == "changed" {
 		t.Fatal("cache shares memory with results")
 	}
 	// A re-check bypasses it.
-	f.p.Probe(ctx, ref(nt.SharedPageID, "", ""), diagnose.ProbeOptions{Fresh: true})
+	judgeRef(ctx, f.p, ref(nt.SharedPageID, "", ""), diagnose.ProbeOptions{Fresh: true})
 	if n := len(probeCalls(f.srv)); n != 4 {
 		t.Fatalf("fresh probe: %d calls, want 4", n)
 	}
 	// A different endpoint is a different verdict.
-	f.p.Probe(ctx, ref(nt.SharedPageID, "", diagnose.EndpointDatabases), diagnose.ProbeOptions{})
+	judgeRef(ctx, f.p, ref(nt.SharedPageID, "", diagnose.EndpointDatabases), diagnose.ProbeOptions{})
 	if n := len(probeCalls(f.srv)); n != 6 {
 		t.Fatalf("other endpoint: %d calls, want 6", n)
 	}
 	// Sharing the page and checking again (Fresh) turns the verdict.
-	if r := f.p.Probe(ctx, ref(nt.UnsharedPageID, "", ""), diagnose.ProbeOptions{}); r.Findings[0].Code != diagnose.CodeAccessNotShared {
+	if r := judgeRef(ctx, f.p, ref(nt.UnsharedPageID, "", ""), diagnose.ProbeOptions{}); r.Findings[0].Code != diagnose.CodeAccessNotShared {
 		t.Fatalf("%+v", r)
 	}
 	f.srv.Share(nt.UnsharedPageID)
-	if r := f.p.Probe(ctx, ref(nt.UnsharedPageID, "", ""), diagnose.ProbeOptions{}); r.Findings[0].Code != diagnose.CodeAccessNotShared {
+	if r := judgeRef(ctx, f.p, ref(nt.UnsharedPageID, "", ""), diagnose.ProbeOptions{}); r.Findings[0].Code != diagnose.CodeAccessNotShared {
 		t.Fatalf("cached verdict expected: %+v", r)
 	}
-	if r := f.p.Probe(ctx, ref(nt.UnsharedPageID, "", ""), diagnose.ProbeOptions{Fresh: true}); r.Kind != diagnose.KindPage || r.Findings[0].Code != diagnose.CodeAccessOK {
+	if r := judgeRef(ctx, f.p, ref(nt.UnsharedPageID, "", ""), diagnose.ProbeOptions{Fresh: true}); r.Kind != diagnose.KindPage || r.Findings[0].Code != diagnose.CodeAccessOK {
 		t.Fatalf("after sharing: %+v", r)
 	}
 	// Unfinished verdicts are not cached.
 	f.srv.AddFault(nt.Fault{PathPrefix: "/v1/blocks/", Status: 503})
-	f.p.Probe(ctx, ref(nt.BlockID, "", ""), diagnose.ProbeOptions{})
+	judgeRef(ctx, f.p, ref(nt.BlockID, "", ""), diagnose.ProbeOptions{})
 	f.srv.ClearFaults()
-	if r := f.p.Probe(ctx, ref(nt.BlockID, "", ""), diagnose.ProbeOptions{}); !r.Done {
+	if r := judgeRef(ctx, f.p, ref(nt.BlockID, "", ""), diagnose.ProbeOptions{}); !r.Done {
 		t.Fatalf("failure was cached: %+v", r)
 	}
 }
@@ -497,16 +517,16 @@ func TestTenReferencesUnderRateLimit(t *testing.T) {
 	ids := []string{nt.RootPageID, nt.SharedPageID, nt.UnsharedPageID, nt.TrashedPageID, nt.DatabaseID,
 		nt.MultiDatabaseID, nt.LinkedDatabaseID, nt.BlockID, nt.DataSourceID, nt.MissingID}
 	ctx := ctxT(t, 30*time.Second)
-	if info := p.Integration(ctx, diagnose.ProbeOptions{}); !info.Usable {
+	if info := integ(ctx, p, diagnose.ProbeOptions{}); !info.Usable {
 		t.Fatalf("%+v", info)
 	}
 	var wg sync.WaitGroup
-	results := make([]diagnose.ProbeResult, len(ids))
+	results := make([]judged, len(ids))
 	for i, id := range ids {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			results[i] = p.Probe(ctx, ref(id, "", ""), diagnose.ProbeOptions{})
+			results[i] = judgeRef(ctx, p, ref(id, "", ""), diagnose.ProbeOptions{})
 		}()
 	}
 	wg.Wait()
@@ -545,11 +565,11 @@ func TestHooksUseFamilies(t *testing.T) {
 	}
 	f := newFixture(t, Config{Hooks: hooks}, nt.WithFault(nt.Fault{PathPrefix: "/v1/databases/", Status: 503, Times: 1}))
 	ctx := ctxT(t, 10*time.Second)
-	f.p.Integration(ctx, diagnose.ProbeOptions{})
-	f.p.Probe(ctx, ref(nt.DatabaseID, "", ""), diagnose.ProbeOptions{})
+	integ(ctx, f.p, diagnose.ProbeOptions{})
+	judgeRef(ctx, f.p, ref(nt.DatabaseID, "", ""), diagnose.ProbeOptions{})
 	mu.Lock()
 	defer mu.Unlock()
-	want := map[string]int{"users/me": 1, "blocks": 1, "data_sources": 1, "databases": 2}
+	want := map[string]int{"users/me": 1, "blocks": 1, "databases": 2}
 	for k, v := range want {
 		if seen[k] != v {
 			t.Errorf("%s: %d calls, want %d (%v)", k, seen[k], v, seen)
@@ -566,7 +586,7 @@ func TestHooksUseFamilies(t *testing.T) {
 		limited[ep]++
 	}}}, nt.WithFault(nt.Fault{PathPrefix: "/v1/blocks/", Status: 429, RetryAfter: "60"}))
 	mu.Unlock()
-	h.p.Probe(ctxT(t, 2*time.Second), ref(nt.SharedPageID, "", ""), diagnose.ProbeOptions{})
+	judgeRef(ctxT(t, 2*time.Second), h.p, ref(nt.SharedPageID, "", ""), diagnose.ProbeOptions{})
 	mu.Lock()
 	if limited["blocks"] != 1 || len(limited) != 1 {
 		t.Errorf("OnRateLimited: %v", limited)
@@ -579,7 +599,7 @@ func TestHooksUseFamilies(t *testing.T) {
 		limited[ep]++
 	}}}, nt.WithFault(nt.Fault{PathPrefix: "/v1/blocks/", Status: 429, RetryAfter: "0", Times: 1}))
 	mu.Unlock()
-	if res := r.p.Probe(ctxT(t, 5*time.Second), ref(nt.SharedPageID, "", ""), diagnose.ProbeOptions{}); !res.Done {
+	if res := judgeRef(ctxT(t, 5*time.Second), r.p, ref(nt.SharedPageID, "", ""), diagnose.ProbeOptions{}); !res.Done {
 		t.Errorf("a retried 429 should still give a verdict: %+v", res.Findings)
 	}
 	mu.Lock()
@@ -588,12 +608,12 @@ func TestHooksUseFamilies(t *testing.T) {
 	}
 	// No nil-hook panic.
 	g := newFixture(t, Config{})
-	g.p.Probe(ctx, ref(nt.SharedPageID, "", ""), diagnose.ProbeOptions{})
+	judgeRef(ctx, g.p, ref(nt.SharedPageID, "", ""), diagnose.ProbeOptions{})
 }
 
 func TestEvidenceJSON(t *testing.T) {
 	f := newFixture(t, Config{})
-	res := f.p.Probe(ctxT(t, 5*time.Second), ref(nt.UnsharedPageID, "", ""), diagnose.ProbeOptions{})
+	res := judgeRef(ctxT(t, 5*time.Second), f.p, ref(nt.UnsharedPageID, "", ""), diagnose.ProbeOptions{})
 	b, _ := json.Marshal(res.Evidence)
 	for _, want := range []string{`"method":"GET"`, `"path":"/v1/blocks/` + nt.UnsharedPageID + `"`, `"status":404`, `"code":"object_not_found"`, `"request_id":"`} {
 		if !bytes.Contains(b, []byte(want)) {

@@ -16,7 +16,12 @@
 // The default world (the exported ID constants) holds shared and unshared
 // pages, a trashed page, databases with one and two data sources, a linked
 // database, a database whose data source is out of reach, blocks, a data
-// source and a view.
+// source and a view readable through GET /v1/views/{id} (2025-09-03 and
+// later). Three integrations see it, each with its own sharing: Iris
+// Checker (GoodToken), Marketing Sync (MarketingToken) and a personal
+// access token (PersonalToken, whose users/me bot is owned by a user);
+// MarketingOnlyPageID is shared with Marketing Sync only. Under
+// Notion-Version 2026-03-11 answers carry in_trash and no archived.
 package notiontest
 
 import (
@@ -176,6 +181,31 @@ func (s *Server) setShared(id string, shared bool) bool {
 		return false
 	}
 	o.shared = shared
+	return true
+}
+
+// ShareWith shares an object with the integration of token
+// (MarketingToken, PersonalToken, or GoodToken as Share does); UnshareWith
+// removes it. Both report false for an unknown ID or token.
+func (s *Server) ShareWith(token, id string) bool { return s.setSharedWith(token, id, true) }
+
+// UnshareWith removes an object from the integration of token.
+func (s *Server) UnshareWith(token, id string) bool { return s.setSharedWith(token, id, false) }
+
+func (s *Server) setSharedWith(token, id string, shared bool) bool {
+	switch token {
+	case GoodToken, NoReadToken:
+		return s.setShared(id, shared)
+	}
+	w := map[string]who{MarketingToken: wMarketing, PersonalToken: wPersonal}
+	ww, ok := w[token]
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	o := s.world[id]
+	if !ok || o == nil {
+		return false
+	}
+	o.others[ww] = shared
 	return true
 }
 
@@ -396,7 +426,17 @@ func faultAnswer(f *Fault) answer {
 func (s *Server) route(r *http.Request) answer {
 	auth := r.Header.Get("Authorization")
 	token, ok := strings.CutPrefix(auth, "Bearer ")
-	if !ok || (token != GoodToken && token != NoReadToken) {
+	var w who
+	switch {
+	case !ok:
+		return errAnswer(401, "unauthorized", "API token is invalid.", nil)
+	case token == GoodToken || token == NoReadToken:
+		w = wIris
+	case token == MarketingToken:
+		w = wMarketing
+	case token == PersonalToken:
+		w = wPersonal
+	default:
 		return errAnswer(401, "unauthorized", "API token is invalid.", nil)
 	}
 	version := r.Header.Get("Notion-Version")
@@ -407,12 +447,15 @@ func (s *Server) route(r *http.Request) answer {
 		return a
 	}
 	modern := version >= Version20250903
+	// From 2026-03-11 on, "archived" is gone from every answer (in_trash
+	// stays).
+	noArchived := version >= Version20260311
 	if r.Method != http.MethodGet {
 		return errAnswer(400, "invalid_request_url", "Invalid request URL.", nil)
 	}
 	path := r.URL.Path
 	if path == "/v1/users/me" {
-		return jsonAnswer(200, s.botUser())
+		return jsonAnswer(200, s.botUser(w))
 	}
 	rest, ok := strings.CutPrefix(path, "/v1/")
 	if !ok {
@@ -436,25 +479,35 @@ func (s *Server) route(r *http.Request) answer {
 	}
 	s.mu.Lock()
 	var o *object
-	if w := s.world[id]; w != nil {
-		oc := *w
+	visible := false
+	if obj := s.world[id]; obj != nil {
+		oc := *obj
+		oc.others = nil
 		o = &oc
+		visible = (w == wIris && obj.shared) || (w != wIris && obj.others[w])
 	}
 	s.mu.Unlock()
 	notFound := func() answer {
 		noun := strings.TrimSuffix(family, "s")
+		name, iid := s.name, IntegrationID
+		switch w {
+		case wMarketing:
+			name, iid = MarketingName, MarketingIntegrationID
+		case wPersonal:
+			name, iid = PersonalName, PersonalIntegrationID
+		}
 		return errAnswer(404, "object_not_found",
-			fmt.Sprintf("Could not find %s with ID: %s. Make sure the relevant pages and databases are shared with your integration %q.", noun, id, s.name),
-			map[string]any{"integration_id": IntegrationID})
+			fmt.Sprintf("Could not find %s with ID: %s. Make sure the relevant pages and databases are shared with your integration %q.", noun, id, name),
+			map[string]any{"integration_id": iid})
 	}
-	if o == nil || !o.shared {
+	if o == nil || !visible {
 		return notFound()
 	}
 	switch family {
 	case "pages":
 		switch o.kind {
 		case kPage:
-			return jsonAnswer(200, s.pageJSON(o, modern))
+			return jsonAnswer(200, dropArchived(s.pageJSON(o, modern), noArchived))
 		case kDatabase:
 			return errAnswer(400, "validation_error", fmt.Sprintf("Provided ID %s is a database, not a page. Use the retrieve database API instead.", id), nil)
 		case kBlock:
@@ -480,16 +533,16 @@ func (s *Server) route(r *http.Request) answer {
 					map[string]any{"error_type": "multiple_data_sources_for_database", "database_id": id,
 						"child_data_source_ids": ids, "minimum_api_version": Version20250903})
 			}
-			return jsonAnswer(200, s.databaseJSON(o, modern))
+			return jsonAnswer(200, dropArchived(s.databaseJSON(o, modern), noArchived))
 		}
 	case "data_sources":
 		if o.kind == kDataSource {
-			return jsonAnswer(200, s.dataSourceJSON(o))
+			return jsonAnswer(200, dropArchived(s.dataSourceJSON(o), noArchived))
 		}
 	case "blocks":
 		switch o.kind {
 		case kPage, kDatabase, kBlock:
-			return jsonAnswer(200, s.blockJSON(o, modern))
+			return jsonAnswer(200, dropArchived(s.blockJSON(o, modern), noArchived))
 		}
 	case "views":
 		if o.kind == kView {
@@ -500,9 +553,29 @@ func (s *Server) route(r *http.Request) answer {
 	return notFound()
 }
 
-func (s *Server) botUser() map[string]any {
-	return map[string]any{"object": "user", "id": BotUserID, "name": s.name, "avatar_url": nil, "type": "bot",
-		"bot": map[string]any{"owner": map[string]any{"type": "workspace", "workspace": true},
+// dropArchived removes "archived" and "is_archived" from an answer of
+// Notion-Version 2026-03-11 or later.
+func dropArchived(m map[string]any, drop bool) map[string]any {
+	if drop {
+		delete(m, "archived")
+		delete(m, "is_archived")
+	}
+	return m
+}
+
+func (s *Server) botUser(w who) map[string]any {
+	id, name := BotUserID, s.name
+	owner := map[string]any{"type": "workspace", "workspace": true}
+	switch w {
+	case wMarketing:
+		id, name = MarketingBotUserID, MarketingName
+	case wPersonal:
+		id, name = PersonalBotUserID, PersonalName
+		owner = map[string]any{"type": "user", "user": map[string]any{"object": "user", "id": PersonalOwnerID, "type": "person",
+			"name": "Dana Developer", "avatar_url": nil, "person": map[string]any{"email": "dana@example.com"}}}
+	}
+	return map[string]any{"object": "user", "id": id, "name": name, "avatar_url": nil, "type": "bot",
+		"bot": map[string]any{"owner": owner,
 			"workspace_id": WorkspaceID, "workspace_limits": map[string]any{"max_file_upload_size_in_bytes": 5368709120},
 			"workspace_name": s.workspace}}
 }

@@ -12,6 +12,35 @@ const (
 	// capability: every content read answers 403 restricted_resource, while
 	// GET /v1/users/me answers 200.
 	NoReadToken = "ntn_33333333333NoReadTokenAbCdEfGhIjKlMnOpQrStUvWx"
+	// MarketingToken is the token of a second integration, MarketingName,
+	// in the same workspace, with its own sharing: it sees RootPageID,
+	// MarketingOnlyPageID and DatabaseID (with DataSourceID and ViewID),
+	// not SharedPageID.
+	MarketingToken = "ntn_44444444444MarketingTokenAbCdEfGhIjKlMnOpQrStU"
+	// PersonalToken is a personal access token: GET /v1/users/me answers a
+	// bot whose owner is a user, named PersonalName. It sees what its
+	// creator sees: SharedPageID and MarketingOnlyPageID, not
+	// UnsharedPageID.
+	PersonalToken = "ntn_55555555555PersonalTokenAbCdEfGhIjKlMnOpQrStUvW"
+)
+
+// The other integrations.
+const (
+	// MarketingName is MarketingToken's integration name.
+	MarketingName = "Marketing Sync"
+	// MarketingIntegrationID is MarketingToken's integration ID.
+	MarketingIntegrationID = "1a2b3c4d-0000-4000-8000-0000000171d1"
+	// MarketingBotUserID is MarketingToken's bot user ID.
+	MarketingBotUserID = "1a2b3c4d-0000-4000-8000-00000000b072"
+	// PersonalName is PersonalToken's bot name (as Notion names a personal
+	// access token's bot).
+	PersonalName = "Notion CLI"
+	// PersonalIntegrationID is PersonalToken's integration ID.
+	PersonalIntegrationID = "1a2b3c4d-0000-4000-8000-0000000171d2"
+	// PersonalBotUserID is PersonalToken's bot user ID.
+	PersonalBotUserID = "1a2b3c4d-0000-4000-8000-00000000b073"
+	// PersonalOwnerID is the user who created PersonalToken.
+	PersonalOwnerID = "1a2b3c4d-0000-4000-8000-000000000a11"
 )
 
 // The integration behind the tokens.
@@ -110,6 +139,13 @@ const (
 	// NestedBlockID.
 	ToggleBlockID = "3d47810f-380f-80d7-a005-000000000003"
 
+	// MarketingOnlyPageID is a page inside RootPageID shared with the
+	// Marketing Sync integration only (and seen by the personal access
+	// token's creator), not with Iris Checker.
+	MarketingOnlyPageID = "3d47810f-380f-80d7-a001-000000000006"
+	// MarketingOnlyPageTitle is MarketingOnlyPageID's title.
+	MarketingOnlyPageTitle = "Campaigns"
+
 	// MissingID is an ID no object has (404 everywhere).
 	MissingID = "deadbeef-dead-beef-dead-beefdeadbeef"
 )
@@ -120,6 +156,17 @@ const (
 	Version20220628 = "2022-06-28"
 	// Version20250903 introduced data sources.
 	Version20250903 = "2025-09-03"
+	// Version20260311 removed archived in favour of in_trash.
+	Version20260311 = "2026-03-11"
+)
+
+// who is an integration of the fake: the key of its sharing.
+type who int
+
+const (
+	wIris who = iota
+	wMarketing
+	wPersonal
 )
 
 type kind int
@@ -133,10 +180,12 @@ const (
 )
 
 type object struct {
-	id      string
-	kind    kind
-	title   string
-	shared  bool
+	id     string
+	kind   kind
+	title  string
+	shared bool // with Iris Checker (GoodToken, NoReadToken)
+	// others are the other integrations that see the object.
+	others  map[who]bool
 	trashed bool
 	// parent
 	parentType string // page_id, block_id, workspace, database_id, data_source_id
@@ -173,9 +222,20 @@ func defaultWorld() map[string]*object {
 		{id: ToggleBlockID, kind: kBlock, blockType: "toggle", title: "Details", shared: true, parentType: "page_id", parentID: SharedPageID},
 		{id: NestedBlockID, kind: kBlock, blockType: "paragraph", title: "Hidden text", shared: true, parentType: "block_id", parentID: ToggleBlockID},
 	}
+	objs = append(objs, &object{id: MarketingOnlyPageID, kind: kPage, title: MarketingOnlyPageTitle, parentType: "page_id", parentID: RootPageID})
+	sees := map[who][]string{
+		wMarketing: {RootPageID, MarketingOnlyPageID, DatabaseID, DataSourceID, ViewID},
+		wPersonal:  {SharedPageID, MarketingOnlyPageID},
+	}
 	m := make(map[string]*object, len(objs))
 	for _, o := range objs {
+		o.others = map[who]bool{}
 		m[o.id] = o
+	}
+	for w, ids := range sees {
+		for _, id := range ids {
+			m[id].others[w] = true
+		}
 	}
 	return m
 }
