@@ -121,7 +121,7 @@ var findingTable = map[Code]FindingSpec{
 	}},
 	CodeAccessNotShared: {SeverityError, "Notion says not found: the object is not shared with the integration", []string{
 		"Open the page or database in Notion, click ••• (top right) → Connections, and add the integration \"{integration}\" (sharing a parent page shares everything under it).",
-		"Check the integration belongs to the workspace that holds the page: it is in \"{workspace}\".",
+		"Check the page is in the integration's workspace, \"{workspace}\".",
 		"If the page sits in a private teamspace or another person's private pages, move it or share it from there; a deleted page cannot be shared.",
 		"Check the ID is the page's or database's own ID (not a view ID after 'v=', not a copy from another workspace).",
 	}},
