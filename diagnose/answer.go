@@ -202,6 +202,9 @@ func (r Report) Shown(c Check, f Finding) bool {
 		return true
 	case CodeInputSkipped:
 		return false
+	case CodeKindDataSource:
+		// endpoint.mismatch already says it is a data source, and where.
+		return !HasCode(c.Findings, CodeEndpointMismatch)
 	}
 	return true
 }

@@ -374,7 +374,8 @@ func callLine(c *diagnose.Call) string {
 // accessLine is which integrations see the object: "Iris Checker ✓ ·
 // Marketing Sync ✗".
 func accessLine(acc []diagnose.Access) string {
-	if len(acc) == 0 {
+	if len(acc) < 2 {
+		// One integration: the cause already says whether it sees it.
 		return ""
 	}
 	parts := make([]string, len(acc))
