@@ -247,11 +247,10 @@ func integrationSection(rep diagnose.Report, ans diagnose.Answer) string {
 		return ""
 	}
 	var b strings.Builder
-	b.WriteString("*Integration*")
 	if in.Name != "" {
-		b.WriteString(" " + esc(oneLine(in.Name, 80)))
+		b.WriteString("*Integration “" + esc(oneLine(in.Name, 80)) + "”*")
 	} else {
-		b.WriteString(" token")
+		b.WriteString("*Integration token*")
 	}
 	fs := append([]diagnose.Finding(nil), in.Findings...)
 	sortBySeverity(fs)

@@ -239,7 +239,7 @@ func TestRenderLimits(t *testing.T) {
 				switch t := sb.Text.Text; {
 				case strings.HasPrefix(t, "✅ *No problem*"), strings.HasPrefix(t, "❔"):
 					shown += strings.Count(t, " · ") + 1
-				case strings.HasPrefix(t, "*Integration*"):
+				case strings.HasPrefix(t, "*Integration"):
 				default:
 					shown++
 				}

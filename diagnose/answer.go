@@ -290,7 +290,7 @@ func (r Report) notFinishedText(n int) string {
 	case r.Integration.Status == StatusMissing:
 		return "Checked offline only — set NOTION_TOKEN to check sharing, kind and endpoint"
 	case r.Integration.Status == StatusProblem:
-		return "Not checked online: the token has a problem"
+		return "Not checked online: fix the token first"
 	case r.APIVersion == "":
 		return "Checked offline only (Notion was not asked) — run it without --offline to check sharing and kind"
 	}
@@ -331,7 +331,13 @@ func (r Report) Answer() Answer {
 	for i, c := range r.Checks {
 		for _, f := range r.ShownFindings(c) {
 			if leadInfos[f.Code] {
-				return Answer{Severity: SeverityInfo, Code: f.Code, Check: i, Text: r.AnswerText(&r.Checks[i], f)}
+				sev := SeverityInfo
+				if r.Call.Failed() {
+					// The person's call failed, and this is why: say it
+					// as a problem, not as a note.
+					sev = SeverityError
+				}
+				return Answer{Severity: sev, Code: f.Code, Check: i, Text: r.AnswerText(&r.Checks[i], f)}
 			}
 		}
 	}
