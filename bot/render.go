@@ -104,14 +104,27 @@ func Render(rep diagnose.Report, opts RenderOptions) Message {
 		used += blockText(b)
 	}
 	single := len(rep.Checks) == 1
-	var fine []int
+	var fine, overflow []int
+	quiet := func(i int) bool {
+		ca := rep.CheckAnswer(i)
+		return !single && (ca.Severity == "" || rep.Checks[i].Status == diagnose.StatusUnknown && len(rep.ShownFindings(rep.Checks[i])) == 0)
+	}
+	for i := range rep.Checks {
+		if quiet(i) {
+			fine = append(fine, i)
+		}
+	}
+	fineText := ""
+	if len(fine) > 0 {
+		fineText = truncate(fineLine(rep, fine), MaxSectionText)
+		used += utf8.RuneCountInString(fineText)
+	}
 	fixed := map[diagnose.Code]int{}
-	more := 0
+	more, full := 0, 0
 	for _, i := range checkOrder(rep) {
 		c := rep.Checks[i]
 		ca := rep.CheckAnswer(i)
-		if !single && (ca.Severity == "" || c.Status == diagnose.StatusUnknown && len(rep.ShownFindings(c)) == 0) {
-			fine = append(fine, i)
+		if quiet(i) {
 			continue
 		}
 		text := truncate(checkText(rep, i, ca, ans, single, fixed), MaxSectionText)
@@ -121,11 +134,12 @@ func Render(rep diagnose.Report, opts RenderOptions) Message {
 		if ctx != "" {
 			need++
 		}
-		if more > 0 || len(blocks)+need > MaxBlocks-tail || used > 0 && used+n > MaxTotalText {
-			more++
+		if len(overflow) > 0 || len(blocks)+need > MaxBlocks-tail-1 || full > 0 && used+n > MaxTotalText-MaxSectionText {
+			overflow = append(overflow, i) // one line each, below
 			continue
 		}
 		used += n
+		full++
 		blocks = append(blocks, section(text))
 		if ctx != "" {
 			blocks = append(blocks, slack.NewContextBlock("", mrkdwn(ctx)))
@@ -134,8 +148,22 @@ func Render(rep diagnose.Report, opts RenderOptions) Message {
 			fixed[ca.Code] = i
 		}
 	}
-	if len(fine) > 0 {
-		blocks = append(blocks, section(truncate(fineLine(rep, fine), MaxSectionText)))
+	if len(overflow) > 0 {
+		// What does not fit in full gets one line: number, object, answer.
+		var b strings.Builder
+		b.WriteString("*More*")
+		for k, i := range overflow {
+			line := fmt.Sprintf("\n*%d.* %s %s — %s", i+1, answerEmoji(rep.CheckAnswer(i).Severity), checkLabel(rep.Checks[i]), esc(truncate(rep.CheckAnswer(i).Text, 160)))
+			if utf8.RuneCountInString(b.String())+utf8.RuneCountInString(line) > MaxSectionText-100 {
+				more = len(overflow) - k
+				break
+			}
+			b.WriteString(line)
+		}
+		blocks = append(blocks, section(b.String()))
+	}
+	if fineText != "" {
+		blocks = append(blocks, section(fineText))
 	}
 	if more > 0 || rep.Skipped > 0 {
 		var parts []string

@@ -239,6 +239,8 @@ func TestRenderLimits(t *testing.T) {
 				switch t := sb.Text.Text; {
 				case strings.HasPrefix(t, "✅ *No problem*"), strings.HasPrefix(t, "❔"):
 					shown += strings.Count(t, " · ") + 1
+				case strings.HasPrefix(t, "*More*"):
+					shown += strings.Count(t, "\n")
 				case strings.HasPrefix(t, "*Integration"):
 				default:
 					shown++

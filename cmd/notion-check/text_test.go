@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
@@ -173,6 +174,24 @@ func TestTerminalNoEscapes(t *testing.T) {
 				}
 			}
 		}
+		// The Slack message --blocks prints: no visible string holds one
+		// either (the button value, not shown, is what to re-check).
+		out, _, _ := cli(t, "", "--offline", "--blocks", text)
+		var msg any
+		if err := json.Unmarshal([]byte(out), &msg); err != nil {
+			t.Fatalf("--blocks: %v", err)
+		}
+		walkStrings(msg, "", func(key, s string) {
+			if key == "value" {
+				return
+			}
+			for _, r := range s {
+				if badRune(r) {
+					t.Errorf("--blocks %q: %s holds %U: %q", text, key, r, s)
+					break
+				}
+			}
+		})
 		rep := hostileReport(text)
 		for _, verbose := range []bool{false, true} {
 			out := formatReportOpts(rep, textOptions{Verbose: verbose, Style: style{color: true}})
@@ -189,6 +208,23 @@ func TestTerminalNoEscapes(t *testing.T) {
 					t.Errorf("line of %d columns: %q", n, line)
 				}
 			}
+		}
+	}
+}
+
+// walkStrings calls f with every string in a decoded JSON value and the
+// key it sits under.
+func walkStrings(v any, key string, f func(key, s string)) {
+	switch v := v.(type) {
+	case string:
+		f(key, v)
+	case []any:
+		for _, x := range v {
+			walkStrings(x, key, f)
+		}
+	case map[string]any:
+		for k, x := range v {
+			walkStrings(x, k, f)
 		}
 	}
 }
