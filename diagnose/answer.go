@@ -35,7 +35,7 @@ func (a Answer) Problem() bool { return a.Severity == SeverityError }
 // {block} (related IDs) and {version}.
 var answerTable = map[Code][]string{
 	CodeIDMissing:      {"No Notion ID in what was given — copy the page's link (••• → Copy link) and check that"},
-	CodeIDMalformed:    {"Not a valid Notion ID — copy it again, whole, from the page's link"},
+	CodeIDMalformed:    {"Not a valid Notion ID — it was checked as {id}: use that", "Not a valid Notion ID — copy it again, whole, from the page's link"},
 	CodeIDExtracted:    {"Pass only the ID to the API: {id}"},
 	CodeLinkView:       {"The ?v= ID is a view, not the database — use the database ID {database}"},
 	CodeLinkPeek:       {"A page opened in peek: its ID is {page}, in database {database}", "A page opened in peek: its ID is {page}"},
