@@ -48,13 +48,13 @@ var answerTable = map[Code][]string{
 	CodeAccessOK:       {"{integration} can read this {kind} — use {endpoint}", "The integration can read this {kind} — use {endpoint}", "The integration can read it"},
 	CodeAccessNotShared: {
 		"Not shared with {integration} — open it → ••• → Connections → add {integration}",
-		"Not shared with the integration — open the page → ••• → Connections → add it",
+		"Not shared with the integration — open it → ••• → Connections → add it",
 	},
 	CodeAccessCapability:        {"The integration lacks a capability (403) — enable Read content in its Capabilities"},
 	CodeEndpointMismatch:        {"This ID is a {kind} — call {endpoint}"},
 	CodeKindBlock:               {"A block, not a page — its page is {page}", "A block, not a page — use /v1/blocks/{id}"},
 	CodeKindDataSource:          {"A data source — use /v1/data_sources/{id}, not /v1/databases"},
-	CodeDatabaseDataSources:     {"Query its data source: POST /v1/data_sources/{data_source}/query"},
+	CodeDatabaseDataSources:     {"Query its data source: POST /v1/data_sources/{data_source}/query", "Query its data source, not the database (Notion-Version 2025-09-03)"},
 	CodeDatabaseMultipleSources: {"Several data sources — use Notion-Version 2025-09-03 and one data source ID"},
 	CodeDatabaseLinked:          {"A linked database, which the API cannot read — use the source database"},
 	CodeObjectInTrash:           {"In the trash — restore “{title}” from Notion's Trash to edit it", "In the trash — restore it from Notion's Trash to edit it"},
@@ -73,7 +73,7 @@ var answerTable = map[Code][]string{
 	CodeTokenPersonal: {"A personal access token: it sees what its creator sees, so connections do not apply"},
 	CodeAccessOtherIntegration: {
 		"Not shared with {call_integration} — open it → ••• → Connections → add {call_integration}",
-		"Not shared with the call's integration — open the page → ••• → Connections → add it",
+		"Not shared with the call's integration — open it → ••• → Connections → add it",
 	},
 	CodeCallNotReproduced: {"Your call failed, but the object looks fine here — compare token, Notion-Version and endpoint"},
 	CodeErrorUnauthorized: {"The call's token was refused (401) — send Authorization: Bearer <current secret>"},
@@ -351,7 +351,14 @@ func (r Report) Answer() Answer {
 		return Answer{Severity: SeverityWarning, Check: -1, Text: r.notFinishedText(unknown)}
 	}
 	if len(r.Checks) == 1 {
+		// All good, and the one thing worth knowing next: the data source
+		// to query, else where to read it.
 		c := r.Checks[0]
+		for _, f := range r.ShownFindings(c) {
+			if f.Code != CodeAccessOK {
+				return Answer{Check: 0, Code: f.Code, Text: "All good — " + lowerFirst(r.AnswerText(&c, f))}
+			}
+		}
 		for _, f := range c.Findings {
 			if f.Code == CodeAccessOK {
 				return Answer{Check: 0, Code: CodeAccessOK, Text: "All good: " + lowerFirst(r.AnswerText(&c, f))}
@@ -369,10 +376,12 @@ func (r Report) Answer() Answer {
 	return Answer{Check: -1, Text: "All good: " + who + " can read all of them"}
 }
 
-// lowerFirst lowers "The integration…" after a dash, keeping names.
+// lowerFirst lowers the first word after a dash, keeping names.
 func lowerFirst(s string) string {
-	if strings.HasPrefix(s, "The ") {
-		return "the " + s[4:]
+	for _, w := range []string{"The ", "Query "} {
+		if strings.HasPrefix(s, w) {
+			return strings.ToLower(w[:1]) + s[1:]
+		}
 	}
 	return s
 }
