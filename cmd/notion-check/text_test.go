@@ -174,6 +174,14 @@ func TestTerminalNoEscapes(t *testing.T) {
 				}
 			}
 		}
+		// A flag made of it: the usage error quotes it, printably.
+		_, errOut, code := cli(t, "", "--"+text, "x")
+		for _, r := range errOut {
+			if badRune(r) || code != 2 {
+				t.Errorf("flag %q: exit %d, stderr %q", text, code, errOut)
+				break
+			}
+		}
 		// The Slack message --blocks prints: no visible string holds one
 		// either (the button value, not shown, is what to re-check).
 		out, _, _ := cli(t, "", "--offline", "--blocks", text)
