@@ -69,10 +69,11 @@ type RenderOptions struct {
 // to say (problems first: the cause, the numbered fix, which integrations
 // see the object), each followed by a context line with its evidence
 // (finding codes, Notion's answers, request IDs); checks without a problem
-// are folded into one line. A context line names the integration and the
-// API version, and a "Check again" button ends it. Render keeps to Slack's
-// limits, truncating gracefully ("…and N more checks"), and always sets the
-// fallback text. Every input-derived string is made printable (no control
+// are folded into one line, and checks that do not fit in full get one
+// line each ("More"). A context line names the integration and the API
+// version, and a "Check again" button ends it. Render keeps to Slack's
+// limits (only a pathological report ends "…and N more checks"), and
+// always sets the fallback text. Every input-derived string is made printable (no control
 // or bidi character) and passes through secret.Redact, and user-controlled
 // text is escaped for mrkdwn. Render is pure and deterministic.
 func Render(rep diagnose.Report, opts RenderOptions) Message {
