@@ -257,7 +257,7 @@ func writeFindings(b *strings.Builder, rep diagnose.Report, c *diagnose.Check, f
 		}
 		for i, step := range f.Fix {
 			lead := fmt.Sprintf("%s%d. ", indent, i+1)
-			b.WriteString(wrap(step, lead, strings.Repeat(" ", utf8.RuneCountInString(lead))))
+			b.WriteString(wrap(step, lead, strings.Repeat(" ", columns(lead))))
 		}
 	}
 }
@@ -286,7 +286,7 @@ func writeVerboseFindings(b *strings.Builder, fs []diagnose.Finding, indent stri
 		}
 		for i, step := range f.Fix {
 			lead := fmt.Sprintf("%s  %d. ", indent, i+1)
-			b.WriteString(wrap(step, lead, strings.Repeat(" ", utf8.RuneCountInString(lead))))
+			b.WriteString(wrap(step, lead, strings.Repeat(" ", columns(lead))))
 		}
 	}
 }
@@ -430,48 +430,92 @@ func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
-// cut shortens s to n runes, ending with "…" when cut.
+// cut shortens s to n columns, ending with "…" when cut.
 func cut(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
+	if columns(s) <= n {
 		return s
 	}
-	r := []rune(s)
-	return string(r[:n-1]) + "…"
+	head, _ := splitCols(s, n-1)
+	return head + "…"
 }
 
-// wrap lays text out in lines of at most width runes, the first starting
+// columns is how many terminal columns s takes: two for the wide (East
+// Asian, most emoji) characters, one for every other rune (a combining
+// mark counts one too, which errs on the narrow side of the line).
+func columns(s string) int {
+	n := 0
+	for _, r := range s {
+		n += runeCols(r)
+	}
+	return n
+}
+
+func runeCols(r rune) int {
+	switch {
+	case r >= 0x1100 && r <= 0x115f, r >= 0x2e80 && r <= 0x303e, r >= 0x3041 && r <= 0x33ff,
+		r >= 0x3400 && r <= 0x4dbf, r >= 0x4e00 && r <= 0x9fff, r >= 0xa000 && r <= 0xa4cf,
+		r >= 0xac00 && r <= 0xd7a3, r >= 0xf900 && r <= 0xfaff, r >= 0xfe30 && r <= 0xfe4f,
+		r >= 0xff00 && r <= 0xff60, r >= 0xffe0 && r <= 0xffe6, r >= 0x1f300 && r <= 0x1f64f,
+		r >= 0x1f900 && r <= 0x1f9ff, r >= 0x20000 && r <= 0x3fffd:
+		return 2
+	}
+	return 1
+}
+
+// splitCols splits s after at most n columns.
+func splitCols(s string, n int) (head, tail string) {
+	c := 0
+	for i, r := range s {
+		if c+runeCols(r) > n {
+			return s[:i], s[i:]
+		}
+		c += runeCols(r)
+	}
+	return s, ""
+}
+
+// wrap lays text out in lines of at most width columns, the first starting
 // with lead and the rest with indent. A word longer than a line (a URL, an
 // ID) is cut into pieces that fit, so no line is ever wider than width.
 func wrap(text, lead, indent string) string {
 	var b strings.Builder
 	cur := lead
-	curLen := utf8.RuneCountInString(lead)
+	curLen := columns(lead)
 	fresh := true
-	indentLen := utf8.RuneCountInString(indent)
+	indentLen := columns(indent)
 	for _, w := range strings.Fields(text) {
-		wl := utf8.RuneCountInString(w)
+		wl := columns(w)
 		if !fresh && curLen+1+wl > width {
 			b.WriteString(cur + "\n")
 			cur, curLen, fresh = indent, indentLen, true
 		}
-		for curLen+wl > width && width-curLen > 0 {
+		for curLen+wl > width {
 			// A word wider than a whole line: cut it.
 			room := width - curLen
 			if !fresh {
 				room--
 			}
-			if room <= 0 {
-				b.WriteString(cur + "\n")
-				cur, curLen, fresh = indent, indentLen, true
-				continue
+			head, tail := splitCols(w, room)
+			if head == "" {
+				if fresh {
+					// Not even one character fits after the indent.
+					_, size := utf8.DecodeRuneInString(w)
+					head, tail = w[:size], w[size:]
+				} else {
+					b.WriteString(cur + "\n")
+					cur, curLen, fresh = indent, indentLen, true
+					continue
+				}
 			}
-			r := []rune(w)
 			if !fresh {
 				cur += " "
 			}
-			b.WriteString(cur + string(r[:room]) + "\n")
-			w, wl = string(r[room:]), wl-room
+			b.WriteString(cur + head + "\n")
+			w, wl = tail, columns(tail)
 			cur, curLen, fresh = indent, indentLen, true
+		}
+		if w == "" {
+			continue
 		}
 		if !fresh {
 			cur += " "

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/notion-check/notion-check/diagnose"
@@ -91,7 +92,7 @@ func TestTerminalGoldenWidth(t *testing.T) {
 			t.Fatal(err)
 		}
 		for i, line := range strings.Split(string(b), "\n") {
-			if n := utf8.RuneCountInString(line); n > width {
+			if n := testColumns(line); n > width {
 				t.Errorf("%s:%d: %d columns: %q", f, i+1, n, line)
 			}
 		}
@@ -148,6 +149,23 @@ func TestTerminalNotFinishedIsNotOffline(t *testing.T) {
 func badRune(r rune) bool {
 	return r < 0x20 && r != '\n' || r >= 0x7f && r <= 0x9f || r == 0x061c || r == 0x200e || r == 0x200f ||
 		r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069 || r == utf8.RuneError
+}
+
+// testColumns counts terminal columns, written here again (not the
+// renderer's columns): two for CJK ideographs, Hangul, kana and fullwidth
+// forms, and for emoji, one for every other rune.
+func testColumns(s string) int {
+	n := 0
+	for _, r := range s {
+		switch {
+		case unicode.In(r, unicode.Han, unicode.Hangul, unicode.Hiragana, unicode.Katakana), r >= 0xff01 && r <= 0xff60,
+			r >= 0x1f300 && r <= 0x1f64f, r >= 0x1f900 && r <= 0x1f9ff:
+			n += 2
+		default:
+			n++
+		}
+	}
+	return n
 }
 
 // hostile are inputs that try to reach the terminal with escapes or bidi
@@ -212,7 +230,7 @@ func TestTerminalNoEscapes(t *testing.T) {
 				}
 			}
 			for _, line := range strings.Split(plain, "\n") {
-				if n := utf8.RuneCountInString(line); n > width {
+				if n := testColumns(line); n > width {
 					t.Errorf("line of %d columns: %q", n, line)
 				}
 			}
@@ -309,6 +327,7 @@ func FuzzFormatReport(f *testing.F) {
 		f.Add(s, s)
 	}
 	f.Add("Roadmap", strings.Repeat("x", 200))
+	f.Add("路线图"+strings.Repeat("路", 90), "🎉🎉 "+strings.Repeat("데", 100))
 	f.Fuzz(func(t *testing.T, a, b string) {
 		rep := hostileReport(a)
 		rep.Checks[1].Source = b
@@ -321,7 +340,7 @@ func FuzzFormatReport(f *testing.F) {
 				}
 			}
 			for _, line := range strings.Split(out, "\n") {
-				if n := utf8.RuneCountInString(line); n > width {
+				if n := testColumns(line); n > width {
 					t.Fatalf("line of %d columns: %q", n, line)
 				}
 			}
