@@ -55,7 +55,8 @@ func Cases(ctx context.Context) ([]Case, error) {
 	defer srv.Close()
 	h := diagnose.Hex32
 	online := func(name, about, token, text string, common bool) (Case, error) {
-		p, err := notion.New(notion.Config{Token: token, BaseURL: srv.URL, Version: notiontest.Version20250903})
+		// The fake does not rate-limit: no need to pace the example calls.
+		p, err := notion.New(notion.Config{Token: token, BaseURL: srv.URL, Version: notiontest.Version20250903, Rate: 1000, Burst: 100})
 		if err != nil {
 			return Case{}, fmt.Errorf("example %s: %w", name, err)
 		}
