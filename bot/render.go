@@ -62,147 +62,423 @@ type RenderOptions struct {
 	NoRecheck bool
 }
 
-// Render turns a diagnosis report into a Slack message: a header with the
-// verdict, a section for the integration when it has findings, one section
-// per check (ID, kind, status, what is wrong, the fix as numbered steps), a
-// context line (integration, workspace, API version, Notion request IDs)
-// and a "Check again" button. It keeps to Slack's limits, truncating
-// gracefully ("…and N more checks"), and always sets the fallback text.
-// Every text passes through secret.Redact and user-controlled text is
-// escaped for mrkdwn. Render is pure and deterministic.
+// Render turns a diagnosis report into a Slack message that leads with the
+// answer: a header (and the fallback text) stating the main cause and its
+// fix in words, the person's call when the text showed one, the
+// integration's problem if any, then one section per check with something
+// to say (problems first: the cause, the numbered fix, which integrations
+// see the object), each followed by a context line with its evidence
+// (finding codes, Notion's answers, request IDs); checks without a problem
+// are folded into one line, and checks that do not fit in full get one
+// line each ("More"). A context line names the integration and the API
+// version, and a "Check again" button ends it. Render keeps to Slack's
+// limits (only a pathological report ends "…and N more checks"), and
+// always sets the fallback text. Every input-derived string is made printable (no control
+// or bidi character) and passes through secret.Redact, and user-controlled
+// text is escaped for mrkdwn. Render is pure and deterministic.
 func Render(rep diagnose.Report, opts RenderOptions) Message {
-	var blocks []slack.Block
-	blocks = append(blocks, slack.NewHeaderBlock(plain(truncate(verdict(rep), MaxHeaderText))))
-
-	if sec := integrationSection(rep.Integration); sec != "" {
+	orig := rep
+	rep = diagnose.PrintableReport(rep)
+	ans := rep.Headline()
+	head := answerLine(ans)
+	blocks := []slack.Block{slack.NewHeaderBlock(plain(truncate(head, MaxHeaderText)))}
+	if c := rep.Call; c != nil {
+		if line := callLine(c); line != "" {
+			blocks = append(blocks, slack.NewContextBlock("", mrkdwn(truncate(line, MaxSectionText))))
+		}
+	}
+	if sec := integrationSection(rep, ans); sec != "" {
 		blocks = append(blocks, section(sec))
+		if codes := codeLine(rep.Integration.Findings); codes != "" {
+			blocks = append(blocks, slack.NewContextBlock("", mrkdwn(codes)))
+		}
 	}
 
-	// Fixed blocks after the checks: context, and the button.
-	tail := 1
+	// Fixed blocks after the checks: the folded line, the "…and N more"
+	// line, the context and the button.
+	tail := 3
 	if !opts.NoRecheck {
 		tail++
 	}
-	room := MaxBlocks - len(blocks) - tail
-	limit := len(rep.Checks)
-	if limit > room {
-		limit = room - 1 // one block for the "…and N more checks" line
-	}
 	used := 0
 	for _, b := range blocks {
-		if sb, ok := b.(*slack.SectionBlock); ok {
-			used += utf8.RuneCountInString(sb.Text.Text)
+		used += blockText(b)
+	}
+	single := len(rep.Checks) == 1
+	var fine, overflow []int
+	quiet := func(i int) bool {
+		ca := rep.CheckHeadline(i)
+		return !single && (ca.Severity == "" || rep.Checks[i].Status == diagnose.StatusUnknown && len(rep.ShownFindings(rep.Checks[i])) == 0)
+	}
+	for i := range rep.Checks {
+		if quiet(i) {
+			fine = append(fine, i)
 		}
 	}
-	shown := 0
-	for ; shown < limit; shown++ {
-		t := truncate(checkText(shown+1, rep.Checks[shown]), MaxSectionText)
-		n := utf8.RuneCountInString(t)
-		if shown > 0 && used+n > MaxTotalText {
-			break
+	fineText := ""
+	if len(fine) > 0 {
+		fineText = truncate(fineLine(rep, fine), MaxSectionText)
+		used += utf8.RuneCountInString(fineText)
+	}
+	fixed := map[diagnose.Code]int{}
+	more, full := 0, 0
+	for _, i := range checkOrder(rep) {
+		c := rep.Checks[i]
+		ca := rep.CheckHeadline(i)
+		if quiet(i) {
+			continue
+		}
+		text := truncate(checkText(rep, i, ca, ans, single, fixed), MaxSectionText)
+		ctx := checkContext(rep, c)
+		n := utf8.RuneCountInString(text) + utf8.RuneCountInString(ctx)
+		need := 1
+		if ctx != "" {
+			need++
+		}
+		if len(overflow) > 0 || len(blocks)+need > MaxBlocks-tail-1 || full > 0 && used+n > MaxTotalText-MaxSectionText {
+			overflow = append(overflow, i) // one line each, below
+			continue
 		}
 		used += n
-		blocks = append(blocks, section(t))
+		full++
+		blocks = append(blocks, section(text))
+		if ctx != "" {
+			blocks = append(blocks, slack.NewContextBlock("", mrkdwn(ctx)))
+		}
+		if _, seen := fixed[ca.Code]; !seen && ca.Code != "" {
+			fixed[ca.Code] = i
+		}
 	}
-	more := len(rep.Checks) - shown
+	if len(overflow) > 0 {
+		// What does not fit in full gets one line: number, object, answer.
+		var b strings.Builder
+		b.WriteString("*More*")
+		for k, i := range overflow {
+			line := fmt.Sprintf("\n*%d.* %s %s — %s", i+1, answerEmoji(rep.CheckHeadline(i).Severity), checkLabel(rep.Checks[i]), esc(truncate(rep.CheckHeadline(i).Text, 160)))
+			if utf8.RuneCountInString(b.String())+utf8.RuneCountInString(line) > MaxSectionText-100 {
+				more = len(overflow) - k
+				break
+			}
+			b.WriteString(line)
+		}
+		blocks = append(blocks, section(b.String()))
+	}
+	if fineText != "" {
+		blocks = append(blocks, section(fineText))
+	}
 	if more > 0 || rep.Skipped > 0 {
 		var parts []string
 		if more > 0 {
-			parts = append(parts, fmt.Sprintf("…and %d more %s", more, plural(more, "check", "checks")))
+			parts = append(parts, fmt.Sprintf("…and %d more %s with something to say, not shown here: send them in a separate message, a few at a time", more, plural(more, "check", "checks")))
 		}
 		if rep.Skipped > 0 {
 			parts = append(parts, fmt.Sprintf("%d more %s in the text %s not checked", rep.Skipped, plural(rep.Skipped, "reference", "references"), plural(rep.Skipped, "was", "were")))
 		}
-		line := mrkdwn(strings.Join(parts, "; "))
-		if more > 0 {
-			blocks = append(blocks, slack.NewContextBlock("", line))
-		} else if len(blocks) < MaxBlocks-tail {
-			blocks = append(blocks, slack.NewContextBlock("", line))
-		}
+		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(truncate(strings.Join(parts, "; "), MaxSectionText))))
 	}
 
 	blocks = append(blocks, contextBlock(rep))
 	if !opts.NoRecheck {
 		// Without anything to re-check (an empty text) there is no button.
-		if v := recheckValue(rep, opts.RecheckText); v != "" {
+		if v := recheckValue(orig, opts.RecheckText); v != "" {
 			btn := slack.NewButtonBlockElement(RecheckActionID, v, plain("Check again"))
 			blocks = append(blocks, slack.NewActionBlock(RecheckBlockID, btn))
 		}
 	}
-	return Message{Text: fallback(rep), Blocks: blocks}
+	return Message{Text: fallback(head), Blocks: blocks}
 }
 
-// verdict is the header line.
-func verdict(rep diagnose.Report) string {
-	n := len(rep.Checks)
-	problems, unknown := 0, 0
-	for _, c := range rep.Checks {
-		switch c.Status {
-		case diagnose.StatusProblem:
-			problems++
-		case diagnose.StatusUnknown:
-			unknown++
+// answerLine is the header: a mark and the answer in words.
+func answerLine(a diagnose.Headline) string {
+	return answerEmoji(a.Severity) + " " + a.Text
+}
+
+func answerEmoji(s diagnose.Severity) string {
+	switch s {
+	case diagnose.SeverityError:
+		return "❌"
+	case diagnose.SeverityWarning:
+		return "⚠️"
+	case diagnose.SeverityInfo:
+		return "ℹ️"
+	}
+	return "✅"
+}
+
+// checkOrder puts the checks with an error first, then those with a
+// warning or an answer, then the rest, each group in the order given.
+func checkOrder(rep diagnose.Report) []int {
+	var errs, warns, rest []int
+	for i := range rep.Checks {
+		switch rep.CheckHeadline(i).Severity {
+		case diagnose.SeverityError:
+			errs = append(errs, i)
+		case diagnose.SeverityWarning, diagnose.SeverityInfo:
+			warns = append(warns, i)
+		default:
+			rest = append(rest, i)
 		}
 	}
-	switch {
-	case rep.HasError() && problems > 0:
-		return fmt.Sprintf("❌ Problem found in %d of %d %s", problems, n, plural(n, "check", "checks"))
-	case rep.HasError():
-		return "❌ Problem found with the integration"
-	case unknown > 0:
-		return fmt.Sprintf("❔ Could not finish %d of %d %s", unknown, n, plural(n, "check", "checks"))
-	default:
-		return fmt.Sprintf("✅ No problem found (%d %s)", n, plural(n, "check", "checks"))
-	}
+	return append(append(errs, warns...), rest...)
 }
 
-func integrationSection(in diagnose.Integration) string {
+// blockText counts the visible text of a section or context block.
+func blockText(b slack.Block) int {
+	n := 0
+	switch b := b.(type) {
+	case *slack.SectionBlock:
+		n += utf8.RuneCountInString(b.Text.Text)
+	case *slack.ContextBlock:
+		for _, e := range b.ContextElements.Elements {
+			if t, ok := e.(*slack.TextBlockObject); ok {
+				n += utf8.RuneCountInString(t.Text)
+			}
+		}
+	}
+	return n
+}
+
+// callLine is the person's call, briefly.
+func callLine(c *diagnose.Call) string {
+	what := strings.TrimSpace(c.Method + " " + c.Endpoint)
+	res := ""
+	if c.Status != 0 {
+		res = fmt.Sprint(c.Status)
+	}
+	if c.Code != "" {
+		res = strings.TrimSpace(res + " " + c.Code)
+	}
+	if what == "" && res == "" {
+		return ""
+	}
+	line := "Your call"
+	if what != "" {
+		line += ": `" + esc(oneLine(what, 200)) + "`"
+		if res != "" {
+			line += " → " + esc(res)
+		}
+	} else {
+		line += " got " + esc(res)
+	}
+	if c.Integration != "" {
+		line += " as " + esc(oneLine(c.Integration, 80))
+	}
+	if c.NotionVersion != "" {
+		line += " · Notion-Version " + esc(oneLine(c.NotionVersion, 40))
+	}
+	return line
+}
+
+// integrationSection is the integration's problem, when it has one.
+func integrationSection(rep diagnose.Report, ans diagnose.Headline) string {
+	in := rep.Integration
 	if len(in.Findings) == 0 {
 		return ""
 	}
 	var b strings.Builder
-	b.WriteString("*Integration*")
 	if in.Name != "" {
-		b.WriteString(" " + esc(in.Name))
+		b.WriteString("*Integration “" + esc(oneLine(in.Name, 80)) + "”*")
+	} else {
+		b.WriteString("*Integration token*")
 	}
-	if in.Status != "" {
-		b.WriteString(" · " + esc(string(in.Status)))
-	}
-	for _, f := range in.Findings {
-		b.WriteString("\n")
-		writeFinding(&b, f)
-	}
+	fs := append([]diagnose.Finding(nil), in.Findings...)
+	sortBySeverity(fs)
+	writeFindings(&b, rep, nil, fs, ans, -1, ans.Code)
 	return b.String()
 }
 
-func checkText(n int, c diagnose.Check) string {
-	var b strings.Builder
-	id := c.ID
-	if id == "" {
-		id = "no usable ID"
+func sortBySeverity(fs []diagnose.Finding) {
+	rank := map[diagnose.Severity]int{diagnose.SeverityError: 0, diagnose.SeverityWarning: 1, diagnose.SeverityInfo: 2}
+	for i := 1; i < len(fs); i++ {
+		for j := i; j > 0 && rank[fs[j].Severity] < rank[fs[j-1].Severity]; j-- {
+			fs[j], fs[j-1] = fs[j-1], fs[j]
+		}
 	}
-	fmt.Fprintf(&b, "*%d. `%s`* · %s · %s %s", n, esc(id), esc(string(c.Kind)), statusEmoji(c.Status), esc(string(c.Status)))
+}
+
+// writeFindings writes the main finding (lead) as its cause and numbered
+// fix, and every other one as one line: its answer. The cause is left out
+// when the header already says it.
+func writeFindings(b *strings.Builder, rep diagnose.Report, c *diagnose.Check, fs []diagnose.Finding, ans diagnose.Headline, at int, lead diagnose.Code) {
+	for k, f := range fs {
+		if k > 0 || f.Code != lead {
+			b.WriteString("\n" + severityEmoji(f.Severity) + " " + esc(truncate(rep.AnswerText(c, f), 300)))
+			continue
+		}
+		if !(ans.Code == f.Code && ans.Check == at) {
+			b.WriteString("\n*" + esc(truncate(f.Title, 200)) + "*")
+		}
+		if showsDetail(f) && f.Detail != "" {
+			b.WriteString("\n" + esc(truncate(f.Detail, 600)))
+		}
+		for i, step := range f.Fix {
+			fmt.Fprintf(b, "\n%d. %s", i+1, esc(truncate(step, 600)))
+		}
+	}
+}
+
+// showsDetail reports whether a finding's detail says what its steps do
+// not (which characters are wrong, what was found instead of an ID); the
+// other details restate the steps or are evidence (in --json).
+func showsDetail(f diagnose.Finding) bool {
+	switch f.Code {
+	case diagnose.CodeIDMalformed, diagnose.CodeIDMissing, diagnose.CodeLinkNotContent, diagnose.CodeDatabaseMultipleSources,
+		diagnose.CodeCallNotReproduced, diagnose.CodeErrorValidation:
+		return true
+	}
+	return false
+}
+
+// checkLabel names the object of a check: its kind, title and ID.
+func checkLabel(c diagnose.Check) string {
+	if c.ID == "" {
+		return "*No usable ID* in “" + esc(oneLine(c.Source, 60)) + "”"
+	}
+	kind := "ID"
+	if c.Kind != diagnose.KindUnknown && c.Kind != "" {
+		kind = strings.ReplaceAll(string(c.Kind), "_", " ")
+		kind = strings.ToUpper(kind[:1]) + kind[1:]
+	}
+	label := "*" + esc(kind) + "*"
 	if c.Title != "" {
-		b.WriteString("\n“" + esc(oneLine(c.Title, 200)) + "”")
+		label += " *“" + esc(oneLine(c.Title, 60)) + "”*"
 	}
-	if c.Source != "" && c.Source != c.ID {
-		b.WriteString("\n_from_ " + esc(oneLine(c.Source, 300)))
+	return label + " `" + esc(c.ID) + "`"
+}
+
+// checkText is the section of one check: what it is, the cause and the
+// numbered fix (or a pointer to the same fix above), the other findings
+// worth a line, and which integrations see it.
+func checkText(rep diagnose.Report, i int, ca, ans diagnose.Headline, single bool, fixed map[diagnose.Code]int) string {
+	c := rep.Checks[i]
+	var b strings.Builder
+	if !single {
+		fmt.Fprintf(&b, "*%d.* %s ", i+1, answerEmoji(ca.Severity))
 	}
-	for _, f := range c.Findings {
-		b.WriteString("\n")
-		writeFinding(&b, f)
+	b.WriteString(checkLabel(c))
+	shown := rep.ShownFindings(c)
+	switch prev, seen := fixed[ca.Code]; {
+	case len(shown) == 0 && c.Status == diagnose.StatusUnknown:
+		b.WriteString("\n" + esc(ca.Text))
+	case len(shown) == 0:
+	case !single && seen:
+		fmt.Fprintf(&b, "\n%s: same fix as %d.", esc(ca.Text), prev+1)
+		writeFindings(&b, rep, &c, shown[1:], ans, i, "")
+	case !single && ca.Severity == diagnose.SeverityInfo:
+		b.WriteString("\n" + esc(ca.Text))
+		writeFindings(&b, rep, &c, shown[1:], ans, i, "")
+	default:
+		writeFindings(&b, rep, &c, shown, ans, i, ca.Code)
+	}
+	if line := accessLine(c.Access); line != "" {
+		b.WriteString("\n" + line)
 	}
 	return b.String()
 }
 
-func writeFinding(b *strings.Builder, f diagnose.Finding) {
-	fmt.Fprintf(b, "%s *%s* (`%s`)", severityEmoji(f.Severity), esc(truncate(f.Title, 200)), esc(string(f.Code)))
-	if f.Detail != "" {
-		b.WriteString("\n" + esc(truncate(f.Detail, 1000)))
+// accessLine is which integrations see the object: "Iris Checker ✓ ·
+// Marketing Sync ✗".
+func accessLine(acc []diagnose.Access) string {
+	if len(acc) < 2 {
+		// One integration: the cause already says whether it sees it.
+		return ""
 	}
-	for i, step := range f.Fix {
-		fmt.Fprintf(b, "\n%d. %s", i+1, esc(truncate(step, 600)))
+	parts := make([]string, len(acc))
+	for i, a := range acc {
+		m := "✗"
+		if a.Sees {
+			m = "✓"
+		}
+		parts[i] = esc(oneLine(a.Integration, 60)) + " " + m
 	}
+	return "Access: " + strings.Join(parts, " · ")
+}
+
+// codeLine lists finding codes, for searching and for support.
+func codeLine(fs []diagnose.Finding) string {
+	if len(fs) == 0 {
+		return ""
+	}
+	codes := make([]string, 0, len(fs))
+	for _, f := range fs {
+		codes = append(codes, "`"+esc(string(f.Code))+"`")
+	}
+	return strings.Join(codes, " ")
+}
+
+// checkContext is a check's evidence: the codes of what is shown, Notion's
+// answers in short ("GET blocks 404") and the request ID of the answer
+// that tells most (the last refusal, else the last answer); every request
+// ID is in the JSON report and the CLI's --verbose.
+func checkContext(rep diagnose.Report, c diagnose.Check) string {
+	var parts []string
+	if codes := codeLine(rep.ShownFindings(c)); codes != "" {
+		parts = append(parts, codes)
+	}
+	var calls []string
+	reqID, method := "", ""
+	for k, e := range c.Evidence {
+		if k < 6 {
+			call := fmt.Sprintf("%s %d", shortPath(e.Path, c.ID), e.Status)
+			if e.Method != method {
+				call = e.Method + " " + call // "GET blocks 404, data_sources 404"
+				method = e.Method
+			}
+			if e.Integration != "" && len(c.Access) > 1 {
+				call += " as " + oneLine(e.Integration, 40)
+			}
+			calls = append(calls, esc(call))
+		}
+		if e.RequestID != "" && (reqID == "" || e.Status >= 400) {
+			reqID = e.RequestID
+		}
+	}
+	if len(c.Evidence) > 6 {
+		calls = append(calls, fmt.Sprintf("%d more", len(c.Evidence)-6))
+	}
+	if len(calls) > 0 {
+		parts = append(parts, strings.Join(calls, ", "))
+	}
+	if reqID != "" {
+		parts = append(parts, "Request IDs: "+esc(reqID))
+	}
+	return truncate(strings.Join(parts, " · "), MaxSectionText)
+}
+
+// shortPath is an API path without /v1/ and without the check's own ID:
+// "/v1/blocks/<id>/children" → "blocks/…/children", "/v1/pages/<id>" →
+// "pages".
+func shortPath(p, id string) string {
+	p = strings.TrimPrefix(p, "/v1/")
+	if id != "" {
+		p = strings.ReplaceAll(p, "/"+id, "/…")
+		p = strings.TrimSuffix(p, "/…")
+	}
+	return p
+}
+
+// fineLine folds the checks without a problem into one line.
+func fineLine(rep diagnose.Report, idx []int) string {
+	parts := make([]string, 0, len(idx))
+	for _, i := range idx {
+		c := rep.Checks[i]
+		name := "`" + esc(c.ID) + "`"
+		if c.ID == "" {
+			name = "“" + esc(oneLine(c.Source, 40)) + "”"
+		}
+		if c.Title != "" {
+			name = "“" + esc(oneLine(c.Title, 40)) + "”"
+		}
+		if c.Status == diagnose.StatusUnknown {
+			name += " (not checked online)"
+		}
+		parts = append(parts, fmt.Sprintf("%d. %s", i+1, name))
+	}
+	head := "✅ *No problem*: "
+	if rep.CheckHeadline(idx[0]).Severity != "" {
+		head = "❔ *Nothing found, not every check finished*: "
+	}
+	return head + strings.Join(parts, " · ")
 }
 
 func contextBlock(rep diagnose.Report) *slack.ContextBlock {
@@ -212,22 +488,24 @@ func contextBlock(rep diagnose.Report) *slack.ContextBlock {
 			els = append(els, mrkdwn(truncate(s, MaxSectionText)))
 		}
 	}
-	in := "Integration: " + esc(string(rep.Integration.Status))
-	if rep.Integration.Name != "" {
-		in = "Integration: " + esc(rep.Integration.Name)
-	}
-	add(in)
-	if rep.Integration.Workspace != "" {
-		add("Workspace: " + esc(rep.Integration.Workspace))
+	in := rep.Integration
+	var parts []string
+	switch {
+	case in.Name != "" && in.Workspace != "":
+		parts = append(parts, "As "+esc(oneLine(in.Name, 80))+" ("+esc(oneLine(in.Workspace, 80))+")")
+	case in.Name != "":
+		parts = append(parts, "As "+esc(oneLine(in.Name, 80)))
+	case in.Status == diagnose.StatusMissing:
+		parts = append(parts, "No NOTION_TOKEN: offline checks only")
+	case in.Status == diagnose.StatusProblem:
+		parts = append(parts, "Integration: token refused")
 	}
 	if rep.APIVersion != "" {
-		add("Notion-Version: " + esc(rep.APIVersion))
-	} else {
-		add("Offline checks only")
+		parts = append(parts, "Notion-Version "+esc(rep.APIVersion))
+	} else if in.Status != diagnose.StatusMissing {
+		parts = append(parts, "Offline checks only")
 	}
-	if ids := rep.RequestIDs(); len(ids) > 0 {
-		add("Request IDs: " + esc(strings.Join(ids, ", ")))
-	}
+	add(strings.Join(parts, " · "))
 	return slack.NewContextBlock("", els...)
 }
 
@@ -270,36 +548,10 @@ func recheckValue(rep diagnose.Report, text string) string {
 	return b.String()
 }
 
-// fallback is the plain top-level text: the verdict and the finding codes.
-func fallback(rep diagnose.Report) string {
-	var b strings.Builder
-	b.WriteString(verdict(rep))
-	if len(rep.Integration.Findings) > 0 {
-		fmt.Fprintf(&b, "\nIntegration (%s): %s", rep.Integration.Status, codeList(rep.Integration.Findings))
-	}
-	for i, c := range rep.Checks {
-		if b.Len() > MaxFallbackText-200 {
-			fmt.Fprintf(&b, "\n…and %d more checks", len(rep.Checks)-i)
-			break
-		}
-		id := c.ID
-		if id == "" {
-			id = "no usable ID"
-		}
-		fmt.Fprintf(&b, "\n%d. %s (%s)", i+1, id, c.Status)
-		if len(c.Findings) > 0 {
-			b.WriteString(": " + codeList(c.Findings))
-		}
-	}
-	return truncate(secret.Redact(b.String()), MaxFallbackText)
-}
-
-func codeList(fs []diagnose.Finding) string {
-	codes := make([]string, len(fs))
-	for i, f := range fs {
-		codes[i] = string(f.Code)
-	}
-	return strings.Join(codes, ", ")
+// fallback is the plain top-level text: the answer, as the header says
+// it (no tally, no codes).
+func fallback(head string) string {
+	return truncate(secret.Redact(head), MaxFallbackText)
 }
 
 func section(text string) *slack.SectionBlock {
@@ -307,17 +559,18 @@ func section(text string) *slack.SectionBlock {
 }
 
 func plain(s string) *slack.TextBlockObject {
-	return slack.NewTextBlockObject(slack.PlainTextType, secret.Redact(s), true, false)
+	return slack.NewTextBlockObject(slack.PlainTextType, secret.Redact(diagnose.Printable(s)), true, false)
 }
 
 func mrkdwn(s string) *slack.TextBlockObject {
 	return slack.NewTextBlockObject(slack.MarkdownType, s, false, false)
 }
 
-// esc redacts secrets and escapes &, < and > so that pasted text cannot
-// inject links, mentions or broadcasts into mrkdwn.
+// esc makes s printable (no control, escape or bidi character), redacts
+// secrets and escapes &, < and > so that pasted text cannot inject links,
+// mentions or broadcasts into mrkdwn.
 func esc(s string) string {
-	s = secret.Redact(s)
+	s = secret.Redact(diagnose.Printable(s))
 	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
 }
 
@@ -360,16 +613,6 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
-}
-
-func statusEmoji(s diagnose.Status) string {
-	switch s {
-	case diagnose.StatusOK:
-		return "✅"
-	case diagnose.StatusProblem:
-		return "❌"
-	}
-	return "❔"
 }
 
 func severityEmoji(s diagnose.Severity) string {

@@ -120,10 +120,10 @@ var findingTable = map[Code]FindingSpec{
 		"{next}",
 	}},
 	CodeAccessNotShared: {SeverityError, "Notion says not found: the object is not shared with the integration", []string{
-		"Open the page or database in Notion, click ••• (top right) → Connections, and add the integration \"{integration}\" (sharing a parent page shares everything under it).",
-		"Check the integration belongs to the workspace that holds the page: it is in \"{workspace}\".",
-		"If the page sits in a private teamspace or another person's private pages, move it or share it from there; a deleted page cannot be shared.",
-		"Check the ID is the page's or database's own ID (not a view ID after 'v=', not a copy from another workspace).",
+		"Open the page or database → ••• (top right) → Connections → add the integration \"{integration}\"; a parent page shares all under it.",
+		"Check the page is in the integration's workspace, \"{workspace}\".",
+		"A page in a private teamspace or someone's private pages must be shared from there; a deleted one cannot be.",
+		"Check the ID is the object's own: not the view ID after 'v=', not a copy from another workspace.",
 	}},
 	CodeAccessCapability: {SeverityError, "The integration lacks a capability (403 restricted_resource)", []string{
 		"Open notion.so/profile/integrations → your integration → Capabilities.",

@@ -34,7 +34,8 @@ func (e *exitError) Error() string {
 }
 
 func usageError(format string, args ...any) error {
-	return &exitError{code: 2, msg: fmt.Sprintf(format, args...)}
+	// A usage error may quote the input (an unknown flag): make it printable.
+	return &exitError{code: 2, msg: diagnose.Printable(fmt.Sprintf(format, args...))}
 }
 
 // maxStdin bounds what is read from standard input: a paste, not a file system.

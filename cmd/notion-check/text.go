@@ -31,192 +31,491 @@ func textStyle(w io.Writer, getenv func(string) string) style {
 }
 
 func (s style) paint(code, text string) string {
-	if !s.color {
+	if !s.color || text == "" {
 		return text
 	}
 	return "\x1b[" + code + "m" + text + "\x1b[0m"
 }
 
-func (s style) severity(sev diagnose.Severity) string {
-	switch sev {
-	case diagnose.SeverityError:
-		return s.paint("1;31", "ERROR")
-	case diagnose.SeverityWarning:
-		return s.paint("1;33", "WARN ")
-	}
-	return s.paint("36", "INFO ")
+// textOptions tune the human report.
+type textOptions struct {
+	// Style says whether to colour.
+	Style style
+	// Verbose adds every finding in full (also those hidden by default,
+	// with their codes) and what Notion answered: the calls, their status
+	// and request IDs.
+	Verbose bool
 }
 
-func (s style) status(st diagnose.Status) string {
-	switch st {
-	case diagnose.StatusOK:
-		return s.paint("32", string(st))
-	case diagnose.StatusProblem:
-		return s.paint("1;31", string(st))
-	}
-	return s.paint("33", string(st))
-}
-
-// formatReport renders the report for a person at a terminal.
+// formatReport renders the report for a person at a terminal, without the
+// verbose section.
 func formatReport(rep diagnose.Report, st style) string {
+	return formatReportOpts(rep, textOptions{Style: st})
+}
+
+// formatReportOpts renders the report for a person at a terminal, answer
+// first: the main cause and its fix on the first line, then one block per
+// check with a problem (its cause and numbered fix), one line per check
+// without one, and a footer. Every line fits 80 columns, and every string
+// that came from the input or from Notion is made printable first, so no
+// control, escape or bidi character reaches the terminal.
+func formatReportOpts(rep diagnose.Report, o textOptions) string {
+	rep = diagnose.PrintableReport(rep)
+	st := o.Style
 	var b strings.Builder
-	problems := 0
-	for _, c := range rep.Checks {
-		if c.Status == diagnose.StatusProblem {
-			problems++
+	ans := rep.Headline()
+	b.WriteString(paintLines(st, markColor(ans), wrap(mark(ans)+" "+ans.Text, "", "  ")))
+	if c := rep.Call; c != nil {
+		if line := callLine(c); line != "" {
+			b.WriteString(wrap(line, "  ", "    "))
 		}
 	}
-	b.WriteString(st.paint("1", strings.TrimSuffix(wrap(verdictLine(rep, problems), "", ""), "\n")) + "\n\n")
 
-	in := rep.Integration
-	line := "Integration: " + st.status(in.Status)
-	switch {
-	case in.Name != "" && in.Workspace != "":
-		line += fmt.Sprintf(" (%q in workspace %q)", in.Name, in.Workspace)
-	case in.Name != "":
-		line += fmt.Sprintf(" (%q)", in.Name)
-	case in.Status == diagnose.StatusMissing:
-		line += " (no NOTION_TOKEN: offline checks only)"
-	case in.Status == diagnose.StatusUnknown:
-		line += " (not asked: offline)"
-	}
-	if rep.APIVersion != "" {
-		line += ", Notion-Version " + rep.APIVersion
-	}
-	b.WriteString(line + "\n")
-	for _, f := range in.Findings {
-		writeFinding(&b, f, st)
-	}
-
-	for i, c := range rep.Checks {
+	single := len(rep.Checks) == 1
+	// The integration's own findings come first.
+	if fs := shownIntegration(rep); len(fs) > 0 || o.Verbose && len(rep.Integration.Findings) > 0 {
 		b.WriteString("\n")
-		b.WriteString(st.paint("1", fmt.Sprintf("Check %d", i+1)) + "  " + wrapFirst(oneLine(c.Source), width-9) + "\n")
-		id := c.ID
-		if id == "" {
-			id = "(none)"
+		b.WriteString(st.paint("1", integrationLabel(rep.Integration)) + "\n")
+		if o.Verbose {
+			writeVerboseFindings(&b, rep.Integration.Findings, "  ", st)
+		} else {
+			writeFindings(&b, rep, nil, fs, ans, -1, "  ", ans.Code)
 		}
-		fmt.Fprintf(&b, "  ID      %s\n", id)
-		fmt.Fprintf(&b, "  Kind    %-12s Status %s\n", c.Kind, st.status(c.Status))
-		if c.Title != "" {
-			fmt.Fprintf(&b, "  Title   %s\n", wrapFirst(oneLine(c.Title), width-10))
+	}
+
+	order := checkOrder(rep)
+	var fine []int
+	// fixed remembers, in a report of several checks, the check whose block
+	// gave the fix of each code, so the next one refers to it.
+	fixed := map[diagnose.Code]int{}
+	for _, i := range order {
+		c := rep.Checks[i]
+		ca := rep.CheckHeadline(i)
+		shown := rep.ShownFindings(c)
+		quiet := ca.Severity == "" || ca.Code == diagnose.CodeAccessOK
+		if !single && quiet && !o.Verbose {
+			fine = append(fine, i)
+			continue
 		}
-		for _, r := range c.Related {
-			fmt.Fprintf(&b, "  Related %-11s %s\n", r.Role, r.ID)
+		if !single && c.Status == diagnose.StatusUnknown && len(shown) == 0 && !o.Verbose {
+			fine = append(fine, i)
+			continue
 		}
-		for _, f := range c.Findings {
-			writeFinding(&b, f, st)
+		b.WriteString("\n")
+		indent := "  "
+		head := checkLabel(c)
+		if !single {
+			head = fmt.Sprintf("%d. %s %s", i+1, mark(ca), head)
+			indent = "   "
 		}
-		if c.Status == diagnose.StatusUnknown && c.ID != "" && len(c.Evidence) == 0 && rep.Integration.Status != diagnose.StatusOK {
-			b.WriteString("  Not checked online: " + notOnlineWhy(rep.Integration.Status) + "\n")
+		if len(shown) == 0 && c.Status == diagnose.StatusUnknown && !o.Verbose {
+			// Nothing to say but that it was not checked: one line.
+			b.WriteString(st.paint("1", cut(head+" — not checked online", width)) + "\n")
+			continue
 		}
-		if len(c.Evidence) > 0 {
-			b.WriteString("  Notion said:\n")
-			for _, e := range c.Evidence {
-				ev := fmt.Sprintf("%s %s → %d", e.Method, e.Path, e.Status)
-				if e.Code != "" {
-					ev += " " + e.Code
-				}
-				if e.RequestID != "" {
-					ev += " (request " + e.RequestID + ")"
-				}
-				b.WriteString(wrap(ev, "    ", "      "))
+		b.WriteString(st.paint("1", cut(head, width)) + "\n")
+		if o.Verbose {
+			if c.Source != "" && c.Source != c.ID {
+				b.WriteString(wrap("From: "+oneLine(c.Source), indent, indent+"  "))
 			}
+			for _, r := range c.Related {
+				fmt.Fprintf(&b, "%sRelated %s %s\n", indent, strings.ReplaceAll(string(r.Role), "_", " "), r.ID)
+			}
+			writeVerboseFindings(&b, c.Findings, indent, st)
+		} else {
+			switch prev, seen := fixed[ca.Code]; {
+			case !single && seen:
+				b.WriteString(wrap(fmt.Sprintf("%s: same fix as %d.", ca.Text, prev+1), indent, indent))
+				writeFindings(&b, rep, &rep.Checks[i], shown[1:], ans, i, indent, "")
+			case !single && ca.Severity == diagnose.SeverityInfo:
+				b.WriteString(wrap(ca.Text, indent, indent))
+				writeFindings(&b, rep, &rep.Checks[i], shown[1:], ans, i, indent, "")
+			default:
+				writeFindings(&b, rep, &rep.Checks[i], shown, ans, i, indent, ca.Code)
+			}
+			if ca.Code != "" {
+				if _, seen := fixed[ca.Code]; !seen {
+					fixed[ca.Code] = i
+				}
+			}
+		}
+		if line := accessLine(c.Access); line != "" {
+			b.WriteString(wrap(line, indent, indent+"  "))
+		}
+		if o.Verbose {
+			writeEvidence(&b, c.Evidence, indent)
+		}
+	}
+	if len(fine) > 0 {
+		b.WriteString("\n")
+		for _, i := range fine {
+			c := rep.Checks[i]
+			ca := rep.CheckHeadline(i)
+			line := fmt.Sprintf("%d. %s %s", i+1, mark(ca), checkLabel(c))
+			if c.Status == diagnose.StatusUnknown {
+				line += " — not checked online"
+			}
+			b.WriteString(cut(line, width) + "\n")
 		}
 	}
 	if rep.Skipped > 0 {
-		fmt.Fprintf(&b, "\n%d more references were not checked.\n", rep.Skipped)
+		b.WriteString("\n" + wrap(fmt.Sprintf("%d more %s not checked: send them separately.", rep.Skipped, plural(rep.Skipped, "reference was", "references were")), "", ""))
+	}
+	if f := footer(rep, o.Verbose); f != "" {
+		if !single || o.Verbose {
+			b.WriteString("\n")
+		}
+		b.WriteString(st.paint("2", strings.TrimSuffix(wrap(f, "", ""), "\n")) + "\n")
 	}
 	return b.String()
 }
 
-// notOnlineWhy says why a check with an ID was not asked of Notion.
-func notOnlineWhy(st diagnose.Status) string {
-	switch st {
-	case diagnose.StatusMissing:
-		return "no NOTION_TOKEN."
-	case diagnose.StatusProblem:
-		return "the token has a problem (above)."
+// paintLines colours each line of text (so colour never spans a newline).
+func paintLines(st style, code, text string) string {
+	if !st.color {
+		return text
 	}
-	return "offline."
-}
-
-func verdictLine(rep diagnose.Report, problems int) string {
-	n := len(rep.Checks)
-	checks := plural(n, "check")
-	switch {
-	case rep.Integration.Status == diagnose.StatusProblem:
-		return "The integration token has a problem; " + fmt.Sprintf("%d of %s found a problem.", problems, checks)
-	case problems > 0:
-		return fmt.Sprintf("%d of %s found a problem.", problems, checks)
-	}
-	for _, c := range rep.Checks {
-		if c.Status != diagnose.StatusUnknown {
+	var b strings.Builder
+	for _, l := range strings.SplitAfter(text, "\n") {
+		if l == "" {
 			continue
 		}
-		switch rep.Integration.Status {
-		case diagnose.StatusMissing:
-			return fmt.Sprintf("No problem found offline in %s. The online checks (sharing, kind, endpoint) need NOTION_TOKEN.", checks)
-		case diagnose.StatusUnknown:
-			if rep.APIVersion == "" {
-				return fmt.Sprintf("No problem found offline in %s (--offline: Notion was not asked).", checks)
+		b.WriteString(st.paint(code, strings.TrimSuffix(l, "\n")) + "\n")
+	}
+	return b.String()
+}
+
+func mark(a diagnose.Headline) string {
+	switch a.Severity {
+	case diagnose.SeverityError:
+		return "✗"
+	case diagnose.SeverityWarning:
+		return "!"
+	case diagnose.SeverityInfo:
+		return "i"
+	}
+	return "✓"
+}
+
+func markColor(a diagnose.Headline) string {
+	switch a.Severity {
+	case diagnose.SeverityError:
+		return "1;31"
+	case diagnose.SeverityWarning:
+		return "1;33"
+	case diagnose.SeverityInfo:
+		return "1;36"
+	}
+	return "1;32"
+}
+
+// checkOrder puts the checks with an error first, then those with a
+// warning or an answer, then the rest, each group in the order given.
+func checkOrder(rep diagnose.Report) []int {
+	var errs, warns, rest []int
+	for i := range rep.Checks {
+		switch rep.CheckHeadline(i).Severity {
+		case diagnose.SeverityError:
+			errs = append(errs, i)
+		case diagnose.SeverityWarning, diagnose.SeverityInfo:
+			warns = append(warns, i)
+		default:
+			rest = append(rest, i)
+		}
+	}
+	return append(append(errs, warns...), rest...)
+}
+
+// shownIntegration returns the integration findings worth a block.
+func shownIntegration(rep diagnose.Report) []diagnose.Finding {
+	var out []diagnose.Finding
+	for _, sev := range []diagnose.Severity{diagnose.SeverityError, diagnose.SeverityWarning, diagnose.SeverityInfo} {
+		for _, f := range rep.Integration.Findings {
+			if f.Severity == sev {
+				out = append(out, f)
 			}
 		}
-		return fmt.Sprintf("No problem found in %s, but Notion could not be asked about every one (see below).", checks)
 	}
-	return fmt.Sprintf("All good: %s passed.", checks)
+	return out
 }
 
-func plural(n int, w string) string {
+// writeFindings writes the main finding (lead, the one the check's answer
+// comes from) as its cause and numbered fix, and every other shown finding
+// as one line: its answer. The cause is left out when the report's first
+// line already said it.
+func writeFindings(b *strings.Builder, rep diagnose.Report, c *diagnose.Check, fs []diagnose.Finding, ans diagnose.Headline, at int, indent string, lead diagnose.Code) {
+	for k, f := range fs {
+		if k > 0 || f.Code != lead {
+			b.WriteString(wrap(mark(diagnose.Headline{Severity: f.Severity})+" "+rep.AnswerText(c, f), indent, indent+"  "))
+			continue
+		}
+		if !(ans.Code == f.Code && ans.Check == at) {
+			b.WriteString(wrap(f.Title, indent, indent))
+		}
+		if showsDetail(f) && f.Detail != "" {
+			b.WriteString(wrap(f.Detail, indent, indent))
+		}
+		for i, step := range f.Fix {
+			lead := fmt.Sprintf("%s%d. ", indent, i+1)
+			b.WriteString(wrap(step, lead, strings.Repeat(" ", columns(lead))))
+		}
+	}
+}
+
+// showsDetail reports whether a finding's detail says what its steps do
+// not (which characters are wrong, what was found instead of an ID); the
+// other details restate the steps or are evidence, shown with --verbose.
+func showsDetail(f diagnose.Finding) bool {
+	switch f.Code {
+	case diagnose.CodeIDMalformed, diagnose.CodeIDMissing, diagnose.CodeLinkNotContent, diagnose.CodeDatabaseMultipleSources,
+		diagnose.CodeCallNotReproduced, diagnose.CodeErrorValidation:
+		return true
+	}
+	return false
+}
+
+func writeVerboseFindings(b *strings.Builder, fs []diagnose.Finding, indent string, st style) {
+	for _, f := range fs {
+		label := strings.ToUpper(string(f.Severity))
+		if f.Severity == diagnose.SeverityWarning {
+			label = "WARN"
+		}
+		b.WriteString(wrap(label+" "+f.Title+" ["+string(f.Code)+"]", indent, indent+"  "))
+		if f.Detail != "" {
+			b.WriteString(wrap(f.Detail, indent+"  ", indent+"  "))
+		}
+		for i, step := range f.Fix {
+			lead := fmt.Sprintf("%s  %d. ", indent, i+1)
+			b.WriteString(wrap(step, lead, strings.Repeat(" ", columns(lead))))
+		}
+	}
+}
+
+func writeEvidence(b *strings.Builder, ev []diagnose.Evidence, indent string) {
+	if len(ev) == 0 {
+		return
+	}
+	b.WriteString(indent + "Notion said:\n")
+	for _, e := range ev {
+		line := fmt.Sprintf("%s %s → %d", e.Method, e.Path, e.Status)
+		if e.Code != "" {
+			line += " " + e.Code
+		}
+		if e.Integration != "" {
+			line += " as " + e.Integration
+		}
+		if e.RequestID != "" {
+			line += " (request " + e.RequestID + ")"
+		}
+		b.WriteString(wrap(line, indent+"  ", indent+"    "))
+	}
+}
+
+// checkLabel names the object of a check: its kind, title and ID.
+func checkLabel(c diagnose.Check) string {
+	if c.ID == "" {
+		return "No usable ID in “" + cut(oneLine(c.Source), 40) + "”"
+	}
+	kind := ""
+	switch c.Kind {
+	case diagnose.KindUnknown, "":
+		kind = "ID"
+	default:
+		kind = strings.ReplaceAll(string(c.Kind), "_", " ")
+		kind = strings.ToUpper(kind[:1]) + kind[1:]
+	}
+	if c.Title != "" {
+		return kind + " “" + cut(oneLine(c.Title), 30) + "” " + c.ID
+	}
+	return kind + " " + c.ID
+}
+
+func integrationLabel(in diagnose.Integration) string {
+	if in.Name != "" {
+		return "Integration “" + cut(oneLine(in.Name), 40) + "”"
+	}
+	return "Integration token (NOTION_TOKEN)"
+}
+
+// callLine is the person's call, briefly.
+func callLine(c *diagnose.Call) string {
+	var parts []string
+	if c.Method != "" || c.Endpoint != "" {
+		parts = append(parts, strings.TrimSpace(c.Method+" "+c.Endpoint))
+	}
+	res := ""
+	if c.Status != 0 {
+		res = fmt.Sprint(c.Status)
+	}
+	if c.Code != "" {
+		res = strings.TrimSpace(res + " " + c.Code)
+	}
+	if res != "" && len(parts) > 0 {
+		parts = append(parts, "→ "+res)
+	} else if res != "" {
+		parts = append(parts, "got "+res)
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	line := "Your call " + strings.Join(parts, " ")
+	if c.Method != "" || c.Endpoint != "" {
+		line = "Your call: " + strings.Join(parts, " ")
+	}
+	if c.Integration != "" {
+		line += " as “" + cut(oneLine(c.Integration), 40) + "”"
+	}
+	if c.NotionVersion != "" {
+		line += " (Notion-Version " + c.NotionVersion + ")"
+	}
+	return line
+}
+
+// accessLine is which integrations see the object: "Iris Checker ✓ ·
+// Marketing Sync ✗".
+func accessLine(acc []diagnose.Access) string {
+	if len(acc) < 2 {
+		// One integration: the cause already says whether it sees it.
+		return ""
+	}
+	parts := make([]string, len(acc))
+	for i, a := range acc {
+		m := "✗"
+		if a.Sees {
+			m = "✓"
+		}
+		parts[i] = cut(oneLine(a.Integration), 40) + " " + m
+	}
+	return "Access: " + strings.Join(parts, " · ")
+}
+
+// footer names the integration the checks ran as, and where more is.
+func footer(rep diagnose.Report, verbose bool) string {
+	var parts []string
+	in := rep.Integration
+	who := ""
+	if in.Name != "" {
+		who = "As " + cut(oneLine(in.Name), 40)
+		if in.Workspace != "" {
+			who += " (" + cut(oneLine(in.Workspace), 40) + ")"
+		}
+	}
+	if rep.APIVersion != "" {
+		if who != "" {
+			who += ", "
+		}
+		who += "Notion-Version " + rep.APIVersion
+	}
+	if who != "" {
+		parts = append(parts, who)
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	if !verbose {
+		parts = append(parts, "more: --verbose")
+	}
+	return strings.Join(parts, " · ")
+}
+
+func plural(n int, one, many string) string {
 	if n == 1 {
-		return "1 " + w
+		return one
 	}
-	return fmt.Sprintf("%d %ss", n, w)
+	return many
 }
 
-func writeFinding(b *strings.Builder, f diagnose.Finding, st style) {
-	// The label is five columns wide whatever its colour codes.
-	b.WriteString(strings.Replace(wrap(f.Title+" ["+string(f.Code)+"]", "  LABEL ", "        "), "LABEL", st.severity(f.Severity), 1))
-	if f.Detail != "" {
-		b.WriteString(wrap(f.Detail, "        ", "        "))
-	}
-	for i, step := range f.Fix {
-		lead := fmt.Sprintf("        %d. ", i+1)
-		b.WriteString(wrap(step, lead, strings.Repeat(" ", len(lead))))
-	}
-}
-
-// oneLine folds a source onto one line and shortens it.
+// oneLine folds text onto one line.
 func oneLine(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if utf8.RuneCountInString(s) > 200 {
-		r := []rune(s)
-		s = string(r[:199]) + "…"
-	}
-	return s
+	return strings.Join(strings.Fields(s), " ")
 }
 
-// wrapFirst shortens s to n runes so a heading line stays on one line.
-func wrapFirst(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
+// cut shortens s to n columns, ending with "…" when cut.
+func cut(s string, n int) string {
+	if columns(s) <= n {
 		return s
 	}
-	r := []rune(s)
-	return string(r[:n-1]) + "…"
+	head, _ := splitCols(s, n-1)
+	return head + "…"
 }
 
-// wrap lays text out in lines of at most width runes, the first starting
+// columns is how many terminal columns s takes: two for the wide (East
+// Asian, most emoji) characters, one for every other rune (a combining
+// mark counts one too, which errs on the narrow side of the line).
+func columns(s string) int {
+	n := 0
+	for _, r := range s {
+		n += runeCols(r)
+	}
+	return n
+}
+
+func runeCols(r rune) int {
+	switch {
+	case r >= 0x1100 && r <= 0x115f, r >= 0x2e80 && r <= 0x303e, r >= 0x3041 && r <= 0x33ff,
+		r >= 0x3400 && r <= 0x4dbf, r >= 0x4e00 && r <= 0x9fff, r >= 0xa000 && r <= 0xa4cf,
+		r >= 0xac00 && r <= 0xd7a3, r >= 0xf900 && r <= 0xfaff, r >= 0xfe30 && r <= 0xfe4f,
+		r >= 0xff00 && r <= 0xff60, r >= 0xffe0 && r <= 0xffe6, r >= 0x1f300 && r <= 0x1f64f,
+		r >= 0x1f900 && r <= 0x1f9ff, r >= 0x20000 && r <= 0x3fffd:
+		return 2
+	}
+	return 1
+}
+
+// splitCols splits s after at most n columns.
+func splitCols(s string, n int) (head, tail string) {
+	c := 0
+	for i, r := range s {
+		if c+runeCols(r) > n {
+			return s[:i], s[i:]
+		}
+		c += runeCols(r)
+	}
+	return s, ""
+}
+
+// wrap lays text out in lines of at most width columns, the first starting
 // with lead and the rest with indent. A word longer than a line (a URL, an
-// ID) is put on its own line rather than cut.
+// ID) is cut into pieces that fit, so no line is ever wider than width.
 func wrap(text, lead, indent string) string {
 	var b strings.Builder
 	cur := lead
-	curLen := utf8.RuneCountInString(lead)
+	curLen := columns(lead)
 	fresh := true
+	indentLen := columns(indent)
 	for _, w := range strings.Fields(text) {
-		wl := utf8.RuneCountInString(w)
+		wl := columns(w)
 		if !fresh && curLen+1+wl > width {
 			b.WriteString(cur + "\n")
-			cur, curLen, fresh = indent, utf8.RuneCountInString(indent), true
+			cur, curLen, fresh = indent, indentLen, true
+		}
+		for curLen+wl > width {
+			// A word wider than a whole line: cut it.
+			room := width - curLen
+			if !fresh {
+				room--
+			}
+			head, tail := splitCols(w, room)
+			if head == "" {
+				if fresh {
+					// Not even one character fits after the indent.
+					_, size := utf8.DecodeRuneInString(w)
+					head, tail = w[:size], w[size:]
+				} else {
+					b.WriteString(cur + "\n")
+					cur, curLen, fresh = indent, indentLen, true
+					continue
+				}
+			}
+			if !fresh {
+				cur += " "
+			}
+			b.WriteString(cur + head + "\n")
+			w, wl = tail, columns(tail)
+			cur, curLen, fresh = indent, indentLen, true
+		}
+		if w == "" {
+			continue
 		}
 		if !fresh {
 			cur += " "

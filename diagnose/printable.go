@@ -1,0 +1,146 @@
+package diagnose
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// Printable returns s safe to show on a terminal or in a chat line: no C0
+// or C1 control character (so no ESC, BEL or CSI sequence can reach a
+// terminal), no DEL, no bidirectional control (U+061C, U+200E, U+200F,
+// U+202A–U+202E, U+2066–U+2069), no invisible formatting character
+// (U+200B, U+2060–U+2064, U+FEFF, U+FFF9–U+FFFB, tags U+E0000–U+E007F) and
+// no invalid UTF-8. Tabs, line breaks (also U+2028, U+2029) become spaces:
+// the renderers lay out their own lines.
+func Printable(s string) string {
+	if isPrintable(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for i, w := 0, 0; i < len(s); i += w {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		w = n
+		if r == utf8.RuneError && n == 1 {
+			continue
+		}
+		switch {
+		case r == '\t' || r == '\n' || r == '\r' || r == '\v' || r == '\f' || r == 0x2028 || r == 0x2029 || r == 0x85:
+			b.WriteByte(' ')
+		case hidden(r):
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func isPrintable(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == 0x7f || c >= 0x80 {
+			// Slow path for anything not plain printable ASCII.
+			for _, r := range s {
+				if r == utf8.RuneError || r < 0x20 || hidden(r) || r == 0x2028 || r == 0x2029 {
+					return false
+				}
+			}
+			return utf8.ValidString(s)
+		}
+	}
+	return true
+}
+
+// hidden reports whether r must never be shown: a control, a bidi control
+// or an invisible formatting character.
+func hidden(r rune) bool {
+	switch {
+	case r < 0x20, r >= 0x7f && r <= 0x9f:
+		return true
+	case r == 0x061c, r == 0x200b, r == 0x200e, r == 0x200f, r == 0xfeff:
+		return true
+	case r >= 0x202a && r <= 0x202e, r >= 0x2060 && r <= 0x2064, r >= 0x2066 && r <= 0x2069:
+		return true
+	case r >= 0xfff9 && r <= 0xfffb, r >= 0xe0000 && r <= 0xe007f:
+		return true
+	}
+	return false
+}
+
+// PrintableReport returns a copy of r with Printable applied to every
+// string that came from the input or from Notion (sources, titles,
+// details, fix steps, names, messages, evidence). The renderers show only
+// what it returns; the JSON report stays as diagnosed.
+func PrintableReport(r Report) Report {
+	p := Printable
+	out := r
+	out.Integration.Name = p(r.Integration.Name)
+	out.Integration.Workspace = p(r.Integration.Workspace)
+	out.Integration.Findings = printableFindings(r.Integration.Findings)
+	out.APIVersion = p(r.APIVersion)
+	if r.Call != nil {
+		c := *r.Call
+		c.Method, c.Endpoint, c.NotionVersion, c.Code = p(c.Method), p(c.Endpoint), p(c.NotionVersion), p(c.Code)
+		c.Message, c.Integration, c.RequestID = p(c.Message), p(c.Integration), p(c.RequestID)
+		c.ParentType, c.ParentID, c.Field, c.Sent = p(c.ParentType), p(c.ParentID), p(c.Field), p(c.Sent)
+		if c.AdditionalData != nil {
+			ad := make(map[string]string, len(c.AdditionalData))
+			for k, v := range c.AdditionalData {
+				ad[p(k)] = p(v)
+			}
+			c.AdditionalData = ad
+		}
+		out.Call = &c
+	}
+	if r.Checks != nil {
+		out.Checks = make([]Check, len(r.Checks))
+	}
+	for i, c := range r.Checks {
+		c.Source, c.ID, c.Title = p(c.Source), p(c.ID), p(c.Title)
+		c.Kind, c.Status = Kind(p(string(c.Kind))), Status(p(string(c.Status)))
+		c.Findings = printableFindings(c.Findings)
+		if c.Related != nil {
+			rel := make([]Related, len(c.Related))
+			for j, x := range c.Related {
+				rel[j] = Related{Role: Kind(p(string(x.Role))), ID: p(x.ID)}
+			}
+			c.Related = rel
+		}
+		if c.Access != nil {
+			acc := make([]Access, len(c.Access))
+			for j, a := range c.Access {
+				acc[j] = Access{Integration: p(a.Integration), Sees: a.Sees}
+			}
+			c.Access = acc
+		}
+		if c.Evidence != nil {
+			ev := make([]Evidence, len(c.Evidence))
+			for j, e := range c.Evidence {
+				e.Method, e.Path, e.Code, e.Message, e.RequestID, e.Integration = p(e.Method), p(e.Path), p(e.Code), p(e.Message), p(e.RequestID), p(e.Integration)
+				ev[j] = e
+			}
+			c.Evidence = ev
+		}
+		out.Checks[i] = c
+	}
+	return out
+}
+
+func printableFindings(fs []Finding) []Finding {
+	if fs == nil {
+		return nil
+	}
+	out := make([]Finding, len(fs))
+	for i, f := range fs {
+		f.Code, f.Severity = Code(Printable(string(f.Code))), Severity(Printable(string(f.Severity)))
+		f.Title, f.Detail = Printable(f.Title), Printable(f.Detail)
+		if f.Fix != nil {
+			fix := make([]string, len(f.Fix))
+			for j, s := range f.Fix {
+				fix[j] = Printable(s)
+			}
+			f.Fix = fix
+		}
+		out[i] = f
+	}
+	return out
+}

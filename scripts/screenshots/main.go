@@ -1,0 +1,209 @@
+// Command screenshots renders the Slack report of each example case
+// (internal/examples: the common causes, a shared page, ten references) to
+// a small HTML page styled like a Slack message, for headless Chromium to
+// screenshot (scripts/screenshots.sh), and trims the screenshots.
+//
+//	go run ./scripts/screenshots -html DIR      write DIR/<case>.html
+//	go run ./scripts/screenshots -trim PNG...  cut the blank bottom off
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"html"
+	"image"
+	"image/draw"
+	"image/png"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/slack-go/slack"
+
+	"github.com/notion-check/notion-check/bot"
+	"github.com/notion-check/notion-check/internal/examples"
+)
+
+// shot lists the cases to picture, in README order.
+var shot = []string{
+	examples.NotShared, examples.DatabaseAsPage, examples.View, examples.DataSource, examples.Trash,
+	examples.RevokedToken, examples.UnsetVariable, examples.OtherIntegation, examples.Shared, examples.Ten,
+}
+
+func main() {
+	dir := flag.String("html", "", "write one HTML page per case into this directory")
+	trim := flag.Bool("trim", false, "trim the blank bottom of the PNG files given as arguments")
+	flag.Parse()
+	var err error
+	switch {
+	case *dir != "":
+		err = writePages(*dir)
+	case *trim:
+		for _, f := range flag.Args() {
+			if err = trimPNG(f); err != nil {
+				break
+			}
+		}
+	default:
+		err = fmt.Errorf("give -html DIR or -trim PNG...")
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "screenshots:", err)
+		os.Exit(1)
+	}
+}
+
+func writePages(dir string) error {
+	cases, err := examples.Cases(context.Background())
+	if err != nil {
+		return err
+	}
+	byName := map[string]examples.Case{}
+	for _, c := range cases {
+		byName[c.Name] = c
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for _, name := range shot {
+		c, ok := byName[name]
+		if !ok {
+			return fmt.Errorf("no example %q", name)
+		}
+		msg := bot.Render(c.Report, bot.RenderOptions{RecheckText: c.Text})
+		page := pageHTML(c, msg)
+		if err := os.WriteFile(filepath.Join(dir, name+".html"), []byte(page), 0o644); err != nil {
+			return err
+		}
+		fmt.Println(name)
+	}
+	return nil
+}
+
+const css = `
+body { margin: 0; background: #fff; font-family: Lato, "Noto Sans", "DejaVu Sans", sans-serif; color: #1d1c1d; }
+.wrap { width: 720px; padding: 16px 20px 24px; }
+.msg { display: flex; gap: 8px; padding: 8px 0; }
+.avatar { width: 36px; height: 36px; border-radius: 6px; flex: none; display: flex; align-items: center; justify-content: center;
+  font-weight: 900; color: #fff; font-size: 16px; }
+.user .avatar { background: #4a8f7c; }
+.bot .avatar { background: #111; }
+.body { flex: 1; min-width: 0; font-size: 15px; line-height: 22px; }
+.name { font-weight: 900; }
+.badge { font-size: 10px; background: #e8e8e8; color: #616061; border-radius: 2px; padding: 1px 3px; margin-left: 4px; font-weight: 700; vertical-align: 1px; }
+.time { color: #616061; font-size: 12px; margin-left: 6px; }
+.pasted { white-space: pre-wrap; overflow-wrap: anywhere; }
+.link { color: #1264a3; }
+.header { font-size: 18px; line-height: 26px; font-weight: 900; margin: 4px 0 6px; }
+.section { margin: 6px 0; white-space: pre-wrap; overflow-wrap: anywhere; }
+.context { color: #616061; font-size: 12px; line-height: 18px; margin: 4px 0; overflow-wrap: anywhere; }
+code { font-family: Monaco, Menlo, "DejaVu Sans Mono", monospace; font-size: 12px; color: #e01e5a; background: #f8f8f8;
+  border: 1px solid #e8e8e8; border-radius: 3px; padding: 1px 3px; }
+.context code { font-size: 11px; }
+.button { display: inline-block; margin-top: 8px; border: 1px solid #bbb; border-radius: 4px; padding: 3px 12px;
+  font-size: 13px; font-weight: 700; line-height: 22px; }
+`
+
+// pageHTML is the person's message and the bot's reply as Slack shows them.
+func pageHTML(c examples.Case, msg bot.Message) string {
+	var b strings.Builder
+	b.WriteString("<!doctype html><html><head><meta charset=\"utf-8\"><style>" + css + "</style></head><body><div class=\"wrap\">\n")
+	pasted := c.Text
+	if len(pasted) > 600 {
+		pasted = pasted[:600] + "…"
+	}
+	fmt.Fprintf(&b, `<div class="msg user"><div class="avatar">A</div><div class="body"><span class="name">Alex</span><span class="time">10:41 AM</span><div class="pasted">%s</div></div></div>`+"\n",
+		linkRe.ReplaceAllString(html.EscapeString(pasted), `<span class="link">$0</span>`))
+	b.WriteString(`<div class="msg bot"><div class="avatar">N</div><div class="body"><span class="name">Notion Check</span><span class="badge">APP</span><span class="time">10:41 AM</span>` + "\n")
+	for _, blk := range msg.Blocks {
+		switch blk := blk.(type) {
+		case *slack.HeaderBlock:
+			fmt.Fprintf(&b, "<div class=\"header\">%s</div>\n", html.EscapeString(blk.Text.Text))
+		case *slack.SectionBlock:
+			fmt.Fprintf(&b, "<div class=\"section\">%s</div>\n", mrkdwnHTML(blk.Text.Text))
+		case *slack.ContextBlock:
+			var parts []string
+			for _, e := range blk.ContextElements.Elements {
+				if t, ok := e.(*slack.TextBlockObject); ok {
+					parts = append(parts, mrkdwnHTML(t.Text))
+				}
+			}
+			fmt.Fprintf(&b, "<div class=\"context\">%s</div>\n", strings.Join(parts, " &nbsp; "))
+		case *slack.ActionBlock:
+			for _, e := range blk.Elements.ElementSet {
+				if btn, ok := e.(*slack.ButtonBlockElement); ok {
+					fmt.Fprintf(&b, "<span class=\"button\">%s</span>\n", html.EscapeString(btn.Text.Text))
+				}
+			}
+		}
+	}
+	b.WriteString("</div></div></div></body></html>\n")
+	return b.String()
+}
+
+var (
+	codeRe   = regexp.MustCompile("`([^`]+)`")
+	boldRe   = regexp.MustCompile(`\*([^*\n]+)\*`)
+	italicRe = regexp.MustCompile(`(^|[\s(])_([^_\n]+)_`)
+	linkRe   = regexp.MustCompile(`https?://[^\s"']+`)
+)
+
+// mrkdwnHTML turns Slack mrkdwn into HTML. The renderer already escaped
+// &, < and > as entities, which HTML shows as Slack does; quotes are
+// escaped here.
+func mrkdwnHTML(s string) string {
+	s = strings.ReplaceAll(s, `"`, "&quot;")
+	var codes []string
+	s = codeRe.ReplaceAllStringFunc(s, func(m string) string {
+		codes = append(codes, "<code>"+m[1:len(m)-1]+"</code>")
+		return fmt.Sprintf("\x00%d\x00", len(codes)-1)
+	})
+	s = boldRe.ReplaceAllString(s, "<b>$1</b>")
+	s = italicRe.ReplaceAllString(s, "$1<i>$2</i>")
+	for i, c := range codes {
+		s = strings.Replace(s, fmt.Sprintf("\x00%d\x00", i), c, 1)
+	}
+	return s
+}
+
+// trimPNG cuts the white rows off the bottom of a screenshot, keeping a
+// margin.
+func trimPNG(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	img, err := png.Decode(f)
+	f.Close()
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	bnd := img.Bounds()
+	last := bnd.Min.Y
+	for y := bnd.Min.Y; y < bnd.Max.Y; y++ {
+		for x := bnd.Min.X; x < bnd.Max.X; x++ {
+			r, g, b, _ := img.At(x, y).RGBA()
+			if r < 0xf000 || g < 0xf000 || b < 0xf000 {
+				last = y
+				break
+			}
+		}
+	}
+	h := last + 20
+	if h > bnd.Max.Y {
+		h = bnd.Max.Y
+	}
+	out := image.NewRGBA(image.Rect(0, 0, bnd.Dx(), h-bnd.Min.Y))
+	draw.Draw(out, out.Bounds(), img, bnd.Min, draw.Src)
+	w, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := png.Encode(w, out); err != nil {
+		w.Close()
+		return err
+	}
+	return w.Close()
+}
