@@ -10,7 +10,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/notion-check/notion-check/diagnose"
-	"github.com/notion-check/notion-check/internal/examples"
+	"github.com/notion-check/notion-check/diagnose/notiontest/examples"
 )
 
 // Budgets of issue 12.

@@ -553,7 +553,7 @@ func ruleDatabase(j *judgement, ref Reference, call *Call, res ProbeResult, r re
 		mis = ruleMismatch(j, ref, KindDatabase, "/v1/data_sources/"+r.sources[0],
 			"This database's data source IDs are: "+strings.Join(r.sources, ", ")+"; the database ID itself goes with /v1/databases/"+id+".")
 	} else {
-		mis = ruleMismatch(j, ref, KindDatabase, right, "If you meant a page in this database, open the page itself and copy its link.")
+		mis = ruleMismatch(j, ref, KindDatabase, right, "For a page in it, copy that page's own link.")
 	}
 	return mis
 }
@@ -617,7 +617,7 @@ func ruleDataSource(j *judgement, ref Reference, call *Call, res ProbeResult, r 
 	ruleVersionTooOld(j, ref, call, KindDataSource, "Send Notion-Version 2025-09-03 or later with /v1/data_sources/"+id+"; under an older version use the database ID "+orSomething(db, "of its database")+" with /v1/databases/… instead.")
 	next := "Query it with POST /v1/data_sources/" + id + "/query."
 	if db != "" {
-		next = "Its database is " + db + ": use that ID with /v1/databases/" + db + "."
+		next = "Its database is " + db + " (for /v1/databases/…)."
 	}
 	return ruleMismatch(j, ref, KindDataSource, "/v1/data_sources/"+id, next)
 }

@@ -35,7 +35,11 @@ func (e *exitError) Error() string {
 
 func usageError(format string, args ...any) error {
 	// A usage error may quote the input (an unknown flag): make it printable.
-	return &exitError{code: 2, msg: diagnose.Printable(fmt.Sprintf(format, args...))}
+	lines := strings.Split(fmt.Sprintf(format, args...), "\n")
+	for i, l := range lines {
+		lines[i] = diagnose.Printable(l)
+	}
+	return &exitError{code: 2, msg: strings.Join(lines, "\n")}
 }
 
 // maxStdin bounds what is read from standard input: a paste, not a file system.

@@ -13,7 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/notion-check/notion-check/diagnose"
-	"github.com/notion-check/notion-check/internal/examples"
+	"github.com/notion-check/notion-check/diagnose/notiontest/examples"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")

@@ -400,7 +400,7 @@ func unfinished(rep diagnose.Report) []string {
 // × 429 before the pacer) with that slack; NOTION_MEASURE=1 asserts the
 // goal itself, and the pacer's logic is checked on a fake clock above.
 func allowed429(want int) int {
-	if os.Getenv("NOTION_MEASURE") != "" {
+	if measuring() {
 		return want
 	}
 	return want + 2

@@ -1,5 +1,5 @@
 // Command screenshots renders the Slack report of each example case
-// (internal/examples: the common causes, a shared page, ten references) to
+// (diagnose/notiontest/examples: the common causes, a shared page, ten references) to
 // a small HTML page styled like a Slack message, for headless Chromium to
 // screenshot (scripts/screenshots.sh), and trims the screenshots.
 //
@@ -23,7 +23,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/notion-check/notion-check/bot"
-	"github.com/notion-check/notion-check/internal/examples"
+	"github.com/notion-check/notion-check/diagnose/notiontest/examples"
 )
 
 // shot lists the cases to picture, in README order.
