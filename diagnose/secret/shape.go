@@ -1,0 +1,240 @@
+package secret
+
+import "sort"
+
+// span is a half-open byte range [a, b).
+type span struct{ a, b int }
+
+// Shape rules. A token is found wherever its prefix is, with no word
+// boundary asked for: "key_ntn_…", "0xoxb-…" and "%20ntn_…" (once decoded)
+// are tokens too.
+const (
+	// minNotionRun is the fewest characters after ntn_ or secret_ for a
+	// Notion token: loose on the length (a token pasted cut or with a
+	// character more is still a leak), but enough that words such as
+	// "secret_sauce" are not flagged.
+	minNotionRun = 20
+	// minSlackRun is the fewest characters after a Slack token's prefix.
+	minSlackRun = 6
+	// minCredential is the shortest value after Bearer, Basic or
+	// Authorization: that is taken for a credential.
+	minCredential = 8
+)
+
+// shapes appends to spans every token-shaped span of s: Notion tokens
+// (ntn_…, secret_…), Slack tokens (xoxa-, xoxb-, xoxe-, xoxo-, xoxp-,
+// xoxr-, xoxs-, xapp-) and the credential of a Bearer, Basic or
+// Authorization header. It is one pass over s.
+func shapes(s string, spans []span) []span {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case 'n':
+			if hasAt(s, i, "ntn_") {
+				if n := run(s, i+4, isAlnum); n >= minNotionRun {
+					spans = append(spans, span{i, i + 4 + n})
+					i += 3 + n
+				}
+			}
+		case 's':
+			if hasAt(s, i, "secret_") {
+				if n := run(s, i+7, isAlnum); n >= minNotionRun {
+					spans = append(spans, span{i, i + 7 + n})
+					i += 6 + n
+				}
+			}
+		case 'x':
+			p := 0
+			switch {
+			case hasAt(s, i, "xapp-"):
+				p = 5
+			case hasAt(s, i, "xox") && i+4 < len(s) && s[i+4] == '-' && isSlackKind(s[i+3]):
+				p = 5
+			}
+			if p > 0 {
+				if n := run(s, i+p, isSlackByte); n >= minSlackRun {
+					spans = append(spans, span{i, i + p + n})
+					i += p - 1 + n
+				}
+			}
+		case 'b', 'B':
+			n := len(spans)
+			if hasFoldAt(s, i, "bearer") {
+				spans = credentialAfter(s, i+6, spans)
+			} else if hasFoldAt(s, i, "basic") {
+				spans = credentialAfter(s, i+5, spans)
+			}
+			if len(spans) > n {
+				i = spans[n].b - 1 // "Bearer=Bearer=…" is one credential, read once
+			}
+		case 'a', 'A':
+			n := len(spans)
+			if hasFoldAt(s, i, "authorization") {
+				spans = authorization(s, i+13, spans)
+			}
+			if len(spans) > n {
+				i = spans[n].b - 1
+			}
+		}
+	}
+	return spans
+}
+
+// credentialAfter appends the credential that follows a scheme word
+// ending at j ("Bearer abc…", "basic: abc…", "Bearer+abc…" from a query).
+func credentialAfter(s string, j int, spans []span) []span {
+	k := skip(s, j, isSep)
+	if k < len(s) && (s[k] == ':' || s[k] == '=') {
+		k = skip(s, k+1, isSep)
+	} else if k == j {
+		return spans // "bearers", "basically": not a scheme
+	}
+	if n := run(s, k, isCredByte); n >= minCredential && looksLikeCredential(s[k:k+n]) {
+		spans = append(spans, span{k, k + n})
+	}
+	return spans
+}
+
+// authorization appends the credential of "Authorization: …" (or =, as a
+// JSON key, with a scheme word or none) whose name ends at j.
+func authorization(s string, j int, spans []span) []span {
+	k := skip(s, j, isSep)
+	if k >= len(s) || (s[k] != ':' && s[k] != '=') {
+		return spans
+	}
+	k = skip(s, k+1, isSep)
+	// An optional scheme word (Bearer, Basic, Token, Bot…): the bearer and
+	// basic rules see those; others are skipped here.
+	if w := run(s, k, isLetter); w > 0 && w <= 10 && k+w < len(s) && isBlank(s[k+w]) {
+		k = skip(s, k+w, isSep)
+	}
+	if n := run(s, k, isCredByte); n >= minCredential && looksLikeCredential(s[k:k+n]) {
+		spans = append(spans, span{k, k + n})
+	}
+	return spans
+}
+
+// looksLikeCredential tells a credential from a word after "Bearer" or
+// "Basic" ("basic authentication", "Bearer Authorization"): it has a
+// digit, a symbol of the base64/JWT alphabets, two capitals, or is long.
+func looksLikeCredential(v string) bool {
+	upper := 0
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		switch {
+		case c >= '0' && c <= '9':
+			return true
+		case c >= 'A' && c <= 'Z':
+			upper++
+		case c >= 'a' && c <= 'z':
+		default:
+			return true // . _ ~ + / = -
+		}
+	}
+	return upper >= 2 || len(v) >= 24
+}
+
+// isSlackKind is the letter after "xox": a (app), b (bot), p (user), r
+// (refresh), s, e (rotating), o, c and d (session): any lower-case letter.
+func isSlackKind(c byte) bool { return c >= 'a' && c <= 'z' }
+
+func isAlnum(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
+
+func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+
+func isSlackByte(c byte) bool { return isAlnum(c) || c == '-' }
+
+func isCredByte(c byte) bool {
+	switch c {
+	case '.', '_', '~', '+', '/', '=', '-':
+		return true
+	}
+	return isAlnum(c)
+}
+
+func isBlank(c byte) bool {
+	switch c {
+	case ' ', '\t', '\n', '\r', '\v', '\f', '+':
+		return true
+	}
+	return false
+}
+
+// isSep is what may stand between a scheme word and its credential.
+func isSep(c byte) bool { return isBlank(c) || isQuote(c) }
+
+func isQuote(c byte) bool { return c == '"' || c == '\'' || c == '`' }
+
+// run counts the bytes of s from i on that satisfy ok.
+func run(s string, i int, ok func(byte) bool) int {
+	n := 0
+	for i+n < len(s) && ok(s[i+n]) {
+		n++
+	}
+	return n
+}
+
+// skip returns the first index from i on whose byte does not satisfy ok.
+func skip(s string, i int, ok func(byte) bool) int {
+	return i + run(s, i, ok)
+}
+
+func hasAt(s string, i int, p string) bool {
+	return len(s)-i >= len(p) && s[i:i+len(p)] == p
+}
+
+// hasFoldAt reports whether s holds the lower-case ASCII word w at i, in
+// any letter case.
+func hasFoldAt(s string, i int, w string) bool {
+	if len(s)-i < len(w) {
+		return false
+	}
+	for j := 0; j < len(w); j++ {
+		if s[i+j]|0x20 != w[j] {
+			return false
+		}
+	}
+	return true
+}
+
+// merge sorts spans and joins those that overlap or touch.
+func merge(spans []span) []span {
+	if len(spans) < 2 {
+		return spans
+	}
+	sort.Slice(spans, func(i, j int) bool { return spans[i].a < spans[j].a })
+	out := spans[:1]
+	for _, s := range spans[1:] {
+		last := &out[len(out)-1]
+		if s.a <= last.b {
+			if s.b > last.b {
+				last.b = s.b
+			}
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// mergeOverlap sorts spans and joins those that overlap (but not those
+// that only touch: two tokens side by side are two leaks).
+func mergeOverlap(spans []span) []span {
+	if len(spans) < 2 {
+		return spans
+	}
+	sort.Slice(spans, func(i, j int) bool { return spans[i].a < spans[j].a })
+	out := spans[:1]
+	for _, s := range spans[1:] {
+		last := &out[len(out)-1]
+		if s.a < last.b {
+			if s.b > last.b {
+				last.b = s.b
+			}
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
+}
