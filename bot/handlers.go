@@ -151,11 +151,8 @@ func (b *Bot) onSlash(work context.Context, sm *socketmode.Client, req *socketmo
 	b.ack(sm, "slash_commands", envID, p.ack, start)
 	text, url := p.text, p.url
 	b.startReserved(work, "slash_command", func(ctx context.Context) {
+		// The Diagnoser reports a pasted token (token.leaked) itself.
 		rep := b.diagnose(ctx, "slash_command", text, false)
-		if secret.NotionTokens(text) > 0 {
-			rep.Integration.Findings = append([]diagnose.Finding{diagnose.NewFinding(diagnose.CodeTokenLeaked,
-				"The text sent to "+Command+" holds what looks like a Notion token.", nil)}, rep.Integration.Findings...)
-		}
 		msg := Render(rep, RenderOptions{RecheckText: text})
 		b.deliver(b.respond(ctx, url, msg, false))
 	}, func(ctx context.Context) {
