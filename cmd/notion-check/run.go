@@ -55,7 +55,9 @@ Exit status: 0 no error found, 1 an error finding, 2 usage error.
 `
 
 // run is the whole program, testable in-process: main only calls it.
-func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) (err error) {
+	stdout, stderr, done := redactOutputs(getenv, stdout, stderr) // no secret leaves (redact.go)
+	defer func() { err = done(err) }()
 	if len(args) > 0 {
 		switch args[0] {
 		case "serve":

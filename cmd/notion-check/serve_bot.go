@@ -73,7 +73,7 @@ func serveBot(ctx context.Context, args []string, getenv func(string) string, st
 	if err := checkServeConfig(cfg); err != nil {
 		return err
 	}
-	logger, err := ops.NewLogger(stderr, cfg.LogLevel, cfg.LogFormat, isTerminal(stderr), cfg.NotionToken, cfg.SlackBotToken, cfg.SlackAppToken)
+	logger, err := ops.NewLogger(stderr, cfg.LogLevel, cfg.LogFormat, isTerminal(stderr), configuredSecrets(getenv)...)
 	if err != nil {
 		return usageError("LOG_LEVEL or LOG_FORMAT: %v", err)
 	}
@@ -108,6 +108,7 @@ func serveBot(ctx context.Context, args []string, getenv func(string) string, st
 		Diagnoser:          diag,
 		Logger:             logger,
 		DiagnosisTimeout:   cfg.Timeout,
+		Secrets:            configuredSecrets(getenv),
 		Hooks: bot.Hooks{
 			OnAck:   metrics.Ack,
 			OnReply: metrics.Reply,
@@ -163,7 +164,7 @@ func serveBot(ctx context.Context, args []string, getenv func(string) string, st
 var errStopped = errors.New("stopped")
 
 func isTerminal(v any) bool {
-	f, ok := v.(*os.File)
+	f, ok := underlying(v).(*os.File)
 	if !ok {
 		return false
 	}

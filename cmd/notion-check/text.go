@@ -19,7 +19,7 @@ type style struct{ color bool }
 // textStyle turns colour on only for a terminal, and never with NO_COLOR or
 // TERM=dumb.
 func textStyle(w io.Writer, getenv func(string) string) style {
-	f, ok := w.(*os.File)
+	f, ok := underlying(w).(*os.File)
 	if !ok || getenv("NO_COLOR") != "" || getenv("TERM") == "dumb" {
 		return style{}
 	}
@@ -144,6 +144,8 @@ func verdictLine(rep diagnose.Report, problems int) string {
 	n := len(rep.Checks)
 	checks := plural(n, "check")
 	switch {
+	case diagnose.HasCode(rep.Integration.Findings, diagnose.CodeTokenLeaked):
+		return "The text holds what looks like a token: rotate it now (token.leaked below); " + fmt.Sprintf("%d of %s found a problem.", problems, checks)
 	case rep.Integration.Status == diagnose.StatusProblem:
 		return "The integration token has a problem; " + fmt.Sprintf("%d of %s found a problem.", problems, checks)
 	case problems > 0:
