@@ -32,8 +32,14 @@ type Reading struct {
 // ReadText reads text once. limit bounds the references built (all when
 // limit < 0).
 func ReadText(text string, limit int) Reading {
+	n := secret.NotionTokens(text)
+	if n > 0 {
+		// Read the text with its tokens masked, so that no piece of one (a
+		// source, a quote cut short) is ever kept.
+		text = secret.Redact(text)
+	}
 	refs, total := ReadLimit(text, limit)
-	return Reading{References: refs, Total: total, NotionTokens: secret.NotionTokens(text)}
+	return Reading{References: refs, Total: total, NotionTokens: n}
 }
 
 // Answerable reports whether the text is worth answering unasked (a

@@ -5,7 +5,8 @@
 // repeated here.
 //
 // Given the known secret values, Scan looks for each whole value and every
-// Run-character run of it, in the text as it is, with invisible characters
+// Run-character run of it (but runs of one repeated character or of
+// lower-case hex digits only, which Notion IDs are made of), in the text as it is, with invisible characters
 // removed, and with percent-encoding, HTML entities and JSON escapes
 // undone (repeatedly); and, in the same views, for token shapes (ntn_…,
 // secret_…, xox?-…, xapp-…, a Bearer/Basic/Authorization credential).
@@ -41,8 +42,12 @@ func New(secrets ...string) *Scanner {
 		s.secrets = append(s.secrets, v)
 		for i := 0; i+Run <= len(v); i++ {
 			r := v[i : i+Run]
-			if strings.Count(r, r[:1]) == Run {
-				continue // "111111111111" says nothing
+			if strings.Count(r, r[:1]) == Run || strings.Trim(r, "0123456789abcdef-") == "" {
+				// "111111111111" says nothing, and a run of lower-case hex
+				// digits could be part of a Notion ID, which reports show
+				// on purpose (a random token has one by chance about once
+				// in 250,000 runs).
+				continue
 			}
 			if _, ok := s.runs[r]; !ok {
 				s.runs[r] = len(s.secrets) - 1
