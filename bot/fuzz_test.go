@@ -51,9 +51,11 @@ func decideEnvelope(b *Bot, data []byte) []outgoing {
 		return nil
 	}
 	ctx := context.Background()
+	// Every message goes through the bot's redaction layer, as post,
+	// replace and respond send it.
 	report := func(text string) *Message {
 		rep := b.cfg.Diagnoser.Diagnose(ctx, text, diagnose.Options{})
-		m := Render(rep, RenderOptions{RecheckText: text})
+		m := b.redactMessage(Render(rep, RenderOptions{RecheckText: text}))
 		return &m
 	}
 	var out []outgoing
@@ -64,7 +66,11 @@ func decideEnvelope(b *Bot, data []byte) []outgoing {
 			return nil
 		}
 		p := b.planSlash(cmd, req.Payload)
-		out = append(out, outgoing{where: "ack", raw: p.ack})
+		ack, err := b.redactPayload(p.ack)
+		if err != nil {
+			panic(err)
+		}
+		out = append(out, outgoing{where: "ack", raw: ack})
 		if p.work {
 			if !b.responseURLAllowed(p.url) {
 				panic("planned an answer to a response_url that is not allowed")
@@ -82,17 +88,17 @@ func decideEnvelope(b *Bot, data []byte) []outgoing {
 		}
 		p := b.planEvent(m)
 		if p.leak {
-			lw := LeakWarningMessage()
+			lw := b.redactMessage(LeakWarningMessage())
 			out = append(out, outgoing{where: "leak warning", msg: &lw})
 		}
 		switch {
 		case p.refusal != "":
-			tm := textMessage(p.refusal)
+			tm := b.redactMessage(textMessage(p.refusal))
 			out = append(out, outgoing{where: "refusal", msg: &tm})
 		case p.report:
 			out = append(out, outgoing{where: "report", msg: report(p.text)})
 		case p.usage:
-			u := UsageMessage()
+			u := b.redactMessage(UsageMessage())
 			out = append(out, outgoing{where: "usage", msg: &u})
 		}
 		if p.any() && (p.channel == "" || p.thread == "") {
@@ -111,7 +117,7 @@ func decideEnvelope(b *Bot, data []byte) []outgoing {
 			panic("planned an answer to a response_url that is not allowed")
 		}
 		if p.refusal != "" {
-			tm := textMessage(p.refusal)
+			tm := b.redactMessage(textMessage(p.refusal))
 			out = append(out, outgoing{where: "refusal", msg: &tm})
 		} else {
 			out = append(out, outgoing{where: "recheck", msg: report(p.text)})

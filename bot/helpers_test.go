@@ -84,7 +84,11 @@ func start(t testing.TB, tweak func(*Config)) *harness {
 	h := &harness{t: t, fake: fake, bot: b, cancel: cancel, done: make(chan error, 1), logs: logs}
 	go func() { h.done <- b.Run(ctx) }()
 	// Registered first, so it runs last: after the bot stopped.
-	t.Cleanup(func() { scanOutputs(t, fake, logs, cfg.Secrets...) })
+	t.Cleanup(func() {
+		if n := scanOutputs(t, fake, logs, cfg.Secrets...); testing.Verbose() {
+			t.Logf("leakscan: %d outputs scanned", n)
+		}
+	})
 	t.Cleanup(func() {
 		h.stop()
 		fake.Close()
