@@ -153,6 +153,8 @@ func TestRedactKeepsText(t *testing.T) {
 		"https://www.notion.so/acme/My-Page-0123456789abcdef0123456789abcdef?v=9a3e53af8585464db3e0123456789abc&amp;pvs=4",
 		"Could not find page with ID: 3d47810f-380f-80d7-a001-000000000003.", "ntn_short", "xoxb-", "notion%20check &#95; \\u005f",
 		"héllo wörld, emoji 👍 and\u00a0nbsp",
+		"curl -H 'Authorization: Bearer YOUR_NOTION_TOKEN'", "Authorization: Bearer $NOTION_TOKEN", "Bearer ${NOTION_API_KEY}",
+		"Authorization: Bearer <token>", "Bearer xxxxxxxxxxxxxxxx", "Bearer your-integration-secret",
 	} {
 		if out := secret.Redact(keep); out != keep {
 			t.Errorf("Redact(%q) = %q, want it unchanged", keep, out)

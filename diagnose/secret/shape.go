@@ -114,10 +114,12 @@ func authorization(s string, j int, spans []span) []span {
 }
 
 // looksLikeCredential tells a credential from a word after "Bearer" or
-// "Basic" ("basic authentication", "Bearer Authorization"): it has a
-// digit, a symbol of the base64/JWT alphabets, two capitals, or is long.
+// "Basic" ("basic authentication", "Bearer Authorization") or a
+// placeholder ("Bearer YOUR_TOKEN", "Bearer xxxxxxxxxx"): it has a digit;
+// or, with no digit, it is not a placeholder and has a symbol of the
+// base64/JWT alphabets, two capitals, or is long.
 func looksLikeCredential(v string) bool {
-	upper := 0
+	upper, lower, symbol := 0, 0, false
 	for i := 0; i < len(v); i++ {
 		c := v[i]
 		switch {
@@ -126,11 +128,31 @@ func looksLikeCredential(v string) bool {
 		case c >= 'A' && c <= 'Z':
 			upper++
 		case c >= 'a' && c <= 'z':
+			lower++
 		default:
-			return true // . _ ~ + / = -
+			symbol = true // . _ ~ + / = -
 		}
 	}
-	return upper >= 2 || len(v) >= 24
+	if lower == 0 && upper > 0 || placeholder(v) {
+		return false // SHOUTY_CASE names a variable: NOTION_API_KEY
+	}
+	return symbol || upper >= 2 || len(v) >= 24
+}
+
+// placeholderWords mark a value written in documentation, not a secret.
+var placeholderWords = []string{"your", "token", "secret", "example", "xxxx", "placeholder", "redacted", "apikey", "api_key", "insert", "here"}
+
+func placeholder(v string) bool {
+	for _, w := range placeholderWords {
+		if len(v) >= len(w) {
+			for i := 0; i+len(w) <= len(v); i++ {
+				if hasFoldAt(v, i, w) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // isSlackKind is the letter after "xox": a (app), b (bot), p (user), r
