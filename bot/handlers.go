@@ -277,7 +277,7 @@ func (b *Bot) planEvent(m incoming) eventPlan {
 	if p.thread == "" {
 		p.thread = m.ts
 	}
-	p.leak = secret.NotionTokens(m.text) > 0
+	p.leak = b.redactor.Leaks(m.text) > 0 // a token of any shape, or a configured one
 	switch {
 	case b.external(m.team, m.enterprise):
 		if m.mention {

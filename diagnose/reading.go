@@ -23,9 +23,12 @@ type Reading struct {
 	// shows one (an error body or message, an SDK exception, an API URL, a
 	// curl line, an SDK call in code); nil otherwise.
 	Call *Call
-	// NotionTokens counts the Notion tokens the text holds, in any form
-	// (URL-encoded, split by invisible characters, glued to other words).
-	// Only the count is kept: a Reading never holds a secret.
+	// NotionTokens counts the credentials the text holds (Notion tokens,
+	// and Slack tokens and Authorization credentials too: see
+	// secret.NotionTokens), in any form (URL-encoded, entity- or
+	// JSON-escaped, split by invisible characters, glued to other words).
+	// Only the count is kept, and the references are read with the tokens
+	// masked: a Reading never holds a secret.
 	NotionTokens int
 }
 
