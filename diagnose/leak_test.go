@@ -48,3 +48,43 @@ func TestTokenLeakedFinding(t *testing.T) {
 		})
 	}
 }
+
+// FuzzReportHoldsNoToken: a token pasted in any of a few disguises between
+// arbitrary texts is reported (token.leaked) and no part of it is in the
+// report, as the independent scanner sees it.
+func FuzzReportHoldsNoToken(f *testing.F) {
+	f.Add("https://www.notion.so/1c2d3e4f5a6b80c79d8e7f6a5b4c3d2e 0", "", uint8(0))
+	f.Add("Could not find page with ID: ", " 3d47810f-380f-80d7-a001-000000000003", uint8(1))
+	f.Add(`{"page_id":"`, `"}`, uint8(2))
+	f.Add("curl -H 'Authorization: Bearer ", "' https://api.notion.com/v1/pages/1c2d3e4f5a6b80c79d8e7f6a5b4c3d2e", uint8(3))
+	d := diagnose.New(diagnose.Config{})
+	scan := leakscan.New(pastedToken)
+	f.Fuzz(func(t *testing.T, prefix, suffix string, mode uint8) {
+		if len(prefix)+len(suffix) > 2000 || scan.Leaks(prefix+" "+suffix) {
+			return
+		}
+		tok := pastedToken
+		switch mode % 5 {
+		case 1:
+			tok = strings.Join(strings.SplitAfter(tok, "Q"), "\u200b")
+		case 2:
+			tok = strings.Replace(tok, "_", "%5F", 1)
+		case 3:
+			tok = strings.Replace(tok, "_", "&#95;", 1)
+		case 4:
+			tok = strings.Join(strings.SplitAfter(tok, "m"), "\u00ad")
+		}
+		text := prefix + tok + suffix
+		rep := d.Diagnose(context.Background(), text, diagnose.Options{})
+		if !diagnose.HasCode(rep.Integration.Findings, diagnose.CodeTokenLeaked) {
+			t.Fatalf("%q: no token.leaked", text)
+		}
+		js, err := json.Marshal(rep)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if leaks := scan.Scan(string(js)); len(leaks) > 0 {
+			t.Fatalf("%q: the report holds the token: %v", text, leaks)
+		}
+	})
+}
