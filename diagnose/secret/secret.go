@@ -35,19 +35,6 @@ func NewRedactor(values ...string) *Redactor {
 	return &Redactor{g: newGrams(values)}
 }
 
-// With returns a Redactor for r's values and more.
-func (r *Redactor) With(values ...string) *Redactor {
-	return NewRedactor(append(r.Values(), values...)...)
-}
-
-// Values returns the configured values r masks, as given.
-func (r *Redactor) Values() []string {
-	if r == nil || r.g == nil {
-		return nil
-	}
-	return append([]string(nil), r.g.values...)
-}
-
 // Redact returns text with every secret replaced by Mask.
 func (r *Redactor) Redact(text string) string {
 	spans := r.find(text, true)

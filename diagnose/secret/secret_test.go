@@ -193,9 +193,6 @@ func TestRedactorByValue(t *testing.T) {
 	if out := secret.RedactValue("x"+custom, custom); out != "x"+secret.Mask {
 		t.Errorf("RedactValue = %q", out)
 	}
-	if got := r.With("another-secret-value-123").Values(); len(got) != 3 {
-		t.Errorf("With: %d values, want 3", len(got))
-	}
 	var nilR *secret.Redactor
 	if out := nilR.Redact("a " + tok); strings.Contains(out, tok[4:16]) {
 		t.Errorf("nil Redactor: %q", out)

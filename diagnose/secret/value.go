@@ -23,7 +23,6 @@ type grams struct {
 	filter []uint64
 	pow    uint64   // hashBase^(Gram-1)
 	short  []string // values shorter than Gram, matched whole
-	values []string // every value kept, as given
 }
 
 func newGrams(values []string) *grams {
@@ -33,9 +32,6 @@ func newGrams(values []string) *grams {
 	}
 	for _, v := range values {
 		v = strings.TrimSpace(v)
-		if len(v) >= MinValue {
-			g.values = append(g.values, v)
-		}
 		switch {
 		case len(v) < MinValue:
 		case len(v) < Gram:
