@@ -82,6 +82,7 @@ func evasiveForms() []struct{ name, text string } {
 		{"BOM and word joiner split", bom + every(every(own, wjoiner, 9), bom, 13)},
 		{"bidi override split", rlo + every(pastedToken, "\u202c", 11) + " " + pageLink},
 		{"zero-width space percent-encoded", strings.ReplaceAll(every(pastedToken, zwsp, 10), zwsp, "%E2%80%8B")},
+		{"fullwidth letters", strings.Map(func(r rune) rune { return r + 0xFEE0 }, pastedToken) + " " + pageLink},
 		{"Slack bot token (own)", "bot token " + slackfake.BotToken + " " + pageLink},
 		{"Slack app token glued", "0" + slackfake.AppToken + " " + pageLink},
 		{"Slack user token", "SLACK=" + slackUserToken},

@@ -163,8 +163,8 @@ func decodeOnce(in []byte, inPos []int32) (out []byte, outPos []int32, ok bool) 
 
 // stripInvisible removes the characters that do not show (zero-width
 // space, joiners, word joiner, soft hyphen, byte-order mark, bidi
-// controls, variation selectors, tag characters). ok is false when there
-// was none.
+// controls, variation selectors, tag characters) and folds fullwidth
+// ASCII (ｎｔｎ＿…) to ASCII. ok is false when there was nothing to do.
 func stripInvisible(in []byte, inPos []int32) (out []byte, outPos []int32, ok bool) {
 	for i := 0; i < len(in); {
 		c := in[i]
@@ -177,7 +177,8 @@ func stripInvisible(in []byte, inPos []int32) (out []byte, outPos []int32, ok bo
 			continue
 		}
 		r, n := utf8.DecodeRune(in[i:])
-		if !Invisible(r) {
+		invisible, wide := Invisible(r), r >= 0xFF01 && r <= 0xFF5E
+		if !invisible && !wide {
 			if out != nil {
 				for j := 0; j < n; j++ {
 					out = append(out, in[i+j])
@@ -194,6 +195,10 @@ func stripInvisible(in []byte, inPos []int32) (out []byte, outPos []int32, ok bo
 			for k := 0; k < i; k++ {
 				outPos[k] = posAt(inPos, k)
 			}
+		}
+		if wide {
+			out = append(out, byte(r-0xFEE0))
+			outPos = append(outPos, posAt(inPos, i))
 		}
 		i += n
 	}

@@ -93,6 +93,8 @@ func evasions() []struct{ name, in string } {
 		{"zwsp percent-encoded", strings.Replace(splitEvery(tok, zwsp, 10), zwsp, "%E2%80%8B", -1)},
 		{"zwsp entity", strings.Replace(splitEvery(tok, zwsp, 10), zwsp, "&#8203;", -1)},
 		{"soft hyphen entity", strings.Replace(splitEvery(tok, shy, 6), shy, "&shy;", -1)},
+		{"fullwidth", strings.Map(func(r rune) rune { return r + 0xFEE0 }, tok)},
+		{"fullwidth underscore", "ntn＿" + tok[4:]},
 		{"legacy secret_", "NOTION_KEY=" + legacy},
 		{"legacy glued", "my" + legacy},
 		{"slack bot", "SLACK_BOT_TOKEN=" + slackBot},

@@ -177,7 +177,7 @@ func decodeAll(t string, strip bool) string {
 // stripInvisible removes format characters (Unicode category Cf: zero-width
 // space and joiners, soft hyphen, byte-order mark, bidi controls, word
 // joiner, tags), variation selectors, the combining grapheme joiner and
-// the Hangul fillers.
+// the Hangul fillers, and reads fullwidth forms (ｎｔｎ＿) as ASCII.
 func stripInvisible(t string) string {
 	if isASCII(t) {
 		return t
@@ -187,6 +187,8 @@ func stripInvisible(t string) string {
 		case unicode.Is(unicode.Cf, r), unicode.Is(unicode.Variation_Selector, r),
 			r == '\u034f', r == '\u115f', r == '\u1160', r == '\u3164', r == '\uffa0', r == '\u180e':
 			return -1
+		case r >= '！' && r <= '～':
+			return r - '！' + '!' // fullwidth forms read as ASCII
 		}
 		return r
 	}, t)
