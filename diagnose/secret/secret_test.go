@@ -144,6 +144,8 @@ func TestRedactKeepsText(t *testing.T) {
 		{"x " + splitEvery(tok, zwsp, 10) + " y", "x [redacted] y"},
 		{"-H 'Authorization: Bearer " + tok + "' -X GET", "-H 'Authorization: Bearer [redacted]' -X GET"},
 		{"Authorization: Basic dXNlcjpwYXNzd29yZDEyMw==", "Authorization: Basic [redacted]"},
+		{"DATABASE_URL=postgres://app:hunter2@db.internal:5432/x", "DATABASE_URL=postgres://app:[redacted]@db.internal:5432/x"},
+		{"curl https://user:s3cr3t%40pw@api.example.com/v1", "curl https://user:[redacted]@api.example.com/v1"},
 	} {
 		if got := secret.Redact(tc.in); got != tc.want {
 			t.Errorf("Redact(%q)\n got %q\nwant %q", tc.in, got, tc.want)
@@ -153,7 +155,7 @@ func TestRedactKeepsText(t *testing.T) {
 		"", "the secret_sauce is here", "1212250f-3985-801c-abcd-ef0123456789",
 		"bearer of news", "basic authentication fails", "Basic Authorization", "The bearer token is invalid",
 		"https://www.notion.so/acme/My-Page-0123456789abcdef0123456789abcdef?v=9a3e53af8585464db3e0123456789abc&amp;pvs=4",
-		"Could not find page with ID: 3d47810f-380f-80d7-a001-000000000003.", "ntn_short", "xoxb-", "notion%20check &#95; \\u005f",
+		"Could not find page with ID: 3d47810f-380f-80d7-a001-000000000003.", "ntn_short", "https://www.notion.so/a:b@c", "mailto:x@y.z", "https://host:8080/p@q", "ssh://git@github.com/x", "xoxb-", "notion%20check &#95; \\u005f",
 		"héllo wörld, emoji 👍 and\u00a0nbsp",
 		"curl -H 'Authorization: Bearer YOUR_NOTION_TOKEN'", "Authorization: Bearer $NOTION_TOKEN", "Bearer ${NOTION_API_KEY}",
 		"Authorization: Bearer <token>", "Bearer xxxxxxxxxxxxxxxx", "Bearer your-integration-secret",

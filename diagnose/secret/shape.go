@@ -23,8 +23,9 @@ const (
 
 // shapes appends to spans every token-shaped span of s: Notion tokens
 // (ntn_…, secret_…), Slack tokens (xoxa-, xoxb-, xoxe-, xoxo-, xoxp-,
-// xoxr-, xoxs-, xapp-) and the credential of a Bearer, Basic or
-// Authorization header. It is one pass over s.
+// xoxr-, xoxs-, xapp-), the credential of a Bearer, Basic or
+// Authorization header, and the password of a URL's user:password@. It is
+// one pass over s.
 func shapes(s string, spans []span) []span {
 	for i := 0; i < len(s); i++ {
 		if !startsShape[s[i]] {
@@ -69,6 +70,10 @@ func shapes(s string, spans []span) []span {
 			if len(spans) > n {
 				i = spans[n].b - 1 // "Bearer=Bearer=…" is one credential, read once
 			}
+		case ':':
+			if hasAt(s, i, "://") {
+				spans = userinfo(s, i+3, spans)
+			}
 		case 'a', 'A':
 			n := len(spans)
 			if hasFoldAt(s, i, "authorization") {
@@ -83,7 +88,28 @@ func shapes(s string, spans []span) []span {
 }
 
 // startsShape marks the bytes a shape can start with. It is never written.
-var startsShape = [256]bool{'n': true, 's': true, 'x': true, 'b': true, 'B': true, 'a': true, 'A': true}
+var startsShape = [256]bool{'n': true, 's': true, 'x': true, 'b': true, 'B': true, 'a': true, 'A': true, ':': true}
+
+// userinfo appends the password of a URL's user:password@ (as in
+// postgres://app:hunter2@db, https://user:pass@host) whose authority
+// starts at j.
+func userinfo(s string, j int, spans []span) []span {
+	colon := -1
+	for k := j; k < len(s) && k < j+256; k++ {
+		switch c := s[k]; {
+		case c == ':' && colon < 0:
+			colon = k
+		case c == '@':
+			if colon > j && k > colon+1 {
+				spans = append(spans, span{colon + 1, k})
+			}
+			return spans
+		case c == '/' || c == '?' || c == '#' || c == '"' || c == '\'' || c == '<' || c == '>' || isBlank(c):
+			return spans
+		}
+	}
+	return spans
+}
 
 // credentialAfter appends the credential that follows a scheme word
 // ending at j ("Bearer abc…", "basic: abc…", "Bearer+abc…" from a query).
