@@ -231,3 +231,11 @@ func TestRedactJSONStaysJSON(t *testing.T) {
 		t.Errorf("Redact(%s)\n got %s\nwant %s", in, out, want)
 	}
 }
+
+func TestSchemeInsideARun(t *testing.T) {
+	for _, in := range []string{"abBearer 1234567890abc", "AUTHORIZATION=AUTHORIZATION=Bearer x9y8z7w6v5u4"} {
+		if out := secret.Redact(in); !strings.Contains(out, secret.Mask) {
+			t.Errorf("Redact(%q) = %q", in, out)
+		}
+	}
+}

@@ -27,6 +27,11 @@ const (
 // Authorization header, and the password of a URL's user:password@. It is
 // one pass over s.
 func shapes(s string, spans []span) []span {
+	// schemeFrom is where the last long run read after a scheme word, and
+	// found no credential, ends: a scheme word inside it
+	// ("AUTHORIZATION=AUTHORIZATION=…") is not read again, which keeps the
+	// pass linear. Such a run has no digit, and neither has any part of it.
+	schemeFrom := 0
 	for i := 0; i < len(s); i++ {
 		if !startsShape[s[i]] {
 			continue // the common case: one table load per byte
@@ -61,11 +66,14 @@ func shapes(s string, spans []span) []span {
 				}
 			}
 		case 'b', 'B':
+			if i < schemeFrom {
+				continue // inside a run already read after a scheme word
+			}
 			n := len(spans)
 			if hasFoldAt(s, i, "bearer") {
-				spans = credentialAfter(s, i+6, spans)
+				spans, schemeFrom = credentialAfter(s, i+6, spans)
 			} else if hasFoldAt(s, i, "basic") {
-				spans = credentialAfter(s, i+5, spans)
+				spans, schemeFrom = credentialAfter(s, i+5, spans)
 			}
 			if len(spans) > n {
 				i = spans[n].b - 1 // "Bearer=Bearer=…" is one credential, read once
@@ -75,9 +83,12 @@ func shapes(s string, spans []span) []span {
 				spans = userinfo(s, i+3, spans)
 			}
 		case 'a', 'A':
+			if i < schemeFrom {
+				continue
+			}
 			n := len(spans)
 			if hasFoldAt(s, i, "authorization") {
-				spans = authorization(s, i+13, spans)
+				spans, schemeFrom = authorization(s, i+13, spans)
 			}
 			if len(spans) > n {
 				i = spans[n].b - 1
@@ -113,25 +124,22 @@ func userinfo(s string, j int, spans []span) []span {
 
 // credentialAfter appends the credential that follows a scheme word
 // ending at j ("Bearer abc…", "basic: abc…", "Bearer+abc…" from a query).
-func credentialAfter(s string, j int, spans []span) []span {
+func credentialAfter(s string, j int, spans []span) ([]span, int) {
 	k := skip(s, j, isSep)
 	if k < len(s) && (s[k] == ':' || s[k] == '=') {
 		k = skip(s, k+1, isSep)
 	} else if k == j {
-		return spans // "bearers", "basically": not a scheme
+		return spans, 0 // "bearers", "basically": not a scheme
 	}
-	if n := run(s, k, isCredByte); n >= minCredential && looksLikeCredential(s[k:k+n]) {
-		spans = append(spans, span{k, k + n})
-	}
-	return spans
+	return credential(s, k, spans)
 }
 
 // authorization appends the credential of "Authorization: …" (or =, as a
 // JSON key, with a scheme word or none) whose name ends at j.
-func authorization(s string, j int, spans []span) []span {
+func authorization(s string, j int, spans []span) ([]span, int) {
 	k := skip(s, j, isSep)
 	if k >= len(s) || (s[k] != ':' && s[k] != '=') {
-		return spans
+		return spans, 0
 	}
 	k = skip(s, k+1, isSep)
 	// An optional scheme word (Bearer, Basic, Token, Bot…): the bearer and
@@ -139,10 +147,21 @@ func authorization(s string, j int, spans []span) []span {
 	if w := run(s, k, isLetter); w > 0 && w <= 10 && k+w < len(s) && isBlank(s[k+w]) {
 		k = skip(s, k+w, isSep)
 	}
-	if n := run(s, k, isCredByte); n >= minCredential && looksLikeCredential(s[k:k+n]) {
-		spans = append(spans, span{k, k + n})
+	return credential(s, k, spans)
+}
+
+// credential appends the credential that starts at k, if the run of
+// credential bytes there is one. end is where a long run that is no
+// credential ends (it has no digit, nor has any part of it), else 0.
+func credential(s string, k int, spans []span) (_ []span, end int) {
+	n := run(s, k, isCredByte)
+	if n < minCredential {
+		return spans, 0
 	}
-	return spans
+	if looksLikeCredential(s[k : k+n]) {
+		return append(spans, span{k, k + n}), 0
+	}
+	return spans, k + n
 }
 
 // looksLikeCredential tells a credential from a word after "Bearer" or
