@@ -200,6 +200,12 @@ type Config struct {
 	// PingInterval is how long the Socket Mode client waits for Slack's
 	// WebSocket PING before reconnecting (slack-go's 30 s if 0). For tests.
 	PingInterval time.Duration
+	// Secrets are the values of every configured token (NOTION_TOKEN, each
+	// NOTION_TOKENS entry; BotToken and AppToken are added): none of them,
+	// nor any 12-character run of one, in any encoded or split form, ever
+	// leaves the bot (posts, updates, response_url bodies, acks, button
+	// values, logs, errors).
+	Secrets []string
 }
 
 // Bot is the Slack bot. Create it with New and start it with Run.
@@ -229,6 +235,7 @@ type Bot struct {
 	allowed              map[string]bool
 	allowedList          []string
 	apiScheme, apiHost   string
+	redactor             *secret.Redactor // Config.Secrets and the Slack tokens
 }
 
 // New checks cfg and returns a Bot. It makes no network call.
@@ -293,6 +300,7 @@ func New(cfg Config) (*Bot, error) {
 	}
 	b.life, b.kill = context.WithCancel(context.Background())
 	b.cut, b.stopAll = context.WithCancel(b.life)
+	b.redactor = secret.NewRedactor(append([]string{cfg.BotToken, cfg.AppToken}, cfg.Secrets...)...)
 	b.log = slog.New(redactHandler{h: cfg.Logger.Handler(), redact: b.redact})
 	if u, err := url.Parse(cfg.APIURL); err == nil && u.Host != "" {
 		b.apiScheme, b.apiHost = u.Scheme, u.Host

@@ -78,11 +78,16 @@
 //     figures.
 //   - No token ever appears in a reply or a log line: every outgoing payload
 //     (chat.postMessage and chat.update text and blocks, response_url JSON,
-//     ack payloads) and every log line (a redacting slog.Handler) passes
-//     through secret.Redact and secret.RedactValue of the configured Slack
-//     tokens, and user text is escaped for mrkdwn. The e2e tests scan
-//     everything the fake Slack received and everything logged, after
-//     every scenario.
+//     ack payloads, the "Check again" button value) and every log line (a
+//     redacting slog.Handler) passes through one secret.Redactor: token
+//     shapes with no word boundary assumed, and every configured token by
+//     value (the Slack tokens and Config.Secrets), also URL- or
+//     entity-encoded, split by invisible characters, or in part. The button
+//     value holds only the references found, rewritten, never the pasted
+//     text. User text is escaped for mrkdwn. The e2e tests scan everything
+//     the fake Slack received and everything logged, after every scenario,
+//     with their own scanner (diagnose/secret/leakscan), which shares no code
+//     with the redactor.
 //
 // Render is the pure Block Kit renderer, shared with the CLI's --blocks;
 // manifest.yml at the repository root declares exactly the command (Command),

@@ -236,8 +236,8 @@ func TestRecheckReRunsFreshAndReplaces(t *testing.T) {
 		t.Fatal(err)
 	}
 	value := buttonValue(t, rp[0].Blocks)
-	if value != pageLink {
-		t.Errorf("button value = %q, want the text", value)
+	if want := "https://www.notion.so/" + pageID; value != want {
+		t.Errorf("button value = %q, want %q: the reference found, rewritten", value, want)
 	}
 	// ephemeral report: the click has a response_url
 	env := h.id("env-click")
@@ -254,8 +254,8 @@ func TestRecheckReRunsFreshAndReplaces(t *testing.T) {
 		t.Errorf("recheck answer = %+v, want replace_original on the click's response_url", p)
 	}
 	calls, _ := st.snapshot()
-	if len(calls) != 2 || calls[0].opts.Fresh || !calls[1].opts.Fresh || calls[1].text != pageLink {
-		t.Errorf("diagnoser calls = %+v, want a normal one then a Fresh one on the same text", calls)
+	if len(calls) != 2 || calls[0].opts.Fresh || !calls[1].opts.Fresh || calls[1].text != value {
+		t.Errorf("diagnoser calls = %+v, want a normal one then a Fresh one on the button's value", calls)
 	}
 	// in-channel report without response_url: chat.update
 	env2 := h.id("env-click")

@@ -19,13 +19,14 @@ import (
 
 	"github.com/notion-check/notion-check/bot/slackfake"
 	"github.com/notion-check/notion-check/diagnose"
-	"github.com/notion-check/notion-check/diagnose/secret"
+	"github.com/notion-check/notion-check/diagnose/notiontest"
+	"github.com/notion-check/notion-check/diagnose/secret/leakscan"
 )
 
 // fuzzBot is a Bot as Run leaves it after auth.test, without a network.
 func fuzzBot(t testing.TB) *Bot {
 	b, err := New(Config{BotToken: slackfake.BotToken, AppToken: slackfake.AppToken, APIURL: "https://slack.example/api/",
-		HelpChannels: []string{helpChan}, Diagnoser: diagnose.New(diagnose.Config{}),
+		HelpChannels: []string{helpChan}, Diagnoser: diagnose.New(diagnose.Config{}), Secrets: []string{notiontest.GoodToken, marketingToken},
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
@@ -50,9 +51,11 @@ func decideEnvelope(b *Bot, data []byte) []outgoing {
 		return nil
 	}
 	ctx := context.Background()
+	// Every message goes through the bot's redaction layer, as post,
+	// replace and respond send it.
 	report := func(text string) *Message {
 		rep := b.cfg.Diagnoser.DiagnoseReading(ctx, b.read(text), diagnose.Options{})
-		m := Render(rep, RenderOptions{RecheckText: text})
+		m := b.redactMessage(Render(rep, RenderOptions{RecheckText: text}))
 		return &m
 	}
 	var out []outgoing
@@ -63,7 +66,11 @@ func decideEnvelope(b *Bot, data []byte) []outgoing {
 			return nil
 		}
 		p := b.planSlash(cmd, req.Payload)
-		out = append(out, outgoing{where: "ack", raw: p.ack})
+		ack, err := b.redactPayload(p.ack)
+		if err != nil {
+			panic(err)
+		}
+		out = append(out, outgoing{where: "ack", raw: ack})
 		if p.work {
 			if !b.responseURLAllowed(p.url) {
 				panic("planned an answer to a response_url that is not allowed")
@@ -81,19 +88,19 @@ func decideEnvelope(b *Bot, data []byte) []outgoing {
 		}
 		p := b.planEvent(m)
 		if p.leak {
-			lw := LeakWarningMessage()
+			lw := b.redactMessage(LeakWarningMessage())
 			out = append(out, outgoing{where: "leak warning", msg: &lw})
 		}
 		switch {
 		case p.refusal != "":
-			tm := textMessage(p.refusal)
+			tm := b.redactMessage(textMessage(p.refusal))
 			out = append(out, outgoing{where: "refusal", msg: &tm})
 		case p.report:
 			rep := b.cfg.Diagnoser.DiagnoseReading(ctx, p.reading, diagnose.Options{})
 			m := Render(rep, RenderOptions{RecheckText: p.text})
 			out = append(out, outgoing{where: "report", msg: &m})
 		case p.usage:
-			u := UsageMessage()
+			u := b.redactMessage(UsageMessage())
 			out = append(out, outgoing{where: "usage", msg: &u})
 		}
 		if p.any() && (p.channel == "" || p.thread == "") {
@@ -112,7 +119,7 @@ func decideEnvelope(b *Bot, data []byte) []outgoing {
 			panic("planned an answer to a response_url that is not allowed")
 		}
 		if p.refusal != "" {
-			tm := textMessage(p.refusal)
+			tm := b.redactMessage(textMessage(p.refusal))
 			out = append(out, outgoing{where: "refusal", msg: &tm})
 		} else {
 			out = append(out, outgoing{where: "recheck", msg: report(p.text)})
@@ -139,8 +146,10 @@ func strs(v any, into *[]string) {
 }
 
 // checkOutgoing fails when a payload breaks Slack's limits or holds a
-// token (the bot's own, or any token-shaped string).
-func checkOutgoing(t *testing.T, b *Bot, o outgoing) {
+// secret as the independent scanner scan sees it (any part of a test
+// token or of the bot's configured secrets, in any decoded form, or a
+// token-shaped string).
+func checkOutgoing(t *testing.T, scan *leakscan.Scanner, o outgoing) {
 	t.Helper()
 	var js []byte
 	var err error
@@ -163,8 +172,8 @@ func checkOutgoing(t *testing.T, b *Bot, o outgoing) {
 	var ss []string
 	strs(v, &ss)
 	for _, s := range ss {
-		if strings.Contains(s, slackfake.BotToken) || strings.Contains(s, slackfake.AppToken) || secret.Redact(s) != s {
-			t.Errorf("%s: a token-shaped string is sent: %.200q", o.where, s)
+		if leaks := scan.Scan(s); len(leaks) > 0 {
+			t.Errorf("%s: a secret is sent: %v", o.where, leaks)
 		}
 		if !utf8.ValidString(s) {
 			t.Errorf("%s: invalid UTF-8 sent", o.where)
@@ -181,9 +190,10 @@ func FuzzSlackPayload(f *testing.F) {
 		f.Add(s)
 	}
 	b := fuzzBot(f)
+	scan := scanner(b.cfg.Secrets...)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, o := range decideEnvelope(b, data) {
-			checkOutgoing(t, b, o)
+			checkOutgoing(t, scan, o)
 		}
 	})
 }
@@ -193,14 +203,18 @@ func FuzzSlackPayload(f *testing.F) {
 func FuzzRender(f *testing.F) {
 	f.Add([]byte(`{"integration":{"status":"missing","findings":[{"code":"token.missing","severity":"warning","title":"t","detail":"d","fix":["a"]}]},"checks":[{"source":"x","id":"","kind":"unknown","status":"problem","findings":[{"code":"id.missing","severity":"error","title":"No ID"}]}]}`), pageLink)
 	f.Add([]byte(`{"checks":[{"source":"<!channel> `+fakeToken+`","id":"<@U1>","title":"&lt;b&gt;","findings":[{"title":"Bearer abcdefghijkl","detail":"xoxb-123456789-abcdef"}]}],"skipped":990}`), "Bearer abcdefghijklmnop")
+	f.Add([]byte(`{"checks":[{"source":"key_`+notiontest.GoodToken+` %22ntn%5F`+marketingToken[4:]+`%22","id":"","title":"n\u200btn_`+fakeToken[4:]+`"}]}`), "0"+notiontest.GoodToken)
 	b := fuzzBot(f)
+	scan := scanner(b.cfg.Secrets...)
 	f.Fuzz(func(t *testing.T, data []byte, text string) {
 		var rep diagnose.Report
 		if json.Unmarshal(data, &rep) != nil {
 			return
 		}
-		m := Render(rep, RenderOptions{RecheckText: text})
-		checkOutgoing(t, b, outgoing{where: "render", msg: &m})
+		// What the bot sends: the rendered message through its redaction
+		// layer (by shape and by the configured values).
+		m := b.redactMessage(Render(rep, RenderOptions{RecheckText: text}))
+		checkOutgoing(t, scan, outgoing{where: "render", msg: &m})
 	})
 }
 
@@ -263,11 +277,12 @@ func TestWriteFuzzSeeds(t *testing.T) {
 
 func TestDecideEnvelopeSeeds(t *testing.T) {
 	b := fuzzBot(t)
+	scan := scanner(b.cfg.Secrets...)
 	got := map[string]int{}
 	for name, s := range fuzzSeeds() {
 		out := decideEnvelope(b, s)
 		for _, o := range out {
-			checkOutgoing(t, b, o)
+			checkOutgoing(t, scan, o)
 		}
 		got[name] = len(out)
 	}

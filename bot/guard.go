@@ -9,8 +9,6 @@ import (
 	"strings"
 
 	"github.com/slack-go/slack"
-
-	"github.com/notion-check/notion-check/diagnose/secret"
 )
 
 // RefusalExternalText answers a user of another Slack organisation (a
@@ -79,10 +77,13 @@ func (b *Bot) responseURLAllowed(raw string) bool {
 	return false
 }
 
-// redact hides the configured Slack tokens and every token-shaped string.
+// redact is the bot's one redaction layer, which every outgoing text
+// passes through (posts, updates, ephemeral posts, response_url bodies, ack
+// payloads, button values, logs): it hides every configured token by value
+// (the Slack tokens and Config.Secrets, also percent- or entity-encoded,
+// split by invisible characters, or in part) and every token-shaped string.
 func (b *Bot) redact(s string) string {
-	s = secret.RedactValue(s, b.cfg.BotToken)
-	return secret.RedactValue(s, b.cfg.AppToken)
+	return b.redactor.Redact(s)
 }
 
 // redactMessage passes the text and every block of msg through redact.

@@ -163,10 +163,7 @@ func (b *Bot) onSlash(sm *socketmode.Client, req *socketmode.Request, cmd slack.
 		what: "slash_command",
 		rd:   &rd,
 		answer: func(ctx context.Context, rep diagnose.Report) error {
-			if secret.NotionTokens(text) > 0 {
-				rep.Integration.Findings = append([]diagnose.Finding{diagnose.NewFinding(diagnose.CodeTokenLeaked,
-					"The text sent to "+Command+" holds what looks like a Notion token.", nil)}, rep.Integration.Findings...)
-			}
+			// The Diagnoser reports a pasted token (token.leaked) itself.
 			return b.respondTo(ctx, to, Render(rep, RenderOptions{RecheckText: unmarkup(text)}))
 		},
 		busy:    func(ctx context.Context) error { return b.respondTo(ctx, to, textMessage(BusyText)) },
@@ -307,7 +304,7 @@ func (b *Bot) planEvent(m incoming) eventPlan {
 	if p.thread == "" {
 		p.thread = m.ts
 	}
-	p.leak = secret.NotionTokens(m.text) > 0
+	p.leak = b.redactor.Leaks(m.text) > 0 // a token of any shape, or a configured one
 	switch {
 	case b.external(m.team, m.enterprise):
 		if m.mention {

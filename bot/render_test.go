@@ -2,6 +2,7 @@ package bot
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/notion-check/notion-check/diagnose"
+	"github.com/notion-check/notion-check/diagnose/secret/leakscan"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -336,11 +338,66 @@ func TestRecheckValueFallsBackToSources(t *testing.T) {
 	rep := bigReport(3, 10)
 	long := strings.Repeat("x", 5000)
 	v := recheckValue(rep, long)
-	if utf8.RuneCountInString(v) > MaxButtonValue || !strings.Contains(v, "notion.so") {
-		t.Errorf("recheck value = %q", v)
+	if utf8.RuneCountInString(v) > MaxButtonValue || v != dashedID {
+		t.Errorf("recheck value = %q, want the checks' IDs", v)
 	}
 	if got := recheckValue(rep, "  short  "); got != "short" {
 		t.Errorf("recheck value = %q, want the text", got)
+	}
+}
+
+// TestRecheckValueHoldsNoSecret: the button value is rebuilt from the
+// references found, so nothing of the pasted text that is not a reference
+// rides in it, and reading it again gives the same value.
+func TestRecheckValueHoldsNoSecret(t *testing.T) {
+	const tok = "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"
+	const shapeless = "pw-Zq8Xv7Cw6Be5Nr4Mt3Ly2Ku1"
+	d := diagnose.New(diagnose.Config{})
+	scan := leakscan.New(tok, shapeless)
+	for _, tc := range []struct{ text, want string }{
+		{"https://www.notion.so/1c2d3e4f5a6b80c79d8e7f6a5b4c3d2e 0" + tok, "https://www.notion.so/1c2d3e4f5a6b80c79d8e7f6a5b4c3d2e"},
+		{"https://www.notion.so/acme/Tasks-1212250f3985801cabcdef0123456789?v=9a3e53af8585464db3e0123456789abc&pvs=4&token=" + shapeless,
+			"https://www.notion.so/1212250f3985801cabcdef0123456789?v=9a3e53af8585464db3e0123456789abc"},
+		{"https://www.notion.so/1212250f3985801cabcdef0123456789?v=9a3e53af8585464db3e0123456789abc&p=3d47810f380f80d7a001000000000003",
+			"https://www.notion.so/1212250f3985801cabcdef0123456789?v=9a3e53af8585464db3e0123456789abc&p=3d47810f380f80d7a001000000000003"},
+		{"https://www.notion.so/acme/Page-1212250f3985801cabcdef0123456789#3d47810f380f80d7a001000000000003 " + shapeless,
+			"https://www.notion.so/1212250f3985801cabcdef0123456789#3d47810f380f80d7a001000000000003"},
+		{"curl -H 'Authorization: Bearer " + tok + "' https://api.notion.com/v1/pages/1212250f-3985-801c-abcd-ef0123456789",
+			"https://api.notion.com/v1/pages/1212250f-3985-801c-abcd-ef0123456789"},
+		{"Could not find database with ID: 1212250f-3985-801c-abcd-ef0123456789. key=" + shapeless,
+			"https://api.notion.com/v1/databases/1212250f-3985-801c-abcd-ef0123456789"},
+		{"my page title " + shapeless, ""},
+		{"1212250f3985801cabcdef012345678", "1212250f3985801cabcdef012345678"},
+		{tok, ""},
+	} {
+		rep := d.Diagnose(context.Background(), tc.text, diagnose.Options{})
+		v := recheckValue(rep, tc.text)
+		if v != tc.want {
+			t.Errorf("recheckValue(%q)\n got %q\nwant %q", tc.text, v, tc.want)
+		}
+		if leaks := scan.Scan(v); len(leaks) > 0 {
+			t.Errorf("recheckValue(%q) = %q: %v", tc.text, v, leaks)
+		}
+		if v != "" {
+			if again := recheckValue(d.Diagnose(context.Background(), v, diagnose.Options{}), v); again != v {
+				t.Errorf("re-reading %q gives %q", v, again)
+			}
+		}
+	}
+	// Many references: the value stays within Slack's limit.
+	var many []string
+	for i := 0; i < 60; i++ {
+		many = append(many, fmt.Sprintf("https://www.notion.so/%032x?v=%032x&p=%032x", i+1, i+100, i+1000))
+	}
+	rep := d.Diagnose(context.Background(), strings.Join(many, " "), diagnose.Options{})
+	if v := recheckValue(rep, strings.Join(many, " ")); utf8.RuneCountInString(v) > MaxButtonValue || v == "" {
+		t.Errorf("recheck value of %d runes", utf8.RuneCountInString(v))
+	}
+	// The pasted call: method, endpoint and version only.
+	call := &diagnose.Call{Method: "POST", Endpoint: "/v1/databases/{database_id}/query", NotionVersion: "2022-06-28", Message: "token " + tok}
+	v := recheckValue(diagnose.Report{Call: call, Checks: []diagnose.Check{{ID: "1212250f-3985-801c-abcd-ef0123456789"}}}, "")
+	if want := "1212250f-3985-801c-abcd-ef0123456789\ncurl -X POST https://api.notion.com/v1/databases/1212250f-3985-801c-abcd-ef0123456789/query -H 'Notion-Version: 2022-06-28'"; v != want {
+		t.Errorf("with a call: %q, want %q", v, want)
 	}
 }
 

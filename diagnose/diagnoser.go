@@ -177,6 +177,7 @@ func (d *Diagnoser) DiagnoseReading(ctx context.Context, rd Reading, opts Option
 		last.Findings = append(last.Findings, NewFinding(CodeInputSkipped,
 			fmt.Sprintf("The text holds %d Notion references; the first %d were checked and %d were skipped.", len(refs)+rep.Skipped, len(refs), rep.Skipped), nil))
 	}
+	addLeak(&rep, rd)
 	return rep
 }
 

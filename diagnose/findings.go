@@ -112,6 +112,7 @@ var findingTable = map[Code]FindingSpec{
 	}},
 	CodeTokenLeaked: {SeverityError, "This message contains what looks like a Notion token", []string{
 		"Rotate the token now: notion.so/profile/integrations → your integration → Secrets → Refresh.",
+		"A Slack token (xoxb-, xapp-, xoxp-…) or another credential: revoke or regenerate it where it was issued (api.slack.com/apps → your app).",
 		"Delete or edit the message that holds it.",
 		"Update every place that uses the old token.",
 	}},

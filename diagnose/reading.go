@@ -1,8 +1,6 @@
 package diagnose
 
 import (
-	"strings"
-
 	"github.com/notion-check/notion-check/diagnose/secret"
 )
 
@@ -25,9 +23,12 @@ type Reading struct {
 	// shows one (an error body or message, an SDK exception, an API URL, a
 	// curl line, an SDK call in code); nil otherwise.
 	Call *Call
-	// NotionTokens counts the Notion tokens the text holds, in any form
-	// (URL-encoded, split by invisible characters, glued to other words).
-	// Only the count is kept: a Reading never holds a secret.
+	// NotionTokens counts the credentials the text holds (Notion tokens,
+	// and Slack tokens and Authorization credentials too: see
+	// secret.NotionTokens), in any form (URL-encoded, entity- or
+	// JSON-escaped, split by invisible characters, glued to other words).
+	// Only the count is kept, and the references are read with the tokens
+	// masked: a Reading never holds a secret.
 	NotionTokens int
 }
 
@@ -37,20 +38,21 @@ type Reading struct {
 // reference the error concerns; a text with only an error and no ID has one
 // reference, with ID "", holding them.
 func ReadText(text string, limit int) Reading {
+	// Read the text with its tokens masked, so that no piece of one (a
+	// source, a quote cut short) is ever kept.
+	n := secret.NotionTokens(text)
+	if n > 0 {
+		text = secret.Redact(text)
+	}
 	norm := normalizeSlack(text)
 	refs, total := readNormalized(norm, limit)
-	rd := Reading{References: refs, Total: total, Call: readCall(norm)}
-	// The token count is a regexp over the whole text: only run it when a
-	// token's prefix is there at all (the regexp needs one literally).
-	if strings.Contains(text, "ntn_") || strings.Contains(text, "secret_") {
-		rd.NotionTokens = secret.NotionTokens(text)
-	}
+	rd := Reading{References: refs, Total: total, Call: readCall(norm), NotionTokens: n}
 	if rd.Call != nil && len(rd.References) > 0 {
-		n := len(rd.References)
+		m := len(rd.References)
 		rd.References = withCall(rd.References, rd.Call)
 		// References folded into others (an error's data sources, the
 		// view of query.v) are not references the text holds apart.
-		rd.Total -= n - len(rd.References)
+		rd.Total -= m - len(rd.References)
 	}
 	return rd
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"sort"
 	"strings"
 	"time"
 
@@ -36,8 +35,9 @@ func ParseLevel(s string) (slog.Level, error) {
 // otherwise. Every record goes through a redacting handler first: its
 // message, every attribute key and string-like value (in groups too; errors,
 // fmt.Stringers, []string and other values by their text) have each of the
-// secrets (the configured token values, whatever their shape) masked with
-// secret.RedactValue, and any token-shaped text masked with secret.Redact.
+// secrets (the configured token values, whatever their shape, also
+// encoded, split by invisible characters or in part) and any token-shaped
+// text masked by one secret.Redactor.
 func NewLogger(w io.Writer, level string, format string, isTTY bool, secrets ...string) (*slog.Logger, error) {
 	lvl, err := ParseLevel(level)
 	if err != nil {
@@ -63,23 +63,14 @@ func NewLogger(w io.Writer, level string, format string, isTTY bool, secrets ...
 }
 
 // NewRedactingHandler wraps h so that no secret reaches it: see NewLogger.
-// Secrets shorter than 8 characters (after trimming) are ignored, as in
-// secret.RedactValue.
+// Secrets shorter than secret.MinValue (after trimming) are ignored.
 func NewRedactingHandler(h slog.Handler, secrets ...string) slog.Handler {
-	var vals []string
-	for _, s := range secrets {
-		if s = strings.TrimSpace(s); len(s) >= 8 {
-			vals = append(vals, s)
-		}
-	}
-	// Longest first, so that a secret holding another is masked whole.
-	sort.Slice(vals, func(i, j int) bool { return len(vals[i]) > len(vals[j]) })
-	return &redactingHandler{inner: h, secrets: vals}
+	return &redactingHandler{inner: h, r: secret.NewRedactor(secrets...)}
 }
 
 type redactingHandler struct {
-	inner   slog.Handler
-	secrets []string
+	inner slog.Handler
+	r     *secret.Redactor
 }
 
 func (h *redactingHandler) Enabled(ctx context.Context, l slog.Level) bool {
@@ -100,22 +91,17 @@ func (h *redactingHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
 	for i, a := range attrs {
 		out[i] = h.attr(a)
 	}
-	return &redactingHandler{inner: h.inner.WithAttrs(out), secrets: h.secrets}
+	return &redactingHandler{inner: h.inner.WithAttrs(out), r: h.r}
 }
 
 func (h *redactingHandler) WithGroup(name string) slog.Handler {
-	return &redactingHandler{inner: h.inner.WithGroup(h.text(name)), secrets: h.secrets}
+	return &redactingHandler{inner: h.inner.WithGroup(h.text(name)), r: h.r}
 }
 
-// text masks the configured secrets, then any token-shaped text.
+// text masks the configured secrets (also encoded, split or in part),
+// then any token-shaped text.
 func (h *redactingHandler) text(s string) string {
-	if len(h.secrets) == 0 {
-		return secret.Redact(s)
-	}
-	for _, v := range h.secrets {
-		s = secret.RedactValue(s, v)
-	}
-	return s
+	return h.r.Redact(s)
 }
 
 func (h *redactingHandler) attr(a slog.Attr) slog.Attr {

@@ -110,7 +110,9 @@ func interruptedError(ctx context.Context) error {
 // run is the whole program, testable in-process: main only calls it. When
 // ctx is cancelled (main cancels it on SIGINT/SIGTERM with a signalCause),
 // a diagnosis stops at once, prints what it knew and exits 130/143.
-func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) (err error) {
+	stdout, stderr, done := redactOutputs(getenv, stdout, stderr) // no secret leaves (redact.go)
+	defer func() { err = done(err) }()
 	if len(args) > 0 {
 		switch args[0] {
 		case "serve":

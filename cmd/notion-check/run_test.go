@@ -14,6 +14,7 @@ import (
 
 	"github.com/notion-check/notion-check/diagnose"
 	"github.com/notion-check/notion-check/diagnose/notiontest"
+	"github.com/notion-check/notion-check/diagnose/secret/leakscan"
 )
 
 // cli runs the program in-process, as a user would from a shell.
@@ -22,6 +23,20 @@ func cli(t *testing.T, stdin string, args ...string) (stdout, stderr string, cod
 	var out, errb bytes.Buffer
 	getenv := func(k string) string { return os.Getenv(k) }
 	err := run(context.Background(), args, getenv, strings.NewReader(stdin), &out, &errb)
+	defer func() {
+		// Nothing the CLI writes holds a configured secret or a token
+		// shape, as the independent scanner sees it.
+		var known []string
+		for _, k := range []string{"NOTION_TOKEN", "NOTION_TOKENS", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN"} {
+			for _, v := range strings.Split(os.Getenv(k), ",") {
+				known = append(known, strings.TrimSpace(v))
+			}
+		}
+		scan := leakscan.New(append(known, notiontest.GoodToken, notiontest.RevokedToken, notiontest.NoReadToken)...)
+		for _, leak := range append(scan.Scan(stdout), scan.Scan(stderr)...) {
+			t.Errorf("notion-check %q wrote a secret: %s", args, leak)
+		}
+	}()
 	code = 0
 	if err != nil {
 		var ee *exitError

@@ -99,8 +99,7 @@ func serveBot(ctx context.Context, args []string, getenv func(string) string, st
 	if len(lines) > 0 {
 		return usageError("%s", strings.Join(lines, "\n"))
 	}
-	secrets := append([]string{cfg.NotionToken, cfg.SlackBotToken, cfg.SlackAppToken}, cfg.NotionTokens...)
-	logger, err := ops.NewLogger(stderr, cfg.LogLevel, cfg.LogFormat, isTerminal(stderr), secrets...)
+	logger, err := ops.NewLogger(stderr, cfg.LogLevel, cfg.LogFormat, isTerminal(stderr), configuredSecrets(getenv)...)
 	if err != nil {
 		return usageError("LOG_LEVEL or LOG_FORMAT: %v", err)
 	}
@@ -145,6 +144,7 @@ func serveBot(ctx context.Context, args []string, getenv func(string) string, st
 		Diagnoser:          w.d,
 		Logger:             logger,
 		DiagnosisTimeout:   cfg.Timeout,
+		Secrets:            configuredSecrets(getenv),
 		Hooks: bot.Hooks{
 			OnAck:   metrics.Ack,
 			OnReply: metrics.Reply,
@@ -303,7 +303,7 @@ func observeDiagnosis(rep diagnose.Report, ready *ops.Readiness, watches []*ops.
 var errStopped = errors.New("stopped")
 
 func isTerminal(v any) bool {
-	f, ok := v.(*os.File)
+	f, ok := underlying(v).(*os.File)
 	if !ok {
 		return false
 	}

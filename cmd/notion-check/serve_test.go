@@ -15,6 +15,7 @@ import (
 
 	"github.com/notion-check/notion-check/bot/slackfake"
 	"github.com/notion-check/notion-check/diagnose/notiontest"
+	"github.com/notion-check/notion-check/diagnose/secret/leakscan"
 )
 
 // syncBuffer is a bytes.Buffer safe for the logger's and the test's
@@ -85,6 +86,7 @@ func TestServeEndToEnd(t *testing.T) {
 	t.Setenv("SLACK_APP_TOKEN", slackfake.AppToken)
 	t.Setenv("SLACK_API_URL", slack.APIURL())
 	t.Setenv("NOTION_TOKEN", notiontest.GoodToken)
+	t.Setenv("NOTION_TOKENS", marketingToken)
 	t.Setenv("NOTION_API_URL", notion.URL)
 	t.Setenv("ADDR", addr)
 	t.Setenv("LOG_LEVEL", "debug")
@@ -104,7 +106,7 @@ func TestServeEndToEnd(t *testing.T) {
 	}
 
 	text := "why? https://www.notion.so/Roadmap-" + strings.ReplaceAll(notiontest.UnsharedPageID, "-", "") +
-		" token ntn_99999999999PastedTokenAbCdEfGhIjKlMnOpQrStUvW"
+		" token ntn_99999999999PastedTokenAbCdEfGhIjKlMnOpQrStUvW and %22ntn%5F" + notiontest.GoodToken[4:] + "%22 " + marketingToken[:30]
 	if err := slack.Push(slackfake.SlashEnvelope(slackfake.Slash{EnvelopeID: "env-1", Text: text, ResponseURL: slack.ResponseURL("r1")})); err != nil {
 		t.Fatal(err)
 	}
@@ -152,10 +154,12 @@ func TestServeEndToEnd(t *testing.T) {
 	}
 	_, metrics := get(base + "/metrics")
 	all := logs.String() + sent.String() + metrics
-	for _, tok := range []string{notiontest.GoodToken, slackfake.BotToken, slackfake.AppToken, "ntn_99999999999PastedToken"} {
-		if strings.Contains(all, tok) {
-			t.Errorf("token %.8s… leaked", tok)
-		}
+	// The independent scanner (it shares no code with the redactor): every
+	// configured token and the pasted one, whole or any 12-character run,
+	// in any decoded form, and every token shape.
+	scan := leakscan.New(notiontest.GoodToken, marketingToken, slackfake.BotToken, slackfake.AppToken, "ntn_99999999999PastedTokenAbCdEfGhIjKlMnOpQrStUvW")
+	for _, leak := range scan.Scan(all) {
+		t.Errorf("leaked: %s", leak)
 	}
 }
 

@@ -19,7 +19,7 @@ type style struct{ color bool }
 // textStyle turns colour on only for a terminal, and never with NO_COLOR or
 // TERM=dumb.
 func textStyle(w io.Writer, getenv func(string) string) style {
-	f, ok := w.(*os.File)
+	f, ok := underlying(w).(*os.File)
 	if !ok || getenv("NO_COLOR") != "" || getenv("TERM") == "dumb" {
 		return style{}
 	}

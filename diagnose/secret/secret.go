@@ -1,79 +1,104 @@
 // Package secret finds and hides credentials in text: Notion integration
-// tokens (ntn_…, secret_…), Slack tokens (xoxb-, xapp-, xoxp-, …) and the
-// values of Authorization headers. Every text notion-check sends out (Slack
-// replies, logs, errors, JSON) passes through Redact.
+// tokens (ntn_…, secret_…), Slack tokens (xoxb-, xapp-, xoxp-, …), the
+// credentials of Bearer, Basic and Authorization headers, and, through a
+// Redactor, every configured secret by its value. Every text notion-check
+// sends out (Slack replies, logs, errors, JSON) passes through a Redactor.
+//
+// Secrets are found by shape with no word boundary assumed ("key_ntn_…",
+// "0xoxb-…"), after undoing URL-encoding (as often as it nests), HTML
+// entities, JSON and C escapes, and removing invisible characters
+// (zero-width space and joiners, soft hyphen, byte-order mark, word
+// joiner, bidi controls). What is masked is the whole span of the original
+// text the secret was written with, so no part of it is left.
 package secret
 
 import (
-	"regexp"
 	"strings"
 )
 
 // Mask is what Redact puts in place of a secret.
 const Mask = "[redacted]"
 
-var (
-	// notionTokenRE matches Notion internal-integration tokens: the current
-	// ntn_ shape (50 characters) and the legacy secret_ shape. It is loose on
-	// the length (a token pasted cut or with a character more is still a
-	// leak), but wants at least 20 characters after the prefix so that words
-	// like "secret_sauce" are not flagged.
-	notionTokenRE = regexp.MustCompile(`\b(?:ntn|secret)_[A-Za-z0-9]{20,}`)
-	// slackTokenRE matches Slack tokens of every kind.
-	slackTokenRE = regexp.MustCompile(`\bxox[abposr]-[A-Za-z0-9-]{6,}|\bxapp-[A-Za-z0-9-]{6,}`)
-	// bearerRE matches the credential after "Bearer " or "Authorization:".
-	bearerRE = regexp.MustCompile(`(?i)(\bbearer\s+|\bauthorization\s*[:=]\s*(?:bearer\s+)?["']?)([A-Za-z0-9._~+/=-]{8,})`)
-)
-
-// NotionTokens returns how many Notion tokens text holds. It returns a count
-// rather than the tokens so that no caller is tempted to echo one.
-func NotionTokens(text string) int {
-	return len(notionTokenRE.FindAllStringIndex(text, -1))
+// Redactor hides token-shaped text and a set of configured secret values
+// (the Slack bot and app tokens, NOTION_TOKEN, every NOTION_TOKENS entry),
+// also when a value is percent- or entity-encoded, split by invisible
+// characters, or pasted in part (any run of Gram characters of it). The
+// zero Redactor and a nil *Redactor redact by shape only. A Redactor is
+// immutable and safe for concurrent use.
+type Redactor struct {
+	g *grams
 }
 
-// Redact returns text with every token and bearer credential replaced by Mask.
-func Redact(text string) string {
-	if !mayHoldSecret(text) {
+// NewRedactor returns a Redactor for the given secret values. Empty values
+// and values shorter than MinValue (after trimming) are ignored.
+func NewRedactor(values ...string) *Redactor {
+	return &Redactor{g: newGrams(values)}
+}
+
+// Redact returns text with every secret replaced by Mask.
+func (r *Redactor) Redact(text string) string {
+	spans := r.find(text, true)
+	if len(spans) == 0 {
 		return text
 	}
-	text = notionTokenRE.ReplaceAllString(text, Mask)
-	text = slackTokenRE.ReplaceAllString(text, Mask)
-	return bearerRE.ReplaceAllString(text, "${1}"+Mask)
+	var b strings.Builder
+	b.Grow(len(text))
+	last := 0
+	for _, s := range spans {
+		b.WriteString(text[last:s.a])
+		b.WriteString(Mask)
+		last = s.b
+	}
+	b.WriteString(text[last:])
+	return b.String()
+}
+
+// Leaks returns how many secrets text holds: token-shaped spans and
+// configured values, in any of the forms Redact sees through. It returns a
+// count rather than the secrets so that no caller is tempted to echo one.
+func (r *Redactor) Leaks(text string) int {
+	return len(r.find(text, true))
+}
+
+// find returns the merged spans of text's secrets, in text's coordinates,
+// found in every view of it (see views); values adds the configured values.
+func (r *Redactor) find(text string, values bool) []span {
+	var out []span
+	for _, t := range views(text) {
+		spans := shapes(t.s, nil)
+		if values && r != nil {
+			spans = r.g.find(t.s, spans)
+		}
+		for _, sp := range merge(spans) {
+			a, e := t.span(sp.a, sp.b)
+			out = append(out, span{a, e})
+		}
+	}
+	return mergeOverlap(out)
+}
+
+// Redact returns text with every token-shaped string and header credential
+// replaced by Mask (by shape only: see Redactor for configured values).
+func Redact(text string) string {
+	return (*Redactor)(nil).Redact(text)
+}
+
+// NotionTokens returns how many credentials text holds that must be
+// rotated once posted: Notion tokens (ntn_…, secret_…), and also Slack
+// tokens and the credentials of Bearer, Basic or Authorization headers, in
+// any of the forms Redact sees through (URL-encoded, entity- or
+// JSON-escaped, split by invisible characters, glued to other words). It
+// returns a count rather than the tokens so that no caller is tempted to
+// echo one.
+func NotionTokens(text string) int {
+	spans := (*Redactor)(nil).find(text, false)
+	return len(spans)
 }
 
 // RedactValue hides one known secret value in text (for example the
-// configured token, whatever its shape), then applies Redact.
+// configured token, whatever its shape, in any of its encoded or split
+// forms), then applies Redact. Build a Redactor once when there are
+// several values or many texts.
 func RedactValue(text, value string) string {
-	if v := strings.TrimSpace(value); len(v) >= 8 {
-		text = strings.ReplaceAll(text, v, Mask)
-	}
-	return Redact(text)
-}
-
-// mayHoldSecret is a cheap pre-filter so that the common case (no secret)
-// costs no regexp work.
-func mayHoldSecret(text string) bool {
-	for _, p := range []string{"ntn_", "secret_", "xox", "xapp-"} {
-		if strings.Contains(text, p) {
-			return true
-		}
-	}
-	return containsFold(text, "bearer") || containsFold(text, "authorization")
-}
-
-// containsFold reports whether text holds the lower-case ASCII word w in any
-// letter case, without allocating.
-func containsFold(text, w string) bool {
-	for i := 0; i+len(w) <= len(text); i++ {
-		j := 0
-		for ; j < len(w); j++ {
-			if text[i+j]|0x20 != w[j] {
-				break
-			}
-		}
-		if j == len(w) {
-			return true
-		}
-	}
-	return false
+	return NewRedactor(value).Redact(text)
 }

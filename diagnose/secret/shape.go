@@ -1,0 +1,313 @@
+package secret
+
+import "sort"
+
+// span is a half-open byte range [a, b).
+type span struct{ a, b int }
+
+// Shape rules. A token is found wherever its prefix is, with no word
+// boundary asked for: "key_ntn_…", "0xoxb-…" and "%20ntn_…" (once decoded)
+// are tokens too.
+const (
+	// minNotionRun is the fewest characters after ntn_ or secret_ for a
+	// Notion token: loose on the length (a token pasted cut or with a
+	// character more is still a leak), but enough that words such as
+	// "secret_sauce" are not flagged.
+	minNotionRun = 20
+	// minSlackRun is the fewest characters after a Slack token's prefix.
+	minSlackRun = 6
+	// minCredential is the shortest value after Bearer, Basic or
+	// Authorization: that is taken for a credential.
+	minCredential = 8
+)
+
+// shapes appends to spans every token-shaped span of s: Notion tokens
+// (ntn_…, secret_…), Slack tokens (xoxa-, xoxb-, xoxe-, xoxo-, xoxp-,
+// xoxr-, xoxs-, xapp-), the credential of a Bearer, Basic or
+// Authorization header, and the password of a URL's user:password@. It is
+// one pass over s.
+func shapes(s string, spans []span) []span {
+	// schemeFrom is where the last long run read after a scheme word, and
+	// found no credential, ends: a scheme word inside it
+	// ("AUTHORIZATION=AUTHORIZATION=…") is not read again, which keeps the
+	// pass linear. Such a run has no digit, and neither has any part of it.
+	schemeFrom := 0
+	for i := 0; i < len(s); i++ {
+		if !startsShape[s[i]] {
+			continue // the common case: one table load per byte
+		}
+		switch s[i] {
+		case 'n':
+			if hasAt(s, i, "ntn_") {
+				if n := run(s, i+4, isAlnum); n >= minNotionRun {
+					spans = append(spans, span{i, i + 4 + n})
+					i += 3 + n
+				}
+			}
+		case 's':
+			if hasAt(s, i, "secret_") {
+				if n := run(s, i+7, isAlnum); n >= minNotionRun {
+					spans = append(spans, span{i, i + 7 + n})
+					i += 6 + n
+				}
+			}
+		case 'x':
+			p := 0
+			switch {
+			case hasAt(s, i, "xapp-"):
+				p = 5
+			case hasAt(s, i, "xox") && i+4 < len(s) && s[i+4] == '-' && isSlackKind(s[i+3]):
+				p = 5
+			}
+			if p > 0 {
+				if n := run(s, i+p, isSlackByte); n >= minSlackRun {
+					spans = append(spans, span{i, i + p + n})
+					i += p - 1 + n
+				}
+			}
+		case 'b', 'B':
+			if i < schemeFrom {
+				continue // inside a run already read after a scheme word
+			}
+			n := len(spans)
+			if hasFoldAt(s, i, "bearer") {
+				spans, schemeFrom = credentialAfter(s, i+6, spans)
+			} else if hasFoldAt(s, i, "basic") {
+				spans, schemeFrom = credentialAfter(s, i+5, spans)
+			}
+			if len(spans) > n {
+				i = spans[n].b - 1 // "Bearer=Bearer=…" is one credential, read once
+			}
+		case ':':
+			if hasAt(s, i, "://") {
+				spans = userinfo(s, i+3, spans)
+			}
+		case 'a', 'A':
+			if i < schemeFrom {
+				continue
+			}
+			n := len(spans)
+			if hasFoldAt(s, i, "authorization") {
+				spans, schemeFrom = authorization(s, i+13, spans)
+			}
+			if len(spans) > n {
+				i = spans[n].b - 1
+			}
+		}
+	}
+	return spans
+}
+
+// startsShape marks the bytes a shape can start with. It is never written.
+var startsShape = [256]bool{'n': true, 's': true, 'x': true, 'b': true, 'B': true, 'a': true, 'A': true, ':': true}
+
+// userinfo appends the password of a URL's user:password@ (as in
+// postgres://app:hunter2@db, https://user:pass@host) whose authority
+// starts at j.
+func userinfo(s string, j int, spans []span) []span {
+	colon := -1
+	for k := j; k < len(s) && k < j+256; k++ {
+		switch c := s[k]; {
+		case c == ':' && colon < 0:
+			colon = k
+		case c == '@':
+			if colon > j && k > colon+1 {
+				spans = append(spans, span{colon + 1, k})
+			}
+			return spans
+		case c == '/' || c == '?' || c == '#' || c == '"' || c == '\'' || c == '<' || c == '>' || isBlank(c):
+			return spans
+		}
+	}
+	return spans
+}
+
+// credentialAfter appends the credential that follows a scheme word
+// ending at j ("Bearer abc…", "basic: abc…", "Bearer+abc…" from a query).
+func credentialAfter(s string, j int, spans []span) ([]span, int) {
+	k := skip(s, j, isSep)
+	if k < len(s) && (s[k] == ':' || s[k] == '=') {
+		k = skip(s, k+1, isSep)
+	} else if k == j {
+		return spans, 0 // "bearers", "basically": not a scheme
+	}
+	return credential(s, k, spans)
+}
+
+// authorization appends the credential of "Authorization: …" (or =, as a
+// JSON key, with a scheme word or none) whose name ends at j.
+func authorization(s string, j int, spans []span) ([]span, int) {
+	k := skip(s, j, isSep)
+	if k >= len(s) || (s[k] != ':' && s[k] != '=') {
+		return spans, 0
+	}
+	k = skip(s, k+1, isSep)
+	// An optional scheme word (Bearer, Basic, Token, Bot…): the bearer and
+	// basic rules see those; others are skipped here.
+	if w := run(s, k, isLetter); w > 0 && w <= 10 && k+w < len(s) && isBlank(s[k+w]) {
+		k = skip(s, k+w, isSep)
+	}
+	return credential(s, k, spans)
+}
+
+// credential appends the credential that starts at k, if the run of
+// credential bytes there is one. end is where a long run that is no
+// credential ends (it has no digit, nor has any part of it), else 0.
+func credential(s string, k int, spans []span) (_ []span, end int) {
+	n := run(s, k, isCredByte)
+	if n < minCredential {
+		return spans, 0
+	}
+	if looksLikeCredential(s[k : k+n]) {
+		return append(spans, span{k, k + n}), 0
+	}
+	return spans, k + n
+}
+
+// looksLikeCredential tells a credential from a word after "Bearer" or
+// "Basic" ("basic authentication", "Bearer Authorization") or a
+// placeholder ("Bearer YOUR_TOKEN", "Bearer xxxxxxxxxx"): it has a digit;
+// or, with no digit, it is not a placeholder and has a symbol of the
+// base64/JWT alphabets, two capitals, or is long.
+func looksLikeCredential(v string) bool {
+	upper, lower, symbol := 0, 0, false
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		switch {
+		case c >= '0' && c <= '9':
+			return true
+		case c >= 'A' && c <= 'Z':
+			upper++
+		case c >= 'a' && c <= 'z':
+			lower++
+		default:
+			symbol = true // . _ ~ + / = -
+		}
+	}
+	if lower == 0 && upper > 0 || len(v) <= 64 && placeholder(v) {
+		return false // SHOUTY_CASE names a variable: NOTION_API_KEY
+	}
+	return symbol || upper >= 2 || len(v) >= 24
+}
+
+// placeholderWords mark a value written in documentation, not a secret.
+var placeholderWords = []string{"your", "token", "secret", "example", "xxxx", "placeholder", "redacted", "apikey", "api_key", "insert", "here"}
+
+func placeholder(v string) bool {
+	for _, w := range placeholderWords {
+		if len(v) >= len(w) {
+			for i := 0; i+len(w) <= len(v); i++ {
+				if hasFoldAt(v, i, w) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// isSlackKind is the letter after "xox": a (app), b (bot), p (user), r
+// (refresh), s, e (rotating), o, c and d (session): any lower-case letter.
+func isSlackKind(c byte) bool { return c >= 'a' && c <= 'z' }
+
+func isAlnum(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
+
+func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+
+func isSlackByte(c byte) bool { return isAlnum(c) || c == '-' }
+
+func isCredByte(c byte) bool {
+	switch c {
+	case '.', '_', '~', '+', '/', '=', '-':
+		return true
+	}
+	return isAlnum(c)
+}
+
+func isBlank(c byte) bool {
+	switch c {
+	case ' ', '\t', '\n', '\r', '\v', '\f', '+':
+		return true
+	}
+	return false
+}
+
+// isSep is what may stand between a scheme word and its credential.
+func isSep(c byte) bool { return isBlank(c) || isQuote(c) }
+
+func isQuote(c byte) bool { return c == '"' || c == '\'' || c == '`' }
+
+// run counts the bytes of s from i on that satisfy ok.
+func run(s string, i int, ok func(byte) bool) int {
+	n := 0
+	for i+n < len(s) && ok(s[i+n]) {
+		n++
+	}
+	return n
+}
+
+// skip returns the first index from i on whose byte does not satisfy ok.
+func skip(s string, i int, ok func(byte) bool) int {
+	return i + run(s, i, ok)
+}
+
+func hasAt(s string, i int, p string) bool {
+	return len(s)-i >= len(p) && s[i:i+len(p)] == p
+}
+
+// hasFoldAt reports whether s holds the lower-case ASCII word w at i, in
+// any letter case.
+func hasFoldAt(s string, i int, w string) bool {
+	if len(s)-i < len(w) {
+		return false
+	}
+	for j := 0; j < len(w); j++ {
+		if s[i+j]|0x20 != w[j] {
+			return false
+		}
+	}
+	return true
+}
+
+// merge sorts spans and joins those that overlap or touch.
+func merge(spans []span) []span {
+	if len(spans) < 2 {
+		return spans
+	}
+	sort.Slice(spans, func(i, j int) bool { return spans[i].a < spans[j].a })
+	out := spans[:1]
+	for _, s := range spans[1:] {
+		last := &out[len(out)-1]
+		if s.a <= last.b {
+			if s.b > last.b {
+				last.b = s.b
+			}
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// mergeOverlap sorts spans and joins those that overlap (but not those
+// that only touch: two tokens side by side are two leaks).
+func mergeOverlap(spans []span) []span {
+	if len(spans) < 2 {
+		return spans
+	}
+	sort.Slice(spans, func(i, j int) bool { return spans[i].a < spans[j].a })
+	out := spans[:1]
+	for _, s := range spans[1:] {
+		last := &out[len(out)-1]
+		if s.a < last.b {
+			if s.b > last.b {
+				last.b = s.b
+			}
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
+}
