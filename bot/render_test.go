@@ -363,7 +363,7 @@ func TestRecheckValueHoldsNoSecret(t *testing.T) {
 		{"https://www.notion.so/acme/Page-1212250f3985801cabcdef0123456789#3d47810f380f80d7a001000000000003 " + shapeless,
 			"https://www.notion.so/1212250f3985801cabcdef0123456789#3d47810f380f80d7a001000000000003"},
 		{"curl -H 'Authorization: Bearer " + tok + "' https://api.notion.com/v1/pages/1212250f-3985-801c-abcd-ef0123456789",
-			"https://api.notion.com/v1/pages/1212250f-3985-801c-abcd-ef0123456789"},
+			"https://api.notion.com/v1/pages/1212250f-3985-801c-abcd-ef0123456789\ncurl -X GET https://api.notion.com/v1/pages/1212250f-3985-801c-abcd-ef0123456789"},
 		{"Could not find database with ID: 1212250f-3985-801c-abcd-ef0123456789. key=" + shapeless,
 			"https://api.notion.com/v1/databases/1212250f-3985-801c-abcd-ef0123456789"},
 		{"my page title " + shapeless, ""},
