@@ -90,6 +90,25 @@ func TestCLIConventions(t *testing.T) {
 	}
 }
 
+// TestAsNamesAConfiguredIntegration: --as checks as the integration of
+// that name; a name no configured integration has is a usage error.
+func TestAsNamesAConfiguredIntegration(t *testing.T) {
+	srv := notiontest.NewServer(t)
+	clearEnv(t)
+	t.Setenv("NOTION_TOKEN", notiontest.GoodToken)
+	t.Setenv("NOTION_TOKENS", notiontest.MarketingToken)
+	t.Setenv("NOTION_API_URL", srv.URL)
+	// Marketing Sync does not see the shared page; Iris Checker does.
+	out, errOut, code := cli(t, "", "--as", "marketing sync", "--json", notiontest.SharedPageID)
+	if code != 1 || !strings.Contains(out, "access.not_shared") {
+		t.Errorf("--as Marketing Sync: exit %d, stderr %q\n%s", code, errOut, out)
+	}
+	out, errOut, code = cli(t, "", "--as", "Nobody", notiontest.SharedPageID)
+	if code != 2 || !strings.Contains(errOut, `"Marketing Sync"`) || strings.Count(strings.TrimSpace(errOut), "\n") != 0 {
+		t.Errorf("--as Nobody: exit %d, stderr %q\n%s", code, errOut, out)
+	}
+}
+
 // TestExitThreeWhenNotionCannotBeAsked: no error found but a check could
 // not finish because Notion did not answer → 3; never for --offline or a
 // missing token; an error finding still wins (1).

@@ -193,6 +193,11 @@ func check(ctx context.Context, args []string, getenv func(string) string, stdin
 	if err != nil {
 		return err
 	}
+	if fl.as != "" && w.online {
+		if known, ok := w.names(ctx, fl.as); !ok {
+			return usageError("--as %q names no configured integration; configured: %s", fl.as, strings.Join(known, ", "))
+		}
+	}
 	opts := diagnose.Options{Offline: fl.offline, As: fl.as}
 	rep, others, interrupted := diagnoseInterruptible(ctx, w, cfg.Timeout, text, opts)
 	w.addTokenFindings(&rep, others)
@@ -399,6 +404,23 @@ type wiring struct {
 	apiVersion string
 	// others are the NOTION_TOKENS entries, in order.
 	others []otherToken
+}
+
+// names reports whether a configured integration is called name, with the
+// names users/me gave. It is true when any integration's name could not be
+// learnt (Notion unreachable): then the diagnosis says what it could do.
+// users/me is cached by the probers, so the diagnosis asks it no more.
+func (w wiring) names(ctx context.Context, name string) (known []string, ok bool) {
+	for _, in := range w.d.Integrations(ctx) {
+		if in.Name == "" {
+			return known, true
+		}
+		known = append(known, fmt.Sprintf("%q", in.Name))
+		if strings.EqualFold(strings.TrimSpace(in.Name), strings.TrimSpace(name)) {
+			ok = true
+		}
+	}
+	return known, ok
 }
 
 // otherToken is one NOTION_TOKENS entry: its position, its shape findings
