@@ -66,8 +66,11 @@ func TestShutdownAnswersEveryAckedMessage(t *testing.T) {
 	if !errors.Is(err, ErrShutdownCut) {
 		t.Fatalf("Run = %v, want an error wrapping ErrShutdownCut", err)
 	}
-	if !strings.Contains(err.Error(), "100 of 100") {
-		t.Errorf("Run = %v, want it to say 100 of 100 were not checked", err)
+	// A quick job whose reply is posted may still be finishing when the
+	// stop comes (then counted in flight and answered): the 100 cut are
+	// what is certain.
+	if !strings.Contains(err.Error(), "100 of 1") {
+		t.Errorf("Run = %v, want it to say 100 were not checked", err)
 	}
 	perThread := map[string][]slackfake.Post{}
 	for _, p := range h.fake.Posts() {
@@ -95,7 +98,7 @@ func TestShutdownAnswersEveryAckedMessage(t *testing.T) {
 	if reports != quick || stopped != total-quick {
 		t.Errorf("%d reports and %d stopped answers, want %d and %d", reports, stopped, quick, total-quick)
 	}
-	if statsOnce.Load() != 1 || stats != (ShutdownStats{InFlight: total - quick, Stopped: total - quick}) {
+	if statsOnce.Load() != 1 || stats.Stopped != total-quick || stats.Lost != 0 || stats.InFlight-stats.Answered != total-quick {
 		t.Errorf("OnShutdown called %d times with %+v", statsOnce.Load(), stats)
 	}
 }
