@@ -171,10 +171,10 @@ func serveBot(ctx context.Context, args []string, getenv func(string) string, st
 		VerdictScope:       verdictScope(cfg),
 		ClaimAfter:         cfg.ClaimAfter,
 		Hooks: bot.Hooks{
-			OnDedupeHit:        metrics.DedupeHit,
-			OnClaimed:          metrics.Claimed,
-			OnAck:   metrics.Ack,
-			OnReply: metrics.Reply,
+			OnDedupeHit: metrics.DedupeHit,
+			OnClaimed:   metrics.Claimed,
+			OnAck:       metrics.Ack,
+			OnReply:     metrics.Reply,
 			OnDiagnosis: func(rep diagnose.Report, d time.Duration) {
 				metrics.Diagnosis(rep, d)
 				observeDiagnosis(rep, ready, watches)
