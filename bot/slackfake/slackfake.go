@@ -401,7 +401,15 @@ func (s *Server) serveResponse(w http.ResponseWriter, r *http.Request) {
 	if failing {
 		s.mu.Unlock()
 		if fault.Delay > 0 {
-			time.Sleep(fault.Delay)
+			t := time.NewTimer(fault.Delay)
+			select {
+			case <-t.C:
+			case <-r.Context().Done():
+				// The client went away (a replica killed) before Slack
+				// answered: the post was never accepted.
+				t.Stop()
+				return
+			}
 		}
 		if fault.Status != 0 || fault.Error != "" {
 			writeFault(w, fault)
