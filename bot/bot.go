@@ -258,6 +258,7 @@ type Bot struct {
 	life, cut     context.Context
 	kill, stopAll context.CancelFunc
 	hardDeadline  atomic.Int64 // unix nanoseconds; 0 before the shutdown
+	draining      atomic.Int32 // shared mode: the drain of local work at shutdown
 	userID        string
 	botID         string
 
@@ -430,7 +431,7 @@ func (b *Bot) shutdown() error {
 	hard := time.Now().Add(budget)
 	b.hardDeadline.Store(hard.UnixNano())
 	before := b.stats.snapshot()
-	inFlight := b.wg.count()
+	inFlight := max(0, b.wg.count()-int(b.draining.Load()))
 	if inFlight > 0 {
 		b.log.Info("slack bot stopping: finishing the requests in flight", "in_flight", inFlight, "timeout", budget)
 	}

@@ -241,28 +241,24 @@ func (w *workers) loop() {
 func (w *workers) stop() {
 	w.cancel()
 	b := w.b
+	// Tracked so that the shutdown waits for it, but not counted as a
+	// request in flight (see shutdown).
+	b.draining.Add(1)
 	b.wg.Add(1)
 	go func() {
+		defer b.draining.Add(-1)
 		defer b.wg.Done()
 		w.wg.Wait()
 		q := b.cfg.Cluster.Queue()
 		for {
-			items, err := q.Read(context.Background(), 8, time.Millisecond)
-			if err != nil || len(items) == 0 {
+			// Local items come first; the first Redis item ends the
+			// drain and stays pending (another replica claims it after
+			// Config.ClaimAfter).
+			items, err := q.Read(context.Background(), 1, time.Millisecond)
+			if err != nil || len(items) == 0 || !strings.HasPrefix(items[0].ID, "local-") {
 				return
 			}
-			local := 0
-			for _, it := range items {
-				if strings.HasPrefix(it.ID, "local-") {
-					local++
-					b.work(it)
-				}
-				// A Redis item read here is left pending: another
-				// replica claims it after Config.ClaimAfter.
-			}
-			if local == 0 {
-				return
-			}
+			b.work(items[0])
 		}
 	}()
 }

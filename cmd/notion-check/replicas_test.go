@@ -251,7 +251,7 @@ func baseline(t *testing.T, ids []string) map[string]int {
 		}
 		d := diagnose.New(diagnose.Config{Token: notiontest.GoodToken, Prober: p})
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		d.DiagnoseReading(ctx, diagnose.ReadText(linkOf(id), 0), diagnose.Options{})
+		d.DiagnoseReading(ctx, diagnose.ReadText(linkOf(id), diagnose.DefaultMaxChecks), diagnose.Options{})
 		cancel()
 		out[id] = callsPerObject(fake.Calls(), []string{id})[id]
 		if out[id] == 0 {
@@ -278,7 +278,7 @@ func TestReplicasShareWork(t *testing.T) {
 
 	t.Run("a redelivered event lands on another replica and is answered once", func(t *testing.T) {
 		ev := slackfake.Event{Type: "app_mention", Channel: "C0GENERAL1", User: "UHUMAN0001",
-			Text: "<@" + slackfake.BotUserID + "> why? " + linkOf(notiontest.RootPageID), TS: "1700000100.000001"}
+			Text: "<@" + slackfake.BotUserID + "> why? " + linkOf(notiontest.SharedPageID), TS: "1700000100.000001"}
 		c1, err := slack.PushConn(slackfake.EventsAPIEnvelope("env-ev-1", "EvRedeliver1", 0, ev))
 		if err != nil {
 			t.Fatal(err)

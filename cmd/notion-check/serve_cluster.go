@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/notion-check/notion-check/bot/cluster"
 	"github.com/notion-check/notion-check/bot/ops"
 	"github.com/notion-check/notion-check/diagnose/notion"
@@ -25,6 +27,9 @@ func newCluster(ctx context.Context, cfg config, metrics *ops.Metrics, logger *s
 	if cfg.RedisURL == "" {
 		return nil, nil
 	}
+	// go-redis logs each failed dial to stderr on its own; the cluster
+	// already warns once per outage, so its lines go to debug.
+	redis.SetLogger(redisLogger{logger})
 	c, err := cluster.New(ctx, cluster.Options{
 		URL:         cfg.RedisURL,
 		Queue:       cluster.QueueOptions{TurnLease: cfg.ClaimAfter},
@@ -93,4 +98,11 @@ func (t budgetTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	_ = json.Unmarshal(body, &v)
 	t.budget.Pause(r.Context(), d, cluster.ScopeOf(v.AdditionalData.Reason))
 	return resp, nil
+}
+
+// redisLogger hands go-redis's own log lines to slog at debug level.
+type redisLogger struct{ l *slog.Logger }
+
+func (r redisLogger) Printf(ctx context.Context, format string, v ...any) {
+	r.l.Debug(fmt.Sprintf(format, v...), "component", "go-redis")
 }
