@@ -399,11 +399,14 @@ func TestReplicaKilledMidBurst(t *testing.T) {
 	// Slack takes a second to accept each reply: work piles up in flight.
 	slack.Fail(slackfake.ResponseTarget, slackfake.Fault{Delay: time.Second, Times: 100000})
 	const n = 60
+	sentTo := map[string]int{} // envelope → connection
 	push := func(from, to int) {
 		for i := from; i < to; i++ {
-			env := slackfake.SlashEnvelope(slackfake.Slash{EnvelopeID: fmt.Sprintf("env-k-%d", i),
+			id := fmt.Sprintf("env-k-%d", i)
+			env := slackfake.SlashEnvelope(slackfake.Slash{EnvelopeID: id,
 				Text: linkOf(burstIDs[i%len(burstIDs)]), ResponseURL: slack.ResponseURL(fmt.Sprintf("kill-%d", i))})
-			_ = slack.Push(env) // a push to the killed replica's socket may fail
+			c, _ := slack.PushConn(env) // a push to the killed replica's socket may fail
+			sentTo[id] = c
 		}
 	}
 	push(0, n/2)
@@ -415,6 +418,20 @@ func TestReplicaKilledMidBurst(t *testing.T) {
 	}
 	<-victim.done
 	push(n/2, n)
+	// The victim was the first to connect: connection 1. What went to the
+	// others is acknowledged.
+	waitFor(t, "the survivors' acks", func() bool {
+		got := map[string]bool{}
+		for _, a := range slack.Acks() {
+			got[a.EnvelopeID] = true
+		}
+		for id, c := range sentTo {
+			if c != 1 && !got[id] {
+				return false
+			}
+		}
+		return true
+	})
 	acked := map[string]bool{}
 	for _, a := range slack.Acks() {
 		if strings.HasPrefix(a.EnvelopeID, "env-k-") {
