@@ -530,3 +530,43 @@ func queueEmpty(rs []*replica) bool {
 	}
 	return false
 }
+
+// TestRedisConfig: REDIS_URL and REDIS_CLAIM_AFTER are checked like every
+// other variable, named and never quoted (a URL may hold a password).
+func TestRedisConfig(t *testing.T) {
+	for _, tc := range []struct {
+		name, url, claim string
+		bad              string // the variable named, "" when fine
+		claimAfter       time.Duration
+	}{
+		{name: "unset: one process", claimAfter: 80 * time.Second},
+		{name: "redis URL", url: "redis://:s3cret@redis:6379/0", claimAfter: 80 * time.Second},
+		{name: "TLS URL and a claim delay", url: "rediss://redis.internal:6380", claim: "2m", claimAfter: 2 * time.Minute},
+		{name: "not a redis URL", url: "http://:s3cret@redis:6379", bad: "REDIS_URL"},
+		{name: "no host", url: "redis://", bad: "REDIS_URL"},
+		{name: "claim delay too short", url: "redis://redis:6379", claim: "1s", bad: "REDIS_CLAIM_AFTER"},
+		{name: "claim delay not a duration", url: "redis://redis:6379", claim: "soon", bad: "REDIS_CLAIM_AFTER"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			clearEnv(t)
+			t.Setenv("REDIS_URL", tc.url)
+			t.Setenv("REDIS_CLAIM_AFTER", tc.claim)
+			cfg, err := loadConfig()
+			if tc.bad == "" {
+				if err != nil {
+					t.Fatalf("loadConfig: %v", err)
+				}
+				if cfg.RedisURL != tc.url || cfg.ClaimAfter != tc.claimAfter {
+					t.Errorf("RedisURL %q, ClaimAfter %v; want %q, %v", cfg.RedisURL, cfg.ClaimAfter, tc.url, tc.claimAfter)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.bad) {
+				t.Fatalf("loadConfig = %v, want an error naming %s", err, tc.bad)
+			}
+			if strings.Contains(err.Error(), "s3cret") || (tc.claim != "" && strings.Contains(err.Error(), tc.claim)) {
+				t.Errorf("the error quotes the value: %v", err)
+			}
+		})
+	}
+}
