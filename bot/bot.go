@@ -233,8 +233,9 @@ type Config struct {
 	// (cluster.IntegrationID of the token, for example); never a token.
 	VerdictScope string
 	// ClaimAfter is how long a queued item may stay unanswered at a
-	// replica before another one takes it over (DefaultClaimAfter if 0).
-	// It must equal the Cluster's QueueOptions.TurnLease.
+	// replica before another one takes it over (DefaultClaimAfter if 0;
+	// workers claim items idle for ClaimAfter + 1/8). It must equal the
+	// Cluster's QueueOptions.TurnLease.
 	ClaimAfter time.Duration
 }
 

@@ -221,7 +221,10 @@ func (w *workers) loop() {
 			return
 		}
 		if len(items) == 0 {
-			items, _ = q.Claim(w.ctx, b.cfg.ClaimAfter, 1)
+			// A little past the turn a dead holder took (it began the
+			// item just after reading it), so that the claimer's Begin
+			// finds the turn expired rather than busy.
+			items, _ = q.Claim(w.ctx, b.cfg.ClaimAfter+b.cfg.ClaimAfter/8, 1)
 			b.cfg.Hooks.claimed(len(items))
 			if len(items) > 0 {
 				b.log.Info("took over work another replica left unanswered", "items", len(items))
