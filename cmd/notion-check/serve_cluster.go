@@ -31,7 +31,11 @@ func newCluster(ctx context.Context, cfg config, metrics *ops.Metrics, logger *s
 	// already warns once per outage, so its lines go to debug.
 	redis.SetLogger(redisLogger{logger})
 	c, err := cluster.New(ctx, cluster.Options{
-		URL:         cfg.RedisURL,
+		URL: cfg.RedisURL,
+		// A second per round trip: a Redis slow for an instant (a busy
+		// node) is not taken for one that is down; ingest stays bounded
+		// well inside Slack's 3 s by the bot's own deadline.
+		Timeout:     redisTimeout,
 		Queue:       cluster.QueueOptions{TurnLease: cfg.ClaimAfter},
 		OnDegraded:  func(op string, _ error) { metrics.RedisDegraded(op) },
 		OnRecovered: metrics.RedisRecovered,
@@ -46,6 +50,9 @@ func newCluster(ctx context.Context, cfg config, metrics *ops.Metrics, logger *s
 	}, c.Err)
 	return c, nil
 }
+
+// redisTimeout bounds one Redis round trip of serve.
+const redisTimeout = time.Second
 
 // budgetTransport paces every attempt of one integration's Notion calls
 // through the budget all replicas share, and holds them all after a 429 or
