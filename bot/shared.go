@@ -22,9 +22,11 @@ const (
 	// one replica before another takes it over: longer than a diagnosis
 	// (DefaultDiagnosisTimeout) and its reply (DefaultReplyTimeout).
 	DefaultClaimAfter = 60 * time.Second
-	// ingestTimeout bounds the Redis work before an ack (dedupe and
-	// enqueue), well inside Slack's 3 s.
-	ingestTimeout = 1500 * time.Millisecond
+	// dedupeTimeout and enqueueTimeout bound the Redis work before an
+	// ack, together well inside Slack's 3 s. Each has its own: a slow
+	// dedupe answers locally and must not leave the enqueue no time.
+	dedupeTimeout  = 800 * time.Millisecond
+	enqueueTimeout = time.Second
 	// maxWorkAttempts bounds the turns taken for one item whose reply keeps
 	// failing: after that it is dropped (acked) with a log line.
 	maxWorkAttempts = 3
@@ -73,7 +75,7 @@ func (b *Bot) ingest(sm *socketmode.Client, evt socketmode.Event, start time.Tim
 	}
 	kind := string(evt.Type)
 	envID := req.EnvelopeID
-	ctx, cancel := context.WithTimeout(context.Background(), ingestTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), dedupeTimeout)
 	defer cancel()
 	var key string
 	var ackPayload any
@@ -133,7 +135,9 @@ func (b *Bot) ingest(sm *socketmode.Client, evt socketmode.Event, start time.Tim
 	}
 	payload, err := json.Marshal(queued{Kind: kind, EnvelopeID: envID, Payload: req.Payload})
 	if err == nil {
-		_, err = b.cfg.Cluster.Queue().Enqueue(ctx, key, payload)
+		qctx, qcancel := context.WithTimeout(context.Background(), enqueueTimeout)
+		_, err = b.cfg.Cluster.Queue().Enqueue(qctx, key, payload)
+		qcancel()
 	}
 	if err != nil {
 		// Only when the local fallback queue is full (Redis down for long
