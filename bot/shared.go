@@ -6,6 +6,7 @@ import (
 	"errors"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -197,10 +198,23 @@ func (b *Bot) jobOf(payload []byte) (job, bool) {
 // Config.MaxConcurrent workers each read one new item at a time and, when
 // there is none, take over one left unanswered for Config.ClaimAfter.
 type workers struct {
-	b      *Bot
-	ctx    context.Context
-	cancel context.CancelFunc
-	wg     sync.WaitGroup
+	b         *Bot
+	ctx       context.Context
+	cancel    context.CancelFunc
+	wg        sync.WaitGroup
+	lastClaim atomic.Int64 // unix nanoseconds of the last Claim
+}
+
+// claimEvery spaces the Claims of one replica's idle workers: one
+// XAUTOCLAIM each claimEvery at most, not one per idle worker per second.
+const claimEvery = 250 * time.Millisecond
+
+// mayClaim reports whether this idle worker may look for abandoned work
+// now (at most once per claimEvery per replica).
+func (w *workers) mayClaim() bool {
+	now := time.Now().UnixNano()
+	last := w.lastClaim.Load()
+	return now-last >= int64(claimEvery) && w.lastClaim.CompareAndSwap(last, now)
 }
 
 func (b *Bot) startWorkers() *workers {
@@ -224,7 +238,7 @@ func (w *workers) loop() {
 		if err != nil {
 			return
 		}
-		if len(items) == 0 {
+		if len(items) == 0 && w.mayClaim() {
 			// A little past the turn a dead holder took (it began the
 			// item just after reading it), so that the claimer's Begin
 			// finds the turn expired rather than busy.
