@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -289,6 +290,11 @@ func (w *workers) stop() {
 // delivered is left pending: another replica (or this one) retries it
 // after Config.ClaimAfter, at most maxWorkAttempts times.
 func (b *Bot) work(it *cluster.Item) {
+	defer func() {
+		if r := recover(); r != nil { // the item stays pending: claimed later, at most maxWorkAttempts turns
+			b.log.Error("panic while taking queued work, recovered", "panic", secret.Redact(fmt.Sprint(r)))
+		}
+	}()
 	q := b.cfg.Cluster.Queue()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	turn, err := q.Begin(ctx, it)
