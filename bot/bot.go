@@ -15,6 +15,7 @@ import (
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
 
+	"github.com/notion-check/notion-check/bot/cluster"
 	"github.com/notion-check/notion-check/bot/ops"
 	"github.com/notion-check/notion-check/diagnose"
 	"github.com/notion-check/notion-check/diagnose/secret"
@@ -98,6 +99,26 @@ type Hooks struct {
 	// OnShutdown is called once when Run stops serving, after the requests
 	// in flight were answered, stopped or lost.
 	OnShutdown func(ShutdownStats)
+	// OnDedupeHit is called for every delivery not answered because it was
+	// seen already (by this replica or, with Config.Cluster, another one),
+	// with its key's kind ("event", "message", "command", "click").
+	OnDedupeHit func(kind string)
+	// OnClaimed is called with the number of queued items this replica
+	// took over from another one (or from itself) that had left them
+	// unanswered for Config.ClaimAfter (Config.Cluster only).
+	OnClaimed func(n int)
+}
+
+func (h Hooks) dedupeHit(kind string) {
+	if h.OnDedupeHit != nil {
+		h.OnDedupeHit(kind)
+	}
+}
+
+func (h Hooks) claimed(n int) {
+	if h.OnClaimed != nil && n > 0 {
+		h.OnClaimed(n)
+	}
 }
 
 func (h Hooks) slackRateLimited(method string, d time.Duration) {
@@ -206,6 +227,22 @@ type Config struct {
 	// leaves the bot (posts, updates, response_url bodies, acks, button
 	// values, logs, errors).
 	Secrets []string
+	// Cluster, when set and shared (REDIS_URL), is the state this replica
+	// shares with the others: deliveries are deduplicated through it, an
+	// envelope is acknowledged only once its work is queued in it, workers
+	// take the work from its queue (and take over what a dead replica
+	// left), and verdicts are cached and coalesced through it. Nil, or an
+	// in-memory Cluster: the bot keeps everything in this process, as a
+	// single replica always has (see doc.go, "Several replicas").
+	Cluster *cluster.Cluster
+	// VerdictScope tells integrations apart in the keys of shared verdicts
+	// (cluster.IntegrationID of the token, for example); never a token.
+	VerdictScope string
+	// ClaimAfter is how long a queued item may stay unanswered at a
+	// replica before another one takes it over (DefaultClaimAfter if 0;
+	// workers claim items idle for ClaimAfter + 1/8). It must equal the
+	// Cluster's QueueOptions.TurnLease.
+	ClaimAfter time.Duration
 }
 
 // Bot is the Slack bot. Create it with New and start it with Run.
@@ -228,6 +265,7 @@ type Bot struct {
 	life, cut     context.Context
 	kill, stopAll context.CancelFunc
 	hardDeadline  atomic.Int64 // unix nanoseconds; 0 before the shutdown
+	draining      atomic.Int32 // shared mode: the drain of local work at shutdown
 	userID        string
 	botID         string
 
@@ -281,6 +319,9 @@ func New(cfg Config) (*Bot, error) {
 	}
 	if cfg.MaxReferences <= 0 {
 		cfg.MaxReferences = diagnose.DefaultMaxChecks
+	}
+	if cfg.ClaimAfter <= 0 {
+		cfg.ClaimAfter = DefaultClaimAfter
 	}
 	hc := cfg.HTTPClient
 	if hc == nil {
@@ -356,6 +397,10 @@ func (b *Bot) Run(ctx context.Context) error {
 	defer stop()
 	errc := make(chan error, 1)
 	go func() { errc <- sm.RunContext(runCtx) }()
+	var ws *workers
+	if b.shared() {
+		ws = b.startWorkers()
+	}
 
 	var runErr error
 loop:
@@ -377,6 +422,11 @@ loop:
 	// redelivers to the next instance.
 	stop()
 	b.cfg.Hooks.connected(false)
+	if ws != nil {
+		// Work queued in Redis and not begun here is left to the other
+		// replicas; what this replica began is finished or answered below.
+		ws.stop()
+	}
 	if err := b.shutdown(); err != nil {
 		return errors.Join(runErr, err)
 	}
@@ -390,7 +440,7 @@ func (b *Bot) shutdown() error {
 	hard := time.Now().Add(budget)
 	b.hardDeadline.Store(hard.UnixNano())
 	before := b.stats.snapshot()
-	inFlight := b.wg.count()
+	inFlight := max(0, b.wg.count()-int(b.draining.Load()))
 	if inFlight > 0 {
 		b.log.Info("slack bot stopping: finishing the requests in flight", "in_flight", inFlight, "timeout", budget)
 	}
@@ -534,6 +584,20 @@ func (b *Bot) handle(sm *socketmode.Client, evt socketmode.Event) {
 		if id != "" {
 			b.ack(sm, "error_bad_message", id, nil, start)
 		}
+	case socketmode.EventTypeSlashCommand, socketmode.EventTypeEventsAPI, socketmode.EventTypeInteractive:
+		if b.shared() {
+			b.ingest(sm, evt, start)
+			return
+		}
+		b.handleLocal(sm, evt, start)
+	default:
+		b.log.Debug("slack socket mode event ignored", "type", string(evt.Type))
+	}
+}
+
+// handleLocal acks and answers an envelope in this process (no Cluster).
+func (b *Bot) handleLocal(sm *socketmode.Client, evt socketmode.Event, start time.Time) {
+	switch evt.Type {
 	case socketmode.EventTypeSlashCommand:
 		cmd, _ := evt.Data.(slack.SlashCommand)
 		b.onSlash(sm, evt.Request, cmd, start)
@@ -554,8 +618,6 @@ func (b *Bot) handle(sm *socketmode.Client, evt socketmode.Event) {
 		}
 		cb, _ := evt.Data.(slack.InteractionCallback)
 		b.onInteraction(cb)
-	default:
-		b.log.Debug("slack socket mode event ignored", "type", string(evt.Type))
 	}
 }
 
@@ -635,8 +697,7 @@ func (b *Bot) replyCtx() (context.Context, context.CancelFunc) {
 }
 
 // runJob answers one request and counts the outcome.
-func (b *Bot) runJob(j job) {
-	answered, stopped := 0, 0
+func (b *Bot) runJob(j job) (answered, stopped int) {
 	defer func() {
 		if r := recover(); r != nil {
 			b.log.Error("panic in a Slack handler, recovered", "handler", j.what, "panic", secret.Redact(fmt.Sprint(r)))
@@ -671,6 +732,7 @@ func (b *Bot) runJob(j job) {
 	case verdictPanic:
 		answered = b.sendSafe(j.what, j.failed)
 	}
+	return answered, stopped
 }
 
 func (b *Bot) sent(err error) int {

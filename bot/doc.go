@@ -89,6 +89,29 @@
 //     with their own scanner (diagnose/secret/leakscan), which shares no code
 //     with the redactor.
 //
+// # Several replicas
+//
+// With Config.Cluster shared (REDIS_URL), the event loop neither answers
+// nor starts work itself: it asks the shared Dedupe (cluster.EventKey,
+// MessageKey, CommandKey, ClickKey) and acks a delivery seen already,
+// plans the envelope as above (a refused slash command is answered in its
+// ack), and queues what needs an answer (the envelope's payload) in the
+// shared WorkQueue; only once Enqueue returned is the envelope acked.
+// Config.MaxConcurrent workers per replica take the queued work (Read,
+// then Claim of work left unanswered for Config.ClaimAfter at any
+// replica), plan it again, take its turn (Begin), answer it as above and
+// Ack it once the answer was delivered (an answer that could not be
+// delivered is left for a retry, at most three turns). Verdicts go through
+// the shared cache with cluster.Coalesce, keyed by Config.VerdictScope and
+// the reading: one replica diagnoses, the others wait for its report.
+//
+// Shutdown with a Cluster: workers stop taking work at once; work begun
+// here is finished or answered StoppedText as above (a begun turn cannot
+// be handed over before it runs out, which would keep the user waiting
+// ClaimAfter); queued work not begun here stays in Redis for the other
+// replicas; work queued in this process's memory while Redis was down is
+// answered (or told StoppedText) before Run returns.
+//
 // Render is the pure Block Kit renderer, shared with the CLI's --blocks;
 // manifest.yml at the repository root declares exactly the command (Command),
 // events (BotEvents) and scopes (BotScopes) the code handles.

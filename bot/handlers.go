@@ -156,10 +156,15 @@ func (b *Bot) onSlash(sm *socketmode.Client, req *socketmode.Request, cmd slack.
 	}
 	b.ack(sm, "slash_commands", envID, p.ack, start)
 	// The text is read after the ack: a big text never delays it.
+	b.start(b.slashJob(cmd, p))
+}
+
+// slashJob is the work of a slash command planned to be diagnosed.
+func (b *Bot) slashJob(cmd slack.SlashCommand, p slashPlan) job {
 	text := p.text
 	rd := b.read(text)
 	to := replyTo{url: p.url, channel: cmd.ChannelID, user: cmd.UserID}
-	b.start(job{
+	return job{
 		what: "slash_command",
 		rd:   &rd,
 		answer: func(ctx context.Context, rep diagnose.Report) error {
@@ -169,7 +174,7 @@ func (b *Bot) onSlash(sm *socketmode.Client, req *socketmode.Request, cmd slack.
 		busy:    func(ctx context.Context) error { return b.respondTo(ctx, to, textMessage(BusyText)) },
 		stopped: func(ctx context.Context) error { return b.respondTo(ctx, to, stoppedMessage()) },
 		failed:  func(ctx context.Context) error { return b.respondTo(ctx, to, failureMessage()) },
-	})
+	}
 }
 
 // MaxTextBytes bounds the text the bot reads from one request: Slack
@@ -350,6 +355,13 @@ func (b *Bot) onEventsAPI(evt socketmode.Event) {
 		b.log.Debug("message already answered", "channel", m.channel, "ts", m.ts)
 		return
 	}
+	if !b.start(b.eventJob(m, p)) {
+		b.log.Warn("message not answered: too many requests pending", "channel", p.channel, "leak", p.leak)
+	}
+}
+
+// eventJob is the work of a message or mention planned to be answered.
+func (b *Bot) eventJob(m incoming, p eventPlan) job {
 	if p.refusal != "" {
 		b.log.Warn("mention refused", "channel", m.channel, "team", m.team)
 	}
@@ -379,9 +391,7 @@ func (b *Bot) onEventsAPI(evt socketmode.Event) {
 	default: // a leak warning alone
 		j.answer = func(context.Context, diagnose.Report) error { return nil }
 	}
-	if !b.start(j) {
-		b.log.Warn("message not answered: too many requests pending", "channel", channel, "leak", p.leak)
-	}
+	return j
 }
 
 // wanted filters out the bot's own messages, other bots, edits, deletions,
@@ -458,20 +468,31 @@ func (b *Bot) planInteraction(cb slack.InteractionCallback) (p recheckPlan, ok b
 }
 
 func (b *Bot) onInteraction(cb slack.InteractionCallback) {
+	j, ok := b.interactionJob(cb)
+	if !ok {
+		return
+	}
+	if !b.start(j) && j.rd != nil {
+		b.log.Warn("check again not answered: too many requests pending", "channel", cb.Channel.ID)
+	}
+}
+
+// interactionJob is the work of a "Check again" click; ok is false when
+// there is nothing to do.
+func (b *Bot) interactionJob(cb slack.InteractionCallback) (job, bool) {
 	if cb.ResponseURL != "" && !b.responseURLAllowed(cb.ResponseURL) {
 		b.log.Warn("interaction response_url host not allowed, not used", "channel", cb.Channel.ID)
 	}
 	p, ok := b.planInteraction(cb)
 	if !ok {
-		return
+		return job{}, false
 	}
 	to := replyTo{url: p.url, channel: p.channel, user: cb.User.ID}
 	if p.refusal != "" {
 		b.log.Warn("interaction refused", "channel", p.channel)
-		b.start(job{what: "recheck", answer: func(ctx context.Context, _ diagnose.Report) error {
+		return job{what: "recheck", answer: func(ctx context.Context, _ diagnose.Report) error {
 			return b.respondTo(ctx, to, textMessage(p.refusal))
-		}})
-		return
+		}}, true
 	}
 	// An answer that is not the report goes to the clicker alone (or in
 	// the report's thread): the report stays.
@@ -484,7 +505,7 @@ func (b *Bot) onInteraction(cb slack.InteractionCallback) {
 		}
 	}
 	rd := b.read(p.text)
-	ok = b.start(job{
+	return job{
 		what:  "recheck",
 		rd:    &rd,
 		fresh: true,
@@ -496,10 +517,7 @@ func (b *Bot) onInteraction(cb slack.InteractionCallback) {
 		failed: func(ctx context.Context) error {
 			return b.replace(ctx, p.url, p.channel, p.ts, failureMessage())
 		},
-	})
-	if !ok {
-		b.log.Warn("check again not answered: too many requests pending", "channel", p.channel)
-	}
+	}, true
 }
 
 // envelopeID extracts envelope_id from a raw envelope.

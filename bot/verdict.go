@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -8,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/notion-check/notion-check/bot/cluster"
 	"github.com/notion-check/notion-check/diagnose"
 	"github.com/notion-check/notion-check/diagnose/secret"
 )
@@ -97,6 +99,9 @@ func cacheable(rep diagnose.Report) bool {
 // Only the last takes a place in the queue (verdictBusy when it is full).
 // fresh (a "Check again") skips the cache and shares only a fresh flight.
 func (b *Bot) verdict(source string, rd diagnose.Reading, fresh bool) (diagnose.Report, verdictResult) {
+	if b.shared() {
+		return b.sharedVerdict(source, rd, fresh)
+	}
 	v := b.verdicts
 	key := readingKey(rd)
 	fkey := key
@@ -137,14 +142,20 @@ func (b *Bot) verdict(source string, rd diagnose.Reading, fresh bool) (diagnose.
 		v.mu.Unlock()
 		close(f.done)
 	}()
+	f.rep, f.res = b.runDiagnosis(source, rd, fresh)
+	return f.rep, f.res
+}
+
+// runDiagnosis runs one diagnosis under the concurrency bound. The
+// diagnosis runs on its own: the shutdown's cut answers at once even when
+// a diagnosis does not end on cancellation (the prober's shared flights
+// end at their deadline); its slot is freed when it ends.
+func (b *Bot) runDiagnosis(source string, rd diagnose.Reading, fresh bool) (diagnose.Report, verdictResult) {
 	select {
 	case b.sem <- struct{}{}:
 	case <-b.cut.Done():
-		return f.rep, f.res
+		return diagnose.Report{}, verdictCut
 	}
-	// The diagnosis runs on its own: the shutdown's cut answers at once
-	// even when a diagnosis does not end on cancellation (the prober's
-	// shared flights end at their deadline); its slot is freed when it ends.
 	type outcome struct {
 		rep diagnose.Report
 		res verdictResult
@@ -163,14 +174,13 @@ func (b *Bot) verdict(source string, rd diagnose.Reading, fresh bool) (diagnose.
 	}()
 	select {
 	case o := <-ch:
-		f.rep, f.res = o.rep, o.res
-		if f.res == verdictOK && b.cut.Err() != nil {
-			f.res = verdictCut // cut short: what it says may be wrong
+		if o.res == verdictOK && b.cut.Err() != nil {
+			o.res = verdictCut // cut short: what it says may be wrong
 		}
+		return o.rep, o.res
 	case <-b.cut.Done():
-		f.res = verdictCut
+		return diagnose.Report{}, verdictCut
 	}
-	return f.rep, f.res
 }
 
 // put stores a verdict; mu must be held. Expired verdicts go first; when
@@ -187,4 +197,55 @@ func (v *verdicts) put(key string, rep diagnose.Report) {
 	if len(v.cache) < maxCachedVerdicts {
 		v.cache[key] = cachedVerdict{rep: rep, expires: now.Add(v.ttl)}
 	}
+}
+
+// sharedVerdict is verdict with the replicas' shared cache (Config.Cluster):
+// a finished verdict is read from it, and a reading no replica has the
+// answer of is diagnosed once across all of them (cluster.Coalesce), the
+// others waiting for that replica's report. Only a diagnosis run here takes
+// a place in the queue of work that needs Notion.
+func (b *Bot) sharedVerdict(source string, rd diagnose.Reading, fresh bool) (diagnose.Report, verdictResult) {
+	vc := b.cfg.Cluster.Verdicts()
+	key := "report:" + b.cfg.VerdictScope + ":" + readingKey(rd)
+	if !fresh && b.cfg.CacheTTL > 0 {
+		if val, ok := vc.Get(b.cut, key); ok {
+			var rep diagnose.Report
+			if err := json.Unmarshal(val, &rep); err == nil {
+				b.log.Debug("answered from the shared verdict cache", "handler", source)
+				return rep, verdictOK
+			}
+		}
+	}
+	if !b.reserve() {
+		b.log.Warn("work queue full, answering busy", "handler", source, "queued", cap(b.queue))
+		return diagnose.Report{}, verdictBusy
+	}
+	defer func() { <-b.queue }()
+	rep, res := diagnose.Report{}, verdictCut
+	probed := false
+	val, outcome := cluster.Coalesce(b.cut, vc, key, cluster.CoalesceOptions{
+		Fresh: fresh, // read again: another replica may have just finished
+		Lease: b.cfg.DiagnosisTimeout + 10*time.Second,
+	}, func(ctx context.Context) ([]byte, time.Duration) {
+		probed = true
+		rep, res = b.runDiagnosis(source, rd, fresh)
+		if res != verdictOK {
+			return nil, 0
+		}
+		js, err := json.Marshal(rep)
+		if err != nil || b.cfg.CacheTTL <= 0 || !cacheable(rep) {
+			// Not kept: the replicas waiting for it diagnose themselves.
+			return js, 0
+		}
+		return js, b.cfg.CacheTTL
+	})
+	if probed {
+		return rep, res
+	}
+	var shared diagnose.Report
+	if err := json.Unmarshal(val, &shared); err != nil {
+		return b.runDiagnosis(source, rd, fresh)
+	}
+	b.log.Debug("answered with another request's diagnosis", "handler", source, "outcome", outcome.String())
+	return shared, verdictOK
 }

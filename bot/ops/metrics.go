@@ -33,6 +33,8 @@ type Metrics struct {
 
 	slackRateLimited *prometheus.CounterVec
 	shutdown         *prometheus.CounterVec
+
+	cluster clusterMetrics // registered by RegisterCluster
 }
 
 // NewMetrics returns Metrics registered in a fresh private registry, together
@@ -91,6 +93,7 @@ func NewMetrics() *Metrics {
 			Name: "notion_check_shutdown_requests_total",
 			Help: "Acknowledged requests still in flight at shutdown, by outcome (answered, stopped, lost).",
 		}, []string{"outcome"}),
+		cluster: newClusterMetrics(),
 	}
 	m.reg.MustRegister(m.slackRateLimited, m.shutdown)
 	m.reg.MustRegister(

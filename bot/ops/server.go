@@ -29,6 +29,7 @@ type Readiness struct {
 	mu     sync.RWMutex
 	slack  bool
 	notion []notionEntry // in the order first set
+	redis  redisState
 }
 
 // NotionState is what serve knows about one integration token.
@@ -174,6 +175,9 @@ func (r *Readiness) Ready() (bool, string) {
 			}
 			why = append(why, w)
 		}
+	}
+	if w := r.redisWhy(); w != "" {
+		why = append(why, w)
 	}
 	if len(why) > 0 {
 		return false, strings.Join(why, "; ")

@@ -18,6 +18,9 @@ type Slash struct {
 	TeamID, UserTeam string
 	// EnterpriseID, when set, is sent as enterprise_id (Enterprise Grid).
 	EnterpriseID string
+	// TriggerID is the invocation's trigger_id ("trig-" + EnvelopeID if
+	// empty): unique per invocation, kept in a redelivered envelope.
+	TriggerID string
 }
 
 // SlashEnvelope returns the bytes of a slash_commands envelope, as Slack
@@ -35,11 +38,14 @@ func SlashEnvelope(s Slash) []byte {
 	if s.TeamID == "" {
 		s.TeamID = TeamID
 	}
+	if s.TriggerID == "" {
+		s.TriggerID = "trig-" + s.EnvelopeID
+	}
 	payload := map[string]any{
 		"token": "fake-verification-token", "team_id": s.TeamID, "team_domain": "fake",
 		"channel_id": s.ChannelID, "channel_name": "general", "user_id": s.UserID, "user_name": "human",
 		"command": s.Command, "text": s.Text, "api_app_id": AppID, "is_enterprise_install": "false",
-		"response_url": s.ResponseURL, "trigger_id": "1.2.fake",
+		"response_url": s.ResponseURL, "trigger_id": s.TriggerID,
 	}
 	if s.UserTeam != "" {
 		payload["user_team"] = s.UserTeam
@@ -147,6 +153,9 @@ type BlockAction struct {
 	UserID      string // "UHUMAN0001" if empty
 	Ephemeral   bool
 	TeamID      string // the clicking user's team_id (TeamID if empty)
+	// TriggerID is the click's trigger_id ("trig-" + EnvelopeID if empty):
+	// unique per click, kept in a redelivered envelope.
+	TriggerID string
 }
 
 // BlockActionsEnvelope returns the bytes of an interactive envelope for a
@@ -161,11 +170,14 @@ func BlockActionsEnvelope(a BlockAction) []byte {
 	if a.TeamID == "" {
 		a.TeamID = TeamID
 	}
+	if a.TriggerID == "" {
+		a.TriggerID = "trig-" + a.EnvelopeID
+	}
 	container := map[string]any{"type": "message", "message_ts": a.MessageTS, "channel_id": a.ChannelID, "is_ephemeral": a.Ephemeral}
 	payload := map[string]any{
 		"type": "block_actions", "team": map[string]any{"id": TeamID, "domain": "fake"},
 		"user":       map[string]any{"id": a.UserID, "username": "human", "team_id": a.TeamID},
-		"api_app_id": AppID, "token": "fake-verification-token", "trigger_id": "1.2.fake",
+		"api_app_id": AppID, "token": "fake-verification-token", "trigger_id": a.TriggerID,
 		"container": container, "channel": map[string]any{"id": a.ChannelID, "name": "general"},
 		"response_url": a.ResponseURL,
 		"actions": []any{map[string]any{

@@ -74,6 +74,8 @@ type Post struct {
 
 // Ack is one message the bot sent over the WebSocket.
 type Ack struct {
+	// Conn is the connection the ack came on (1 for the first accepted).
+	Conn       int
 	EnvelopeID string
 	Payload    json.RawMessage
 	Raw        []byte
@@ -125,6 +127,17 @@ func WithEcho() Option { return func(s *Server) { s.echo = true } }
 // EnterpriseID: auth.test answers its enterprise_id.
 func WithEnterprise() Option { return func(s *Server) { s.enterprise = EnterpriseID } }
 
+// WithSpread makes the fake behave as Slack with several connections of
+// one app (several replicas): every WebSocket stays open when another one
+// connects (up to 10, as Slack allows), and Push sends each envelope to
+// one of the open connections, in turn, so that a redelivery lands on
+// another connection than the first delivery. Acks record the connection
+// they came on.
+func WithSpread() Option { return func(s *Server) { s.spread = true } }
+
+// MaxConnections is how many WebSockets of one app Slack keeps open.
+const MaxConnections = 10
+
 // ResponseTarget is the Fault target for response_url POSTs.
 const ResponseTarget = "response_url"
 
@@ -136,6 +149,7 @@ type Server struct {
 	echo       bool
 	enterprise string
 	dropAfter  int // close the socket when the ack count reaches it (0: never)
+	spread     bool
 
 	mu        sync.Mutex
 	changed   chan struct{}
@@ -146,6 +160,8 @@ type Server struct {
 	respTries int
 	faults    map[string][]Fault
 	conn      *wsConn
+	open      []*wsConn // WithSpread: every open connection, oldest first
+	next      int       // WithSpread: the connection Push uses next
 	opens     int
 	conns     int
 	tsSeq     int
@@ -154,6 +170,7 @@ type Server struct {
 }
 
 type wsConn struct {
+	n    int // 1 for the first connection accepted, 2 for the next...
 	c    *websocket.Conn
 	wmu  sync.Mutex
 	done chan struct{}
@@ -196,9 +213,14 @@ func (s *Server) Close() {
 	s.closed = true
 	c := s.conn
 	s.conn = nil
+	open := s.open
+	s.open = nil
 	s.mu.Unlock()
 	if c != nil {
 		_ = c.c.Close()
+	}
+	for _, o := range open {
+		_ = o.c.Close()
 	}
 	s.srv.CloseClientConnections()
 	s.srv.Close()
@@ -379,7 +401,15 @@ func (s *Server) serveResponse(w http.ResponseWriter, r *http.Request) {
 	if failing {
 		s.mu.Unlock()
 		if fault.Delay > 0 {
-			time.Sleep(fault.Delay)
+			t := time.NewTimer(fault.Delay)
+			select {
+			case <-t.C:
+			case <-r.Context().Done():
+				// The client went away (a replica killed) before Slack
+				// answered: the post was never accepted.
+				t.Stop()
+				return
+			}
 		}
 		if fault.Status != 0 || fault.Error != "" {
 			writeFault(w, fault)
@@ -421,6 +451,14 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 	old := s.conn
 	s.conn = wc
 	s.conns++
+	wc.n = s.conns
+	if s.spread {
+		s.open = append(s.open, wc)
+		old = nil
+		if len(s.open) > MaxConnections { // Slack refuses an eleventh
+			old, s.open = s.open[0], s.open[1:]
+		}
+	}
 	s.mu.Unlock()
 	if old != nil {
 		_ = old.c.Close()
@@ -464,7 +502,7 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 		}
 		_ = json.Unmarshal(data, &v)
 		s.mu.Lock()
-		s.acks = append(s.acks, Ack{EnvelopeID: v.EnvelopeID, Payload: v.Payload, Raw: data, At: time.Now()})
+		s.acks = append(s.acks, Ack{Conn: wc.n, EnvelopeID: v.EnvelopeID, Payload: v.Payload, Raw: data, At: time.Now()})
 		drop := s.dropAfter > 0 && len(s.acks) >= s.dropAfter
 		if drop {
 			s.dropAfter = 0
@@ -487,11 +525,52 @@ func (s *Server) drop(wc *wsConn) {
 	}
 	_ = wc.c.Close()
 	s.mu.Lock()
+	for i, o := range s.open {
+		if o == wc {
+			s.open = append(s.open[:i:i], s.open[i+1:]...)
+			break
+		}
+	}
 	if s.conn == wc {
 		s.conn = nil
+		if n := len(s.open); n > 0 {
+			s.conn = s.open[n-1]
+		}
 	}
 	s.notify()
 	s.mu.Unlock()
+}
+
+// OpenConnections returns how many WebSockets are open now (at most 1
+// without WithSpread).
+func (s *Server) OpenConnections() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.spread {
+		if s.conn != nil {
+			return 1
+		}
+		return 0
+	}
+	return len(s.open)
+}
+
+// WaitOpenConnections waits until n WebSockets are open at once.
+func (s *Server) WaitOpenConnections(n int, timeout time.Duration) error {
+	if !s.waitFor(timeout, func() bool { return len(s.open) >= n || (!s.spread && n <= 1 && s.conn != nil) }) {
+		return fmt.Errorf("slackfake: %d WebSocket connections open after %s, want %d", s.OpenConnections(), timeout, n)
+	}
+	return nil
+}
+
+// pick returns the connection the next envelope goes to; mu must be held.
+func (s *Server) pick() *wsConn {
+	if !s.spread || len(s.open) == 0 {
+		return s.conn
+	}
+	wc := s.open[s.next%len(s.open)]
+	s.next++
+	return wc
 }
 
 // Connected reports whether a bot is connected to the WebSocket.
@@ -520,14 +599,22 @@ func (s *Server) WaitConnections(n int, timeout time.Duration) error {
 // Push sends a raw envelope to the connected bot, waiting up to 5 s for a
 // connection.
 func (s *Server) Push(envelope []byte) error {
+	_, err := s.PushConn(envelope)
+	return err
+}
+
+// PushConn is Push that also says which connection the envelope went to
+// (1 for the first accepted); with WithSpread, the open connections take
+// turns.
+func (s *Server) PushConn(envelope []byte) (int, error) {
 	var wc *wsConn
-	s.waitFor(5*time.Second, func() bool { wc = s.conn; return wc != nil })
+	s.waitFor(5*time.Second, func() bool { wc = s.pick(); return wc != nil })
 	if wc == nil {
-		return errors.New("slackfake: no WebSocket connection to push to")
+		return 0, errors.New("slackfake: no WebSocket connection to push to")
 	}
 	wc.wmu.Lock()
 	defer wc.wmu.Unlock()
-	return wc.c.WriteMessage(websocket.TextMessage, envelope)
+	return wc.n, wc.c.WriteMessage(websocket.TextMessage, envelope)
 }
 
 // Disconnect sends a disconnect envelope with reason ("warning",

@@ -107,3 +107,52 @@ func TestWebSocketHelloPingAndAcks(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestSpreadKeepsConnectionsAndTakesTurns: with WithSpread three clients
+// stay connected, Push gives each envelope to the next one, and each ack
+// says which connection it came on.
+func TestSpreadKeepsConnectionsAndTakesTurns(t *testing.T) {
+	s := New(WithSpread())
+	defer s.Close()
+	wsURL := "ws" + strings.TrimPrefix(s.URL(), "http") + "/ws"
+	var conns []*websocket.Conn
+	for i := range 3 {
+		c, _, err := websocket.DefaultDialer.Dial(wsURL, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		if _, _, err := c.ReadMessage(); err != nil { // hello
+			t.Fatal(err)
+		}
+		conns = append(conns, c)
+		if err := s.WaitOpenConnections(i+1, 5*time.Second); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, want := range []int{1, 2, 3, 1} {
+		got, err := s.PushConn([]byte(`{"type":"events_api","envelope_id":"e` + string(rune('0'+i)) + `"}`))
+		if err != nil || got != want {
+			t.Fatalf("push %d went to connection %d (%v), want %d", i, got, err, want)
+		}
+	}
+	// The second client acks what it received.
+	_, data, err := conns[1].ReadMessage()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var env struct {
+		EnvelopeID string `json:"envelope_id"`
+	}
+	_ = json.Unmarshal(data, &env)
+	if err := conns[1].WriteMessage(websocket.TextMessage, []byte(`{"envelope_id":"`+env.EnvelopeID+`"}`)); err != nil {
+		t.Fatal(err)
+	}
+	a, err := s.WaitAck("e1", 5*time.Second)
+	if err != nil || a.Conn != 2 {
+		t.Errorf("ack %+v (%v), want envelope e1 on connection 2", a, err)
+	}
+	if n := s.OpenConnections(); n != 3 {
+		t.Errorf("%d connections open, want 3", n)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"net/url"
 	"reflect"
 	"strconv"
@@ -35,6 +36,8 @@ type env struct {
 	LogLevel      string `envconfig:"LOG_LEVEL" default:"info"`
 	LogFormat     string `envconfig:"LOG_FORMAT"`
 	Timeout       string `envconfig:"DIAGNOSIS_TIMEOUT" default:"20s"`
+	RedisURL      string `envconfig:"REDIS_URL"`
+	ClaimAfter    string `envconfig:"REDIS_CLAIM_AFTER"`
 }
 
 // config is the checked configuration.
@@ -57,6 +60,17 @@ type config struct {
 	LogLevel      string
 	LogFormat     string
 	Timeout       time.Duration
+	// RedisURL is REDIS_URL: the state shared by the replicas ("" : one
+	// process, in memory).
+	RedisURL string
+	// ClaimAfter is REDIS_CLAIM_AFTER: how long a queued request may stay
+	// unanswered at one replica before another takes it over (default
+	// 2 × DIAGNOSIS_TIMEOUT + 40 s: a diagnosis waiting for another
+	// replica's, its own, and the reply).
+	ClaimAfter time.Duration
+	// transport, when set, gives the prober of the i-th token its
+	// transport (the shared Notion budget); not from the environment.
+	transport func(i int, token string) http.RoundTripper
 }
 
 // varError is one problem with one variable: the message names the
@@ -134,6 +148,19 @@ func loadConfig() (config, error) {
 	if c.Timeout, err = time.ParseDuration(e.Timeout); err != nil || c.Timeout < time.Second || c.Timeout > 5*time.Minute {
 		bad("DIAGNOSIS_TIMEOUT", "DIAGNOSIS_TIMEOUT must be a duration from 1s to 5m, such as 20s")
 		c.Timeout = 20 * time.Second
+	}
+	c.RedisURL = strings.TrimSpace(e.RedisURL)
+	if c.RedisURL != "" {
+		if u, err := url.Parse(c.RedisURL); err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") || u.Host == "" {
+			bad("REDIS_URL", "REDIS_URL must be a redis:// or rediss:// URL such as redis://redis:6379/0")
+		}
+	}
+	c.ClaimAfter = 2*c.Timeout + 40*time.Second
+	if v := strings.TrimSpace(e.ClaimAfter); v != "" {
+		if c.ClaimAfter, err = time.ParseDuration(v); err != nil || c.ClaimAfter < 2*time.Second || c.ClaimAfter > time.Hour {
+			bad("REDIS_CLAIM_AFTER", "REDIS_CLAIM_AFTER must be a duration from 2s to 1h, such as 80s")
+			c.ClaimAfter = 2*c.Timeout + 40*time.Second
+		}
 	}
 	if err := checkURL("SLACK_API_URL", c.SlackAPIURL, "https://slack.com/api/"); err != nil {
 		bad("SLACK_API_URL", "%v", err)

@@ -451,6 +451,9 @@ func newDiagnoser(cfg config, offline bool, hooks func(i int) (notion.Hooks, *sl
 		if hooks != nil {
 			nc.Hooks, nc.Logger = hooks(i)
 		}
+		if cfg.transport != nil {
+			nc.Transport = cfg.transport(i, tok)
+		}
 		p, err := notion.New(nc)
 		if err != nil {
 			return nil, fmt.Errorf("setting up the Notion client: %w", err)

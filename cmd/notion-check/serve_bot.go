@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/notion-check/notion-check/bot"
+	"github.com/notion-check/notion-check/bot/cluster"
 	"github.com/notion-check/notion-check/bot/ops"
 	"github.com/notion-check/notion-check/diagnose"
 	"github.com/notion-check/notion-check/diagnose/notion"
@@ -99,7 +101,11 @@ func serveBot(ctx context.Context, args []string, getenv func(string) string, st
 	if len(lines) > 0 {
 		return usageError("%s", strings.Join(lines, "\n"))
 	}
-	logger, err := ops.NewLogger(stderr, cfg.LogLevel, cfg.LogFormat, isTerminal(stderr), configuredSecrets(getenv)...)
+	secrets := configuredSecrets(getenv)
+	if cfg.RedisURL != "" {
+		secrets = append(secrets, cfg.RedisURL) // it may hold Redis's password
+	}
+	logger, err := ops.NewLogger(stderr, cfg.LogLevel, cfg.LogFormat, isTerminal(stderr), secrets...)
 	if err != nil {
 		return usageError("LOG_LEVEL or LOG_FORMAT: %v", err)
 	}
@@ -110,6 +116,23 @@ func serveBot(ctx context.Context, args []string, getenv func(string) string, st
 	keys := tokenKeys(cfg)
 	for _, k := range keys {
 		ready.SetNotion(k, "", ops.NotionUnchecked, "")
+	}
+	shared, err := newCluster(ctx, cfg, metrics, logger)
+	if err != nil {
+		return err
+	}
+	if shared != nil {
+		defer shared.Close()
+		ready.SetRedis(shared.Err)
+		// One Notion budget per integration across the replicas.
+		cfg.transport = func(i int, tok string) http.RoundTripper {
+			return newBudgetTransport(shared.Budget(cluster.BudgetConfig{
+				Integration: cluster.IntegrationID(tok),
+				Rate:        cfg.NotionRate * notion.PacingMargin,
+				Burst:       cfg.NotionBurst,
+			}))
+		}
+		logger.Info("sharing state with the other replicas through Redis", "claim_after", cfg.ClaimAfter)
 	}
 	w, err := newDiagnoser(cfg, false, func(i int) (notion.Hooks, *slog.Logger) {
 		im := metrics.IntegrationFunc(func() string { return ready.Label(keys[i]) })
@@ -144,10 +167,15 @@ func serveBot(ctx context.Context, args []string, getenv func(string) string, st
 		Diagnoser:          w.d,
 		Logger:             logger,
 		DiagnosisTimeout:   cfg.Timeout,
-		Secrets:            configuredSecrets(getenv),
+		Secrets:            secrets,
+		Cluster:            shared,
+		VerdictScope:       verdictScope(cfg),
+		ClaimAfter:         cfg.ClaimAfter,
 		Hooks: bot.Hooks{
-			OnAck:   metrics.Ack,
-			OnReply: metrics.Reply,
+			OnDedupeHit: metrics.DedupeHit,
+			OnClaimed:   metrics.Claimed,
+			OnAck:       metrics.Ack,
+			OnReply:     metrics.Reply,
 			OnDiagnosis: func(rep diagnose.Report, d time.Duration) {
 				metrics.Diagnosis(rep, d)
 				observeDiagnosis(rep, ready, watches)
@@ -188,6 +216,12 @@ func serveBot(ctx context.Context, args []string, getenv func(string) string, st
 		return nil
 	}
 	return err
+}
+
+// verdictScope names the integrations a report depends on, for the keys
+// of the verdicts the replicas share: a hash of the tokens, never a token.
+func verdictScope(cfg config) string {
+	return cluster.IntegrationID(strings.Join(append([]string{cfg.NotionToken}, cfg.NotionTokens...), ","))
 }
 
 // tokenKeys names every configured Notion token by its variable, in the

@@ -1,0 +1,603 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/notion-check/notion-check/bot/slackfake"
+	"github.com/notion-check/notion-check/diagnose"
+	"github.com/notion-check/notion-check/diagnose/notion"
+	"github.com/notion-check/notion-check/diagnose/notiontest"
+)
+
+// redisServer is a real redis-server of one test: its own directory, a
+// free loopback port, append-only persistence (so that a restart keeps the
+// queue, as the README advises for production).
+type redisServer struct {
+	t    testing.TB
+	bin  string
+	dir  string
+	port int
+
+	mu  sync.Mutex
+	cmd *exec.Cmd
+}
+
+// startRedis starts a redis-server for t, or skips t when the binary is not
+// installed (the same approach as bot/cluster's tests).
+func startRedis(t testing.TB) *redisServer {
+	t.Helper()
+	bin, err := exec.LookPath("redis-server")
+	if err != nil {
+		t.Skip("redis-server is not installed (Debian: apt-get install redis-server; .ci/run installs it): the replica tests cannot run")
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	s := &redisServer{t: t, bin: bin, dir: t.TempDir(), port: port}
+	s.start()
+	t.Cleanup(s.stop)
+	return s
+}
+
+func (s *redisServer) url(db int) string { return fmt.Sprintf("redis://127.0.0.1:%d/%d", s.port, db) }
+
+func (s *redisServer) start() {
+	s.t.Helper()
+	cmd := exec.Command(s.bin, "--port", strconv.Itoa(s.port), "--bind", "127.0.0.1",
+		"--save", "", "--appendonly", "yes", "--appendfsync", "always", "--dir", s.dir,
+		"--daemonize", "no", "--logfile", filepath.Join(s.dir, "redis.log"))
+	if err := cmd.Start(); err != nil {
+		s.t.Fatalf("start redis-server: %v", err)
+	}
+	s.mu.Lock()
+	s.cmd = cmd
+	s.mu.Unlock()
+	rdb := redis.NewClient(&redis.Options{Addr: fmt.Sprintf("127.0.0.1:%d", s.port), MaxRetries: -1})
+	defer rdb.Close()
+	deadline := time.Now().Add(15 * time.Second) // only against a hang
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		err := rdb.Ping(ctx).Err()
+		cancel()
+		if err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			log, _ := os.ReadFile(filepath.Join(s.dir, "redis.log"))
+			s.t.Fatalf("redis-server on port %d does not answer: %v\n%s", s.port, err, log)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// stop ends redis-server with SIGTERM (it flushes its append-only file).
+func (s *redisServer) stop() {
+	s.mu.Lock()
+	cmd := s.cmd
+	s.cmd = nil
+	s.mu.Unlock()
+	if cmd == nil {
+		return
+	}
+	_ = cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		_ = cmd.Process.Kill()
+		<-done
+	}
+}
+
+// replica is one real `notion-check serve` process (the test binary run as
+// the program).
+type replica struct {
+	name string
+	base string // http://ADDR of its ops listener
+	cmd  *exec.Cmd
+	log  *syncBuffer
+	done chan struct{}
+	err  error
+}
+
+// startReplicas starts n serve processes against the fakes and Redis, and
+// waits until each has its own Socket Mode connection open.
+func startReplicas(t *testing.T, n int, slack *slackfake.Server, notionURL, redisURL string, extra ...string) []*replica {
+	t.Helper()
+	var rs []*replica
+	for i := range n {
+		addr := freeAddr(t)
+		r := &replica{name: fmt.Sprintf("replica-%d", i+1), base: "http://" + addr, log: &syncBuffer{}, done: make(chan struct{})}
+		cmd := exec.Command(os.Args[0], "serve")
+		cmd.Env = append(cleanEnviron(), "NOTION_CHECK_BE_MAIN=1",
+			"SLACK_BOT_TOKEN="+slackfake.BotToken, "SLACK_APP_TOKEN="+slackfake.AppToken, "SLACK_API_URL="+slack.APIURL(),
+			"NOTION_TOKEN="+notiontest.GoodToken, "NOTION_API_URL="+notionURL,
+			"ADDR="+addr, "LOG_LEVEL=info", "LOG_FORMAT=json", "REDIS_URL="+redisURL)
+		cmd.Env = append(cmd.Env, extra...)
+		cmd.Stdout, cmd.Stderr = r.log, r.log
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		r.cmd = cmd
+		go func() { r.err = cmd.Wait(); close(r.done) }()
+		t.Cleanup(func() {
+			_ = cmd.Process.Signal(syscall.SIGTERM)
+			select {
+			case <-r.done:
+			case <-time.After(20 * time.Second):
+				_ = cmd.Process.Kill()
+				<-r.done
+			}
+			if t.Failed() || os.Getenv("REPLICA_LOGS") != "" { // REPLICA_LOGS=1: always
+				t.Logf("%s log:\n%s", r.name, r.log.String())
+			}
+		})
+		rs = append(rs, r)
+		// One at a time: the fake numbers connections in accept order.
+		if err := slack.WaitOpenConnections(len(rs), 30*time.Second); err != nil {
+			t.Fatalf("%v\n%s", err, r.log.String())
+		}
+	}
+	return rs
+}
+
+// cleanEnviron is the test's environment without any variable serve reads.
+func cleanEnviron() []string {
+	var out []string
+	for _, kv := range os.Environ() {
+		k, _, _ := strings.Cut(kv, "=")
+		switch {
+		case strings.HasPrefix(k, "NOTION_"), strings.HasPrefix(k, "SLACK_"), strings.HasPrefix(k, "REDIS_"),
+			k == "HELP_CHANNELS", k == "ALLOWED_CHANNELS", k == "ALLOW_EXTERNAL_USERS", k == "ADDR",
+			k == "LOG_LEVEL", k == "LOG_FORMAT", k == "DIAGNOSIS_TIMEOUT":
+			continue
+		}
+		out = append(out, kv)
+	}
+	return out
+}
+
+// metric sums every series of name (any labels matching labels, a
+// substring such as `kind="event"`) on the replicas still running.
+func metric(rs []*replica, name, labels string) float64 {
+	var sum float64
+	for _, r := range rs {
+		select {
+		case <-r.done:
+			continue
+		default:
+		}
+		code, body := get(r.base + "/metrics")
+		if code != 200 {
+			continue
+		}
+		sc := bufio.NewScanner(strings.NewReader(body))
+		sc.Buffer(make([]byte, 1<<20), 1<<20)
+		for sc.Scan() {
+			line := sc.Text()
+			if !strings.HasPrefix(line, name) || (len(line) > len(name) && line[len(name)] != '{' && line[len(name)] != ' ') {
+				continue
+			}
+			if labels != "" && !strings.Contains(line, labels) {
+				continue
+			}
+			f := strings.Fields(line)
+			v, err := strconv.ParseFloat(f[len(f)-1], 64)
+			if err == nil {
+				sum += v
+			}
+		}
+	}
+	return sum
+}
+
+// links are the ten references of the burst: leaves of the fake world and
+// IDs it does not know, so that the probe of one never reads another.
+var burstIDs = []string{
+	notiontest.RootPageID, notiontest.UnsharedPageID, notiontest.MissingID,
+	"0a0a0a0a-0000-4000-8000-000000000001", "0a0a0a0a-0000-4000-8000-000000000002",
+	"0a0a0a0a-0000-4000-8000-000000000003", "0a0a0a0a-0000-4000-8000-000000000004",
+	"0a0a0a0a-0000-4000-8000-000000000005", "0a0a0a0a-0000-4000-8000-000000000006",
+	"0a0a0a0a-0000-4000-8000-000000000007",
+}
+
+func linkOf(id string) string {
+	return "https://www.notion.so/acme/Page-" + strings.ReplaceAll(id, "-", "")
+}
+
+// callsPerObject counts the calls of a fake Notion that name each ID.
+func callsPerObject(calls []notiontest.Call, ids []string) map[string]int {
+	out := map[string]int{}
+	for _, c := range calls {
+		if c.Status == 429 {
+			continue // refused: the probe's retry is the same probe
+		}
+		for _, id := range ids {
+			if strings.Contains(c.Path, id) || strings.Contains(c.Path, strings.ReplaceAll(id, "-", "")) {
+				out[id]++
+			}
+		}
+	}
+	return out
+}
+
+// baseline diagnoses each link once, alone, with a prober of its own
+// against a fresh fake Notion: how many calls one probe of each object
+// makes. It shares nothing with the replicas (no cache, no Redis).
+func baseline(t *testing.T, ids []string) map[string]int {
+	t.Helper()
+	out := map[string]int{}
+	for _, id := range ids {
+		fake := notiontest.NewServer(t)
+		p, err := notion.New(notion.Config{Token: notiontest.GoodToken, BaseURL: fake.URL, Logger: slog.New(slog.DiscardHandler)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := diagnose.New(diagnose.Config{Token: notiontest.GoodToken, Prober: p})
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		d.DiagnoseReading(ctx, diagnose.ReadText(linkOf(id), diagnose.DefaultMaxChecks), diagnose.Options{})
+		cancel()
+		out[id] = callsPerObject(fake.Calls(), []string{id})[id]
+		if out[id] == 0 {
+			t.Fatalf("baseline: diagnosing %s made no call naming it", id)
+		}
+	}
+	return out
+}
+
+// TestReplicasShareWork runs three real `notion-check serve` processes with
+// REDIS_URL set against one fake Slack that spreads envelopes over their
+// three connections, one fake Notion limited to 3 requests per second and
+// one real redis-server.
+func TestReplicasShareWork(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts redis-server and three serve processes")
+	}
+	rds := startRedis(t)
+	slack := slackfake.New(slackfake.WithSpread())
+	t.Cleanup(slack.Close) // after the replicas stopped
+	fake := notiontest.NewServer(t, notiontest.WithRateLimit(3, 3))
+	rs := startReplicas(t, 3, slack, fake.URL, rds.url(0), "DIAGNOSIS_TIMEOUT=30s")
+	want := baseline(t, burstIDs)
+
+	t.Run("a redelivered event lands on another replica and is answered once", func(t *testing.T) {
+		ev := slackfake.Event{Type: "app_mention", Channel: "C0GENERAL1", User: "UHUMAN0001",
+			Text: "<@" + slackfake.BotUserID + "> why? " + linkOf(notiontest.SharedPageID), TS: "1700000100.000001"}
+		c1, err := slack.PushConn(slackfake.EventsAPIEnvelope("env-ev-1", "EvRedeliver1", 0, ev))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c2, err := slack.PushConn(slackfake.EventsAPIEnvelope("env-ev-2", "EvRedeliver1", 1, ev))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c1 == c2 {
+			t.Fatalf("both deliveries went to connection %d", c1)
+		}
+		for _, env := range []string{"env-ev-1", "env-ev-2"} {
+			if _, err := slack.WaitAck(env, 30*time.Second); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// The dedupe decision is taken before the ack: one of the two was
+		// dropped as seen, the other is answered.
+		if hits := metric(rs, "notion_check_dedupe_hits_total", `kind="event"`); hits != 1 {
+			t.Errorf("event dedupe hits = %v, want 1", hits)
+		}
+		waitLong(t, "the reply", func() bool { return len(threadPosts(slack, ev.TS)) >= 1 })
+		waitLong(t, "an empty queue", func() bool { return queueEmpty(rs) })
+		if n := len(threadPosts(slack, ev.TS)); n != 1 {
+			t.Errorf("%d replies to one event delivered twice, want 1", n)
+		}
+	})
+
+	t.Run("a burst of 300 commands over 10 links probes each object once", func(t *testing.T) {
+		fake.Reset()
+		degradedBefore := metric(rs, "notion_check_redis_degraded_total", "")
+		const n = 300
+		for i := range n {
+			env := slackfake.SlashEnvelope(slackfake.Slash{EnvelopeID: fmt.Sprintf("env-b-%d", i),
+				Text: linkOf(burstIDs[i%len(burstIDs)]), ResponseURL: slack.ResponseURL(fmt.Sprintf("burst-%d", i))})
+			if err := slack.Push(env); err != nil {
+				t.Fatal(err)
+			}
+		}
+		acked := waitAcked(t, slack, "env-b-", n)
+		perConn := map[int]int{}
+		for _, a := range slack.Acks() {
+			if strings.HasPrefix(a.EnvelopeID, "env-b-") {
+				perConn[a.Conn]++
+			}
+		}
+		t.Logf("acks per connection: %v", perConn)
+		waitLong(t, "a report for every command", func() bool { return len(answeredOnce(slack, "burst-")) >= len(acked) })
+		waitLong(t, "an empty queue", func() bool { return queueEmpty(rs) })
+		if dup := answeredTwice(slack, "burst-"); len(dup) > 0 {
+			t.Errorf("answered more than once: %v", dup)
+		}
+		got := callsPerObject(fake.Calls(), burstIDs)
+		for _, id := range burstIDs {
+			if got[id] != want[id] {
+				t.Errorf("object %s: %d calls to Notion, want %d (one probe)", id, got[id], want[id])
+			}
+		}
+		degraded := metric(rs, "notion_check_redis_degraded_total", "") - degradedBefore
+		switch n := fake.Count429(); {
+		case n != 0 && degraded > 0:
+			// A replica found Redis too slow (a starved machine) and paced
+			// alone for a moment, as documented; not the shared budget.
+			t.Logf("the fake Notion answered 429 %d times while Redis was judged down (%v operations degraded)", n, degraded)
+		case n != 0:
+			t.Errorf("the fake Notion at 3 req/s answered 429 %d times across the replicas, want 0", n)
+		}
+		t.Logf("Notion calls for 300 commands: %d; 429s: %d; dedupe hits: %v; operations degraded: %v", len(fake.Calls()), fake.Count429(),
+			metric(rs, "notion_check_dedupe_hits_total", ""), degraded)
+	})
+
+	t.Run("Redis restarted mid-burst: the replicas keep answering", func(t *testing.T) {
+		const n = 60
+		push := func(from, to int) {
+			for i := from; i < to; i++ {
+				env := slackfake.SlashEnvelope(slackfake.Slash{EnvelopeID: fmt.Sprintf("env-r-%d", i),
+					Text: linkOf(burstIDs[i%len(burstIDs)]), ResponseURL: slack.ResponseURL(fmt.Sprintf("restart-%d", i))})
+				if err := slack.Push(env); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		push(0, n/3)
+		waitAcked(t, slack, "env-r-", n/3)
+		rds.stop()
+		push(n/3, 2*n/3)
+		waitAcked(t, slack, "env-r-", 2*n/3)
+		waitLong(t, "a degradation counted", func() bool { return metric(rs, "notion_check_redis_degraded_total", "") > 0 })
+		waitLong(t, "/readyz to name Redis", func() bool {
+			code, body := get(rs[0].base + "/readyz")
+			return code != 200 && strings.Contains(body, "redis")
+		})
+		rds.start()
+		push(2*n/3, n)
+		acked := waitAcked(t, slack, "env-r-", n)
+		waitLong(t, "a report for every acknowledged command", func() bool { return len(answeredOnce(slack, "restart-")) >= len(acked) })
+		waitLong(t, "Redis shared again", func() bool { return metric(rs, "notion_check_redis_up", "") == float64(len(rs)) })
+		for _, r := range rs {
+			select {
+			case <-r.done:
+				t.Errorf("%s exited: %v", r.name, r.err)
+			default:
+			}
+		}
+		if dup := answeredTwice(slack, "restart-"); len(dup) > 0 {
+			t.Errorf("answered more than once: %v", dup)
+		}
+		t.Logf("degraded operations: %v; recoveries: %v", metric(rs, "notion_check_redis_degraded_total", ""),
+			metric(rs, "notion_check_redis_recoveries_total", ""))
+	})
+}
+
+// TestReplicaKilledMidBurst: SIGKILL of one of three replicas while the
+// replies are slow; every acknowledged command still gets its report, and
+// none gets two.
+func TestReplicaKilledMidBurst(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts redis-server and three serve processes")
+	}
+	rds := startRedis(t)
+	slack := slackfake.New(slackfake.WithSpread())
+	t.Cleanup(slack.Close) // after the replicas stopped
+	fake := notiontest.NewServer(t)
+	start := time.Now()
+	rs := startReplicas(t, 3, slack, fake.URL, rds.url(0), "DIAGNOSIS_TIMEOUT=5s", "REDIS_CLAIM_AFTER=8s")
+	t.Logf("replicas up after %v", time.Since(start).Round(100*time.Millisecond))
+	// Slack takes a second to accept each reply: work piles up in flight.
+	slack.Fail(slackfake.ResponseTarget, slackfake.Fault{Delay: time.Second, Times: 100000})
+	const n = 60
+	sentTo := map[string]int{} // envelope → connection
+	push := func(from, to int) {
+		for i := from; i < to; i++ {
+			id := fmt.Sprintf("env-k-%d", i)
+			env := slackfake.SlashEnvelope(slackfake.Slash{EnvelopeID: id,
+				Text: linkOf(burstIDs[i%len(burstIDs)]), ResponseURL: slack.ResponseURL(fmt.Sprintf("kill-%d", i))})
+			c, _ := slack.PushConn(env) // a push to the killed replica's socket may fail
+			sentTo[id] = c
+		}
+	}
+	push(0, n/2)
+	waitAcked(t, slack, "env-k-", n/2)
+	victim := rs[0]
+	waitLong(t, "the victim to hold work", func() bool { return metric([]*replica{victim}, "notion_check_queue_items", `state="pending"`) > 0 })
+	killed := time.Now()
+	t.Logf("kill at %s", killed.Format("15:04:05.000"))
+	if err := victim.cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	<-victim.done
+	push(n/2, n)
+	// The victim was the first to connect: connection 1. What went to the
+	// others is acknowledged.
+	waitLong(t, "the survivors' acks", func() bool {
+		got := map[string]bool{}
+		for _, a := range slack.Acks() {
+			got[a.EnvelopeID] = true
+		}
+		for id, c := range sentTo {
+			if c != 1 && !got[id] {
+				return false
+			}
+		}
+		return true
+	})
+	acked := map[string]bool{}
+	for _, a := range slack.Acks() {
+		if strings.HasPrefix(a.EnvelopeID, "env-k-") {
+			acked[a.EnvelopeID] = true
+		}
+	}
+	waitLong(t, "a report for every acknowledged command", func() bool {
+		got := answeredOnce(slack, "kill-")
+		for env := range acked {
+			if !got["kill-"+strings.TrimPrefix(env, "env-k-")] {
+				return false
+			}
+		}
+		return true
+	})
+	// A figure for the logs, not an assertion.
+	t.Logf("every acknowledged command answered %v after the kill (REDIS_CLAIM_AFTER=8s)", time.Since(killed).Round(100*time.Millisecond))
+	waitLong(t, "an empty queue", func() bool { return queueEmpty(rs[1:]) })
+	if dup := answeredTwice(slack, "kill-"); len(dup) > 0 {
+		t.Errorf("answered more than once: %v", dup)
+	}
+	claims := metric(rs[1:], "notion_check_queue_claims_total", "")
+	if claims == 0 {
+		t.Errorf("no work claimed from the killed replica")
+	}
+	t.Logf("%d commands acknowledged of %d pushed; %v claimed by the survivors", len(acked), n, claims)
+}
+
+// waitAcked waits until n envelopes whose ID starts with prefix are acked
+// and returns their IDs.
+func waitAcked(t *testing.T, slack *slackfake.Server, prefix string, n int) map[string]bool {
+	t.Helper()
+	got := map[string]bool{}
+	waitLong(t, fmt.Sprintf("%d acks of %s*", n, prefix), func() bool {
+		for _, a := range slack.Acks() {
+			if strings.HasPrefix(a.EnvelopeID, prefix) {
+				got[a.EnvelopeID] = true
+			}
+		}
+		return len(got) >= n
+	})
+	return got
+}
+
+// answeredOnce returns the response_url names with prefix that got a
+// report (not the ack).
+func answeredOnce(slack *slackfake.Server, prefix string) map[string]bool {
+	out := map[string]bool{}
+	for _, p := range slack.ResponsePosts() {
+		if strings.HasPrefix(p.Name, prefix) {
+			out[p.Name] = true
+		}
+	}
+	return out
+}
+
+// answeredTwice returns the response_url names with prefix posted to more
+// than once.
+func answeredTwice(slack *slackfake.Server, prefix string) []string {
+	n := map[string]int{}
+	var dup []string
+	for _, p := range slack.ResponsePosts() {
+		if strings.HasPrefix(p.Name, prefix) {
+			n[p.Name]++
+			if n[p.Name] == 2 {
+				dup = append(dup, p.Name)
+			}
+		}
+	}
+	return dup
+}
+
+// threadPosts returns the posts in the thread of ts.
+func threadPosts(slack *slackfake.Server, ts string) []slackfake.Post {
+	var out []slackfake.Post
+	for _, p := range slack.Posts() {
+		if p.ThreadTS == ts {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// queueEmpty reports whether the shared queue holds nothing, as the
+// first live replica's /metrics shows it.
+func queueEmpty(rs []*replica) bool {
+	for _, r := range rs {
+		select {
+		case <-r.done:
+			continue
+		default:
+		}
+		code, body := get(r.base + "/metrics")
+		if code != 200 || !strings.Contains(body, "notion_check_queue_items{") {
+			return false
+		}
+		return metric([]*replica{r}, "notion_check_queue_items", "") == 0
+	}
+	return false
+}
+
+// TestRedisConfig: REDIS_URL and REDIS_CLAIM_AFTER are checked like every
+// other variable, named and never quoted (a URL may hold a password).
+func TestRedisConfig(t *testing.T) {
+	for _, tc := range []struct {
+		name, url, claim string
+		bad              string // the variable named, "" when fine
+		claimAfter       time.Duration
+	}{
+		{name: "unset: one process", claimAfter: 80 * time.Second},
+		{name: "redis URL", url: "redis://:s3cret@redis:6379/0", claimAfter: 80 * time.Second},
+		{name: "TLS URL and a claim delay", url: "rediss://redis.internal:6380", claim: "2m", claimAfter: 2 * time.Minute},
+		{name: "not a redis URL", url: "http://:s3cret@redis:6379", bad: "REDIS_URL"},
+		{name: "no host", url: "redis://", bad: "REDIS_URL"},
+		{name: "claim delay too short", url: "redis://redis:6379", claim: "1s", bad: "REDIS_CLAIM_AFTER"},
+		{name: "claim delay not a duration", url: "redis://redis:6379", claim: "soon", bad: "REDIS_CLAIM_AFTER"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			clearEnv(t)
+			t.Setenv("REDIS_URL", tc.url)
+			t.Setenv("REDIS_CLAIM_AFTER", tc.claim)
+			cfg, err := loadConfig()
+			if tc.bad == "" {
+				if err != nil {
+					t.Fatalf("loadConfig: %v", err)
+				}
+				if cfg.RedisURL != tc.url || cfg.ClaimAfter != tc.claimAfter {
+					t.Errorf("RedisURL %q, ClaimAfter %v; want %q, %v", cfg.RedisURL, cfg.ClaimAfter, tc.url, tc.claimAfter)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.bad) {
+				t.Fatalf("loadConfig = %v, want an error naming %s", err, tc.bad)
+			}
+			if strings.Contains(err.Error(), "s3cret") || (tc.claim != "" && strings.Contains(err.Error(), tc.claim)) {
+				t.Errorf("the error quotes the value: %v", err)
+			}
+		})
+	}
+}
+
+// waitLong polls cond; its limit (two minutes) only guards against a hang:
+// a replica killed mid-work is replaced after the leases it held ran out
+// (DIAGNOSIS_TIMEOUT + 10 s) and REDIS_CLAIM_AFTER, slower on a loaded
+// machine. No test asserts how long anything took.
+func waitLong(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(2 * time.Minute)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}

@@ -1,0 +1,115 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/notion-check/notion-check/bot/cluster"
+	"github.com/notion-check/notion-check/bot/ops"
+	"github.com/notion-check/notion-check/diagnose/notion"
+)
+
+// newCluster connects serve to the state shared with the other replicas
+// when REDIS_URL is set; nil when it is not (one process, in memory). A
+// Redis that cannot be reached yet is no error: the replica starts
+// degraded, on local state, and shares again once Redis answers.
+func newCluster(ctx context.Context, cfg config, metrics *ops.Metrics, logger *slog.Logger) (*cluster.Cluster, error) {
+	if cfg.RedisURL == "" {
+		return nil, nil
+	}
+	// go-redis logs each failed dial to stderr on its own; the cluster
+	// already warns once per outage, so its lines go to debug.
+	redis.SetLogger(redisLogger{logger})
+	c, err := cluster.New(ctx, cluster.Options{
+		URL: cfg.RedisURL,
+		// A second per round trip: a Redis slow for an instant (a busy
+		// node) is not taken for one that is down; ingest stays bounded
+		// well inside Slack's 3 s by the bot's own deadline.
+		Timeout:     redisTimeout,
+		Queue:       cluster.QueueOptions{TurnLease: cfg.ClaimAfter},
+		OnDegraded:  func(op string, _ error) { metrics.RedisDegraded(op) },
+		OnRecovered: metrics.RedisRecovered,
+		Logger:      logger,
+	})
+	if err != nil {
+		return nil, usageError("REDIS_URL: %v", err)
+	}
+	metrics.RegisterCluster(func(ctx context.Context) (int64, int64, error) {
+		d, err := c.Queue().Depth(ctx)
+		return d.Waiting, d.Pending, err
+	}, c.Err)
+	return c, nil
+}
+
+// redisTimeout bounds one Redis round trip of serve.
+const redisTimeout = time.Second
+
+// budgetTransport paces every attempt of one integration's Notion calls
+// through the budget all replicas share, and holds them all after a 429 or
+// 529 for its Retry-After. It sits under the prober's own limiter (the
+// per-process pacing stays), as notion.Config.Transport.
+//
+// This is the interim seam of issue 14: the Notion adapter will take the
+// Budget through an interface of its own (its transport calls Wait where
+// it calls its rate.Limiter's Wait); until then cmd wraps its transport.
+type budgetTransport struct {
+	base   http.RoundTripper
+	budget cluster.Budget
+}
+
+// newBudgetTransport returns the transport of one integration's prober:
+// the adapter's usual dial, TLS and header timeouts, paced by budget.
+func newBudgetTransport(budget cluster.Budget) http.RoundTripper {
+	return budgetTransport{budget: budget, base: &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+		TLSHandshakeTimeout:   5 * time.Second,
+		ResponseHeaderTimeout: notion.DefaultHTTPTimeout,
+		IdleConnTimeout:       90 * time.Second,
+		MaxIdleConnsPerHost:   8,
+		ForceAttemptHTTP2:     true,
+	}}
+}
+
+func (t budgetTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if err := t.budget.Wait(r.Context()); err != nil {
+		return nil, fmt.Errorf("shared Notion budget: %w", err)
+	}
+	resp, err := t.base.RoundTrip(r)
+	if err != nil || (resp.StatusCode != http.StatusTooManyRequests && resp.StatusCode != 529) {
+		return resp, err
+	}
+	d := time.Second
+	if s, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && s >= 0 {
+		d = time.Duration(s) * time.Second
+	}
+	// The reason tells the workspace-wide limit from the integration's.
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	resp.Body.Close()
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	var v struct {
+		AdditionalData struct {
+			Reason string `json:"rate_limit_reason"`
+		} `json:"additional_data"`
+	}
+	_ = json.Unmarshal(body, &v)
+	t.budget.Pause(r.Context(), d, cluster.ScopeOf(v.AdditionalData.Reason))
+	return resp, nil
+}
+
+// redisLogger hands go-redis's own log lines to slog at debug level.
+type redisLogger struct{ l *slog.Logger }
+
+func (r redisLogger) Printf(ctx context.Context, format string, v ...any) {
+	r.l.Debug(fmt.Sprintf(format, v...), "component", "go-redis")
+}
