@@ -710,3 +710,35 @@ func TestHungRedisDegrades(t *testing.T) {
 		t.Errorf("budget Wait: %v", err)
 	}
 }
+
+// finishedMeanwhile is a VerdictCache where another replica finishes the
+// probe between the caller's Get and its Lease: it puts the value and
+// releases its lease just before the caller asks for it.
+type finishedMeanwhile struct {
+	cluster.VerdictCache
+	val []byte
+}
+
+func (f finishedMeanwhile) Lease(ctx context.Context, key string, ttl time.Duration) (func(), bool) {
+	f.VerdictCache.Put(ctx, key, f.val, time.Minute)
+	return f.VerdictCache.Lease(ctx, key, ttl)
+}
+
+// TestCoalesceReadsAgainUnderTheLease: a lease won just after another
+// replica finished gives that replica's value, not a second probe.
+func TestCoalesceReadsAgainUnderTheLease(t *testing.T) {
+	c, err := cluster.New(context.Background(), cluster.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	vc := finishedMeanwhile{VerdictCache: c.Verdicts(), val: []byte("theirs")}
+	probes := 0
+	v, out := cluster.Coalesce(context.Background(), vc, "k", cluster.CoalesceOptions{}, func(context.Context) ([]byte, time.Duration) {
+		probes++
+		return []byte("mine"), time.Minute
+	})
+	if probes != 0 || string(v) != "theirs" || out != cluster.OutcomeCached {
+		t.Errorf("probes %d, value %q, outcome %v: want the other replica's value, no probe", probes, v, out)
+	}
+}

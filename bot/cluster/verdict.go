@@ -108,6 +108,13 @@ func Coalesce(ctx context.Context, c VerdictCache, key string, o CoalesceOptions
 	release, held := c.Lease(ctx, key, o.Lease)
 	if held {
 		defer release()
+		// Read again under the lease: another holder may have put the
+		// value and released the lease between our Get and our Lease.
+		if !o.Fresh {
+			if v, ok := c.Get(ctx, key); ok {
+				return v, OutcomeCached
+			}
+		}
 		v, ttl := probe(ctx)
 		c.Put(ctx, key, v, ttl)
 		return v, OutcomeProbed
