@@ -91,10 +91,10 @@ func TestTeamHelpChannelAnswers(t *testing.T) {
 		{name: "names a configured integration: checked as it",
 			text: notFoundPaste(notiontest.SharedPageID, notiontest.MarketingName),
 			head: "Not shared with Marketing Sync — open it → ••• → Connections → add Marketing Sync",
-			want: []string{string(diagnose.CodeAccessNotShared), `add the integration "Marketing Sync"`, notiontest.MarketingName},
+			want: []string{string(diagnose.CodeAccessNotShared), `add the integration "Marketing Sync"`, "As Marketing Sync · Notion-Version"},
 			// Only Marketing Sync was asked: no access line, no other
 			// integration's verdict, and not the bot's own share advice.
-			absent: []string{"Access:", "add Iris Checker", `add the integration "Iris Checker"`, string(diagnose.CodeAccessOK), string(diagnose.CodeAccessOtherIntegration)}},
+			absent: []string{"Access:", "As Iris Checker", "add Iris Checker", `add the integration "Iris Checker"`, string(diagnose.CodeAccessOK), string(diagnose.CodeAccessOtherIntegration)}},
 		{name: "names an integration not configured: the others tell",
 			text:   notFoundPaste(notiontest.SharedPageID, "Sales Bot"),
 			head:   "Not shared with Sales Bot — open it → ••• → Connections → add Sales Bot",
@@ -104,7 +104,7 @@ func TestTeamHelpChannelAnswers(t *testing.T) {
 			text:   notFoundPaste(notiontest.UnsharedPageID, notiontest.PersonalName),
 			head:   "personal access token Notion CLI",
 			want:   []string{string(diagnose.CodeAccessNotShared), string(diagnose.CodeTokenPersonal), "personal access token"},
-			absent: []string{"→ Connections → add", "Connections, and add", "add the integration", "add Iris Checker", "add Notion CLI"}},
+			absent: []string{"→ Connections → add", "Connections, and add", "add the integration", "add Iris Checker", "add Notion CLI", "As Iris Checker"}},
 	}
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -158,7 +158,7 @@ func TestTeamSlashShowsEachIntegrationsAccess(t *testing.T) {
 		t.Errorf("the report lacks %q:\n%s", want, shown)
 	}
 	// Not named, so the answer is NOTION_TOKEN's own (Iris Checker).
-	for _, w := range []string{string(diagnose.CodeAccessNotShared), "Not shared with Iris Checker", `add the integration "Iris Checker"`} {
+	for _, w := range []string{string(diagnose.CodeAccessNotShared), "Not shared with Iris Checker", `add the integration "Iris Checker"`, "As Iris Checker (Acme Corp)"} {
 		if !strings.Contains(shown, w) {
 			t.Errorf("the report lacks %q:\n%s", w, shown)
 		}

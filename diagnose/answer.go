@@ -141,6 +141,11 @@ func checkedAs(c *Check) string {
 	return as
 }
 
+// CheckedAs names the integration the check ran as when only one was
+// asked (the one a pasted error or --as names, or the only one
+// configured), else "".
+func (c Check) CheckedAs() string { return checkedAs(&c) }
+
 // personal reports whether check c ran as a personal access token.
 func (r Report) personal(c *Check) bool {
 	if c != nil && HasCode(c.Findings, CodeTokenPersonal) {
