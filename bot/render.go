@@ -490,7 +490,20 @@ func contextBlock(rep diagnose.Report) *slack.ContextBlock {
 	}
 	in := rep.Integration
 	var parts []string
+	as := ""
+	for i, c := range rep.Checks {
+		a := c.CheckedAs()
+		if i > 0 && a != as {
+			as = ""
+			break
+		}
+		as = a
+	}
 	switch {
+	case as != "" && in.Name != "" && as != in.Name:
+		// Checked as the integration the pasted error names, not as
+		// NOTION_TOKEN's.
+		parts = append(parts, "As "+esc(oneLine(as, 80)))
 	case in.Name != "" && in.Workspace != "":
 		parts = append(parts, "As "+esc(oneLine(in.Name, 80))+" ("+esc(oneLine(in.Workspace, 80))+")")
 	case in.Name != "":

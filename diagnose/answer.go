@@ -98,7 +98,11 @@ var leadInfos = map[Code]bool{
 // be nil for an integration finding): the cause and the fix in words.
 func (r Report) AnswerText(c *Check, f Finding) string {
 	vars := r.answerVars(c)
-	for _, v := range answerTable[f.Code] {
+	variants := answerTable[f.Code]
+	if f.Code == CodeAccessNotShared && r.personal(c) {
+		variants = personalNotShared
+	}
+	for _, v := range variants {
 		if s, ok := fill(v, vars); ok {
 			return s
 		}
@@ -106,9 +110,59 @@ func (r Report) AnswerText(c *Check, f Finding) string {
 	return f.Title
 }
 
+// personalNotShared is access.not_shared's answer when the check ran as
+// a personal access token: its creator's own access counts, so no
+// Connections step (facts §9).
+var personalNotShared = []string{
+	"Not visible to whoever created the personal access token {integration} — they need access to it in Notion; connections do not apply",
+	"Not visible to whoever created the personal access token — they need access to it in Notion; connections do not apply",
+}
+
+// checkedAs names the integration check c ran as when only one was asked
+// (the one a pasted error or --as names, or the only one configured), else
+// "": the others' answers only tell whether they see the object.
+func checkedAs(c *Check) string {
+	if c == nil {
+		return ""
+	}
+	if len(c.Access) == 1 {
+		return c.Access[0].Integration
+	}
+	if len(c.Access) > 1 {
+		return ""
+	}
+	as := ""
+	for _, e := range c.Evidence {
+		if e.Integration == "" || (as != "" && e.Integration != as) {
+			return ""
+		}
+		as = e.Integration
+	}
+	return as
+}
+
+// CheckedAs names the integration the check ran as when only one was
+// asked (the one a pasted error or --as names, or the only one
+// configured), else "".
+func (c Check) CheckedAs() string { return checkedAs(&c) }
+
+// personal reports whether check c ran as a personal access token.
+func (r Report) personal(c *Check) bool {
+	if c != nil && HasCode(c.Findings, CodeTokenPersonal) {
+		return true
+	}
+	as := checkedAs(c)
+	return (as == "" || as == r.Integration.Name) && HasCode(r.Integration.Findings, CodeTokenPersonal)
+}
+
 // answerVars are the values the answer templates may use.
 func (r Report) answerVars(c *Check) Vars {
 	v := Vars{"integration": r.Integration.Name, "workspace": r.Integration.Workspace}
+	if as := checkedAs(c); as != "" {
+		// Checked as another integration (the one the pasted error
+		// names): the answer is about that one, not NOTION_TOKEN's.
+		v["integration"] = as
+	}
 	if r.Call != nil {
 		v["call_integration"] = r.Call.Integration
 		v["version"] = r.Call.NotionVersion

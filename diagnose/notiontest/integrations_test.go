@@ -75,3 +75,20 @@ func TestViewsAndInTrash(t *testing.T) {
 		}
 	}
 }
+
+// TestCallsNameTheIntegration: the call log names the integration of each
+// request's token, never the token itself.
+func TestCallsNameTheIntegration(t *testing.T) {
+	s := nt.NewServer(t)
+	for _, tok := range []string{nt.GoodToken, nt.MarketingToken, nt.PersonalToken, nt.RevokedToken} {
+		do(t, s, "GET", "/v1/users/me", tok, v25)
+	}
+	var got []string
+	for _, c := range s.Calls() {
+		got = append(got, c.Integration)
+	}
+	want := []string{nt.IntegrationName, nt.MarketingName, nt.PersonalName, ""}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("integrations %q, want %q", got, want)
+	}
+}

@@ -45,6 +45,11 @@ type Call struct {
 	Path   string
 	// Version is the Notion-Version header sent ("" when missing).
 	Version string
+	// Integration is the name of the integration whose token made the
+	// request (IntegrationName, MarketingName or PersonalName; "" for a
+	// missing, revoked or unknown token), so that a test can count each
+	// integration's calls without the log holding a token.
+	Integration string
 	// Status is the HTTP status answered (0 while the request is in
 	// flight).
 	Status int
@@ -321,7 +326,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	// The call is logged on arrival (so that a request whose client gave
 	// up is still counted) and completed when answered.
 	idx := len(s.calls)
-	s.calls = append(s.calls, Call{Method: r.Method, Path: r.URL.Path, Version: r.Header.Get("Notion-Version"), Start: start})
+	s.calls = append(s.calls, Call{Method: r.Method, Path: r.URL.Path, Version: r.Header.Get("Notion-Version"), Integration: s.caller(r), Start: start})
 	var fault *Fault
 	for _, f := range s.faults {
 		if strings.HasPrefix(r.URL.Path, f.PathPrefix) && f.Times >= 0 {
@@ -420,6 +425,21 @@ func faultAnswer(f *Fault) answer {
 		a.header = http.Header{"Retry-After": []string{f.RetryAfter}}
 	}
 	return a
+}
+
+// caller names the integration whose token made r ("" when none does).
+// s.name is read without s.mu: it is set only before the server starts.
+func (s *Server) caller(r *http.Request) string {
+	token, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	switch token {
+	case GoodToken, NoReadToken:
+		return s.name
+	case MarketingToken:
+		return MarketingName
+	case PersonalToken:
+		return PersonalName
+	}
+	return ""
 }
 
 // route answers a request from the world.
