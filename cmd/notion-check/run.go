@@ -439,14 +439,18 @@ type otherToken struct {
 func newDiagnoser(cfg config, offline bool, hooks func(i int) (notion.Hooks, *slog.Logger)) (wiring, error) {
 	w := wiring{apiVersion: cfg.NotionVersion}
 	dc := diagnose.Config{Token: cfg.NotionToken}
+	// The team's integrations share one workspace: a 429 for Notion's
+	// workspace-wide limit pauses all of them (rate_limit_reason).
+	workspace := &notion.WorkspacePause{}
 	mk := func(i int, tok string) (*notion.Prober, error) {
 		nc := notion.Config{
-			Token:   tok,
-			BaseURL: cfg.NotionAPIURL,
-			Version: cfg.NotionVersion,
-			Rate:    cfg.NotionRate,
-			Burst:   cfg.NotionBurst,
-			Logger:  slog.New(slog.DiscardHandler),
+			Workspace: workspace,
+			Token:     tok,
+			BaseURL:   cfg.NotionAPIURL,
+			Version:   cfg.NotionVersion,
+			Rate:      cfg.NotionRate,
+			Burst:     cfg.NotionBurst,
+			Logger:    slog.New(slog.DiscardHandler),
 		}
 		if hooks != nil {
 			nc.Hooks, nc.Logger = hooks(i)
