@@ -122,7 +122,7 @@ func Render(rep diagnose.Report, opts RenderOptions) Message {
 	}
 	fixed := map[diagnose.Code]int{}
 	more, full := 0, 0
-	for _, i := range checkOrder(rep) {
+	for _, i := range rep.CheckOrder() {
 		c := rep.Checks[i]
 		ca := rep.CheckHeadline(i)
 		if quiet(i) {
@@ -203,23 +203,6 @@ func answerEmoji(s diagnose.Severity) string {
 		return "ℹ️"
 	}
 	return "✅"
-}
-
-// checkOrder puts the checks with an error first, then those with a
-// warning or an answer, then the rest, each group in the order given.
-func checkOrder(rep diagnose.Report) []int {
-	var errs, warns, rest []int
-	for i := range rep.Checks {
-		switch rep.CheckHeadline(i).Severity {
-		case diagnose.SeverityError:
-			errs = append(errs, i)
-		case diagnose.SeverityWarning, diagnose.SeverityInfo:
-			warns = append(warns, i)
-		default:
-			rest = append(rest, i)
-		}
-	}
-	return append(append(errs, warns...), rest...)
 }
 
 // blockText counts the visible text of a section or context block.

@@ -439,3 +439,21 @@ func lowerFirst(s string) string {
 	}
 	return s
 }
+
+// CheckOrder is the order a report shows its checks in, answer first: the
+// checks with an error, then those with a warning or a note worth saying,
+// then the rest, each group in the order found (indices into r.Checks).
+func (r Report) CheckOrder() []int {
+	var errs, warns, rest []int
+	for i := range r.Checks {
+		switch r.CheckHeadline(i).Severity {
+		case SeverityError:
+			errs = append(errs, i)
+		case SeverityWarning, SeverityInfo:
+			warns = append(warns, i)
+		default:
+			rest = append(rest, i)
+		}
+	}
+	return append(append(errs, warns...), rest...)
+}

@@ -1,6 +1,7 @@
 package diagnose
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -145,4 +146,17 @@ func FuzzPrintable(f *testing.F) {
 			t.Fatalf("not idempotent on %q", s)
 		}
 	})
+}
+
+// TestCheckOrder: problems first, then warnings and notes, then the rest,
+// each group in the order found.
+func TestCheckOrder(t *testing.T) {
+	ok := Check{ID: "a", Status: StatusOK, Kind: KindPage}
+	bad := Check{ID: "b", Status: StatusProblem, Findings: []Finding{NewFinding(CodeAccessNotShared, "404 everywhere", Vars{"integration": "X"})}}
+	trash := Check{ID: "c", Status: StatusOK, Findings: []Finding{NewFinding(CodeObjectInTrash, "in the trash", nil)}}
+	bad2 := Check{ID: "d", Status: StatusProblem, Findings: []Finding{NewFinding(CodeIDMalformed, "31 digits", nil)}}
+	rep := Report{Checks: []Check{ok, bad, trash, bad2}}
+	if got, want := rep.CheckOrder(), []int{1, 3, 2, 0}; !slices.Equal(got, want) {
+		t.Errorf("CheckOrder() = %v, want %v", got, want)
+	}
 }

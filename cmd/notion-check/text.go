@@ -83,7 +83,7 @@ func formatReportOpts(rep diagnose.Report, o textOptions) string {
 		}
 	}
 
-	order := checkOrder(rep)
+	order := rep.CheckOrder()
 	var fine []int
 	// fixed remembers, in a report of several checks, the check whose block
 	// gave the fix of each code, so the next one refers to it.
@@ -207,23 +207,6 @@ func markColor(a diagnose.Headline) string {
 		return "1;36"
 	}
 	return "1;32"
-}
-
-// checkOrder puts the checks with an error first, then those with a
-// warning or an answer, then the rest, each group in the order given.
-func checkOrder(rep diagnose.Report) []int {
-	var errs, warns, rest []int
-	for i := range rep.Checks {
-		switch rep.CheckHeadline(i).Severity {
-		case diagnose.SeverityError:
-			errs = append(errs, i)
-		case diagnose.SeverityWarning, diagnose.SeverityInfo:
-			warns = append(warns, i)
-		default:
-			rest = append(rest, i)
-		}
-	}
-	return append(append(errs, warns...), rest...)
 }
 
 // shownIntegration returns the integration findings worth a block.
