@@ -4,61 +4,20 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"net"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
-
 	"github.com/notion-check/notion-check/bot/cluster"
+	"github.com/notion-check/notion-check/bot/cluster/redistest"
 	"github.com/notion-check/notion-check/bot/slackfake"
 	"github.com/notion-check/notion-check/diagnose"
 )
 
-// sharedRedis starts a redis-server of the test alone on a loopback port
-// (the approach of bot/cluster's tests), or skips the test when the
-// binary is not installed.
-func sharedRedis(t *testing.T) string {
-	t.Helper()
-	bin, err := exec.LookPath("redis-server")
-	if err != nil {
-		t.Skip("redis-server is not installed (Debian: apt-get install redis-server; .ci/run installs it): the shared-mode tests cannot run")
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
-	dir := t.TempDir()
-	cmd := exec.Command(bin, "--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-		"--dir", dir, "--daemonize", "no", "--logfile", filepath.Join(dir, "redis.log"))
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	rdb := redis.NewClient(&redis.Options{Addr: fmt.Sprintf("127.0.0.1:%d", port), MaxRetries: -1})
-	defer rdb.Close()
-	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-		err := rdb.Ping(ctx).Err()
-		cancel()
-		if err == nil {
-			break
-		}
-		if time.Now().After(deadline) {
-			log, _ := os.ReadFile(filepath.Join(dir, "redis.log"))
-			t.Fatalf("redis-server does not answer: %v\n%s", err, log)
-		}
-	}
-	return fmt.Sprintf("redis://127.0.0.1:%d/0", port)
-}
+// sharedRedis starts a redis-server of the test alone on a loopback port,
+// or skips the test when the binary is not installed.
+func sharedRedis(t *testing.T) string { return redistest.Start(t, redistest.Options{}).URL(0) }
 
 // countingDiagnoser counts the diagnoses run (across every replica using
 // it) and runs the offline diagnoser.

@@ -212,8 +212,8 @@ func TestLeaseUncacheableResultFreesWaiters(t *testing.T) {
 func TestLeaseHolderDies(t *testing.T) {
 	s := startRedis(t)
 	ctx := testCtx(t)
-	dead := newCluster(t, cluster.Options{URL: s.url()})
-	alive := newCluster(t, cluster.Options{URL: s.url()})
+	dead := newCluster(t, cluster.Options{URL: s.URL(0)})
+	alive := newCluster(t, cluster.Options{URL: s.URL(0)})
 	if _, held := dead.Verdicts().Lease(ctx, "ref", time.Second); !held {
 		t.Fatal("lease not held")
 	}
@@ -342,8 +342,8 @@ func TestQueueBasics(t *testing.T) {
 func TestQueueClaimedTwiceAnsweredOnce(t *testing.T) {
 	s := startRedis(t)
 	ctx := testCtx(t)
-	a := newCluster(t, cluster.Options{URL: s.url(), Consumer: "a"})
-	b := newCluster(t, cluster.Options{URL: s.url(), Consumer: "b"})
+	a := newCluster(t, cluster.Options{URL: s.URL(0), Consumer: "a"})
+	b := newCluster(t, cluster.Options{URL: s.URL(0), Consumer: "b"})
 	if _, err := a.Queue().Enqueue(ctx, "event:Ev1", []byte("x")); err != nil {
 		t.Fatal(err)
 	}
@@ -380,11 +380,11 @@ func TestQueueKilledConsumer(t *testing.T) {
 	s := startRedis(t)
 	ctx := testCtx(t)
 	qo := cluster.QueueOptions{TurnLease: 300 * time.Millisecond}
-	a, err := cluster.New(ctx, cluster.Options{URL: s.url(), Consumer: "a", Queue: qo})
+	a, err := cluster.New(ctx, cluster.Options{URL: s.URL(0), Consumer: "a", Queue: qo})
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := newCluster(t, cluster.Options{URL: s.url(), Consumer: "b", Queue: qo})
+	b := newCluster(t, cluster.Options{URL: s.URL(0), Consumer: "b", Queue: qo})
 
 	const total = 20
 	for i := range total {
@@ -455,7 +455,7 @@ func TestRedisRestartDegradesAndRecovers(t *testing.T) {
 	var degradedOps sync.Map
 	recovered := make(chan struct{}, 10)
 	opts := cluster.Options{
-		URL: s.url(), Consumer: "a", RetryInterval: 20 * time.Millisecond,
+		URL: s.URL(0), Consumer: "a", RetryInterval: 20 * time.Millisecond,
 		OnDegraded:  func(op string, err error) { degradedOps.Store(op, err) },
 		OnRecovered: func() { recovered <- struct{}{} },
 	}
@@ -475,7 +475,7 @@ func TestRedisRestartDegradesAndRecovers(t *testing.T) {
 		t.Fatalf("Begin before the outage: %v", turn)
 	}
 
-	s.stop()
+	s.Kill()
 	if err := c.Queue().Ack(ctx, inflight); err != nil {
 		t.Errorf("Ack during the outage: %v", err)
 	}
@@ -515,7 +515,7 @@ func TestRedisRestartDegradesAndRecovers(t *testing.T) {
 		}
 	}
 
-	s.start()
+	s.Start()
 	select {
 	case <-recovered:
 	case <-ctx.Done():
@@ -526,14 +526,14 @@ func TestRedisRestartDegradesAndRecovers(t *testing.T) {
 	}
 	// The key first seen during the outage was written to Redis: another
 	// replica knows it.
-	other := newCluster(t, cluster.Options{URL: s.url(), Consumer: "b"})
+	other := newCluster(t, cluster.Options{URL: s.URL(0), Consumer: "b"})
 	if first, _ := other.Dedupe().Seen(ctx, "event:during"); first {
 		t.Error("a key seen during the outage is unknown to the other replica after recovery")
 	}
 	// The ack made during the outage reached Redis (a restart without
 	// persistence lost the rest): the work counts as answered everywhere.
 	for _, key := range []string{"event:inflight", "event:during"} {
-		if n := s.client(t).Exists(ctx, "notion-check:answered:"+key).Val(); n != 1 {
+		if n := rawClient(t, s).Exists(ctx, "notion-check:answered:"+key).Val(); n != 1 {
 			t.Errorf("answered marker of %s, acked during the outage: %d keys in Redis", key, n)
 		}
 	}
@@ -546,7 +546,7 @@ func TestRedisRestartDegradesAndRecovers(t *testing.T) {
 	if got.Key != "event:after" {
 		t.Errorf("other replica read %q", got.Key)
 	}
-	if n := s.client(t).Exists(ctx, "notion-check:dedupe:event:during").Val(); n != 1 {
+	if n := rawClient(t, s).Exists(ctx, "notion-check:dedupe:event:during").Val(); n != 1 {
 		t.Errorf("dedupe key in Redis after recovery: %d", n)
 	}
 }
@@ -634,7 +634,7 @@ func TestBudgetTwoReplicasNo429(t *testing.T) {
 			var r [2]*cluster.Cluster
 			if tt.shared {
 				s := startRedis(t)
-				r = [2]*cluster.Cluster{newCluster(t, cluster.Options{URL: s.url()}), newCluster(t, cluster.Options{URL: s.url()})}
+				r = [2]*cluster.Cluster{newCluster(t, cluster.Options{URL: s.URL(0)}), newCluster(t, cluster.Options{URL: s.URL(0)})}
 			} else {
 				r = [2]*cluster.Cluster{newCluster(t, cluster.Options{}), newCluster(t, cluster.Options{})}
 			}

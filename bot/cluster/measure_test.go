@@ -24,8 +24,8 @@ func TestMeasureRedisMemory(t *testing.T) {
 	}
 	s := startRedis(t)
 	ctx := testCtx(t)
-	c := newCluster(t, cluster.Options{URL: s.url()})
-	rdb := s.client(t)
+	c := newCluster(t, cluster.Options{URL: s.URL(0)})
+	rdb := rawClient(t, s)
 	const n = 10000
 	verdict := bytes.Repeat([]byte("v"), 2048)  // a ProbeResult's JSON with evidence
 	envelope := bytes.Repeat([]byte("e"), 3072) // an events_api envelope
@@ -97,7 +97,7 @@ func BenchmarkRedis(b *testing.B) {
 		b.Run(bc.name, func(b *testing.B) {
 			s := startRedis(b)
 			ctx := context.Background()
-			c, err := cluster.New(ctx, cluster.Options{URL: s.url()})
+			c, err := cluster.New(ctx, cluster.Options{URL: s.URL(0)})
 			if err != nil {
 				b.Fatal(err)
 			}

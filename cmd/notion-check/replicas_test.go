@@ -5,107 +5,25 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"net"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
-
+	"github.com/notion-check/notion-check/bot/cluster/redistest"
 	"github.com/notion-check/notion-check/bot/slackfake"
 	"github.com/notion-check/notion-check/diagnose"
 	"github.com/notion-check/notion-check/diagnose/notion"
 	"github.com/notion-check/notion-check/diagnose/notiontest"
 )
 
-// redisServer is a real redis-server of one test: its own directory, a
-// free loopback port, append-only persistence (so that a restart keeps the
-// queue, as the README advises for production).
-type redisServer struct {
-	t    testing.TB
-	bin  string
-	dir  string
-	port int
-
-	mu  sync.Mutex
-	cmd *exec.Cmd
-}
-
-// startRedis starts a redis-server for t, or skips t when the binary is not
-// installed (the same approach as bot/cluster's tests).
-func startRedis(t testing.TB) *redisServer {
-	t.Helper()
-	bin, err := exec.LookPath("redis-server")
-	if err != nil {
-		t.Skip("redis-server is not installed (Debian: apt-get install redis-server; .ci/run installs it): the replica tests cannot run")
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
-	s := &redisServer{t: t, bin: bin, dir: t.TempDir(), port: port}
-	s.start()
-	t.Cleanup(s.stop)
-	return s
-}
-
-func (s *redisServer) url(db int) string { return fmt.Sprintf("redis://127.0.0.1:%d/%d", s.port, db) }
-
-func (s *redisServer) start() {
-	s.t.Helper()
-	cmd := exec.Command(s.bin, "--port", strconv.Itoa(s.port), "--bind", "127.0.0.1",
-		"--save", "", "--appendonly", "yes", "--appendfsync", "always", "--dir", s.dir,
-		"--daemonize", "no", "--logfile", filepath.Join(s.dir, "redis.log"))
-	if err := cmd.Start(); err != nil {
-		s.t.Fatalf("start redis-server: %v", err)
-	}
-	s.mu.Lock()
-	s.cmd = cmd
-	s.mu.Unlock()
-	rdb := redis.NewClient(&redis.Options{Addr: fmt.Sprintf("127.0.0.1:%d", s.port), MaxRetries: -1})
-	defer rdb.Close()
-	deadline := time.Now().Add(15 * time.Second) // only against a hang
-	for {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-		err := rdb.Ping(ctx).Err()
-		cancel()
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			log, _ := os.ReadFile(filepath.Join(s.dir, "redis.log"))
-			s.t.Fatalf("redis-server on port %d does not answer: %v\n%s", s.port, err, log)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
-// stop ends redis-server with SIGTERM (it flushes its append-only file).
-func (s *redisServer) stop() {
-	s.mu.Lock()
-	cmd := s.cmd
-	s.cmd = nil
-	s.mu.Unlock()
-	if cmd == nil {
-		return
-	}
-	_ = cmd.Process.Signal(syscall.SIGTERM)
-	done := make(chan struct{})
-	go func() { _ = cmd.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(10 * time.Second):
-		_ = cmd.Process.Kill()
-		<-done
-	}
+// startRedis starts a redis-server for t with append-only persistence, so
+// that a restart keeps the queue (as the README advises for production).
+func startRedis(t testing.TB) *redistest.Server {
+	return redistest.Start(t, redistest.Options{AppendOnly: true})
 }
 
 // replica is one real `notion-check serve` process (the test binary run as
@@ -278,7 +196,7 @@ func TestReplicasShareWork(t *testing.T) {
 	// Notion's documented average with a burst above it, as issue 13's
 	// fake; the replicas run the shipped NOTION_BURST (10).
 	fake := notiontest.NewServer(t, notiontest.WithRateLimit(3, 10))
-	rs := startReplicas(t, 3, slack, fake.URL, rds.url(0), "DIAGNOSIS_TIMEOUT=30s")
+	rs := startReplicas(t, 3, slack, fake.URL, rds.URL(0), "DIAGNOSIS_TIMEOUT=30s")
 	want := baseline(t, burstIDs)
 
 	t.Run("a redelivered event lands on another replica and is answered once", func(t *testing.T) {
@@ -371,7 +289,7 @@ func TestReplicasShareWork(t *testing.T) {
 		}
 		push(0, n/3)
 		waitAcked(t, slack, "env-r-", n/3)
-		rds.stop()
+		rds.Stop()
 		push(n/3, 2*n/3)
 		waitAcked(t, slack, "env-r-", 2*n/3)
 		waitLong(t, "a degradation counted", func() bool { return metric(rs, "notion_check_redis_degraded_total", "") > 0 })
@@ -379,7 +297,7 @@ func TestReplicasShareWork(t *testing.T) {
 			code, body := get(rs[0].base + "/readyz")
 			return code != 200 && strings.Contains(body, "redis")
 		})
-		rds.start()
+		rds.Start()
 		push(2*n/3, n)
 		acked := waitAcked(t, slack, "env-r-", n)
 		waitLong(t, "a report for every acknowledged command", func() bool { return len(answeredOnce(slack, "restart-")) >= len(acked) })
@@ -411,7 +329,7 @@ func TestReplicaKilledMidBurst(t *testing.T) {
 	t.Cleanup(slack.Close) // after the replicas stopped
 	fake := notiontest.NewServer(t)
 	start := time.Now()
-	rs := startReplicas(t, 3, slack, fake.URL, rds.url(0), "DIAGNOSIS_TIMEOUT=5s", "REDIS_CLAIM_AFTER=8s")
+	rs := startReplicas(t, 3, slack, fake.URL, rds.URL(0), "DIAGNOSIS_TIMEOUT=5s", "REDIS_CLAIM_AFTER=8s")
 	t.Logf("replicas up after %v", time.Since(start).Round(100*time.Millisecond))
 	// Slack takes a second to accept each reply: work piles up in flight.
 	slack.Fail(slackfake.ResponseTarget, slackfake.Fault{Delay: time.Second, Times: 100000})
