@@ -16,7 +16,6 @@ import (
 
 	"github.com/notion-check/notion-check/diagnose"
 	"github.com/notion-check/notion-check/diagnose/notion"
-	"github.com/notion-check/notion-check/diagnose/secret"
 )
 
 // exitError carries an exit status (and, for usage errors, the one line
@@ -220,11 +219,11 @@ func check(ctx context.Context, args []string, getenv func(string) string, stdin
 		}
 		out = string(b) + "\n"
 	default:
-		out = formatReportVerbose(rep, textStyle(stdout, getenv), fl.verbose)
+		out = formatReportOpts(rep, textOptions{Style: textStyle(stdout, getenv), Verbose: fl.verbose})
 	}
-	// The one redaction layer: nothing leaves with a token in it, whatever
-	// the pasted text held.
-	if _, err := io.WriteString(stdout, redactAll(out, cfg)); err != nil {
+	// stdout is run's redacting writer (redact.go): nothing leaves with a
+	// token in it, whatever the pasted text held.
+	if _, err := io.WriteString(stdout, out); err != nil {
 		return fmt.Errorf("writing the report: %w", err)
 	}
 	if interrupted {
@@ -541,14 +540,4 @@ func hasDetail(fs []diagnose.Finding, detail string) bool {
 		}
 	}
 	return false
-}
-
-// redactAll masks every configured Notion token by value, then any
-// token-shaped text.
-func redactAll(s string, cfg config) string {
-	s = secret.RedactValue(s, cfg.NotionToken)
-	for _, t := range cfg.NotionTokens {
-		s = secret.RedactValue(s, strings.TrimSpace(t))
-	}
-	return s
 }
