@@ -89,16 +89,17 @@
 // text, response_url) until acked, the cache holds verdicts for their TTL;
 // keep Redis private (AUTH, TLS with rediss://, no public address).
 //
-// # Wiring (the next step)
+// # Wiring
 //
-//   - bot: one Seen per delivery in place of the bot's ttlSet (same keys);
-//     the event loop Enqueues and acks after it returns; workers run the
-//     loop shown on WorkQueue and Ack after the reply is posted.
-//   - diagnose/notion: Coalesce in Prober.Probe around the probe, the
-//     JSON of the ProbeResult as the value, the key the prober's own key
-//     plus the integration; Budget.Wait in the transport where it calls
-//     its rate.Limiter's Wait (same shape), Budget.Pause with
-//     ScopeOf(rate_limit_reason) on every 429/529 with its Retry-After.
-//   - cmd: New(ctx, Options{URL: REDIS_URL, OnDegraded: a counter}),
-//     Err in /readyz, Depth in /metrics, Close at shutdown.
+//   - bot (shared.go): one Seen per delivery, keyed as above; the event
+//     loop Enqueues and acks after it returns; workers run the loop shown
+//     on WorkQueue and Ack after the reply is posted; verdicts go through
+//     Coalesce.
+//   - cmd (serve_cluster.go): New(ctx, Options{URL: REDIS_URL, ...}), Err
+//     in /readyz, Depth in /metrics, Close at shutdown, and Budget.Wait /
+//     Budget.Pause around every Notion request through the prober's
+//     transport.
+//   - Not yet: the Notion adapter's own per-object cache is not shared
+//     (identical readings are coalesced across replicas, not identical
+//     references in different texts).
 package cluster
