@@ -176,3 +176,12 @@ type Prober interface {
 	// APIVersion is the Notion-Version header the prober sends by default.
 	APIVersion() string
 }
+
+// BatchProber is a Prober that probes the references of one text together,
+// so that it can plan their calls against the integration's one budget
+// (Notion's rate limit is per integration, not per reference). ProbeAll
+// returns one result per reference, in order, each as Probe would.
+type BatchProber interface {
+	Prober
+	ProbeAll(ctx context.Context, refs []Reference, opts ProbeOptions) []ProbeResult
+}

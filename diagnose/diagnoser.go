@@ -254,16 +254,11 @@ func (d *Diagnoser) online(ctx context.Context, call *Call, refs []Reference, op
 		if !ask[pi] {
 			continue
 		}
-		for ri, ref := range refs {
-			if !ref.Probeable() {
-				continue
-			}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				results[pi][ri] = p.Probe(ctx, ref, popts)
-			}()
-		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			probeAll(ctx, p, refs, popts, results[pi])
+		}()
 	}
 	wg.Wait()
 
@@ -409,4 +404,35 @@ func severityRank(s Severity) int {
 		return 1
 	}
 	return 2
+}
+
+// probeAll fills out[i] with p's probe of every probeable refs[i]: in one
+// ProbeAll when p plans several references at once, else one Probe each,
+// concurrently.
+func probeAll(ctx context.Context, p Prober, refs []Reference, opts ProbeOptions, out []ProbeResult) {
+	var idx []int
+	var asked []Reference
+	for i, ref := range refs {
+		if ref.Probeable() {
+			idx, asked = append(idx, i), append(asked, ref)
+		}
+	}
+	if len(asked) == 0 {
+		return
+	}
+	if bp, ok := p.(BatchProber); ok {
+		for k, res := range bp.ProbeAll(ctx, asked, opts) {
+			out[idx[k]] = res
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	for k, ref := range asked {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out[idx[k]] = p.Probe(ctx, ref, opts)
+		}()
+	}
+	wg.Wait()
 }

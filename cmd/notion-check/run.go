@@ -434,7 +434,9 @@ type otherToken struct {
 // --offline, with one prober per NOTION_TOKENS entry of a usable shape,
 // each with its own rate budget. hooks, when not nil, gives the i-th
 // prober (0 is NOTION_TOKEN's, i the i-th entry's) its metrics hooks and
-// logger (serve).
+// logger (serve); without hooks the probers serve one CLI run
+// (notion.Config.OneShot: the run's calls are one burst, with no first
+// flight, since a one-shot process cannot amortise one).
 func newDiagnoser(cfg config, offline bool, hooks func(i int) (notion.Hooks, *slog.Logger)) (wiring, error) {
 	w := wiring{apiVersion: cfg.NotionVersion}
 	dc := diagnose.Config{Token: cfg.NotionToken}
@@ -449,6 +451,7 @@ func newDiagnoser(cfg config, offline bool, hooks func(i int) (notion.Hooks, *sl
 			Version:   cfg.NotionVersion,
 			Rate:      cfg.NotionRate,
 			Burst:     cfg.NotionBurst,
+			OneShot:   hooks == nil,
 			Logger:    slog.New(slog.DiscardHandler),
 		}
 		if hooks != nil {

@@ -36,5 +36,5 @@ func Example() {
 	}
 	// Output:
 	// ok Iris Checker / Acme Corp | page Roadmap 2026 access.ok 2 calls
-	// ok Iris Checker / Acme Corp | unknown  access.not_shared 4 calls
+	// ok Iris Checker / Acme Corp | unknown  access.not_shared 3 calls
 }

@@ -138,10 +138,11 @@ type figure struct {
 }
 
 func TestFaultsWholeDiagnosis(t *testing.T) {
-	// /v1/blocks/ answers for pages, databases and blocks, /v1/databases/
-	// for databases (asked first for an ID of unknown kind, alone for a
-	// ?v= link); /v1/data_sources/ and /v1/views/ only for data sources and
-	// views (see README "Probe strategy").
+	// /v1/blocks/ answers for pages, databases and blocks (asked first for
+	// an ID of unknown kind), /v1/databases/ for databases (after a
+	// child_database block, alone for a ?v= link); /v1/data_sources/ and
+	// /v1/views/ only for data sources and views (see README "Probe
+	// strategy").
 	cases := []faultCase{
 		{name: "no fault", want: all(wV), integ: diagnose.StatusOK},
 
@@ -192,7 +193,9 @@ func TestFaultsWholeDiagnosis(t *testing.T) {
 		{name: "data_sources 429 storm, Retry-After 30", faults: faults(nt.Fault{PathPrefix: "/v1/data_sources/", Status: 429, RetryAfter: "30"}), want: []want{wVR, wR, wVR, wR, wVR}, integ: diagnose.StatusOK, integOr: diagnose.StatusUnknown, prompt: 3 * time.Second},
 		{name: "blocks 503, data_sources answer", faults: faults(nt.Fault{PathPrefix: "/v1/blocks/", Status: 503}), want: []want{wU, wU, wV, wV, wU}, integ: diagnose.StatusOK},
 		{name: "blocks 529 storm, data_sources answer", faults: faults(nt.Fault{PathPrefix: "/v1/blocks/", Status: 529, RetryAfter: "30"}), want: []want{wR, wR, wVR, wVR, wR}, integ: diagnose.StatusOK, integOr: diagnose.StatusUnknown, prompt: 3 * time.Second},
-		{name: "databases 503, others answer", faults: faults(nt.Fault{PathPrefix: "/v1/databases/", Status: 503}), want: []want{wV, wU, wU, wV, wV}, integ: diagnose.StatusOK},
+		// The unshared ID never asks databases: its blocks 404 already says a
+		// database of that ID would not answer either (a database is a block).
+		{name: "databases 503, others answer", faults: faults(nt.Fault{PathPrefix: "/v1/databases/", Status: 503}), want: []want{wV, wV, wU, wV, wV}, integ: diagnose.StatusOK},
 		{name: "databases 429 storm, others answer", faults: faults(nt.Fault{PathPrefix: "/v1/databases/", Status: 429, RetryAfter: "30"}), want: []want{wVR, wVR, wR, wVR, wVR}, integ: diagnose.StatusOK, integOr: diagnose.StatusUnknown, prompt: 3 * time.Second},
 		{name: "unshared page: blocks 404, data_sources 502", faults: faults(nt.Fault{PathPrefix: "/v1/data_sources/" + nt.UnsharedPageID, Status: 502}), want: []want{wV, wU, wV, wV, wV}, integ: diagnose.StatusOK},
 	}

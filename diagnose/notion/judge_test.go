@@ -37,6 +37,16 @@ func (r *recording) Probe(ctx context.Context, ref diagnose.Reference, opts diag
 	return res
 }
 
+func (r *recording) ProbeAll(ctx context.Context, refs []diagnose.Reference, opts diagnose.ProbeOptions) []diagnose.ProbeResult {
+	res := r.Prober.ProbeAll(ctx, refs, opts)
+	r.mu.Lock()
+	if len(res) > 0 {
+		r.last = res[len(res)-1]
+	}
+	r.mu.Unlock()
+	return res
+}
+
 // judgeRef diagnoses one reference with p, as the CLI and the bot do.
 func judgeRef(ctx context.Context, p *Prober, ref diagnose.Reference, opts diagnose.ProbeOptions) judged {
 	return judgeCall(ctx, p, ref, nil, opts)

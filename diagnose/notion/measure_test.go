@@ -33,6 +33,8 @@ func measureCases() []struct{ name, text string } {
 		{"database ?v= link", "https://www.notion.so/acme/" + c(nt.DatabaseID) + "?v=" + c(nt.ViewID)},
 		{"two-source database (link)", measureLink("Projects", nt.MultiDatabaseID)},
 		{"linked database (link)", measureLink("Tasks-linked", nt.LinkedDatabaseID)},
+		{"database (bare ID)", nt.DatabaseID},
+		{"unshared or missing (bare ID)", nt.MissingID},
 		{"three references in one text", measureLink("Roadmap-2026", nt.SharedPageID) + " and " + nt.UnsharedPageID + " and " + nt.DataSourceID},
 		{"ten references in one text", strings.Join([]string{
 			measureLink("Roadmap", nt.SharedPageID), measureLink("Secret", nt.UnsharedPageID), measureLink("Old-Notes", nt.TrashedPageID),
@@ -48,8 +50,9 @@ func measureCases() []struct{ name, text string } {
 // (wall time / 100 ms), rounds and calls one whole diagnosis takes. Two
 // shapes of use:
 //
-//   - cold (the CLI): a new Prober for every run, users/me asked in the
-//     same run, concurrently with the probes, the first flight unproven;
+//   - cold (the CLI): a new OneShot Prober for every run (as the CLI
+//     builds it), users/me asked in the same run, concurrently with the
+//     probes;
 //   - warm (the bot): users/me cached and the pacer as a long-running bot
 //     leaves it (first flight proven, bucket refilled), Fresh probes.
 //
@@ -76,7 +79,7 @@ func TestMeasureRoundTrips(t *testing.T) {
 	var singleCold, singleWarm []float64
 	var callsCold, callsWarm []int
 	for i, c := range measureCases() {
-		single := i < 9
+		single := i < 11
 		var line [2]struct {
 			rt     []float64
 			rounds []int
@@ -85,7 +88,11 @@ func TestMeasureRoundTrips(t *testing.T) {
 		}
 		for mode := range 2 {
 			for range runs {
-				p, err := New(shipped)
+				cfg := shipped
+				// The CLI builds its probers OneShot (cmd/notion-check,
+				// newDiagnoser); serve does not.
+				cfg.OneShot = mode == 0
+				p, err := New(cfg)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -94,6 +94,13 @@ type Config struct {
 	Rate float64
 	// Burst is the pacer's burst (DefaultBurst if 0).
 	Burst int
+	// OneShot is for a Prober that serves one run of a command (the CLI):
+	// its calls are one burst, sent at once up to Burst. A long-running
+	// Prober (the bot; false) proves an unknown budget with a first flight
+	// of 3 requests before it spends the burst (pace.go), a cost paid once
+	// per process but, for a one-shot run, a round trip on every check of
+	// more than three calls.
+	OneShot bool
 	// Workspace, when set, is shared by the Probers of every integration
 	// of one workspace: a 429 naming the workspace-wide limit
 	// (rate_limit_reason ReasonWorkspace) pauses all of them until its
@@ -142,7 +149,7 @@ type meEntry struct {
 	expires time.Time
 }
 
-var _ diagnose.Prober = (*Prober)(nil)
+var _ diagnose.BatchProber = (*Prober)(nil)
 
 // New returns a Prober for cfg. It fails when the token is empty or the
 // base URL is not an absolute http(s) URL.
@@ -191,7 +198,7 @@ func New(cfg Config) (*Prober, error) {
 	tr := &transport{
 		base:    base,
 		baseURL: bu,
-		pacer:   newPacer(cfg.Rate, cfg.Burst, cfg.Workspace),
+		pacer:   newPacer(cfg.Rate, cfg.Burst, cfg.Workspace, cfg.OneShot),
 		token:   cfg.Token,
 		timeout: cfg.HTTPTimeout,
 		hooks:   cfg.Hooks,
@@ -376,29 +383,120 @@ func detach(ctx context.Context) (context.Context, context.CancelFunc) {
 // of the configured one. Identical probes in flight share one; complete
 // observations are cached for CacheTTL unless opts.Fresh.
 func (p *Prober) Probe(ctx context.Context, ref diagnose.Reference, opts diagnose.ProbeOptions) diagnose.ProbeResult {
+	return p.ProbeAll(ctx, []diagnose.Reference{ref}, opts)[0]
+}
+
+// ProbeAll probes the references of one text together, each as Probe
+// does, and returns their results in order. Their first rounds are planned
+// at once against the integration's one budget: the calls each reference
+// needs first are all sent, and the speculative calls that would decide
+// more of them in the same round get only the budget left after those
+// (first the first speculative call of every reference, then the second,
+// and so on), so that a text of many references spends its burst on what
+// it needs and a text of few ends in one round.
+func (p *Prober) ProbeAll(ctx context.Context, refs []diagnose.Reference, opts diagnose.ProbeOptions) []diagnose.ProbeResult {
 	version := p.cfg.Version
 	if opts.Version != "" {
 		version = opts.Version
 	}
-	if !diagnose.IsID(ref.ID) {
-		return diagnose.ProbeResult{Version: version}
+	out := make([]diagnose.ProbeResult, len(refs))
+	type job struct {
+		idx   []int
+		ref   diagnose.Reference
+		key   string
+		first firstRound
+		spec  int // speculative calls granted
 	}
-	key := version + "|" + ref.ID + "|" + string(ref.Hint) + "|" + string(ref.Endpoint) + "|" + string(ref.Origin)
-	now := time.Now()
-	if !opts.Fresh {
-		p.mu.Lock()
-		c, ok := p.cache[key]
-		p.mu.Unlock()
-		if ok && now.Before(c.expires) {
-			return copyResult(c.res)
+	var jobs []*job
+	byKey := map[string]*job{}
+	needed := 0
+	for i, ref := range refs {
+		if !diagnose.IsID(ref.ID) {
+			out[i] = diagnose.ProbeResult{Version: version}
+			continue
+		}
+		key := version + "|" + ref.ID + "|" + string(ref.Hint) + "|" + string(ref.Endpoint) + "|" + string(ref.Origin)
+		if !opts.Fresh {
+			if res, ok := p.cached(key); ok {
+				out[i] = res
+				continue
+			}
+		}
+		if j := byKey[key]; j != nil {
+			j.idx = append(j.idx, i)
+			continue
+		}
+		j := &job{idx: []int{i}, ref: ref, key: key, first: plan(ref)}
+		jobs, byKey[key] = append(jobs, j), j
+		needed += len(j.first.needed)
+	}
+	if len(jobs) == 0 {
+		return out
+	}
+	if !p.meKnown() {
+		// users/me goes out alongside (the Diagnoser asks it): its slot is
+		// not spare either.
+		needed++
+	}
+	spare := p.pacer().spare(needed)
+	for rank := 0; spare > 0; rank++ {
+		granted := false
+		for _, j := range jobs {
+			if spare > 0 && rank < len(j.first.speculative) {
+				j.spec++
+				spare--
+				granted = true
+			}
+		}
+		if !granted {
+			break
 		}
 	}
+	var wg sync.WaitGroup
+	for _, j := range jobs {
+		j.first.speculative = j.first.speculative[:j.spec]
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res := p.flight(ctx, j.ref, j.key, version, j.first)
+			for _, i := range j.idx {
+				out[i] = copyResult(res)
+			}
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+// cached returns a fresh cached result for key.
+func (p *Prober) cached(key string) (diagnose.ProbeResult, bool) {
+	p.mu.Lock()
+	c, ok := p.cache[key]
+	p.mu.Unlock()
+	if ok && time.Now().Before(c.expires) {
+		return copyResult(c.res), true
+	}
+	return diagnose.ProbeResult{}, false
+}
+
+// meKnown reports whether users/me has been answered (and is cached).
+func (p *Prober) meKnown() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.me != nil && time.Now().Before(p.me.expires)
+}
+
+func (p *Prober) pacer() *pacer { return p.client.Transport.(*transport).pacer }
+
+// flight runs the probe of ref, or joins an identical one in flight, and
+// caches complete observations.
+func (p *Prober) flight(ctx context.Context, ref diagnose.Reference, key, version string, first firstRound) diagnose.ProbeResult {
 	var mine atomic.Bool
 	ch := p.flights.DoChan(key, func() (any, error) {
 		mine.Store(true)
 		fctx, cancel := detach(ctx)
 		defer cancel()
-		res := p.probe(fctx, ref, version)
+		res := p.probe(fctx, ref, version, first)
 		if complete(res) && p.ttl() > 0 {
 			p.mu.Lock()
 			for k, c := range p.cache {
@@ -415,10 +513,10 @@ func (p *Prober) Probe(ctx context.Context, ref diagnose.Reference, opts diagnos
 	// deadline: this one still ends at its own.
 	r, ok := waitFlight(ctx, ch, &mine)
 	if !ok {
-		return diagnose.ProbeResult{Version: version, Answers: []diagnose.Answer{{Family: plan(ref)[0], ID: ref.ID, Version: version,
+		return diagnose.ProbeResult{Version: version, Answers: []diagnose.Answer{{Family: first.needed[0], ID: ref.ID, Version: version,
 			Outcome: diagnose.OutcomeUnavailable, Why: "Notion did not answer in time: the check (already running for another request) was not finished before the deadline"}}}
 	}
-	return copyResult(r.Val.(diagnose.ProbeResult))
+	return r.Val.(diagnose.ProbeResult)
 }
 
 // complete reports whether every answer is Notion's own (nothing

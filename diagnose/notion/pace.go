@@ -147,11 +147,12 @@ type pacer struct {
 	lowBurst  int
 	learnedAt time.Time // the end of the last pause: hold and ramps from here
 
-	// The first flight.
-	opened bool
-	onWire int           // first-flight requests not answered yet
-	good   int           // answers without 429/529 before the burst opened
-	wake   chan struct{} // closed (and renewed) when onWire drops or the burst opens
+	// The first flight (none when oneShot).
+	oneShot bool
+	opened  bool
+	onWire  int           // first-flight requests not answered yet
+	good    int           // answers without 429/529 before the burst opened
+	wake    chan struct{} // closed (and renewed) when onWire drops or the burst opens
 
 	accepted []time.Time // when answers other than 429/529 came
 
@@ -167,9 +168,13 @@ type pass struct {
 	flight bool // counted in the first flight
 }
 
-func newPacer(r float64, burst int, ws *WorkspacePause) *pacer {
+// newPacer returns the pacer of one budget. oneShot skips the first flight
+// (Config.OneShot): the budget is trusted up to the burst from the start.
+func newPacer(r float64, burst int, ws *WorkspacePause, oneShot bool) *pacer {
 	limit := rate.Limit(r * PacingMargin)
 	return &pacer{
+		opened:    oneShot,
+		oneShot:   oneShot,
 		now:       time.Now,
 		sleep:     sleepCtx,
 		ws:        ws,
@@ -187,6 +192,21 @@ func newPacer(r float64, burst int, ws *WorkspacePause) *pacer {
 // ctx's deadline, or ctx's error. retry marks the retry of a refused
 // request: after a pause, retries take the first slots.
 func (p *pacer) acquire(ctx context.Context, retry bool) (pass, error) {
+	return p.acquireMode(ctx, retry, false)
+}
+
+// tryAcquire lets a speculative request out only if it can go now: no
+// pause, no retry queued, room in the first flight and a token in the
+// bucket. Otherwise it returns errSkipped at once and spends nothing: a
+// speculative call only ever uses budget that would sit idle.
+func (p *pacer) tryAcquire(ctx context.Context) (pass, error) {
+	return p.acquireMode(ctx, false, true)
+}
+
+// errSkipped is returned by tryAcquire when no budget is spare.
+var errSkipped = errors.New("notion: speculative call not sent: no spare budget")
+
+func (p *pacer) acquireMode(ctx context.Context, retry, try bool) (pass, error) {
 	queued := false
 	defer func() {
 		if queued {
@@ -202,6 +222,10 @@ func (p *pacer) acquire(ctx context.Context, retry bool) (pass, error) {
 		p.mu.Lock()
 		now := p.now()
 		if !p.opened && p.onWire >= firstFlight {
+			if try {
+				p.mu.Unlock()
+				return pass{}, errSkipped
+			}
 			ch := p.wake
 			p.mu.Unlock()
 			select {
@@ -214,6 +238,10 @@ func (p *pacer) acquire(ctx context.Context, retry bool) (pass, error) {
 		until, why := p.until, "Notion's rate limit"
 		if wu, reason := p.ws.Until(); wu.After(until) {
 			until, why = wu, "the workspace's rate limit ("+reason+")"
+		}
+		if d := until.Sub(now); d > 0 && try {
+			p.mu.Unlock()
+			return pass{}, errSkipped
 		}
 		if d := until.Sub(now); d > 0 {
 			if retry && !queued {
@@ -230,6 +258,10 @@ func (p *pacer) acquire(ctx context.Context, retry bool) (pass, error) {
 			continue
 		}
 		if !retry && p.retries > 0 {
+			if try {
+				p.mu.Unlock()
+				return pass{}, errSkipped
+			}
 			ch := p.retryWake
 			p.mu.Unlock()
 			select {
@@ -249,6 +281,11 @@ func (p *pacer) acquire(ctx context.Context, retry bool) (pass, error) {
 		p.recover(now)
 		r := p.lim.ReserveN(now, 1)
 		d := r.DelayFrom(now)
+		if try && (!r.OK() || d > 0) {
+			r.CancelAt(now)
+			p.mu.Unlock()
+			return pass{}, errSkipped
+		}
 		if !r.OK() || d > 0 && !fitsAt(ctx, now, d) {
 			r.CancelAt(now)
 			p.mu.Unlock()
@@ -277,6 +314,31 @@ func (p *pacer) acquire(ctx context.Context, retry bool) (pass, error) {
 		// through the pause like every other.
 		p.unsend(pa)
 	}
+}
+
+// spare returns how many requests could go now, beyond want requests
+// about to be sent, without waiting: none during a pause or while retries
+// wait for their slots; otherwise the bucket's whole tokens left after
+// want, and no more than the first flight has room for.
+func (p *pacer) spare(want int) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	now := p.now()
+	if p.until.After(now) || p.retries > 0 {
+		return 0
+	}
+	if wu, _ := p.ws.Until(); wu.After(now) {
+		return 0
+	}
+	if p.learn {
+		p.lower(now)
+	}
+	p.recover(now)
+	n := int(math.Floor(p.lim.TokensAt(now))) - want
+	if !p.opened {
+		n = min(n, firstFlight-p.onWire-want)
+	}
+	return max(0, n)
 }
 
 // dequeue takes a retry off the pause's queue (p.mu held).
@@ -417,7 +479,7 @@ func (p *pacer) recover(now time.Time) {
 		// next burst into a budget still as small costs at most a first
 		// flight of 429s.
 		p.lowRate = 0
-		p.opened, p.good, p.onWire = false, 0, 0
+		p.opened, p.good, p.onWire = p.oneShot, 0, 0
 		p.wake = make(chan struct{})
 	}
 }

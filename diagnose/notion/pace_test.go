@@ -62,7 +62,7 @@ func (c *fakeClock) sleeps() []time.Duration {
 // starts at the wall clock's now (so that real context deadlines compare).
 func fakePacer(r float64, b int, ws *WorkspacePause) (*pacer, *fakeClock) {
 	c := &fakeClock{t: time.Now()}
-	p := newPacer(r, b, ws)
+	p := newPacer(r, b, ws, false)
 	p.now, p.sleep = c.now, c.sleep
 	return p, c
 }

@@ -19,7 +19,10 @@ const maxCalls = 5
 // reports what Notion answered, decoding only the facts a verdict needs.
 // self is true when id is the reference's own ID (only then is a title
 // kept: titles of objects the person did not link are never kept).
-func (s *probeState) get(ctx context.Context, fam diagnose.Endpoint, id string, self bool) diagnose.Answer {
+//
+// A speculative get (ctx from withSpeculative) is sent only when the
+// budget has room for it now; sent is false when it was not.
+func (s *probeState) get(ctx context.Context, fam diagnose.Endpoint, id string, self bool) (a diagnose.Answer, sent bool) {
 	s.mu.Lock()
 	s.calls++
 	s.mu.Unlock()
@@ -32,17 +35,22 @@ func (s *probeState) get(ctx context.Context, fam diagnose.Endpoint, id string, 
 		// pinned to an older version.
 		version = firstDataSourceVersion
 	}
-	a := diagnose.Answer{Family: fam, ID: id, Version: version}
+	a = diagnose.Answer{Family: fam, ID: id, Version: version}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "https://api.notion.com/v1/"+string(fam)+"/"+id, nil)
 	if err != nil {
 		a.Outcome, a.Why = diagnose.OutcomeUnavailable, "could not build the request"
-		return a
+		return a, true
 	}
 	req.Header.Set("Authorization", "Bearer "+p.cfg.Token)
 	req.Header.Set("Notion-Version", version)
 	resp, err := p.client.Do(req)
 	if err != nil {
 		switch {
+		case errors.Is(err, errSkipped):
+			s.mu.Lock()
+			s.calls--
+			s.mu.Unlock()
+			return a, false
 		case errors.Is(err, errLimiterDeadline):
 			a.Outcome, a.Why = diagnose.OutcomeRateLimited, "the calls could not be paced under Notion's rate limit before the deadline"
 		case errors.Is(err, context.DeadlineExceeded):
@@ -50,13 +58,13 @@ func (s *probeState) get(ctx context.Context, fam diagnose.Endpoint, id string, 
 		default:
 			a.Outcome, a.Why = diagnose.OutcomeUnavailable, fmt.Sprintf("GET /v1/%s/… failed: no answer from Notion", fam)
 		}
-		return a
+		return a, true
 	}
 	_ = resp.Body.Close()
 	x := slot.x
 	if x == nil {
 		a.Outcome, a.Why = diagnose.OutcomeUnavailable, "no answer recorded"
-		return a
+		return a, true
 	}
 	a.Status, a.Code, a.Message = x.status, x.code, x.ev.Message
 	switch {
@@ -92,7 +100,7 @@ func (s *probeState) get(ctx context.Context, fam diagnose.Endpoint, id string, 
 		a.Outcome = diagnose.OutcomeUnavailable
 		a.Why = fmt.Sprintf("GET /v1/%s/… answered %d %s", fam, x.status, x.code)
 	}
-	return a
+	return a, true
 }
 
 // JSON shapes decoded from plain GETs: only the fields a verdict needs.
@@ -240,18 +248,34 @@ type probeState struct {
 // round runs the GETs of one round concurrently, about the reference's
 // own ID, and keeps their answers in the order asked.
 func (s *probeState) round(ctx context.Context, fams ...diagnose.Endpoint) map[diagnose.Endpoint]diagnose.Answer {
+	return s.roundWith(ctx, fams, nil)
+}
+
+// roundWith runs one round of needed calls and speculative ones (sent only
+// from spare budget); the answers of the calls sent are kept, in the order
+// asked.
+func (s *probeState) roundWith(ctx context.Context, needed, speculative []diagnose.Endpoint) map[diagnose.Endpoint]diagnose.Answer {
+	fams := append(append([]diagnose.Endpoint(nil), needed...), speculative...)
 	out := make([]diagnose.Answer, len(fams))
+	sent := make([]bool, len(fams))
 	var wg sync.WaitGroup
 	for i, f := range fams {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			out[i] = s.get(ctx, f, s.ref.ID, true)
+			c := ctx
+			if i >= len(needed) {
+				c = withSpeculative(ctx)
+			}
+			out[i], sent[i] = s.get(c, f, s.ref.ID, true)
 		}()
 	}
 	wg.Wait()
 	m := make(map[diagnose.Endpoint]diagnose.Answer, len(fams))
 	for i, f := range fams {
+		if !sent[i] {
+			continue
+		}
 		m[f] = out[i]
 		s.answers = append(s.answers, out[i])
 	}
@@ -259,20 +283,26 @@ func (s *probeState) round(ctx context.Context, fams ...diagnose.Endpoint) map[d
 }
 
 // stops reports whether a round's answers end the probe: no further call
-// can change a verdict made from a refused token or capability, nor is one
-// worth sending when every call of the round was rate-limited or
-// unavailable.
+// can change a verdict made from a refused token or capability; nor is one
+// worth sending when every call of the round was rate-limited (the whole
+// integration is paused: every other call would wait too), or when a
+// round of several calls all failed (Notion is failing, not one
+// endpoint). A lone call that failed leaves the other endpoints to try:
+// one of them may still tell what the ID is.
 func stops(rs map[diagnose.Endpoint]diagnose.Answer) bool {
-	failed := 0
+	limited, failed := 0, 0
 	for _, r := range rs {
 		switch r.Outcome {
 		case diagnose.OutcomeUnauthorized, diagnose.OutcomeForbidden:
 			return true
-		case diagnose.OutcomeRateLimited, diagnose.OutcomeUnavailable:
+		case diagnose.OutcomeRateLimited:
+			limited++
+			failed++
+		case diagnose.OutcomeUnavailable:
 			failed++
 		}
 	}
-	return failed == len(rs)
+	return limited == len(rs) || failed == len(rs) && len(rs) > 1
 }
 
 func transient(a diagnose.Answer) bool {
@@ -290,36 +320,54 @@ func onlyMisses(rs map[diagnose.Endpoint]diagnose.Answer) bool {
 	return len(rs) > 0
 }
 
-// plan is the first round of a probe: the calls most likely to decide
-// the verdict alone, from what the text says the ID is.
-func plan(ref diagnose.Reference) []diagnose.Endpoint {
+// firstRound is the first round of a probe. needed are the calls that
+// decide the likeliest kinds of the ID alone, from what the text says it
+// is; they are always sent. speculative are calls that would otherwise be
+// asked only after needed's answers (when those leave the verdict open):
+// sent in the same round only from budget that would sit idle (pacer.spare
+// and tryAcquire), they save a round and never make a needed call wait.
+type firstRound struct {
+	needed, speculative []diagnose.Endpoint
+}
+
+// plan is the first round of a probe of ref.
+func plan(ref diagnose.Reference) firstRound {
+	one := func(f diagnose.Endpoint) firstRound { return firstRound{needed: []diagnose.Endpoint{f}} }
 	switch {
 	case ref.Hint == diagnose.KindView || ref.Endpoint == diagnose.EndpointViews:
-		return []diagnose.Endpoint{diagnose.EndpointViews}
+		return one(diagnose.EndpointViews)
 	case ref.Endpoint == diagnose.EndpointDataSources || ref.Hint == diagnose.KindDataSource && ref.Endpoint == diagnose.EndpointNone:
-		return []diagnose.Endpoint{diagnose.EndpointDataSources}
+		return one(diagnose.EndpointDataSources)
 	case ref.Hint == diagnose.KindDatabase || ref.Endpoint == diagnose.EndpointDatabases:
 		// A database link (?v=), a database endpoint: GET /v1/databases
 		// alone tells its data sources, a linked database, several sources.
-		return []diagnose.Endpoint{diagnose.EndpointDatabases}
+		return one(diagnose.EndpointDatabases)
 	case ref.Endpoint == diagnose.EndpointPages || ref.Endpoint == diagnose.EndpointBlocks || ref.Endpoint == diagnose.EndpointComments ||
 		ref.Hint == diagnose.KindPage || ref.Hint == diagnose.KindBlock:
-		return []diagnose.Endpoint{diagnose.EndpointBlocks}
+		return one(diagnose.EndpointBlocks)
+	case ref.Origin == diagnose.OriginLink:
+		// A web link's path ID is a page, a database or a block (never a
+		// data source or a view). blocks tells which, and a 404 there is
+		// final (a database is a block); a database's data sources take
+		// GET /v1/databases, asked alongside when the budget allows.
+		return firstRound{needed: []diagnose.Endpoint{diagnose.EndpointBlocks}, speculative: []diagnose.Endpoint{diagnose.EndpointDatabases}}
 	}
-	// Nothing known: blocks tells a page or a block, databases a database
-	// with its data sources, in one round.
-	return []diagnose.Endpoint{diagnose.EndpointBlocks, diagnose.EndpointDatabases}
+	// Nothing known: blocks tells a page, a database or a block; a 404
+	// there leaves a data source or a view, asked alongside when the
+	// budget allows (both are needed before "not shared" may be said).
+	return firstRound{needed: []diagnose.Endpoint{diagnose.EndpointBlocks},
+		speculative: []diagnose.Endpoint{diagnose.EndpointDataSources, diagnose.EndpointViews}}
 }
 
 // all families a probe may ask about the reference's own ID.
 var families = []diagnose.Endpoint{diagnose.EndpointBlocks, diagnose.EndpointDatabases, diagnose.EndpointDataSources, diagnose.EndpointViews}
 
-func (p *Prober) probe(ctx context.Context, ref diagnose.Reference, version string) diagnose.ProbeResult {
+func (p *Prober) probe(ctx context.Context, ref diagnose.Reference, version string, first firstRound) diagnose.ProbeResult {
 	rec := &recorder{}
 	ctx = withRecorder(ctx, rec)
 	s := &probeState{p: p, ref: ref, version: version}
 	asked := map[diagnose.Endpoint]diagnose.Answer{}
-	for k, v := range s.round(ctx, plan(ref)...) {
+	for k, v := range s.roundWith(ctx, first.needed, first.speculative) {
 		asked[k] = v
 	}
 	s.next(ctx, asked)
@@ -405,7 +453,7 @@ func (s *probeState) next(ctx context.Context, asked map[diagnose.Endpoint]diagn
 // maxCalls) until the page it sits on is known.
 func (s *probeState) walkUp(ctx context.Context, parent diagnose.Parent) {
 	for hops := 0; parent.Type == "block_id" && hops < 2 && s.calls < maxCalls && diagnose.IsID(parent.ID); hops++ {
-		a := s.get(ctx, diagnose.EndpointBlocks, parent.ID, false)
+		a, _ := s.get(ctx, diagnose.EndpointBlocks, parent.ID, false)
 		s.answers = append(s.answers, a)
 		if a.Outcome != diagnose.OutcomeOK || a.Object == nil || a.Object.BlockType == "child_page" {
 			return

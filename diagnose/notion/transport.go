@@ -98,6 +98,20 @@ func withLast(ctx context.Context) (context.Context, *lastSlot) {
 	return context.WithValue(ctx, lastKey{}, s), s
 }
 
+// speculativeKey marks a request as speculative: its answer only saves a
+// round (it would otherwise be asked after another call's answer), so it
+// is sent only when the budget has room for it now (pacer.tryAcquire).
+type speculativeKey struct{}
+
+func withSpeculative(ctx context.Context) context.Context {
+	return context.WithValue(ctx, speculativeKey{}, true)
+}
+
+func isSpeculative(ctx context.Context) bool {
+	v, _ := ctx.Value(speculativeKey{}).(bool)
+	return v
+}
+
 // transport is the one http.RoundTripper under every Notion call: it points
 // requests at the base URL, paces them through the integration's pacer,
 // retries what may be retried, and records every attempt as evidence.
@@ -153,8 +167,22 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		retried5 bool
 		tries429 int
 	)
+	speculative := isSpeculative(ctx)
 	for {
-		pa, err := t.pacer.acquire(ctx, tries429 > 0)
+		var (
+			pa  pass
+			err error
+		)
+		if speculative && resp == nil {
+			// Sent only from budget that would sit idle; once on the wire
+			// it is a call like any other (a 429 is waited out).
+			pa, err = t.pacer.tryAcquire(ctx)
+			if errors.Is(err, errSkipped) {
+				return nil, fmt.Errorf("notion: %s %s: %w", req.Method, apiPath, err)
+			}
+		} else {
+			pa, err = t.pacer.acquire(ctx, tries429 > 0)
+		}
 		if err != nil {
 			if ctx.Err() == nil && !errors.Is(err, errLimiterDeadline) {
 				err = fmt.Errorf("%w: %w", errLimiterDeadline, err)
