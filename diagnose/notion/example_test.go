@@ -19,6 +19,7 @@ func Example() {
 	p, err := notion.New(notion.Config{
 		Token:   notiontest.GoodToken, // in production: NOTION_TOKEN
 		BaseURL: srv.URL,              // in production: NOTION_API_URL or the default
+		OneShot: true,                 // one run of the CLI; a bot leaves it false
 	})
 	if err != nil {
 		fmt.Println(err)
@@ -35,6 +36,6 @@ func Example() {
 		fmt.Println(rep.Integration.Status, rep.Integration.Name, "/", rep.Integration.Workspace, "|", c.Kind, c.Title, c.Findings[0].Code, len(c.Evidence), "calls")
 	}
 	// Output:
-	// ok Iris Checker / Acme Corp | page Roadmap 2026 access.ok 2 calls
+	// ok Iris Checker / Acme Corp | page Roadmap 2026 access.ok 3 calls
 	// ok Iris Checker / Acme Corp | unknown  access.not_shared 3 calls
 }

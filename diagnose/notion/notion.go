@@ -136,6 +136,9 @@ type Prober struct {
 	cache   map[string]cached
 	me      *meEntry
 	meGroup singleflight.Group
+	// meFlying is true while a users/me call runs: its request is then
+	// already counted by the pacer (or about to be), not by ProbeAll.
+	meFlying bool
 }
 
 type cached struct {
@@ -256,9 +259,12 @@ func (p *Prober) integration(ctx context.Context, fresh bool) *meEntry {
 		mine.Store(true)
 		fctx, cancel := detach(ctx)
 		defer cancel()
+		p.mu.Lock()
+		p.meFlying = true
+		p.mu.Unlock()
 		e := p.fetchMe(fctx)
 		p.mu.Lock()
-		p.me = e
+		p.me, p.meFlying = e, false
 		p.mu.Unlock()
 		return e, nil
 	})
@@ -433,7 +439,7 @@ func (p *Prober) ProbeAll(ctx context.Context, refs []diagnose.Reference, opts d
 	if len(jobs) == 0 {
 		return out
 	}
-	if !p.meKnown() {
+	if p.meToCome() {
 		// users/me goes out alongside (the Diagnoser asks it): its slot is
 		// not spare either.
 		needed++
@@ -479,11 +485,12 @@ func (p *Prober) cached(key string) (diagnose.ProbeResult, bool) {
 	return diagnose.ProbeResult{}, false
 }
 
-// meKnown reports whether users/me has been answered (and is cached).
-func (p *Prober) meKnown() bool {
+// meToCome reports whether a users/me call is still to be sent: none is
+// cached and none is running.
+func (p *Prober) meToCome() bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.me != nil && time.Now().Before(p.me.expires)
+	return !p.meFlying && (p.me == nil || !time.Now().Before(p.me.expires))
 }
 
 func (p *Prober) pacer() *pacer { return p.client.Transport.(*transport).pacer }

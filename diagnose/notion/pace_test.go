@@ -369,7 +369,17 @@ func TestAbsurdRetryAfterGivesUpAtOnce(t *testing.T) {
 }
 
 // tenRefs is the ten-reference text of the measurements.
-func tenRefs() string { return measureCases()[10].text }
+func tenRefs() string { return measureText("ten references in one text") }
+
+// measureText is the text of the measured case called name.
+func measureText(name string) string {
+	for _, c := range measureCases() {
+		if c.name == name {
+			return c.text
+		}
+	}
+	panic("no measured case " + name)
+}
 
 // diagnoseText runs one whole diagnosis with the shipped defaults.
 func diagnoseText(t *testing.T, p *Prober, text string, dl time.Duration) diagnose.Report {
@@ -476,7 +486,7 @@ func TestWindowLimitPausesTheWholeClient(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	text := measureCases()[9].text + " " + nt.BlockID + " " + nt.RowPageID
+	text := measureText("three references in one text") + " " + nt.BlockID + " " + nt.RowPageID
 	rep := diagnoseText(t, p, text, time.Minute)
 	if u := unfinished(rep); len(u) > 0 {
 		t.Errorf("not finished: %v", u)
@@ -611,4 +621,100 @@ func TestPacerRetriesGoFirst(t *testing.T) {
 	if s := slept["other"]; len(s) != 2 || !near(s[1], interval(float64(learned))) {
 		t.Fatalf("the other request waited %v, want the pause then one slot at %.2f req/s", s, float64(learned))
 	}
+}
+
+// TestPacerSpareAndTryAcquire: a speculative call only ever takes budget
+// that would sit idle. spare counts what could go now beyond the calls
+// about to be sent; tryAcquire sends at once or not at all (errSkipped,
+// nothing slept, nothing spent).
+func TestPacerSpareAndTryAcquire(t *testing.T) {
+	try := func(p *pacer) error {
+		_, err := p.tryAcquire(context.Background())
+		return err
+	}
+	t.Run("first flight bounds the spare", func(t *testing.T) {
+		p, c := fakePacer(DefaultRate, DefaultBurst, nil)
+		for _, tt := range []struct{ want, spare int }{{0, firstFlight}, {1, firstFlight - 1}, {firstFlight, 0}, {DefaultBurst + 5, 0}} {
+			if got := p.spare(tt.want); got != tt.spare {
+				t.Errorf("spare(%d) = %d, want %d", tt.want, got, tt.spare)
+			}
+		}
+		var onWire []pass
+		for range firstFlight {
+			onWire = append(onWire, mustAcquire(t, p))
+		}
+		if err := try(p); !errors.Is(err, errSkipped) {
+			t.Fatalf("first flight full: tryAcquire = %v, want errSkipped", err)
+		}
+		if s := c.sleeps(); len(s) != 0 {
+			t.Fatalf("tryAcquire slept %v", s)
+		}
+		for _, pa := range onWire {
+			p.done(pa, 200, 0, false, "")
+		}
+		// Open: the bucket's whole tokens left (10 - 3) bound it now.
+		if got := p.spare(2); got != DefaultBurst-firstFlight-2 {
+			t.Fatalf("open: spare(2) = %d, want %d", got, DefaultBurst-firstFlight-2)
+		}
+	})
+	t.Run("one-shot: the bucket only", func(t *testing.T) {
+		p := newPacer(DefaultRate, DefaultBurst, nil, true)
+		c := &fakeClock{t: time.Now()}
+		p.now, p.sleep = c.now, c.sleep
+		if got := p.spare(4); got != DefaultBurst-4 {
+			t.Fatalf("spare(4) = %d, want %d", got, DefaultBurst-4)
+		}
+		for i := range DefaultBurst {
+			if err := try(p); err != nil {
+				t.Fatalf("try %d: %v", i, err)
+			}
+		}
+		if err := try(p); !errors.Is(err, errSkipped) {
+			t.Fatalf("empty bucket: tryAcquire = %v, want errSkipped", err)
+		}
+		if got := p.spare(0); got != 0 {
+			t.Fatalf("empty bucket: spare = %d", got)
+		}
+		if s := c.sleeps(); len(s) != 0 {
+			t.Fatalf("tryAcquire slept %v", s)
+		}
+		// The refused try spent nothing: one interval later exactly one
+		// token is back, and a needed call gets it without waiting.
+		c.advance(interval(DefaultRate * PacingMargin))
+		mustAcquire(t, p)
+		if s := c.sleeps(); len(s) != 0 {
+			t.Fatalf("needed call waited %v after a refused try", s)
+		}
+	})
+	t.Run("nothing is spare during a pause", func(t *testing.T) {
+		p, c := fakePacer(DefaultRate, DefaultBurst, nil)
+		openFlight(t, p)
+		p.done(mustAcquire(t, p), 429, 2*time.Second, true, ReasonConnection)
+		if got := p.spare(0); got != 0 {
+			t.Fatalf("paused: spare = %d", got)
+		}
+		if err := try(p); !errors.Is(err, errSkipped) {
+			t.Fatalf("paused: tryAcquire = %v", err)
+		}
+		if s := c.sleeps(); len(s) != 0 {
+			t.Fatalf("tryAcquire slept %v", s)
+		}
+		ws := &WorkspacePause{}
+		q, _ := fakePacer(DefaultRate, DefaultBurst, ws)
+		ws.extend(time.Now().Add(time.Minute), ReasonWorkspace)
+		if got := q.spare(0); got != 0 {
+			t.Fatalf("workspace paused: spare = %d", got)
+		}
+	})
+	t.Run("one-shot recovers without a first flight", func(t *testing.T) {
+		p := newPacer(DefaultRate, DefaultBurst, nil, true)
+		c := &fakeClock{t: time.Now()}
+		p.now, p.sleep = c.now, c.sleep
+		p.done(mustAcquire(t, p), 429, time.Second, true, "")
+		c.advance(time.Second + recoverHold + burstRamp + time.Second)
+		mustAcquire(t, p)
+		if !p.state().opened {
+			t.Fatal("a one-shot pacer went back to a first flight")
+		}
+	})
 }

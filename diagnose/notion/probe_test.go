@@ -638,3 +638,55 @@ func TestEvidenceJSON(t *testing.T) {
 		t.Errorf("evidence holds a host: %s", b)
 	}
 }
+
+// TestProbeAllSpendsOnlySpareBudget: ProbeAll sends every needed call of
+// a text's references and gives speculative calls only the budget left
+// after them, so a text of as many references as the bucket holds sends
+// its needed calls only, and one of few also gets the calls that save a
+// round. Counts only: four bare IDs of objects that blocks alone decides
+// (no later round), users/me cached.
+func TestProbeAllSpendsOnlySpareBudget(t *testing.T) {
+	ids := []string{nt.SharedPageID, nt.TrashedPageID, nt.RowPageID, nt.BlockID}
+	refs := func(n int) []diagnose.Reference {
+		var out []diagnose.Reference
+		for _, id := range ids[:n] {
+			out = append(out, ref(id, "", ""))
+		}
+		return out
+	}
+	for _, tt := range []struct {
+		name       string
+		burst      int
+		refs       int
+		calls, spc int // all probe calls; data_sources + views among them
+	}{
+		{"bucket just holds the needed calls", 4, 4, 4, 0},
+		{"room for one more", 5, 4, 5, 1},
+		{"first speculative call of every reference before any second", 8, 4, 8, 4},
+		{"room for all", 12, 4, 12, 8},
+		{"one reference", 4, 1, 3, 2},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFixture(t, Config{Rate: DefaultRate, Burst: tt.burst, OneShot: true})
+			ctx := ctxT(t, 20*time.Second)
+			integ(ctx, f.p, diagnose.ProbeOptions{})
+			// users/me took one token: wait until the bucket is full again
+			// (a count, not a timing assertion: spare is read from it).
+			for f.p.pacer().spare(0) < tt.burst {
+				time.Sleep(20 * time.Millisecond)
+			}
+			f.srv.Reset()
+			res := f.p.ProbeAll(ctx, refs(tt.refs), diagnose.ProbeOptions{})
+			for i, r := range res {
+				if !complete(r) {
+					t.Errorf("ref %d incomplete: %+v", i, r.Answers)
+				}
+			}
+			calls := probeCalls(f.srv)
+			spec := f.srv.CallsTo("/v1/data_sources/") + f.srv.CallsTo("/v1/views/")
+			if len(calls) != tt.calls || spec != tt.spc || f.srv.CallsTo("/v1/blocks/") != tt.refs {
+				t.Errorf("%d calls (%d speculative, %d blocks), want %d (%d, %d)", len(calls), spec, f.srv.CallsTo("/v1/blocks/"), tt.calls, tt.spc, tt.refs)
+			}
+		})
+	}
+}

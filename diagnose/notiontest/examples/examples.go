@@ -55,8 +55,9 @@ func Cases(ctx context.Context) ([]Case, error) {
 	defer srv.Close()
 	h := diagnose.Hex32
 	online := func(name, about, token, text string, common bool) (Case, error) {
-		// The fake does not rate-limit: no need to pace the example calls.
-		p, err := notion.New(notion.Config{Token: token, BaseURL: srv.URL, Version: notiontest.Version20250903, Rate: 1000, Burst: 100})
+		// The fake does not rate-limit: no need to pace the example calls;
+		// OneShot as the CLI: every speculative call goes (stable evidence).
+		p, err := notion.New(notion.Config{Token: token, BaseURL: srv.URL, Version: notiontest.Version20250903, Rate: 1000, Burst: 100, OneShot: true})
 		if err != nil {
 			return Case{}, fmt.Errorf("example %s: %w", name, err)
 		}
