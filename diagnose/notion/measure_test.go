@@ -141,6 +141,27 @@ func TestMeasureRoundTrips(t *testing.T) {
 	fmt.Printf("%-32s | %8.2f %6s %6.2f %5s | %8.2f %6s %6.2f %5s\n", "single references: median, avg",
 		median(singleCold), "", avg(callsCold), "", median(singleWarm), "", avg(callsWarm), "")
 	fmt.Printf("%-32s | %8.2f %6s %6s %5s | %8.2f\n", "single references: worst median", maxMedian(singleCold, runs), "", "", "", maxMedian(singleWarm, runs))
+
+	// Not the shipped defaults, and said so: the ten references again with
+	// a burst that holds all their calls (issue 13's "when Notion's burst
+	// allows it"), so that what is left is rounds, not budget.
+	var rt []float64
+	var rounds, calls []int
+	for range runs {
+		cfg := shipped
+		cfg.Burst, cfg.OneShot = 30, true
+		p, err := New(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := diagnose.New(diagnose.Config{Token: nt.GoodToken, Prober: p})
+		srv.Reset()
+		start := time.Now()
+		d.Diagnose(ctx, measureText("ten references in one text"), diagnose.Options{})
+		rt = append(rt, float64(time.Since(start))/float64(latency))
+		rounds, calls = append(rounds, nt.Rounds(srv.Calls())), append(calls, len(srv.Calls()))
+	}
+	fmt.Printf("ten references, burst 30 (NOT shipped: a Notion burst that allows it), cold: %.2f RTT, %d rounds, %.2f calls\n", median(rt), medianInt(rounds), avg(calls))
 }
 
 // maxMedian is the largest per-case median of xs, which holds runs values

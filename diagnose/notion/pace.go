@@ -20,13 +20,18 @@ import (
 //   - A token bucket (golang.org/x/time/rate) at PacingMargin × Config.Rate
 //     with a burst of Config.Burst (DefaultBurst 10): Notion accepts bursts
 //     above its average, so a diagnosis of up to ten calls goes at once.
-//   - The first flight: until firstFlight requests of this budget have been
-//     answered without a 429/529, at most firstFlight are on the wire at
-//     once; each answer lets the next one go, and the burst opens with the
-//     firstFlight-th good answer. A budget much smaller than the burst
-//     (another process spends the same token, a small plan) then costs at
-//     most firstFlight answers of 429, not Burst-1; a slow answer holds only
-//     its own slot.
+//   - The first flight (not for a Config.OneShot Prober, the CLI's): until
+//     firstFlight requests of this budget have been answered without a
+//     429/529, at most firstFlight are on the wire at once; each answer lets
+//     the next one go, and the burst opens with the firstFlight-th good
+//     answer. A budget much smaller than the burst (another process spends
+//     the same token, a small plan) then costs at most firstFlight answers
+//     of 429, not Burst-1; a slow answer holds only its own slot. A
+//     long-running bot pays it once; a one-shot run could not amortise it.
+//   - Speculative calls (a call that only saves a round) take spare budget
+//     only: spare tells how many could go now beyond the calls about to be
+//     sent, and tryAcquire sends one only if it can go at once, else drops
+//     it having spent nothing (errSkipped).
 //   - On any 429/529 the WHOLE pacer pauses: no request of this integration
 //     is sent before Retry-After has passed (Notion's Retry-After for the
 //     per-connection limit is the time until its window resets, so every
