@@ -36,6 +36,6 @@ func Example() {
 		fmt.Println(rep.Integration.Status, rep.Integration.Name, "/", rep.Integration.Workspace, "|", c.Kind, c.Title, c.Findings[0].Code, len(c.Evidence), "calls")
 	}
 	// Output:
-	// ok Iris Checker / Acme Corp | page Roadmap 2026 access.ok 3 calls
-	// ok Iris Checker / Acme Corp | unknown  access.not_shared 3 calls
+	// ok Iris Checker / Acme Corp | page Roadmap 2026 access.ok 4 calls
+	// ok Iris Checker / Acme Corp | unknown  access.not_shared 4 calls
 }

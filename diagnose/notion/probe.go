@@ -353,10 +353,12 @@ func plan(ref diagnose.Reference) firstRound {
 		return firstRound{needed: []diagnose.Endpoint{diagnose.EndpointBlocks}, speculative: []diagnose.Endpoint{diagnose.EndpointDatabases}}
 	}
 	// Nothing known: blocks tells a page, a database or a block; a 404
-	// there leaves a data source or a view, asked alongside when the
-	// budget allows (both are needed before "not shared" may be said).
+	// there leaves a data source or a view, both needed before "not
+	// shared" may be said, and a database's data sources take
+	// GET /v1/databases: all asked alongside when the budget allows, in
+	// that order.
 	return firstRound{needed: []diagnose.Endpoint{diagnose.EndpointBlocks},
-		speculative: []diagnose.Endpoint{diagnose.EndpointDataSources, diagnose.EndpointViews}}
+		speculative: []diagnose.Endpoint{diagnose.EndpointDataSources, diagnose.EndpointViews, diagnose.EndpointDatabases}}
 }
 
 // all families a probe may ask about the reference's own ID.
