@@ -128,11 +128,11 @@
 //
 // Load target of issue 6 (TestLoadFiftyCommandsTenLinks, skipped with
 // -short): 50 slash commands over 10 links within 0.55 s, the real
-// diagnoser and Notion prober (3 req/s, burst 1) against the fake Notion
-// limited to 3 req/s burst 3 with 75 ms latency: acks p50 ≈ 0.25 ms, max
-// < 2 ms (target < 3 s); answers p50 ≈ 5.7 s, max ≈ 6.7 s (target < 30 s);
-// 21 Notion requests, 0 answered 429; HeapInuse ≈ 3 MB after the burst
-// (target < 40 MB). Reproduce with
+// diagnoser and Notion prober (shipped defaults: 3 req/s, burst 10)
+// against the fake Notion limited to 3 req/s burst 10 with 75 ms latency:
+// acks p50 ≈ 0.4 ms, max < 2 ms (target < 3 s); answers max ≈ 2.6 s
+// (target < 30 s); 17 Notion requests, 0 answered 429; HeapInuse ≈ 3 MB
+// after the burst (target < 40 MB). Reproduce with
 //
 //	go test ./bot -run TestLoadFiftyCommandsTenLinks -v
 package bot
