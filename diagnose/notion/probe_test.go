@@ -675,6 +675,9 @@ func TestProbeAllSpendsOnlySpareBudget(t *testing.T) {
 			// users/me took one token: wait until the bucket is full again
 			// (a count, not a timing assertion: spare is read from it).
 			for f.p.pacer().spare(0) < tt.burst {
+				if ctx.Err() != nil {
+					t.Fatalf("the bucket never refilled: spare %d of %d", f.p.pacer().spare(0), tt.burst)
+				}
 				time.Sleep(20 * time.Millisecond)
 			}
 			f.srv.Reset()
