@@ -51,6 +51,10 @@ type Budget interface {
 	// ErrDeadline (taking nothing) when that is past ctx's deadline, and
 	// with ctx's error when ctx ends while waiting.
 	Wait(ctx context.Context) error
+	// TryTake takes a slot only if one is free now (no pause, no wait),
+	// and reports whether it did: for a request that is only worth
+	// sending from budget that would otherwise sit idle.
+	TryTake(ctx context.Context) bool
 	// Pause holds the requests of scope for d from now (a 429's or 529's
 	// Retry-After), on every replica; a shorter pause never shortens a
 	// longer one.
@@ -157,6 +161,10 @@ func (m *memBudget) Wait(ctx context.Context) error {
 		return fmt.Errorf("%w: %w", ErrDeadline, err)
 	}
 	return nil
+}
+
+func (m *memBudget) TryTake(ctx context.Context) bool {
+	return time.Until(m.pausedUntil()) <= 0 && m.lim.Allow()
 }
 
 func (m *memBudget) Pause(ctx context.Context, d time.Duration, scope Scope) {
@@ -278,6 +286,24 @@ func (r *redisBudget) Wait(ctx context.Context) error {
 		return nil
 	}
 	return sleepCtx(ctx, wait)
+}
+
+func (r *redisBudget) TryTake(ctx context.Context) bool {
+	if !r.b.usable() {
+		r.b.degraded("budget.try")
+		return r.local.TryTake(ctx)
+	}
+	// The same script with no wait accepted: it reserves only a slot that
+	// is free now.
+	res, err := gcraScript.Run(ctx, r.b.rdb, r.keys, r.interval, r.burst, 0).Int64Slice()
+	if err != nil || len(res) != 2 {
+		if err == nil {
+			err = fmt.Errorf("cluster: budget script answered %v", res)
+		}
+		r.b.fail(ctx, "budget.try", err)
+		return r.local.TryTake(ctx)
+	}
+	return res[0] == 1
 }
 
 func (r *redisBudget) Pause(ctx context.Context, d time.Duration, scope Scope) {

@@ -247,6 +247,16 @@ func TestBudgetSharedAcrossReplicas(t *testing.T) {
 				if err := x.Wait(short); !errors.Is(err, cluster.ErrDeadline) {
 					t.Errorf("replica %d third Wait = %v, want ErrDeadline", i, err)
 				}
+				if x.TryTake(ctx) {
+					t.Errorf("replica %d took a slot from an empty budget", i)
+				}
+			}
+			// TryTake shares the same slots: two free now, on either
+			// replica, then none.
+			fresh := cluster.BudgetConfig{Integration: "fresh", Workspace: "acme", Rate: 0.001, Burst: 2}
+			got := []bool{r[0].Budget(fresh).TryTake(ctx), r[1].Budget(fresh).TryTake(ctx), r[0].Budget(fresh).TryTake(ctx)}
+			if !got[0] || !got[1] || got[2] {
+				t.Errorf("TryTake on a burst of 2: %v, want [true true false]", got)
 			}
 		})
 	}
@@ -276,6 +286,12 @@ func TestBudgetPauseAfter429(t *testing.T) {
 			}
 			if err := r[1].Budget(mkt).Wait(short()); err != nil {
 				t.Errorf("marketing Wait = %v, want nil (not paused)", err)
+			}
+			if r[1].Budget(iris).TryTake(ctx) {
+				t.Error("iris TryTake during the pause took a slot")
+			}
+			if !r[1].Budget(mkt).TryTake(ctx) {
+				t.Error("marketing TryTake (not paused) took no slot")
 			}
 			// A workspace-wide 429 holds every integration of the workspace.
 			r[1].Budget(mkt).Pause(ctx, time.Hour, cluster.ScopeOf("public_api_space_request_rate_limit"))

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -62,6 +63,10 @@ const redisTimeout = time.Second
 // This is the interim seam of issue 14: the Notion adapter will take the
 // Budget through an interface of its own (its transport calls Wait where
 // it calls its rate.Limiter's Wait); until then cmd wraps its transport.
+// It already speaks the adapter's terms: a speculative call
+// (notion.Speculative) only takes a slot free now (TryTake) or is dropped
+// (notion.ErrNoSpareBudget), and no slot before the deadline is
+// notion.ErrPaceDeadline (the check ends "rate limited").
 type budgetTransport struct {
 	base   http.RoundTripper
 	budget cluster.Budget
@@ -82,7 +87,18 @@ func newBudgetTransport(budget cluster.Budget) http.RoundTripper {
 }
 
 func (t budgetTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	if err := t.budget.Wait(r.Context()); err != nil {
+	if notion.Speculative(r.Context()) {
+		// A call that only saves a round trip goes from budget no replica
+		// needs now, or not at all.
+		if !t.budget.TryTake(r.Context()) {
+			return nil, fmt.Errorf("shared Notion budget: %w", notion.ErrNoSpareBudget)
+		}
+	} else if err := t.budget.Wait(r.Context()); err != nil {
+		if errors.Is(err, cluster.ErrDeadline) {
+			// No shared slot in time: the check says "rate limited", as
+			// for the prober's own pacing.
+			return nil, fmt.Errorf("shared Notion budget: %w: %w", notion.ErrPaceDeadline, err)
+		}
 		return nil, fmt.Errorf("shared Notion budget: %w", err)
 	}
 	resp, err := t.base.RoundTrip(r)

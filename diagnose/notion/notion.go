@@ -439,6 +439,9 @@ func (p *Prober) ProbeAll(ctx context.Context, refs []diagnose.Reference, opts d
 	if len(jobs) == 0 {
 		return out
 	}
+	// Speculative calls go once every needed call of the batch is on the
+	// wire (or after sendGrace).
+	gate := newSentGate(needed)
 	if p.meToCome() {
 		// users/me goes out alongside (the Diagnoser asks it): its slot is
 		// not spare either.
@@ -461,6 +464,7 @@ func (p *Prober) ProbeAll(ctx context.Context, refs []diagnose.Reference, opts d
 	var wg sync.WaitGroup
 	for _, j := range jobs {
 		j.first.speculative = j.first.speculative[:j.spec]
+		j.first.sent = gate
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -519,6 +523,11 @@ func (p *Prober) flight(ctx context.Context, ref diagnose.Reference, key, versio
 	// The same probe may be in flight for another diagnosis with a later
 	// deadline: this one still ends at its own.
 	r, ok := waitFlight(ctx, ch, &mine)
+	if !mine.Load() {
+		// Joined a probe in flight for another diagnosis: this one's
+		// needed calls were never sent.
+		first.sent.sent(len(first.needed))
+	}
 	if !ok {
 		return diagnose.ProbeResult{Version: version, Answers: []diagnose.Answer{{Family: first.needed[0], ID: ref.ID, Version: version,
 			Outcome: diagnose.OutcomeUnavailable, Why: "Notion did not answer in time: the check (already running for another request) was not finished before the deadline"}}}

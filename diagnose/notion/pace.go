@@ -31,12 +31,12 @@ import (
 //   - Speculative calls (a call that only saves a round) take spare budget
 //     only: spare tells how many could go now beyond the calls about to be
 //     sent, and tryAcquire sends one only if it can go at once, else drops
-//     it having spent nothing (errSkipped).
+//     it having spent nothing (ErrNoSpareBudget).
 //   - On any 429/529 the WHOLE pacer pauses: no request of this integration
 //     is sent before Retry-After has passed (Notion's Retry-After for the
 //     per-connection limit is the time until its window resets, so every
 //     request sent before then would get 429 too). A request whose wait
-//     does not fit its context's deadline returns at once (errLimiterDeadline,
+//     does not fit its context's deadline returns at once (ErrPaceDeadline,
 //     reported as notion.rate_limited); nothing sleeps past a deadline.
 //   - When the pause ends the pacer lowers its rate, learning from what
 //     Notion accepted: the new rate is PacingMargin × the rate Notion
@@ -193,7 +193,7 @@ func newPacer(r float64, burst int, ws *WorkspacePause, oneShot bool) *pacer {
 
 // acquire waits until the request may be sent: the first flight, any pause
 // (own or the workspace's) and the token bucket. It returns at once with
-// an error wrapping errLimiterDeadline when the wait would not fit before
+// an error wrapping ErrPaceDeadline when the wait would not fit before
 // ctx's deadline, or ctx's error. retry marks the retry of a refused
 // request: after a pause, retries take the first slots.
 func (p *pacer) acquire(ctx context.Context, retry bool) (pass, error) {
@@ -202,14 +202,18 @@ func (p *pacer) acquire(ctx context.Context, retry bool) (pass, error) {
 
 // tryAcquire lets a speculative request out only if it can go now: no
 // pause, no retry queued, room in the first flight and a token in the
-// bucket. Otherwise it returns errSkipped at once and spends nothing: a
+// bucket. Otherwise it returns ErrNoSpareBudget at once and spends nothing: a
 // speculative call only ever uses budget that would sit idle.
 func (p *pacer) tryAcquire(ctx context.Context) (pass, error) {
 	return p.acquireMode(ctx, false, true)
 }
 
-// errSkipped is returned by tryAcquire when no budget is spare.
-var errSkipped = errors.New("notion: speculative call not sent: no spare budget")
+// ErrNoSpareBudget says a speculative call was not sent: no budget was
+// spare for it at once. The pacer's tryAcquire returns it; so may a
+// Config.Transport that meters a budget of its own (see Speculative). The
+// probe then drops the call, and asks it in a later round if it still
+// matters.
+var ErrNoSpareBudget = errors.New("notion: speculative call not sent: no spare budget")
 
 func (p *pacer) acquireMode(ctx context.Context, retry, try bool) (pass, error) {
 	queued := false
@@ -229,7 +233,7 @@ func (p *pacer) acquireMode(ctx context.Context, retry, try bool) (pass, error) 
 		if !p.opened && p.onWire >= firstFlight {
 			if try {
 				p.mu.Unlock()
-				return pass{}, errSkipped
+				return pass{}, ErrNoSpareBudget
 			}
 			ch := p.wake
 			p.mu.Unlock()
@@ -246,7 +250,7 @@ func (p *pacer) acquireMode(ctx context.Context, retry, try bool) (pass, error) 
 		}
 		if d := until.Sub(now); d > 0 && try {
 			p.mu.Unlock()
-			return pass{}, errSkipped
+			return pass{}, ErrNoSpareBudget
 		}
 		if d := until.Sub(now); d > 0 {
 			if retry && !queued {
@@ -255,7 +259,7 @@ func (p *pacer) acquireMode(ctx context.Context, retry, try bool) (pass, error) 
 			}
 			p.mu.Unlock()
 			if !fitsAt(ctx, now, d) {
-				return pass{}, fmt.Errorf("%w: %s pauses every call for %v", errLimiterDeadline, why, d.Round(time.Millisecond))
+				return pass{}, fmt.Errorf("%w: %s pauses every call for %v", ErrPaceDeadline, why, d.Round(time.Millisecond))
 			}
 			if err := p.sleep(ctx, d); err != nil {
 				return pass{}, err
@@ -265,7 +269,7 @@ func (p *pacer) acquireMode(ctx context.Context, retry, try bool) (pass, error) 
 		if !retry && p.retries > 0 {
 			if try {
 				p.mu.Unlock()
-				return pass{}, errSkipped
+				return pass{}, ErrNoSpareBudget
 			}
 			ch := p.retryWake
 			p.mu.Unlock()
@@ -289,12 +293,12 @@ func (p *pacer) acquireMode(ctx context.Context, retry, try bool) (pass, error) 
 		if try && (!r.OK() || d > 0) {
 			r.CancelAt(now)
 			p.mu.Unlock()
-			return pass{}, errSkipped
+			return pass{}, ErrNoSpareBudget
 		}
 		if !r.OK() || d > 0 && !fitsAt(ctx, now, d) {
 			r.CancelAt(now)
 			p.mu.Unlock()
-			return pass{}, fmt.Errorf("%w: the next free slot is %v away", errLimiterDeadline, d.Round(time.Millisecond))
+			return pass{}, fmt.Errorf("%w: the next free slot is %v away", ErrPaceDeadline, d.Round(time.Millisecond))
 		}
 		pa := pass{epoch: p.epoch}
 		if !p.opened {

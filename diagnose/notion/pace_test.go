@@ -228,8 +228,8 @@ func TestPacerNeverSleepsPastTheDeadline(t *testing.T) {
 		ctx, cancel := context.WithDeadline(context.Background(), c.now().Add(5*time.Second))
 		defer cancel()
 		before := c.now()
-		if _, err := p.acquire(ctx, false); !errors.Is(err, errLimiterDeadline) {
-			t.Fatalf("err %v, want errLimiterDeadline", err)
+		if _, err := p.acquire(ctx, false); !errors.Is(err, ErrPaceDeadline) {
+			t.Fatalf("err %v, want ErrPaceDeadline", err)
 		}
 		if s := c.sleeps(); len(s) != 0 || !c.now().Equal(before) {
 			t.Fatalf("slept %v", s)
@@ -240,8 +240,8 @@ func TestPacerNeverSleepsPastTheDeadline(t *testing.T) {
 		mustAcquire(t, p)
 		ctx, cancel := context.WithDeadline(context.Background(), c.now().Add(time.Second))
 		defer cancel()
-		if _, err := p.acquire(ctx, false); !errors.Is(err, errLimiterDeadline) {
-			t.Fatalf("err %v, want errLimiterDeadline", err)
+		if _, err := p.acquire(ctx, false); !errors.Is(err, ErrPaceDeadline) {
+			t.Fatalf("err %v, want ErrPaceDeadline", err)
 		}
 		if s := c.sleeps(); len(s) != 0 {
 			t.Fatalf("slept %v", s)
@@ -631,7 +631,7 @@ func TestPacerRetriesGoFirst(t *testing.T) {
 
 // TestPacerSpareAndTryAcquire: a speculative call only ever takes budget
 // that would sit idle. spare counts what could go now beyond the calls
-// about to be sent; tryAcquire sends at once or not at all (errSkipped,
+// about to be sent; tryAcquire sends at once or not at all (ErrNoSpareBudget,
 // nothing slept, nothing spent).
 func TestPacerSpareAndTryAcquire(t *testing.T) {
 	try := func(p *pacer) error {
@@ -649,8 +649,8 @@ func TestPacerSpareAndTryAcquire(t *testing.T) {
 		for range firstFlight {
 			onWire = append(onWire, mustAcquire(t, p))
 		}
-		if err := try(p); !errors.Is(err, errSkipped) {
-			t.Fatalf("first flight full: tryAcquire = %v, want errSkipped", err)
+		if err := try(p); !errors.Is(err, ErrNoSpareBudget) {
+			t.Fatalf("first flight full: tryAcquire = %v, want ErrNoSpareBudget", err)
 		}
 		if s := c.sleeps(); len(s) != 0 {
 			t.Fatalf("tryAcquire slept %v", s)
@@ -675,8 +675,8 @@ func TestPacerSpareAndTryAcquire(t *testing.T) {
 				t.Fatalf("try %d: %v", i, err)
 			}
 		}
-		if err := try(p); !errors.Is(err, errSkipped) {
-			t.Fatalf("empty bucket: tryAcquire = %v, want errSkipped", err)
+		if err := try(p); !errors.Is(err, ErrNoSpareBudget) {
+			t.Fatalf("empty bucket: tryAcquire = %v, want ErrNoSpareBudget", err)
 		}
 		if got := p.spare(0); got != 0 {
 			t.Fatalf("empty bucket: spare = %d", got)
@@ -699,7 +699,7 @@ func TestPacerSpareAndTryAcquire(t *testing.T) {
 		if got := p.spare(0); got != 0 {
 			t.Fatalf("paused: spare = %d", got)
 		}
-		if err := try(p); !errors.Is(err, errSkipped) {
+		if err := try(p); !errors.Is(err, ErrNoSpareBudget) {
 			t.Fatalf("paused: tryAcquire = %v", err)
 		}
 		if s := c.sleeps(); len(s) != 0 {

@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptrace"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/notion-check/notion-check/diagnose"
 )
@@ -46,12 +48,12 @@ func (s *probeState) get(ctx context.Context, fam diagnose.Endpoint, id string, 
 	resp, err := p.client.Do(req)
 	if err != nil {
 		switch {
-		case errors.Is(err, errSkipped):
+		case errors.Is(err, ErrNoSpareBudget):
 			s.mu.Lock()
 			s.calls--
 			s.mu.Unlock()
 			return a, false
-		case errors.Is(err, errLimiterDeadline):
+		case errors.Is(err, ErrPaceDeadline):
 			a.Outcome, a.Why = diagnose.OutcomeRateLimited, "the calls could not be paced under Notion's rate limit before the deadline"
 		case errors.Is(err, context.DeadlineExceeded):
 			a.Outcome, a.Why = diagnose.OutcomeUnavailable, fmt.Sprintf("GET /v1/%s/… got no answer in time", fam)
@@ -248,13 +250,13 @@ type probeState struct {
 // round runs the GETs of one round concurrently, about the reference's
 // own ID, and keeps their answers in the order asked.
 func (s *probeState) round(ctx context.Context, fams ...diagnose.Endpoint) map[diagnose.Endpoint]diagnose.Answer {
-	return s.roundWith(ctx, fams, nil)
+	return s.roundWith(ctx, fams, nil, nil)
 }
 
 // roundWith runs one round of needed calls and speculative ones (sent only
 // from spare budget); the answers of the calls sent are kept, in the order
 // asked.
-func (s *probeState) roundWith(ctx context.Context, needed, speculative []diagnose.Endpoint) map[diagnose.Endpoint]diagnose.Answer {
+func (s *probeState) roundWith(ctx context.Context, needed, speculative []diagnose.Endpoint, gate *sentGate) map[diagnose.Endpoint]diagnose.Answer {
 	fams := append(append([]diagnose.Endpoint(nil), needed...), speculative...)
 	out := make([]diagnose.Answer, len(fams))
 	sent := make([]bool, len(fams))
@@ -264,7 +266,12 @@ func (s *probeState) roundWith(ctx context.Context, needed, speculative []diagno
 		go func() {
 			defer wg.Done()
 			c := ctx
-			if i >= len(needed) {
+			if i < len(needed) {
+				var gone func()
+				c, gone = onTheWire(ctx, gate)
+				defer gone()
+			} else {
+				gate.wait(ctx)
 				c = withSpeculative(ctx)
 			}
 			out[i], sent[i] = s.get(c, f, s.ref.ID, true)
@@ -328,6 +335,76 @@ func onlyMisses(rs map[diagnose.Endpoint]diagnose.Answer) bool {
 // and tryAcquire), they save a round and never make a needed call wait.
 type firstRound struct {
 	needed, speculative []diagnose.Endpoint
+	// sent, when set, is the gate of the batch (ProbeAll): speculative
+	// calls wait until every needed call of the batch is on the wire.
+	sent *sentGate
+}
+
+// sendGrace bounds how long a speculative call waits for the needed calls
+// of its batch to go out. A needed call not on the wire by then waits for
+// budget, and then none is spare: the speculative call is tried and, most
+// likely, dropped.
+const sendGrace = 25 * time.Millisecond
+
+// sentGate opens once every needed call of a batch's first round is on the
+// wire (its request headers written, or its call over without being sent),
+// so that a speculative call never takes the slot a needed call of the
+// same batch was about to take: not the pacer's (its spare already counts
+// them) nor one of a budget under it (a budget shared by several
+// processes, Config.Transport), which sees only the order of arrival.
+type sentGate struct {
+	mu   sync.Mutex
+	left int
+	open chan struct{}
+}
+
+func newSentGate(n int) *sentGate {
+	g := &sentGate{left: n, open: make(chan struct{})}
+	if n <= 0 {
+		close(g.open)
+	}
+	return g
+}
+
+// sent counts n needed calls as gone.
+func (g *sentGate) sent(n int) {
+	if g == nil || n <= 0 {
+		return
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.left <= 0 {
+		return
+	}
+	if g.left -= n; g.left <= 0 {
+		close(g.open)
+	}
+}
+
+// wait returns when the gate opens, sendGrace has passed, or ctx ends.
+func (g *sentGate) wait(ctx context.Context) {
+	if g == nil {
+		return
+	}
+	t := time.NewTimer(sendGrace)
+	defer t.Stop()
+	select {
+	case <-g.open:
+	case <-t.C:
+	case <-ctx.Done():
+	}
+}
+
+// onTheWire returns ctx with a trace that counts one needed call of g as
+// gone when its request headers are written, and a func that counts it
+// when the call is over (once in all).
+func onTheWire(ctx context.Context, g *sentGate) (context.Context, func()) {
+	if g == nil {
+		return ctx, func() {}
+	}
+	var once sync.Once
+	gone := func() { once.Do(func() { g.sent(1) }) }
+	return httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{WroteHeaders: gone}), gone
 }
 
 // plan is the first round of a probe of ref.
@@ -369,7 +446,7 @@ func (p *Prober) probe(ctx context.Context, ref diagnose.Reference, version stri
 	ctx = withRecorder(ctx, rec)
 	s := &probeState{p: p, ref: ref, version: version}
 	asked := map[diagnose.Endpoint]diagnose.Answer{}
-	for k, v := range s.roundWith(ctx, first.needed, first.speculative) {
+	for k, v := range s.roundWith(ctx, first.needed, first.speculative, first.sent) {
 		asked[k] = v
 	}
 	s.next(ctx, asked)

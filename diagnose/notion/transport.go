@@ -28,10 +28,13 @@ const deadlineMargin = 250 * time.Millisecond
 // maxRetryAfter caps a Retry-After wait when the context has no deadline.
 const maxRetryAfter = 60 * time.Second
 
-// errLimiterDeadline is returned when the pacer cannot let a request out
+// ErrPaceDeadline is returned when the pacer cannot let a request out
 // before the context's deadline (a pause after a 429/529, or the next slot
-// of the token bucket, is too far away).
-var errLimiterDeadline = errors.New("notion: request pacing would pass the deadline")
+// of the token bucket, is too far away). A Config.Transport that meters a
+// budget of its own (one shared by several processes) returns an error
+// wrapping it for the same reason, and the check ends notion.rate_limited,
+// not notion.unavailable.
+var ErrPaceDeadline = errors.New("notion: request pacing would pass the deadline")
 
 // exchange is what the transport learnt from one attempt, kept for the
 // prober (evidence plus the raw parts needed to decide a verdict).
@@ -112,6 +115,13 @@ func isSpeculative(ctx context.Context) bool {
 	return v
 }
 
+// Speculative reports whether the request of ctx is a speculative call: one
+// that only saves a round trip. A Config.Transport that meters a budget of
+// its own (one shared by several processes) should send it only if the
+// budget has room for it at once, and otherwise return an error wrapping
+// ErrNoSpareBudget, so that the call is dropped instead of waited for.
+func Speculative(ctx context.Context) bool { return isSpeculative(ctx) }
+
 // transport is the one http.RoundTripper under every Notion call: it points
 // requests at the base URL, paces them through the integration's pacer,
 // retries what may be retried, and records every attempt as evidence.
@@ -177,15 +187,15 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			// Sent only from budget that would sit idle; once on the wire
 			// it is a call like any other (a 429 is waited out).
 			pa, err = t.pacer.tryAcquire(ctx)
-			if errors.Is(err, errSkipped) {
+			if errors.Is(err, ErrNoSpareBudget) {
 				return nil, fmt.Errorf("notion: %s %s: %w", req.Method, apiPath, err)
 			}
 		} else {
 			pa, err = t.pacer.acquire(ctx, tries429 > 0)
 		}
 		if err != nil {
-			if ctx.Err() == nil && !errors.Is(err, errLimiterDeadline) {
-				err = fmt.Errorf("%w: %w", errLimiterDeadline, err)
+			if ctx.Err() == nil && !errors.Is(err, ErrPaceDeadline) {
+				err = fmt.Errorf("%w: %w", ErrPaceDeadline, err)
 			}
 			if resp != nil {
 				// A retry that cannot be paced in time: the last answer stands.
@@ -197,6 +207,12 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			return nil, fmt.Errorf("notion: %s %s: %w", req.Method, apiPath, err)
 		}
 		resp, x, err = t.attempt(ctx, req, &u, bodyBytes, apiPath, fam)
+		if speculative && resp == nil && errors.Is(err, ErrNoSpareBudget) {
+			// The underlying transport's own budget had no room: dropped,
+			// like a speculative call the pacer refused (nothing recorded).
+			t.pacer.unsend(pa)
+			return nil, err
+		}
 		var ra time.Duration
 		raOK := false
 		if resp != nil {
@@ -268,6 +284,10 @@ func (t *transport) attempt(ctx context.Context, req *http.Request, u *url.URL, 
 	start := time.Now()
 	resp, err := t.base.RoundTrip(r2)
 	x := exchange{ev: diagnose.Evidence{Method: req.Method, Path: apiPath}}
+	if err != nil && errors.Is(err, ErrNoSpareBudget) {
+		// Not sent (a budget of the underlying transport): not a call.
+		return nil, x, fmt.Errorf("notion: %s %s: %w", req.Method, apiPath, ErrNoSpareBudget)
+	}
 	if err != nil {
 		d := time.Since(start)
 		x.ev.DurationMS = d.Milliseconds()
@@ -347,6 +367,9 @@ func unwrapSafe(err error) error {
 		err = ue.Err
 	}
 	switch {
+	case errors.Is(err, ErrPaceDeadline):
+		// A budget of the underlying transport could not give a slot in time.
+		return ErrPaceDeadline
 	case errors.Is(err, context.DeadlineExceeded):
 		return context.DeadlineExceeded
 	case errors.Is(err, context.Canceled):
