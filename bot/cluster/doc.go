@@ -35,7 +35,9 @@
 //     per integration and one per workspace (Notion's workspace-wide limit
 //     of 2026, rate_limit_reason "public_api_space_request_rate_limit",
 //     see ScopeOf) whose PTTL the same script counts in. Wait fails at once
-//     with ErrDeadline when the slot lies past the caller's deadline.
+//     with ErrDeadline when the slot lies past the caller's deadline;
+//     TryTake runs the same script accepting no wait (a slot free now or
+//     none), for the prober's speculative calls.
 //   - WorkQueue: a stream (XADD, approximate MAXLEN as a safety valve)
 //     with one consumer group. The bot acks an envelope only after Enqueue
 //     returned; a worker Reads new entries (XREADGROUP), Claims entries
@@ -96,9 +98,9 @@
 //     on WorkQueue and Ack after the reply is posted; verdicts go through
 //     Coalesce.
 //   - cmd (serve_cluster.go): New(ctx, Options{URL: REDIS_URL, ...}), Err
-//     in /readyz, Depth in /metrics, Close at shutdown, and Budget.Wait /
-//     Budget.Pause around every Notion request through the prober's
-//     transport.
+//     in /readyz, Depth in /metrics, Close at shutdown, and Budget.Wait
+//     (TryTake for a speculative call) / Budget.Pause around every Notion
+//     request through the prober's transport.
 //   - Not yet: the Notion adapter's own per-object cache is not shared
 //     (identical readings are coalesced across replicas, not identical
 //     references in different texts).
