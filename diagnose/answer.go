@@ -177,7 +177,14 @@ func (r Report) answerVars(c *Check) Vars {
 	if t := strings.Join(strings.Fields(c.Title), " "); utf8.RuneCountInString(t) <= 60 {
 		v["title"] = t
 	}
-	if s := strings.TrimSpace(c.Source); utf8.RuneCountInString(s) <= 60 && !strings.ContainsAny(s, " \t\n") {
+	s := strings.TrimSpace(c.Source)
+	if i := strings.LastIndex(s, ": "); i >= 0 {
+		// A key of pasted code or JSON and its value
+		// ("data_source_id: process.env.NOTION_DB_ID"): the value is what
+		// stands where the ID belongs.
+		s = strings.TrimSpace(s[i+2:])
+	}
+	if utf8.RuneCountInString(s) <= 60 && !strings.ContainsAny(s, " \t\n") {
 		v["source"] = s
 	}
 	if c.ID != "" {
@@ -198,6 +205,16 @@ func (r Report) answerVars(c *Check) Vars {
 	for _, rel := range c.Related {
 		if k := string(rel.Role); v[k] == "" {
 			v[k] = rel.ID
+		}
+	}
+	if c.Kind == KindView {
+		// A view's rows are read through its data source (or, unknown
+		// that, its database), as ruleView says: not GET /v1/views.
+		switch {
+		case v["data_source"] != "":
+			v["endpoint"] = "/v1/data_sources/" + v["data_source"] + "/query"
+		case v["database"] != "":
+			v["endpoint"] = "/v1/databases/" + v["database"]
 		}
 	}
 	return v
@@ -256,8 +273,9 @@ func (r Report) Shown(c Check, f Finding) bool {
 		return true
 	case CodeInputSkipped:
 		return false
-	case CodeKindDataSource:
-		// endpoint.mismatch already says it is a data source, and where.
+	case CodeKindDataSource, CodeKindView:
+		// endpoint.mismatch already says it is a data source or a view,
+		// and where to go instead.
 		return !HasCode(c.Findings, CodeEndpointMismatch)
 	}
 	return true

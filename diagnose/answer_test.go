@@ -75,6 +75,12 @@ func TestAnswerPicksTheMainCause(t *testing.T) {
 		{"a view behind a failed call is a problem", Report{APIVersion: "v", Integration: okIn, Call: &Call{Status: 404},
 			Checks: []Check{{ID: pid, Kind: KindView, Status: StatusOK, Findings: []Finding{finding(CodeKindView)},
 				Related: []Related{{Role: KindDataSource, ID: "ds"}}}}}, CodeKindView, SeverityError, "A view ID — query its data source ds"},
+		{"a view used as a database: the mismatch leads, with the view's data source", Report{APIVersion: "v", Integration: okIn, Call: &Call{Status: 404},
+			Checks: []Check{{ID: pid, Kind: KindView, Status: StatusProblem, Findings: []Finding{finding(CodeKindView), finding(CodeEndpointMismatch)},
+				Related: []Related{{Role: KindDatabase, ID: "db"}, {Role: KindDataSource, ID: "ds"}}}}}, CodeEndpointMismatch, SeverityError, "This ID is a view — call /v1/data_sources/ds/query"},
+		{"an unset variable read from a key of the code", Report{APIVersion: "v", Integration: okIn,
+			Checks: []Check{{Source: "data_source_id: process.env.NOTION_DB_ID", Status: StatusProblem, Findings: []Finding{finding(CodeIDVariable)}}}},
+			CodeIDVariable, SeverityError, "process.env.NOTION_DB_ID is not set — set it to the ID where the code runs"},
 		{"several all good", Report{APIVersion: "v", Integration: okIn, Checks: []Check{check(StatusOK, finding(CodeAccessOK)), check(StatusOK, finding(CodeAccessOK))}},
 			"", "", "All good: Iris Checker can read all of them"},
 	} {
@@ -94,6 +100,13 @@ func TestShownHidesWhatTellsNothingNew(t *testing.T) {
 	got := rep.ShownFindings(c)
 	if len(got) != 1 || got[0].Code != CodeDatabaseDataSources {
 		t.Errorf("shown %v, want only database.data_sources", answerCodes(got))
+	}
+	// endpoint.mismatch already says an ID is a view or a data source.
+	for _, k := range []Code{CodeKindView, CodeKindDataSource} {
+		m := Check{ID: pid, Kind: KindView, Findings: []Finding{finding(k), finding(CodeEndpointMismatch)}}
+		if got := answerCodes(rep.ShownFindings(m)); len(got) != 1 || got[0] != CodeEndpointMismatch {
+			t.Errorf("%s beside endpoint.mismatch: shown %v", k, got)
+		}
 	}
 	// The person's call sent the whole link, or the view ID: then they help.
 	rep.Call = &Call{Sent: "https://www.notion.so/x/" + Hex32(pid) + "?v=3d47810f380f80d7a004000000000001"}

@@ -109,7 +109,7 @@ func TestTerminalFirstLineAnswers(t *testing.T) {
 		examples.UnsetVariable:  "✗ process.env.NOTION_DB_ID is not set — set it to the ID where the code runs",
 		examples.DatabaseAsPage: "✗ This ID is a database — call",
 		examples.DataSource:     "✗ This ID is a data source — call",
-		examples.View:           "✗ A view ID — query its data source",
+		examples.View:           "✗ This ID is a view — call",
 		examples.Shared:         "✓ All good",
 		examples.Offline:        "! Only offline checks ran — set NOTION_TOKEN",
 	}

@@ -76,6 +76,11 @@ func Cases(ctx context.Context) ([]Case, error) {
 		{DataSource, "a data source ID used with /v1/databases", notiontest.GoodToken, "curl -X POST https://api.notion.com/v1/databases/" + notiontest.DataSourceID + "/query -H 'Notion-Version: 2025-09-03'", true},
 		{Trash, "a page in the trash", notiontest.GoodToken, "https://www.notion.so/acme/Old-Notes-" + h(notiontest.TrashedPageID), true},
 		{RevokedToken, "a revoked integration token", notiontest.RevokedToken, notiontest.SharedPageID, true},
+		{View, "a view ID (?v=) used as a database ID", notiontest.GoodToken, "Could not find database with ID: " + notiontest.ViewID + ". Make sure the relevant pages and databases are shared with your integration \"Iris Checker\".", true},
+		{UnsetVariable, "an unset variable where the ID belongs", notiontest.GoodToken, "await notion.dataSources.query({ data_source_id: process.env.NOTION_DB_ID })", true},
+		// Marketing Sync is not configured here: the page exists, Iris
+		// Checker reads it, the integration the call used does not.
+		{OtherIntegation, "a 404 from another integration of the team", notiontest.GoodToken, `{"object":"error","status":404,"code":"object_not_found","message":"Could not find page with ID: ` + notiontest.SharedPageID + `. Make sure the relevant pages and databases are shared with your integration \"Marketing Sync\".","request_id":"5e2a7c1d-0b7e-4f7e-9a52-0c3d2f6b9a10"}`, false},
 		{Ten, "ten references at once", notiontest.GoodToken, strings.Join([]string{
 			"https://www.notion.so/acme/Team-Home-" + h(notiontest.RootPageID),
 			"https://www.notion.so/acme/Roadmap-2026-" + h(notiontest.SharedPageID),
@@ -97,84 +102,12 @@ func Cases(ctx context.Context) ([]Case, error) {
 	}
 	off := diagnose.New(diagnose.Config{}).Diagnose(ctx, "https://www.notion.so/acme/Roadmap-2026-"+h(notiontest.SharedPageID), diagnose.Options{})
 	out = append(out, Case{Name: Offline, About: "no NOTION_TOKEN: offline checks only", Text: off.Checks[0].Source, Report: off})
-	out = append(out, view(), unsetVariable(), otherIntegration())
 	order := map[string]int{}
 	for i, n := range []string{Shared, NotShared, DatabaseAsPage, View, DataSource, Trash, RevokedToken, UnsetVariable, OtherIntegation, Offline, Ten} {
 		order[n] = i
 	}
 	sort.SliceStable(out, func(i, j int) bool { return order[out[i].Name] < order[out[j].Name] })
 	return out, nil
-}
-
-// integration is the fake's default integration, as users/me names it.
-func integration() diagnose.Integration {
-	return diagnose.Integration{Status: diagnose.StatusOK, Name: notiontest.IntegrationName, Workspace: notiontest.WorkspaceName, Findings: []diagnose.Finding{}}
-}
-
-// view is a view ID used as a database ID (kind.view, SPEC §4): the
-// diagnosis learns it from GET /v1/views/{id}.
-func view() Case {
-	text := "Could not find database with ID: " + notiontest.ViewID + ". Make sure the relevant pages and databases are shared with your integration \"Iris Checker\"."
-	ev := []diagnose.Evidence{
-		{Method: "GET", Path: "/v1/databases/" + notiontest.ViewID, Status: 404, Code: "object_not_found"},
-		{Method: "GET", Path: "/v1/views/" + notiontest.ViewID, Status: 200},
-	}
-	rep := diagnose.Report{
-		Integration: integration(), APIVersion: notiontest.Version20250903,
-		Call: &diagnose.Call{Status: 404, Code: "object_not_found", Message: text, Integration: notiontest.IntegrationName},
-		Checks: []diagnose.Check{{
-			Source: text, ID: notiontest.ViewID, Kind: diagnose.KindView, Status: diagnose.StatusOK, Title: "All tasks",
-			Related: []diagnose.Related{{Role: diagnose.KindDatabase, ID: notiontest.DatabaseID}, {Role: diagnose.KindDataSource, ID: notiontest.DataSourceID}},
-			Findings: []diagnose.Finding{diagnose.NewFinding(diagnose.CodeKindView,
-				fmt.Sprintf("%s is the view “All tasks” of database %s (data source %s): a view ID is not a database ID.", notiontest.ViewID, notiontest.DatabaseID, notiontest.DataSourceID),
-				diagnose.Vars{"id": notiontest.ViewID, "database": notiontest.DatabaseID, "data_source": notiontest.DataSourceID})},
-			Access:   []diagnose.Access{{Integration: notiontest.IntegrationName, Sees: true}},
-			Evidence: ev,
-		}},
-	}
-	return Case{Name: View, About: "a view ID (?v=) used as a database ID", Text: text, Report: normalize(View, rep), Common: true}
-}
-
-// unsetVariable is an unsubstituted variable where the ID belongs
-// (id.variable, SPEC §4).
-func unsetVariable() Case {
-	text := "await notion.dataSources.query({ data_source_id: process.env.NOTION_DB_ID })"
-	rep := diagnose.Report{
-		Integration: integration(), APIVersion: notiontest.Version20250903,
-		Checks: []diagnose.Check{{
-			Source: "process.env.NOTION_DB_ID", ID: "", Kind: diagnose.KindUnknown, Status: diagnose.StatusProblem,
-			Related: []diagnose.Related{},
-			Findings: []diagnose.Finding{diagnose.NewFinding(diagnose.CodeIDVariable,
-				"process.env.NOTION_DB_ID stands where the data source ID belongs: the code sent the variable's name, or nothing, because it was not set where the code ran.",
-				diagnose.Vars{"variable": "NOTION_DB_ID"})},
-			Evidence: []diagnose.Evidence{},
-		}},
-	}
-	return Case{Name: UnsetVariable, About: "an unset variable where the ID belongs", Text: text, Report: rep, Common: true}
-}
-
-// otherIntegration is a 404 pasted from another integration of the team:
-// the object exists (Iris Checker sees it) but Marketing Sync does not.
-func otherIntegration() Case {
-	text := `{"object":"error","status":404,"code":"object_not_found","message":"Could not find page with ID: ` + notiontest.SharedPageID + `. Make sure the relevant pages and databases are shared with your integration \"Marketing Sync\".","request_id":"5e2a7c1d-0b7e-4f7e-9a52-0c3d2f6b9a10"}`
-	rep := diagnose.Report{
-		Integration: integration(), APIVersion: notiontest.Version20250903,
-		Call: &diagnose.Call{Method: "GET", Endpoint: "/v1/pages/{page_id}", Status: 404, Code: "object_not_found", Integration: "Marketing Sync",
-			Message: "Could not find page with ID: " + notiontest.SharedPageID + ".", RequestID: "5e2a7c1d-0b7e-4f7e-9a52-0c3d2f6b9a10"},
-		Checks: []diagnose.Check{{
-			Source: notiontest.SharedPageID, ID: notiontest.SharedPageID, Kind: diagnose.KindPage, Status: diagnose.StatusProblem, Title: notiontest.SharedPageTitle,
-			Related: []diagnose.Related{},
-			Findings: []diagnose.Finding{diagnose.NewFinding(diagnose.CodeAccessOtherIntegration,
-				"The page exists and Iris Checker can read it, but Marketing Sync, the integration your call used, cannot: the page is not shared with it.",
-				diagnose.Vars{"integration": "Marketing Sync"})},
-			Access: []diagnose.Access{{Integration: notiontest.IntegrationName, Sees: true}, {Integration: "Marketing Sync", Sees: false}},
-			Evidence: []diagnose.Evidence{
-				{Method: "GET", Path: "/v1/pages/" + notiontest.SharedPageID, Status: 200, Integration: notiontest.IntegrationName},
-				{Method: "GET", Path: "/v1/pages/" + notiontest.SharedPageID, Status: 404, Code: "object_not_found", Integration: "Marketing Sync"},
-			},
-		}},
-	}
-	return Case{Name: OtherIntegation, About: "a 404 from another integration of the team", Text: text, Report: normalize(OtherIntegation, rep)}
 }
 
 // normalize makes a report deterministic: evidence in path order, request
