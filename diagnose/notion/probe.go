@@ -14,8 +14,10 @@ import (
 	"github.com/notion-check/notion-check/diagnose"
 )
 
-// maxCalls bounds the API calls of one probe (users/me excluded).
-const maxCalls = 5
+// maxCalls bounds the API calls of one probe (users/me excluded): the four
+// families a first round may ask about a bare ID (one needed, three
+// speculative) and the two hops a nested block walks up to its page.
+const maxCalls = 6
 
 // get makes one plain GET /v1/{fam}/{id} through the shared client and
 // reports what Notion answered, decoding only the facts a verdict needs.
