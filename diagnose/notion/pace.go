@@ -244,10 +244,7 @@ func (p *pacer) acquireMode(ctx context.Context, retry, try bool) (pass, error) 
 				return pass{}, ctx.Err()
 			}
 		}
-		until, why := p.until, "Notion's rate limit"
-		if wu, reason := p.ws.Until(); wu.After(until) {
-			until, why = wu, "the workspace's rate limit ("+reason+")"
-		}
+		until, why := p.pauseEnd()
 		if d := until.Sub(now); d > 0 && try {
 			p.mu.Unlock()
 			return pass{}, ErrNoSpareBudget
@@ -284,10 +281,7 @@ func (p *pacer) acquireMode(ctx context.Context, retry, try bool) (pass, error) 
 			p.dequeue()
 			queued = false
 		}
-		if p.learn {
-			p.lower(now)
-		}
-		p.recover(now)
+		p.settle(now)
 		r := p.lim.ReserveN(now, 1)
 		d := r.DelayFrom(now)
 		if try && (!r.OK() || d > 0) {
@@ -333,16 +327,10 @@ func (p *pacer) spare(want int) int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	now := p.now()
-	if p.until.After(now) || p.retries > 0 {
+	if until, _ := p.pauseEnd(); until.After(now) || p.retries > 0 {
 		return 0
 	}
-	if wu, _ := p.ws.Until(); wu.After(now) {
-		return 0
-	}
-	if p.learn {
-		p.lower(now)
-	}
-	p.recover(now)
+	p.settle(now)
 	n := int(math.Floor(p.lim.TokensAt(now))) - want
 	if !p.opened {
 		n = min(n, firstFlight-p.onWire-want)
@@ -511,12 +499,28 @@ func (p *pacer) state() paceState {
 // pauseLeft returns how long the pacer (or the workspace) still pauses.
 func (p *pacer) pauseLeft() time.Duration {
 	p.mu.Lock()
-	now, until := p.now(), p.until
-	p.mu.Unlock()
-	if wu, _ := p.ws.Until(); wu.After(until) {
-		until = wu
+	defer p.mu.Unlock()
+	until, _ := p.pauseEnd()
+	return max(0, until.Sub(p.now()))
+}
+
+// pauseEnd returns when the later of this integration's own pause and the
+// workspace's ends, and which limit set it, in words (p.mu held).
+func (p *pacer) pauseEnd() (time.Time, string) {
+	until, why := p.until, "Notion's rate limit"
+	if wu, reason := p.ws.Until(); wu.After(until) {
+		until, why = wu, "the workspace's rate limit ("+reason+")"
 	}
-	return max(0, until.Sub(now))
+	return until, why
+}
+
+// settle brings the pace up to now: the learned rate once a pause has
+// ended, then the slow recovery (p.mu held).
+func (p *pacer) settle(now time.Time) {
+	if p.learn {
+		p.lower(now)
+	}
+	p.recover(now)
 }
 
 // retryAfter parses a Retry-After value: delta-seconds (decimals accepted)

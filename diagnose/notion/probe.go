@@ -24,12 +24,9 @@ const maxCalls = 6
 // self is true when id is the reference's own ID (only then is a title
 // kept: titles of objects the person did not link are never kept).
 //
-// A speculative get (ctx from withSpeculative) is sent only when the
+// A speculative get (ctx from withSpeculative, see Speculative) is sent only when the
 // budget has room for it now; sent is false when it was not.
 func (s *probeState) get(ctx context.Context, fam diagnose.Endpoint, id string, self bool) (a diagnose.Answer, sent bool) {
-	s.mu.Lock()
-	s.calls++
-	s.mu.Unlock()
 	p := s.p
 	ctx, slot := withLast(ctx)
 	version := s.version
@@ -51,9 +48,6 @@ func (s *probeState) get(ctx context.Context, fam diagnose.Endpoint, id string, 
 	if err != nil {
 		switch {
 		case errors.Is(err, ErrNoSpareBudget):
-			s.mu.Lock()
-			s.calls--
-			s.mu.Unlock()
 			return a, false
 		case errors.Is(err, ErrPaceDeadline):
 			a.Outcome, a.Why = diagnose.OutcomeRateLimited, "the calls could not be paced under Notion's rate limit before the deadline"
@@ -244,8 +238,8 @@ type probeState struct {
 	p       *Prober
 	ref     diagnose.Reference
 	version string
-	mu      sync.Mutex
-	calls   int
+	// answers holds every call sent, in order: its length is the probe's
+	// count of calls (maxCalls).
 	answers []diagnose.Answer
 }
 
@@ -533,7 +527,7 @@ func (s *probeState) next(ctx context.Context, asked map[diagnose.Endpoint]diagn
 // walkUp follows a block's block parents (at most two hops, within
 // maxCalls) until the page it sits on is known.
 func (s *probeState) walkUp(ctx context.Context, parent diagnose.Parent) {
-	for hops := 0; parent.Type == "block_id" && hops < 2 && s.calls < maxCalls && diagnose.IsID(parent.ID); hops++ {
+	for hops := 0; parent.Type == "block_id" && hops < 2 && len(s.answers) < maxCalls && diagnose.IsID(parent.ID); hops++ {
 		a, _ := s.get(ctx, diagnose.EndpointBlocks, parent.ID, false)
 		s.answers = append(s.answers, a)
 		if a.Outcome != diagnose.OutcomeOK || a.Object == nil || a.Object.BlockType == "child_page" {

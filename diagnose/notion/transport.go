@@ -110,17 +110,15 @@ func withSpeculative(ctx context.Context) context.Context {
 	return context.WithValue(ctx, speculativeKey{}, true)
 }
 
-func isSpeculative(ctx context.Context) bool {
-	v, _ := ctx.Value(speculativeKey{}).(bool)
-	return v
-}
-
 // Speculative reports whether the request of ctx is a speculative call: one
 // that only saves a round trip. A Config.Transport that meters a budget of
 // its own (one shared by several processes) should send it only if the
 // budget has room for it at once, and otherwise return an error wrapping
 // ErrNoSpareBudget, so that the call is dropped instead of waited for.
-func Speculative(ctx context.Context) bool { return isSpeculative(ctx) }
+func Speculative(ctx context.Context) bool {
+	v, _ := ctx.Value(speculativeKey{}).(bool)
+	return v
+}
 
 // transport is the one http.RoundTripper under every Notion call: it points
 // requests at the base URL, paces them through the integration's pacer,
@@ -177,7 +175,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		retried5 bool
 		tries429 int
 	)
-	speculative := isSpeculative(ctx)
+	speculative := Speculative(ctx)
 	for {
 		var (
 			pa  pass
@@ -207,7 +205,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			return nil, fmt.Errorf("notion: %s %s: %w", req.Method, apiPath, err)
 		}
 		resp, x, err = t.attempt(ctx, req, &u, bodyBytes, apiPath, fam)
-		if speculative && resp == nil && errors.Is(err, ErrNoSpareBudget) {
+		if speculative && errors.Is(err, ErrNoSpareBudget) {
 			// The underlying transport's own budget had no room: dropped,
 			// like a speculative call the pacer refused (nothing recorded).
 			t.pacer.unsend(pa)
@@ -284,7 +282,7 @@ func (t *transport) attempt(ctx context.Context, req *http.Request, u *url.URL, 
 	start := time.Now()
 	resp, err := t.base.RoundTrip(r2)
 	x := exchange{ev: diagnose.Evidence{Method: req.Method, Path: apiPath}}
-	if err != nil && errors.Is(err, ErrNoSpareBudget) {
+	if errors.Is(err, ErrNoSpareBudget) {
 		// Not sent (a budget of the underlying transport): not a call.
 		return nil, x, fmt.Errorf("notion: %s %s: %w", req.Method, apiPath, ErrNoSpareBudget)
 	}
