@@ -172,7 +172,11 @@ func Render(rep diagnose.Report, opts RenderOptions) Message {
 			parts = append(parts, fmt.Sprintf("…and %d more %s with something to say, not shown here: send them in a separate message, a few at a time", more, plural(more, "check", "checks")))
 		}
 		if rep.Skipped > 0 {
-			parts = append(parts, fmt.Sprintf("%d more %s in the text %s not checked", rep.Skipped, plural(rep.Skipped, "reference", "references"), plural(rep.Skipped, "was", "were")))
+			n := fmt.Sprint(rep.Skipped)
+			if rep.SkippedMore {
+				n = "more than " + n // counting stopped at a bound
+			}
+			parts = append(parts, fmt.Sprintf("%s more %s in the text %s not checked", n, plural(rep.Skipped, "reference", "references"), plural(rep.Skipped, "was", "were")))
 		}
 		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(truncate(strings.Join(parts, "; "), MaxSectionText))))
 	}
