@@ -109,6 +109,17 @@ func WithIntegration(name, workspace string) Option {
 	}
 }
 
+// WithTitle renames an object of the default world (its ID as in this
+// package's constants): a hostile title, for the tests of what the
+// renderers do with Notion's text.
+func WithTitle(id, title string) Option {
+	return func(s *Server) {
+		if o := s.world[id]; o != nil {
+			o.title = title
+		}
+	}
+}
+
 // Server is a running fake Notion API.
 type Server struct {
 	// URL is the base URL to give the client (NOTION_API_URL): /v1/... is
