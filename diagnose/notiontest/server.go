@@ -109,12 +109,12 @@ func WithIntegration(name, workspace string) Option {
 	}
 }
 
-// WithTitle renames an object of the default world (its ID as in this
-// package's constants): a hostile title, for the tests of what the
-// renderers do with Notion's text.
+// WithTitle sets the title of the object id of the default world (a page,
+// database, data source, view or block), for titles a test needs: a
+// hostile one, an odd script. An unknown id is ignored.
 func WithTitle(id, title string) Option {
 	return func(s *Server) {
-		if o := s.world[id]; o != nil {
+		if o, ok := s.world[id]; ok {
 			o.title = title
 		}
 	}
