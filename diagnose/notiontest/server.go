@@ -22,6 +22,10 @@
 // access token (PersonalToken, whose users/me bot is owned by a user);
 // MarketingOnlyPageID is shared with Marketing Sync only. Under
 // Notion-Version 2026-03-11 answers carry in_trash and no archived.
+//
+// A test on a virtual clock (testing/synctest) starts the fake with
+// InProcess and reaches it through Server.Transport: no socket, the same
+// answers.
 package notiontest
 
 import (
