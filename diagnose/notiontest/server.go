@@ -127,6 +127,17 @@ func InProcess() Option {
 // through Server.Transport (the name never resolves).
 const InProcessURL = "http://notion.invalid"
 
+// WithTitle sets the title of the object id of the default world (a page,
+// database, data source, view or block), for titles a test needs: a
+// hostile one, an odd script. An unknown id is ignored.
+func WithTitle(id, title string) Option {
+	return func(s *Server) {
+		if o, ok := s.world[id]; ok {
+			o.title = title
+		}
+	}
+}
+
 // Server is a running fake Notion API.
 type Server struct {
 	// URL is the base URL to give the client (NOTION_API_URL): /v1/... is
