@@ -340,6 +340,10 @@ func writeFindings(b *strings.Builder, rep diagnose.Report, c *diagnose.Check, f
 		for i, step := range f.Fix {
 			fmt.Fprintf(b, "\n%d. %s", i+1, esc(truncate(step, 600)))
 		}
+		if f.Example != "" {
+			// The JSON to send, copyable: a code block.
+			b.WriteString("\nSend instead:\n```" + esc(truncate(f.Example, 600)) + "```")
+		}
 	}
 }
 
@@ -352,7 +356,7 @@ func showsDetail(f diagnose.Finding) bool {
 		diagnose.CodeCallNotReproduced, diagnose.CodeErrorValidation:
 		return true
 	}
-	return false
+	return strings.HasPrefix(string(f.Code), "body.")
 }
 
 // checkLabel names the object of a check: its kind, title and ID.
