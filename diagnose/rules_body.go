@@ -377,7 +377,7 @@ func shapeFinding(c *Call, f Field) (Finding, bool) {
 	case key == "number":
 		shape := writeShape("number", strings.Trim(sent, `"`))
 		return bodyFinding(CodeBodyValue, fmt.Sprintf("%s is a number property — send %s, a number, not the text %q", name, shape, strings.Trim(sent, `"`)),
-			fmt.Sprintf("The call sent %s for %s: a number must be a JSON number (or null), not a string.", sent, name),
+			fmt.Sprintf("The call sent %q for %s: a number must be a JSON number (or null), not a string.", strings.Trim(sent, `"`), name),
 			fmt.Sprintf("Send %s as %s.", name, shape), propertyEntry(f.Property, shape)), true
 	case key == "url" && (sent == `""` || strings.Contains(meant.Expected, "≥") || strings.Contains(meant.Expected, "length")):
 		return bodyFinding(CodeBodyValue, fmt.Sprintf(`%s is a url property — send {"url":null} to clear it, not ""`, name),
