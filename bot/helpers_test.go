@@ -287,6 +287,9 @@ func outputs(fake *slackfake.Server, logs *syncBuffer) (where, what []string) {
 		where, what = append(where, w), append(what, s)
 	}
 	for _, c := range fake.Calls("") {
+		if len(c.Body) > 0 { // a JSON body (views.publish)
+			add(c.Method+" body", string(c.Body))
+		}
 		for k, vs := range c.Form {
 			if k == "token" {
 				continue // the credential of the call itself, sent to SLACK_API_URL
