@@ -180,7 +180,7 @@ func adminMessage(p adminProblem, since time.Time) Message {
 	return Message{
 		Text: fallback(head),
 		Blocks: []slack.Block{
-			slack.NewHeaderBlock(plain(truncate(head, MaxHeaderText))),
+			slack.NewHeaderBlock(plain(head, MaxHeaderText)),
 			section(b.String()),
 			slack.NewContextBlock("", mrkdwn(ctx)),
 		},

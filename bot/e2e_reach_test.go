@@ -9,6 +9,7 @@ import (
 
 	"github.com/notion-check/notion-check/bot/slackfake"
 	"github.com/notion-check/notion-check/diagnose"
+	"github.com/notion-check/notion-check/diagnose/notiontest"
 )
 
 const (
@@ -141,7 +142,7 @@ func TestMessageShortcutWhereTheBotCannotPostGoesToADirectMessage(t *testing.T) 
 			if p.Method != "chat.postMessage" || p.Channel != human || p.ThreadTS != "" {
 				t.Fatalf("answer = %+v, want a direct message to the user", p)
 			}
-			if !strings.Contains(plainJSON(p.Blocks), "cannot post in <#CPRIVATE01>") {
+			if !strings.Contains(plainJSON(p.Blocks), "cannot post in the conversation where you asked") {
 				t.Errorf("the direct message does not say why it came there: %s", p.Blocks)
 			}
 			if tv, ok := actionValue(t, p.Blocks, ThreadActionID); !ok || !strings.HasPrefix(tv, "CPRIVATE01/1700000300.000100\n") {
@@ -457,5 +458,51 @@ func TestAdminChannelUnreachableStillTellsTheAsker(t *testing.T) {
 	}
 	if !strings.Contains(string(rp[0].Blocks), "Only whoever runs notion-check can fix it") {
 		t.Errorf("the admin channel refused the post, yet the asker was told the admins know: %s", rp[0].Blocks)
+	}
+}
+
+// TestNewSurfacesShowOutsideTextEscaped runs the hostile texts through the
+// message shortcut, a direct message, the share and reply-in-thread
+// clicks (with forged values holding markup), the admin channel and the
+// App Home; the markup checker (scanMarkup, at cleanup) reads every body.
+func TestNewSurfacesShowOutsideTextEscaped(t *testing.T) {
+	d := hostileNotion(t)
+	h := start(t, func(c *Config) {
+		c.Diagnoser = d
+		c.AdminChannel = adminChan
+		c.Integrations = func() []IntegrationHealth { return []IntegrationHealth{{Name: hostileName, Health: "ok"}} }
+	})
+	trashed := "https://www.notion.so/acme/Q3-" + compactID(notiontest.TrashedPageID)
+	for i, text := range append(hostilePastes(), trashed) {
+		h.shortcut(otherChan, "1700000800.00010"+string(rune('0'+i)), "", text)
+		h.event("EvHostileDM"+string(rune('a'+i)), 0, slackfake.Event{Channel: dmChan, ChannelType: "im", User: human, Text: text, TS: "1700000900.00010" + string(rune('0'+i))})
+	}
+	h.barrier()
+	for _, action := range []string{ShareActionID, ThreadActionID} {
+		for _, v := range []string{"<!channel> " + trashed, otherChan + "/1700000800.000100\n<!here> " + trashed + " &lt;!here&gt;"} {
+			click := h.id("env-click")
+			h.push(slackfake.BlockActionsEnvelope(slackfake.BlockAction{EnvelopeID: click, ActionID: action, BlockID: RecheckBlockID, Value: v,
+				ResponseURL: h.fake.ResponseURL(h.id("click")), ChannelID: otherChan, Ephemeral: true}))
+			h.settle(click)
+		}
+	}
+	h.push(slackfake.AppHomeOpenedEnvelope(h.id("env-home"), "EvHostileHome", human, "home"))
+	if _, err := h.fake.WaitViews(1, wait); err != nil {
+		t.Fatal(err)
+	}
+	h.barrier()
+	_, all := slackBodies(t, h.fake)
+	joined := strings.Join(all, "\n")
+	for _, want := range []string{"&lt;!channel&gt; Ops &lt;@U999&gt;", "Q3 &lt;!channel&gt; plan"} {
+		if !strings.Contains(joined, want) {
+			t.Errorf("no body shows %q (escaped)", want)
+		}
+	}
+	var shared bool
+	for _, p := range h.fake.Posts() {
+		shared = shared || strings.Contains(string(p.Blocks), "Shared by")
+	}
+	if !shared {
+		t.Error("no share click was answered: the test would pass by showing nothing")
 	}
 }

@@ -134,7 +134,7 @@ type HomeInput struct {
 // the Home tab's limits; every name from outside is escaped.
 func HomeView(in HomeInput) []slack.Block {
 	blocks := []slack.Block{
-		slack.NewHeaderBlock(plain("notion-check: why does my Notion API call fail?")),
+		slack.NewHeaderBlock(plain("notion-check: why does my Notion API call fail?", MaxHeaderText)),
 		section("*How to ask*\n" +
 			"• Right here, in *Messages*: send me a Notion link, an ID, an API URL or a pasted error.\n" +
 			"• On any message: *More actions* (⋮) → *" + ShortcutName + "*. The answer is for you alone, with buttons to share it or reply in the message's thread.\n" +

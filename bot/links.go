@@ -94,12 +94,12 @@ const (
 func linkButtons(c diagnose.Check, cause diagnose.Code) []slack.BlockElement {
 	var out []slack.BlockElement
 	if u := safeNotionURL(c.URL); u != "" {
-		b := slack.NewButtonBlockElement(OpenActionID, "open", plain("Open in Notion"))
+		b := slack.NewButtonBlockElement(OpenActionID, "open", plain("Open in Notion", MaxButtonText))
 		b.URL = u
 		out = append(out, b)
 	}
 	if p, ok := docsPages[cause]; ok {
-		b := slack.NewButtonBlockElement(DocsActionID, "docs", plain("Notion docs"))
+		b := slack.NewButtonBlockElement(DocsActionID, "docs", plain("Notion docs", MaxButtonText))
 		b.URL = p.url
 		out = append(out, b)
 	}
@@ -133,7 +133,7 @@ func safeNotionURL(u string) string {
 	}
 	host := strings.ToLower(p.Hostname())
 	switch {
-	case host == "notion.so", host == "www.notion.so", strings.HasSuffix(host, ".notion.site"), host == "notion.site":
+	case host == "notion.so", host == "www.notion.so", strings.HasSuffix(host, ".notion.site"):
 	default:
 		return ""
 	}

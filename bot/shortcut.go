@@ -47,12 +47,12 @@ func privateReport(rep diagnose.Report, text string, share bool, thread threadRe
 	}
 	var btns []slack.BlockElement
 	if share {
-		btns = append(btns, slack.NewButtonBlockElement(ShareActionID, v, plain("Share in channel")))
+		btns = append(btns, slack.NewButtonBlockElement(ShareActionID, v, plain("Share in channel", MaxButtonText)))
 	}
 	if thread.ok() {
 		tv := thread.String() + "\n" + v
 		if len(tv) <= MaxButtonValue {
-			btns = append(btns, slack.NewButtonBlockElement(ThreadActionID, tv, plain("Reply in thread")))
+			btns = append(btns, slack.NewButtonBlockElement(ThreadActionID, tv, plain("Reply in thread", MaxButtonText)))
 		}
 	}
 	if len(btns) == 0 {
@@ -73,7 +73,6 @@ type threadRef struct{ channel, ts string }
 
 var (
 	conversationIDRE = regexp.MustCompile(`^[CDG][A-Z0-9]{2,20}$`)
-	userIDRE         = regexp.MustCompile(`^[UW][A-Z0-9]{2,20}$`)
 	tsRE             = regexp.MustCompile(`^[0-9]{1,12}\.[0-9]{1,8}$`)
 )
 
@@ -197,7 +196,7 @@ func (b *Bot) shortcutJob(p shortcutPlan) job {
 		msg := Message{Text: NoReferenceText, Blocks: append([]slack.Block{section(NoReferenceText)}, u.Blocks...)}
 		return job{what: "shortcut", answer: func(ctx context.Context, _ diagnose.Report) error { return priv(msg)(ctx) }}
 	}
-	text := unmarkup(p.text)
+	text := p.text
 	return job{
 		what: "shortcut",
 		rd:   &rd,
@@ -226,11 +225,9 @@ func (b *Bot) private(ctx context.Context, channel, user string, msg Message) er
 		return err
 	}
 	b.log.Info("cannot post in the conversation, answering in a direct message", "channel", channel, "error", se.Err)
-	where := "that conversation"
-	if c := channelMention(channel); c != "" {
-		where = c
-	}
-	return b.post(ctx, user, "", withContext(msg, "notion-check cannot post in "+where+", so the answer comes here. Add it to the channel to answer there."))
+	// The conversation is not named: a mention of a channel the bot is
+	// not configured for is not markup it writes (guardMarkup).
+	return b.post(ctx, user, "", withContext(msg, "notion-check cannot post in the conversation where you asked, so the answer comes here. Add it to that channel to answer there."))
 }
 
 // ephemeral posts msg with chat.postEphemeral, redacted, with retries and
