@@ -268,3 +268,16 @@ func withSection(msg Message, text string) Message {
 	msg.Blocks = blocks
 	return msg
 }
+
+// AdminMessages are the messages the admin channel gets for the problems
+// only an admin can fix that rep shows (its token refused, a capability
+// missing, Notion not answering), one per problem, as opened at since.
+// Pure, as Render.
+func AdminMessages(rep diagnose.Report, since time.Time) []Message {
+	found, _ := adminProblems(rep)
+	out := make([]Message, 0, len(found))
+	for _, p := range found {
+		out = append(out, adminMessage(p, since))
+	}
+	return out
+}

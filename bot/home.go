@@ -80,15 +80,15 @@ func (c *causes) record(rep diagnose.Report) {
 	}
 }
 
-// causeCount is how many reports showed a code.
-type causeCount struct {
-	code diagnose.Code
-	n    int
+// CauseCount is how many reports showed a finding code.
+type CauseCount struct {
+	Code diagnose.Code
+	N    int
 }
 
 // top returns the n codes seen most in the window, most first (ties by
 // code).
-func (c *causes) top(n int) []causeCount {
+func (c *causes) top(n int) []CauseCount {
 	c.mu.Lock()
 	d := day(c.now())
 	sum := map[diagnose.Code]int{}
@@ -100,15 +100,15 @@ func (c *causes) top(n int) []causeCount {
 		}
 	}
 	c.mu.Unlock()
-	out := make([]causeCount, 0, len(sum))
+	out := make([]CauseCount, 0, len(sum))
 	for code, v := range sum {
-		out = append(out, causeCount{code, v})
+		out = append(out, CauseCount{Code: code, N: v})
 	}
 	sort.Slice(out, func(i, j int) bool {
-		if out[i].n != out[j].n {
-			return out[i].n > out[j].n
+		if out[i].N != out[j].N {
+			return out[i].N > out[j].N
 		}
-		return out[i].code < out[j].code
+		return out[i].Code < out[j].Code
 	})
 	if len(out) > n {
 		out = out[:n]
@@ -125,7 +125,7 @@ type HomeInput struct {
 	// AdminChannel is ADMIN_CHANNEL ("" when unset).
 	AdminChannel string
 	// Causes are the most common causes of the window, most first.
-	Causes []causeCount
+	Causes []CauseCount
 }
 
 // HomeView renders the App Home: how to use the bot, the integrations it
@@ -138,7 +138,7 @@ func HomeView(in HomeInput) []slack.Block {
 		section("*How to ask*\n" +
 			"• Right here, in *Messages*: send me a Notion link, an ID, an API URL or a pasted error.\n" +
 			"• On any message: *More actions* (⋮) → *" + ShortcutName + "*. The answer is for you alone, with buttons to share it or reply in the message's thread.\n" +
-			"• Anywhere: `" + Command + " <link, ID or error>`, or mention me with it.\n" +
+			"• Anywhere: `" + Command + "` followed by the link, ID or error, or mention me with it.\n" +
 			"• In a help channel: just paste it, I answer in the thread."),
 	}
 	var ib strings.Builder
@@ -177,12 +177,12 @@ func HomeView(in HomeInput) []slack.Block {
 		cb.WriteString("\nNothing diagnosed yet.")
 	}
 	for i, c := range in.Causes {
-		title := string(c.code)
-		if s, ok := diagnose.Spec(c.code); ok {
+		title := string(c.Code)
+		if s, ok := diagnose.Spec(c.Code); ok {
 			title = s.Title
 		}
-		fmt.Fprintf(&cb, "\n%d. %s — `%s` — %d %s", i+1, esc(truncate(title, 120)), esc(string(c.code)), c.n, plural(c.n, "time", "times"))
-		if d, ok := docsPages[c.code]; ok {
+		fmt.Fprintf(&cb, "\n%d. %s — `%s` — %d %s", i+1, esc(truncate(title, 120)), esc(string(c.Code)), c.N, plural(c.N, "time", "times"))
+		if d, ok := docsPages[c.Code]; ok {
 			cb.WriteString(" · <" + d.url + "|docs>")
 		}
 	}

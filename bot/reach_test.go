@@ -72,17 +72,17 @@ func TestCausesCountLastSevenDays(t *testing.T) {
 	cs.record(unavailableReport())
 	cs.record(okReport()) // access.ok is info: not a cause
 	top := cs.top(5)
-	if len(top) != 2 || top[0] != (causeCount{diagnose.CodeTokenInvalid, 2}) || top[1] != (causeCount{diagnose.CodeNotionUnavailable, 1}) {
+	if len(top) != 2 || top[0] != (CauseCount{diagnose.CodeTokenInvalid, 2}) || top[1] != (CauseCount{diagnose.CodeNotionUnavailable, 1}) {
 		t.Errorf("top = %v", top)
 	}
 	c.t = c.t.Add(6 * 24 * time.Hour)
 	cs.record(unavailableReport())
 	cs.record(unavailableReport())
-	if top := cs.top(1); len(top) != 1 || top[0] != (causeCount{diagnose.CodeNotionUnavailable, 3}) {
+	if top := cs.top(1); len(top) != 1 || top[0] != (CauseCount{diagnose.CodeNotionUnavailable, 3}) {
 		t.Errorf("six days later top = %v", top)
 	}
 	c.t = c.t.Add(2 * 24 * time.Hour) // the first day left the window
-	if top := cs.top(5); len(top) != 1 || top[0] != (causeCount{diagnose.CodeNotionUnavailable, 2}) {
+	if top := cs.top(5); len(top) != 1 || top[0] != (CauseCount{diagnose.CodeNotionUnavailable, 2}) {
 		t.Errorf("eight days later top = %v", top)
 	}
 }
@@ -218,9 +218,9 @@ func TestHomeViewWithinLimits(t *testing.T) {
 		chans = append(chans, fmt.Sprintf("C%010d", i))
 	}
 	chans = append(chans, "<!here>", "U0NOTACHAN")
-	var causes []causeCount
+	var causes []CauseCount
 	for _, code := range diagnose.AllCodes()[:5] {
-		causes = append(causes, causeCount{code, 1000})
+		causes = append(causes, CauseCount{code, 1000})
 	}
 	blocks := HomeView(HomeInput{Integrations: its, HelpChannels: chans, AdminChannel: "<!channel>", Causes: causes})
 	msg := Message{Text: "home", Blocks: blocks}

@@ -328,11 +328,12 @@ func (b *Bot) clickJob(p clickPlan) job {
 	if u := userMention(p.user); u != "" {
 		by = verb + u
 	}
+	by += " with notion-check"
 	return job{
 		what: p.action,
 		rd:   &rd,
 		answer: func(ctx context.Context, rep diagnose.Report) error {
-			msg := withContext(b.finish(ctx, rep, Render(rep, RenderOptions{RecheckText: p.text})), by+" with notion-check")
+			msg := b.finish(ctx, rep, SharedReport(rep, p.text, by))
 			err := b.post(ctx, channel, thread, msg)
 			var se slack.SlackErrorResponse
 			if errors.As(err, &se) && notMember[se.Err] {
@@ -376,4 +377,18 @@ func (b *Bot) recheckMessage(rep diagnose.Report, p recheckPlan) Message {
 		return privateReport(rep, p.text, true, threadRef{})
 	}
 	return Render(rep, RenderOptions{RecheckText: p.text})
+}
+
+// ShortcutReport is the report a message shortcut answers privately: the
+// report with its "Check again", "Share in channel" and "Reply in thread"
+// buttons (the thread of the message ts in channel). Pure, as Render.
+func ShortcutReport(rep diagnose.Report, text, channel, ts string) Message {
+	return privateReport(rep, text, true, threadRef{channel: channel, ts: ts})
+}
+
+// SharedReport is a report made public by a click ("Share in channel",
+// "Reply in thread"): the report, for everyone, with by ("Shared by <@U…>
+// with notion-check") in its context line. Pure, as Render.
+func SharedReport(rep diagnose.Report, text, by string) Message {
+	return withContext(Render(rep, RenderOptions{RecheckText: text}), by)
 }
