@@ -12,6 +12,9 @@ import (
 // access.other_integration, call.not_reproduced), a 404 without one is
 // error.not_found. It is a pure function of its arguments.
 func CallFindings(c *Call, checkable bool) []Finding {
+	if c != nil && c.Auth == "bearer_doubled" && !c.Failed() {
+		return wrapperFindings(c, c.answer(), "")
+	}
 	if c == nil || !c.Failed() {
 		return nil
 	}
@@ -21,6 +24,9 @@ func CallFindings(c *Call, checkable bool) []Finding {
 		said = fmt.Sprintf(" (\"%s\")", strings.TrimSpace(truncateUTF8(msg, 240)))
 	}
 	answer := c.answer()
+	if fs := wrapperFindings(c, answer, said); fs != nil {
+		return fs
+	}
 	switch {
 	case isArchivedMessage(msg):
 		return one(CodeErrorArchived, fmt.Sprintf("Notion refused the edit%s: the block or page, or a page above it, is archived (in the trash). Under Notion-Version 2026-03-11 that state is called in_trash.", said), nil)
@@ -296,6 +302,7 @@ func validationFix(c *Call) (detail, fix string) {
 // withCall puts the findings of the call on the reference it concerns and
 // folds the data sources an error lists into their database.
 func withCall(refs []Reference, c *Call) []Reference {
+	refs = settleVariables(refs, c)
 	// A multiple-data-sources error lists the database's data sources:
 	// they are related to the database, not checks of their own.
 	if ds := c.AdditionalData["child_data_source_ids"]; ds != "" {

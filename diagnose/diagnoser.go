@@ -3,7 +3,6 @@ package diagnose
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strings"
 	"sync"
 )
@@ -158,11 +157,9 @@ func (d *Diagnoser) DiagnoseReading(ctx context.Context, rd Reading, opts Option
 
 	for i := range rep.Checks {
 		c := &rep.Checks[i]
-		// The one true cause first: errors, then warnings, then notes, each
-		// in the order found.
-		sort.SliceStable(c.Findings, func(a, b int) bool {
-			return severityRank(c.Findings[a].Severity) < severityRank(c.Findings[b].Severity)
-		})
+		// The one true cause first: what explains the person's call, then
+		// errors, warnings and notes, each in the order found (rank.go).
+		rankFindings(c.Findings, rd.Call)
 		switch {
 		case hasError(c.Findings):
 			c.Status = StatusProblem
