@@ -83,6 +83,7 @@ func readCall(t string) *Call {
 	}
 	readCode(t, &c)
 	readMessage(t, &c)
+	readLooseMessage(t, &c)
 	readStatus(t, &c)
 	if c.Code == "" && (c.Status == 403 || c.Status >= 500) && (strings.Contains(t, "cf-ray") || strings.Contains(t, "CF-RAY") || strings.Contains(t, "Cloudflare") || strings.Contains(t, "cloudflare") || strings.Contains(t, "<html") || strings.Contains(t, "<!DOCTYPE")) {
 		c.Edge = true

@@ -177,7 +177,8 @@ func (c *Call) answer() string {
 
 func isArchivedMessage(msg string) bool {
 	return strings.HasPrefix(msg, "Can't edit ") && (strings.Contains(msg, "archived") || strings.Contains(msg, "trash")) ||
-		strings.Contains(msg, "that is archived") || strings.Contains(msg, "is in the trash")
+		strings.Contains(msg, "that is archived") || strings.Contains(msg, "is in the trash") ||
+		archivedPhrase(strings.ToLower(msg)) >= 0
 }
 
 // versionBefore reports whether the date-shaped version v is before w.

@@ -217,6 +217,18 @@ func (r Report) causeVars(c *Check, v Vars) {
 	if call == nil {
 		return
 	}
+	if c != nil && call.Integration != "" && HasCode(c.Findings, CodeAccessNotShared) && (c.ID == "" || r.callNames(c.ID) || r.onlyCheckWithID(c.ID)) {
+		// The error names the integration that made the call, and none
+		// configured here is it: the fix is about that one (a wrapper's
+		// own connection, such as n8n's).
+		named := false
+		for _, a := range c.Access {
+			named = named || sameName(a.Integration, call.Integration)
+		}
+		if !named {
+			v["integration"] = call.Integration
+		}
+	}
 	if c != nil && c.ID != "" {
 		if call.Variable != "" && r.callNames(c.ID) {
 			v["variable"] = call.Variable
@@ -285,4 +297,16 @@ func (r Report) callNames(id string) bool {
 		}
 	}
 	return false
+}
+
+// onlyCheckWithID reports whether id's check is the report's only check
+// with an ID (so the pasted call is about it).
+func (r Report) onlyCheckWithID(id string) bool {
+	n := 0
+	for _, c := range r.Checks {
+		if c.ID != "" {
+			n++
+		}
+	}
+	return n == 1 && id != ""
 }
