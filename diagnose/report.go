@@ -131,6 +131,10 @@ type Report struct {
 	// Skipped counts references found in TEXT but not checked because
 	// TEXT held more than the diagnosis checks at once.
 	Skipped int `json:"skipped,omitempty"`
+	// SkippedMore is true when TEXT held even more references than
+	// Skipped counts (counting stops at a bound, so a huge paste costs
+	// bounded memory): Skipped is then a lower bound.
+	SkippedMore bool `json:"skipped_more,omitempty"`
 	// Call is the person's own call, when TEXT shows one (SPEC §3).
 	Call *Call `json:"call,omitempty"`
 }

@@ -159,7 +159,11 @@ func formatReportOpts(rep diagnose.Report, o textOptions) string {
 		}
 	}
 	if rep.Skipped > 0 {
-		b.WriteString("\n" + wrap(fmt.Sprintf("%d more %s not checked: send them separately.", rep.Skipped, plural(rep.Skipped, "reference was", "references were")), "", ""))
+		n := fmt.Sprint(rep.Skipped)
+		if rep.SkippedMore {
+			n = "more than " + n // counting stopped at a bound
+		}
+		b.WriteString("\n" + wrap(fmt.Sprintf("%s more %s not checked: send them separately.", n, plural(rep.Skipped, "reference was", "references were")), "", ""))
 	}
 	if f := footer(rep, o.Verbose); f != "" {
 		if !single || o.Verbose {
