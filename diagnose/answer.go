@@ -95,7 +95,7 @@ var answerTable = map[Code][]string{
 // themselves (the ID is not what they thought), so they lead a report
 // ahead of "all good".
 var leadInfos = map[Code]bool{
-	CodeKindView: true, CodeKindDataSource: true, CodeTokenPersonal: true, CodeLinkPeek: true, CodeLinkBlock: true,
+	CodeKindView: true, CodeKindDataSource: true, CodeTokenPersonal: true, CodeTokenOAuth: true, CodeLinkPeek: true, CodeLinkBlock: true,
 }
 
 // AnswerText returns the one-line answer for one finding of a check (c may
@@ -105,6 +105,8 @@ func (r Report) AnswerText(c *Check, f Finding) string {
 	variants := answerTable[f.Code]
 	if f.Code == CodeAccessNotShared && r.personal(c) {
 		variants = personalNotShared
+	} else if f.Code == CodeAccessNotShared && r.oauthChecked(c) {
+		variants = oauthNotShared
 	}
 	for _, v := range variants {
 		if s, ok := fill(v, vars); ok {

@@ -269,6 +269,7 @@ func (d *Diagnoser) online(ctx context.Context, call *Call, refs []Reference, op
 		// The token is refused: the probes' answers say nothing more.
 		return
 	}
+	d.searchEmpty(ctx, call, ps, ask, infos, popts, rep, done)
 	seen := map[Code]bool{}
 	for _, f := range rep.Integration.Findings {
 		seen[f.Code] = true
@@ -328,7 +329,7 @@ func (d *Diagnoser) online(ctx context.Context, call *Call, refs []Reference, op
 			}
 			fs = ruleNotSharedWithCaller(call, views, fs)
 		}
-		if as.who.info.Personal && !as.who.primary && HasCode(fs, CodeAccessNotShared) {
+		if KindOf(as.who.info) == TokenPersonal && !as.who.primary && HasCode(fs, CodeAccessNotShared) {
 			fs = append(fs, personalFinding(as.who.info))
 		}
 		c.Findings = append(c.Findings, fs...)

@@ -81,9 +81,11 @@ func explains(code Code, c *Call) bool {
 }
 
 // rankFindings orders fs by cause, stably: the findings that explain the
-// call first, then errors, warnings, notes and the rest.
+// call first, then errors, warnings, notes and the rest; within a tier,
+// errors before warnings before notes.
 func rankFindings(fs []Finding, call *Call) {
-	sort.SliceStable(fs, func(a, b int) bool { return causeTier(fs[a], call) < causeTier(fs[b], call) })
+	key := func(f Finding) int { return causeTier(f, call)*3 + severityRank(f.Severity) }
+	sort.SliceStable(fs, func(a, b int) bool { return key(fs[a]) < key(fs[b]) })
 }
 
 // valueSent reports whether Notion's answer to the call shows that a value

@@ -199,3 +199,51 @@ func emptyFinding(c *Call, sr *SearchResult, who string) Finding {
 	}
 	return NewFinding(CodeSearchEmpty, detail, Vars{"search_fix": strings.Join(fix, " "), "integration": orSomething(who, "your integration")})
 }
+
+// searchEmpty checks a pasted empty answer online: it asks the search of
+// the integration the check runs as what it sees, and says so in the
+// search.empty finding, with that integration's evidence.
+func (d *Diagnoser) searchEmpty(ctx context.Context, call *Call, ps []Prober, ask []bool, infos []IntegrationInfo, opts ProbeOptions, rep *Report, done []bool) {
+	if call == nil || call.Empty == "" || call.Failed() {
+		return
+	}
+	k := -1
+	for i, c := range rep.Checks {
+		if HasCode(c.Findings, CodeSearchEmpty) {
+			k = i
+			break
+		}
+	}
+	pi := -1
+	for i := range ps {
+		if ask[i] {
+			pi = i
+			break
+		}
+	}
+	if k < 0 || pi < 0 {
+		return
+	}
+	s, ok := ps[pi].(Searcher)
+	if !ok {
+		return
+	}
+	if _, usable := IntegrationVerdict(infos[pi]); !usable {
+		return
+	}
+	sr := s.Search(ctx, opts)
+	who := asker{info: infos[pi], label: label(pi)}.name()
+	c := &rep.Checks[k]
+	for j, f := range c.Findings {
+		if f.Code == CodeSearchEmpty {
+			c.Findings[j] = emptyFinding(call, &sr, who)
+		}
+	}
+	for _, e := range sr.Evidence {
+		e.Integration = who
+		c.Evidence = append(c.Evidence, e)
+	}
+	if sr.Answer.Outcome == OutcomeOK && c.ID == "" {
+		done[k] = true
+	}
+}
