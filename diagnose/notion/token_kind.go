@@ -3,10 +3,10 @@ package notion
 import (
 	"bytes"
 	"context"
-	"errors"
-	"io"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"net/http"
 
 	"github.com/notion-check/notion-check/diagnose"
