@@ -212,6 +212,7 @@ func (d *Diagnoser) online(ctx context.Context, call *Call, refs []Reference, op
 	for i := range ask {
 		ask[i] = true
 	}
+	first := 0 // the integration whose verdict is the check's
 	if named != "" {
 		infos = d.Integrations(ctx)
 		haveInfo = true
@@ -223,10 +224,18 @@ func (d *Diagnoser) online(ctx context.Context, call *Call, refs []Reference, op
 			}
 		}
 		switch {
-		case pick >= 0:
+		case pick >= 0 && opts.As != "":
 			for i := range ask {
 				ask[i] = i == pick
 			}
+			rep.As = asker{info: infos[pick], label: label(pick)}.name()
+		case pick >= 0:
+			// The pasted error names one of them: its verdict is the
+			// check's, and the others still say whether they see the
+			// object, so that more integrations never make the answer
+			// less precise.
+			first = pick
+			rep.As = asker{info: infos[pick], label: label(pick)}.name()
 		case opts.As != "":
 			// --as names no configured integration: nothing is checked.
 			in, _ := IntegrationVerdict(infos[0])
@@ -281,7 +290,14 @@ func (d *Diagnoser) online(ctx context.Context, call *Call, refs []Reference, op
 		}
 		c := &rep.Checks[ri]
 		var views []view
+		order := make([]int, 0, len(ps))
+		order = append(order, first)
 		for pi := range ps {
+			if pi != first {
+				order = append(order, pi)
+			}
+		}
+		for _, pi := range order {
 			if !ask[pi] {
 				continue
 			}

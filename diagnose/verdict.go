@@ -95,6 +95,14 @@ func IntegrationVerdict(info IntegrationInfo) (Integration, bool) {
 	case OutcomeForbidden:
 		// users/me refused (user capability); the token itself is accepted.
 		in.Status = StatusOK
+	case OutcomeBadRequest:
+		if versionRefused(info.Me) {
+			// Every call would be refused the same way: the version is
+			// the answer, and no probe can tell more.
+			in.Status = StatusProblem
+			in.Findings = append(in.Findings, versionRefusedFinding(info.Me))
+			return in, false
+		}
 	}
 	return in, true
 }
@@ -350,6 +358,12 @@ func ruleUnauthorized(as answers) (Finding, bool) {
 func ruleUnresolved(j *judgement, ref Reference, who asker, as answers) {
 	if ruleTransient(j, ref, as) {
 		return
+	}
+	for _, a := range as.ordered() {
+		if versionRefused(a) {
+			j.IntegrationFindings = append(j.IntegrationFindings, versionRefusedFinding(a))
+			return
+		}
 	}
 	if as.all(OutcomeForbidden) {
 		var paths []string

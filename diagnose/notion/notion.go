@@ -355,6 +355,11 @@ func (p *Prober) fetchMe(ctx context.Context) *meEntry {
 	case x != nil && x.status == http.StatusForbidden && x.notionJSON:
 		me.Outcome = diagnose.OutcomeForbidden
 		e.expires = time.Now().Add(p.ttl())
+	case x != nil && x.status == http.StatusBadRequest && x.notionJSON:
+		// A 400 on users/me is about the request itself (the
+		// Notion-Version header): reported as Notion said it.
+		me.Outcome = diagnose.OutcomeBadRequest
+		e.expires = time.Now().Add(p.ttl())
 	case x != nil && (x.status == http.StatusTooManyRequests || x.status == 529):
 		me.Outcome = diagnose.OutcomeRateLimited
 		me.Why = fmt.Sprintf("GET /v1/users/me answered %d %s", x.status, x.code)
