@@ -77,6 +77,7 @@ var knownVersions = map[string]bool{
 // undone); nil when the text shows none.
 func readCall(t string) *Call {
 	var c Call
+	t = joinConcatenation(t)
 	readAPIPath(t, &c)
 	if c.Endpoint == "" {
 		readSDKCall(t, &c)
@@ -84,6 +85,7 @@ func readCall(t string) *Call {
 	readCode(t, &c)
 	readMessage(t, &c)
 	readLooseMessage(t, &c)
+	readSchemaMessage(t, &c)
 	readStatus(t, &c)
 	if c.Code == "" && (c.Status == 403 || c.Status >= 500) && (strings.Contains(t, "cf-ray") || strings.Contains(t, "CF-RAY") || strings.Contains(t, "Cloudflare") || strings.Contains(t, "cloudflare") || strings.Contains(t, "<html") || strings.Contains(t, "<!DOCTYPE")) {
 		c.Edge = true
@@ -101,6 +103,7 @@ func readCall(t string) *Call {
 	readAdditionalData(t, &c)
 	readParent(t, &c)
 	readField(&c, t)
+	readBodyFields(t, &c)
 	if c.Status == 0 {
 		c.Status = knownCodes[c.Code]
 	}
@@ -115,6 +118,7 @@ func readCall(t string) *Call {
 	for k, v := range c.AdditionalData {
 		c.AdditionalData[k] = secret.Redact(v)
 	}
+	redactFields(&c)
 	return &c
 }
 

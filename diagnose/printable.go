@@ -84,6 +84,28 @@ func PrintableReport(r Report) Report {
 		c.Method, c.Endpoint, c.NotionVersion, c.Code = p(c.Method), p(c.Endpoint), p(c.NotionVersion), p(c.Code)
 		c.Message, c.Integration, c.RequestID = p(c.Message), p(c.Integration), p(c.RequestID)
 		c.ParentType, c.ParentID, c.Field, c.Sent = p(c.ParentType), p(c.ParentID), p(c.Field), p(c.Sent)
+		if c.Fields != nil {
+			fs := make([]Field, len(c.Fields))
+			for k, f := range c.Fields {
+				f.Path, f.Property, f.Sent = p(f.Path), p(f.Property), p(f.Sent)
+				if f.Expected != nil {
+					ex := make([]string, len(f.Expected))
+					for j, e := range f.Expected {
+						ex[j] = p(e)
+					}
+					f.Expected = ex
+				}
+				if f.Alternatives != nil {
+					as := make([]Alternative, len(f.Alternatives))
+					for j, a := range f.Alternatives {
+						as[j] = Alternative{Path: p(a.Path), Expected: p(a.Expected), Sent: p(a.Sent)}
+					}
+					f.Alternatives = as
+				}
+				fs[k] = f
+			}
+			c.Fields = fs
+		}
 		if c.AdditionalData != nil {
 			ad := make(map[string]string, len(c.AdditionalData))
 			for k, v := range c.AdditionalData {
@@ -135,6 +157,7 @@ func printableFindings(fs []Finding) []Finding {
 	for i, f := range fs {
 		f.Code, f.Severity = Code(Printable(string(f.Code))), Severity(Printable(string(f.Severity)))
 		f.Title, f.Detail = Printable(f.Title), Printable(f.Detail)
+		f.Example, f.Answer = Printable(f.Example), Printable(f.Answer)
 		if f.Fix != nil {
 			fix := make([]string, len(f.Fix))
 			for j, s := range f.Fix {

@@ -117,6 +117,13 @@ type Call struct {
 	Field    string `json:"field,omitempty"`
 	Expected string `json:"expected,omitempty"`
 	Sent     string `json:"sent,omitempty"`
+	// Fields are the fields a validation_error names, each with what
+	// Notion expected and what was sent (SPEC §3 call.fields).
+	Fields []Field `json:"fields,omitempty"`
+	// Body is true when a request body was pasted and read; Request is
+	// what it sent.
+	Body    bool      `json:"body,omitempty"`
+	Request *SentBody `json:"-"`
 	// Path is the API path as the text shows it, IDs as written
 	// ("/v1/pages/Team-Handbook-1212…"); Endpoint is its route.
 	Path string `json:"path,omitempty"`

@@ -77,6 +77,12 @@ type Finding struct {
 	Title    string   `json:"title"`
 	Detail   string   `json:"detail"`
 	Fix      []string `json:"fix"`
+	// Example is the JSON to send instead, copyable as it stands, when the
+	// fix is a value to send (a property, a parent, a block).
+	Example string `json:"example,omitempty"`
+	// Answer is the one-line answer a rule computed for this finding (the
+	// property and its fix), used by the answer table's {answer}.
+	Answer string `json:"-"`
 }
 
 // Related is another object a reference names besides its main ID (the
