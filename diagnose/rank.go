@@ -215,6 +215,12 @@ func (r Report) explainingHeadline() (Headline, bool) {
 // what to use instead ({use}), and the one-line answers of a doubled
 // Bearer, a failure in the client, an empty search and an OAuth step.
 func (r Report) causeVars(c *Check, v Vars) {
+	if r.As != "" {
+		// A name picked the integration the checks were judged as (--as,
+		// or the one the pasted error names): the answer is about it,
+		// even when the others were asked whether they see the object.
+		v["integration"] = r.As
+	}
 	call := r.Call
 	if call == nil {
 		return
