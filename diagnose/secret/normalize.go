@@ -52,8 +52,18 @@ func (t *normText) span(a, b int) (int, int) {
 // in one for one, or, when flat (the bytes of one decoded character), all
 // from in.
 type anchor struct {
-	out, in int32
-	flat    bool
+	out int32
+	in  int32 // -(in+1) when flat: 8 bytes an anchor
+}
+
+func (a anchor) flat() bool { return a.in < 0 }
+
+// orig is the original position of the anchor's first byte.
+func (a anchor) orig() int {
+	if a.in < 0 {
+		return int(-a.in - 1)
+	}
+	return int(a.in)
 }
 
 // posMap maps normalized bytes to original ones with an anchor wherever
@@ -69,10 +79,10 @@ func (m posMap) at(i int) int {
 	}
 	k := sort.Search(len(m), func(k int) bool { return int(m[k].out) > i }) - 1
 	a := m[k]
-	if a.flat {
-		return int(a.in)
+	if a.flat() {
+		return a.orig()
 	}
-	return int(a.in) + i - int(a.out)
+	return a.orig() + i - int(a.out)
 }
 
 // cursor reads a posMap at increasing indices in constant time each.
@@ -92,10 +102,10 @@ func (c *cursor) at(i int) int {
 		c.k++
 	}
 	a := c.m[max(c.k, 0)]
-	if a.flat {
-		return int(a.in)
+	if a.flat() {
+		return a.orig()
 	}
-	return int(a.in) + i - int(a.out)
+	return a.orig() + i - int(a.out)
 }
 
 // builder builds a normalized text and its posMap.
@@ -122,7 +132,7 @@ func (b *builder) decoded(bs []byte, p int) {
 	if len(bs) == 0 {
 		return
 	}
-	b.m = append(b.m, anchor{out: int32(len(b.out)), in: int32(p), flat: true})
+	b.m = append(b.m, anchor{out: int32(len(b.out)), in: -int32(p) - 1})
 	b.flat = true
 	b.out = append(b.out, bs...)
 	b.next = -1
