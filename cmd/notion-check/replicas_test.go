@@ -474,8 +474,8 @@ func TestRedisConfig(t *testing.T) {
 		bad              string // the variable named, "" when fine
 		claimAfter       time.Duration
 	}{
-		{name: "unset: one process", claimAfter: 80 * time.Second},
-		{name: "redis URL", url: "redis://:s3cret@redis:6379/0", claimAfter: 80 * time.Second},
+		{name: "unset: one process", claimAfter: 10 * time.Second},
+		{name: "redis URL", url: "redis://:s3cret@redis:6379/0", claimAfter: 10 * time.Second},
 		{name: "TLS URL and a claim delay", url: "rediss://redis.internal:6380", claim: "2m", claimAfter: 2 * time.Minute},
 		{name: "not a redis URL", url: "http://:s3cret@redis:6379", bad: "REDIS_URL"},
 		{name: "no host", url: "redis://", bad: "REDIS_URL"},
