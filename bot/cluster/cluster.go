@@ -308,9 +308,9 @@ type backend struct {
 	restore     func(context.Context) (restored, failed int)
 	flushLocal  func(context.Context) int
 
-	beatMu   sync.Mutex // one beat at a time: lastSeq is compared and set
-	lastSeq  int64
-	waiting  int64 // queued items no replica had read, at the last beat
+	beatMu  sync.Mutex // one beat at a time: lastSeq is compared and set
+	lastSeq int64
+	waiting int64 // queued items no replica had read, at the last beat
 
 	mu       sync.Mutex
 	down     bool
@@ -320,11 +320,11 @@ type backend struct {
 	lostAt   time.Time
 	lostNote string
 	left     bool
-	replay  []func(context.Context) error
-	closed  bool
-	stop    chan struct{}
-	done    chan struct{}
-	closers []func() error
+	replay   []func(context.Context) error
+	closed   bool
+	stop     chan struct{}
+	done     chan struct{}
+	closers  []func() error
 }
 
 func newBackend(rdb *redis.Client, opts Options) *backend {
