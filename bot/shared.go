@@ -273,8 +273,13 @@ func (w *workers) loop() {
 func (w *workers) stop() {
 	w.cancel()
 	b := w.b
+	q := b.cfg.Cluster.Queue()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	b.cfg.Cluster.Leave(ctx)
+	// What a read delivered and no worker began goes back now (a worker
+	// that begins one of them meanwhile holds its turn: the others leave
+	// it), and again once the workers are done.
+	_ = q.ReleaseUnbegun(ctx)
 	cancel()
 	// Tracked so that the shutdown waits for it, but not counted as a
 	// request in flight (see shutdown).
@@ -284,7 +289,6 @@ func (w *workers) stop() {
 		defer b.draining.Add(-1)
 		defer b.wg.Done()
 		w.wg.Wait()
-		q := b.cfg.Cluster.Queue()
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		if err := q.ReleaseUnbegun(ctx); err != nil {
 			b.log.Warn("queued work read but not begun could not be handed back; another replica takes it after REDIS_CLAIM_AFTER",
@@ -420,20 +424,21 @@ func (b *Bot) heartbeat(it *cluster.Item) *turnBeat {
 // owns is the fencing check right before a post: the turn is renewed in
 // Redis now (not just remembered from the last heartbeat).
 func (hb *turnBeat) owns(ctx context.Context) bool {
-	if hb.lost.Load() {
-		return false
+	var err error
+	held := !hb.lost.Load()
+	if held {
+		held, err = hb.b.cfg.Cluster.Queue().Renew(ctx, hb.it)
 	}
-	held, err := hb.b.cfg.Cluster.Queue().Renew(ctx, hb.it)
-	if !held {
-		hb.lost.Store(true)
-		hb.b.log.Warn("not posting: this replica no longer holds the turn of the request (another replica answers it)",
-			"reason", errString(err))
-		if hb.b.cfg.Hooks.OnFenced != nil {
-			hb.b.cfg.Hooks.OnFenced()
-		}
-		return false
+	if held {
+		return true
 	}
-	return true
+	hb.lost.Store(true)
+	hb.b.log.Warn("not posting: this replica no longer holds the turn of the request (another replica answers it)",
+		"reason", errString(err))
+	if hb.b.cfg.Hooks.OnFenced != nil {
+		hb.b.cfg.Hooks.OnFenced()
+	}
+	return false
 }
 
 func errString(err error) string {

@@ -200,7 +200,12 @@ func TestTurnHeartbeatAndFencing(t *testing.T) {
 		}
 	}
 
-	// a is paused past its lease: the turn runs out (deleted here).
+	// a is paused past its lease: the turn runs out (deleted here). Had
+	// no replica taken it since, a's heartbeat takes it again.
+	raw.Del(ctx, "notion-check:turn:cmd:T1/paused")
+	if held, err := a.Queue().Renew(ctx, paused); !held || err != nil {
+		t.Errorf("a Renew of a turn that ran out and nobody took = %v, %v; want held", held, err)
+	}
 	raw.Del(ctx, "notion-check:turn:cmd:T1/paused")
 	var bTurn *cluster.Item
 	for _, it := range claimed {

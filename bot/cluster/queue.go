@@ -367,11 +367,20 @@ return 1`)
 // turn, KEYS[3] stream; ARGV[1] token, ARGV[2] lease ms, ARGV[3] group,
 // ARGV[4] consumer, ARGV[5] entry ID ("" for a local item). It answers 1
 // when the turn is still the caller's (and extends it, and resets the
-// entry's idle time so that no replica claims it), 0 when it is lost.
+// entry's idle time so that no replica claims it), 0 when it is lost:
+// the item was answered, or another replica holds its turn. A turn that
+// ran out (or was lost with Redis's data) and that nobody took since is
+// taken again: no other replica can be answering the item then.
 var renewScript = redis.NewScript(`#!lua flags=allow-oom
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
-redis.call('PEXPIRE', KEYS[2], ARGV[2])
+local cur = redis.call('GET', KEYS[2])
+if cur == false then
+  redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2])
+elseif cur == ARGV[1] then
+  redis.call('PEXPIRE', KEYS[2], ARGV[2])
+else
+  return 0
+end
 if ARGV[5] ~= '' then redis.call('XCLAIM', KEYS[3], ARGV[3], ARGV[4], 0, ARGV[5], 'JUSTID') end
 return 1`)
 
