@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -445,4 +446,68 @@ func waitAck(t *testing.T, slack *slackfake.Server, env string) slackfake.Ack {
 		return false
 	})
 	return got
+}
+
+// TestMeasureTakeover is the committed measuring command of the README's
+// replicas section (REPLICA_MEASURE=1 go test ./cmd/notion-check -run
+// TestMeasureTakeover -v): three replicas with the shipped defaults
+// (REDIS_CLAIM_AFTER, DIAGNOSIS_TIMEOUT unset), Slack taking 200 ms per
+// reply, 60 commands over 10 links plus one whose diagnosis is held; the
+// replica answering that one is killed. It logs how long after the kill
+// its request and all acknowledged ones were answered, and the
+// duplicates. A figure, not an assertion: skipped unless asked for.
+func TestMeasureTakeover(t *testing.T) {
+	if os.Getenv("REPLICA_MEASURE") == "" {
+		t.Skip("a measurement: REPLICA_MEASURE=1 to run it")
+	}
+	rds := redistest.Start(t, redistest.Options{AppendOnly: true})
+	raw := redis.NewClient(&redis.Options{Addr: rds.Addr()})
+	defer raw.Close()
+	slack := slackfake.New(slackfake.WithSpread())
+	t.Cleanup(slack.Close)
+	fake := notiontest.NewServer(t)
+	gate := newNotionGate(t, fake.URL)
+	rs := startReplicas(t, 3, slack, gate.URL(), rds.URL(0))
+	f := &faultRig{t: t, rds: rds, raw: raw, slack: slack, gate: gate, rs: rs}
+	slack.Fail(slackfake.ResponseTarget, slackfake.Fault{Delay: 200 * time.Millisecond, Times: 100000})
+	gate.HoldNext(gatedID(9))
+	f.push("m-held", gatedID(9))
+	const n = 60
+	for i := range n {
+		f.push(fmt.Sprintf("m-%d", i), burstIDs[i%len(burstIDs)])
+	}
+	waitLong(t, "the held diagnosis", func() bool { return gate.Held() == 1 })
+	victim := f.holder("m-held")
+	if err := victim.cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	<-victim.done
+	killed := time.Now()
+	gate.Release()
+	var heldAfter time.Duration
+	deadline := time.Now().Add(5 * time.Minute)
+	for {
+		acked := map[string]bool{}
+		for _, a := range slack.Acks() {
+			if strings.HasPrefix(a.EnvelopeID, "env-m-") {
+				acked[strings.TrimPrefix(a.EnvelopeID, "env-")] = true
+			}
+		}
+		got := answeredOnce(slack, "m-")
+		if heldAfter == 0 && got["m-held"] {
+			heldAfter = time.Since(killed)
+		}
+		missing := 0
+		for name := range acked {
+			if !got[name] {
+				missing++
+			}
+		}
+		if missing == 0 || time.Now().After(deadline) {
+			t.Logf("SIGKILL of the replica answering a request, shipped defaults: that request answered %v after the kill; every acknowledged one (%d) answered %v after it; %d unanswered; %d answered twice",
+				heldAfter.Round(100*time.Millisecond), len(acked), time.Since(killed).Round(100*time.Millisecond), missing, len(answeredTwice(slack, "m-")))
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
