@@ -667,8 +667,6 @@ func (b *Bot) ack(sm *socketmode.Client, kind, envelopeID string, payload any, s
 // chat.update); nil funcs send nothing.
 type job struct {
 	what string
-	// pre is sent first, whatever happens next (a leaked-token warning).
-	pre func(ctx context.Context) error
 	// rd is the reading to diagnose; nil when the answer needs none.
 	rd    *diagnose.Reading
 	fresh bool
@@ -748,15 +746,6 @@ func (b *Bot) runJob(j job) (answered, stopped int, gone bool) {
 		}
 		b.stats.add(answered, stopped, 1-answered-stopped)
 	}()
-	if j.pre != nil {
-		ctx, cancel := b.replyCtx()
-		if !b.mayPost(ctx, j) {
-			cancel()
-			return 0, 0, true
-		}
-		b.deliver(j.pre(ctx))
-		cancel()
-	}
 	var rep diagnose.Report
 	res := verdictOK
 	if j.rd != nil {
@@ -835,10 +824,13 @@ func (b *Bot) diagnose(ctx context.Context, source string, rd diagnose.Reading, 
 	return rep
 }
 
-// read reads a text that came from Slack once: capped, Slack's markup
-// undone, at most Config.MaxReferences references built.
+// read reads a text that came from Slack once: capped, then given as Slack
+// sent it to diagnose.ReadText, which undoes Slack's markup (links,
+// mentions, &amp; &lt; &gt;) exactly once, at most Config.MaxReferences
+// references built. Decoding it here too would turn a pasted "&lt;!channel&gt;"
+// into a live "<!channel>".
 func (b *Bot) read(text string) diagnose.Reading {
-	return diagnose.ReadText(unmarkup(capText(text)), b.cfg.MaxReferences)
+	return diagnose.ReadText(capText(text), b.cfg.MaxReferences)
 }
 
 func errText(v any) string {

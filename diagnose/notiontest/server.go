@@ -22,6 +22,10 @@
 // access token (PersonalToken, whose users/me bot is owned by a user);
 // MarketingOnlyPageID is shared with Marketing Sync only. Under
 // Notion-Version 2026-03-11 answers carry in_trash and no archived.
+//
+// A test on a virtual clock (testing/synctest) starts the fake with
+// InProcess and reaches it through Server.Transport: no socket, the same
+// answers.
 package notiontest
 
 import (
@@ -29,6 +33,7 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -109,12 +114,37 @@ func WithIntegration(name, workspace string) Option {
 	}
 }
 
+// InProcess starts no listener: the fake answers only through
+// Server.Transport, in the caller's goroutine, and URL is InProcessURL. A
+// test on a virtual clock (testing/synctest) needs it: inside a bubble,
+// time moves only when every goroutine is durably blocked, which a
+// goroutine waiting on a socket never is.
+func InProcess() Option {
+	return func(s *Server) { s.inProcess = true }
+}
+
+// InProcessURL is the base URL of an InProcess fake. Requests to it must go
+// through Server.Transport (the name never resolves).
+const InProcessURL = "http://notion.invalid"
+
+// WithTitle sets the title of the object id of the default world (a page,
+// database, data source, view or block), for titles a test needs: a
+// hostile one, an odd script. An unknown id is ignored.
+func WithTitle(id, title string) Option {
+	return func(s *Server) {
+		if o, ok := s.world[id]; ok {
+			o.title = title
+		}
+	}
+}
+
 // Server is a running fake Notion API.
 type Server struct {
 	// URL is the base URL to give the client (NOTION_API_URL): /v1/... is
 	// appended to it.
 	URL string
 
+	inProcess bool
 	srv       *httptest.Server
 	latency   time.Duration
 	limits    limits
@@ -147,13 +177,59 @@ func Start(opts ...Option) *Server {
 	for _, o := range opts {
 		o(s)
 	}
+	if s.inProcess {
+		s.URL = InProcessURL
+		return s
+	}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	s.URL = s.srv.URL
 	return s
 }
 
 // Close stops the server.
-func (s *Server) Close() { s.srv.Close() }
+func (s *Server) Close() {
+	if s.srv != nil {
+		s.srv.Close()
+	}
+}
+
+// Transport returns a RoundTripper that answers every request in this
+// process, whatever its host: the fake's handler runs in the caller's
+// goroutine and its whole answer is returned, as if read from a socket. A
+// request whose context ends while the fake delays its answer gets the
+// context's error, as from a real transport.
+func (s *Server) Transport() http.RoundTripper { return inProcess{s} }
+
+type inProcess struct{ s *Server }
+
+func (t inProcess) RoundTrip(r *http.Request) (*http.Response, error) {
+	// What a server would see: the body read whole, the request URI set.
+	var body []byte
+	if r.Body != nil {
+		b, err := io.ReadAll(r.Body)
+		_ = r.Body.Close()
+		if err != nil {
+			return nil, err
+		}
+		body = b
+	}
+	sr := r.Clone(r.Context())
+	sr.Body = io.NopCloser(bytes.NewReader(body))
+	sr.RequestURI = r.URL.RequestURI()
+	sr.RemoteAddr = "192.0.2.1:1234"
+	if sr.Host == "" {
+		sr.Host = r.URL.Host
+	}
+	rec := httptest.NewRecorder()
+	t.s.serve(rec, sr)
+	if err := r.Context().Err(); err != nil {
+		return nil, err
+	}
+	resp := rec.Result()
+	resp.Request = r
+	resp.Proto, resp.ProtoMajor, resp.ProtoMinor = "HTTP/1.1", 1, 1
+	return resp, nil
+}
 
 // AddFault adds a fault while the server runs.
 func (s *Server) AddFault(f Fault) {
