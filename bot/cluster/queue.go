@@ -731,7 +731,10 @@ func (q *redisQueue) Renew(ctx context.Context, it *Item) (bool, error) {
 		return false, ErrLostTurn
 	}
 	if it.local && (!q.b.usable() || it.turn == "" || strings.HasPrefix(it.turn, "local-")) {
-		return q.local.Renew(ctx, it) // a local turn of a local item
+		// An item kept in this replica's memory: no other replica can
+		// answer it (should Redis hold a copy, its turn in Redis is
+		// checked below whenever Redis answers).
+		return true, nil
 	}
 	if !q.b.usable() {
 		q.b.degraded("queue.renew")
@@ -745,6 +748,9 @@ func (q *redisQueue) Renew(ctx context.Context, it *Item) (bool, error) {
 	n, err := renewScript.Run(ctx, q.b.rdb, keys, it.turn, q.opts.TurnLease.Milliseconds(), q.opts.Group, q.consumer, id).Int64()
 	if err != nil {
 		q.b.fail(ctx, "queue.renew", err)
+		if it.local {
+			return true, nil // see above
+		}
 		return false, fmt.Errorf("cluster: renew: %w", err)
 	}
 	if n != 1 {

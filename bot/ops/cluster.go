@@ -148,8 +148,8 @@ func (c queueCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 	if c.check != nil {
 		up := 1.0
-		if errors.Is(c.check(), cluster.ErrUnavailable) {
-			up = 0 // full or after a data loss Redis answers: up
+		if err := c.check(); err != nil && !errors.Is(err, cluster.ErrOutOfMemory) && !errors.Is(err, cluster.ErrDataLost) {
+			up = 0 // full, or after a data loss, Redis answers: up
 		}
 		ch <- prometheus.MustNewConstMetric(redisUpDesc, prometheus.GaugeValue, up)
 	}
