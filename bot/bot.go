@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -284,6 +285,10 @@ type Bot struct {
 	allowedList          []string
 	apiScheme, apiHost   string
 	redactor             *secret.Redactor // Config.Secrets and the Slack tokens
+	readSlots            chan struct{}    // texts being read (planned)
+	// beforeRead, when set (tests only), is called with every text just
+	// before it is read.
+	beforeRead func(text string)
 }
 
 // New checks cfg and returns a Bot. It makes no network call.
@@ -348,6 +353,8 @@ func New(cfg Config) (*Bot, error) {
 		seen:     newTTLSet(DedupeWindow),
 		verdicts: newVerdicts(cfg.CacheTTL),
 		allowed:  map[string]bool{},
+
+		readSlots: make(chan struct{}, readSlots()),
 	}
 	b.life, b.kill = context.WithCancel(context.Background())
 	b.cut, b.stopAll = context.WithCancel(b.life)
@@ -667,6 +674,13 @@ func (b *Bot) ack(sm *socketmode.Client, kind, envelopeID string, payload any, s
 // chat.update); nil funcs send nothing.
 type job struct {
 	what string
+	// plan, when set, reads the request's text and returns the job that
+	// answers it (false: nothing to answer). It runs in the job's own
+	// goroutine, never on the event loop, a text of more than
+	// smallTextBytes (size) holding one of the read slots: a big text
+	// never delays another envelope's ack, nor a small text's reading.
+	plan func() (job, bool)
+	size int
 	// rd is the reading to diagnose; nil when the answer needs none.
 	rd    *diagnose.Reading
 	fresh bool
@@ -746,6 +760,13 @@ func (b *Bot) runJob(j job) (answered, stopped int, gone bool) {
 		}
 		b.stats.add(answered, stopped, 1-answered-stopped)
 	}()
+	if j.plan != nil {
+		inner, ok := b.planned(j.plan, j.size)
+		if !ok {
+			return 1, 0 // nothing to answer: nothing owed
+		}
+		j = inner
+	}
 	var rep diagnose.Report
 	res := verdictOK
 	if j.rd != nil {
@@ -824,13 +845,40 @@ func (b *Bot) diagnose(ctx context.Context, source string, rd diagnose.Reading, 
 	return rep
 }
 
+// planned runs plan; the plan of a text of more than smallTextBytes runs in
+// one of the read slots (at most readSlots big texts are read at once,
+// leaving a CPU to the event loop and the diagnoses).
+func (b *Bot) planned(plan func() (job, bool), size int) (job, bool) {
+	if size > smallTextBytes {
+		b.readSlots <- struct{}{}
+		defer func() { <-b.readSlots }()
+	}
+	return plan()
+}
+
+// smallTextBytes is the most a text may hold to be read without a read
+// slot: reading it takes well under a millisecond.
+const smallTextBytes = 8 << 10
+
+// readSlots is how many texts are read at once: one CPU is left to the
+// event loop, which acks.
+func readSlots() int { return max(1, runtime.GOMAXPROCS(0)-1) }
+
 // read reads a text that came from Slack once: capped, then given as Slack
 // sent it to diagnose.ReadText, which undoes Slack's markup (links,
 // mentions, &amp; &lt; &gt;) exactly once, at most Config.MaxReferences
 // references built. Decoding it here too would turn a pasted "&lt;!channel&gt;"
 // into a live "<!channel>".
 func (b *Bot) read(text string) diagnose.Reading {
-	return diagnose.ReadText(capText(text), b.cfg.MaxReferences)
+	return b.readCapped(capText(text))
+}
+
+// readCapped is read of a text capText already cut.
+func (b *Bot) readCapped(text string) diagnose.Reading {
+	if b.beforeRead != nil {
+		b.beforeRead(text)
+	}
+	return diagnose.ReadText(text, b.cfg.MaxReferences)
 }
 
 func errText(v any) string {

@@ -15,6 +15,11 @@
 //     to the command's response_url, ephemeral (when Slack says the
 //     response_url is gone, 404 or 410, as chat.postEphemeral to the user in
 //     that channel). Empty or "help": the usage message is the ack payload.
+//   - The event loop never reads a text: it acks, applies the filters that
+//     need no reading (dedupe, own messages, subtypes) and starts the job,
+//     which reads the text in its own goroutine (a text of more than 8 kB
+//     holds one of GOMAXPROCS-1 read slots, at least one), so a big message
+//     never delays another envelope's ack (TestReadingNeverHoldsAcks).
 //   - Every text is cut at MaxTextBytes before anything reads it and read
 //     once, after the ack, by diagnose.ReadText, which undoes Slack's markup
 //     (&amp; &lt; &gt;, <url|label>, <@U…>, <#C…|name>) exactly once; the bot

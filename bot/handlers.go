@@ -166,8 +166,9 @@ func (b *Bot) onSlash(sm *socketmode.Client, req *socketmode.Request, cmd slack.
 		return
 	}
 	b.ack(sm, "slash_commands", envID, p.ack, start)
-	// The text is read after the ack: a big text never delays it.
-	b.start(b.slashJob(cmd, p))
+	// The text is read after the ack, off the event loop: a big text never
+	// delays this ack or another envelope's.
+	b.start(job{what: "slash_command", size: len(p.text), plan: func() (job, bool) { return b.slashJob(cmd, p), true }})
 }
 
 // slashJob is the work of a slash command planned to be diagnosed.
@@ -332,7 +333,7 @@ func (b *Bot) planEvent(m incoming) eventPlan {
 		return p
 	}
 	text := m.text // as Slack sent it: ReadText undoes its markup, once
-	rd := diagnose.ReadText(text, b.cfg.MaxReferences)
+	rd := b.readCapped(text)
 	hasRef := rd.Answerable()
 	p.report = hasRef && (m.mention || b.help[m.channel])
 	p.usage = m.mention && !hasRef && !p.leak
@@ -358,16 +359,23 @@ func (b *Bot) onEventsAPI(evt socketmode.Event) {
 	if !b.wanted(m) {
 		return
 	}
-	p := b.planEvent(m)
-	if !p.any() {
-		return
-	}
+	// A message and the app_mention of the same message plan alike: the
+	// first one is planned, the other dropped.
 	if !b.seen.add("msg:" + m.channel + "/" + m.ts) {
 		b.log.Debug("message already answered", "channel", m.channel, "ts", m.ts)
 		return
 	}
-	if !b.start(b.eventJob(m, p)) {
-		b.log.Warn("message not answered: too many requests pending", "channel", p.channel, "leak", p.leak)
+	// The text is read (planEvent) in the job's goroutine, never here on
+	// the event loop.
+	plan := func() (job, bool) {
+		p := b.planEvent(m)
+		if !p.any() {
+			return job{}, false
+		}
+		return b.eventJob(m, p), true
+	}
+	if !b.start(job{what: "message", size: len(m.text), plan: plan}) {
+		b.log.Warn("message not read: too many requests pending", "channel", m.channel)
 	}
 }
 
@@ -494,11 +502,14 @@ func (b *Bot) planInteraction(cb slack.InteractionCallback) (p recheckPlan, ok b
 }
 
 func (b *Bot) onInteraction(cb slack.InteractionCallback) {
-	j, ok := b.interactionJob(cb)
-	if !ok {
-		return
+	// The button's value is read in the job's goroutine.
+	size := 0
+	for _, a := range cb.ActionCallback.BlockActions {
+		if a != nil {
+			size += len(a.Value)
+		}
 	}
-	if !b.start(j) && j.rd != nil {
+	if !b.start(job{what: "recheck", size: size, plan: func() (job, bool) { return b.interactionJob(cb) }}) {
 		b.log.Warn("check again not answered: too many requests pending", "channel", cb.Channel.ID)
 	}
 }

@@ -69,6 +69,13 @@ func start(t testing.TB, tweak func(*Config)) *harness {
 // startFake is start with options for the fake Slack.
 func startFake(t testing.TB, fakeOpts []slackfake.Option, tweak func(*Config)) *harness {
 	t.Helper()
+	return startBot(t, fakeOpts, tweak, nil)
+}
+
+// startBot is startFake with prepare called on the Bot before it runs
+// (to set test hooks such as beforeRead).
+func startBot(t testing.TB, fakeOpts []slackfake.Option, tweak func(*Config), prepare func(*Bot)) *harness {
+	t.Helper()
 	fake := slackfake.New(append([]slackfake.Option{slackfake.WithPingInterval(50 * time.Millisecond)}, fakeOpts...)...)
 	logs := &syncBuffer{}
 	cfg := Config{
@@ -87,6 +94,9 @@ func startFake(t testing.TB, fakeOpts []slackfake.Option, tweak func(*Config)) *
 	b, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if prepare != nil {
+		prepare(b)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	h := &harness{t: t, fake: fake, bot: b, cancel: cancel, done: make(chan error, 1), logs: logs}
