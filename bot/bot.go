@@ -763,8 +763,9 @@ func (b *Bot) runJob(j job) (answered, stopped int, gone bool) {
 	if j.plan != nil {
 		inner, ok := b.planned(j.plan, j.size)
 		if !ok {
-			return 1, 0 // nothing to answer: nothing owed
+			return 1, 0, false // nothing to answer: nothing owed
 		}
+		inner.owns, inner.handOff = j.owns, j.handOff
 		j = inner
 	}
 	var rep diagnose.Report
