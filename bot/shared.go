@@ -29,6 +29,8 @@ const (
 	// admitTimeout bounds the Redis work before an ack (one round trip,
 	// Admit), well inside Slack's 3 s; past it the work is kept locally.
 	admitTimeout = 1500 * time.Millisecond
+	// dedupeTimeout bounds one shared dedupe look-up (seenShared).
+	dedupeTimeout = 800 * time.Millisecond
 	// maxWorkAttempts bounds the turns taken for one item whose reply keeps
 	// failing: after that it is dropped (acked) with a log line.
 	maxWorkAttempts = 3
@@ -46,6 +48,17 @@ type queued struct {
 	Kind       string          `json:"kind"`
 	EnvelopeID string          `json:"envelope_id"`
 	Payload    json.RawMessage `json:"payload"`
+}
+
+// seenShared asks the shared dedupe whether key was recorded already (by
+// any replica), and counts a hit. For what queues no work (the admin
+// channel's notices); a delivery with work goes through Admit.
+func (b *Bot) seenShared(ctx context.Context, key string) bool {
+	first, _ := b.cfg.Cluster.Dedupe().Seen(ctx, key)
+	if !first {
+		b.cfg.Hooks.dedupeHit(dedupeKind(key))
+	}
+	return !first
 }
 
 // dedupeKind names a dedupe key's kind for the hit metric.
@@ -94,6 +107,13 @@ func (b *Bot) ingest(sm *socketmode.Client, evt socketmode.Event, start time.Tim
 		ackPayload = p.ack
 	case socketmode.EventTypeEventsAPI:
 		ev, _ := evt.Data.(slackevents.EventsAPIEvent)
+		if _, _, home := homeUser(ev); home {
+			// The Home tab is published by the replica that got the
+			// event: no diagnosis, nothing to hand over.
+			b.ack(sm, kind, envID, nil, start)
+			b.onHome(ev)
+			return
+		}
 		m, eventID, ok := incomingOf(ev)
 		if !ok || !b.wanted(m) || !b.planEvent(m).any() {
 			b.ack(sm, kind, envID, nil, start)
@@ -114,7 +134,7 @@ func (b *Bot) ingest(sm *socketmode.Client, evt socketmode.Event, start time.Tim
 		}
 		key = cluster.ClickKey(team, cb.TriggerID, cb.User.ID, cb.ActionTs, envID)
 		seen = []string{key}
-		if _, ok := b.planInteraction(cb); !ok {
+		if _, ok := b.planInteraction(cb); !ok && !b.surfaceWanted(cb) {
 			b.ack(sm, kind, envID, nil, start)
 			return
 		}
