@@ -178,7 +178,7 @@ func variableOf(src string) string {
 	if vd := examine(s); vd.variable != "" {
 		return vd.variable
 	}
-	return ""
+	return codeIdentifier(s)
 }
 
 // explainingHeadline is the answer from the first finding that explains
