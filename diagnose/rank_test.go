@@ -65,7 +65,7 @@ func TestRankCauseFirst(t *testing.T) {
 			code: CodeSearchEmpty},
 		{name: "a 404 with the object not shared beats an example link in the code",
 			text: "fetch('https://example.com/webhook')\n" + `{"object":"error","status":404,"code":"object_not_found","message":"Could not find page with ID: ` + db + `. Make sure the relevant pages and databases are shared with your integration \"Iris Checker\"."}`,
-			id: db, kind: KindPage,
+			id:   db, kind: KindPage,
 			online: []Finding{NewFinding(CodeAccessNotShared, "404 everywhere", Vars{"integration": "Iris Checker"})},
 			code:   CodeAccessNotShared, never: []string{"Not a link"}},
 		{name: "no call: an error still leads a warning",
