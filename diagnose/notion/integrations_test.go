@@ -244,6 +244,32 @@ func TestUsersMeOncePerIntegration(t *testing.T) {
 	}
 }
 
+// TestNamedIntegrationInOneRound: a pasted error naming a configured
+// integration, users/me not known yet (a CLI run): every integration's
+// users/me goes beside the probes, in one round (not before them), and the
+// check is judged as the one named. Calls are counted always; rounds (wall-clock overlaps
+// at the fake) when measuring.
+func TestNamedIntegrationInOneRound(t *testing.T) {
+	tm := newTeam(t, "", nt.GoodToken, nt.MarketingToken, nt.PersonalToken)
+	rd := reading(notFoundCall(nt.SharedPageID, nt.MarketingName), ref(nt.SharedPageID, diagnose.KindPage, diagnose.EndpointPages))
+	rep := tm.diagnoser().DiagnoseReading(ctxT(t, 10*time.Second), rd, diagnose.Options{})
+	c := rep.Checks[0]
+	if !diagnose.HasCode(c.Findings, diagnose.CodeAccessNotShared) || accessLine(c.Access) != "Marketing Sync ✗" {
+		t.Errorf("codes %v access %q, want access.not_shared as Marketing Sync", codes(c.Findings), accessLine(c.Access))
+	}
+	calls := tm.srv.Calls()
+	// First round: users/me of three integrations beside blocks of each
+	// (the page hint); the named one's 404 then needs data_sources and
+	// views (together) before "not shared" may be said: 8 calls, 2 rounds
+	// (users/me first, then the probes, took 3).
+	if n, me := len(calls), tm.srv.CallsTo("/v1/users/me"); n != 8 || me != 3 {
+		t.Errorf("%d calls, %d of them users/me; want 8 and 3: %+v", n, me, calls)
+	}
+	if r := nt.Rounds(calls); measuring() && r > 2 {
+		t.Errorf("%d rounds, want 2", r)
+	}
+}
+
 // TestFailedCallNeverAllGood: for every object of the fake world, a pasted
 // failed call ends with an error finding, never "all good".
 func TestFailedCallNeverAllGood(t *testing.T) {

@@ -455,10 +455,10 @@ func (p *Prober) probe(ctx context.Context, ref diagnose.Reference, version stri
 }
 
 // next makes the further calls the answers so far call for, fewest first:
-// after a round of 404s the next family alone (the likeliest to tell),
-// then the rest two at a time, so that a reference never has more than
-// two calls on the wire and a verdict of "not shared" takes at most three
-// rounds.
+// after a round of 404s the families not asked yet, two at a time (for a
+// bare ID data_sources alone first, the likeliest to tell), so that a
+// reference never has more than two calls on the wire and a verdict of
+// "not shared" takes at most three rounds.
 func (s *probeState) next(ctx context.Context, asked map[diagnose.Endpoint]diagnose.Answer) {
 	for later := 0; ; later++ {
 		if stops(asked) || s.decided(ctx, asked) || !onlyMisses(asked) {
@@ -470,9 +470,11 @@ func (s *probeState) next(ctx context.Context, asked map[diagnose.Endpoint]diagn
 		if len(rest) == 0 {
 			return
 		}
-		n := 1
-		if later > 0 {
-			n = 2
+		n := 2
+		if later == 0 && (s.ref.Hint == "" || s.ref.Hint == diagnose.KindUnknown) && s.ref.Endpoint == diagnose.EndpointNone {
+			// A bare ID that blocks does not know is most likely a data
+			// source: asked alone, it saves the view call.
+			n = 1
 		}
 		for k, v := range s.round(ctx, rest[:min(n, len(rest))]...) {
 			asked[k] = v
