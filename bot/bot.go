@@ -782,10 +782,13 @@ func (b *Bot) diagnose(ctx context.Context, source string, rd diagnose.Reading, 
 	return rep
 }
 
-// read reads a text that came from Slack once: capped, Slack's markup
-// undone, at most Config.MaxReferences references built.
+// read reads a text that came from Slack once: capped, then given as Slack
+// sent it to diagnose.ReadText, which undoes Slack's markup (links,
+// mentions, &amp; &lt; &gt;) exactly once, at most Config.MaxReferences
+// references built. Decoding it here too would turn a pasted "&lt;!channel&gt;"
+// into a live "<!channel>".
 func (b *Bot) read(text string) diagnose.Reading {
-	return diagnose.ReadText(unmarkup(capText(text)), b.cfg.MaxReferences)
+	return diagnose.ReadText(capText(text), b.cfg.MaxReferences)
 }
 
 func errText(v any) string {

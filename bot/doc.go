@@ -16,8 +16,8 @@
 //     response_url is gone, 404 or 410, as chat.postEphemeral to the user in
 //     that channel). Empty or "help": the usage message is the ack payload.
 //   - Every text is cut at MaxTextBytes before anything reads it and read
-//     once, after the ack: Slack's markup undone (unmarkup: &amp; &lt; &gt;,
-//     <url|label>, <@U…>, <#C…|name>), then diagnose.ReadText; the bot
+//     once, after the ack, by diagnose.ReadText, which undoes Slack's markup
+//     (&amp; &lt; &gt;, <url|label>, <@U…>, <#C…|name>) exactly once; the bot
 //     answers a help-channel message when that Reading is Answerable and
 //     diagnoses the same Reading (Diagnoser.DiagnoseReading).
 //   - A message in a help channel holding a Notion reference, or any app
@@ -84,10 +84,20 @@
 //     value (the Slack tokens and Config.Secrets), also URL- or
 //     entity-encoded, split by invisible characters, or in part. The button
 //     value holds only the references found, rewritten, never the pasted
-//     text. User text is escaped for mrkdwn. The e2e tests scan everything
-//     the fake Slack received and everything logged, after every scenario,
-//     with their own scanner (diagnose/secret/leakscan), which shares no code
-//     with the redactor.
+//     text. The e2e tests scan everything the fake Slack received and
+//     everything logged, after every scenario, with their own scanner
+//     (diagnose/secret/leakscan), which shares no code with the redactor.
+//   - Nothing from outside becomes live markup: every text from the paste,
+//     from Notion (titles, names, messages) or from configuration is
+//     escaped (&amp; &lt; &gt;) by one function, esc, wherever it reaches
+//     Slack (fallback text, mrkdwn, code spans and blocks, plain_text), after
+//     the text was decoded exactly once (diagnose.ReadText). On the way out
+//     a guard (guardMarkup, in the same path as the redaction) neutralises
+//     any "<…>" that is not markup the bot writes itself (<#C…> of a
+//     configured channel, <@U…> by ID, links to Notion and Slack), and logs
+//     it. After every scenario the e2e tests read every body the fake Slack
+//     received with their own markup checker (markupscan_test.go) and fail
+//     on any link, mention or broadcast not on its allow-list.
 //
 // # Several replicas
 //

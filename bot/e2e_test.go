@@ -565,24 +565,6 @@ func TestAnswerable(t *testing.T) {
 	}
 }
 
-func TestUnmarkup(t *testing.T) {
-	for in, want := range map[string]string{
-		"plain text":                              "plain text",
-		"<https://www.notion.so/x|My page>":       "https://www.notion.so/x",
-		"<https://www.notion.so/x?a=1&amp;b=2>":   "https://www.notion.so/x?a=1&b=2",
-		"<@U0HUMAN> hi <@W0OTHER|bob>":            "hi",
-		"in <#C0123|help-notion> and <#C0456>":    "in #help-notion and #C0456",
-		"<!here> <!channel> <!subteam^S01|@devs>": "@here @channel @devs",
-		"a &lt;b&gt; &amp;lt;":                    "a <b> &lt;",
-		"<mailto:a@b.c|a@b.c>":                    "mailto:a@b.c",
-		"<<< x":                                   "<<< x",
-	} {
-		if got := unmarkup(in); got != want {
-			t.Errorf("unmarkup(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 func TestOwnRepliesDoNotLoop(t *testing.T) {
 	fake := slackfake.New(slackfake.WithEcho(), slackfake.WithPingInterval(50*time.Millisecond))
 	defer fake.Close()

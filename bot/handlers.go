@@ -169,7 +169,7 @@ func (b *Bot) slashJob(cmd slack.SlashCommand, p slashPlan) job {
 		rd:   &rd,
 		answer: func(ctx context.Context, rep diagnose.Report) error {
 			// The Diagnoser reports a pasted token (token.leaked) itself.
-			return b.respondTo(ctx, to, Render(rep, RenderOptions{RecheckText: unmarkup(text)}))
+			return b.respondTo(ctx, to, Render(rep, RenderOptions{RecheckText: text}))
 		},
 		busy:    func(ctx context.Context) error { return b.respondTo(ctx, to, textMessage(BusyText)) },
 		stopped: func(ctx context.Context) error { return b.respondTo(ctx, to, stoppedMessage()) },
@@ -232,7 +232,7 @@ type eventPlan struct {
 	leak, report, usage bool
 	refusal             string
 	channel, thread     string
-	text                string // the text read, Slack's markup undone
+	text                string // the text read, as Slack sent it (capped)
 	reading             diagnose.Reading
 	ts                  string
 }
@@ -320,7 +320,7 @@ func (b *Bot) planEvent(m incoming) eventPlan {
 		p.refusal = b.refusalChannelText()
 		return p
 	}
-	text := unmarkup(m.text)
+	text := m.text // as Slack sent it: ReadText undoes its markup, once
 	rd := diagnose.ReadText(text, b.cfg.MaxReferences)
 	hasRef := rd.Answerable()
 	p.report = hasRef && (m.mention || b.help[m.channel])

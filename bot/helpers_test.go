@@ -96,6 +96,9 @@ func startFake(t testing.TB, fakeOpts []slackfake.Option, tweak func(*Config)) *
 		if n := scanOutputs(t, fake, logs, cfg.Secrets...); testing.Verbose() {
 			t.Logf("leakscan: %d outputs scanned", n)
 		}
+		if n := scanMarkup(t, fake, defaultMarkupAllow(append(cfg.AllowedChannels, cfg.HelpChannels...)...)); testing.Verbose() {
+			t.Logf("markup: %d texts checked", n)
+		}
 	})
 	t.Cleanup(func() {
 		h.stop()

@@ -81,7 +81,7 @@ func Render(rep diagnose.Report, opts RenderOptions) Message {
 	rep = diagnose.PrintableReport(rep)
 	ans := rep.Headline()
 	head := answerLine(ans)
-	blocks := []slack.Block{slack.NewHeaderBlock(plain(truncate(head, MaxHeaderText)))}
+	blocks := []slack.Block{slack.NewHeaderBlock(plain(head, MaxHeaderText))}
 	if c := rep.Call; c != nil {
 		if line := callLine(c); line != "" {
 			blocks = append(blocks, slack.NewContextBlock("", mrkdwn(truncate(line, MaxSectionText))))
@@ -172,7 +172,11 @@ func Render(rep diagnose.Report, opts RenderOptions) Message {
 			parts = append(parts, fmt.Sprintf("…and %d more %s with something to say, not shown here: send them in a separate message, a few at a time", more, plural(more, "check", "checks")))
 		}
 		if rep.Skipped > 0 {
-			parts = append(parts, fmt.Sprintf("%d more %s in the text %s not checked", rep.Skipped, plural(rep.Skipped, "reference", "references"), plural(rep.Skipped, "was", "were")))
+			n := fmt.Sprint(rep.Skipped)
+			if rep.SkippedMore {
+				n = "more than " + n // counting stopped at a bound
+			}
+			parts = append(parts, fmt.Sprintf("%s more %s in the text %s not checked", n, plural(rep.Skipped, "reference", "references"), plural(rep.Skipped, "was", "were")))
 		}
 		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(truncate(strings.Join(parts, "; "), MaxSectionText))))
 	}
@@ -181,7 +185,7 @@ func Render(rep diagnose.Report, opts RenderOptions) Message {
 	if !opts.NoRecheck {
 		// Without anything to re-check (an empty text) there is no button.
 		if v := recheckValue(orig, opts.RecheckText); v != "" {
-			btn := slack.NewButtonBlockElement(RecheckActionID, v, plain("Check again"))
+			btn := slack.NewButtonBlockElement(RecheckActionID, v, plain("Check again", MaxButtonText))
 			blocks = append(blocks, slack.NewActionBlock(RecheckBlockID, btn))
 		}
 	}
@@ -297,6 +301,10 @@ func writeFindings(b *strings.Builder, rep diagnose.Report, c *diagnose.Check, f
 		for i, step := range f.Fix {
 			fmt.Fprintf(b, "\n%d. %s", i+1, esc(truncate(step, 600)))
 		}
+		if f.Example != "" {
+			// The JSON to send, copyable: a code block.
+			b.WriteString("\nSend instead:\n```" + esc(truncate(f.Example, 600)) + "```")
+		}
 	}
 }
 
@@ -309,7 +317,7 @@ func showsDetail(f diagnose.Finding) bool {
 		diagnose.CodeCallNotReproduced, diagnose.CodeErrorValidation:
 		return true
 	}
-	return false
+	return strings.HasPrefix(string(f.Code), "body.")
 }
 
 // checkLabel names the object of a check: its kind, title and ID.
@@ -567,10 +575,11 @@ func recheckValue(rep diagnose.Report, text string) string {
 	return b.String()
 }
 
-// fallback is the plain top-level text: the answer, as the header says
-// it (no tally, no codes).
+// fallback is the top-level text: the answer, as the header says it (no
+// tally, no codes), escaped: Slack reads a message's text as mrkdwn, so a
+// name or title in it could otherwise mention @channel or hide a link.
 func fallback(head string) string {
-	return truncate(secret.Redact(head), MaxFallbackText)
+	return truncate(esc(head), MaxFallbackText)
 }
 
 // canonicalRef writes a reference so that reading it again gives the same
@@ -701,21 +710,36 @@ func section(text string) *slack.SectionBlock {
 	return slack.NewSectionBlock(mrkdwn(truncate(text, MaxSectionText)), nil, nil)
 }
 
-func plain(s string) *slack.TextBlockObject {
-	return slack.NewTextBlockObject(slack.PlainTextType, secret.Redact(diagnose.Printable(s)), true, false)
+// plain is a plain_text object of s, escaped (esc) and cut to n runes.
+// Slack decodes &amp; &lt; &gt; in plain text too, so the escaping shows
+// s as it is.
+func plain(s string, n int) *slack.TextBlockObject {
+	return slack.NewTextBlockObject(slack.PlainTextType, truncate(esc(s), n), true, false)
 }
 
 func mrkdwn(s string) *slack.TextBlockObject {
 	return slack.NewTextBlockObject(slack.MarkdownType, s, false, false)
 }
 
-// esc makes s printable (no control, escape or bidi character), redacts
-// secrets and escapes &, < and > so that pasted text cannot inject links,
-// mentions or broadcasts into mrkdwn.
+// esc is the one place where text from outside the bot (the paste, Notion's
+// titles, names and messages, configuration) enters a Slack text: every
+// renderer passes such text through it, and only through it, exactly once,
+// whether it lands in mrkdwn, in a `code` span or ``` block (Slack parses
+// <!channel> there too), in plain_text or in a message's fallback text. It
+// makes s printable (no control, escape or bidi character), redacts secrets
+// and escapes &, < and > as &amp; &lt; &gt;, so that no outside text can
+// become a link, a user, channel or group mention, or a broadcast
+// (@channel, @here). Markup the bot writes itself (a <#C…> of a configured
+// channel) is added around escaped text, never through esc; the guard on
+// the way out (Bot.guardMarkup) neutralises any other markup.
 func esc(s string) string {
 	s = secret.Redact(diagnose.Printable(s))
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
+	return mrkdwnEscaper.Replace(s)
 }
+
+// mrkdwnEscaper escapes Slack's three control characters (read-only after
+// initialisation; a Replacer is safe for concurrent use).
+var mrkdwnEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 
 // oneLine collapses whitespace and cuts s to n runes.
 func oneLine(s string, n int) string {

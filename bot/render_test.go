@@ -44,6 +44,11 @@ var vars = diagnose.Vars{
 // would put it.
 func reportFor(code diagnose.Code) diagnose.Report {
 	f := diagnose.NewFinding(code, "Detail for "+string(code)+": <b>not a tag</b> & more.", vars)
+	if strings.HasPrefix(string(code), "body.") {
+		// A body finding carries the JSON to send; its text must still
+		// be escaped inside the code block.
+		f.Example = `{"Status <b>":{"status":{"name":"Done & dusted"}}}`
+	}
 	rep := diagnose.Report{
 		Integration: diagnose.Integration{Status: diagnose.StatusOK, Name: "Acme bot", Workspace: "Acme", Findings: []diagnose.Finding{}},
 		APIVersion:  "2025-09-03",

@@ -75,16 +75,26 @@ var answerTable = map[Code][]string{
 		"Not shared with {call_integration} — open it → ••• → Connections → add {call_integration}",
 		"Not shared with the call's integration — open it → ••• → Connections → add it",
 	},
-	CodeCallNotReproduced: {"Your call failed, but the object looks fine here — compare token, Notion-Version and endpoint"},
-	CodeErrorUnauthorized: {"The call's token was refused (401) — send Authorization: Bearer <current secret>"},
-	CodeErrorRestricted:   {"The call lacks a capability (403) — enable it in the connection's Capabilities"},
-	CodeErrorNotFound:     {"Not found or not shared (404) — add the integration in ••• → Connections"},
-	CodeErrorVersion:      {"The Notion-Version is the cause — send a current Notion-Version header"},
-	CodeErrorRequestURL:   {"Not a valid API route — put only the 32-character ID in the path"},
-	CodeErrorValidation:   {"Notion rejected a field of the call — fix it as below"},
-	CodeErrorArchived:     {"The call edits a trashed object — restore it from Notion's Trash first"},
-	CodeErrorRateLimited:  {"The call was rate-limited (429) — wait Retry-After, then pace the calls"},
-	CodeErrorServer:       {"Notion failed on its side (409/5xx) — retry with backoff"},
+	CodeCallNotReproduced:   {"Your call failed, but the object looks fine here — compare token, Notion-Version and endpoint"},
+	CodeErrorUnauthorized:   {"The call's token was refused (401) — send Authorization: Bearer <current secret>"},
+	CodeErrorRestricted:     {"The call lacks a capability (403) — enable it in the connection's Capabilities"},
+	CodeErrorNotFound:       {"Not found or not shared (404) — add the integration in ••• → Connections"},
+	CodeErrorVersion:        {"The Notion-Version is the cause — send a current Notion-Version header"},
+	CodeErrorRequestURL:     {"Not a valid API route — put only the 32-character ID in the path"},
+	CodeErrorValidation:     {"Notion rejected a field of the call — fix it as below"},
+	CodeErrorArchived:       {"The call edits a trashed object — restore it from Notion's Trash first"},
+	CodeErrorRateLimited:    {"The call was rate-limited (429) — wait Retry-After, then pace the calls"},
+	CodeErrorServer:         {"Notion failed on its side (409/5xx) — retry with backoff"},
+	CodeBodyPropertyType:    {"{answer}", "A property was sent in the wrong shape — send the one type key its schema has"},
+	CodeBodyPropertyMissing: {"{answer}", "The body names a property the data source does not have — use its exact name or ID"},
+	CodeBodyOption:          {"{answer}", "Notion refused an option — use one the property has"},
+	CodeBodyReadOnly:        {"{answer}", "A read-only property was written — leave it out"},
+	CodeBodyTitle:           {"{answer}", "The title must go under the data source's title property"},
+	CodeBodyRelation:        {"{answer}", "A relation is a list of page objects — send each page as an object with its id"},
+	CodeBodyValue:           {"{answer}", "Notion refused a value — send it in the shape its type takes"},
+	CodeBodyLimit:           {"{answer}", "A request limit was passed — split the request"},
+	CodeBodyParent:          {"{answer}", "The parent does not fit — send the parent shown below"},
+	CodeBodyBlock:           {"{answer}", "A block was sent where Notion does not accept it"},
 }
 
 // leadInfos are info findings that answer the person's question by
@@ -98,6 +108,7 @@ var leadInfos = map[Code]bool{
 // be nil for an integration finding): the cause and the fix in words.
 func (r Report) AnswerText(c *Check, f Finding) string {
 	vars := r.answerVars(c)
+	vars["answer"] = f.Answer
 	variants := answerTable[f.Code]
 	if f.Code == CodeAccessNotShared && r.personal(c) {
 		variants = personalNotShared

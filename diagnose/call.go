@@ -77,12 +77,14 @@ var knownVersions = map[string]bool{
 // undone); nil when the text shows none.
 func readCall(t string) *Call {
 	var c Call
+	t = joinConcatenation(t)
 	readAPIPath(t, &c)
 	if c.Endpoint == "" {
 		readSDKCall(t, &c)
 	}
 	readCode(t, &c)
 	readMessage(t, &c)
+	readSchemaMessage(t, &c)
 	readStatus(t, &c)
 	if c.Code == "" && (c.Status == 403 || c.Status >= 500) && (strings.Contains(t, "cf-ray") || strings.Contains(t, "CF-RAY") || strings.Contains(t, "Cloudflare") || strings.Contains(t, "cloudflare") || strings.Contains(t, "<html") || strings.Contains(t, "<!DOCTYPE")) {
 		c.Edge = true
@@ -96,6 +98,7 @@ func readCall(t string) *Call {
 	readAdditionalData(t, &c)
 	readParent(t, &c)
 	readField(&c, t)
+	readBodyFields(t, &c)
 	if c.Status == 0 {
 		c.Status = knownCodes[c.Code]
 	}
@@ -110,6 +113,7 @@ func readCall(t string) *Call {
 	for k, v := range c.AdditionalData {
 		c.AdditionalData[k] = secret.Redact(v)
 	}
+	redactFields(&c)
 	return &c
 }
 

@@ -21,6 +21,10 @@ func CallFindings(c *Call, checkable bool) []Finding {
 		said = fmt.Sprintf(" (\"%s\")", strings.TrimSpace(truncateUTF8(msg, 240)))
 	}
 	answer := c.answer()
+	var bf []Finding
+	if c.Code == "validation_error" || c.Status == 400 || c.Status == 422 {
+		bf = bodyFindings(c)
+	}
 	switch {
 	case isArchivedMessage(msg):
 		return one(CodeErrorArchived, fmt.Sprintf("Notion refused the edit%s: the block or page, or a page above it, is archived (in the trash). Under Notion-Version 2026-03-11 that state is called in_trash.", said), nil)
@@ -107,6 +111,10 @@ func CallFindings(c *Call, checkable bool) []Finding {
 			limit = "Notion did not say which limit was hit (additional_data.rate_limit_reason tells the connection's from the workspace's); the connection's page in the Developer portal shows its recent 429s."
 		}
 		return one(CodeErrorRateLimited, fmt.Sprintf("The call got %s%s.", answer, said), Vars{"limit_fix": limit})
+
+	case len(bf) > 0:
+		// What the body sent, field by field (rules_body.go).
+		return bf
 
 	case c.Code == "validation_error" && c.Field != "",
 		c.Code == "validation_error" && (strings.Contains(msg, " is expected to be ") || strings.Contains(msg, "is not a property that exists") || strings.Contains(msg, "Invalid property value")),
@@ -374,6 +382,7 @@ func withCall(refs []Reference, c *Call) []Reference {
 			refs = kept
 		}
 	}
+	refs = dropSentVariables(refs, fs)
 	k := callTarget(refs, c)
 	r := &refs[k]
 	if r.Origin == OriginText && r.ID == "" {

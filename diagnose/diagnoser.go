@@ -66,7 +66,7 @@ func New(cfg Config) *Diagnoser {
 // It always returns a report with at least one check; the context's deadline
 // bounds the online part.
 func (d *Diagnoser) Diagnose(ctx context.Context, text string, opts Options) Report {
-	return d.DiagnoseReading(ctx, ReadText(text, -1), opts)
+	return d.DiagnoseReading(ctx, ReadText(text, d.maxChecks), opts)
 }
 
 // Integrations asks every configured integration who it is (GET
@@ -117,6 +117,7 @@ func (d *Diagnoser) DiagnoseReading(ctx context.Context, rd Reading, opts Option
 	if rd.Total > len(rd.References) {
 		rep.Skipped += rd.Total - len(rd.References)
 	}
+	rep.SkippedMore = rd.More && rep.Skipped > 0
 
 	online := false
 	switch {
@@ -174,8 +175,11 @@ func (d *Diagnoser) DiagnoseReading(ctx context.Context, rd Reading, opts Option
 	}
 	if rep.Skipped > 0 && len(rep.Checks) > 0 {
 		last := &rep.Checks[len(rep.Checks)-1]
-		last.Findings = append(last.Findings, NewFinding(CodeInputSkipped,
-			fmt.Sprintf("The text holds %d Notion references; the first %d were checked and %d were skipped.", len(refs)+rep.Skipped, len(refs), rep.Skipped), nil))
+		detail := fmt.Sprintf("The text holds %d Notion references; the first %d were checked and %d were skipped.", len(refs)+rep.Skipped, len(refs), rep.Skipped)
+		if rep.SkippedMore {
+			detail = fmt.Sprintf("The text holds more than %d Notion references; the first %d were checked and the others (more than %d) were skipped.", len(refs)+rep.Skipped, len(refs), rep.Skipped)
+		}
+		last.Findings = append(last.Findings, NewFinding(CodeInputSkipped, detail, nil))
 	}
 	addLeak(&rep, rd)
 	return rep

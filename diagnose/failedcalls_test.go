@@ -3,6 +3,7 @@ package diagnose_test
 import (
 	"maps"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/notion-check/notion-check/diagnose"
@@ -82,7 +83,44 @@ func TestFailedCallsOffline(t *testing.T) {
 			if rd.Call.Failed() && !rd.Answerable() {
 				t.Error("a pasted failed call is not answerable")
 			}
+			if tc.Lead != nil {
+				rep := diagnose.New(diagnose.Config{}).DiagnoseReading(t.Context(), rd, diagnose.Options{Offline: true})
+				head := rep.Headline()
+				for _, w := range tc.Lead {
+					if !strings.Contains(head.Text, w) {
+						t.Errorf("first line %q does not hold %q", head.Text, w)
+					}
+				}
+				if !head.Problem() {
+					t.Errorf("first line %q is not a problem for a failed call", head.Text)
+				}
+			}
 		})
+	}
+}
+
+// TestFailedCallsLead counts the cases whose offline first line holds
+// what it must (the property, what Notion expected, the JSON to send).
+func TestFailedCallsLead(t *testing.T) {
+	right, all := 0, 0
+	for _, tc := range failedcalls.Cases() {
+		if tc.Lead == nil {
+			continue
+		}
+		all++
+		rd := diagnose.ReadText(tc.Text, diagnose.DefaultMaxChecks)
+		head := diagnose.New(diagnose.Config{}).DiagnoseReading(t.Context(), rd, diagnose.Options{Offline: true}).Headline()
+		ok := head.Problem()
+		for _, w := range tc.Lead {
+			ok = ok && strings.Contains(head.Text, w)
+		}
+		if ok {
+			right++
+		}
+	}
+	t.Logf("body cases with the right first line offline: %d of %d", right, all)
+	if all < 25 {
+		t.Errorf("%d body cases measured, want at least 25", all)
 	}
 }
 

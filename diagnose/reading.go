@@ -19,6 +19,10 @@ type Reading struct {
 	// Total is how many distinct references the text holds (Total -
 	// len(References) were left out by the limit).
 	Total int
+	// More is true when the text holds even more distinct references than
+	// Total (which stops counting at a bound, so that counting a huge
+	// paste costs bounded memory).
+	More bool
 	// Call is the person's failed or attempted Notion call, when the text
 	// shows one (an error body or message, an SDK exception, an API URL, a
 	// curl line, an SDK call in code); nil otherwise.
@@ -45,8 +49,8 @@ func ReadText(text string, limit int) Reading {
 		text = secret.Redact(text)
 	}
 	norm := normalizeSlack(text)
-	refs, total := readNormalized(norm, limit)
-	rd := Reading{References: refs, Total: total, Call: readCall(norm), NotionTokens: n}
+	refs, total, more := readNormalized(norm, limit)
+	rd := Reading{References: refs, Total: total, More: more, Call: readCall(norm), NotionTokens: n}
 	if rd.Call != nil && len(rd.References) > 0 {
 		m := len(rd.References)
 		rd.References = withCall(rd.References, rd.Call)
@@ -112,6 +116,13 @@ type Call struct {
 	Field    string `json:"field,omitempty"`
 	Expected string `json:"expected,omitempty"`
 	Sent     string `json:"sent,omitempty"`
+	// Fields are the fields a validation_error names, each with what
+	// Notion expected and what was sent (SPEC §3 call.fields).
+	Fields []Field `json:"fields,omitempty"`
+	// Body is true when a request body was pasted and read; Request is
+	// what it sent.
+	Body    bool      `json:"body,omitempty"`
+	Request *SentBody `json:"-"`
 	// Path is the API path as the text shows it, IDs as written
 	// ("/v1/pages/Team-Handbook-1212…"); Endpoint is its route.
 	Path string `json:"path,omitempty"`

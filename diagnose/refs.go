@@ -12,7 +12,7 @@ func (c *candidate) reference() Reference {
 	if r.Hint == "" {
 		r.Hint = KindUnknown
 	}
-	if l := c.link; l != nil && l.notContent != "" {
+	if l := &c.link; c.hasLink && l.notContent != "" {
 		r.ID = ""
 		r.Findings = append(r.Findings, NewFinding(CodeLinkNotContent,
 			fmt.Sprintf("%s: %s.", c.source, l.notContent), nil))
@@ -48,8 +48,8 @@ func (c *candidate) reference() Reference {
 				Vars{"id": vd.id, "compact": Hex32(vd.id)}))
 		}
 	}
-	if l := c.link; l != nil {
-		r.addLinkFindings(l)
+	if c.hasLink {
+		r.addLinkFindings(&c.link)
 	}
 	if vd.view != "" && !hasRelated(r.Related, KindView, vd.view) {
 		r.Related = append(r.Related, Related{Role: KindView, ID: vd.view})

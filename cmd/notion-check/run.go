@@ -207,17 +207,19 @@ func check(ctx context.Context, args []string, getenv func(string) string, stdin
 	var out string
 	switch {
 	case fl.json:
-		b, err := json.MarshalIndent(rep, "", "  ")
+		// No control, bidi or invisible character from the paste or from
+		// Notion leaves in the JSON, whichever field holds it.
+		b, err := json.MarshalIndent(diagnose.PrintableReport(rep), "", "  ")
 		if err != nil {
 			return fmt.Errorf("encoding the report: %w", err)
 		}
-		out = string(b) + "\n"
+		out = string(diagnose.PrintableJSON(b)) + "\n"
 	case fl.blocks:
 		b, err := renderBlocksJSON(rep, text)
 		if err != nil {
 			return err
 		}
-		out = string(b) + "\n"
+		out = string(diagnose.PrintableJSON(b)) + "\n"
 	default:
 		out = formatReportOpts(rep, textOptions{Style: textStyle(stdout, getenv), Verbose: fl.verbose})
 	}

@@ -109,6 +109,17 @@ func WithIntegration(name, workspace string) Option {
 	}
 }
 
+// WithTitle sets the title of the object id of the default world (a page,
+// database, data source, view or block), for titles a test needs: a
+// hostile one, an odd script. An unknown id is ignored.
+func WithTitle(id, title string) Option {
+	return func(s *Server) {
+		if o, ok := s.world[id]; ok {
+			o.title = title
+		}
+	}
+}
+
 // Server is a running fake Notion API.
 type Server struct {
 	// URL is the base URL to give the client (NOTION_API_URL): /v1/... is

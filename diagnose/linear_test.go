@@ -1,0 +1,149 @@
+package diagnose
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// allocated returns the bytes f allocates (the heap's running total, read
+// around it; the package's tests do not run in parallel).
+func allocated(f func()) uint64 {
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	f()
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc
+}
+
+// TestReadMemoryLinear: reading allocates in proportion to the text on the
+// adversarial shapes, and the reading kept is bounded by what is reported.
+// It counts bytes allocated, never time: the time is in
+// BenchmarkReadAdversarial (README, Performance).
+func TestReadMemoryLinear(t *testing.T) {
+	const small, large = 64 << 10, 256 << 10
+	sm, lg := adversarial(small), adversarial(large)
+	sm["mix"], lg["mix"] = pastes(small)["mix"], pastes(large)["mix"]
+	for name := range lg {
+		t.Run(name, func(t *testing.T) {
+			ReadText(sm[name], DefaultMaxChecks) // warm
+			a := allocated(func() { ReadText(sm[name], DefaultMaxChecks) })
+			var rd Reading
+			b := allocated(func() { rd = ReadText(lg[name], DefaultMaxChecks) })
+			// Four times the text: at most six times the bytes (linear,
+			// with room for the maps and slices that grow by doubling).
+			if b > 6*a+64<<10 {
+				t.Errorf("%s: %d bytes allocated for %d bytes of text, %d for %d: not linear", name, a, small, b, large)
+			}
+			if perByte := float64(b) / large; perByte > 40 {
+				t.Errorf("%s: %.1f bytes allocated per byte of text", name, perByte)
+			}
+			if len(rd.References) > DefaultMaxChecks {
+				t.Errorf("%s: %d references kept, limit %d", name, len(rd.References), DefaultMaxChecks)
+			}
+			for _, r := range rd.References {
+				if len(r.Related) > 4*maxMerged || len(r.Findings) > 4*maxMerged {
+					t.Errorf("%s: a reference holds %d related and %d findings", name, len(r.Related), len(r.Findings))
+				}
+			}
+		})
+	}
+}
+
+// TestReadCountsBeyondLimit: references past the limit are counted, not
+// kept, and a text with more than maxCounted says so.
+func TestReadCountsBeyondLimit(t *testing.T) {
+	var b strings.Builder
+	for i := range maxCounted + 5 {
+		fmt.Fprintf(&b, "https://www.notion.so/Page-%032x\n", i+1)
+	}
+	rd := ReadText(b.String(), 3)
+	if len(rd.References) != 3 || rd.Total != maxCounted || !rd.More {
+		t.Fatalf("kept %d, total %d, more %v; want 3, %d, true", len(rd.References), rd.Total, rd.More, maxCounted)
+	}
+	if got := rd.References[0].ID; got != dash(fmt.Sprintf("%032x", 1)) {
+		t.Errorf("first reference %s, want the first in the text", got)
+	}
+	rd = ReadText("x "+idB+" https://www.notion.so/a-"+hexA+" "+idB+" "+hexA, 1)
+	if len(rd.References) != 1 || rd.Total != 2 || rd.More || rd.References[0].ID != idB {
+		t.Fatalf("kept %v, total %d, more %v; want %s first of 2", rd.References, rd.Total, rd.More, idB)
+	}
+}
+
+// TestReadKeepsFirstAcrossPasses: the references kept under a limit are the
+// first in the text, whichever pass finds them (a bare ID before a link is
+// found by the last pass).
+func TestReadKeepsFirstAcrossPasses(t *testing.T) {
+	text := idB + " then https://www.notion.so/a-" + hexA + " then " + idK
+	for limit := 1; limit <= 3; limit++ {
+		rd := ReadText(text, limit)
+		want := []string{idB, idA, idK}[:limit]
+		var got []string
+		for _, r := range rd.References {
+			got = append(got, r.ID)
+		}
+		if !slices.Equal(got, want) || rd.Total != 3 {
+			t.Errorf("limit %d: %v (total %d), want %v (3)", limit, got, rd.Total, want)
+		}
+	}
+}
+
+// TestMeasureReadGrowth looks for inputs that make reading superlinear: it
+// repeats random pieces of real pastes to two sizes and reports any whose
+// time grows much faster than the size. It is a measuring command (the
+// timing is reported, never asserted):
+//
+//	NOTION_MEASURE=1 go test ./diagnose -run TestMeasureReadGrowth -v
+func TestMeasureReadGrowth(t *testing.T) {
+	if os.Getenv("NOTION_MEASURE") == "" {
+		t.Skip("a measuring command: set NOTION_MEASURE=1")
+	}
+	var seeds []string
+	for _, tc := range readCases() {
+		seeds = append(seeds, tc.in)
+	}
+	for _, tc := range collectPeerCases() {
+		seeds = append(seeds, tc.input)
+	}
+	seeds = append(seeds, callSeeds...)
+	rng := rand.New(rand.NewPCG(1, uint64(time.Now().UnixNano())))
+	piece := func() string {
+		s := seeds[rng.IntN(len(seeds))]
+		if len(s) < 2 {
+			return s + " "
+		}
+		a := rng.IntN(len(s) - 1)
+		return s[a : a+1+rng.IntN(min(48, len(s)-a-1))]
+	}
+	cpu := func(text string) time.Duration {
+		best := time.Duration(1 << 62)
+		for range 3 {
+			start := time.Now()
+			ReadText(text, DefaultMaxChecks)
+			best = min(best, time.Since(start))
+		}
+		return best
+	}
+	const small, large = 16 << 10, 128 << 10
+	tries := 300
+	worst := 0.0
+	for range tries {
+		p := piece()
+		if rng.IntN(2) == 0 {
+			p += piece()
+		}
+		rep := func(n int) string { return strings.Repeat(p, n/len(p)+1)[:n] }
+		a, b := cpu(rep(small)), cpu(rep(large))
+		ratio := float64(b) / float64(max(a, time.Microsecond))
+		worst = max(worst, ratio)
+		if ratio > 24 && b > 5*time.Millisecond {
+			t.Logf("superlinear? %q repeated: %v for %d B, %v for %d B (×%.0f)", p, a, small, b, large, ratio)
+		}
+	}
+	t.Logf("%d pieces, worst growth ×%.1f for ×%d the size", tries, worst, large/small)
+}
