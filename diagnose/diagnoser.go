@@ -223,7 +223,9 @@ func (d *Diagnoser) online(ctx context.Context, call *Call, refs []Reference, op
 	_, cache := d.prober.(IntegrationCache)
 	// A pasted error that names an integration needs our own name to
 	// compare: then users/me is no guess either.
-	lazy := named == "" && len(ps) == 1 && !known[0] && cache && (call == nil || call.Integration == "")
+	// A pasted 404 makes access.not_shared likely, whose advice needs
+	// users/me: asked beside the probes, it costs no round.
+	lazy := named == "" && len(ps) == 1 && !known[0] && cache && (call == nil || call.Integration == "" && call.Status != 404)
 	// Whom to ask: everyone, unless a name picks one. Its users/me answers
 	// pick it: known ones at once; else every integration is probed beside
 	// its users/me, in one round, and the pick's answers are judged.
