@@ -649,8 +649,6 @@ func (b *Bot) ack(sm *socketmode.Client, kind, envelopeID string, payload any, s
 // chat.update); nil funcs send nothing.
 type job struct {
 	what string
-	// pre is sent first, whatever happens next (a leaked-token warning).
-	pre func(ctx context.Context) error
 	// rd is the reading to diagnose; nil when the answer needs none.
 	rd    *diagnose.Reading
 	fresh bool
@@ -705,11 +703,6 @@ func (b *Bot) runJob(j job) (answered, stopped int) {
 		}
 		b.stats.add(answered, stopped, 1-answered-stopped)
 	}()
-	if j.pre != nil {
-		ctx, cancel := b.replyCtx()
-		b.deliver(j.pre(ctx))
-		cancel()
-	}
 	var rep diagnose.Report
 	res := verdictOK
 	if j.rd != nil {

@@ -23,7 +23,10 @@
 //   - A message in a help channel holding a Notion reference, or any app
 //     mention, gets the report in the message's thread (its thread_ts when it
 //     is a reply); a mention without a reference gets the usage. A message
-//     holding a Notion token gets a threaded warning that never quotes it.
+//     holding a Notion token (or a configured secret) gets one reply in its
+//     thread, never two: it says to rotate the token first (Render leads
+//     with token.leaked, withLeakWarning leads any other answer), then the
+//     diagnosis of the rest; it never quotes the token.
 //   - Ignored: the bot's own messages, other bots, hidden messages and every
 //     subtype except thread_broadcast and file_share. A redelivered event
 //     (same event_id) and the message/app_mention pair Slack sends for one

@@ -56,6 +56,17 @@ func LeakWarningMessage() Message {
 	}
 }
 
+// withLeakWarning returns msg led by the leaked-token warning: one
+// message that says to rotate the token first, then msg.
+func withLeakWarning(msg Message) Message {
+	w := LeakWarningMessage()
+	blocks := append(w.Blocks, msg.Blocks...)
+	if len(blocks) > MaxBlocks { // keep the last two (the context and the button)
+		blocks = append(blocks[:MaxBlocks-2], blocks[len(blocks)-2:]...)
+	}
+	return Message{Text: truncate(w.Text+" "+msg.Text, MaxFallbackText), Blocks: blocks}
+}
+
 // slashAck is the payload of a slash command's acknowledgement.
 type slashAck struct {
 	ResponseType string        `json:"response_type"`
@@ -369,27 +380,42 @@ func (b *Bot) eventJob(m incoming, p eventPlan) job {
 	say := func(msg Message) func(ctx context.Context) error {
 		return func(ctx context.Context) error { return b.post(ctx, channel, thread, msg) }
 	}
-	j := job{what: "message", stopped: say(stoppedMessage())}
-	if p.leak {
-		j.pre = say(LeakWarningMessage())
+	// A pasted token gets one reply in the thread, never two: whatever the
+	// answer is (the report, a refusal, busy, stopped, a failure), it says
+	// to rotate the token first.
+	lead := func(msg Message) Message {
+		if p.leak {
+			return withLeakWarning(msg)
+		}
+		return msg
 	}
+	j := job{what: "message", stopped: say(lead(stoppedMessage()))}
 	switch {
 	case p.refusal != "":
-		j.answer = func(ctx context.Context, _ diagnose.Report) error { return say(textMessage(p.refusal))(ctx) }
+		j.answer = func(ctx context.Context, _ diagnose.Report) error { return say(lead(textMessage(p.refusal)))(ctx) }
 	case p.report:
 		text := p.text
 		j.rd = &p.reading
 		j.answer = func(ctx context.Context, rep diagnose.Report) error {
-			return b.post(ctx, channel, thread, Render(rep, RenderOptions{RecheckText: text}))
+			msg := Render(rep, RenderOptions{RecheckText: text})
+			if !diagnose.HasCode(rep.Integration.Findings, diagnose.CodeTokenLeaked) {
+				// A configured secret of no known shape: the report
+				// does not know it leaked.
+				msg = lead(msg)
+			}
+			return b.post(ctx, channel, thread, msg)
 		}
-		j.failed = say(failureMessage())
-		if m.mention { // a help-channel message gets no busy answer: a flood stays quiet
-			j.busy = say(textMessage(BusyText))
+		j.failed = say(lead(failureMessage()))
+		switch {
+		case m.mention:
+			j.busy = say(lead(textMessage(BusyText)))
+		case p.leak: // a help-channel message gets no busy answer, but the warning
+			j.busy = say(LeakWarningMessage())
 		}
 	case p.usage:
 		j.answer = func(ctx context.Context, _ diagnose.Report) error { return say(UsageMessage())(ctx) }
 	default: // a leak warning alone
-		j.answer = func(context.Context, diagnose.Report) error { return nil }
+		j.answer = func(ctx context.Context, _ diagnose.Report) error { return say(LeakWarningMessage())(ctx) }
 	}
 	return j
 }

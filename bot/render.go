@@ -81,7 +81,18 @@ func Render(rep diagnose.Report, opts RenderOptions) Message {
 	rep = diagnose.PrintableReport(rep)
 	ans := rep.Headline()
 	head := answerLine(ans)
+	text := head
 	blocks := []slack.Block{slack.NewHeaderBlock(plain(head, MaxHeaderText))}
+	if rest, leak, ok := withoutLeak(rep); ok {
+		// A pasted token: one message that says to rotate it first (the
+		// header), then the diagnosis of the rest, as if the token had not
+		// been there, under its own answer line.
+		rep, ans = rest, rest.Headline()
+		then := answerLine(ans)
+		text = head + ". Then: " + then
+		blocks = append(blocks, section(leakSection(leak)+"\n*Then:* "+esc(then)),
+			slack.NewContextBlock("", mrkdwn("`"+esc(string(leak.Code))+"`")))
+	}
 	if c := rep.Call; c != nil {
 		if line := callLine(c); line != "" {
 			blocks = append(blocks, slack.NewContextBlock("", mrkdwn(truncate(line, MaxSectionText))))
@@ -189,7 +200,35 @@ func Render(rep diagnose.Report, opts RenderOptions) Message {
 			blocks = append(blocks, slack.NewActionBlock(RecheckBlockID, btn))
 		}
 	}
-	return Message{Text: fallback(head), Blocks: blocks}
+	return Message{Text: fallback(text), Blocks: blocks}
+}
+
+// withoutLeak returns rep without its token.leaked finding, and that
+// finding; ok is false when rep has none.
+func withoutLeak(rep diagnose.Report) (rest diagnose.Report, leak diagnose.Finding, ok bool) {
+	fs := rep.Integration.Findings
+	for i, f := range fs {
+		if f.Code == diagnose.CodeTokenLeaked {
+			rest = rep
+			rest.Integration.Findings = append(append([]diagnose.Finding(nil), fs[:i]...), fs[i+1:]...)
+			return rest, f, true
+		}
+	}
+	return rep, leak, false
+}
+
+// leakSection says what to do first about a pasted token: the fix steps of
+// token.leaked, under no integration's name (the token is the asker's).
+func leakSection(f diagnose.Finding) string {
+	var b strings.Builder
+	b.WriteString("*First, the token:*")
+	if f.Detail != "" {
+		b.WriteString(" " + esc(truncate(f.Detail, 600)))
+	}
+	for i, step := range f.Fix {
+		fmt.Fprintf(&b, "\n%d. %s", i+1, esc(truncate(step, 600)))
+	}
+	return b.String()
 }
 
 // answerLine is the header: a mark and the answer in words.

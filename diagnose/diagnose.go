@@ -98,6 +98,41 @@ type Object struct {
 	DataSourcesListed bool     `json:"data_sources_listed,omitempty"`
 	// DataSourceID is a view's data source.
 	DataSourceID string `json:"data_source_id,omitempty"`
+	// Properties are the schema of a data source (or, under 2022-06-28, of
+	// a database), as Notion reported it; PropertiesListed says whether the
+	// answer had a schema at all.
+	Properties       []SchemaProperty `json:"properties,omitempty"`
+	PropertiesListed bool             `json:"properties_listed,omitempty"`
+}
+
+// SchemaProperty is one property of a data source's schema, as Notion
+// reported it: an observation, whatever its type (a type this program
+// does not know is kept as Notion named it).
+type SchemaProperty struct {
+	// ID is the property's ID as Notion gives it (URL-encoded).
+	ID string `json:"id"`
+	// Name is the property's name.
+	Name string `json:"name"`
+	// Type is the property's type (status, select, formula, place...).
+	Type string `json:"type"`
+	// Options are the option names of a select, multi_select or status.
+	Options []string `json:"options,omitempty"`
+	// RelationDataSource and RelationDatabase are a relation's target.
+	RelationDataSource string `json:"relation_data_source,omitempty"`
+	RelationDatabase   string `json:"relation_database,omitempty"`
+}
+
+// SchemaRequest asks a probe to read, beyond the ID checks, the schema a
+// failed write was checked against: the data source of the reference
+// (page → its parent data source; database → its one data source; data
+// source → itself), and whether the integration sees the target of a
+// relation the call wrote. At most two calls.
+type SchemaRequest struct {
+	// ID is the reference whose schema to read.
+	ID string
+	// Properties are the property keys the call sent or Notion named (a
+	// relation among them has its target checked).
+	Properties []string
 }
 
 // Answer is what Notion answered to one call the adapter made.
@@ -162,6 +197,8 @@ type ProbeOptions struct {
 	// Version, when set, is the Notion-Version to probe with instead of the
 	// prober's own (the version the person's call sent).
 	Version string
+	// Schema, when set, asks for the schema of one reference too.
+	Schema *SchemaRequest
 }
 
 // Prober runs the online part of a diagnosis against the Notion API. It is

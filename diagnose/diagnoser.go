@@ -197,6 +197,11 @@ func (d *Diagnoser) online(ctx context.Context, call *Call, refs []Reference, op
 		// are the ones judged.
 		popts.Version = v
 	}
+	if ci := callRef(call, refs); ci >= 0 && wantsSchema(call) && refs[ci].Probeable() {
+		// The call failed on what it sent: read the schema it was checked
+		// against too (at most two calls more).
+		popts.Schema = schemaRequest(call, refs[ci].ID)
+	}
 	rep.APIVersion = d.prober.APIVersion()
 	if popts.Version != "" {
 		rep.APIVersion = popts.Version
@@ -375,6 +380,9 @@ func (d *Diagnoser) online(ctx context.Context, call *Call, refs []Reference, op
 			fs = append(fs, personalFinding(as.who.info))
 		}
 		c.Findings = append(c.Findings, fs...)
+		if ri == ci {
+			onlineBody(call, as.res, rep, ri)
+		}
 		if ri == ci {
 			if f, ok := ruleNotReproduced(ref, call, as, c.Findings, views[1:]...); ok {
 				c.Findings = append(c.Findings, f)

@@ -277,7 +277,7 @@ func TestBudgetPauseAfter429(t *testing.T) {
 			}
 			// A per-connection 429 on replica 0 holds iris on replica 1 too,
 			// and not marketing.
-			r[0].Budget(iris).Pause(ctx, time.Hour, cluster.ScopeOf("public_api_request_rate_limit"))
+			r[0].Budget(iris).Pause(ctx, time.Hour, cluster.ScopeIntegration)
 			if d := r[1].Budget(iris).PausedFor(ctx); d < 30*time.Minute {
 				t.Errorf("iris paused for %v on the other replica, want about an hour", d)
 			}
@@ -294,7 +294,7 @@ func TestBudgetPauseAfter429(t *testing.T) {
 				t.Error("marketing TryTake (not paused) took no slot")
 			}
 			// A workspace-wide 429 holds every integration of the workspace.
-			r[1].Budget(mkt).Pause(ctx, time.Hour, cluster.ScopeOf("public_api_space_request_rate_limit"))
+			r[1].Budget(mkt).Pause(ctx, time.Hour, cluster.ScopeWorkspace)
 			if err := r[0].Budget(mkt).Wait(short()); !errors.Is(err, cluster.ErrDeadline) {
 				t.Errorf("marketing Wait during the workspace pause = %v, want ErrDeadline", err)
 			}

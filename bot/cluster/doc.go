@@ -33,8 +33,8 @@
 //     in a short Lua script (gcraScript) that reserves a slot with Redis's
 //     clock and returns how long to sleep; the pause after a 429 is a key
 //     per integration and one per workspace (Notion's workspace-wide limit
-//     of 2026, rate_limit_reason "public_api_space_request_rate_limit",
-//     see ScopeOf) whose PTTL the same script counts in. Wait fails at once
+//     of 2026: ScopeWorkspace; the caller reads which limit a 429 names,
+//     with notion.PauseOf) whose PTTL the same script counts in. Wait fails at once
 //     with ErrDeadline when the slot lies past the caller's deadline;
 //     TryTake runs the same script accepting no wait (a slot free now or
 //     none), for the prober's speculative calls.

@@ -193,7 +193,7 @@ func serveBot(ctx context.Context, args []string, getenv func(string) string, st
 	}
 
 	g, gctx := errgroup.WithContext(ctx)
-	srv := ops.NewServer(cfg.Addr, metrics, ready, logger)
+	srv := ops.NewServer(cfg.Addr, metrics, ready, logger, secrets...)
 	if srv.Enabled() {
 		g.Go(func() error { return srv.Serve(gctx) })
 	}

@@ -361,3 +361,51 @@ func TestServeReadyzPerIntegration(t *testing.T) {
 		t.Error("a token leaked")
 	}
 }
+
+// TestServeOpsRedactsNames: an integration whose name (GET /v1/users/me)
+// holds the configured Notion token and the Slack bot token, without
+// their prefixes (so that only their values tell them), is named on
+// /readyz and /metrics with both masked, as the logs mask them (serve
+// wires the same secrets into the ops listener as into the logger).
+func TestServeOpsRedactsNames(t *testing.T) {
+	slack := slackfake.New()
+	defer slack.Close()
+	name := "Iris " + notiontest.GoodToken[4:] + " " + slackfake.BotToken[5:]
+	notion := notiontest.NewServer(t, notiontest.WithIntegration(name, "Acme "+slackfake.AppToken[5:]))
+	addr := freeAddr(t)
+	clearEnv(t)
+	t.Setenv("SLACK_BOT_TOKEN", slackfake.BotToken)
+	t.Setenv("SLACK_APP_TOKEN", slackfake.AppToken)
+	t.Setenv("SLACK_API_URL", slack.APIURL())
+	t.Setenv("NOTION_TOKEN", notiontest.GoodToken)
+	t.Setenv("NOTION_API_URL", notion.URL)
+	t.Setenv("ADDR", addr)
+
+	logs := &syncBuffer{}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, []string{"serve"}, os.Getenv, nil, io.Discard, logs) }()
+	base := "http://" + addr
+	waitFor(t, "/readyz", func() bool { c, _ := get(base + "/readyz"); return c == 200 })
+	waitFor(t, "/metrics naming the integration", func() bool {
+		_, m := get(base + "/metrics")
+		return strings.Contains(m, `integration="Iris `)
+	})
+	_, ready := get(base + "/readyz")
+	_, metrics := get(base + "/metrics")
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+	if !strings.Contains(ready, `notion "Iris `) {
+		t.Errorf("/readyz does not name the integration: %q", ready)
+	}
+	scan := leakscan.New(notiontest.GoodToken, slackfake.BotToken, slackfake.AppToken)
+	for where, s := range map[string]string{"/readyz": ready, "/metrics": metrics, "the log": logs.String()} {
+		for _, leak := range scan.Scan(s) {
+			t.Errorf("%s: %s", where, leak)
+		}
+	}
+}

@@ -463,6 +463,13 @@ func (p *Prober) ProbeAll(ctx context.Context, refs []diagnose.Reference, opts d
 			continue
 		}
 		key := version + "|" + ref.ID + "|" + string(ref.Hint) + "|" + string(ref.Endpoint) + "|" + string(ref.Origin)
+		var schema *diagnose.SchemaRequest
+		if opts.Schema != nil && opts.Schema.ID == ref.ID {
+			// The schema read is cached apart: its extra calls are not
+			// part of the plain check's answers.
+			schema = opts.Schema
+			key += "|schema|" + strings.Join(schema.Properties, "\x00")
+		}
 		if !opts.Fresh {
 			if res, ok := p.cached(key); ok {
 				out[i] = res
@@ -474,6 +481,7 @@ func (p *Prober) ProbeAll(ctx context.Context, refs []diagnose.Reference, opts d
 			continue
 		}
 		j := &job{idx: []int{i}, ref: ref, key: key, first: plan(ref)}
+		j.first.schema = schema
 		jobs, byKey[key] = append(jobs, j), j
 		needed += len(j.first.needed)
 	}
@@ -593,6 +601,7 @@ func copyResult(r diagnose.ProbeResult) diagnose.ProbeResult {
 		if o := r.Answers[i].Object; o != nil {
 			oc := *o
 			oc.DataSources = append([]string(nil), o.DataSources...)
+			oc.Properties = append([]diagnose.SchemaProperty(nil), o.Properties...)
 			r.Answers[i].Object = &oc
 		}
 		r.Answers[i].ChildDataSourceIDs = append([]string(nil), r.Answers[i].ChildDataSourceIDs...)

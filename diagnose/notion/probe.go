@@ -157,8 +157,8 @@ type objectJSON struct {
 	DataSources *[]struct {
 		ID string `json:"id"`
 	} `json:"data_sources"`
-	DataSourceID string         `json:"data_source_id"`
-	Properties   map[string]any `json:"properties"`
+	DataSourceID string                     `json:"data_source_id"`
+	Properties   map[string]json.RawMessage `json:"properties"`
 }
 
 // decodeObject reads the facts of a 200 answer; nil when it is not a known
@@ -200,6 +200,10 @@ func decodeObject(body []byte, self bool) *diagnose.Object {
 			out.Title = o.Title.String()
 		}
 	}
+	if (o.Object == "data_source" || o.Object == "database") && o.Properties != nil {
+		out.PropertiesListed = true
+		out.Properties = decodeSchema(o.Properties)
+	}
 	if o.DataSources != nil {
 		out.DataSourcesListed = true
 		out.DataSources = []string{}
@@ -213,10 +217,10 @@ func decodeObject(body []byte, self bool) *diagnose.Object {
 }
 
 // pageTitle finds a page's title property.
-func pageTitle(props map[string]any) string {
-	for _, v := range props {
-		m, ok := v.(map[string]any)
-		if !ok || m["type"] != "title" {
+func pageTitle(props map[string]json.RawMessage) string {
+	for _, raw := range props {
+		var m map[string]any
+		if json.Unmarshal(raw, &m) != nil || m["type"] != "title" {
 			continue
 		}
 		parts, _ := m["title"].([]any)
@@ -334,6 +338,9 @@ type firstRound struct {
 	// sent, when set, is the gate of the batch (ProbeAll): speculative
 	// calls wait until every needed call of the batch is on the wire.
 	sent *sentGate
+	// schema, when set, asks for the reference's schema after the ID
+	// checks (readSchema).
+	schema *diagnose.SchemaRequest
 }
 
 // sendGrace bounds how long a speculative call waits for the needed calls
@@ -451,6 +458,9 @@ func (p *Prober) probe(ctx context.Context, ref diagnose.Reference, version stri
 		asked[k] = v
 	}
 	s.next(ctx, asked)
+	if first.schema != nil {
+		s.readSchema(ctx, first.schema)
+	}
 	return diagnose.ProbeResult{Version: version, Answers: s.answers, Evidence: rec.evidence()}
 }
 

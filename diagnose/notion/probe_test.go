@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"net/http"
 	"os"
 	"slices"
 	"strings"
@@ -24,9 +25,16 @@ type fixture struct {
 
 func newFixture(t testing.TB, cfg Config, opts ...nt.Option) fixture {
 	t.Helper()
-	srv := nt.NewServer(t, opts...)
+	return fixtureOn(t, cfg, nt.NewServer(t, opts...), nil)
+}
+
+// fixtureOn builds the fixture's Prober for srv, reached through tr (nil:
+// the adapter's own transport).
+func fixtureOn(t testing.TB, cfg Config, srv *nt.Server, tr http.RoundTripper) fixture {
+	t.Helper()
 	logs := &syncBuffer{}
 	cfg.BaseURL = srv.URL
+	cfg.Transport = tr
 	if cfg.Token == "" {
 		cfg.Token = nt.GoodToken
 	}
@@ -374,6 +382,10 @@ func TestTokenAndCapability(t *testing.T) {
 	})
 }
 
+// inTwoSeconds in a Fault's RetryAfter stands for an HTTP-date two
+// seconds after the test's start.
+const inTwoSeconds = "(an HTTP-date 2 s ahead)"
+
 func TestFailuresAreNeverVerdicts(t *testing.T) {
 	tests := []struct {
 		name     string
@@ -388,7 +400,8 @@ func TestFailuresAreNeverVerdicts(t *testing.T) {
 		{"502 always", nt.Fault{PathPrefix: "/v1/", Status: 502}, 5 * time.Second, diagnose.CodeNotionUnavailable, false, 2},
 		{"504 always", nt.Fault{PathPrefix: "/v1/blocks/", Status: 504}, 5 * time.Second, diagnose.CodeNotionUnavailable, false, 2},
 		{"429 once, Retry-After 1: waited, verdict", nt.Fault{PathPrefix: "/v1/blocks/", Status: 429, RetryAfter: "1", Times: 1}, 5 * time.Second, diagnose.CodeAccessOK, true, 2},
-		{"529 once, HTTP-date: waited, verdict", nt.Fault{PathPrefix: "/v1/blocks/", Status: 529, RetryAfter: "Mon, 02 Jan 2006 15:04:05 GMT", Times: 1}, 5 * time.Second, diagnose.CodeAccessOK, true, 2},
+		{"529 once, HTTP-date 2 s ahead: waited, verdict", nt.Fault{PathPrefix: "/v1/blocks/", Status: 529, RetryAfter: inTwoSeconds, Times: 1}, 5 * time.Second, diagnose.CodeAccessOK, true, 2},
+		{"529 once, HTTP-date in the past: verdict", nt.Fault{PathPrefix: "/v1/blocks/", Status: 529, RetryAfter: "Sat, 01 Jan 1994 00:00:00 GMT", Times: 1}, 5 * time.Second, diagnose.CodeAccessOK, true, 2},
 		// users/me's own 429 may pause the integration before blocks goes
 		// (then blocks is never sent): the count is not checked.
 		{"429 past the deadline", nt.Fault{PathPrefix: "/v1/", Status: 429, RetryAfter: "30"}, 2 * time.Second, diagnose.CodeNotionRateLimited, false, -1},
@@ -400,32 +413,44 @@ func TestFailuresAreNeverVerdicts(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			for _, id := range []string{nt.SharedPageID, nt.UnsharedPageID} {
-				f := newFixture(t, Config{}, nt.WithFault(tt.fault))
-				res := judgeRef(ctxT(t, tt.deadline), f.p, ref(id, "", ""), diagnose.ProbeOptions{})
-				if slices.Contains(codes(res.Findings), diagnose.CodeAccessNotShared) && !tt.done {
-					t.Fatalf("%s: access.not_shared from a failure: %+v", id, res)
-				}
-				if !tt.done || id == nt.SharedPageID {
-					if res.Done != tt.done || !slices.Contains(codes(res.Findings), tt.code) {
-						t.Errorf("%s: done %v codes %v, want %v %s", id, res.Done, codes(res.Findings), tt.done, tt.code)
+			onVirtualClock(t, func(t *testing.T) {
+				for _, id := range []string{nt.SharedPageID, nt.UnsharedPageID} {
+					fault := tt.fault
+					start := time.Now()
+					if fault.RetryAfter == inTwoSeconds {
+						fault.RetryAfter = start.Add(2 * time.Second).UTC().Format(http.TimeFormat)
+					}
+					f := virtualFixture(t, Config{}, nt.WithFault(fault))
+					res := judgeRef(ctxT(t, tt.deadline), f.p, ref(id, "", ""), diagnose.ProbeOptions{})
+					if tt.fault.RetryAfter == inTwoSeconds && time.Since(start) < time.Second {
+						t.Errorf("%s: the HTTP-date Retry-After was not waited: verdict after %v", id, time.Since(start))
+					}
+					if slices.Contains(codes(res.Findings), diagnose.CodeAccessNotShared) && !tt.done {
+						t.Fatalf("%s: access.not_shared from a failure: %+v", id, res)
+					}
+					if !tt.done || id == nt.SharedPageID {
+						if res.Done != tt.done || !slices.Contains(codes(res.Findings), tt.code) {
+							t.Errorf("%s: done %v codes %v, want %v %s", id, res.Done, codes(res.Findings), tt.done, tt.code)
+						}
+					}
+					if tt.blocks >= 0 && f.srv.CallsTo("/v1/blocks/") != tt.blocks {
+						t.Errorf("%s: %d calls to blocks, want %d", id, f.srv.CallsTo("/v1/blocks/"), tt.blocks)
 					}
 				}
-				if tt.blocks >= 0 && f.srv.CallsTo("/v1/blocks/") != tt.blocks {
-					t.Errorf("%s: %d calls to blocks, want %d", id, f.srv.CallsTo("/v1/blocks/"), tt.blocks)
-				}
-			}
+			})
 		})
 	}
 	t.Run("own pacing past the deadline", func(t *testing.T) {
-		f := newFixture(t, Config{Rate: 0.2, Burst: 1})
-		res := judgeRef(ctxT(t, time.Second), f.p, ref(nt.UnsharedPageID, "", ""), diagnose.ProbeOptions{})
-		if res.Done || !slices.Equal(codes(res.Findings), []diagnose.Code{diagnose.CodeNotionRateLimited}) {
-			t.Fatalf("%+v", res)
-		}
-		if n := len(f.srv.Calls()); n > 1 {
-			t.Fatalf("%d calls went out with a budget of 1", n)
-		}
+		onVirtualClock(t, func(t *testing.T) {
+			f := virtualFixture(t, Config{Rate: 0.2, Burst: 1})
+			res := judgeRef(ctxT(t, time.Second), f.p, ref(nt.UnsharedPageID, "", ""), diagnose.ProbeOptions{})
+			if res.Done || !slices.Equal(codes(res.Findings), []diagnose.Code{diagnose.CodeNotionRateLimited}) {
+				t.Fatalf("%+v", res)
+			}
+			if n := len(f.srv.Calls()); n > 1 {
+				t.Fatalf("%d calls went out with a budget of 1", n)
+			}
+		})
 	})
 	t.Run("connection refused", func(t *testing.T) {
 		f := newFixture(t, Config{})
@@ -441,8 +466,10 @@ func TestFailuresAreNeverVerdicts(t *testing.T) {
 	})
 }
 
-func TestSharedFlightsAndCache(t *testing.T) {
-	f := newFixture(t, Config{}, nt.WithLatency(50*time.Millisecond))
+func TestSharedFlightsAndCache(t *testing.T) { onVirtualClock(t, testSharedFlightsAndCache) }
+
+func testSharedFlightsAndCache(t *testing.T) {
+	f := virtualFixture(t, Config{}, nt.WithLatency(50*time.Millisecond))
 	ctx := ctxT(t, 10*time.Second)
 	integ(ctx, f.p, diagnose.ProbeOptions{})
 	integ(ctx, f.p, diagnose.ProbeOptions{})
@@ -512,14 +539,15 @@ func TestSharedFlightsAndCache(t *testing.T) {
 }
 
 func TestTenReferencesUnderRateLimit(t *testing.T) {
-	if testing.Short() {
-		t.Skip("takes about 8 s")
-	}
+	onVirtualClock(t, testTenReferencesUnderRateLimit)
+}
+
+func testTenReferencesUnderRateLimit(t *testing.T) {
 	// The fake allows 3 req/s on average with a burst of 10 (Notion allows
 	// bursts above its average); the prober runs with its defaults (3 req/s
 	// paced at 90%, burst 10).
-	srv := nt.NewServer(t, nt.WithRateLimit(3, 10))
-	p, err := New(Config{Token: nt.GoodToken, BaseURL: srv.URL, Logger: slog.New(slog.DiscardHandler)})
+	srv, tr := fakeNotion(t, nt.WithRateLimit(3, 10))
+	p, err := New(Config{Token: nt.GoodToken, BaseURL: srv.URL, Transport: tr, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -550,14 +578,14 @@ func TestTenReferencesUnderRateLimit(t *testing.T) {
 			}
 		}
 	}
-	if n := srv.Count429(); n > allowed429(0) {
-		t.Fatalf("the fake answered %d 429s (want at most %d)", n, allowed429(0))
+	if n := srv.Count429(); n > 0 {
+		t.Fatalf("the fake answered %d 429s (want none)", n)
 	}
 	t.Logf("%d calls", len(srv.Calls()))
 }
 
-// measuring reports whether NOTION_MEASURE=1 asks for the timing-derived
-// assertions (rounds, 429 counts without jitter slack).
+// measuring reports whether NOTION_MEASURE=1 asks for the measuring tests
+// and for wall-time figures (onVirtualClock then runs on the real clock).
 func measuring() bool { return os.Getenv("NOTION_MEASURE") != "" }
 
 func TestHooksUseFamilies(t *testing.T) {
@@ -672,39 +700,41 @@ func TestProbeAllSpendsOnlySpareBudget(t *testing.T) {
 		{"one reference", 4, 100, false, 1, 2, 1},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			f := newFixture(t, Config{Rate: DefaultRate, Burst: tt.burst, OneShot: true, SpeculativeRate: tt.guessRate})
-			ctx := ctxT(t, 30*time.Second)
-			// Evidence of room: answers accepted (users/me, fresh each time).
-			for range firstFlight {
-				integ(ctx, f.p, diagnose.ProbeOptions{Fresh: true})
-			}
-			// users/me took tokens: wait until the bucket is full again
-			// (a count, not a timing assertion: spare is read from it).
-			for f.p.pacer().spare(0) < tt.burst {
-				if ctx.Err() != nil {
-					t.Fatalf("the bucket never refilled: spare %d of %d", f.p.pacer().spare(0), tt.burst)
+			onVirtualClock(t, func(t *testing.T) {
+				f := virtualFixture(t, Config{Rate: DefaultRate, Burst: tt.burst, OneShot: true, SpeculativeRate: tt.guessRate})
+				ctx := ctxT(t, 30*time.Second)
+				// Evidence of room: answers accepted (users/me, fresh each time).
+				for range firstFlight {
+					integ(ctx, f.p, diagnose.ProbeOptions{Fresh: true})
 				}
-				time.Sleep(20 * time.Millisecond)
-			}
-			if tt.limited {
-				// A pause that ended just now: within guessQuiet.
-				pc := f.p.pacer()
-				pc.mu.Lock()
-				pc.until = time.Now()
-				pc.mu.Unlock()
-			}
-			f.srv.Reset()
-			res := f.p.ProbeAll(ctx, refs(tt.refs), diagnose.ProbeOptions{})
-			for i, r := range res {
-				if !complete(r) {
-					t.Errorf("ref %d incomplete: %+v", i, r.Answers)
+				// users/me took tokens: wait until the bucket is full again
+				// (a count, not a timing assertion: spare is read from it).
+				for f.p.pacer().spare(0) < tt.burst {
+					if ctx.Err() != nil {
+						t.Fatalf("the bucket never refilled: spare %d of %d", f.p.pacer().spare(0), tt.burst)
+					}
+					time.Sleep(20 * time.Millisecond)
 				}
-			}
-			calls := probeCalls(f.srv)
-			spec := f.srv.CallsTo("/v1/data_sources/") + f.srv.CallsTo("/v1/views/")
-			if len(calls) != tt.calls || spec != tt.spc || f.srv.CallsTo("/v1/blocks/") != tt.refs {
-				t.Errorf("%d calls (%d speculative, %d blocks), want %d (%d, %d)", len(calls), spec, f.srv.CallsTo("/v1/blocks/"), tt.calls, tt.spc, tt.refs)
-			}
+				if tt.limited {
+					// A pause that ended just now: within guessQuiet.
+					pc := f.p.pacer()
+					pc.mu.Lock()
+					pc.until = pc.now()
+					pc.mu.Unlock()
+				}
+				f.srv.Reset()
+				res := f.p.ProbeAll(ctx, refs(tt.refs), diagnose.ProbeOptions{})
+				for i, r := range res {
+					if !complete(r) {
+						t.Errorf("ref %d incomplete: %+v", i, r.Answers)
+					}
+				}
+				calls := probeCalls(f.srv)
+				spec := f.srv.CallsTo("/v1/data_sources/") + f.srv.CallsTo("/v1/views/")
+				if len(calls) != tt.calls || spec != tt.spc || f.srv.CallsTo("/v1/blocks/") != tt.refs {
+					t.Errorf("%d calls (%d speculative, %d blocks), want %d (%d, %d)", len(calls), spec, f.srv.CallsTo("/v1/blocks/"), tt.calls, tt.spc, tt.refs)
+				}
+			})
 		})
 	}
 }

@@ -146,6 +146,13 @@ const (
 	// MarketingOnlyPageTitle is MarketingOnlyPageID's title.
 	MarketingOnlyPageTitle = "Campaigns"
 
+	// HiddenDatabaseID is a database not shared with any integration; its
+	// data source HiddenDataSourceID is the target of DataSourceID's
+	// "Secret Docs" relation, which the integration cannot see.
+	HiddenDatabaseID = "3d47810f-380f-80d7-a002-000000000005"
+	// HiddenDataSourceID is HiddenDatabaseID's data source.
+	HiddenDataSourceID = "3d47810f-380f-80d7-a003-000000000004"
+
 	// MissingID is an ID no object has (404 everywhere).
 	MissingID = "deadbeef-dead-beef-dead-beefdeadbeef"
 )
@@ -220,6 +227,9 @@ func defaultWorld() map[string]*object {
 		{id: OrphanDatabaseID, kind: kDatabase, title: OrphanDatabaseTitle, shared: true, orphan: true, parentType: "page_id", parentID: SharedPageID},
 		{id: BlockID, kind: kBlock, blockType: "paragraph", title: "Some text", shared: true, parentType: "page_id", parentID: SharedPageID},
 		{id: ToggleBlockID, kind: kBlock, blockType: "toggle", title: "Details", shared: true, parentType: "page_id", parentID: SharedPageID},
+		{id: HiddenDatabaseID, kind: kDatabase, title: "Legal", shared: false, parentType: "workspace",
+			sources: []source{{HiddenDataSourceID, "Legal"}}},
+		{id: HiddenDataSourceID, kind: kDataSource, title: "Legal", shared: false, parentType: "database_id", parentID: HiddenDatabaseID},
 		{id: NestedBlockID, kind: kBlock, blockType: "paragraph", title: "Hidden text", shared: true, parentType: "block_id", parentID: ToggleBlockID},
 	}
 	objs = append(objs, &object{id: MarketingOnlyPageID, kind: kPage, title: MarketingOnlyPageTitle, parentType: "page_id", parentID: RootPageID})

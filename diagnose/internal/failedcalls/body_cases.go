@@ -8,6 +8,92 @@ import "github.com/notion-check/notion-check/diagnose"
 // Python reprs and automation wrappers, with and without the body pasted.
 // Lead holds the words the first line must give offline.
 func bodyCases() []Case {
+	return append(offlineBodyCases(), onlineBodyCases()...)
+}
+
+// onlineBodyCases are failed writes on objects of the fake world, whose
+// answer needs the live schema (diagnose/notiontest TasksSchema: a property
+// of every type).
+func onlineBodyCases() []Case {
+	return []Case{
+		{
+			Name:   "schema: Fix one union resolved to status",
+			Source: "issue 19 (a Fix one list for a Status property); facts §5.2 (pick the branch the schema allows)",
+			Text:   "notion.pages.update({ page_id: '" + rowPage + "', properties: { Status: { name: 'Done' } } })\nAPIResponseError: body failed validation. Fix one:\nbody.properties.Status.title should be defined, instead was `undefined`.\nbody.properties.Status.rich_text should be defined, instead was `undefined`.\nbody.properties.Status.select should be defined, instead was `undefined`.\nbody.properties.Status.status should be defined, instead was `undefined`.",
+			Call:   &diagnose.Call{Method: "PATCH", Endpoint: "/v1/pages/{page_id}", Code: "validation_error"},
+			IDs:    []string{rowPage}, Offline: codes{bodyType},
+			Online: codes{bodyType}, Never: codes{notReproduced, eValidation},
+			OnlineLead: []string{"Status is a status property", `{"status":{"name":"Done"}}`},
+		},
+		{
+			Name:   "schema: expected to be select, real options",
+			Source: "issue 19 ('Priority is expected to be select.' answered All good online)",
+			Text:   "PATCH https://api.notion.com/v1/pages/" + rowPage + "\n" + body("400", "validation_error", "Priority is expected to be select."),
+			Call:   &diagnose.Call{Method: "PATCH", Endpoint: "/v1/pages/{page_id}", Status: 400, Code: "validation_error"},
+			IDs:    []string{rowPage}, Offline: codes{bodyType, idExtracted},
+			Online: codes{bodyType}, Never: codes{notReproduced},
+			OnlineLead: []string{"Priority is a select property", `{"select":{"name":"High"}}`},
+		},
+		{
+			Name:   "schema: misspelt property, closest match",
+			Source: "facts §5.3 'X is not a property that exists' (suggest the nearest); peers §7",
+			Text:   "PATCH /v1/pages/" + rowPage + "\n" + body("400", "validation_error", "Priorty is not a property that exists."),
+			Call:   &diagnose.Call{Method: "PATCH", Endpoint: "/v1/pages/{page_id}", Status: 400, Code: "validation_error"},
+			IDs:    []string{rowPage}, Offline: codes{bodyMissing, idExtracted},
+			Online: codes{bodyMissing}, Never: codes{notReproduced, bodyType},
+			OnlineLead: []string{"Priorty", `"Priority"`},
+		},
+		{
+			Name:   "schema: status option that does not exist",
+			Source: "issue 19 (n8n invalid status option beside the page ID); facts §2 status row",
+			Text:   "NodeApiError: Bad request - please check your parameters\nInvalid status option. Status option \"Blocked\" does not exist\".\nPage: https://www.notion.so/acme/Ship-the-checker-" + hex(rowPage),
+			Call:   &diagnose.Call{Code: "validation_error"},
+			IDs:    []string{rowPage}, Offline: codes{bodyOption, idExtracted},
+			Online: codes{bodyOption}, Never: codes{notReproduced},
+			OnlineLead: []string{`"Blocked"`, `"Not started"`},
+		},
+		{
+			Name:   "schema: title under the wrong name",
+			Source: "issue 19 (a title under the wrong name); facts §2 title row",
+			Text:   "curl -X POST https://api.notion.com/v1/pages -H 'Notion-Version: 2025-09-03' --data '{\"parent\":{\"data_source_id\":\"" + dataSource + "\"},\"properties\":{\"Title\":{\"title\":[{\"text\":{\"content\":\"Launch\"}}]}}}'\n" + body("400", "validation_error", "Title is not a property that exists."),
+			Call:   &diagnose.Call{Method: "POST", Endpoint: "/v1/pages", ParentType: "data_source_id", ParentID: dataSource, Status: 400, Code: "validation_error"},
+			IDs:    []string{dataSource}, Offline: codes{bodyMissing},
+			Online: codes{bodyTitle}, Never: codes{notReproduced},
+			OnlineLead: []string{`"Name"`, `{"Name":{"title":[{"text":{"content":"Launch"}}]}}`},
+		},
+		{
+			Name:    "schema: every property of a pasted body",
+			Source:  "issue 19 (check every property of a pasted body); facts §2 (read-only, relation sharing)",
+			Text:    "await notion.pages.create({\n  parent: { data_source_id: '" + dataSource + "' },\n  properties: {\n    Name: { title: [{ text: { content: 'Row' } }] },\n    Status: { select: { name: 'Done' } },\n    Priorty: { select: { name: 'High' } },\n    Total: { formula: { number: 3 } },\n    'Secret Docs': { relation: [{ id: '" + sharedPage + "' }] },\n  },\n})\n// APIResponseError: Status is expected to be status.",
+			Call:    &diagnose.Call{Method: "POST", Endpoint: "/v1/pages", ParentType: "data_source_id", Code: "validation_error"},
+			Offline: codes{bodyType, bodyReadOnly},
+			Online:  codes{bodyType, bodyMissing, bodyReadOnly, bodyRelation}, Never: codes{notReproduced},
+			OnlineLead: []string{"Status is a status property", `{"status":{"name":"Done"}}`},
+		},
+		{
+			Name:          "schema under 2022-06-28: the database's properties",
+			Source:        "facts §1.1 (2022-06-28: the schema lives on the database)",
+			NotionVersion: "2022-06-28",
+			Text:          "notion.pages.update(page_id=\"" + rowPage + "\", properties={\"Labels\": {\"select\": {\"name\": \"Bug\"}}})\nnotion_client.errors.APIResponseError: Labels is expected to be multi_select.",
+			Call:          &diagnose.Call{Method: "PATCH", Endpoint: "/v1/pages/{page_id}", Code: "validation_error"},
+			IDs:           []string{rowPage}, Offline: codes{bodyType},
+			Online: codes{bodyType}, Never: codes{notReproduced},
+			OnlineLead: []string{"Labels is a multi_select property", `{"multi_select":[{"name":"Bug"}]}`},
+		},
+		{
+			Name:          "database parent with two data sources under 2026-03-11",
+			Source:        "issue 19; peers §7 #7 (mvanhorn/printing-press-library#969); facts §3 parents",
+			NotionVersion: "2026-03-11",
+			Text:          "POST https://api.notion.com/v1/pages\nNotion-Version: 2026-03-11\n{\"parent\":{\"database_id\":\"" + multiDatabase + "\"},\"properties\":{\"Name\":{\"title\":[{\"text\":{\"content\":\"x\"}}]}}}\n→ 404 object_not_found: Could not find database with ID: " + multiDatabase + ". Make sure the relevant pages and databases are shared with your integration.",
+			Call:          &diagnose.Call{Method: "POST", Endpoint: "/v1/pages", NotionVersion: "2026-03-11", ParentType: "database_id", Code: "object_not_found"},
+			IDs:           []string{multiDatabase}, Offline: codes{idExtracted},
+			Online: codes{bodyParent}, Never: codes{notReproduced},
+			OnlineLead: []string{"data_source_id", multiSource1},
+		},
+	}
+}
+
+func offlineBodyCases() []Case {
 	return []Case{
 		// --- X is expected to be Y (facts §5.3; peers §7 #1) ---
 		{

@@ -70,6 +70,7 @@ const (
 	multiSource1   = "3d47810f-380f-80d7-a003-000000000002"
 	multiSource2   = "3d47810f-380f-80d7-a003-000000000003"
 	view           = "3d47810f-380f-80d7-a004-000000000001"
+	hiddenSource   = "3d47810f-380f-80d7-a003-000000000004"
 	block          = "3d47810f-380f-80d7-a005-000000000001"
 	missing        = "deadbeef-dead-beef-dead-beefdeadbeef"
 
