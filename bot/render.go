@@ -671,12 +671,13 @@ const maxPlainSource = 200
 // plainSource returns the source of a reference that has no usable ID (a
 // page title, a cut ID, an error without ID) when it cannot hold a
 // credential: one line of printable ASCII, at most maxPlainSource
-// characters, nothing of a token's shape, and no run of 16 or more
+// characters, nothing of a token's shape nor a token masked already (the
+// reader quotes a text with its tokens masked), and no run of 16 or more
 // letters, digits, "_" or base64 symbols unless it is all hex digits (an
 // ID's alphabet). Else "".
 func plainSource(src string) string {
 	src = strings.TrimSpace(src)
-	if src == "" || len(src) > maxPlainSource || strings.ContainsAny(src, "\r\n") || secret.NotionTokens(src) > 0 || secret.Redact(src) != src {
+	if src == "" || len(src) > maxPlainSource || strings.ContainsAny(src, "\r\n") || strings.Contains(src, secret.Mask) || secret.NotionTokens(src) > 0 || secret.Redact(src) != src {
 		return ""
 	}
 	for _, r := range src {

@@ -44,10 +44,7 @@ type Reading struct {
 func ReadText(text string, limit int) Reading {
 	// Read the text with its tokens masked, so that no piece of one (a
 	// source, a quote cut short) is ever kept.
-	n := secret.NotionTokens(text)
-	if n > 0 {
-		text = secret.Redact(text)
-	}
+	text, n := secret.RedactCount(text)
 	norm := normalizeSlack(text)
 	refs, total, more := readNormalized(norm, limit)
 	rd := Reading{References: refs, Total: total, More: more, Call: readCall(norm), NotionTokens: n}

@@ -55,7 +55,7 @@ func (t *normText) span(a, b int) (int, int) {
 func needsNorm(s string) bool {
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; {
-		case c == '%', c == '&', c == '\\', c >= utf8.RuneSelf:
+		case c == '%', c == '&', c == '\\', c >= utf8.RuneSelf, control(c):
 			return true
 		}
 	}
@@ -163,12 +163,13 @@ func decodeOnce(in []byte, inPos []int32) (out []byte, outPos []int32, ok bool) 
 
 // stripInvisible removes the characters that do not show (zero-width
 // space, joiners, word joiner, soft hyphen, byte-order mark, bidi
-// controls, variation selectors, tag characters) and folds fullwidth
+// controls, variation selectors, tag characters, C0 controls but tab and
+// line breaks, DEL and C1 controls) and folds fullwidth
 // ASCII (ｎｔｎ＿…) to ASCII. ok is false when there was nothing to do.
 func stripInvisible(in []byte, inPos []int32) (out []byte, outPos []int32, ok bool) {
 	for i := 0; i < len(in); {
 		c := in[i]
-		if c < utf8.RuneSelf {
+		if c < utf8.RuneSelf && !control(c) {
 			if out != nil {
 				out = append(out, c)
 				outPos = append(outPos, posAt(inPos, i))
@@ -177,7 +178,10 @@ func stripInvisible(in []byte, inPos []int32) (out []byte, outPos []int32, ok bo
 			continue
 		}
 		r, n := utf8.DecodeRune(in[i:])
-		invisible, wide := Invisible(r), r >= 0xFF01 && r <= 0xFF5E
+		if c < utf8.RuneSelf {
+			r, n = rune(c), 1 // a control byte
+		}
+		invisible, wide := Invisible(r) || r < utf8.RuneSelf || r >= 0x80 && r <= 0x9f, r >= 0xFF01 && r <= 0xFF5E
 		if !invisible && !wide {
 			if out != nil {
 				for j := 0; j < n; j++ {
@@ -206,6 +210,13 @@ func stripInvisible(in []byte, inPos []int32) (out []byte, outPos []int32, ok bo
 		return in, inPos, false
 	}
 	return out, outPos, true
+}
+
+// control reports whether c is a C0 control other than a tab or a line
+// break, or DEL: nothing a token is written with, but something a paste
+// can hide between its characters (&#7; and the like decode to one).
+func control(c byte) bool {
+	return c < 0x20 && c != '\t' && c != '\n' && c != '\r' || c == 0x7f
 }
 
 // Invisible reports whether r is a character that does not show when
@@ -245,7 +256,7 @@ var entities = map[string]rune{
 var legacyEntities = []struct {
 	name string
 	r    rune
-}{{"amp", '&'}, {"AMP", '&'}, {"lt", '<'}, {"LT", '<'}, {"gt", '>'}, {"GT", '>'}, {"quot", '"'}, {"QUOT", '"'}, {"nbsp", ' '}}
+}{{"amp", '&'}, {"AMP", '&'}, {"shy", 0x00AD}, {"lt", '<'}, {"LT", '<'}, {"gt", '>'}, {"GT", '>'}, {"quot", '"'}, {"QUOT", '"'}, {"nbsp", ' '}}
 
 // entity decodes an HTML entity at the start of b (&name;, &#NN, &#xHH,
 // the ";" optional for numeric ones); n is 0 when there is none.
