@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -27,12 +28,12 @@ const Command = "/notion-check"
 // BotEvents returns the bot events the bot handles, as manifest.yml
 // subscribes to them.
 func BotEvents() []string {
-	return []string{"app_mention", "message.channels", "message.groups"}
+	return []string{"app_home_opened", "app_mention", "message.channels", "message.groups", "message.im"}
 }
 
 // BotScopes returns exactly the OAuth bot scopes the bot needs.
 func BotScopes() []string {
-	return []string{"app_mentions:read", "channels:history", "chat:write", "commands", "groups:history"}
+	return []string{"app_mentions:read", "channels:history", "chat:write", "commands", "groups:history", "im:history"}
 }
 
 // Defaults of Config.
@@ -238,6 +239,17 @@ type Config struct {
 	// VerdictScope tells integrations apart in the keys of shared verdicts
 	// (cluster.IntegrationID of the token, for example); never a token.
 	VerdictScope string
+	// AdminChannel is the channel ID (ADMIN_CHANNEL) where problems only
+	// whoever runs notion-check can fix (its token refused, a capability
+	// missing, Notion unreachable for UnavailableAfter) are posted, once
+	// per incident. Empty: the asker is told to tell whoever runs it.
+	AdminChannel string
+	// UnavailableAfter is how long Notion must fail to answer before it
+	// is an incident (DefaultUnavailableAfter if 0).
+	UnavailableAfter time.Duration
+	// Integrations, when set, tells the App Home the integrations the bot
+	// checks as (names and health, never tokens).
+	Integrations func() []IntegrationHealth
 	// ClaimAfter is how long a queued item may stay unanswered at a
 	// replica before another one takes it over (DefaultClaimAfter if 0;
 	// workers claim items idle for ClaimAfter + 1/8). It must equal the
@@ -259,6 +271,10 @@ type Bot struct {
 	wg       tracker
 	verdicts *verdicts
 	stats    outcomes
+	// incidents are the admin-only problems open now; causes the codes
+	// seen for the App Home.
+	incidents *incidents
+	causes    *causes
 
 	// life is cancelled at the hard end of the shutdown (deliveries stop);
 	// cut when the shutdown deadline stops the checks still running.
@@ -274,6 +290,10 @@ type Bot struct {
 	allowedList          []string
 	apiScheme, apiHost   string
 	redactor             *secret.Redactor // Config.Secrets and the Slack tokens
+	readSlots            chan struct{}    // texts being read (planned)
+	// beforeRead, when set (tests only), is called with every text just
+	// before it is read.
+	beforeRead func(text string)
 }
 
 // New checks cfg and returns a Bot. It makes no network call.
@@ -323,21 +343,29 @@ func New(cfg Config) (*Bot, error) {
 	if cfg.ClaimAfter <= 0 {
 		cfg.ClaimAfter = DefaultClaimAfter
 	}
+	if cfg.UnavailableAfter <= 0 {
+		cfg.UnavailableAfter = DefaultUnavailableAfter
+	}
+	cfg.AdminChannel = strings.TrimSpace(cfg.AdminChannel)
 	hc := cfg.HTTPClient
 	if hc == nil {
 		hc = &http.Client{Timeout: 30 * time.Second}
 	}
 	b := &Bot{
-		cfg:      cfg,
-		log:      cfg.Logger,
-		hc:       hc,
-		help:     map[string]bool{},
-		sem:      make(chan struct{}, cfg.MaxConcurrent),
-		queue:    make(chan struct{}, cfg.MaxConcurrent+cfg.MaxQueued),
-		pending:  make(chan struct{}, cfg.MaxPending),
-		seen:     newTTLSet(DedupeWindow),
-		verdicts: newVerdicts(cfg.CacheTTL),
-		allowed:  map[string]bool{},
+		cfg:       cfg,
+		log:       cfg.Logger,
+		hc:        hc,
+		help:      map[string]bool{},
+		sem:       make(chan struct{}, cfg.MaxConcurrent),
+		queue:     make(chan struct{}, cfg.MaxConcurrent+cfg.MaxQueued),
+		pending:   make(chan struct{}, cfg.MaxPending),
+		seen:      newTTLSet(DedupeWindow),
+		verdicts:  newVerdicts(cfg.CacheTTL),
+		allowed:   map[string]bool{},
+		incidents: newIncidents(cfg.UnavailableAfter),
+		causes:    newCauses(),
+
+		readSlots: make(chan struct{}, readSlots()),
 	}
 	b.life, b.kill = context.WithCancel(context.Background())
 	b.cut, b.stopAll = context.WithCancel(b.life)
@@ -649,6 +677,13 @@ func (b *Bot) ack(sm *socketmode.Client, kind, envelopeID string, payload any, s
 // chat.update); nil funcs send nothing.
 type job struct {
 	what string
+	// plan, when set, reads the request's text and returns the job that
+	// answers it (false: nothing to answer). It runs in the job's own
+	// goroutine, never on the event loop, a text of more than
+	// smallTextBytes (size) holding one of the read slots: a big text
+	// never delays another envelope's ack, nor a small text's reading.
+	plan func() (job, bool)
+	size int
 	// rd is the reading to diagnose; nil when the answer needs none.
 	rd    *diagnose.Reading
 	fresh bool
@@ -703,6 +738,13 @@ func (b *Bot) runJob(j job) (answered, stopped int) {
 		}
 		b.stats.add(answered, stopped, 1-answered-stopped)
 	}()
+	if j.plan != nil {
+		inner, ok := b.planned(j.plan, j.size)
+		if !ok {
+			return 1, 0 // nothing to answer: nothing owed
+		}
+		j = inner
+	}
 	var rep diagnose.Report
 	res := verdictOK
 	if j.rd != nil {
@@ -775,13 +817,40 @@ func (b *Bot) diagnose(ctx context.Context, source string, rd diagnose.Reading, 
 	return rep
 }
 
+// planned runs plan; the plan of a text of more than smallTextBytes runs in
+// one of the read slots (at most readSlots big texts are read at once,
+// leaving a CPU to the event loop and the diagnoses).
+func (b *Bot) planned(plan func() (job, bool), size int) (job, bool) {
+	if size > smallTextBytes {
+		b.readSlots <- struct{}{}
+		defer func() { <-b.readSlots }()
+	}
+	return plan()
+}
+
+// smallTextBytes is the most a text may hold to be read without a read
+// slot: reading it takes well under a millisecond.
+const smallTextBytes = 8 << 10
+
+// readSlots is how many texts are read at once: one CPU is left to the
+// event loop, which acks.
+func readSlots() int { return max(1, runtime.GOMAXPROCS(0)-1) }
+
 // read reads a text that came from Slack once: capped, then given as Slack
 // sent it to diagnose.ReadText, which undoes Slack's markup (links,
 // mentions, &amp; &lt; &gt;) exactly once, at most Config.MaxReferences
 // references built. Decoding it here too would turn a pasted "&lt;!channel&gt;"
 // into a live "<!channel>".
 func (b *Bot) read(text string) diagnose.Reading {
-	return diagnose.ReadText(capText(text), b.cfg.MaxReferences)
+	return b.readCapped(capText(text))
+}
+
+// readCapped is read of a text capText already cut.
+func (b *Bot) readCapped(text string) diagnose.Reading {
+	if b.beforeRead != nil {
+		b.beforeRead(text)
+	}
+	return diagnose.ReadText(text, b.cfg.MaxReferences)
 }
 
 func errText(v any) string {

@@ -15,6 +15,11 @@
 //     to the command's response_url, ephemeral (when Slack says the
 //     response_url is gone, 404 or 410, as chat.postEphemeral to the user in
 //     that channel). Empty or "help": the usage message is the ack payload.
+//   - The event loop never reads a text: it acks, applies the filters that
+//     need no reading (dedupe, own messages, subtypes) and starts the job,
+//     which reads the text in its own goroutine (a text of more than 8 kB
+//     holds one of GOMAXPROCS-1 read slots, at least one), so a big message
+//     never delays another envelope's ack (TestReadingNeverHoldsAcks).
 //   - Every text is cut at MaxTextBytes before anything reads it and read
 //     once, after the ack, by diagnose.ReadText, which undoes Slack's markup
 //     (&amp; &lt; &gt;, <url|label>, <@U…>, <#C…|name>) exactly once; the bot
@@ -34,6 +39,19 @@
 //     every key for DedupeWindow (15 minutes; Slack retries up to about 5
 //     minutes later), however many other events came since, and forgets it
 //     after (memory bounded by time).
+//   - The message shortcut (callback_id diagnose_message) diagnoses the
+//     chosen message's text and answers the person privately
+//     (chat.postEphemeral; a direct message where the bot cannot post
+//     there), with "Share in channel" (share) and "Reply in thread"
+//     (reply_in_thread) buttons whose values carry what to re-check (and
+//     the thread); a click re-diagnoses from the value and posts the report
+//     for everyone, attributed to the clicker. Ephemeral slash answers have
+//     "Share in channel" too. A direct message (message.im) is answered in
+//     the DM; a mention or DM that does not ask about Notion
+//     (diagnose.Reading.Asked) gets the usage. app_home_opened (Home tab)
+//     publishes the App Home (views.publish, through the same redaction and
+//     markup guard as every message). Problems only an admin can fix go to
+//     Config.AdminChannel once per incident (admin.go).
 //   - The "Check again" button (action_id recheck) re-runs the diagnosis
 //     with Fresh set and replaces the message through the click's
 //     response_url (replace_original), or chat.update when there is none.

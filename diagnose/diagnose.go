@@ -88,6 +88,10 @@ type Object struct {
 	// asked is the one the person gave: titles of other objects are never
 	// kept.
 	Title string `json:"title,omitempty"`
+	// URL is the object's url as Notion answered it (pages, databases,
+	// data sources, views), only when the ID asked is the one the person
+	// gave, as Title.
+	URL string `json:"url,omitempty"`
 	// InTrash is in_trash (or, before 2026-03-11, archived).
 	InTrash bool `json:"in_trash,omitempty"`
 	// Parent is the object's parent.

@@ -351,7 +351,7 @@ func (d *Diagnoser) online(ctx context.Context, call *Call, refs []Reference, op
 			// Another integration that sees the object tells what it is.
 			for _, v := range views[1:] {
 				if v.j.Sees {
-					final.Kind, final.Title, final.Related = v.j.Kind, v.j.Title, v.j.Related
+					final.Kind, final.Title, final.Related, final.URL = v.j.Kind, v.j.Title, v.j.Related, v.j.URL
 					for k, f := range final.Findings {
 						if f.Code == CodeAccessNotShared {
 							final.Findings[k].Detail += fmt.Sprintf(" %q can read it: it is a %s. If the failing call used %q's token, the cause is elsewhere.", v.who.name(), kindWord(v.j.Kind), v.who.name())
@@ -365,6 +365,7 @@ func (d *Diagnoser) online(ctx context.Context, call *Call, refs []Reference, op
 			c.Kind = final.Kind
 		}
 		c.Title = final.Title
+		c.URL = final.URL
 		c.Related = mergeRelated(c.Related, final.Related)
 		done[ri] = final.Done
 		fs := final.Findings

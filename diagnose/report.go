@@ -107,11 +107,14 @@ type Evidence struct {
 
 // Check is the diagnosis of one reference.
 type Check struct {
-	Source   string    `json:"source"`
-	ID       string    `json:"id"`
-	Kind     Kind      `json:"kind"`
-	Status   Status    `json:"status"`
-	Title    string    `json:"title,omitempty"`
+	Source string `json:"source"`
+	ID     string `json:"id"`
+	Kind   Kind   `json:"kind"`
+	Status Status `json:"status"`
+	Title  string `json:"title,omitempty"`
+	// URL is the object's url as Notion returned it, when an integration
+	// sees it ("" otherwise).
+	URL      string    `json:"url,omitempty"`
 	Related  []Related `json:"related"`
 	Findings []Finding `json:"findings"`
 	// Access lists every configured integration asked about the object and

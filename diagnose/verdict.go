@@ -51,6 +51,9 @@ func (a asker) name() string {
 type judgement struct {
 	Kind  Kind
 	Title string
+	// URL is the object's url as Notion answered it ("" when no answer
+	// gave one).
+	URL string
 	// Done is false when the online part could not be finished.
 	Done bool
 	// Sees is true when the integration can see the object (Notion
@@ -304,6 +307,7 @@ func judge(ref Reference, call *Call, who asker, res ProbeResult) judgement {
 		return j
 	}
 	j.Kind, j.Title, j.Done, j.Sees = r.kind, r.title, true, true
+	j.URL = objectURL(as)
 	// A transient failure of a call the verdict still needed (the
 	// databases call of a database) leaves the check unfinished.
 	if r.kind == KindDatabase {

@@ -32,6 +32,7 @@ type env struct {
 	SlackAPIURL   string `envconfig:"SLACK_API_URL" default:"https://slack.com/api/"`
 	HelpChannels  string `envconfig:"HELP_CHANNELS"`
 	AllowedChans  string `envconfig:"ALLOWED_CHANNELS"`
+	AdminChannel  string `envconfig:"ADMIN_CHANNEL"`
 	AllowExternal string `envconfig:"ALLOW_EXTERNAL_USERS" default:"false"`
 	Addr          string `envconfig:"ADDR" default:":8080"`
 	LogLevel      string `envconfig:"LOG_LEVEL" default:"info"`
@@ -60,11 +61,14 @@ type config struct {
 	SlackAPIURL    string
 	HelpChannels   []string
 	AllowedChans   []string
-	AllowExternal  bool
-	Addr           string
-	LogLevel       string
-	LogFormat      string
-	Timeout        time.Duration
+	// AdminChannel is ADMIN_CHANNEL: where problems only an admin can fix
+	// are posted ("": the asker is told to tell whoever runs the bot).
+	AdminChannel  string
+	AllowExternal bool
+	Addr          string
+	LogLevel      string
+	LogFormat     string
+	Timeout       time.Duration
 	// RedisURL is REDIS_URL: the state shared by the replicas ("" : one
 	// process, in memory).
 	RedisURL string
@@ -180,6 +184,11 @@ func loadConfig() (config, error) {
 	}
 	if c.AllowedChans, err = channelList("ALLOWED_CHANNELS", e.AllowedChans); err != nil {
 		bad("ALLOWED_CHANNELS", "%v", err)
+	}
+	if admin, err := channelList("ADMIN_CHANNEL", e.AdminChannel); err != nil || len(admin) > 1 {
+		bad("ADMIN_CHANNEL", "ADMIN_CHANNEL must be one Slack channel ID such as C0123456789")
+	} else if len(admin) == 1 {
+		c.AdminChannel = admin[0]
 	}
 	if c.AllowExternal, err = strconv.ParseBool(e.AllowExternal); err != nil {
 		bad("ALLOW_EXTERNAL_USERS", "ALLOW_EXTERNAL_USERS must be true or false")

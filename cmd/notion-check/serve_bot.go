@@ -164,6 +164,8 @@ func serveBot(ctx context.Context, args []string, getenv func(string) string, st
 		APIURL:             cfg.SlackAPIURL,
 		HelpChannels:       cfg.HelpChannels,
 		AllowedChannels:    cfg.AllowedChans,
+		AdminChannel:       cfg.AdminChannel,
+		Integrations:       func() []bot.IntegrationHealth { return integrationHealth(ready) },
 		AllowExternalUsers: cfg.AllowExternal,
 		Diagnoser:          w.d,
 		Logger:             logger,
@@ -342,6 +344,17 @@ func observeDiagnosis(rep diagnose.Report, ready *ops.Readiness, watches []*ops.
 			w.Recheck()
 		}
 	}
+}
+
+// integrationHealth is what the App Home shows of the integrations the
+// bot checks as: their names (the variable while Notion has not told it)
+// and what Notion last said of their tokens, never a token.
+func integrationHealth(ready *ops.Readiness) []bot.IntegrationHealth {
+	var out []bot.IntegrationHealth
+	for _, s := range ready.Integrations() {
+		out = append(out, bot.IntegrationHealth{Name: s.Integration, Health: s.State.String()})
+	}
+	return out
 }
 
 // errStopped ends the errgroup when the bot returns after a clean shutdown.
