@@ -3,7 +3,6 @@ package diagnose
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strings"
 	"sync"
 )
@@ -159,11 +158,9 @@ func (d *Diagnoser) DiagnoseReading(ctx context.Context, rd Reading, opts Option
 
 	for i := range rep.Checks {
 		c := &rep.Checks[i]
-		// The one true cause first: errors, then warnings, then notes, each
-		// in the order found.
-		sort.SliceStable(c.Findings, func(a, b int) bool {
-			return severityRank(c.Findings[a].Severity) < severityRank(c.Findings[b].Severity)
-		})
+		// The one true cause first: what explains the person's call, then
+		// errors, warnings and notes, each in the order found (rank.go).
+		rankFindings(c.Findings, rd.Call)
 		switch {
 		case hasError(c.Findings):
 			c.Status = StatusProblem
@@ -227,18 +224,28 @@ func (d *Diagnoser) online(ctx context.Context, call *Call, refs []Reference, op
 	}
 	_, cache := d.prober.(IntegrationCache)
 	// A pasted error that names an integration needs our own name to
-	// compare: then users/me is no guess either.
-	// A pasted 404 makes access.not_shared likely, whose advice needs
-	// users/me: asked beside the probes, it costs no round.
+	// compare, and a pasted 404 makes access.not_shared likely, whose
+	// advice needs users/me: then it is asked beside the probes (no round
+	// of its own).
 	lazy := named == "" && len(ps) == 1 && !known[0] && cache && (call == nil || call.Integration == "" && call.Status != 404)
-	// Whom to ask: everyone, unless a name picks one. Its users/me answers
-	// pick it: known ones at once; else every integration is probed beside
-	// its users/me, in one round, and the pick's answers are judged.
+	if opts.As != "" && !allKnown {
+		// --as probes only the one named: its users/me answers first (the
+		// CLI asked them already to check the name, so they are cached).
+		infos = d.Integrations(ctx)
+		for i := range known {
+			known[i] = true
+		}
+		allKnown = true
+	}
+	// Whom to ask: everyone, unless --as picks one. A pasted error naming
+	// one makes its verdict the check's; with users/me not known yet every
+	// integration is probed beside its users/me, in one round, and the
+	// name picked from those answers.
 	ask := make([]bool, len(ps))
 	for i := range ask {
 		ask[i] = true
 	}
-	picked := false
+	first := 0 // the integration whose verdict is the check's
 	pick := func() bool {
 		at := -1
 		for i, in := range infos {
@@ -248,10 +255,18 @@ func (d *Diagnoser) online(ctx context.Context, call *Call, refs []Reference, op
 			}
 		}
 		switch {
-		case at >= 0:
+		case at >= 0 && opts.As != "":
 			for i := range ask {
 				ask[i] = i == at
 			}
+			rep.As = asker{info: infos[at], label: label(at)}.name()
+		case at >= 0:
+			// The pasted error names one of them: its verdict is the
+			// check's, and the others still say whether they see the
+			// object, so that more integrations never make the answer
+			// less precise.
+			first = at
+			rep.As = asker{info: infos[at], label: label(at)}.name()
 		case opts.As != "":
 			// --as names no configured integration: nothing is checked.
 			in, _ := IntegrationVerdict(infos[0])
@@ -266,6 +281,7 @@ func (d *Diagnoser) online(ctx context.Context, call *Call, refs []Reference, op
 		}
 		return true
 	}
+	picked := false
 	if named != "" && allKnown {
 		picked = true
 		if !pick() {
@@ -317,6 +333,7 @@ func (d *Diagnoser) online(ctx context.Context, call *Call, refs []Reference, op
 		// The token is refused: the probes' answers say nothing more.
 		return
 	}
+	d.searchEmpty(ctx, call, ps, ask, infos, popts, rep, done)
 	seen := map[Code]bool{}
 	for _, f := range rep.Integration.Findings {
 		seen[f.Code] = true
@@ -328,7 +345,14 @@ func (d *Diagnoser) online(ctx context.Context, call *Call, refs []Reference, op
 		}
 		c := &rep.Checks[ri]
 		var views []view
+		order := make([]int, 0, len(ps))
+		order = append(order, first)
 		for pi := range ps {
+			if pi != first {
+				order = append(order, pi)
+			}
+		}
+		for _, pi := range order {
 			if !ask[pi] {
 				continue
 			}
@@ -377,7 +401,7 @@ func (d *Diagnoser) online(ctx context.Context, call *Call, refs []Reference, op
 			}
 			fs = ruleNotSharedWithCaller(call, views, fs)
 		}
-		if as.who.info.Personal && !as.who.primary && HasCode(fs, CodeAccessNotShared) {
+		if KindOf(as.who.info) == TokenPersonal && !as.who.primary && HasCode(fs, CodeAccessNotShared) {
 			fs = append(fs, personalFinding(as.who.info))
 		}
 		c.Findings = append(c.Findings, fs...)
