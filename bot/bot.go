@@ -28,12 +28,12 @@ const Command = "/notion-check"
 // BotEvents returns the bot events the bot handles, as manifest.yml
 // subscribes to them.
 func BotEvents() []string {
-	return []string{"app_mention", "message.channels", "message.groups"}
+	return []string{"app_home_opened", "app_mention", "message.channels", "message.groups", "message.im"}
 }
 
 // BotScopes returns exactly the OAuth bot scopes the bot needs.
 func BotScopes() []string {
-	return []string{"app_mentions:read", "channels:history", "chat:write", "commands", "groups:history"}
+	return []string{"app_mentions:read", "channels:history", "chat:write", "commands", "groups:history", "im:history"}
 }
 
 // Defaults of Config.
@@ -260,6 +260,17 @@ type Config struct {
 	// VerdictScope tells integrations apart in the keys of shared verdicts
 	// (cluster.IntegrationID of the token, for example); never a token.
 	VerdictScope string
+	// AdminChannel is the channel ID (ADMIN_CHANNEL) where problems only
+	// whoever runs notion-check can fix (its token refused, a capability
+	// missing, Notion unreachable for UnavailableAfter) are posted, once
+	// per incident. Empty: the asker is told to tell whoever runs it.
+	AdminChannel string
+	// UnavailableAfter is how long Notion must fail to answer before it
+	// is an incident (DefaultUnavailableAfter if 0).
+	UnavailableAfter time.Duration
+	// Integrations, when set, tells the App Home the integrations the bot
+	// checks as (names and health, never tokens).
+	Integrations func() []IntegrationHealth
 	// ClaimAfter is how long a queued item may stay unanswered at a
 	// replica before another one takes it over (DefaultClaimAfter if 0;
 	// workers claim items idle for ClaimAfter + 1/8). It must equal the
@@ -281,6 +292,10 @@ type Bot struct {
 	wg       tracker
 	verdicts *verdicts
 	stats    outcomes
+	// incidents are the admin-only problems open now; causes the codes
+	// seen for the App Home.
+	incidents *incidents
+	causes    *causes
 
 	// life is cancelled at the hard end of the shutdown (deliveries stop);
 	// cut when the shutdown deadline stops the checks still running.
@@ -349,21 +364,27 @@ func New(cfg Config) (*Bot, error) {
 	if cfg.ClaimAfter <= 0 {
 		cfg.ClaimAfter = DefaultClaimAfter
 	}
+	if cfg.UnavailableAfter <= 0 {
+		cfg.UnavailableAfter = DefaultUnavailableAfter
+	}
+	cfg.AdminChannel = strings.TrimSpace(cfg.AdminChannel)
 	hc := cfg.HTTPClient
 	if hc == nil {
 		hc = &http.Client{Timeout: 30 * time.Second}
 	}
 	b := &Bot{
-		cfg:      cfg,
-		log:      cfg.Logger,
-		hc:       hc,
-		help:     map[string]bool{},
-		sem:      make(chan struct{}, cfg.MaxConcurrent),
-		queue:    make(chan struct{}, cfg.MaxConcurrent+cfg.MaxQueued),
-		pending:  make(chan struct{}, cfg.MaxPending),
-		seen:     newTTLSet(DedupeWindow),
-		verdicts: newVerdicts(cfg.CacheTTL),
-		allowed:  map[string]bool{},
+		cfg:       cfg,
+		log:       cfg.Logger,
+		hc:        hc,
+		help:      map[string]bool{},
+		sem:       make(chan struct{}, cfg.MaxConcurrent),
+		queue:     make(chan struct{}, cfg.MaxConcurrent+cfg.MaxQueued),
+		pending:   make(chan struct{}, cfg.MaxPending),
+		seen:      newTTLSet(DedupeWindow),
+		verdicts:  newVerdicts(cfg.CacheTTL),
+		allowed:   map[string]bool{},
+		incidents: newIncidents(cfg.UnavailableAfter),
+		causes:    newCauses(),
 
 		readSlots: make(chan struct{}, readSlots()),
 	}

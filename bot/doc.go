@@ -39,6 +39,19 @@
 //     every key for DedupeWindow (15 minutes; Slack retries up to about 5
 //     minutes later), however many other events came since, and forgets it
 //     after (memory bounded by time).
+//   - The message shortcut (callback_id diagnose_message) diagnoses the
+//     chosen message's text and answers the person privately
+//     (chat.postEphemeral; a direct message where the bot cannot post
+//     there), with "Share in channel" (share) and "Reply in thread"
+//     (reply_in_thread) buttons whose values carry what to re-check (and
+//     the thread); a click re-diagnoses from the value and posts the report
+//     for everyone, attributed to the clicker. Ephemeral slash answers have
+//     "Share in channel" too. A direct message (message.im) is answered in
+//     the DM; a mention or DM that does not ask about Notion
+//     (diagnose.Reading.Asked) gets the usage. app_home_opened (Home tab)
+//     publishes the App Home (views.publish, through the same redaction and
+//     markup guard as every message). Problems only an admin can fix go to
+//     Config.AdminChannel once per incident (admin.go).
 //   - The "Check again" button (action_id recheck) re-runs the diagnosis
 //     with Fresh set and replaces the message through the click's
 //     response_url (replace_original), or chat.update when there is none.

@@ -48,7 +48,7 @@ func LeakWarningMessage() Message {
 	var b strings.Builder
 	b.WriteString(LeakWarningText)
 	for i, s := range f.Fix {
-		fmt.Fprintf(&b, "\n%d. %s", i+1, esc(s))
+		fmt.Fprintf(&b, "\n%d. %s", i+1, linkPlaces(esc(s)))
 	}
 	return Message{
 		Text:   LeakWarningText,
@@ -181,7 +181,7 @@ func (b *Bot) slashJob(cmd slack.SlashCommand, p slashPlan) job {
 		rd:   &rd,
 		answer: func(ctx context.Context, rep diagnose.Report) error {
 			// The Diagnoser reports a pasted token (token.leaked) itself.
-			return b.respondTo(ctx, to, Render(rep, RenderOptions{RecheckText: text}))
+			return b.respondTo(ctx, to, b.finish(ctx, rep, privateReport(rep, text, true, threadRef{})))
 		},
 		busy:    func(ctx context.Context) error { return b.respondTo(ctx, to, textMessage(BusyText)) },
 		stopped: func(ctx context.Context) error { return b.respondTo(ctx, to, stoppedMessage()) },
@@ -236,6 +236,9 @@ type incoming struct {
 	channel, user, botID, subtype, text, ts, threadTS string
 	team, enterprise                                  string
 	hidden, mention                                   bool
+	// dm is a message in the bot's own direct-message conversation
+	// (message.im, channel_type "im").
+	dm bool
 }
 
 // eventPlan is what the bot does with a message or a mention: a leak
@@ -291,7 +294,8 @@ func incomingOf(ev slackevents.EventsAPIEvent) (m incoming, eventID string, ok b
 		if e == nil {
 			return m, "", false
 		}
-		m = incoming{channel: e.Channel, user: e.User, botID: e.BotID, subtype: e.SubType, text: e.Text, ts: e.TimeStamp, threadTS: e.ThreadTimeStamp}
+		m = incoming{channel: e.Channel, user: e.User, botID: e.BotID, subtype: e.SubType, text: e.Text, ts: e.TimeStamp, threadTS: e.ThreadTimeStamp,
+			dm: e.ChannelType == "im"}
 		if e.Message != nil && e.Message.Hidden {
 			m.hidden = true
 		}
@@ -318,8 +322,8 @@ func (b *Bot) planEvent(m incoming) eventPlan {
 		m.mention = true
 	}
 	p := eventPlan{channel: m.channel, thread: m.threadTS, ts: m.ts}
-	if p.thread == "" {
-		p.thread = m.ts
+	if p.thread == "" && !m.dm {
+		p.thread = m.ts // a direct message is answered in the conversation itself
 	}
 	p.leak = b.redactor.Leaks(m.text) > 0 // a token of any shape, or a configured one
 	switch {
@@ -328,15 +332,20 @@ func (b *Bot) planEvent(m incoming) eventPlan {
 			p.refusal = RefusalExternalText
 		}
 		return p
-	case m.mention && !b.channelAllowed(m.channel):
+	case m.mention && !m.dm && !b.channelAllowed(m.channel):
 		p.refusal = b.refusalChannelText()
 		return p
 	}
 	text := m.text // as Slack sent it: ReadText undoes its markup, once
 	rd := b.readCapped(text)
-	hasRef := rd.Answerable()
-	p.report = hasRef && (m.mention || b.help[m.channel])
-	p.usage = m.mention && !hasRef && !p.leak
+	// A mention or a direct message is addressed to the bot: it gets a
+	// report when it asks about Notion (not for a lone word such as
+	// "unauthorized"), else the usage. A help-channel message is answered
+	// unasked when it holds anything to check.
+	addressed := m.mention || m.dm
+	asked := rd.Asked()
+	p.report = addressed && asked || !addressed && b.help[m.channel] && rd.Answerable()
+	p.usage = addressed && !asked && !p.leak
 	if p.report {
 		p.text, p.reading = text, rd
 	}
@@ -346,6 +355,9 @@ func (b *Bot) planEvent(m incoming) eventPlan {
 func (b *Bot) onEventsAPI(evt socketmode.Event) {
 	ev, ok := evt.Data.(slackevents.EventsAPIEvent)
 	if !ok {
+		return
+	}
+	if b.onHome(ev) {
 		return
 	}
 	m, eventID, ok := incomingOf(ev)
@@ -405,7 +417,7 @@ func (b *Bot) eventJob(m incoming, p eventPlan) job {
 		text := p.text
 		j.rd = &p.reading
 		j.answer = func(ctx context.Context, rep diagnose.Report) error {
-			msg := Render(rep, RenderOptions{RecheckText: text})
+			msg := b.finish(ctx, rep, Render(rep, RenderOptions{RecheckText: text}))
 			if !diagnose.HasCode(rep.Integration.Findings, diagnose.CodeTokenLeaked) {
 				// A configured secret of no known shape: the report
 				// does not know it leaked.
@@ -415,7 +427,7 @@ func (b *Bot) eventJob(m incoming, p eventPlan) job {
 		}
 		j.failed = say(lead(failureMessage()))
 		switch {
-		case m.mention:
+		case m.mention || m.dm:
 			j.busy = say(lead(textMessage(BusyText)))
 		case p.leak: // a help-channel message gets no busy answer, but the warning
 			j.busy = say(LeakWarningMessage())
@@ -460,6 +472,9 @@ func mentions(text, userID string) bool {
 type recheckPlan struct {
 	text, url, channel, ts string
 	refusal                string
+	// ephemeral: the report clicked is an ephemeral one (it keeps its
+	// "Share in channel" button).
+	ephemeral bool
 }
 
 // planInteraction decides, without side effects, what to do with an
@@ -473,7 +488,7 @@ func (b *Bot) planInteraction(cb slack.InteractionCallback) (p recheckPlan, ok b
 		if a == nil || a.ActionID != RecheckActionID {
 			continue
 		}
-		p = recheckPlan{text: capText(strings.TrimSpace(a.Value)), url: cb.ResponseURL, channel: cb.Channel.ID, ts: cb.Container.MessageTs}
+		p = recheckPlan{text: capText(strings.TrimSpace(a.Value)), url: cb.ResponseURL, channel: cb.Channel.ID, ts: cb.Container.MessageTs, ephemeral: cb.Container.IsEphemeral}
 		if p.channel == "" {
 			p.channel = cb.Container.ChannelID
 		}
@@ -517,6 +532,9 @@ func (b *Bot) onInteraction(cb slack.InteractionCallback) {
 // interactionJob is the work of a "Check again" click; ok is false when
 // there is nothing to do.
 func (b *Bot) interactionJob(cb slack.InteractionCallback) (job, bool) {
+	if j, ok, mine := b.surfaceJob(cb); mine {
+		return j, ok
+	}
 	if cb.ResponseURL != "" && !b.responseURLAllowed(cb.ResponseURL) {
 		b.log.Warn("interaction response_url host not allowed, not used", "channel", cb.Channel.ID)
 	}
@@ -547,7 +565,7 @@ func (b *Bot) interactionJob(cb slack.InteractionCallback) (job, bool) {
 		rd:    &rd,
 		fresh: true,
 		answer: func(ctx context.Context, rep diagnose.Report) error {
-			return b.replace(ctx, p.url, p.channel, p.ts, Render(rep, RenderOptions{RecheckText: p.text}))
+			return b.replace(ctx, p.url, p.channel, p.ts, b.finish(ctx, rep, b.recheckMessage(rep, p)))
 		},
 		busy:    aside(textMessage(BusyText)),
 		stopped: aside(stoppedMessage()),

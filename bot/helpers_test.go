@@ -85,7 +85,10 @@ func startBot(t testing.TB, fakeOpts []slackfake.Option, tweak func(*Config), pr
 		HelpChannels: []string{helpChan},
 		Diagnoser:    diagnose.New(diagnose.Config{}),
 		Logger:       slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		PingInterval: 2 * time.Second,
+		// slack-go's own 30 s: a shorter wait for Slack's PING takes a
+		// reader busy with a big frame on a loaded CI (-race) for a dead
+		// socket, reconnects, and loses what the fake had pushed.
+		PingInterval: 30 * time.Second,
 		Secrets:      []string{notiontest.GoodToken, marketingToken},
 	}
 	if tweak != nil {
@@ -106,7 +109,7 @@ func startBot(t testing.TB, fakeOpts []slackfake.Option, tweak func(*Config), pr
 		if n := scanOutputs(t, fake, logs, cfg.Secrets...); testing.Verbose() {
 			t.Logf("leakscan: %d outputs scanned", n)
 		}
-		if n := scanMarkup(t, fake, defaultMarkupAllow(append(cfg.AllowedChannels, cfg.HelpChannels...)...)); testing.Verbose() {
+		if n := scanMarkup(t, fake, defaultMarkupAllow(append(append(cfg.AllowedChannels, cfg.HelpChannels...), cfg.AdminChannel)...)); testing.Verbose() {
 			t.Logf("markup: %d texts checked", n)
 		}
 	})
@@ -300,6 +303,9 @@ func outputs(fake *slackfake.Server, logs *syncBuffer) (where, what []string) {
 		where, what = append(where, w), append(what, s)
 	}
 	for _, c := range fake.Calls("") {
+		if len(c.Body) > 0 { // a JSON body (views.publish)
+			add(c.Method+" body", string(c.Body))
+		}
 		for k, vs := range c.Form {
 			if k == "token" {
 				continue // the credential of the call itself, sent to SLACK_API_URL

@@ -17,7 +17,8 @@ import (
 
 // ownMarkup reports whether inner (the text between "<" and ">") is
 // markup the bot writes itself:
-//   - <#C…> naming a configured channel (AllowedChannels, HelpChannels);
+//   - <#C…> naming a configured channel (AllowedChannels, HelpChannels,
+//     AdminChannel);
 //   - <@U…> naming a user by ID alone (no label that could hide another
 //     name);
 //   - a link <https://host/…> or <https://host/…|label> to Notion or Slack
@@ -28,7 +29,7 @@ func (b *Bot) ownMarkup(inner string) bool {
 	switch {
 	case strings.HasPrefix(inner, "#"):
 		id := inner[1:]
-		return b.allowed[id] || b.help[id]
+		return b.allowed[id] || b.help[id] || (id != "" && id == b.cfg.AdminChannel)
 	case strings.HasPrefix(inner, "@"):
 		return userIDRE.MatchString(inner[1:])
 	case strings.HasPrefix(inner, "!"):

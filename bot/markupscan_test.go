@@ -79,6 +79,7 @@ func slackBodies(t testing.TB, fake *slackfake.Server) (where, what []string) {
 		jsonStrings(v, func(s string) { add(w, s) })
 	}
 	for _, c := range fake.Calls("") {
+		addJSON(c.Method+" body", c.Body) // a JSON body (views.publish)
 		for k, vs := range c.Form {
 			switch k {
 			case "token", "channel", "ts", "thread_ts", "user":

@@ -101,6 +101,9 @@ func Render(rep diagnose.Report, opts RenderOptions) Message {
 	if sec := integrationSection(rep, ans); sec != "" {
 		blocks = append(blocks, section(sec))
 		if codes := codeLine(rep.Integration.Findings); codes != "" {
+			if d := docsLink(ans.Code); d != "" && len(rep.Checks) != 1 && diagnose.HasCode(rep.Integration.Findings, ans.Code) {
+				codes += " · " + d
+			}
 			blocks = append(blocks, slack.NewContextBlock("", mrkdwn(codes)))
 		}
 	}
@@ -126,9 +129,23 @@ func Render(rep diagnose.Report, opts RenderOptions) Message {
 			fine = append(fine, i)
 		}
 	}
+	// Checks are numbered in the order shown: problems first (CheckOrder),
+	// then the checks folded into the "no problem" line.
+	num := make([]int, len(rep.Checks))
+	shown := 0
+	for _, i := range rep.CheckOrder() {
+		if !quiet(i) {
+			shown++
+			num[i] = shown
+		}
+	}
+	for _, i := range fine {
+		shown++
+		num[i] = shown
+	}
 	fineText := ""
 	if len(fine) > 0 {
-		fineText = truncate(fineLine(rep, fine), MaxSectionText)
+		fineText = truncate(fineLine(rep, fine, num), MaxSectionText)
 		used += utf8.RuneCountInString(fineText)
 	}
 	fixed := map[diagnose.Code]int{}
@@ -139,8 +156,11 @@ func Render(rep diagnose.Report, opts RenderOptions) Message {
 		if quiet(i) {
 			continue
 		}
-		text := truncate(checkText(rep, i, ca, ans, single, fixed), MaxSectionText)
+		text := truncate(checkText(rep, i, ca, ans, single, fixed, num), MaxSectionText)
 		ctx := checkContext(rep, c)
+		if d := docsLink(ca.Code); d != "" && !single {
+			ctx = truncate(ctx+" · "+d, MaxSectionText) // one check has its "Notion docs" button instead
+		}
 		n := utf8.RuneCountInString(text) + utf8.RuneCountInString(ctx)
 		need := 1
 		if ctx != "" {
@@ -165,7 +185,7 @@ func Render(rep diagnose.Report, opts RenderOptions) Message {
 		var b strings.Builder
 		b.WriteString("*More*")
 		for k, i := range overflow {
-			line := fmt.Sprintf("\n*%d.* %s %s — %s", i+1, answerEmoji(rep.CheckHeadline(i).Severity), checkLabel(rep.Checks[i]), esc(truncate(rep.CheckHeadline(i).Text, 160)))
+			line := fmt.Sprintf("\n*%d.* %s %s — %s", num[i], answerEmoji(rep.CheckHeadline(i).Severity), checkLabel(rep.Checks[i]), esc(truncate(rep.CheckHeadline(i).Text, 160)))
 			if utf8.RuneCountInString(b.String())+utf8.RuneCountInString(line) > MaxSectionText-100 {
 				more = len(overflow) - k
 				break
@@ -193,12 +213,18 @@ func Render(rep diagnose.Report, opts RenderOptions) Message {
 	}
 
 	blocks = append(blocks, contextBlock(rep))
+	var btns []slack.BlockElement
 	if !opts.NoRecheck {
 		// Without anything to re-check (an empty text) there is no button.
 		if v := recheckValue(orig, opts.RecheckText); v != "" {
-			btn := slack.NewButtonBlockElement(RecheckActionID, v, plain("Check again", MaxButtonText))
-			blocks = append(blocks, slack.NewActionBlock(RecheckBlockID, btn))
+			btns = append(btns, slack.NewButtonBlockElement(RecheckActionID, v, plain("Check again", MaxButtonText)))
 		}
+	}
+	if single {
+		btns = append(btns, linkButtons(rep.Checks[0], ans.Code)...)
+	}
+	if len(btns) > 0 && len(blocks) < MaxBlocks {
+		blocks = append(blocks, slack.NewActionBlock(RecheckBlockID, btns...))
 	}
 	return Message{Text: fallback(text), Blocks: blocks}
 }
@@ -226,7 +252,7 @@ func leakSection(f diagnose.Finding) string {
 		b.WriteString(" " + esc(truncate(f.Detail, 600)))
 	}
 	for i, step := range f.Fix {
-		fmt.Fprintf(&b, "\n%d. %s", i+1, esc(truncate(step, 600)))
+		fmt.Fprintf(&b, "\n%d. %s", i+1, linkPlaces(esc(truncate(step, 600))))
 	}
 	return b.String()
 }
@@ -338,11 +364,12 @@ func writeFindings(b *strings.Builder, rep diagnose.Report, c *diagnose.Check, f
 			b.WriteString("\n" + esc(truncate(f.Detail, 600)))
 		}
 		for i, step := range f.Fix {
-			fmt.Fprintf(b, "\n%d. %s", i+1, esc(truncate(step, 600)))
+			fmt.Fprintf(b, "\n%d. %s", i+1, linkPlaces(esc(truncate(step, 600))))
 		}
 		if f.Example != "" {
 			// The JSON to send, copyable: a code block.
-			b.WriteString("\nSend instead:\n```" + esc(truncate(f.Example, 600)) + "```")
+			// A backtick of the paste must not close the block.
+			b.WriteString("\nSend instead:\n```" + esc(truncate(strings.ReplaceAll(f.Example, "`", "'"), 600)) + "```")
 		}
 	}
 }
@@ -379,20 +406,24 @@ func checkLabel(c diagnose.Check) string {
 // checkText is the section of one check: what it is, the cause and the
 // numbered fix (or a pointer to the same fix above), the other findings
 // worth a line, and which integrations see it.
-func checkText(rep diagnose.Report, i int, ca, ans diagnose.Headline, single bool, fixed map[diagnose.Code]int) string {
+func checkText(rep diagnose.Report, i int, ca, ans diagnose.Headline, single bool, fixed map[diagnose.Code]int, num []int) string {
 	c := rep.Checks[i]
 	var b strings.Builder
 	if !single {
-		fmt.Fprintf(&b, "*%d.* %s ", i+1, answerEmoji(ca.Severity))
+		fmt.Fprintf(&b, "*%d.* %s ", num[i], answerEmoji(ca.Severity))
 	}
 	b.WriteString(checkLabel(c))
+	if open := openLink(c); open != "" && !single {
+		// One check has its "Open in Notion" button instead.
+		b.WriteString(" · " + open)
+	}
 	shown := rep.ShownFindings(c)
 	switch prev, seen := fixed[ca.Code]; {
 	case len(shown) == 0 && c.Status == diagnose.StatusUnknown:
 		b.WriteString("\n" + esc(ca.Text))
 	case len(shown) == 0:
 	case !single && seen:
-		fmt.Fprintf(&b, "\n%s: same fix as %d.", esc(ca.Text), prev+1)
+		fmt.Fprintf(&b, "\n%s: same fix as %d.", esc(ca.Text), num[prev])
 		writeFindings(&b, rep, &c, shown[1:], ans, i, "")
 	case !single && ca.Severity == diagnose.SeverityInfo:
 		b.WriteString("\n" + esc(ca.Text))
@@ -488,7 +519,7 @@ func shortPath(p, id string) string {
 }
 
 // fineLine folds the checks without a problem into one line.
-func fineLine(rep diagnose.Report, idx []int) string {
+func fineLine(rep diagnose.Report, idx []int, num []int) string {
 	parts := make([]string, 0, len(idx))
 	for _, i := range idx {
 		c := rep.Checks[i]
@@ -502,7 +533,10 @@ func fineLine(rep diagnose.Report, idx []int) string {
 		if c.Status == diagnose.StatusUnknown {
 			name += " (not checked online)"
 		}
-		parts = append(parts, fmt.Sprintf("%d. %s", i+1, name))
+		if u := notionURL(c.URL); u != "" {
+			name += " <" + u + "|open>"
+		}
+		parts = append(parts, fmt.Sprintf("%d. %s", num[i], name))
 	}
 	head := "✅ *No problem*: "
 	if rep.CheckHeadline(idx[0]).Severity != "" {
@@ -528,6 +562,10 @@ func contextBlock(rep diagnose.Report) *slack.ContextBlock {
 			break
 		}
 		as = a
+	}
+	if rep.As != "" {
+		// A name picked the one integration the checks ran as (--as).
+		as = rep.As
 	}
 	switch {
 	case as != "" && in.Name != "" && as != in.Name:

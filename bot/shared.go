@@ -101,6 +101,13 @@ func (b *Bot) ingest(sm *socketmode.Client, evt socketmode.Event, start time.Tim
 		ackPayload = p.ack
 	case socketmode.EventTypeEventsAPI:
 		ev, _ := evt.Data.(slackevents.EventsAPIEvent)
+		if _, _, home := homeUser(ev); home {
+			// The Home tab is published by the replica that got the
+			// event: no diagnosis, nothing to hand over.
+			b.ack(sm, kind, envID, nil, start)
+			b.onHome(ev)
+			return
+		}
 		m, eventID, ok := incomingOf(ev)
 		if !ok || (eventID != "" && b.seenShared(ctx, cluster.EventKey(eventID))) || !b.wanted(m) {
 			b.ack(sm, kind, envID, nil, start)
@@ -128,7 +135,7 @@ func (b *Bot) ingest(sm *socketmode.Client, evt socketmode.Event, start time.Tim
 			b.ack(sm, kind, envID, nil, start)
 			return
 		}
-		if _, ok := b.planInteraction(cb); !ok {
+		if _, ok := b.planInteraction(cb); !ok && !b.surfaceWanted(cb) {
 			b.ack(sm, kind, envID, nil, start)
 			return
 		}

@@ -119,7 +119,7 @@ func PrintableReport(r Report) Report {
 		out.Checks = make([]Check, len(r.Checks))
 	}
 	for i, c := range r.Checks {
-		c.Source, c.ID, c.Title = p(c.Source), p(c.ID), p(c.Title)
+		c.Source, c.ID, c.Title, c.URL = p(c.Source), p(c.ID), p(c.Title), p(c.URL)
 		c.Kind, c.Status = Kind(p(string(c.Kind))), Status(p(string(c.Status)))
 		c.Findings = printableFindings(c.Findings)
 		if c.Related != nil {

@@ -107,11 +107,14 @@ type Evidence struct {
 
 // Check is the diagnosis of one reference.
 type Check struct {
-	Source   string    `json:"source"`
-	ID       string    `json:"id"`
-	Kind     Kind      `json:"kind"`
-	Status   Status    `json:"status"`
-	Title    string    `json:"title,omitempty"`
+	Source string `json:"source"`
+	ID     string `json:"id"`
+	Kind   Kind   `json:"kind"`
+	Status Status `json:"status"`
+	Title  string `json:"title,omitempty"`
+	// URL is the object's url as Notion returned it, when an integration
+	// sees it ("" otherwise).
+	URL      string    `json:"url,omitempty"`
 	Related  []Related `json:"related"`
 	Findings []Finding `json:"findings"`
 	// Access lists every configured integration asked about the object and
@@ -143,6 +146,10 @@ type Report struct {
 	SkippedMore bool `json:"skipped_more,omitempty"`
 	// Call is the person's own call, when TEXT shows one (SPEC §3).
 	Call *Call `json:"call,omitempty"`
+	// As names the one integration the checks ran as when a name picked
+	// it (the CLI's --as, or the integration a pasted error names among
+	// those configured); "" when every configured integration was asked.
+	As string `json:"as,omitempty"`
 }
 
 // HasError reports whether the integration or any check has an error

@@ -13,6 +13,7 @@ import (
 
 	"github.com/kelseyhightower/envconfig"
 	"github.com/notion-check/notion-check/bot/ops"
+	"github.com/notion-check/notion-check/diagnose"
 )
 
 // env is the whole environment of SPEC §2 as envconfig reads it. Every
@@ -31,6 +32,7 @@ type env struct {
 	SlackAPIURL   string `envconfig:"SLACK_API_URL" default:"https://slack.com/api/"`
 	HelpChannels  string `envconfig:"HELP_CHANNELS"`
 	AllowedChans  string `envconfig:"ALLOWED_CHANNELS"`
+	AdminChannel  string `envconfig:"ADMIN_CHANNEL"`
 	AllowExternal string `envconfig:"ALLOW_EXTERNAL_USERS" default:"false"`
 	Addr          string `envconfig:"ADDR" default:":8080"`
 	LogLevel      string `envconfig:"LOG_LEVEL" default:"info"`
@@ -55,6 +57,9 @@ type config struct {
 	SlackAPIURL   string
 	HelpChannels  []string
 	AllowedChans  []string
+	// AdminChannel is ADMIN_CHANNEL: where problems only an admin can fix
+	// are posted ("": the asker is told to tell whoever runs the bot).
+	AdminChannel  string
 	AllowExternal bool
 	Addr          string
 	LogLevel      string
@@ -110,7 +115,9 @@ func (es configErrors) only(vars ...string) configErrors {
 
 // cliVars are the variables the diagnosis face of the CLI reads; a problem
 // with another one (a Slack setting, say) does not stop a diagnosis.
-var cliVars = []string{"NOTION_API_URL", "NOTION_VERSION", "NOTION_RATE", "NOTION_BURST", "DIAGNOSIS_TIMEOUT"}
+// NOTION_VERSION is not among them: the CLI is a diagnostic, and reports a
+// version Notion does not publish as a finding (SPEC §2).
+var cliVars = []string{"NOTION_API_URL", "NOTION_RATE", "NOTION_BURST", "DIAGNOSIS_TIMEOUT"}
 
 // loadConfig reads the environment through envconfig and checks every value
 // that has a shape. It returns the configuration and, when some values are
@@ -137,6 +144,8 @@ func loadConfig() (config, error) {
 	}
 	if !validVersion(c.NotionVersion) {
 		bad("NOTION_VERSION", "NOTION_VERSION must be a date such as 2025-09-03")
+	} else if !diagnose.KnownVersion(c.NotionVersion) {
+		bad("NOTION_VERSION", "NOTION_VERSION must be a version Notion publishes: 2025-09-03, 2026-03-11 or 2022-06-28 (facts §9)")
 	}
 	var err error
 	if c.NotionRate, err = strconv.ParseFloat(e.NotionRate, 64); err != nil || c.NotionRate <= 0 || c.NotionRate > 100 {
@@ -173,6 +182,11 @@ func loadConfig() (config, error) {
 	}
 	if c.AllowedChans, err = channelList("ALLOWED_CHANNELS", e.AllowedChans); err != nil {
 		bad("ALLOWED_CHANNELS", "%v", err)
+	}
+	if admin, err := channelList("ADMIN_CHANNEL", e.AdminChannel); err != nil || len(admin) > 1 {
+		bad("ADMIN_CHANNEL", "ADMIN_CHANNEL must be one Slack channel ID such as C0123456789")
+	} else if len(admin) == 1 {
+		c.AdminChannel = admin[0]
 	}
 	if c.AllowExternal, err = strconv.ParseBool(e.AllowExternal); err != nil {
 		bad("ALLOW_EXTERNAL_USERS", "ALLOW_EXTERNAL_USERS must be true or false")

@@ -81,7 +81,7 @@ func cleanEnviron() []string {
 		k, _, _ := strings.Cut(kv, "=")
 		switch {
 		case strings.HasPrefix(k, "NOTION_"), strings.HasPrefix(k, "SLACK_"), strings.HasPrefix(k, "REDIS_"),
-			k == "HELP_CHANNELS", k == "ALLOWED_CHANNELS", k == "ALLOW_EXTERNAL_USERS", k == "ADDR",
+			k == "HELP_CHANNELS", k == "ALLOWED_CHANNELS", k == "ADMIN_CHANNEL", k == "ALLOW_EXTERNAL_USERS", k == "ADDR",
 			k == "LOG_LEVEL", k == "LOG_FORMAT", k == "DIAGNOSIS_TIMEOUT":
 			continue
 		}

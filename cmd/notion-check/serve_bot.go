@@ -163,6 +163,8 @@ func serveBot(ctx context.Context, args []string, getenv func(string) string, st
 		APIURL:             cfg.SlackAPIURL,
 		HelpChannels:       cfg.HelpChannels,
 		AllowedChannels:    cfg.AllowedChans,
+		AdminChannel:       cfg.AdminChannel,
+		Integrations:       func() []bot.IntegrationHealth { return integrationHealth(ready) },
 		AllowExternalUsers: cfg.AllowExternal,
 		Diagnoser:          w.d,
 		Logger:             logger,
@@ -346,6 +348,17 @@ func stopStatus(err error) error {
 		return nil // the bot logged how many were told to run it again
 	}
 	return err
+}
+
+// integrationHealth is what the App Home shows of the integrations the
+// bot checks as: their names (the variable while Notion has not told it)
+// and what Notion last said of their tokens, never a token.
+func integrationHealth(ready *ops.Readiness) []bot.IntegrationHealth {
+	var out []bot.IntegrationHealth
+	for _, s := range ready.Integrations() {
+		out = append(out, bot.IntegrationHealth{Name: s.Integration, Health: s.State.String()})
+	}
+	return out
 }
 
 // errStopped ends the errgroup when the bot returns after a clean shutdown.

@@ -175,6 +175,8 @@ func TestServeRefusesBadConfig(t *testing.T) {
 		{"no notion token", "NOTION_TOKEN", "", "NOTION_TOKEN"},
 		{"bad help channel", "HELP_CHANNELS", "#help", "HELP_CHANNELS"},
 		{"bad allowed channel", "ALLOWED_CHANNELS", "general", "ALLOWED_CHANNELS"},
+		{"bad admin channel", "ADMIN_CHANNEL", "#admins", "ADMIN_CHANNEL"},
+		{"two admin channels", "ADMIN_CHANNEL", "C0ADMIN001,C0ADMIN002", "ADMIN_CHANNEL"},
 		{"bad external flag", "ALLOW_EXTERNAL_USERS", "perhaps", "ALLOW_EXTERNAL_USERS"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -148,6 +148,7 @@ type objectJSON struct {
 	Parent     parentJSON `json:"parent"`
 	Title      richText   `json:"title"`
 	Name       string     `json:"name"`
+	URL        string     `json:"url"`
 	ChildPage  struct {
 		Title string `json:"title"`
 	} `json:"child_page"`
@@ -189,6 +190,7 @@ func decodeObject(body []byte, self bool) *diagnose.Object {
 		}
 	}
 	if self {
+		out.URL = o.URL
 		switch o.Object {
 		case "block":
 			out.Title = o.ChildPage.Title + o.ChildDatabase.Title
