@@ -234,6 +234,15 @@ const maxExcerpt = 60
 // masked before the cut, so that a cut never leaves a piece of one that
 // is too short to be recognised; a text is never echoed whole.
 func excerpt(t string) (src string, whole bool) {
+	// Only the start is ever quoted: mask the first 512 bytes, on to the
+	// next blank so that no token is cut before it is masked (at most 1 KB).
+	if len(t) > 512 {
+		end := 512
+		for end < len(t) && end < 1024 && t[end] != ' ' && t[end] != '\n' && t[end] != '\t' && t[end] != '\r' {
+			end++
+		}
+		t = t[:end]
+	}
 	t = secret.Redact(t)
 	if len(t) <= maxExcerpt && !strings.ContainsAny(t, "\r\n") {
 		return t, true
