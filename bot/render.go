@@ -562,6 +562,10 @@ func contextBlock(rep diagnose.Report) *slack.ContextBlock {
 		}
 		as = a
 	}
+	if rep.As != "" {
+		// A name picked the one integration the checks ran as (--as).
+		as = rep.As
+	}
 	switch {
 	case as != "" && in.Name != "" && as != in.Name:
 		// Checked as the integration the pasted error names, not as

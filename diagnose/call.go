@@ -84,12 +84,17 @@ func readCall(t string) *Call {
 	}
 	readCode(t, &c)
 	readMessage(t, &c)
+	readLooseMessage(t, &c)
 	readSchemaMessage(t, &c)
 	readStatus(t, &c)
 	if c.Code == "" && (c.Status == 403 || c.Status >= 500) && (strings.Contains(t, "cf-ray") || strings.Contains(t, "CF-RAY") || strings.Contains(t, "Cloudflare") || strings.Contains(t, "cloudflare") || strings.Contains(t, "<html") || strings.Contains(t, "<!DOCTYPE")) {
 		c.Edge = true
 	}
-	if !c.Failed() && c.Endpoint == "" {
+	readWrapper(t, &c)
+	readAuth(t, &c)
+	readOAuth(t, &c)
+	readEmpty(t, &c)
+	if !c.Failed() && c.Endpoint == "" && c.Auth == "" && c.Empty == "" {
 		return nil
 	}
 	readVersion(t, &c)
@@ -107,7 +112,7 @@ func readCall(t string) *Call {
 	}
 	// A Reading never holds a secret: a token pasted into a path, a body
 	// or a message is masked in every field that repeats the text.
-	for _, f := range []*string{&c.Message, &c.Integration, &c.ParentID, &c.Field, &c.Expected, &c.Sent, &c.Path, &c.NotionVersion} {
+	for _, f := range []*string{&c.Message, &c.Integration, &c.ParentID, &c.Field, &c.Expected, &c.Sent, &c.Path, &c.NotionVersion, &c.ClientMessage} {
 		*f = secret.Redact(*f)
 	}
 	for k, v := range c.AdditionalData {
@@ -705,12 +710,20 @@ func readVersion(t string, c *Call) {
 }
 
 // readIntegration reads the integration a 404 message names ("…shared with
-// your integration \"Marketing Sync\"."; "connection" in newer wording).
+// your integration \"Marketing Sync\"."; "connection" in newer wording):
+// in the message read, else anywhere in the text (a wrapper such as n8n
+// puts its own words in the message and Notion's in a description).
 func readIntegration(t string, c *Call) {
-	src := c.Message
-	if src == "" {
-		src = t
+	if c.Message != "" {
+		readIntegrationIn(c.Message, c)
+		if c.Integration != "" {
+			return
+		}
 	}
+	readIntegrationIn(t, c)
+}
+
+func readIntegrationIn(src string, c *Call) {
 	for _, p := range []string{"with your integration ", "with your connection ", "with the integration ", "with the connection "} {
 		i := strings.Index(src, p)
 		if i < 0 {

@@ -172,9 +172,17 @@ type IntegrationInfo struct {
 	// Name is the bot user's name; Workspace its workspace name.
 	Name      string
 	Workspace string
-	// Personal is true for a personal access token (bot owner of type
-	// "user").
+	// Personal is true when the token is known to be a personal access
+	// token. The Prober does not set it: it reports OwnerType and Users, and
+	// the verdict tells the kinds apart (token_kind.go).
 	Personal bool
+	// OwnerType is users/me's bot.owner.type: "workspace" for an internal
+	// integration, "user" for a public (OAuth) one or a personal access
+	// token ("" when not told).
+	OwnerType string
+	// Users is what GET /v1/users answered, asked only for a bot owned by a
+	// user (it refuses personal access tokens); Outcome "" when not asked.
+	Users Answer
 	// Me is what users/me answered (Outcome "" when it was not asked).
 	Me Answer
 	// Evidence of the users/me exchange.

@@ -3,7 +3,6 @@ package diagnose
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strings"
 	"sync"
 )
@@ -159,11 +158,9 @@ func (d *Diagnoser) DiagnoseReading(ctx context.Context, rd Reading, opts Option
 
 	for i := range rep.Checks {
 		c := &rep.Checks[i]
-		// The one true cause first: errors, then warnings, then notes, each
-		// in the order found.
-		sort.SliceStable(c.Findings, func(a, b int) bool {
-			return severityRank(c.Findings[a].Severity) < severityRank(c.Findings[b].Severity)
-		})
+		// The one true cause first: what explains the person's call, then
+		// errors, warnings and notes, each in the order found (rank.go).
+		rankFindings(c.Findings, rd.Call)
 		switch {
 		case hasError(c.Findings):
 			c.Status = StatusProblem
@@ -220,6 +217,7 @@ func (d *Diagnoser) online(ctx context.Context, call *Call, refs []Reference, op
 	for i := range ask {
 		ask[i] = true
 	}
+	first := 0 // the integration whose verdict is the check's
 	if named != "" {
 		infos = d.Integrations(ctx)
 		haveInfo = true
@@ -231,10 +229,18 @@ func (d *Diagnoser) online(ctx context.Context, call *Call, refs []Reference, op
 			}
 		}
 		switch {
-		case pick >= 0:
+		case pick >= 0 && opts.As != "":
 			for i := range ask {
 				ask[i] = i == pick
 			}
+			rep.As = asker{info: infos[pick], label: label(pick)}.name()
+		case pick >= 0:
+			// The pasted error names one of them: its verdict is the
+			// check's, and the others still say whether they see the
+			// object, so that more integrations never make the answer
+			// less precise.
+			first = pick
+			rep.As = asker{info: infos[pick], label: label(pick)}.name()
 		case opts.As != "":
 			// --as names no configured integration: nothing is checked.
 			in, _ := IntegrationVerdict(infos[0])
@@ -277,6 +283,7 @@ func (d *Diagnoser) online(ctx context.Context, call *Call, refs []Reference, op
 		// The token is refused: the probes' answers say nothing more.
 		return
 	}
+	d.searchEmpty(ctx, call, ps, ask, infos, popts, rep, done)
 	seen := map[Code]bool{}
 	for _, f := range rep.Integration.Findings {
 		seen[f.Code] = true
@@ -288,7 +295,14 @@ func (d *Diagnoser) online(ctx context.Context, call *Call, refs []Reference, op
 		}
 		c := &rep.Checks[ri]
 		var views []view
+		order := make([]int, 0, len(ps))
+		order = append(order, first)
 		for pi := range ps {
+			if pi != first {
+				order = append(order, pi)
+			}
+		}
+		for _, pi := range order {
 			if !ask[pi] {
 				continue
 			}
@@ -337,7 +351,7 @@ func (d *Diagnoser) online(ctx context.Context, call *Call, refs []Reference, op
 			}
 			fs = ruleNotSharedWithCaller(call, views, fs)
 		}
-		if as.who.info.Personal && !as.who.primary && HasCode(fs, CodeAccessNotShared) {
+		if KindOf(as.who.info) == TokenPersonal && !as.who.primary && HasCode(fs, CodeAccessNotShared) {
 			fs = append(fs, personalFinding(as.who.info))
 		}
 		c.Findings = append(c.Findings, fs...)

@@ -59,6 +59,10 @@ const (
 	CodeBodyLimit               Code = "body.limit"
 	CodeBodyParent              Code = "body.parent"
 	CodeBodyBlock               Code = "body.block"
+	CodeCallClient              Code = "call.client"
+	CodeSearchEmpty             Code = "search.empty"
+	CodeOAuthGrant              Code = "oauth.grant"
+	CodeTokenOAuth              Code = "token.oauth"
 )
 
 // FindingSpec is one row of the finding table: everything about a code that
@@ -240,6 +244,25 @@ var findingTable = map[Code]FindingSpec{
 		"{server_fix}",
 		"Retry the call after a short wait, with backoff; retry 5xx only for reads and deletes, 409 conflicts after re-reading the object.",
 		"If it keeps failing, check status.notion.so; a data-source query that times out (504) may need a narrower filter.",
+	}},
+	CodeCallClient: {SeverityError, "The failure never reached Notion's API: it happened in the client", []string{
+		"{client_fix}",
+		"Notion has no record of this call (no request_id): look in the client's own settings, log or tool definition, not at sharing or the token.",
+	}},
+	CodeSearchEmpty: {SeverityWarning, "The search or list returned nothing this integration can see", []string{
+		"{search_fix}",
+		"Share the page that holds what you look for with the connection: ••• → Connections → add \"{integration}\" (pages under it are shared too), or use the connection's Content access tab in the Developer portal.",
+		"Filter search by object with value \"page\" or \"data_source\" under Notion-Version 2025-09-03 and later (\"database\" is refused there); under 2022-06-28 databases with several data sources are left out of search.",
+		"Search is indexed with a delay and only directly shared pages are sure to appear: GET the object by its ID to know whether it is shared.",
+	}},
+	CodeOAuthGrant: {SeverityError, "The OAuth token exchange or refresh failed", []string{
+		"{oauth_fix}",
+		"Send the token request as POST https://api.notion.com/v1/oauth/token with Authorization: Basic base64(client_id:client_secret) and a JSON body ({\"grant_type\":\"authorization_code\",\"code\":…,\"redirect_uri\":…} or {\"grant_type\":\"refresh_token\",\"refresh_token\":…}).",
+		"The access token is not the problem: this failure comes before any token exists (or when renewing it).",
+	}},
+	CodeTokenOAuth: {SeverityInfo, "The token belongs to a public (OAuth) integration: it sees the pages its authorizing user shared", []string{
+		"Pages reach a public integration through its OAuth flow: the user who authorized it picked them; run the authorization again and pick the page (or a page above it) to add one.",
+		"Only that user can share more with it; sharing with another connection or the internal-integration settings page does not apply.",
 	}},
 	CodeBodyPropertyType: {SeverityError, "A property was sent in a shape its type does not take", []string{
 		"{body_fix}",

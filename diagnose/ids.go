@@ -196,6 +196,10 @@ func examine(v string) verdict {
 		v = t
 		notes = append(notes, "it is wrapped in quotes")
 	}
+	if elided(strings.TrimRight(v, `"'`+"`,;")) {
+		// Shortened by the person who pasted it: no ID, and nothing wrong.
+		return verdict{}
+	}
 	if name := variableName(v); name != "" {
 		return verdict{variable: name, missing: fmt.Sprintf("it is the variable %s, not an ID: the text does not show its value, and a call that fails with it most often ran with it unset, empty or never substituted.", name)}
 	}

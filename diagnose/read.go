@@ -1089,9 +1089,9 @@ func masked(rest string) bool {
 // not content: "request id:", "Your workspace ID is", "integration ID",
 // "bot id", "user id", "cursor".
 func excludedPhrase(t string, i int) bool {
-	w := strings.TrimRight(t[max(0, i-40):i], " \t\"'`:=,[]>(#")
+	w := strings.TrimRight(t[max(0, i-40):i], " \t\"'`:=,[]>(#\\")
 	if len(w) >= 3 && strings.EqualFold(w[len(w)-3:], " is") {
-		w = strings.TrimRight(w[:len(w)-3], " \t\"'`:=")
+		w = strings.TrimRight(w[:len(w)-3], " \t\"'`:=\\")
 	}
 	for _, p := range []string{"request id", "request-id", "request_id", "requestid", "workspace id", "space id", "integration id", "bot id", "user id", "cursor", "trace id"} {
 		if len(w) >= len(p) && strings.EqualFold(w[len(w)-len(p):], p) {

@@ -54,6 +54,7 @@ func ReadText(text string, limit int) Reading {
 		// References folded into others (an error's data sources, the
 		// view of query.v) are not references the text holds apart.
 		rd.Total -= m - len(rd.References)
+		rd.References = withEmpty(rd.References, rd.Call)
 	}
 	return rd
 }
@@ -127,12 +128,38 @@ type Call struct {
 	// (Cloudflare: an HTML body or a cf-ray header and no Notion error
 	// code), which is not an answer of the API itself.
 	Edge bool `json:"edge,omitempty"`
+	// Via names the wrapper the paste came through, when it shows one
+	// ("n8n", "Make", "MCP (local)", "notion-sdk-js", …); "" when the text
+	// is Notion's own answer or tells nothing.
+	Via string `json:"via,omitempty"`
+	// ClientFailure is set when the failure never reached Notion's API, or
+	// Notion's answer was not the API's: "schema" (a client-side or MCP
+	// tool-schema validation), "transport" (no answer: DNS, TLS, a reset,
+	// a client timeout), "edge" (an HTML page from a proxy where JSON was
+	// expected), "decode" (the client failed to read Notion's answer),
+	// "path" (the client refused the path).
+	ClientFailure string `json:"client_failure,omitempty"`
+	// ClientMessage is the client's own error text, when ClientFailure is
+	// set.
+	ClientMessage string `json:"client_message,omitempty"`
+	// Variable is the variable the code passes where the ID belongs, when
+	// the error shows what it held (so it was set).
+	Variable string `json:"variable,omitempty"`
+	// Auth names what is wrong with the Authorization header the text
+	// shows ("bearer_doubled", "basic_for_api", …); never the credential.
+	Auth string `json:"auth,omitempty"`
+	// Empty is set when the text shows a search or list answer with no
+	// results, or says search finds nothing: "search", "query" or "list".
+	Empty string `json:"empty,omitempty"`
+	// Filter is the object filter value a pasted search sent ("page",
+	// "data_source", "database").
+	Filter string `json:"filter,omitempty"`
 }
 
 // Failed reports whether the pasted call is shown to have failed (an error
-// status or code, or an error message).
+// status or code, an error message, or a failure in the client).
 func (c *Call) Failed() bool {
-	return c != nil && (c.Status >= 400 || c.Code != "" || c.Message != "")
+	return c != nil && (c.Status >= 400 || c.Code != "" || c.Message != "" || c.ClientFailure != "")
 }
 
 // Access is whether one configured integration can see a check's object

@@ -188,6 +188,7 @@ func HasCode(fs []Finding, code Code) bool {
 
 // fallback is the one reference of a text that holds none: it says why.
 func fallback(text string, otherLinks, notContent []string) Reference {
+	otherLinks = dropIncidental(text, otherLinks)
 	t := strings.TrimSpace(text)
 	src, whole := excerpt(t)
 	r := Reference{Source: src, Origin: OriginText, Hint: KindUnknown, Related: []Related{}}

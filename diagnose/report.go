@@ -146,6 +146,10 @@ type Report struct {
 	SkippedMore bool `json:"skipped_more,omitempty"`
 	// Call is the person's own call, when TEXT shows one (SPEC §3).
 	Call *Call `json:"call,omitempty"`
+	// As names the one integration the checks ran as when a name picked
+	// it (the CLI's --as, or the integration a pasted error names among
+	// those configured); "" when every configured integration was asked.
+	As string `json:"as,omitempty"`
 }
 
 // HasError reports whether the integration or any check has an error

@@ -13,6 +13,7 @@ import (
 
 	"github.com/kelseyhightower/envconfig"
 	"github.com/notion-check/notion-check/bot/ops"
+	"github.com/notion-check/notion-check/diagnose"
 )
 
 // env is the whole environment of SPEC §2 as envconfig reads it. Every
@@ -114,7 +115,9 @@ func (es configErrors) only(vars ...string) configErrors {
 
 // cliVars are the variables the diagnosis face of the CLI reads; a problem
 // with another one (a Slack setting, say) does not stop a diagnosis.
-var cliVars = []string{"NOTION_API_URL", "NOTION_VERSION", "NOTION_RATE", "NOTION_BURST", "DIAGNOSIS_TIMEOUT"}
+// NOTION_VERSION is not among them: the CLI is a diagnostic, and reports a
+// version Notion does not publish as a finding (SPEC §2).
+var cliVars = []string{"NOTION_API_URL", "NOTION_RATE", "NOTION_BURST", "DIAGNOSIS_TIMEOUT"}
 
 // loadConfig reads the environment through envconfig and checks every value
 // that has a shape. It returns the configuration and, when some values are
@@ -141,6 +144,8 @@ func loadConfig() (config, error) {
 	}
 	if !validVersion(c.NotionVersion) {
 		bad("NOTION_VERSION", "NOTION_VERSION must be a date such as 2025-09-03")
+	} else if !diagnose.KnownVersion(c.NotionVersion) {
+		bad("NOTION_VERSION", "NOTION_VERSION must be a version Notion publishes: 2025-09-03, 2026-03-11 or 2022-06-28 (facts §9)")
 	}
 	var err error
 	if c.NotionRate, err = strconv.ParseFloat(e.NotionRate, 64); err != nil || c.NotionRate <= 0 || c.NotionRate > 100 {

@@ -210,7 +210,6 @@ func TestMalformedTokenIsAFindingNotAFailure(t *testing.T) {
 func TestConfigErrorsNameTheVariable(t *testing.T) {
 	for _, tc := range []struct{ key, val string }{
 		{"NOTION_API_URL", "ftp://secret-host"},
-		{"NOTION_VERSION", "yesterday"},
 		{"NOTION_RATE", "fast"},
 		{"DIAGNOSIS_TIMEOUT", "-1s"},
 	} {

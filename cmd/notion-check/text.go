@@ -385,7 +385,12 @@ func footer(rep diagnose.Report, verbose bool) string {
 	var parts []string
 	in := rep.Integration
 	who := ""
-	if in.Name != "" {
+	switch {
+	case rep.As != "" && rep.As != in.Name:
+		// --as (or the integration a pasted error names) picked another
+		// integration than NOTION_TOKEN's: the checks ran as that one.
+		who = "As " + cut(oneLine(rep.As), 40)
+	case in.Name != "":
 		who = "As " + cut(oneLine(in.Name), 40)
 		if in.Workspace != "" {
 			who += " (" + cut(oneLine(in.Workspace), 40) + ")"

@@ -102,7 +102,9 @@ func TestSeveralIntegrations(t *testing.T) {
 		{name: "error names a configured integration: checked as it", tokens: all3,
 			rd:     reading(notFoundCall(nt.SharedPageID, nt.MarketingName), ref(nt.SharedPageID, diagnose.KindPage, diagnose.EndpointPages)),
 			status: diagnose.StatusProblem, codes: []diagnose.Code{diagnose.CodeAccessNotShared},
-			access: "Marketing Sync ✗", asked: []string{nt.MarketingName}, mention: []string{`add the integration "Marketing Sync"`}},
+			// The others are asked too: more integrations never make the
+			// answer less precise (issue 20): Iris Checker sees it.
+			access: "Marketing Sync ✗ · Iris Checker ✓ · Notion CLI ✓", asked: []string{nt.IntegrationName, nt.MarketingName, nt.PersonalName}, mention: []string{`add the integration "Marketing Sync"`, `"Iris Checker" can read it`}},
 		{name: "error names an integration not configured, ours reads it", tokens: []string{nt.GoodToken},
 			rd:     reading(notFoundCall(nt.SharedPageID, nt.MarketingName), ref(nt.SharedPageID, diagnose.KindPage, diagnose.EndpointPages)),
 			status: diagnose.StatusProblem, kind: diagnose.KindPage, codes: []diagnose.Code{diagnose.CodeAccessOtherIntegration},
@@ -110,7 +112,7 @@ func TestSeveralIntegrations(t *testing.T) {
 		{name: "error names a configured integration that sees it now: not reproduced", tokens: all3,
 			rd:     reading(notFoundCall(nt.MarketingOnlyPageID, nt.MarketingName), ref(nt.MarketingOnlyPageID, diagnose.KindPage, diagnose.EndpointPages)),
 			status: diagnose.StatusProblem, kind: diagnose.KindPage, codes: []diagnose.Code{diagnose.CodeCallNotReproduced, diagnose.CodeAccessOK},
-			access: "Marketing Sync ✓", asked: []string{nt.MarketingName}, mention: []string{"fixed since"}},
+			access: "Marketing Sync ✓ · Iris Checker ✗ · Notion CLI ✓", asked: []string{nt.IntegrationName, nt.MarketingName, nt.PersonalName}, mention: []string{"fixed since"}},
 		{name: "no name: every integration asked once", tokens: all3,
 			rd:     reading(nil, ref(nt.SharedPageID, "", "")),
 			status: diagnose.StatusOK, kind: diagnose.KindPage, codes: []diagnose.Code{diagnose.CodeAccessOK},
@@ -133,7 +135,7 @@ func TestSeveralIntegrations(t *testing.T) {
 		{name: "personal access token as the named integration", tokens: all3,
 			rd:     reading(notFoundCall(nt.UnsharedPageID, nt.PersonalName), ref(nt.UnsharedPageID, diagnose.KindPage, diagnose.EndpointPages)),
 			status: diagnose.StatusProblem, codes: []diagnose.Code{diagnose.CodeAccessNotShared, diagnose.CodeTokenPersonal},
-			access: "Notion CLI ✗", absent: []string{"Connections, and add"}},
+			access: "Notion CLI ✗ · Iris Checker ✗ · Marketing Sync ✗", absent: []string{"Connections, and add"}},
 		{name: "the call's Notion-Version is probed and named", tokens: []string{nt.GoodToken},
 			rd: reading(&diagnose.Call{Method: "POST", Endpoint: "/v1/databases/{database_id}/query", NotionVersion: nt.Version20220628, Status: 400, Code: "validation_error",
 				Message: "Databases with multiple data sources are not supported in this API version."}, ref(nt.MultiDatabaseID, diagnose.KindDatabase, diagnose.EndpointDatabases)),

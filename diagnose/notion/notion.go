@@ -338,8 +338,13 @@ func (p *Prober) fetchMe(ctx context.Context) *meEntry {
 				if raw.Bot.WorkspaceName != "" {
 					e.info.Workspace = raw.Bot.WorkspaceName
 				}
-				e.info.Personal = raw.Bot.Owner.Type == "user"
+				e.info.OwnerType = raw.Bot.Owner.Type
 			}
+		}
+		if e.info.OwnerType == "user" {
+			// users/me cannot tell a public integration's OAuth token
+			// from a personal access token: GET /v1/users can.
+			e.info.Users = p.askUsers(ctx)
 		}
 		if p.ttl() > 0 {
 			e.expires = time.Now().Add(100 * 365 * 24 * time.Hour)
@@ -349,6 +354,11 @@ func (p *Prober) fetchMe(ctx context.Context) *meEntry {
 		e.expires = time.Now().Add(p.ttl())
 	case x != nil && x.status == http.StatusForbidden && x.notionJSON:
 		me.Outcome = diagnose.OutcomeForbidden
+		e.expires = time.Now().Add(p.ttl())
+	case x != nil && x.status == http.StatusBadRequest && x.notionJSON:
+		// A 400 on users/me is about the request itself (the
+		// Notion-Version header): reported as Notion said it.
+		me.Outcome = diagnose.OutcomeBadRequest
 		e.expires = time.Now().Add(p.ttl())
 	case x != nil && (x.status == http.StatusTooManyRequests || x.status == 529):
 		me.Outcome = diagnose.OutcomeRateLimited

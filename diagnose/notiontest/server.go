@@ -278,7 +278,7 @@ func (s *Server) setSharedWith(token, id string, shared bool) bool {
 	case GoodToken, NoReadToken:
 		return s.setShared(id, shared)
 	}
-	w := map[string]who{MarketingToken: wMarketing, PersonalToken: wPersonal}
+	w := map[string]who{MarketingToken: wMarketing, PersonalToken: wPersonal, OAuthToken: wOAuth}
 	ww, ok := w[token]
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -514,6 +514,8 @@ func (s *Server) caller(r *http.Request) string {
 		return MarketingName
 	case PersonalToken:
 		return PersonalName
+	case OAuthToken:
+		return OAuthName
 	}
 	return ""
 }
@@ -532,12 +534,20 @@ func (s *Server) route(r *http.Request) answer {
 		w = wMarketing
 	case token == PersonalToken:
 		w = wPersonal
+	case token == OAuthToken:
+		w = wOAuth
 	default:
 		return errAnswer(401, "unauthorized", "API token is invalid.", nil)
 	}
 	version := r.Header.Get("Notion-Version")
 	if version == "" {
 		return errAnswer(400, "missing_version", "Notion-Version header failed validation: Notion-Version header should be defined, instead was `undefined`.", nil)
+	}
+	if !publishedVersion(version) {
+		// Notion refuses a version it has not published. The exact text is
+		// UNVERIFIED (facts notion-api.md §1.7); it follows the grammar of
+		// missing_version's message.
+		return errAnswer(400, "validation_error", fmt.Sprintf("Notion-Version header failed validation: Notion-Version header should be a valid version, instead was `%s`.", marshal(version)), nil)
 	}
 	if a, limited := s.limit(token); limited {
 		return a
@@ -546,12 +556,18 @@ func (s *Server) route(r *http.Request) answer {
 	// From 2026-03-11 on, "archived" is gone from every answer (in_trash
 	// stays).
 	noArchived := version >= Version20260311
+	path := r.URL.Path
+	if r.Method == http.MethodPost && path == "/v1/search" {
+		return s.search(r, w, token, modern)
+	}
 	if r.Method != http.MethodGet {
 		return errAnswer(400, "invalid_request_url", "Invalid request URL.", nil)
 	}
-	path := r.URL.Path
 	if path == "/v1/users/me" {
 		return jsonAnswer(200, s.botUser(w))
+	}
+	if path == "/v1/users" {
+		return s.users(w)
 	}
 	rest, ok := strings.CutPrefix(path, "/v1/")
 	if !ok {
@@ -591,6 +607,8 @@ func (s *Server) route(r *http.Request) answer {
 			name, iid = MarketingName, MarketingIntegrationID
 		case wPersonal:
 			name, iid = PersonalName, PersonalIntegrationID
+		case wOAuth:
+			name, iid = OAuthName, OAuthIntegrationID
 		}
 		return errAnswer(404, "object_not_found",
 			fmt.Sprintf("Could not find %s with ID: %s. Make sure the relevant pages and databases are shared with your integration %q.", noun, id, name),
@@ -667,6 +685,12 @@ func (s *Server) botUser(w who) map[string]any {
 		id, name = MarketingBotUserID, MarketingName
 	case wPersonal:
 		id, name = PersonalBotUserID, PersonalName
+		owner = map[string]any{"type": "user", "user": map[string]any{"object": "user", "id": PersonalOwnerID, "type": "person",
+			"name": "Dana Developer", "avatar_url": nil, "person": map[string]any{"email": "dana@example.com"}}}
+	case wOAuth:
+		// A public integration's bot is owned by the user who authorized
+		// it: the same shape as a personal access token's (§8.2).
+		id, name = OAuthBotUserID, OAuthName
 		owner = map[string]any{"type": "user", "user": map[string]any{"object": "user", "id": PersonalOwnerID, "type": "person",
 			"name": "Dana Developer", "avatar_url": nil, "person": map[string]any{"email": "dana@example.com"}}}
 	}

@@ -22,6 +22,12 @@ const (
 	// creator sees: SharedPageID and MarketingOnlyPageID, not
 	// UnsharedPageID.
 	PersonalToken = "ntn_55555555555PersonalTokenAbCdEfGhIjKlMnOpQrStUvW"
+	// OAuthToken is a public (OAuth) integration's access token, OAuthName:
+	// GET /v1/users/me answers a bot owned by the user who authorized it,
+	// like a personal access token's, but GET /v1/users lists users (a
+	// personal access token is refused there, facts notion-bodies.md §8.2).
+	// It sees the pages its user picked at install: SharedPageID only.
+	OAuthToken = "ntn_66666666666OAuthTokenAbCdEfGhIjKlMnOpQrStUvWxYz"
 )
 
 // The other integrations.
@@ -41,6 +47,12 @@ const (
 	PersonalBotUserID = "1a2b3c4d-0000-4000-8000-00000000b073"
 	// PersonalOwnerID is the user who created PersonalToken.
 	PersonalOwnerID = "1a2b3c4d-0000-4000-8000-000000000a11"
+	// OAuthName is OAuthToken's integration name.
+	OAuthName = "Acme Public"
+	// OAuthIntegrationID is OAuthToken's integration ID.
+	OAuthIntegrationID = "1a2b3c4d-0000-4000-8000-0000000171d3"
+	// OAuthBotUserID is OAuthToken's bot user ID.
+	OAuthBotUserID = "1a2b3c4d-0000-4000-8000-00000000b074"
 )
 
 // The integration behind the tokens.
@@ -174,6 +186,7 @@ const (
 	wIris who = iota
 	wMarketing
 	wPersonal
+	wOAuth
 )
 
 type kind int
@@ -236,6 +249,7 @@ func defaultWorld() map[string]*object {
 	sees := map[who][]string{
 		wMarketing: {RootPageID, MarketingOnlyPageID, DatabaseID, DataSourceID, ViewID},
 		wPersonal:  {SharedPageID, MarketingOnlyPageID},
+		wOAuth:     {SharedPageID},
 	}
 	m := make(map[string]*object, len(objs))
 	for _, o := range objs {

@@ -127,6 +127,10 @@ const (
 	eArchived       = diagnose.CodeErrorArchived
 	eRateLimited    = diagnose.CodeErrorRateLimited
 	eServer         = diagnose.CodeErrorServer
+	callClient      = diagnose.CodeCallClient
+	searchEmpty     = diagnose.CodeSearchEmpty
+	oauthGrant      = diagnose.CodeOAuthGrant
+	tokenOAuth      = diagnose.CodeTokenOAuth
 	bodyType        = diagnose.CodeBodyPropertyType
 	bodyMissing     = diagnose.CodeBodyPropertyMissing
 	bodyOption      = diagnose.CodeBodyOption
@@ -522,7 +526,7 @@ func idCases() []Case {
 			Source: "facts §1.2 invalid_grant; peers §7 #8",
 			Text:   body("400", "invalid_grant", "Invalid code: this code has been revoked."),
 			Call:   &diagnose.Call{Status: 400, Code: "invalid_grant"},
-			IDs:    []string{""}, Offline: codes{eUnauthorized},
+			IDs:    []string{""}, Offline: codes{oauthGrant},
 			Never: codes{idMissing},
 		},
 		{
@@ -555,7 +559,7 @@ func idCases() []Case {
 			Source: "facts §1.1, §9 (SDK #751: a 403 from the edge is a network rule, not restricted_resource)",
 			Text:   "HTTP/2 403\ncontent-type: text/html\ncf-ray: 8f1c2a3b4c5d6e7f-FRA\nserver: cloudflare\n\n<!DOCTYPE html><html><head><title>Attention Required! | Cloudflare</title></head><body>Sorry, you have been blocked</body></html>",
 			Call:   &diagnose.Call{Status: 403, Edge: true},
-			IDs:    []string{""}, Offline: codes{eServer},
+			IDs:    []string{""}, Offline: codes{callClient},
 			Never: codes{eRestricted, idMissing},
 		},
 		{
@@ -776,7 +780,7 @@ func idCases() []Case {
 			Source: "facts §1.2 (ClientErrorCode notionhq_client_request_timeout)",
 			Text:   "RequestTimeoutError: Request to Notion API has timed out\n  code: 'notionhq_client_request_timeout'",
 			Call:   &diagnose.Call{Code: "notionhq_client_request_timeout"},
-			IDs:    []string{""}, Offline: codes{eServer},
+			IDs:    []string{""}, Offline: codes{callClient},
 		},
 
 		// --- IDs that are not objects (SPEC §3) ---
