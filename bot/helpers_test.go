@@ -85,7 +85,10 @@ func startBot(t testing.TB, fakeOpts []slackfake.Option, tweak func(*Config), pr
 		HelpChannels: []string{helpChan},
 		Diagnoser:    diagnose.New(diagnose.Config{}),
 		Logger:       slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		PingInterval: 2 * time.Second,
+		// slack-go's own 30 s: a shorter wait for Slack's PING takes a
+		// reader busy with a big frame on a loaded CI (-race) for a dead
+		// socket, reconnects, and loses what the fake had pushed.
+		PingInterval: 30 * time.Second,
 		Secrets:      []string{notiontest.GoodToken, marketingToken},
 	}
 	if tweak != nil {

@@ -81,7 +81,7 @@ var answerTable = map[Code][]string{
 	CodeErrorNotFound:       {"Not found or not shared (404) — add the integration in ••• → Connections"},
 	CodeErrorVersion:        {"The Notion-Version is the cause — send a current Notion-Version header"},
 	CodeErrorRequestURL:     {"Not a valid API route — put only the 32-character ID in the path"},
-	CodeErrorValidation:     {"Notion rejected a field of the call — fix it as below"},
+	CodeErrorValidation:     {"{answer}", "Notion rejected a field of the call — fix it as below"},
 	CodeErrorArchived:       {"The call edits a trashed object — restore it from Notion's Trash first"},
 	CodeErrorRateLimited:    {"The call was rate-limited (429) — wait Retry-After, then pace the calls"},
 	CodeErrorServer:         {"Notion failed on its side (409/5xx) — retry with backoff"},

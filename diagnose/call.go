@@ -33,6 +33,8 @@ var knownCodes = map[string]int{
 // §9; peers §7), with the code each implies. They let a bare message, an
 // SDK exception line or a log line be read as the error it is.
 var knownMessages = []struct{ prefix, code string }{
+	{"Could not find property", "validation_error"},
+	{"Could not find sort property", "validation_error"},
 	{"Could not find ", "object_not_found"},
 	{"API token is invalid", "unauthorized"},
 	{"API token does not have access", "restricted_resource"},

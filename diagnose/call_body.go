@@ -1,6 +1,7 @@
 package diagnose
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/notion-check/notion-check/diagnose/secret"
@@ -214,4 +215,50 @@ func dropSentVariables(refs []Reference, fs []Finding) []Reference {
 		return []Reference{{Origin: OriginError, Hint: KindUnknown, Related: []Related{}}}
 	}
 	return kept
+}
+
+// unionKeys names the alternatives of the "Fix one:" union about owner,
+// by their last path segment ("or, and, title and 3 more").
+func unionKeys(c *Call, owner string) string {
+	var keys []string
+	for _, f := range c.Fields {
+		for _, a := range f.Alternatives {
+			if !strings.HasPrefix(a.Path, owner) {
+				continue
+			}
+			k := strings.TrimPrefix(a.Path[len(owner):], ".")
+			if k == "" {
+				k = a.Path
+			}
+			keys = append(keys, k)
+		}
+	}
+	keys = dedupe(keys)
+	if len(keys) == 0 {
+		return "see Notion's message"
+	}
+	if len(keys) > 6 {
+		return strings.Join(keys[:6], ", ") + fmt.Sprintf(" and %d more", len(keys)-6)
+	}
+	return strings.Join(keys, ", ")
+}
+
+// validationAnswer is the first line of an error.validation finding: the
+// field, what Notion takes and what was sent; "" when the call names no
+// field.
+func validationAnswer(c *Call) string {
+	if c.Field == "" || strings.HasPrefix(c.Field, "header.") || strings.HasSuffix(c.Field, "_id") || c.Field == "query.v" || strings.HasSuffix(c.Field, ".archived") {
+		// The ID rules and the version rules say those better.
+		return ""
+	}
+	if strings.Contains(c.Message, "Fix one") {
+		o, _ := fieldOwnerOf(c.Field)
+		return fitAnswer(fmt.Sprintf("%s matches none of the shapes Notion takes — send one of: %s", o, unionKeys(c, o)))
+	}
+	want := strings.TrimPrefix(c.Expected, "should ")
+	want = strings.TrimPrefix(want, "be ")
+	if c.Sent != "" && c.Sent != "undefined" {
+		return fitAnswer(fmt.Sprintf("%s should be %s, not %s", c.Field, want, truncateUTF8(c.Sent, 60)))
+	}
+	return fitAnswer(fmt.Sprintf("%s should be %s", c.Field, want))
 }

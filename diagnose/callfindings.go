@@ -126,7 +126,12 @@ func CallFindings(c *Call, checkable bool) []Finding {
 		c.Code == "validation_error" && (strings.Contains(msg, " is expected to be ") || strings.Contains(msg, "is not a property that exists") || strings.Contains(msg, "Invalid property value")),
 		c.Code == "invalid_json", c.Code == "invalid_beta":
 		detail, fix := validationFix(c)
-		return one(CodeErrorValidation, fmt.Sprintf("The call got %s%s. %s", answer, said, detail), Vars{"field_fix": fix})
+		if strings.Contains(msg, "Fix one") {
+			said = "" // the union is summed up in the detail, never echoed
+		}
+		f := NewFinding(CodeErrorValidation, fmt.Sprintf("The call got %s%s. %s", answer, said, detail), Vars{"field_fix": fix})
+		f.Answer = validationAnswer(c)
+		return []Finding{f}
 
 	case c.Code == "conflict_error" || c.Code == "row_limit_exceeded" || c.Status == 409 || c.Status >= 500 ||
 		c.Code == "internal_server_error" || c.Code == "bad_gateway" || c.Code == "service_unavailable" ||
@@ -271,8 +276,8 @@ func validationFix(c *Call) (detail, fix string) {
 	isID := strings.HasSuffix(f, "_id")
 	if !isID && strings.Contains(c.Message, "Fix one:") {
 		// Notion lists the shapes it would accept; one of them is meant.
-		_, list, _ := strings.Cut(c.Message, "Fix one:")
-		return fmt.Sprintf("Notion lists the shapes it would accept for %s, one of which is meant:%s", fieldOwner(f), truncateUTF8(list, 400)),
+		o, _ := fieldOwnerOf(f)
+		return fmt.Sprintf("%s matched none of the shapes Notion takes there (%s); exactly one of them is meant.", o, unionKeys(c, o)),
 			fmt.Sprintf("Send %s as exactly one of those shapes: the one its type in the schema has (GET /v1/data_sources/<id> lists the property types).", fieldOwner(f))
 	}
 	if isID {

@@ -425,6 +425,8 @@ var schemaSentences = []struct {
 	{" property does not exist", problemMissing, true},
 	{" is expected to be ", problemType, true},
 	{" has an invalid date", problemValue, true},
+	{"could not find property with name or id", problemMissing, false},
+	{"could not find sort property with name or id", problemMissing, false},
 	{"invalid status option", problemOption, false},
 	{"status option ", problemOption, false},
 	{"invalid select option", problemOption, false},
@@ -490,6 +492,14 @@ func readSchemaFields(m string) []Field {
 					v := strings.TrimSpace(m[i+c+1 : lineEnd(m, i+c+1)])
 					f.Sent = strings.Trim(v, "\"`'.")
 				}
+			case strings.HasPrefix(s.needle, "could not find"):
+				v, _ := messageValue(m, skipSpaceColon(m, off))
+				v = strings.Trim(strings.TrimSpace(v), "\"'`")
+				if v == "" {
+					continue
+				}
+				f.Property = decodePropertyKey(v)
+				f.Path = "body.properties." + v
 			case s.needle == "invalid property value for":
 				v, _ := messageValue(m, skipSpaceColon(m, off))
 				f.Property = strings.Trim(v, "\".")

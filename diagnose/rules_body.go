@@ -115,7 +115,12 @@ func sample(c *Call, f Field) string {
 			return s
 		}
 	}
-	return strings.Trim(f.Sent, `"`)
+	switch s := strings.Trim(f.Sent, `"`); s {
+	case "null", "undefined", "None":
+		return ""
+	default:
+		return s
+	}
 }
 
 // quoteName writes a property name for a sentence.
@@ -216,6 +221,20 @@ func fieldFinding(c *Call, f Field) (Finding, bool) {
 	case problemShape:
 		if strings.HasPrefix(f.Path, "body.properties.") {
 			return shapeFinding(c, f)
+		}
+		if strings.HasPrefix(f.Path, "body.children") && !(anyAlt(&f, func(a Alternative) bool { return strings.Contains(a.Expected, "defined") }) && len(f.Alternatives) > 2) {
+			// A block's field of the wrong shape: the path, what Notion
+			// takes and what was sent.
+			a := f.Alternatives[0]
+			want := truncateUTF8(a.Expected, 140)
+			sent := truncateUTF8(strings.Trim(a.Sent, "`"), 80)
+			answer := fmt.Sprintf("%s should be %s", a.Path, want)
+			if sent != "" && sent != "undefined" {
+				answer += fmt.Sprintf(", not %s", sent)
+			}
+			return bodyFinding(CodeBodyBlock, answer+" — fix that block",
+				fmt.Sprintf("Notion refused block %s: %s should be %s, and the call sent %s.", blockOf(a.Path), a.Path, want, orDefault(sent, "nothing")),
+				fmt.Sprintf("Change %s in the request so that it is %s.", a.Path, want), ""), true
 		}
 		if strings.HasPrefix(f.Path, "body.children") && anyAlt(&f, func(a Alternative) bool { return strings.Contains(a.Expected, "defined") }) && len(f.Alternatives) > 2 {
 			return bodyFinding(CodeBodyBlock, fmt.Sprintf("%s is not a block Notion can create — send one block type key with its content", f.Path),
@@ -377,7 +396,7 @@ func shapeFinding(c *Call, f Field) (Finding, bool) {
 	case key == "number":
 		shape := writeShape("number", strings.Trim(sent, `"`))
 		return bodyFinding(CodeBodyValue, fmt.Sprintf("%s is a number property — send %s, a number, not the text %q", name, shape, strings.Trim(sent, `"`)),
-			fmt.Sprintf("The call sent %s for %s: a number must be a JSON number (or null), not a string.", sent, name),
+			fmt.Sprintf("The call sent %q for %s: a number must be a JSON number (or null), not a string.", strings.Trim(sent, `"`), name),
 			fmt.Sprintf("Send %s as %s.", name, shape), propertyEntry(f.Property, shape)), true
 	case key == "url" && (sent == `""` || strings.Contains(meant.Expected, "≥") || strings.Contains(meant.Expected, "length")):
 		return bodyFinding(CodeBodyValue, fmt.Sprintf(`%s is a url property — send {"url":null} to clear it, not ""`, name),
@@ -523,4 +542,13 @@ func sentPropertyFinding(sp SentProperty) (Finding, bool) {
 		}
 	}
 	return Finding{}, false
+}
+
+// blockOf is the block a path into children is about ("body.children[3]"
+// of body.children[3].code.language).
+func blockOf(path string) string {
+	if i := strings.Index(path, "]"); i > 0 {
+		return path[:i+1]
+	}
+	return path
 }

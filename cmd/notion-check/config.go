@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"github.com/notion-check/notion-check/bot/cluster"
 	"net"
 	"net/http"
 	"net/url"
@@ -68,10 +69,10 @@ type config struct {
 	// RedisURL is REDIS_URL: the state shared by the replicas ("" : one
 	// process, in memory).
 	RedisURL string
-	// ClaimAfter is REDIS_CLAIM_AFTER: how long a queued request may stay
-	// unanswered at one replica before another takes it over (default
-	// 2 × DIAGNOSIS_TIMEOUT + 40 s: a diagnosis waiting for another
-	// replica's, its own, and the reply).
+	// ClaimAfter is REDIS_CLAIM_AFTER: how long the turn of a queued
+	// request (and a verdict lease) outlives the last heartbeat of the
+	// replica answering it before another replica takes it over (default
+	// 10 s; the holder renews it every third of that while it works).
 	ClaimAfter time.Duration
 	// transport, when set, gives the prober of the i-th token its
 	// transport (the shared Notion budget); not from the environment.
@@ -164,11 +165,11 @@ func loadConfig() (config, error) {
 			bad("REDIS_URL", "REDIS_URL must be a redis:// or rediss:// URL such as redis://redis:6379/0")
 		}
 	}
-	c.ClaimAfter = 2*c.Timeout + 40*time.Second
+	c.ClaimAfter = cluster.DefaultTurnLease
 	if v := strings.TrimSpace(e.ClaimAfter); v != "" {
 		if c.ClaimAfter, err = time.ParseDuration(v); err != nil || c.ClaimAfter < 2*time.Second || c.ClaimAfter > time.Hour {
-			bad("REDIS_CLAIM_AFTER", "REDIS_CLAIM_AFTER must be a duration from 2s to 1h, such as 80s")
-			c.ClaimAfter = 2*c.Timeout + 40*time.Second
+			bad("REDIS_CLAIM_AFTER", "REDIS_CLAIM_AFTER must be a duration from 2s to 1h, such as 10s")
+			c.ClaimAfter = cluster.DefaultTurnLease
 		}
 	}
 	if err := checkURL("SLACK_API_URL", c.SlackAPIURL, "https://slack.com/api/"); err != nil {

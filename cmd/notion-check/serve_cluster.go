@@ -38,6 +38,8 @@ func newCluster(ctx context.Context, cfg config, metrics *ops.Metrics, logger *s
 		Queue:       cluster.QueueOptions{TurnLease: cfg.ClaimAfter},
 		OnDegraded:  func(op string, _ error) { metrics.RedisDegraded(op) },
 		OnRecovered: metrics.RedisRecovered,
+		OnFull:      metrics.RedisFull,
+		OnDataLost:  metrics.RedisDataLost,
 		Logger:      logger,
 	})
 	if err != nil {

@@ -287,6 +287,40 @@ func offlineBodyCases() []Case {
 			Lead: []string{"title property"},
 		},
 
+		{
+			Name:   "could not find property in a query's sort",
+			Source: "facts §5.3 (X is not a property: the key as sent); query sorts and filters name properties too",
+			Text:   body("400", "validation_error", "Could not find sort property with name or id: Stauts"),
+			Call:   &diagnose.Call{Status: 400, Code: "validation_error"},
+			IDs:    []string{""}, Offline: codes{bodyMissing},
+			Never: codes{eNotFound},
+			Lead:  []string{"Stauts", "not a property"},
+		},
+		{
+			Name:   "code block language not in Notion's list",
+			Source: "facts §5.2 (an enum expectation); facts §6 (code: language is required)",
+			Text:   "body failed validation: body.children[2].code.language should be `\"abap\"`, `\"agda\"`, `\"javascript\"`, or `\"yaml\"`, instead was `\"js\"`.",
+			Call:   &diagnose.Call{Code: "validation_error"},
+			IDs:    []string{""}, Offline: codes{bodyBlock},
+			Lead: []string{"body.children[2].code.language", "not js"},
+		},
+		{
+			Name:   "query filter union, summed up not echoed",
+			Source: "facts §5.2 (Fix one: a union, exactly one branch meant)",
+			Text:   "body failed validation. Fix one: body.filter.or should be defined, instead was `undefined`. body.filter.and should be defined, instead was `undefined`. body.filter.title should be defined, instead was `undefined`.",
+			Call:   &diagnose.Call{Code: "validation_error"},
+			IDs:    []string{""}, Offline: codes{eValidation},
+			Lead: []string{"body.filter", "or, and, title"},
+		},
+		{
+			Name:   "search filter value database under 2025-09-03",
+			Source: "facts §7 (body.filter.value should be \"page\" or \"data_source\", instead was \"database\")",
+			Text:   body("400", "validation_error", "body failed validation: body.filter.value should be `\"page\"` or `\"data_source\"`, instead was `\"database\"`."),
+			Call:   &diagnose.Call{Status: 400, Code: "validation_error"},
+			IDs:    []string{""}, Offline: codes{eValidation},
+			Lead: []string{"body.filter.value", "data_source", "not database"},
+		},
+
 		// --- wrappers (facts §5.4) ---
 		{
 			Name:   "hosted MCP: body nested as a string",
