@@ -111,9 +111,14 @@ func (b *Bot) ingest(sm *socketmode.Client, evt socketmode.Event, start time.Tim
 			// The Home tab is published by the replica that got the
 			// event (no diagnosis, nothing to hand over), once across
 			// the replicas.
-			seen := homeEvent != "" && b.seenShared(ctx, cluster.EventKey(homeEvent))
+			dup := false
+			if homeEvent != "" {
+				ctx, cancel := context.WithTimeout(context.Background(), dedupeTimeout)
+				dup = b.seenShared(ctx, cluster.EventKey(homeEvent))
+				cancel()
+			}
 			b.ack(sm, kind, envID, nil, start)
-			if !seen {
+			if !dup {
 				b.onHome(ev)
 			}
 			return
