@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -27,12 +28,12 @@ const Command = "/notion-check"
 // BotEvents returns the bot events the bot handles, as manifest.yml
 // subscribes to them.
 func BotEvents() []string {
-	return []string{"app_mention", "message.channels", "message.groups"}
+	return []string{"app_home_opened", "app_mention", "message.channels", "message.groups", "message.im"}
 }
 
 // BotScopes returns exactly the OAuth bot scopes the bot needs.
 func BotScopes() []string {
-	return []string{"app_mentions:read", "channels:history", "chat:write", "commands", "groups:history"}
+	return []string{"app_mentions:read", "channels:history", "chat:write", "commands", "groups:history", "im:history"}
 }
 
 // Defaults of Config.
@@ -72,11 +73,35 @@ type ShutdownStats struct {
 	// Lost got no answer at all (Slack refused or did not take the reply
 	// before the deadline).
 	Lost int
+	// HandedOff were handed back to the other replicas unanswered
+	// (Config.Cluster: another replica answers them).
+	HandedOff int
 }
 
 // ErrShutdownCut is wrapped by Run's error when acknowledged requests were
 // not checked because the bot stopped.
 var ErrShutdownCut = errors.New("slack bot stopped before checking every acknowledged request")
+
+// ShutdownError is Run's error when acknowledged requests were not checked
+// because the bot stopped; it wraps ErrShutdownCut. Stats says what became
+// of them: a request told StoppedText got an answer, a lost one none.
+type ShutdownError struct {
+	Stats ShutdownStats
+}
+
+func (e *ShutdownError) Error() string {
+	st := e.Stats
+	return fmt.Sprintf("%v: %d of %d were not checked (%d told to run it again, %d not answered)",
+		ErrShutdownCut, st.Stopped+st.Lost, st.InFlight, st.Stopped, st.Lost)
+}
+
+// Unwrap returns ErrShutdownCut.
+func (e *ShutdownError) Unwrap() error { return ErrShutdownCut }
+
+// Answered reports whether every acknowledged request got an answer, its
+// report or StoppedText: the bot stopped cleanly, as SIGTERM asks, and
+// only some users were told to run their check again.
+func (e *ShutdownError) Answered() bool { return e.Stats.Lost == 0 }
 
 // Hooks are optional callbacks for metrics and readiness. Any may be nil.
 // They are called from the bot's goroutines and must not block.
@@ -107,6 +132,13 @@ type Hooks struct {
 	// took over from another one (or from itself) that had left them
 	// unanswered for Config.ClaimAfter (Config.Cluster only).
 	OnClaimed func(n int)
+	// OnTurn is called with the item's key when this replica took the
+	// turn to answer a queued item, before it diagnoses it (Config.Cluster
+	// only). For tests: the step where a fault is injected.
+	OnTurn func(key string)
+	// OnFenced is called when a post was not made because this replica no
+	// longer held the request's turn (Config.Cluster only).
+	OnFenced func()
 }
 
 func (h Hooks) dedupeHit(kind string) {
@@ -238,10 +270,21 @@ type Config struct {
 	// VerdictScope tells integrations apart in the keys of shared verdicts
 	// (cluster.IntegrationID of the token, for example); never a token.
 	VerdictScope string
-	// ClaimAfter is how long a queued item may stay unanswered at a
-	// replica before another one takes it over (DefaultClaimAfter if 0;
-	// workers claim items idle for ClaimAfter + 1/8). It must equal the
-	// Cluster's QueueOptions.TurnLease.
+	// AdminChannel is the channel ID (ADMIN_CHANNEL) where problems only
+	// whoever runs notion-check can fix (its token refused, a capability
+	// missing, Notion unreachable for UnavailableAfter) are posted, once
+	// per incident. Empty: the asker is told to tell whoever runs it.
+	AdminChannel string
+	// UnavailableAfter is how long Notion must fail to answer before it
+	// is an incident (DefaultUnavailableAfter if 0).
+	UnavailableAfter time.Duration
+	// Integrations, when set, tells the App Home the integrations the bot
+	// checks as (names and health, never tokens).
+	Integrations func() []IntegrationHealth
+	// ClaimAfter is how long the turn of a queued item outlives the last
+	// heartbeat of the replica answering it before another replica takes
+	// it over (DefaultClaimAfter if 0). It must equal the Cluster's
+	// QueueOptions.TurnLease.
 	ClaimAfter time.Duration
 }
 
@@ -259,6 +302,10 @@ type Bot struct {
 	wg       tracker
 	verdicts *verdicts
 	stats    outcomes
+	// incidents are the admin-only problems open now; causes the codes
+	// seen for the App Home.
+	incidents *incidents
+	causes    *causes
 
 	// life is cancelled at the hard end of the shutdown (deliveries stop);
 	// cut when the shutdown deadline stops the checks still running.
@@ -274,6 +321,10 @@ type Bot struct {
 	allowedList          []string
 	apiScheme, apiHost   string
 	redactor             *secret.Redactor // Config.Secrets and the Slack tokens
+	readSlots            chan struct{}    // texts being read (planned)
+	// beforeRead, when set (tests only), is called with every text just
+	// before it is read.
+	beforeRead func(text string)
 }
 
 // New checks cfg and returns a Bot. It makes no network call.
@@ -323,21 +374,29 @@ func New(cfg Config) (*Bot, error) {
 	if cfg.ClaimAfter <= 0 {
 		cfg.ClaimAfter = DefaultClaimAfter
 	}
+	if cfg.UnavailableAfter <= 0 {
+		cfg.UnavailableAfter = DefaultUnavailableAfter
+	}
+	cfg.AdminChannel = strings.TrimSpace(cfg.AdminChannel)
 	hc := cfg.HTTPClient
 	if hc == nil {
 		hc = &http.Client{Timeout: 30 * time.Second}
 	}
 	b := &Bot{
-		cfg:      cfg,
-		log:      cfg.Logger,
-		hc:       hc,
-		help:     map[string]bool{},
-		sem:      make(chan struct{}, cfg.MaxConcurrent),
-		queue:    make(chan struct{}, cfg.MaxConcurrent+cfg.MaxQueued),
-		pending:  make(chan struct{}, cfg.MaxPending),
-		seen:     newTTLSet(DedupeWindow),
-		verdicts: newVerdicts(cfg.CacheTTL),
-		allowed:  map[string]bool{},
+		cfg:       cfg,
+		log:       cfg.Logger,
+		hc:        hc,
+		help:      map[string]bool{},
+		sem:       make(chan struct{}, cfg.MaxConcurrent),
+		queue:     make(chan struct{}, cfg.MaxConcurrent+cfg.MaxQueued),
+		pending:   make(chan struct{}, cfg.MaxPending),
+		seen:      newTTLSet(DedupeWindow),
+		verdicts:  newVerdicts(cfg.CacheTTL),
+		allowed:   map[string]bool{},
+		incidents: newIncidents(cfg.UnavailableAfter),
+		causes:    newCauses(),
+
+		readSlots: make(chan struct{}, readSlots()),
 	}
 	b.life, b.kill = context.WithCancel(context.Background())
 	b.cut, b.stopAll = context.WithCancel(b.life)
@@ -371,8 +430,8 @@ func New(cfg Config) (*Bot, error) {
 // Mode until ctx is cancelled. Then it stops taking new work and finishes
 // or answers every acknowledged request (see Config.ShutdownTimeout): what
 // cannot be checked in time is answered StoppedText. Run returns nil when
-// every acknowledged request got its answer, an error wrapping
-// ErrShutdownCut when some were stopped or lost, and an error when
+// every acknowledged request got its answer, a *ShutdownError (wrapping
+// ErrShutdownCut) when some were stopped or lost, and an error when
 // auth.test fails or Socket Mode stops for good (invalid or revoked token).
 // A Bot runs once.
 func (b *Bot) Run(ctx context.Context) error {
@@ -428,6 +487,9 @@ loop:
 		ws.stop()
 	}
 	if err := b.shutdown(); err != nil {
+		if runErr == nil {
+			return err // the *ShutdownError itself
+		}
 		return errors.Join(runErr, err)
 	}
 	return runErr
@@ -457,8 +519,9 @@ func (b *Bot) shutdown() error {
 		b.wg.wait(200 * time.Millisecond)
 	}
 	after := b.stats.snapshot()
-	st := ShutdownStats{InFlight: inFlight, Answered: after.answered - before.answered, Stopped: after.stopped - before.stopped}
-	st.Lost = max(0, inFlight-st.Answered-st.Stopped)
+	st := ShutdownStats{InFlight: inFlight, Answered: after.answered - before.answered, Stopped: after.stopped - before.stopped,
+		HandedOff: after.handed - before.handed}
+	st.Lost = max(0, inFlight-st.Answered-st.Stopped-st.HandedOff)
 	b.cfg.Hooks.shutdown(st)
 	if st.Stopped+st.Lost == 0 {
 		if inFlight > 0 {
@@ -466,10 +529,13 @@ func (b *Bot) shutdown() error {
 		}
 		return nil
 	}
-	b.log.Error("slack bot stopped before it could check every acknowledged request",
+	lvl := slog.LevelWarn // every user got an answer, some "run it again"
+	if st.Lost > 0 {
+		lvl = slog.LevelError
+	}
+	b.log.Log(context.Background(), lvl, "slack bot stopped before it could check every acknowledged request",
 		"in_flight", st.InFlight, "answered", st.Answered, "stopped", st.Stopped, "lost", st.Lost)
-	return fmt.Errorf("%w: %d of %d were not checked (%d told to run it again, %d not answered)",
-		ErrShutdownCut, st.Stopped+st.Lost, st.InFlight, st.Stopped, st.Lost)
+	return &ShutdownError{Stats: st}
 }
 
 // waitIdle waits until no work is in flight, at most d.
@@ -533,7 +599,7 @@ func (t *tracker) wait(d time.Duration) bool {
 type outcomes struct {
 	mu                sync.Mutex
 	answered, stopped int
-	lost              int
+	lost, handed      int
 }
 
 func (o *outcomes) add(answered, stopped, lost int) {
@@ -544,10 +610,17 @@ func (o *outcomes) add(answered, stopped, lost int) {
 	o.lost += lost
 }
 
+// handOff counts a request left to another replica.
+func (o *outcomes) handOff() {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.handed++
+}
+
 func (o *outcomes) snapshot() outcomes {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	return outcomes{answered: o.answered, stopped: o.stopped, lost: o.lost}
+	return outcomes{answered: o.answered, stopped: o.stopped, lost: o.lost, handed: o.handed}
 }
 
 // handle processes one Socket Mode event in the event loop: it acks at
@@ -649,8 +722,13 @@ func (b *Bot) ack(sm *socketmode.Client, kind, envelopeID string, payload any, s
 // chat.update); nil funcs send nothing.
 type job struct {
 	what string
-	// pre is sent first, whatever happens next (a leaked-token warning).
-	pre func(ctx context.Context) error
+	// plan, when set, reads the request's text and returns the job that
+	// answers it (false: nothing to answer). It runs in the job's own
+	// goroutine, never on the event loop, a text of more than
+	// smallTextBytes (size) holding one of the read slots: a big text
+	// never delays another envelope's ack, nor a small text's reading.
+	plan func() (job, bool)
+	size int
 	// rd is the reading to diagnose; nil when the answer needs none.
 	rd    *diagnose.Reading
 	fresh bool
@@ -662,6 +740,13 @@ type job struct {
 	stopped func(ctx context.Context) error
 	// failed answers when the diagnosis failed inside notion-check.
 	failed func(ctx context.Context) error
+	// owns, when set (queued work, Config.Cluster), is asked right before
+	// every post: false means this replica lost its turn (another one
+	// answers) and nothing is posted.
+	owns func(ctx context.Context) bool
+	// handOff, when set, is tried instead of the stopped answer: true
+	// means the request went back to another replica, which answers it.
+	handOff func() bool
 }
 
 // roomFor reports whether one more acknowledged request can be taken;
@@ -686,6 +771,11 @@ func (b *Bot) start(j job) bool {
 	return true
 }
 
+// mayPost reports whether j may post now (fencing: see job.owns).
+func (b *Bot) mayPost(ctx context.Context, j job) bool {
+	return j.owns == nil || j.owns(ctx)
+}
+
 // replyCtx bounds one delivery: Config.ReplyTimeout, and the end of the
 // shutdown once it began.
 func (b *Bot) replyCtx() (context.Context, context.CancelFunc) {
@@ -696,27 +786,49 @@ func (b *Bot) replyCtx() (context.Context, context.CancelFunc) {
 	return context.WithDeadline(b.life, dl)
 }
 
-// runJob answers one request and counts the outcome.
-func (b *Bot) runJob(j job) (answered, stopped int) {
+// runJob answers one request and counts the outcome. gone is true when
+// the request was left to another replica (handed off, or the turn lost):
+// neither answered nor lost here.
+func (b *Bot) runJob(j job) (answered, stopped int, gone bool) {
 	defer func() {
 		if r := recover(); r != nil {
 			b.log.Error("panic in a Slack handler, recovered", "handler", j.what, "panic", secret.Redact(fmt.Sprint(r)))
-			answered, stopped = b.sendSafe(j.what, j.failed), 0
+			answered, stopped, gone = 0, 0, false
+			ctx, cancel := b.replyCtx()
+			if b.mayPost(ctx, j) {
+				answered = b.sendSafe(j.what, j.failed)
+			} else {
+				gone = true
+			}
+			cancel()
+		}
+		if gone {
+			b.stats.handOff()
+			return
 		}
 		b.stats.add(answered, stopped, 1-answered-stopped)
 	}()
-	if j.pre != nil {
-		ctx, cancel := b.replyCtx()
-		b.deliver(j.pre(ctx))
-		cancel()
+	if j.plan != nil {
+		inner, ok := b.planned(j.plan, j.size)
+		if !ok {
+			return 1, 0, false // nothing to answer: nothing owed
+		}
+		inner.owns, inner.handOff = j.owns, j.handOff
+		j = inner
 	}
 	var rep diagnose.Report
 	res := verdictOK
 	if j.rd != nil {
 		rep, res = b.verdict(j.what, *j.rd, j.fresh)
 	}
+	if res == verdictCut && j.handOff != nil && j.handOff() {
+		return 0, 0, true
+	}
 	ctx, cancel := b.replyCtx()
 	defer cancel()
+	if !b.mayPost(ctx, j) {
+		return 0, 0, true
+	}
 	switch res {
 	case verdictOK:
 		answered = b.sent(b.deliver(j.answer(ctx, rep)))
@@ -732,7 +844,7 @@ func (b *Bot) runJob(j job) (answered, stopped int) {
 	case verdictPanic:
 		answered = b.sendSafe(j.what, j.failed)
 	}
-	return answered, stopped
+	return answered, stopped, false
 }
 
 func (b *Bot) sent(err error) int {
@@ -782,10 +894,40 @@ func (b *Bot) diagnose(ctx context.Context, source string, rd diagnose.Reading, 
 	return rep
 }
 
-// read reads a text that came from Slack once: capped, Slack's markup
-// undone, at most Config.MaxReferences references built.
+// planned runs plan; the plan of a text of more than smallTextBytes runs in
+// one of the read slots (at most readSlots big texts are read at once,
+// leaving a CPU to the event loop and the diagnoses).
+func (b *Bot) planned(plan func() (job, bool), size int) (job, bool) {
+	if size > smallTextBytes {
+		b.readSlots <- struct{}{}
+		defer func() { <-b.readSlots }()
+	}
+	return plan()
+}
+
+// smallTextBytes is the most a text may hold to be read without a read
+// slot: reading it takes well under a millisecond.
+const smallTextBytes = 8 << 10
+
+// readSlots is how many texts are read at once: one CPU is left to the
+// event loop, which acks.
+func readSlots() int { return max(1, runtime.GOMAXPROCS(0)-1) }
+
+// read reads a text that came from Slack once: capped, then given as Slack
+// sent it to diagnose.ReadText, which undoes Slack's markup (links,
+// mentions, &amp; &lt; &gt;) exactly once, at most Config.MaxReferences
+// references built. Decoding it here too would turn a pasted "&lt;!channel&gt;"
+// into a live "<!channel>".
 func (b *Bot) read(text string) diagnose.Reading {
-	return diagnose.ReadText(unmarkup(capText(text)), b.cfg.MaxReferences)
+	return b.readCapped(capText(text))
+}
+
+// readCapped is read of a text capText already cut.
+func (b *Bot) readCapped(text string) diagnose.Reading {
+	if b.beforeRead != nil {
+		b.beforeRead(text)
+	}
+	return diagnose.ReadText(text, b.cfg.MaxReferences)
 }
 
 func errText(v any) string {

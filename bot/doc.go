@@ -15,15 +15,23 @@
 //     to the command's response_url, ephemeral (when Slack says the
 //     response_url is gone, 404 or 410, as chat.postEphemeral to the user in
 //     that channel). Empty or "help": the usage message is the ack payload.
+//   - The event loop never reads a text: it acks, applies the filters that
+//     need no reading (dedupe, own messages, subtypes) and starts the job,
+//     which reads the text in its own goroutine (a text of more than 8 kB
+//     holds one of GOMAXPROCS-1 read slots, at least one), so a big message
+//     never delays another envelope's ack (TestReadingNeverHoldsAcks).
 //   - Every text is cut at MaxTextBytes before anything reads it and read
-//     once, after the ack: Slack's markup undone (unmarkup: &amp; &lt; &gt;,
-//     <url|label>, <@U…>, <#C…|name>), then diagnose.ReadText; the bot
+//     once, after the ack, by diagnose.ReadText, which undoes Slack's markup
+//     (&amp; &lt; &gt;, <url|label>, <@U…>, <#C…|name>) exactly once; the bot
 //     answers a help-channel message when that Reading is Answerable and
 //     diagnoses the same Reading (Diagnoser.DiagnoseReading).
 //   - A message in a help channel holding a Notion reference, or any app
 //     mention, gets the report in the message's thread (its thread_ts when it
 //     is a reply); a mention without a reference gets the usage. A message
-//     holding a Notion token gets a threaded warning that never quotes it.
+//     holding a Notion token (or a configured secret) gets one reply in its
+//     thread, never two: it says to rotate the token first (Render leads
+//     with token.leaked, withLeakWarning leads any other answer), then the
+//     diagnosis of the rest; it never quotes the token.
 //   - Ignored: the bot's own messages, other bots, hidden messages and every
 //     subtype except thread_broadcast and file_share. A redelivered event
 //     (same event_id) and the message/app_mention pair Slack sends for one
@@ -31,6 +39,19 @@
 //     every key for DedupeWindow (15 minutes; Slack retries up to about 5
 //     minutes later), however many other events came since, and forgets it
 //     after (memory bounded by time).
+//   - The message shortcut (callback_id diagnose_message) diagnoses the
+//     chosen message's text and answers the person privately
+//     (chat.postEphemeral; a direct message where the bot cannot post
+//     there), with "Share in channel" (share) and "Reply in thread"
+//     (reply_in_thread) buttons whose values carry what to re-check (and
+//     the thread); a click re-diagnoses from the value and posts the report
+//     for everyone, attributed to the clicker. Ephemeral slash answers have
+//     "Share in channel" too. A direct message (message.im) is answered in
+//     the DM; a mention or DM that does not ask about Notion
+//     (diagnose.Reading.Asked) gets the usage. app_home_opened (Home tab)
+//     publishes the App Home (views.publish, through the same redaction and
+//     markup guard as every message). Problems only an admin can fix go to
+//     Config.AdminChannel once per incident (admin.go).
 //   - The "Check again" button (action_id recheck) re-runs the diagnosis
 //     with Fresh set and replaces the message through the click's
 //     response_url (replace_original), or chat.update when there is none.
@@ -73,9 +94,10 @@
 //     within Config.ShutdownTimeout: in its last third the checks still
 //     running or queued are stopped and answered StoppedText through the
 //     request's own channel. Run then returns nil when every acknowledged
-//     request got its answer, else an error wrapping ErrShutdownCut that
-//     counts them (so `serve` exits non-zero); Hooks.OnShutdown gets the
-//     figures.
+//     request got its answer, else a *ShutdownError (wrapping
+//     ErrShutdownCut) that counts them; Hooks.OnShutdown gets the figures.
+//     `serve` exits 0 when every request got an answer, StoppedText
+//     included (ShutdownError.Answered), non-zero when one got none.
 //   - No token ever appears in a reply or a log line: every outgoing payload
 //     (chat.postMessage and chat.update text and blocks, response_url JSON,
 //     ack payloads, the "Check again" button value) and every log line (a
@@ -84,10 +106,20 @@
 //     value (the Slack tokens and Config.Secrets), also URL- or
 //     entity-encoded, split by invisible characters, or in part. The button
 //     value holds only the references found, rewritten, never the pasted
-//     text. User text is escaped for mrkdwn. The e2e tests scan everything
-//     the fake Slack received and everything logged, after every scenario,
-//     with their own scanner (diagnose/secret/leakscan), which shares no code
-//     with the redactor.
+//     text. The e2e tests scan everything the fake Slack received and
+//     everything logged, after every scenario, with their own scanner
+//     (diagnose/secret/leakscan), which shares no code with the redactor.
+//   - Nothing from outside becomes live markup: every text from the paste,
+//     from Notion (titles, names, messages) or from configuration is
+//     escaped (&amp; &lt; &gt;) by one function, esc, wherever it reaches
+//     Slack (fallback text, mrkdwn, code spans and blocks, plain_text), after
+//     the text was decoded exactly once (diagnose.ReadText). On the way out
+//     a guard (guardMarkup, in the same path as the redaction) neutralises
+//     any "<…>" that is not markup the bot writes itself (<#C…> of a
+//     configured channel, <@U…> by ID, links to Notion and Slack), and logs
+//     it. After every scenario the e2e tests read every body the fake Slack
+//     received with their own markup checker (markupscan_test.go) and fail
+//     on any link, mention or broadcast not on its allow-list.
 //
 // # Several replicas
 //

@@ -191,30 +191,47 @@ func TestIgnoredMessages(t *testing.T) {
 }
 
 func TestLeakedTokenWarning(t *testing.T) {
-	h := start(t, nil)
+	const shapeless = "Zq8Xv7Cw6Be5Nr4Mt3Ly2Ku1-configured"
+	h := start(t, func(c *Config) { c.Secrets = append(c.Secrets, shapeless) })
 	// in a non-help channel: a warning only
 	h.event("Ev011", 0, slackfake.Event{Channel: otherChan, User: human, Text: "my token is " + fakeToken + " why 401?", TS: "1700000011.000100"})
-	// in a help channel with a link: the warning and the report
+	// in a help channel with a link: one reply, the warning leading the report
 	h.event("Ev012", 0, slackfake.Event{Channel: helpChan, User: human, Text: "NOTION_TOKEN=" + fakeToken + " " + pageLink, TS: "1700000012.000100"})
+	// a mention with a token: one reply too
+	h.event("Ev013", 0, slackfake.Event{Type: "app_mention", Channel: otherChan, User: human, Text: mention + fakeToken + " " + pageLink, TS: "1700000013.000100"})
+	// a configured secret of no known shape: the report does not know it,
+	// the one reply still leads with the warning
+	h.event("Ev014", 0, slackfake.Event{Channel: helpChan, User: human, Text: "SECRET=" + shapeless + " " + pageLink, TS: "1700000014.000100"})
+	// a token alone in a help channel
+	h.event("Ev015", 0, slackfake.Event{Channel: helpChan, User: human, Text: "is this right? " + fakeToken, TS: "1700000015.000100"})
 	h.barrier()
 	posts := h.fake.Posts()
-	if len(posts) != 3 {
-		t.Fatalf("%d posts, want 3: %+v", len(posts), posts)
-	}
-	warnings := 0
+	perThread := map[string]int{}
 	for _, p := range posts {
+		perThread[p.ThreadTS]++
 		h.noSecrets(p.Text + string(p.Blocks))
-		if strings.Contains(p.Text, "rotate it") {
-			warnings++
-			if p.ThreadTS != "1700000011.000100" && p.ThreadTS != "1700000012.000100" {
-				t.Errorf("warning not threaded: %+v", p)
-			}
+		if !strings.Contains(p.Text, "rotate it") {
+			t.Errorf("reply in %s does not say to rotate the token: %q", p.ThreadTS, p.Text)
+		}
+		if strings.Index(string(p.Blocks), "otate") > strings.Index(string(p.Blocks), `"section"`)+400 {
+			t.Errorf("reply in %s does not lead with the rotation: %s", p.ThreadTS, p.Blocks)
 		}
 	}
-	// The two warnings, and the report in the help channel leads with the
-	// leak too (token.leaked comes from the Diagnoser, first).
-	if warnings != 3 {
-		t.Errorf("%d posts say to rotate the token, want 3 (two warnings and the report)", warnings)
+	for _, ts := range []string{"1700000011.000100", "1700000012.000100", "1700000013.000100", "1700000014.000100", "1700000015.000100"} {
+		if perThread[ts] != 1 {
+			t.Errorf("thread %s got %d replies, want exactly 1", ts, perThread[ts])
+		}
+	}
+	if len(posts) != 5 {
+		t.Errorf("%d posts, want 5 (one per thread): %+v", len(posts), posts)
+	}
+	for _, p := range posts {
+		if p.ThreadTS == "1700000011.000100" && hasRecheck(t, p.Blocks) {
+			t.Error("a message outside the help channels got a report, want the warning alone")
+		}
+		if (p.ThreadTS == "1700000012.000100" || p.ThreadTS == "1700000014.000100") && !hasRecheck(t, p.Blocks) {
+			t.Errorf("help-channel reply in %s is not the report: %s", p.ThreadTS, p.Blocks)
+		}
 	}
 	// slash command with a token: the report carries token.leaked, without the token
 	_, _ = h.slash(pageLink + " " + fakeToken)
@@ -561,24 +578,6 @@ func TestAnswerable(t *testing.T) {
 		b := fuzzBot(t)
 		if got := b.read(c.text).Answerable(); got != c.want {
 			t.Errorf("read(%q).Answerable() = %v, want %v", c.text, got, c.want)
-		}
-	}
-}
-
-func TestUnmarkup(t *testing.T) {
-	for in, want := range map[string]string{
-		"plain text":                              "plain text",
-		"<https://www.notion.so/x|My page>":       "https://www.notion.so/x",
-		"<https://www.notion.so/x?a=1&amp;b=2>":   "https://www.notion.so/x?a=1&b=2",
-		"<@U0HUMAN> hi <@W0OTHER|bob>":            "hi",
-		"in <#C0123|help-notion> and <#C0456>":    "in #help-notion and #C0456",
-		"<!here> <!channel> <!subteam^S01|@devs>": "@here @channel @devs",
-		"a &lt;b&gt; &amp;lt;":                    "a <b> &lt;",
-		"<mailto:a@b.c|a@b.c>":                    "mailto:a@b.c",
-		"<<< x":                                   "<<< x",
-	} {
-		if got := unmarkup(in); got != want {
-			t.Errorf("unmarkup(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

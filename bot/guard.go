@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"regexp"
 	"strings"
 
 	"github.com/slack-go/slack"
@@ -24,13 +25,26 @@ const BusyText = "notion-check is busy right now: too many checks are waiting. T
 func (b *Bot) refusalChannelText() string {
 	var chans []string
 	for _, c := range b.allowedList {
-		chans = append(chans, "<#"+c+">")
+		chans = append(chans, channelRef(c))
 	}
 	if len(chans) > 10 {
 		chans = append(chans[:10], "…")
 	}
 	return "Sorry, notion-check is not enabled in this channel. You can use it in " + strings.Join(chans, ", ") + "."
 }
+
+// channelRef is the bot's own link to a configured channel, <#C…>, when
+// id has the shape of a Slack channel ID; anything else is configuration
+// that is not one and is shown escaped, never as markup.
+func channelRef(id string) string {
+	if channelIDRE.MatchString(id) {
+		return "<#" + id + ">"
+	}
+	return esc(id)
+}
+
+// channelIDRE is the shape of a public, private or shared channel's ID.
+var channelIDRE = regexp.MustCompile(`^[CG][A-Z0-9]{2,20}$`)
 
 // textMessage is a message of one section holding t.
 func textMessage(t string) Message {
@@ -86,9 +100,13 @@ func (b *Bot) redact(s string) string {
 	return b.redactor.Redact(s)
 }
 
-// redactMessage passes the text and every block of msg through redact.
+// redactMessage passes the text and every block of msg through redact,
+// then through the markup guard (guardMarkup): every outgoing message,
+// update and ephemeral post goes through it.
 func (b *Bot) redactMessage(msg Message) Message {
-	msg.Text = b.redact(msg.Text)
+	text, n := b.guardMarkup(b.redact(msg.Text))
+	b.guarded("text", n)
+	msg.Text = text
 	msg.Blocks = b.redactBlocks(msg.Blocks)
 	return msg
 }
@@ -102,23 +120,34 @@ func (b *Bot) redactBlocks(blocks []slack.Block) []slack.Block {
 		return nil // never send what could not be checked
 	}
 	red := b.redact(string(js))
-	if red == string(js) {
+	safe, n, err := b.guardJSON([]byte(red))
+	if err != nil {
+		return nil
+	}
+	b.guarded("blocks", n)
+	if string(safe) == string(js) {
 		return blocks
 	}
 	var bs slack.Blocks
-	if err := bs.UnmarshalJSON([]byte(red)); err != nil {
+	if err := bs.UnmarshalJSON(safe); err != nil {
 		return nil
 	}
 	return bs.BlockSet
 }
 
-// redactPayload marshals an ack or response payload and redacts it.
+// redactPayload marshals an ack or response payload, redacts it and
+// passes it through the markup guard.
 func (b *Bot) redactPayload(v any) (json.RawMessage, error) {
 	js, err := json.Marshal(v)
 	if err != nil {
 		return nil, err
 	}
-	return json.RawMessage(b.redact(string(js))), nil
+	safe, n, err := b.guardJSON([]byte(b.redact(string(js))))
+	if err != nil {
+		return nil, err
+	}
+	b.guarded("payload", n)
+	return json.RawMessage(safe), nil
 }
 
 // redactHandler is the slog.Handler every log line of the bot passes

@@ -48,12 +48,23 @@ func LeakWarningMessage() Message {
 	var b strings.Builder
 	b.WriteString(LeakWarningText)
 	for i, s := range f.Fix {
-		fmt.Fprintf(&b, "\n%d. %s", i+1, esc(s))
+		fmt.Fprintf(&b, "\n%d. %s", i+1, linkPlaces(esc(s)))
 	}
 	return Message{
 		Text:   LeakWarningText,
 		Blocks: []slack.Block{slack.NewSectionBlock(mrkdwn(truncate(b.String(), MaxSectionText)), nil, nil)},
 	}
+}
+
+// withLeakWarning returns msg led by the leaked-token warning: one
+// message that says to rotate the token first, then msg.
+func withLeakWarning(msg Message) Message {
+	w := LeakWarningMessage()
+	blocks := append(w.Blocks, msg.Blocks...)
+	if len(blocks) > MaxBlocks { // keep the last two (the context and the button)
+		blocks = append(blocks[:MaxBlocks-2], blocks[len(blocks)-2:]...)
+	}
+	return Message{Text: truncate(w.Text+" "+msg.Text, MaxFallbackText), Blocks: blocks}
 }
 
 // slashAck is the payload of a slash command's acknowledgement.
@@ -155,8 +166,9 @@ func (b *Bot) onSlash(sm *socketmode.Client, req *socketmode.Request, cmd slack.
 		return
 	}
 	b.ack(sm, "slash_commands", envID, p.ack, start)
-	// The text is read after the ack: a big text never delays it.
-	b.start(b.slashJob(cmd, p))
+	// The text is read after the ack, off the event loop: a big text never
+	// delays this ack or another envelope's.
+	b.start(job{what: "slash_command", size: len(p.text), plan: func() (job, bool) { return b.slashJob(cmd, p), true }})
 }
 
 // slashJob is the work of a slash command planned to be diagnosed.
@@ -169,7 +181,7 @@ func (b *Bot) slashJob(cmd slack.SlashCommand, p slashPlan) job {
 		rd:   &rd,
 		answer: func(ctx context.Context, rep diagnose.Report) error {
 			// The Diagnoser reports a pasted token (token.leaked) itself.
-			return b.respondTo(ctx, to, Render(rep, RenderOptions{RecheckText: unmarkup(text)}))
+			return b.respondTo(ctx, to, b.finish(ctx, rep, privateReport(rep, text, true, threadRef{})))
 		},
 		busy:    func(ctx context.Context) error { return b.respondTo(ctx, to, textMessage(BusyText)) },
 		stopped: func(ctx context.Context) error { return b.respondTo(ctx, to, stoppedMessage()) },
@@ -224,6 +236,9 @@ type incoming struct {
 	channel, user, botID, subtype, text, ts, threadTS string
 	team, enterprise                                  string
 	hidden, mention                                   bool
+	// dm is a message in the bot's own direct-message conversation
+	// (message.im, channel_type "im").
+	dm bool
 }
 
 // eventPlan is what the bot does with a message or a mention: a leak
@@ -232,7 +247,7 @@ type eventPlan struct {
 	leak, report, usage bool
 	refusal             string
 	channel, thread     string
-	text                string // the text read, Slack's markup undone
+	text                string // the text read, as Slack sent it (capped)
 	reading             diagnose.Reading
 	ts                  string
 }
@@ -279,7 +294,8 @@ func incomingOf(ev slackevents.EventsAPIEvent) (m incoming, eventID string, ok b
 		if e == nil {
 			return m, "", false
 		}
-		m = incoming{channel: e.Channel, user: e.User, botID: e.BotID, subtype: e.SubType, text: e.Text, ts: e.TimeStamp, threadTS: e.ThreadTimeStamp}
+		m = incoming{channel: e.Channel, user: e.User, botID: e.BotID, subtype: e.SubType, text: e.Text, ts: e.TimeStamp, threadTS: e.ThreadTimeStamp,
+			dm: e.ChannelType == "im"}
 		if e.Message != nil && e.Message.Hidden {
 			m.hidden = true
 		}
@@ -306,8 +322,8 @@ func (b *Bot) planEvent(m incoming) eventPlan {
 		m.mention = true
 	}
 	p := eventPlan{channel: m.channel, thread: m.threadTS, ts: m.ts}
-	if p.thread == "" {
-		p.thread = m.ts
+	if p.thread == "" && !m.dm {
+		p.thread = m.ts // a direct message is answered in the conversation itself
 	}
 	p.leak = b.redactor.Leaks(m.text) > 0 // a token of any shape, or a configured one
 	switch {
@@ -316,15 +332,20 @@ func (b *Bot) planEvent(m incoming) eventPlan {
 			p.refusal = RefusalExternalText
 		}
 		return p
-	case m.mention && !b.channelAllowed(m.channel):
+	case m.mention && !m.dm && !b.channelAllowed(m.channel):
 		p.refusal = b.refusalChannelText()
 		return p
 	}
-	text := unmarkup(m.text)
-	rd := diagnose.ReadText(text, b.cfg.MaxReferences)
-	hasRef := rd.Answerable()
-	p.report = hasRef && (m.mention || b.help[m.channel])
-	p.usage = m.mention && !hasRef && !p.leak
+	text := m.text // as Slack sent it: ReadText undoes its markup, once
+	rd := b.readCapped(text)
+	// A mention or a direct message is addressed to the bot: it gets a
+	// report when it asks about Notion (not for a lone word such as
+	// "unauthorized"), else the usage. A help-channel message is answered
+	// unasked when it holds anything to check.
+	addressed := m.mention || m.dm
+	asked := rd.Asked()
+	p.report = addressed && asked || !addressed && b.help[m.channel] && rd.Answerable()
+	p.usage = addressed && !asked && !p.leak
 	if p.report {
 		p.text, p.reading = text, rd
 	}
@@ -334,6 +355,9 @@ func (b *Bot) planEvent(m incoming) eventPlan {
 func (b *Bot) onEventsAPI(evt socketmode.Event) {
 	ev, ok := evt.Data.(slackevents.EventsAPIEvent)
 	if !ok {
+		return
+	}
+	if b.onHome(ev) {
 		return
 	}
 	m, eventID, ok := incomingOf(ev)
@@ -347,16 +371,23 @@ func (b *Bot) onEventsAPI(evt socketmode.Event) {
 	if !b.wanted(m) {
 		return
 	}
-	p := b.planEvent(m)
-	if !p.any() {
-		return
-	}
+	// A message and the app_mention of the same message plan alike: the
+	// first one is planned, the other dropped.
 	if !b.seen.add("msg:" + m.channel + "/" + m.ts) {
 		b.log.Debug("message already answered", "channel", m.channel, "ts", m.ts)
 		return
 	}
-	if !b.start(b.eventJob(m, p)) {
-		b.log.Warn("message not answered: too many requests pending", "channel", p.channel, "leak", p.leak)
+	// The text is read (planEvent) in the job's goroutine, never here on
+	// the event loop.
+	plan := func() (job, bool) {
+		p := b.planEvent(m)
+		if !p.any() {
+			return job{}, false
+		}
+		return b.eventJob(m, p), true
+	}
+	if !b.start(job{what: "message", size: len(m.text), plan: plan}) {
+		b.log.Warn("message not read: too many requests pending", "channel", m.channel)
 	}
 }
 
@@ -369,27 +400,42 @@ func (b *Bot) eventJob(m incoming, p eventPlan) job {
 	say := func(msg Message) func(ctx context.Context) error {
 		return func(ctx context.Context) error { return b.post(ctx, channel, thread, msg) }
 	}
-	j := job{what: "message", stopped: say(stoppedMessage())}
-	if p.leak {
-		j.pre = say(LeakWarningMessage())
+	// A pasted token gets one reply in the thread, never two: whatever the
+	// answer is (the report, a refusal, busy, stopped, a failure), it says
+	// to rotate the token first.
+	lead := func(msg Message) Message {
+		if p.leak {
+			return withLeakWarning(msg)
+		}
+		return msg
 	}
+	j := job{what: "message", stopped: say(lead(stoppedMessage()))}
 	switch {
 	case p.refusal != "":
-		j.answer = func(ctx context.Context, _ diagnose.Report) error { return say(textMessage(p.refusal))(ctx) }
+		j.answer = func(ctx context.Context, _ diagnose.Report) error { return say(lead(textMessage(p.refusal)))(ctx) }
 	case p.report:
 		text := p.text
 		j.rd = &p.reading
 		j.answer = func(ctx context.Context, rep diagnose.Report) error {
-			return b.post(ctx, channel, thread, Render(rep, RenderOptions{RecheckText: text}))
+			msg := b.finish(ctx, rep, Render(rep, RenderOptions{RecheckText: text}))
+			if !diagnose.HasCode(rep.Integration.Findings, diagnose.CodeTokenLeaked) {
+				// A configured secret of no known shape: the report
+				// does not know it leaked.
+				msg = lead(msg)
+			}
+			return b.post(ctx, channel, thread, msg)
 		}
-		j.failed = say(failureMessage())
-		if m.mention { // a help-channel message gets no busy answer: a flood stays quiet
-			j.busy = say(textMessage(BusyText))
+		j.failed = say(lead(failureMessage()))
+		switch {
+		case m.mention || m.dm:
+			j.busy = say(lead(textMessage(BusyText)))
+		case p.leak: // a help-channel message gets no busy answer, but the warning
+			j.busy = say(LeakWarningMessage())
 		}
 	case p.usage:
 		j.answer = func(ctx context.Context, _ diagnose.Report) error { return say(UsageMessage())(ctx) }
 	default: // a leak warning alone
-		j.answer = func(context.Context, diagnose.Report) error { return nil }
+		j.answer = func(ctx context.Context, _ diagnose.Report) error { return say(LeakWarningMessage())(ctx) }
 	}
 	return j
 }
@@ -426,6 +472,9 @@ func mentions(text, userID string) bool {
 type recheckPlan struct {
 	text, url, channel, ts string
 	refusal                string
+	// ephemeral: the report clicked is an ephemeral one (it keeps its
+	// "Share in channel" button).
+	ephemeral bool
 }
 
 // planInteraction decides, without side effects, what to do with an
@@ -439,7 +488,7 @@ func (b *Bot) planInteraction(cb slack.InteractionCallback) (p recheckPlan, ok b
 		if a == nil || a.ActionID != RecheckActionID {
 			continue
 		}
-		p = recheckPlan{text: capText(strings.TrimSpace(a.Value)), url: cb.ResponseURL, channel: cb.Channel.ID, ts: cb.Container.MessageTs}
+		p = recheckPlan{text: capText(strings.TrimSpace(a.Value)), url: cb.ResponseURL, channel: cb.Channel.ID, ts: cb.Container.MessageTs, ephemeral: cb.Container.IsEphemeral}
 		if p.channel == "" {
 			p.channel = cb.Container.ChannelID
 		}
@@ -468,11 +517,14 @@ func (b *Bot) planInteraction(cb slack.InteractionCallback) (p recheckPlan, ok b
 }
 
 func (b *Bot) onInteraction(cb slack.InteractionCallback) {
-	j, ok := b.interactionJob(cb)
-	if !ok {
-		return
+	// The button's value is read in the job's goroutine.
+	size := len(cb.Message.Text) // a message shortcut's message
+	for _, a := range cb.ActionCallback.BlockActions {
+		if a != nil {
+			size += len(a.Value)
+		}
 	}
-	if !b.start(j) && j.rd != nil {
+	if !b.start(job{what: "recheck", size: size, plan: func() (job, bool) { return b.interactionJob(cb) }}) {
 		b.log.Warn("check again not answered: too many requests pending", "channel", cb.Channel.ID)
 	}
 }
@@ -480,6 +532,9 @@ func (b *Bot) onInteraction(cb slack.InteractionCallback) {
 // interactionJob is the work of a "Check again" click; ok is false when
 // there is nothing to do.
 func (b *Bot) interactionJob(cb slack.InteractionCallback) (job, bool) {
+	if j, ok, mine := b.surfaceJob(cb); mine {
+		return j, ok
+	}
 	if cb.ResponseURL != "" && !b.responseURLAllowed(cb.ResponseURL) {
 		b.log.Warn("interaction response_url host not allowed, not used", "channel", cb.Channel.ID)
 	}
@@ -510,7 +565,7 @@ func (b *Bot) interactionJob(cb slack.InteractionCallback) (job, bool) {
 		rd:    &rd,
 		fresh: true,
 		answer: func(ctx context.Context, rep diagnose.Report) error {
-			return b.replace(ctx, p.url, p.channel, p.ts, Render(rep, RenderOptions{RecheckText: p.text}))
+			return b.replace(ctx, p.url, p.channel, p.ts, b.finish(ctx, rep, b.recheckMessage(rep, p)))
 		},
 		busy:    aside(textMessage(BusyText)),
 		stopped: aside(stoppedMessage()),

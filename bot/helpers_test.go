@@ -69,6 +69,13 @@ func start(t testing.TB, tweak func(*Config)) *harness {
 // startFake is start with options for the fake Slack.
 func startFake(t testing.TB, fakeOpts []slackfake.Option, tweak func(*Config)) *harness {
 	t.Helper()
+	return startBot(t, fakeOpts, tweak, nil)
+}
+
+// startBot is startFake with prepare called on the Bot before it runs
+// (to set test hooks such as beforeRead).
+func startBot(t testing.TB, fakeOpts []slackfake.Option, tweak func(*Config), prepare func(*Bot)) *harness {
+	t.Helper()
 	fake := slackfake.New(append([]slackfake.Option{slackfake.WithPingInterval(50 * time.Millisecond)}, fakeOpts...)...)
 	logs := &syncBuffer{}
 	cfg := Config{
@@ -78,7 +85,10 @@ func startFake(t testing.TB, fakeOpts []slackfake.Option, tweak func(*Config)) *
 		HelpChannels: []string{helpChan},
 		Diagnoser:    diagnose.New(diagnose.Config{}),
 		Logger:       slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-		PingInterval: 2 * time.Second,
+		// slack-go's own 30 s: a shorter wait for Slack's PING takes a
+		// reader busy with a big frame on a loaded CI (-race) for a dead
+		// socket, reconnects, and loses what the fake had pushed.
+		PingInterval: 30 * time.Second,
 		Secrets:      []string{notiontest.GoodToken, marketingToken},
 	}
 	if tweak != nil {
@@ -88,6 +98,9 @@ func startFake(t testing.TB, fakeOpts []slackfake.Option, tweak func(*Config)) *
 	if err != nil {
 		t.Fatal(err)
 	}
+	if prepare != nil {
+		prepare(b)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	h := &harness{t: t, fake: fake, bot: b, cancel: cancel, done: make(chan error, 1), logs: logs}
 	go func() { h.done <- b.Run(ctx) }()
@@ -95,6 +108,9 @@ func startFake(t testing.TB, fakeOpts []slackfake.Option, tweak func(*Config)) *
 	t.Cleanup(func() {
 		if n := scanOutputs(t, fake, logs, cfg.Secrets...); testing.Verbose() {
 			t.Logf("leakscan: %d outputs scanned", n)
+		}
+		if n := scanMarkup(t, fake, defaultMarkupAllow(append(append(cfg.AllowedChannels, cfg.HelpChannels...), cfg.AdminChannel)...)); testing.Verbose() {
+			t.Logf("markup: %d texts checked", n)
 		}
 	})
 	t.Cleanup(func() {
@@ -287,6 +303,9 @@ func outputs(fake *slackfake.Server, logs *syncBuffer) (where, what []string) {
 		where, what = append(where, w), append(what, s)
 	}
 	for _, c := range fake.Calls("") {
+		if len(c.Body) > 0 { // a JSON body (views.publish)
+			add(c.Method+" body", string(c.Body))
+		}
 		for k, vs := range c.Form {
 			if k == "token" {
 				continue // the credential of the call itself, sent to SLACK_API_URL

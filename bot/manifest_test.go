@@ -69,8 +69,19 @@ func TestManifestStrictAndInStepWithCode(t *testing.T) {
 	if got, want := sorted(m.OAuthConfig.Scopes.Bot), sorted(BotScopes()); !slices.Equal(got, want) {
 		t.Errorf("bot scopes %v, want exactly %v", got, want)
 	}
-	if got, want := sorted(BotScopes()), []string{"app_mentions:read", "channels:history", "chat:write", "commands", "groups:history"}; !slices.Equal(got, want) {
+	if got, want := sorted(BotScopes()), []string{"app_mentions:read", "channels:history", "chat:write", "commands", "groups:history", "im:history"}; !slices.Equal(got, want) {
 		t.Errorf("BotScopes() = %v", got)
+	}
+	// The message shortcut the bot handles, and the App Home with its
+	// Messages tab open for direct messages.
+	if len(m.Features.Shortcuts) != 1 {
+		t.Fatalf("%d shortcuts, want exactly 1", len(m.Features.Shortcuts))
+	}
+	if s := m.Features.Shortcuts[0]; s.CallbackID != ShortcutCallbackID || s.Type != slack.MessageShortcut || s.Name != ShortcutName || len([]rune(s.Name)) > 24 || s.Description == "" {
+		t.Errorf("shortcut %+v, want a message shortcut %q with a name of at most 24 characters", s, ShortcutCallbackID)
+	}
+	if h := m.Features.AppHome; !h.HomeTabEnabled || !h.MessagesTabEnabled || h.MessagesTabReadOnlyEnabled {
+		t.Errorf("app_home %+v: the Home tab and a writable Messages tab are needed", h)
 	}
 	if len(m.OAuthConfig.Scopes.User) != 0 {
 		t.Errorf("user scopes %v, want none", m.OAuthConfig.Scopes.User)

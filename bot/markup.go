@@ -1,48 +1,141 @@
 package bot
 
 import (
+	"encoding/json"
+	"net/url"
 	"regexp"
 	"strings"
 )
 
-// slackTokenRE matches one piece of Slack's markup in a message text:
-// <https://…>, <https://…|label>, <@U…>, <@U…|name>, <#C…|name>, <!here>,
-// <!subteam^S…|@team>, <mailto:…|…>.
-var slackTokenRE = regexp.MustCompile(`<([^<>\n]*)>`)
+// Slack reads "<…>" in a message's text, in mrkdwn and even inside code
+// spans and ``` blocks as markup: a link (<https://…|label>), a user,
+// channel or group mention (<@U…>, <#C…>, <!subteam^S…>) or a broadcast
+// (<!channel>, <!here>, <!everyone>). The renderers escape every outside
+// text (esc); the guard below is the second line: on the way out, every
+// "<…>" that is not markup the bot writes itself is neutralised
+// (&lt;…&gt;), whatever produced it.
 
-// entities are the only HTML entities Slack puts in a text.
-var entities = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&")
-
-// unmarkup undoes Slack's markup at the bot's edge, before the text is
-// read: a link becomes its URL (its label, which Slack shows instead, is
-// dropped), a user mention disappears, a channel becomes #name, a special
-// mention @here/@channel/@team, and &amp; &lt; &gt; become & < >. Text
-// without markup is returned as it is.
-func unmarkup(text string) string {
-	if !strings.ContainsAny(text, "<&") {
-		return text
+// ownMarkup reports whether inner (the text between "<" and ">") is
+// markup the bot writes itself:
+//   - <#C…> naming a configured channel (AllowedChannels, HelpChannels,
+//     AdminChannel);
+//   - <@U…> naming a user by ID alone (no label that could hide another
+//     name);
+//   - a link <https://host/…> or <https://host/…|label> to Notion or Slack
+//     (ownLinkHost).
+//
+// Broadcasts and group mentions (<!…>) are never the bot's.
+func (b *Bot) ownMarkup(inner string) bool {
+	switch {
+	case strings.HasPrefix(inner, "#"):
+		id := inner[1:]
+		return b.allowed[id] || b.help[id] || (id != "" && id == b.cfg.AdminChannel)
+	case strings.HasPrefix(inner, "@"):
+		return userIDRE.MatchString(inner[1:])
+	case strings.HasPrefix(inner, "!"):
+		return false
 	}
-	text = slackTokenRE.ReplaceAllStringFunc(text, func(m string) string {
-		inner := m[1 : len(m)-1]
-		target, label, hasLabel := strings.Cut(inner, "|")
-		switch {
-		case strings.HasPrefix(target, "@"):
-			return " "
-		case strings.HasPrefix(target, "#"):
-			if hasLabel && label != "" {
-				return "#" + label
-			}
-			return target
-		case strings.HasPrefix(target, "!"):
-			if hasLabel && label != "" {
-				return label
-			}
-			name, _, _ := strings.Cut(target[1:], "^")
-			return "@" + name
-		case strings.Contains(target, ":"): // a link: https:, mailto:, tel:…
-			return target
+	target, _, _ := strings.Cut(inner, "|")
+	u, err := url.Parse(target)
+	return err == nil && u.Scheme == "https" && u.User == nil && u.Port() == "" && ownLinkHost(u.Hostname())
+}
+
+// userIDRE is the shape of a Slack user ID (U…, or W… in Enterprise Grid).
+var userIDRE = regexp.MustCompile(`^[UW][A-Z0-9]{2,20}$`)
+
+// ownLinkHost reports whether the bot links to host: Notion's app, docs,
+// status page and public sites, and Slack.
+func ownLinkHost(host string) bool {
+	switch strings.ToLower(host) {
+	case "www.notion.so", "notion.so", "www.notion.com", "notion.com", "app.notion.com",
+		"developers.notion.com", "status.notion.so",
+		"slack.com", "api.slack.com", "app.slack.com":
+		return true
+	}
+	return strings.HasSuffix(strings.ToLower(host), ".notion.site")
+}
+
+// guardMarkup returns s with every "<" that does not open markup the bot
+// writes itself (ownMarkup) escaped as &lt; (and the ">" that closed it as
+// &gt;), and how many it escaped. Text the renderers escaped holds no "<"
+// and passes unchanged.
+func (b *Bot) guardMarkup(s string) (string, int) {
+	if !strings.Contains(s, "<") {
+		return s, 0
+	}
+	var out strings.Builder
+	out.Grow(len(s) + 16)
+	n := 0
+	for {
+		i := strings.IndexByte(s, '<')
+		if i < 0 {
+			out.WriteString(s)
+			return out.String(), n
 		}
-		return m // not Slack's markup: "<<<" or "a <b> c" as typed was escaped by Slack anyway
-	})
-	return strings.TrimSpace(entities.Replace(text))
+		out.WriteString(s[:i])
+		s = s[i+1:]
+		end := strings.IndexAny(s, "<>")
+		if end >= 0 && s[end] == '>' {
+			inner := s[:end]
+			if b.ownMarkup(inner) {
+				out.WriteString("<" + inner + ">")
+			} else {
+				out.WriteString("&lt;" + inner + "&gt;")
+				n++
+			}
+			s = s[end+1:]
+			continue
+		}
+		out.WriteString("&lt;") // a "<" that closes nothing
+		n++
+	}
+}
+
+// guardJSON applies guardMarkup to every string of a JSON document (a
+// message's blocks, an ack or a response_url body) and returns it, with how
+// many pieces of markup it neutralised. A document without "<" (Go's JSON
+// writes it \u003c) is returned as it is.
+func (b *Bot) guardJSON(js []byte) ([]byte, int, error) {
+	if !strings.Contains(string(js), `\u003c`) && !strings.Contains(string(js), "<") {
+		return js, 0, nil
+	}
+	var v any
+	dec := json.NewDecoder(strings.NewReader(string(js)))
+	dec.UseNumber()
+	if err := dec.Decode(&v); err != nil {
+		return nil, 0, err
+	}
+	n := 0
+	v = b.guardValue(v, &n)
+	if n == 0 {
+		return js, 0, nil
+	}
+	out, err := json.Marshal(v)
+	return out, n, err
+}
+
+func (b *Bot) guardValue(v any, n *int) any {
+	switch x := v.(type) {
+	case string:
+		s, k := b.guardMarkup(x)
+		*n += k
+		return s
+	case []any:
+		for i := range x {
+			x[i] = b.guardValue(x[i], n)
+		}
+	case map[string]any:
+		for k, e := range x {
+			x[k] = b.guardValue(e, n)
+		}
+	}
+	return v
+}
+
+// guarded logs, once per outgoing body, that the guard neutralised
+// markup: a renderer let outside text through unescaped (a bug to fix).
+func (b *Bot) guarded(where string, n int) {
+	if n > 0 {
+		b.log.Warn("outgoing Slack text held markup the bot did not write; neutralised", "where", where, "count", n)
+	}
 }

@@ -81,7 +81,18 @@ func Render(rep diagnose.Report, opts RenderOptions) Message {
 	rep = diagnose.PrintableReport(rep)
 	ans := rep.Headline()
 	head := answerLine(ans)
-	blocks := []slack.Block{slack.NewHeaderBlock(plain(truncate(head, MaxHeaderText)))}
+	text := head
+	blocks := []slack.Block{slack.NewHeaderBlock(plain(head, MaxHeaderText))}
+	if rest, leak, ok := withoutLeak(rep); ok {
+		// A pasted token: one message that says to rotate it first (the
+		// header), then the diagnosis of the rest, as if the token had not
+		// been there, under its own answer line.
+		rep, ans = rest, rest.Headline()
+		then := answerLine(ans)
+		text = head + ". Then: " + then
+		blocks = append(blocks, section(leakSection(leak)+"\n*Then:* "+esc(then)),
+			slack.NewContextBlock("", mrkdwn("`"+esc(string(leak.Code))+"`")))
+	}
 	if c := rep.Call; c != nil {
 		if line := callLine(c); line != "" {
 			blocks = append(blocks, slack.NewContextBlock("", mrkdwn(truncate(line, MaxSectionText))))
@@ -90,6 +101,9 @@ func Render(rep diagnose.Report, opts RenderOptions) Message {
 	if sec := integrationSection(rep, ans); sec != "" {
 		blocks = append(blocks, section(sec))
 		if codes := codeLine(rep.Integration.Findings); codes != "" {
+			if d := docsLink(ans.Code); d != "" && len(rep.Checks) != 1 && diagnose.HasCode(rep.Integration.Findings, ans.Code) {
+				codes += " · " + d
+			}
 			blocks = append(blocks, slack.NewContextBlock("", mrkdwn(codes)))
 		}
 	}
@@ -115,9 +129,23 @@ func Render(rep diagnose.Report, opts RenderOptions) Message {
 			fine = append(fine, i)
 		}
 	}
+	// Checks are numbered in the order shown: problems first (CheckOrder),
+	// then the checks folded into the "no problem" line.
+	num := make([]int, len(rep.Checks))
+	shown := 0
+	for _, i := range rep.CheckOrder() {
+		if !quiet(i) {
+			shown++
+			num[i] = shown
+		}
+	}
+	for _, i := range fine {
+		shown++
+		num[i] = shown
+	}
 	fineText := ""
 	if len(fine) > 0 {
-		fineText = truncate(fineLine(rep, fine), MaxSectionText)
+		fineText = truncate(fineLine(rep, fine, num), MaxSectionText)
 		used += utf8.RuneCountInString(fineText)
 	}
 	fixed := map[diagnose.Code]int{}
@@ -128,8 +156,11 @@ func Render(rep diagnose.Report, opts RenderOptions) Message {
 		if quiet(i) {
 			continue
 		}
-		text := truncate(checkText(rep, i, ca, ans, single, fixed), MaxSectionText)
+		text := truncate(checkText(rep, i, ca, ans, single, fixed, num), MaxSectionText)
 		ctx := checkContext(rep, c)
+		if d := docsLink(ca.Code); d != "" && !single {
+			ctx = truncate(ctx+" · "+d, MaxSectionText) // one check has its "Notion docs" button instead
+		}
 		n := utf8.RuneCountInString(text) + utf8.RuneCountInString(ctx)
 		need := 1
 		if ctx != "" {
@@ -154,7 +185,7 @@ func Render(rep diagnose.Report, opts RenderOptions) Message {
 		var b strings.Builder
 		b.WriteString("*More*")
 		for k, i := range overflow {
-			line := fmt.Sprintf("\n*%d.* %s %s — %s", i+1, answerEmoji(rep.CheckHeadline(i).Severity), checkLabel(rep.Checks[i]), esc(truncate(rep.CheckHeadline(i).Text, 160)))
+			line := fmt.Sprintf("\n*%d.* %s %s — %s", num[i], answerEmoji(rep.CheckHeadline(i).Severity), checkLabel(rep.Checks[i]), esc(truncate(rep.CheckHeadline(i).Text, 160)))
 			if utf8.RuneCountInString(b.String())+utf8.RuneCountInString(line) > MaxSectionText-100 {
 				more = len(overflow) - k
 				break
@@ -172,20 +203,58 @@ func Render(rep diagnose.Report, opts RenderOptions) Message {
 			parts = append(parts, fmt.Sprintf("…and %d more %s with something to say, not shown here: send them in a separate message, a few at a time", more, plural(more, "check", "checks")))
 		}
 		if rep.Skipped > 0 {
-			parts = append(parts, fmt.Sprintf("%d more %s in the text %s not checked", rep.Skipped, plural(rep.Skipped, "reference", "references"), plural(rep.Skipped, "was", "were")))
+			n := fmt.Sprint(rep.Skipped)
+			if rep.SkippedMore {
+				n = "more than " + n // counting stopped at a bound
+			}
+			parts = append(parts, fmt.Sprintf("%s more %s in the text %s not checked", n, plural(rep.Skipped, "reference", "references"), plural(rep.Skipped, "was", "were")))
 		}
 		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(truncate(strings.Join(parts, "; "), MaxSectionText))))
 	}
 
 	blocks = append(blocks, contextBlock(rep))
+	var btns []slack.BlockElement
 	if !opts.NoRecheck {
 		// Without anything to re-check (an empty text) there is no button.
 		if v := recheckValue(orig, opts.RecheckText); v != "" {
-			btn := slack.NewButtonBlockElement(RecheckActionID, v, plain("Check again"))
-			blocks = append(blocks, slack.NewActionBlock(RecheckBlockID, btn))
+			btns = append(btns, slack.NewButtonBlockElement(RecheckActionID, v, plain("Check again", MaxButtonText)))
 		}
 	}
-	return Message{Text: fallback(head), Blocks: blocks}
+	if single {
+		btns = append(btns, linkButtons(rep.Checks[0], ans.Code)...)
+	}
+	if len(btns) > 0 && len(blocks) < MaxBlocks {
+		blocks = append(blocks, slack.NewActionBlock(RecheckBlockID, btns...))
+	}
+	return Message{Text: fallback(text), Blocks: blocks}
+}
+
+// withoutLeak returns rep without its token.leaked finding, and that
+// finding; ok is false when rep has none.
+func withoutLeak(rep diagnose.Report) (rest diagnose.Report, leak diagnose.Finding, ok bool) {
+	fs := rep.Integration.Findings
+	for i, f := range fs {
+		if f.Code == diagnose.CodeTokenLeaked {
+			rest = rep
+			rest.Integration.Findings = append(append([]diagnose.Finding(nil), fs[:i]...), fs[i+1:]...)
+			return rest, f, true
+		}
+	}
+	return rep, leak, false
+}
+
+// leakSection says what to do first about a pasted token: the fix steps of
+// token.leaked, under no integration's name (the token is the asker's).
+func leakSection(f diagnose.Finding) string {
+	var b strings.Builder
+	b.WriteString("*First, the token:*")
+	if f.Detail != "" {
+		b.WriteString(" " + esc(truncate(f.Detail, 600)))
+	}
+	for i, step := range f.Fix {
+		fmt.Fprintf(&b, "\n%d. %s", i+1, linkPlaces(esc(truncate(step, 600))))
+	}
+	return b.String()
 }
 
 // answerLine is the header: a mark and the answer in words.
@@ -295,7 +364,12 @@ func writeFindings(b *strings.Builder, rep diagnose.Report, c *diagnose.Check, f
 			b.WriteString("\n" + esc(truncate(f.Detail, 600)))
 		}
 		for i, step := range f.Fix {
-			fmt.Fprintf(b, "\n%d. %s", i+1, esc(truncate(step, 600)))
+			fmt.Fprintf(b, "\n%d. %s", i+1, linkPlaces(esc(truncate(step, 600))))
+		}
+		if f.Example != "" {
+			// The JSON to send, copyable: a code block.
+			// A backtick of the paste must not close the block.
+			b.WriteString("\nSend instead:\n```" + esc(truncate(strings.ReplaceAll(f.Example, "`", "'"), 300)) + "```")
 		}
 	}
 }
@@ -309,7 +383,7 @@ func showsDetail(f diagnose.Finding) bool {
 		diagnose.CodeCallNotReproduced, diagnose.CodeErrorValidation:
 		return true
 	}
-	return false
+	return strings.HasPrefix(string(f.Code), "body.")
 }
 
 // checkLabel names the object of a check: its kind, title and ID.
@@ -332,20 +406,24 @@ func checkLabel(c diagnose.Check) string {
 // checkText is the section of one check: what it is, the cause and the
 // numbered fix (or a pointer to the same fix above), the other findings
 // worth a line, and which integrations see it.
-func checkText(rep diagnose.Report, i int, ca, ans diagnose.Headline, single bool, fixed map[diagnose.Code]int) string {
+func checkText(rep diagnose.Report, i int, ca, ans diagnose.Headline, single bool, fixed map[diagnose.Code]int, num []int) string {
 	c := rep.Checks[i]
 	var b strings.Builder
 	if !single {
-		fmt.Fprintf(&b, "*%d.* %s ", i+1, answerEmoji(ca.Severity))
+		fmt.Fprintf(&b, "*%d.* %s ", num[i], answerEmoji(ca.Severity))
 	}
 	b.WriteString(checkLabel(c))
+	if open := openLink(c); open != "" && !single {
+		// One check has its "Open in Notion" button instead.
+		b.WriteString(" · " + open)
+	}
 	shown := rep.ShownFindings(c)
 	switch prev, seen := fixed[ca.Code]; {
 	case len(shown) == 0 && c.Status == diagnose.StatusUnknown:
 		b.WriteString("\n" + esc(ca.Text))
 	case len(shown) == 0:
 	case !single && seen:
-		fmt.Fprintf(&b, "\n%s: same fix as %d.", esc(ca.Text), prev+1)
+		fmt.Fprintf(&b, "\n%s: same fix as %d.", esc(ca.Text), num[prev])
 		writeFindings(&b, rep, &c, shown[1:], ans, i, "")
 	case !single && ca.Severity == diagnose.SeverityInfo:
 		b.WriteString("\n" + esc(ca.Text))
@@ -441,7 +519,7 @@ func shortPath(p, id string) string {
 }
 
 // fineLine folds the checks without a problem into one line.
-func fineLine(rep diagnose.Report, idx []int) string {
+func fineLine(rep diagnose.Report, idx []int, num []int) string {
 	parts := make([]string, 0, len(idx))
 	for _, i := range idx {
 		c := rep.Checks[i]
@@ -455,7 +533,10 @@ func fineLine(rep diagnose.Report, idx []int) string {
 		if c.Status == diagnose.StatusUnknown {
 			name += " (not checked online)"
 		}
-		parts = append(parts, fmt.Sprintf("%d. %s", i+1, name))
+		if u := notionURL(c.URL); u != "" {
+			name += " <" + u + "|open>"
+		}
+		parts = append(parts, fmt.Sprintf("%d. %s", num[i], name))
 	}
 	head := "✅ *No problem*: "
 	if rep.CheckHeadline(idx[0]).Severity != "" {
@@ -481,6 +562,10 @@ func contextBlock(rep diagnose.Report) *slack.ContextBlock {
 			break
 		}
 		as = a
+	}
+	if rep.As != "" {
+		// A name picked the one integration the checks ran as (--as).
+		as = rep.As
 	}
 	switch {
 	case as != "" && in.Name != "" && as != in.Name:
@@ -567,10 +652,11 @@ func recheckValue(rep diagnose.Report, text string) string {
 	return b.String()
 }
 
-// fallback is the plain top-level text: the answer, as the header says
-// it (no tally, no codes).
+// fallback is the top-level text: the answer, as the header says it (no
+// tally, no codes), escaped: Slack reads a message's text as mrkdwn, so a
+// name or title in it could otherwise mention @channel or hide a link.
 func fallback(head string) string {
-	return truncate(secret.Redact(head), MaxFallbackText)
+	return truncate(esc(head), MaxFallbackText)
 }
 
 // canonicalRef writes a reference so that reading it again gives the same
@@ -623,12 +709,13 @@ const maxPlainSource = 200
 // plainSource returns the source of a reference that has no usable ID (a
 // page title, a cut ID, an error without ID) when it cannot hold a
 // credential: one line of printable ASCII, at most maxPlainSource
-// characters, nothing of a token's shape, and no run of 16 or more
+// characters, nothing of a token's shape nor a token masked already (the
+// reader quotes a text with its tokens masked), and no run of 16 or more
 // letters, digits, "_" or base64 symbols unless it is all hex digits (an
 // ID's alphabet). Else "".
 func plainSource(src string) string {
 	src = strings.TrimSpace(src)
-	if src == "" || len(src) > maxPlainSource || strings.ContainsAny(src, "\r\n") || secret.NotionTokens(src) > 0 || secret.Redact(src) != src {
+	if src == "" || len(src) > maxPlainSource || strings.ContainsAny(src, "\r\n") || strings.Contains(src, secret.Mask) || secret.NotionTokens(src) > 0 || secret.Redact(src) != src {
 		return ""
 	}
 	for _, r := range src {
@@ -701,21 +788,36 @@ func section(text string) *slack.SectionBlock {
 	return slack.NewSectionBlock(mrkdwn(truncate(text, MaxSectionText)), nil, nil)
 }
 
-func plain(s string) *slack.TextBlockObject {
-	return slack.NewTextBlockObject(slack.PlainTextType, secret.Redact(diagnose.Printable(s)), true, false)
+// plain is a plain_text object of s, escaped (esc) and cut to n runes.
+// Slack decodes &amp; &lt; &gt; in plain text too, so the escaping shows
+// s as it is.
+func plain(s string, n int) *slack.TextBlockObject {
+	return slack.NewTextBlockObject(slack.PlainTextType, truncate(esc(s), n), true, false)
 }
 
 func mrkdwn(s string) *slack.TextBlockObject {
 	return slack.NewTextBlockObject(slack.MarkdownType, s, false, false)
 }
 
-// esc makes s printable (no control, escape or bidi character), redacts
-// secrets and escapes &, < and > so that pasted text cannot inject links,
-// mentions or broadcasts into mrkdwn.
+// esc is the one place where text from outside the bot (the paste, Notion's
+// titles, names and messages, configuration) enters a Slack text: every
+// renderer passes such text through it, and only through it, exactly once,
+// whether it lands in mrkdwn, in a `code` span or ``` block (Slack parses
+// <!channel> there too), in plain_text or in a message's fallback text. It
+// makes s printable (no control, escape or bidi character), redacts secrets
+// and escapes &, < and > as &amp; &lt; &gt;, so that no outside text can
+// become a link, a user, channel or group mention, or a broadcast
+// (@channel, @here). Markup the bot writes itself (a <#C…> of a configured
+// channel) is added around escaped text, never through esc; the guard on
+// the way out (Bot.guardMarkup) neutralises any other markup.
 func esc(s string) string {
 	s = secret.Redact(diagnose.Printable(s))
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
+	return mrkdwnEscaper.Replace(s)
 }
+
+// mrkdwnEscaper escapes Slack's three control characters (read-only after
+// initialisation; a Replacer is safe for concurrent use).
+var mrkdwnEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 
 // oneLine collapses whitespace and cuts s to n runes.
 func oneLine(s string, n int) string {

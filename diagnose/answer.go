@@ -51,7 +51,7 @@ var answerTable = map[Code][]string{
 		"Not shared with the integration — open it → ••• → Connections → add it",
 	},
 	CodeAccessCapability:        {"The integration lacks a capability (403) — enable Read content in its Capabilities"},
-	CodeEndpointMismatch:        {"This ID is a {kind} — call {endpoint}"},
+	CodeEndpointMismatch:        {"{variable} holds the {kind} ID — {use}", "This ID is a {kind} — {use}", "This ID is a {kind} — call {endpoint}"},
 	CodeKindBlock:               {"A block, not a page — its page is {page}", "A block, not a page — use /v1/blocks/{id}"},
 	CodeKindDataSource:          {"A data source — use /v1/data_sources/{id}, not /v1/databases"},
 	CodeDatabaseDataSources:     {"Query its data source: POST /v1/data_sources/{data_source}/query", "Query its data source, not the database (Notion-Version 2025-09-03)"},
@@ -75,32 +75,49 @@ var answerTable = map[Code][]string{
 		"Not shared with {call_integration} — open it → ••• → Connections → add {call_integration}",
 		"Not shared with the call's integration — open it → ••• → Connections → add it",
 	},
-	CodeCallNotReproduced: {"Your call failed, but the object looks fine here — compare token, Notion-Version and endpoint"},
-	CodeErrorUnauthorized: {"The call's token was refused (401) — send Authorization: Bearer <current secret>"},
-	CodeErrorRestricted:   {"The call lacks a capability (403) — enable it in the connection's Capabilities"},
-	CodeErrorNotFound:     {"Not found or not shared (404) — add the integration in ••• → Connections"},
-	CodeErrorVersion:      {"The Notion-Version is the cause — send a current Notion-Version header"},
-	CodeErrorRequestURL:   {"Not a valid API route — put only the 32-character ID in the path"},
-	CodeErrorValidation:   {"Notion rejected a field of the call — fix it as below"},
-	CodeErrorArchived:     {"The call edits a trashed object — restore it from Notion's Trash first"},
-	CodeErrorRateLimited:  {"The call was rate-limited (429) — wait Retry-After, then pace the calls"},
-	CodeErrorServer:       {"Notion failed on its side (409/5xx) — retry with backoff"},
+	CodeCallNotReproduced:   {"Your call failed, but the object looks fine here — compare token, Notion-Version and endpoint"},
+	CodeErrorUnauthorized:   {"{auth_answer}", "The call's token was refused (401) — send Authorization: Bearer <current secret>"},
+	CodeErrorRestricted:     {"The call lacks a capability (403) — enable it in the connection's Capabilities"},
+	CodeErrorNotFound:       {"Not found or not shared (404) — add the integration in ••• → Connections"},
+	CodeErrorVersion:        {"The Notion-Version is the cause — send a current Notion-Version header"},
+	CodeErrorRequestURL:     {"Not a valid API route — put only the 32-character ID in the path"},
+	CodeErrorValidation:     {"{answer}", "Notion rejected a field of the call — fix it as below"},
+	CodeErrorArchived:       {"The call edits a trashed object — restore it from Notion's Trash first"},
+	CodeErrorRateLimited:    {"The call was rate-limited (429) — wait Retry-After, then pace the calls"},
+	CodeErrorServer:         {"Notion failed on its side (409/5xx) — retry with backoff"},
+	CodeBodyPropertyType:    {"{answer}", "A property was sent in the wrong shape — send the one type key its schema has"},
+	CodeBodyPropertyMissing: {"{answer}", "The body names a property the data source does not have — use its exact name or ID"},
+	CodeBodyOption:          {"{answer}", "Notion refused an option — use one the property has"},
+	CodeBodyReadOnly:        {"{answer}", "A read-only property was written — leave it out"},
+	CodeBodyTitle:           {"{answer}", "The title must go under the data source's title property"},
+	CodeBodyRelation:        {"{answer}", "A relation is a list of page objects — send each page as an object with its id"},
+	CodeBodyValue:           {"{answer}", "Notion refused a value — send it in the shape its type takes"},
+	CodeBodyLimit:           {"{answer}", "A request limit was passed — split the request"},
+	CodeBodyParent:          {"{answer}", "The parent does not fit — send the parent shown below"},
+	CodeBodyBlock:           {"{answer}", "A block was sent where Notion does not accept it"},
+	CodeCallClient:          {"{client_answer}", "The call never reached Notion's API — the failure is in the client"},
+	CodeSearchEmpty:         {"{search_answer}", "Nothing this token can see matched — share the page above what you look for with the connection (••• → Connections)"},
+	CodeOAuthGrant:          {"{oauth_answer}", "The OAuth token exchange failed — it is not the access token: fix the token request"},
+	CodeTokenOAuth:          {"A public (OAuth) integration: it sees the pages its installer picked — authorize again to add a page"},
 }
 
 // leadInfos are info findings that answer the person's question by
 // themselves (the ID is not what they thought), so they lead a report
 // ahead of "all good".
 var leadInfos = map[Code]bool{
-	CodeKindView: true, CodeKindDataSource: true, CodeTokenPersonal: true, CodeLinkPeek: true, CodeLinkBlock: true,
+	CodeKindView: true, CodeKindDataSource: true, CodeTokenPersonal: true, CodeTokenOAuth: true, CodeLinkPeek: true, CodeLinkBlock: true,
 }
 
 // AnswerText returns the one-line answer for one finding of a check (c may
 // be nil for an integration finding): the cause and the fix in words.
 func (r Report) AnswerText(c *Check, f Finding) string {
 	vars := r.answerVars(c)
+	vars["answer"] = f.Answer
 	variants := answerTable[f.Code]
 	if f.Code == CodeAccessNotShared && r.personal(c) {
 		variants = personalNotShared
+	} else if f.Code == CodeAccessNotShared && r.oauthChecked(c) {
+		variants = oauthNotShared
 	}
 	for _, v := range variants {
 		if s, ok := fill(v, vars); ok {
@@ -167,6 +184,7 @@ func (r Report) answerVars(c *Check) Vars {
 		v["call_integration"] = r.Call.Integration
 		v["version"] = r.Call.NotionVersion
 	}
+	defer r.causeVars(c, v)
 	if c == nil {
 		return v
 	}
@@ -282,16 +300,16 @@ func (r Report) Shown(c Check, f Finding) bool {
 }
 
 // ShownFindings returns the findings of check c worth showing by default,
-// the main cause first (errors, then warnings, then the rest, in order).
+// the main cause first (what explains the person's call, then errors,
+// warnings and the rest, each in order: rank.go).
 func (r Report) ShownFindings(c Check) []Finding {
 	var out []Finding
-	for _, sev := range []Severity{SeverityError, SeverityWarning, SeverityInfo} {
-		for _, f := range c.Findings {
-			if f.Severity == sev && r.Shown(c, f) {
-				out = append(out, f)
-			}
+	for _, f := range c.Findings {
+		if r.Shown(c, f) {
+			out = append(out, f)
 		}
 	}
+	rankFindings(out, r.Call)
 	return out
 }
 
@@ -369,12 +387,16 @@ func (r Report) notFinishedText(n int) string {
 	return "Notion did not answer, so " + what + " could not be finished — check again in a few minutes"
 }
 
-// Headline picks the main cause of the whole report: the integration's
-// errors first, then the first error of the first check with a problem,
+// Headline picks the main cause of the whole report: a finding that
+// explains the person's pasted call first (rank.go), then the integration's
+// errors, then the first error of the first check with a problem,
 // then warnings (integration, then checks), then what the ID turned out to
 // be, then "could not be finished", and "All good" only when nothing is
 // wrong. Findings that Shown hides never lead.
 func (r Report) Headline() Headline {
+	if h, ok := r.explainingHeadline(); ok {
+		return h
+	}
 	in := r.Integration.Findings
 	for _, sev := range []Severity{SeverityError, SeverityWarning} {
 		for _, f := range in {

@@ -81,3 +81,28 @@ func BenchmarkReadText1MB(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkOnePass1MB is the yardstick for BenchmarkReadText1MB (issue
+// 23: the reader within 10× of one pass over the text): one pass that
+// looks at every byte without a branch per byte (bytes.IndexByte for a
+// byte the text lacks), and one that reads and writes every byte
+// (lower-casing it).
+func BenchmarkOnePass1MB(b *testing.B) {
+	text := pastes(1 << 20)["mix"]
+	b.Run("indexbyte", func(b *testing.B) {
+		b.SetBytes(int64(len(text)))
+		b.ReportAllocs()
+		for b.Loop() {
+			if strings.IndexByte(text, 0) >= 0 {
+				b.Fatal("a NUL in the mix")
+			}
+		}
+	})
+	b.Run("lower", func(b *testing.B) {
+		b.SetBytes(int64(len(text)))
+		b.ReportAllocs()
+		for b.Loop() {
+			_ = strings.ToLower(text)
+		}
+	})
+}

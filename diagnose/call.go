@@ -33,6 +33,8 @@ var knownCodes = map[string]int{
 // §9; peers §7), with the code each implies. They let a bare message, an
 // SDK exception line or a log line be read as the error it is.
 var knownMessages = []struct{ prefix, code string }{
+	{"Could not find property", "validation_error"},
+	{"Could not find sort property", "validation_error"},
 	{"Could not find ", "object_not_found"},
 	{"API token is invalid", "unauthorized"},
 	{"API token does not have access", "restricted_resource"},
@@ -77,17 +79,24 @@ var knownVersions = map[string]bool{
 // undone); nil when the text shows none.
 func readCall(t string) *Call {
 	var c Call
+	t = joinConcatenation(t)
 	readAPIPath(t, &c)
 	if c.Endpoint == "" {
 		readSDKCall(t, &c)
 	}
 	readCode(t, &c)
 	readMessage(t, &c)
+	readLooseMessage(t, &c)
+	readSchemaMessage(t, &c)
 	readStatus(t, &c)
 	if c.Code == "" && (c.Status == 403 || c.Status >= 500) && (strings.Contains(t, "cf-ray") || strings.Contains(t, "CF-RAY") || strings.Contains(t, "Cloudflare") || strings.Contains(t, "cloudflare") || strings.Contains(t, "<html") || strings.Contains(t, "<!DOCTYPE")) {
 		c.Edge = true
 	}
-	if !c.Failed() && c.Endpoint == "" {
+	readWrapper(t, &c)
+	readAuth(t, &c)
+	readOAuth(t, &c)
+	readEmpty(t, &c)
+	if !c.Failed() && c.Endpoint == "" && c.Auth == "" && c.Empty == "" {
 		return nil
 	}
 	readVersion(t, &c)
@@ -96,6 +105,7 @@ func readCall(t string) *Call {
 	readAdditionalData(t, &c)
 	readParent(t, &c)
 	readField(&c, t)
+	readBodyFields(t, &c)
 	if c.Status == 0 {
 		c.Status = knownCodes[c.Code]
 	}
@@ -104,12 +114,13 @@ func readCall(t string) *Call {
 	}
 	// A Reading never holds a secret: a token pasted into a path, a body
 	// or a message is masked in every field that repeats the text.
-	for _, f := range []*string{&c.Message, &c.Integration, &c.ParentID, &c.Field, &c.Expected, &c.Sent, &c.Path, &c.NotionVersion} {
+	for _, f := range []*string{&c.Message, &c.Integration, &c.ParentID, &c.Field, &c.Expected, &c.Sent, &c.Path, &c.NotionVersion, &c.ClientMessage} {
 		*f = secret.Redact(*f)
 	}
 	for k, v := range c.AdditionalData {
 		c.AdditionalData[k] = secret.Redact(v)
 	}
+	redactFields(&c)
 	return &c
 }
 
@@ -701,12 +712,20 @@ func readVersion(t string, c *Call) {
 }
 
 // readIntegration reads the integration a 404 message names ("…shared with
-// your integration \"Marketing Sync\"."; "connection" in newer wording).
+// your integration \"Marketing Sync\"."; "connection" in newer wording):
+// in the message read, else anywhere in the text (a wrapper such as n8n
+// puts its own words in the message and Notion's in a description).
 func readIntegration(t string, c *Call) {
-	src := c.Message
-	if src == "" {
-		src = t
+	if c.Message != "" {
+		readIntegrationIn(c.Message, c)
+		if c.Integration != "" {
+			return
+		}
 	}
+	readIntegrationIn(t, c)
+}
+
+func readIntegrationIn(src string, c *Call) {
 	for _, p := range []string{"with your integration ", "with your connection ", "with the integration ", "with the connection "} {
 		i := strings.Index(src, p)
 		if i < 0 {

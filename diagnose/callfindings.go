@@ -12,6 +12,9 @@ import (
 // access.other_integration, call.not_reproduced), a 404 without one is
 // error.not_found. It is a pure function of its arguments.
 func CallFindings(c *Call, checkable bool) []Finding {
+	if c != nil && c.Auth == "bearer_doubled" && !c.Failed() {
+		return wrapperFindings(c, c.answer(), "")
+	}
 	if c == nil || !c.Failed() {
 		return nil
 	}
@@ -21,6 +24,13 @@ func CallFindings(c *Call, checkable bool) []Finding {
 		said = fmt.Sprintf(" (\"%s\")", strings.TrimSpace(truncateUTF8(msg, 240)))
 	}
 	answer := c.answer()
+	if fs := wrapperFindings(c, answer, said); fs != nil {
+		return fs
+	}
+	var bf []Finding
+	if c.Code == "validation_error" || c.Status == 400 || c.Status == 422 {
+		bf = bodyFindings(c)
+	}
 	switch {
 	case isArchivedMessage(msg):
 		return one(CodeErrorArchived, fmt.Sprintf("Notion refused the edit%s: the block or page, or a page above it, is archived (in the trash). Under Notion-Version 2026-03-11 that state is called in_trash.", said), nil)
@@ -108,11 +118,20 @@ func CallFindings(c *Call, checkable bool) []Finding {
 		}
 		return one(CodeErrorRateLimited, fmt.Sprintf("The call got %s%s.", answer, said), Vars{"limit_fix": limit})
 
+	case len(bf) > 0:
+		// What the body sent, field by field (rules_body.go).
+		return bf
+
 	case c.Code == "validation_error" && c.Field != "",
 		c.Code == "validation_error" && (strings.Contains(msg, " is expected to be ") || strings.Contains(msg, "is not a property that exists") || strings.Contains(msg, "Invalid property value")),
 		c.Code == "invalid_json", c.Code == "invalid_beta":
 		detail, fix := validationFix(c)
-		return one(CodeErrorValidation, fmt.Sprintf("The call got %s%s. %s", answer, said, detail), Vars{"field_fix": fix})
+		if strings.Contains(msg, "Fix one") {
+			said = "" // the union is summed up in the detail, never echoed
+		}
+		f := NewFinding(CodeErrorValidation, fmt.Sprintf("The call got %s%s. %s", answer, said, detail), Vars{"field_fix": fix})
+		f.Answer = validationAnswer(c)
+		return []Finding{f}
 
 	case c.Code == "conflict_error" || c.Code == "row_limit_exceeded" || c.Status == 409 || c.Status >= 500 ||
 		c.Code == "internal_server_error" || c.Code == "bad_gateway" || c.Code == "service_unavailable" ||
@@ -171,7 +190,8 @@ func (c *Call) answer() string {
 
 func isArchivedMessage(msg string) bool {
 	return strings.HasPrefix(msg, "Can't edit ") && (strings.Contains(msg, "archived") || strings.Contains(msg, "trash")) ||
-		strings.Contains(msg, "that is archived") || strings.Contains(msg, "is in the trash")
+		strings.Contains(msg, "that is archived") || strings.Contains(msg, "is in the trash") ||
+		archivedPhrase(strings.ToLower(msg)) >= 0
 }
 
 // versionBefore reports whether the date-shaped version v is before w.
@@ -256,8 +276,8 @@ func validationFix(c *Call) (detail, fix string) {
 	isID := strings.HasSuffix(f, "_id")
 	if !isID && strings.Contains(c.Message, "Fix one:") {
 		// Notion lists the shapes it would accept; one of them is meant.
-		_, list, _ := strings.Cut(c.Message, "Fix one:")
-		return fmt.Sprintf("Notion lists the shapes it would accept for %s, one of which is meant:%s", fieldOwner(f), truncateUTF8(list, 400)),
+		o, _ := fieldOwnerOf(f)
+		return fmt.Sprintf("%s matched none of the shapes Notion takes there (%s); exactly one of them is meant.", o, unionKeys(c, o)),
 			fmt.Sprintf("Send %s as exactly one of those shapes: the one its type in the schema has (GET /v1/data_sources/<id> lists the property types).", fieldOwner(f))
 	}
 	if isID {
@@ -296,6 +316,7 @@ func validationFix(c *Call) (detail, fix string) {
 // withCall puts the findings of the call on the reference it concerns and
 // folds the data sources an error lists into their database.
 func withCall(refs []Reference, c *Call) []Reference {
+	refs = settleVariables(refs, c)
 	// A multiple-data-sources error lists the database's data sources:
 	// they are related to the database, not checks of their own.
 	if ds := c.AdditionalData["child_data_source_ids"]; ds != "" {
@@ -374,6 +395,7 @@ func withCall(refs []Reference, c *Call) []Reference {
 			refs = kept
 		}
 	}
+	refs = dropSentVariables(refs, fs)
 	k := callTarget(refs, c)
 	r := &refs[k]
 	if r.Origin == OriginText && r.ID == "" {

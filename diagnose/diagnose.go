@@ -88,6 +88,10 @@ type Object struct {
 	// asked is the one the person gave: titles of other objects are never
 	// kept.
 	Title string `json:"title,omitempty"`
+	// URL is the object's url as Notion answered it (pages, databases,
+	// data sources, views), only when the ID asked is the one the person
+	// gave, as Title.
+	URL string `json:"url,omitempty"`
 	// InTrash is in_trash (or, before 2026-03-11, archived).
 	InTrash bool `json:"in_trash,omitempty"`
 	// Parent is the object's parent.
@@ -98,6 +102,41 @@ type Object struct {
 	DataSourcesListed bool     `json:"data_sources_listed,omitempty"`
 	// DataSourceID is a view's data source.
 	DataSourceID string `json:"data_source_id,omitempty"`
+	// Properties are the schema of a data source (or, under 2022-06-28, of
+	// a database), as Notion reported it; PropertiesListed says whether the
+	// answer had a schema at all.
+	Properties       []SchemaProperty `json:"properties,omitempty"`
+	PropertiesListed bool             `json:"properties_listed,omitempty"`
+}
+
+// SchemaProperty is one property of a data source's schema, as Notion
+// reported it: an observation, whatever its type (a type this program
+// does not know is kept as Notion named it).
+type SchemaProperty struct {
+	// ID is the property's ID as Notion gives it (URL-encoded).
+	ID string `json:"id"`
+	// Name is the property's name.
+	Name string `json:"name"`
+	// Type is the property's type (status, select, formula, place...).
+	Type string `json:"type"`
+	// Options are the option names of a select, multi_select or status.
+	Options []string `json:"options,omitempty"`
+	// RelationDataSource and RelationDatabase are a relation's target.
+	RelationDataSource string `json:"relation_data_source,omitempty"`
+	RelationDatabase   string `json:"relation_database,omitempty"`
+}
+
+// SchemaRequest asks a probe to read, beyond the ID checks, the schema a
+// failed write was checked against: the data source of the reference
+// (page → its parent data source; database → its one data source; data
+// source → itself), and whether the integration sees the target of a
+// relation the call wrote. At most two calls.
+type SchemaRequest struct {
+	// ID is the reference whose schema to read.
+	ID string
+	// Properties are the property keys the call sent or Notion named (a
+	// relation among them has its target checked).
+	Properties []string
 }
 
 // Answer is what Notion answered to one call the adapter made.
@@ -133,9 +172,17 @@ type IntegrationInfo struct {
 	// Name is the bot user's name; Workspace its workspace name.
 	Name      string
 	Workspace string
-	// Personal is true for a personal access token (bot owner of type
-	// "user").
+	// Personal is true when the token is known to be a personal access
+	// token. The Prober does not set it: it reports OwnerType and Users, and
+	// the verdict tells the kinds apart (token_kind.go).
 	Personal bool
+	// OwnerType is users/me's bot.owner.type: "workspace" for an internal
+	// integration, "user" for a public (OAuth) one or a personal access
+	// token ("" when not told).
+	OwnerType string
+	// Users is what GET /v1/users answered, asked only for a bot owned by a
+	// user (it refuses personal access tokens); Outcome "" when not asked.
+	Users Answer
 	// Me is what users/me answered (Outcome "" when it was not asked).
 	Me Answer
 	// Evidence of the users/me exchange.
@@ -162,6 +209,8 @@ type ProbeOptions struct {
 	// Version, when set, is the Notion-Version to probe with instead of the
 	// prober's own (the version the person's call sent).
 	Version string
+	// Schema, when set, asks for the schema of one reference too.
+	Schema *SchemaRequest
 }
 
 // Prober runs the online part of a diagnosis against the Notion API. It is
@@ -175,6 +224,16 @@ type Prober interface {
 	Probe(ctx context.Context, ref Reference, opts ProbeOptions) ProbeResult
 	// APIVersion is the Notion-Version header the prober sends by default.
 	APIVersion() string
+}
+
+// IntegrationCache is a Prober that keeps what GET /v1/users/me answered:
+// KnownIntegration returns it, making no call, when it has it. The
+// Diagnoser then asks users/me only where a verdict needs it: the advice of
+// access.not_shared (a personal access token's, the workspace's name), or
+// a text with nothing else to check; every other verdict comes from the
+// probes' own answers, which also tell a refused token (401).
+type IntegrationCache interface {
+	KnownIntegration() (IntegrationInfo, bool)
 }
 
 // BatchProber is a Prober that probes the references of one text together,

@@ -3,7 +3,9 @@ package diagnose_test
 import (
 	"maps"
 	"slices"
+	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/notion-check/notion-check/diagnose"
 	"github.com/notion-check/notion-check/diagnose/internal/failedcalls"
@@ -82,7 +84,47 @@ func TestFailedCallsOffline(t *testing.T) {
 			if rd.Call.Failed() && !rd.Answerable() {
 				t.Error("a pasted failed call is not answerable")
 			}
+			if tc.Lead != nil {
+				rep := diagnose.New(diagnose.Config{}).DiagnoseReading(t.Context(), rd, diagnose.Options{Offline: true})
+				head := rep.Headline()
+				for _, w := range tc.Lead {
+					if !strings.Contains(head.Text, w) {
+						t.Errorf("first line %q does not hold %q", head.Text, w)
+					}
+				}
+				if !head.Problem() {
+					t.Errorf("first line %q is not a problem for a failed call", head.Text)
+				}
+			}
 		})
+	}
+}
+
+// TestFailedCallsLead counts the cases whose offline first line holds
+// what it must (the property, what Notion expected, the JSON to send).
+func TestFailedCallsLead(t *testing.T) {
+	right, all := 0, 0
+	for _, tc := range failedcalls.Cases() {
+		if tc.Lead == nil {
+			continue
+		}
+		all++
+		rd := diagnose.ReadText(tc.Text, diagnose.DefaultMaxChecks)
+		head := diagnose.New(diagnose.Config{}).DiagnoseReading(t.Context(), rd, diagnose.Options{Offline: true}).Headline()
+		if n := utf8.RuneCountInString(head.Text); n > 148 {
+			t.Errorf("%s: first line of %d characters does not fit Slack's header: %q", tc.Name, n, head.Text)
+		}
+		ok := head.Problem()
+		for _, w := range tc.Lead {
+			ok = ok && strings.Contains(head.Text, w)
+		}
+		if ok {
+			right++
+		}
+	}
+	t.Logf("body cases with the right first line offline: %d of %d", right, all)
+	if all < 25 {
+		t.Errorf("%d body cases measured, want at least 25", all)
 	}
 }
 
@@ -115,6 +157,12 @@ func checkCall(t *testing.T, got, want *diagnose.Call) {
 		{"field", got.Field, want.Field, want.Field == ""},
 		{"sent", got.Sent, want.Sent, want.Sent == ""},
 		{"edge", got.Edge, want.Edge, !want.Edge},
+		{"via", got.Via, want.Via, want.Via == ""},
+		{"client_failure", got.ClientFailure, want.ClientFailure, want.ClientFailure == ""},
+		{"variable", got.Variable, want.Variable, want.Variable == ""},
+		{"auth", got.Auth, want.Auth, want.Auth == ""},
+		{"empty", got.Empty, want.Empty, want.Empty == ""},
+		{"filter", got.Filter, want.Filter, want.Filter == ""},
 	} {
 		if !f.zero && f.got != f.want {
 			t.Errorf("call %s = %v, want %v (call %+v)", f.name, f.got, f.want, *got)

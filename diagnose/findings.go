@@ -49,6 +49,20 @@ const (
 	CodeErrorArchived           Code = "error.archived"
 	CodeErrorRateLimited        Code = "error.rate_limited"
 	CodeErrorServer             Code = "error.server"
+	CodeBodyPropertyType        Code = "body.property_type"
+	CodeBodyPropertyMissing     Code = "body.property_missing"
+	CodeBodyOption              Code = "body.option"
+	CodeBodyReadOnly            Code = "body.read_only"
+	CodeBodyTitle               Code = "body.title"
+	CodeBodyRelation            Code = "body.relation"
+	CodeBodyValue               Code = "body.value"
+	CodeBodyLimit               Code = "body.limit"
+	CodeBodyParent              Code = "body.parent"
+	CodeBodyBlock               Code = "body.block"
+	CodeCallClient              Code = "call.client"
+	CodeSearchEmpty             Code = "search.empty"
+	CodeOAuthGrant              Code = "oauth.grant"
+	CodeTokenOAuth              Code = "token.oauth"
 )
 
 // FindingSpec is one row of the finding table: everything about a code that
@@ -230,6 +244,69 @@ var findingTable = map[Code]FindingSpec{
 		"{server_fix}",
 		"Retry the call after a short wait, with backoff; retry 5xx only for reads and deletes, 409 conflicts after re-reading the object.",
 		"If it keeps failing, check status.notion.so; a data-source query that times out (504) may need a narrower filter.",
+	}},
+	CodeCallClient: {SeverityError, "The failure never reached Notion's API: it happened in the client", []string{
+		"{client_fix}",
+		"Notion has no record of this call (no request_id): look in the client's own settings, log or tool definition, not at sharing or the token.",
+	}},
+	CodeSearchEmpty: {SeverityWarning, "The search or list returned nothing this integration can see", []string{
+		"{search_fix}",
+		"Share the page that holds what you look for with the connection: ••• → Connections → add \"{integration}\" (pages under it are shared too), or use the connection's Content access tab in the Developer portal.",
+		"Filter search by object with value \"page\" or \"data_source\" under Notion-Version 2025-09-03 and later (\"database\" is refused there); under 2022-06-28 databases with several data sources are left out of search.",
+		"Search is indexed with a delay and only directly shared pages are sure to appear: GET the object by its ID to know whether it is shared.",
+	}},
+	CodeOAuthGrant: {SeverityError, "The OAuth token exchange or refresh failed", []string{
+		"{oauth_fix}",
+		"Send the token request as POST https://api.notion.com/v1/oauth/token with Authorization: Basic base64(client_id:client_secret) and a JSON body ({\"grant_type\":\"authorization_code\",\"code\":…,\"redirect_uri\":…} or {\"grant_type\":\"refresh_token\",\"refresh_token\":…}).",
+		"The access token is not the problem: this failure comes before any token exists (or when renewing it).",
+	}},
+	CodeTokenOAuth: {SeverityInfo, "The token belongs to a public (OAuth) integration: it sees the pages its authorizing user shared", []string{
+		"Pages reach a public integration through its OAuth flow: the user who authorized it picked them; run the authorization again and pick the page (or a page above it) to add one.",
+		"Only that user can share more with it; sharing with another connection or the internal-integration settings page does not apply.",
+	}},
+	CodeBodyPropertyType: {SeverityError, "A property was sent in a shape its type does not take", []string{
+		"{body_fix}",
+		"A property value holds exactly one type key: the one of the property's type in the data source's schema.",
+		"{online}",
+	}},
+	CodeBodyPropertyMissing: {SeverityError, "The body names a property the data source does not have", []string{
+		"{body_fix}",
+		"Property names are matched exactly (case and spaces count); a property ID (from GET /v1/data_sources/<id>) works as the key too.",
+		"{online}",
+	}},
+	CodeBodyOption: {SeverityError, "Notion refused a select, multi-select or status option", []string{
+		"{body_fix}",
+		"{online}",
+	}},
+	CodeBodyReadOnly: {SeverityError, "A read-only property was written", []string{
+		"{body_fix}",
+		"Leave formula, rollup, created_time, created_by, last_edited_time, last_edited_by, unique_id and button properties out of the body: Notion computes them.",
+	}},
+	CodeBodyTitle: {SeverityError, "The title property is missing or named otherwise", []string{
+		"{body_fix}",
+		"The title property's ID is always \"title\": it works as the key whatever the property is named.",
+		"{online}",
+	}},
+	CodeBodyRelation: {SeverityError, "A relation value is in the wrong shape or points where the integration cannot see", []string{
+		"{body_fix}",
+		"A relation is a list of page objects, each {\"id\": \"<page id>\"}; a write replaces the whole list.",
+		"Share the related database with the integration too (••• → Connections), or its pages cannot be linked.",
+	}},
+	CodeBodyValue: {SeverityError, "Notion refused a value of the property's type", []string{
+		"{body_fix}",
+		"{online}",
+	}},
+	CodeBodyLimit: {SeverityError, "A request limit was passed", []string{
+		"{body_fix}",
+		"The limits: 2000 characters per rich-text item, 100 items per array (children, rich_text, multi_select, relation, people), 2 levels of nested children per request.",
+	}},
+	CodeBodyParent: {SeverityError, "The parent does not fit the call or the Notion-Version", []string{
+		"{body_fix}",
+		"{online}",
+	}},
+	CodeBodyBlock: {SeverityError, "A block Notion does not accept where it was sent", []string{
+		"{body_fix}",
+		"{online}",
 	}},
 }
 

@@ -145,9 +145,32 @@ func isPlaceholder(s string) bool {
 	return false
 }
 
+// maxValue bounds the values examine reads: a Notion link, with its title
+// slug and query, is far shorter.
+const maxValue = 1024
+
+// maxQueryValue bounds a link's query or fragment value that examine reads
+// (p=, v=, #block): an ID, or at most a link pasted into it.
+const maxQueryValue = 256
+
+// examineQuery is examine of a link's query or fragment value: one longer
+// than maxQueryValue is no ID, and reading it as a link of its own, level
+// after level, would cost the square of its length.
+func examineQuery(v string) verdict {
+	if len(v) > maxQueryValue {
+		return verdict{malformed: fmt.Sprintf("it is %d characters long; an ID has 32", utf8.RuneCountInString(v))}
+	}
+	return examine(v)
+}
+
 // examine decides what an ID-meant value holds: a valid ID, an ID inside a
 // longer value, a repairable or unusable malformed ID, or nothing.
 func examine(v string) verdict {
+	if len(v) > maxValue {
+		// No ID-meant value is this long, and reading a link nested in a
+		// link nested in a link… of any length would cost its square.
+		return verdict{malformed: fmt.Sprintf("it is %d characters long; an ID has 32", utf8.RuneCountInString(v))}
+	}
 	orig := v
 	var notes []string
 
@@ -172,6 +195,10 @@ func examine(v string) verdict {
 	if t := trimQuotes(v); t != v {
 		v = t
 		notes = append(notes, "it is wrapped in quotes")
+	}
+	if elided(strings.TrimRight(v, `"'`+"`,;")) {
+		// Shortened by the person who pasted it: no ID, and nothing wrong.
+		return verdict{}
 	}
 	if name := variableName(v); name != "" {
 		return verdict{variable: name, missing: fmt.Sprintf("it is the variable %s, not an ID: the text does not show its value, and a call that fails with it most often ran with it unset, empty or never substituted.", name)}
@@ -315,8 +342,11 @@ func trimQuotes(s string) string {
 	return s
 }
 
+// firstField is the value of a query parameter: up to the next '&', '#',
+// '/', '?' or space (a second '?' starts nothing the value holds, and
+// reading past it would read <id>?v=<id>?v=… again at every level).
 func firstField(s string) string {
-	if i := strings.IndexAny(s, "&#/ "); i >= 0 {
+	if i := strings.IndexAny(s, "&#/? "); i >= 0 {
 		return s[:i]
 	}
 	return s

@@ -22,6 +22,7 @@ func addLeak(rep *Report, rd Reading) {
 		c := &rep.Checks[i]
 		c.Source = secret.Redact(c.Source)
 		c.Title = secret.Redact(c.Title)
+		c.URL = secret.Redact(c.URL)
 		c.Findings = redactFindings(c.Findings)
 	}
 	rep.Integration.Findings = redactFindings(rep.Integration.Findings)

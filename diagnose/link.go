@@ -136,16 +136,16 @@ func (l *link) parseContent(u *url.URL) {
 	q := u.Query()
 	for _, key := range []string{"p", "page_id", "id"} {
 		if v := q.Get(key); v != "" {
-			l.peek, l.hasPeek = examine(v), true
+			l.peek, l.hasPeek = examineQuery(v), true
 			break
 		}
 	}
 	if v := q.Get("v"); v != "" {
-		l.view, l.hasView = examine(v), true
+		l.view, l.hasView = examineQuery(v), true
 	}
 	if f := u.Fragment; f != "" {
 		f = strings.TrimPrefix(f, "block-")
-		if vd := examine(f); vd.id != "" || vd.malformed != "" && len(f) >= 16 {
+		if vd := examineQuery(f); vd.id != "" || vd.malformed != "" && len(f) >= 16 {
 			l.block, l.hasBlock = vd, true
 		}
 	}
@@ -247,7 +247,7 @@ func (l *link) parseAPI(u *url.URL) {
 	l.parseAPISegments(segs[1:], q)
 	// ?v= copied from a link onto an API URL: the view, as in a link.
 	if v := q.Get("v"); v != "" && l.hasAPIID {
-		if vd := examine(v); vd.id != "" {
+		if vd := examineQuery(v); vd.id != "" {
 			l.view, l.hasView = vd, true
 		}
 	}
@@ -275,7 +275,7 @@ func (l *link) parseAPISegments(segs []string, q url.Values) {
 		return
 	case EndpointComments:
 		if v := q.Get("block_id"); v != "" {
-			l.apiID, l.hasAPIID = examine(v), true
+			l.apiID, l.hasAPIID = examineQuery(v), true
 			l.endpoint = EndpointBlocks
 		}
 		return

@@ -1,6 +1,8 @@
 package diagnose
 
 import (
+	"bytes"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -69,7 +71,7 @@ func hidden(r rune) bool {
 // PrintableReport returns a copy of r with Printable applied to every
 // string that came from the input or from Notion (sources, titles,
 // details, fix steps, names, messages, evidence). The renderers show only
-// what it returns; the JSON report stays as diagnosed.
+// what it returns, and the CLI's --json prints it too (then PrintableJSON).
 func PrintableReport(r Report) Report {
 	p := Printable
 	out := r
@@ -82,6 +84,28 @@ func PrintableReport(r Report) Report {
 		c.Method, c.Endpoint, c.NotionVersion, c.Code = p(c.Method), p(c.Endpoint), p(c.NotionVersion), p(c.Code)
 		c.Message, c.Integration, c.RequestID = p(c.Message), p(c.Integration), p(c.RequestID)
 		c.ParentType, c.ParentID, c.Field, c.Sent = p(c.ParentType), p(c.ParentID), p(c.Field), p(c.Sent)
+		if c.Fields != nil {
+			fs := make([]Field, len(c.Fields))
+			for k, f := range c.Fields {
+				f.Path, f.Property, f.Sent = p(f.Path), p(f.Property), p(f.Sent)
+				if f.Expected != nil {
+					ex := make([]string, len(f.Expected))
+					for j, e := range f.Expected {
+						ex[j] = p(e)
+					}
+					f.Expected = ex
+				}
+				if f.Alternatives != nil {
+					as := make([]Alternative, len(f.Alternatives))
+					for j, a := range f.Alternatives {
+						as[j] = Alternative{Path: p(a.Path), Expected: p(a.Expected), Sent: p(a.Sent)}
+					}
+					f.Alternatives = as
+				}
+				fs[k] = f
+			}
+			c.Fields = fs
+		}
 		if c.AdditionalData != nil {
 			ad := make(map[string]string, len(c.AdditionalData))
 			for k, v := range c.AdditionalData {
@@ -95,7 +119,7 @@ func PrintableReport(r Report) Report {
 		out.Checks = make([]Check, len(r.Checks))
 	}
 	for i, c := range r.Checks {
-		c.Source, c.ID, c.Title = p(c.Source), p(c.ID), p(c.Title)
+		c.Source, c.ID, c.Title, c.URL = p(c.Source), p(c.ID), p(c.Title), p(c.URL)
 		c.Kind, c.Status = Kind(p(string(c.Kind))), Status(p(string(c.Status)))
 		c.Findings = printableFindings(c.Findings)
 		if c.Related != nil {
@@ -133,6 +157,7 @@ func printableFindings(fs []Finding) []Finding {
 	for i, f := range fs {
 		f.Code, f.Severity = Code(Printable(string(f.Code))), Severity(Printable(string(f.Severity)))
 		f.Title, f.Detail = Printable(f.Title), Printable(f.Detail)
+		f.Example, f.Answer = Printable(f.Example), Printable(f.Answer)
 		if f.Fix != nil {
 			fix := make([]string, len(f.Fix))
 			for j, s := range f.Fix {
@@ -141,6 +166,62 @@ func printableFindings(fs []Finding) []Finding {
 			f.Fix = fix
 		}
 		out[i] = f
+	}
+	return out
+}
+
+// PrintableJSON returns encoded JSON with no character that Printable
+// removes, in any string of it, whichever field it sits in: raw C1
+// controls, DEL, bidi controls and invisible formatting characters (which
+// encoding/json writes as they are) are removed, as are the \u escapes of
+// C0 and C1 controls and of those characters; the escapes of U+2028 and
+// U+2029 become spaces. \n, \t and \r, the escapes JSON has for them, are
+// kept. It is the last step before a JSON report leaves the program, so a
+// field added later is covered too.
+func PrintableJSON(b []byte) []byte {
+	if isPrintable(string(b)) && !bytes.Contains(b, []byte(`\u`)) {
+		return b
+	}
+	out := make([]byte, 0, len(b))
+	for i := 0; i < len(b); {
+		c := b[i]
+		if c == '\\' && i+1 < len(b) {
+			if b[i+1] == 'u' && i+6 <= len(b) {
+				if v, err := strconv.ParseUint(string(b[i+2:i+6]), 16, 32); err == nil {
+					r := rune(v)
+					switch {
+					case r == 0x2028 || r == 0x2029:
+						out = append(out, ' ')
+						i += 6
+						continue
+					case hidden(r) && r != '\n' && r != '\t' && r != '\r':
+						i += 6
+						continue
+					}
+				}
+			}
+			out = append(out, b[i], b[i+1]) // an escape: copied whole
+			i += 2
+			continue
+		}
+		if c < utf8.RuneSelf {
+			if c != 0x7f {
+				out = append(out, c)
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n == 1 || hidden(r) {
+			i += n
+			continue
+		}
+		if r == 0x2028 || r == 0x2029 {
+			out = append(out, ' ')
+		} else {
+			out = append(out, b[i:i+n]...)
+		}
+		i += n
 	}
 	return out
 }

@@ -29,12 +29,16 @@ const maxSource = 300
 // candidate is a reference as first found, before duplicates are merged.
 type candidate struct {
 	pos      int
+	seq      int // order of finding, for candidates at the same position
 	source   string
 	origin   Origin
 	vd       verdict
 	endpoint Endpoint
 	hint     Kind
-	link     *link
+	// link is the link the candidate was read from, when hasLink. It is
+	// held by value: a candidate that is not kept costs no allocation.
+	link    link
+	hasLink bool
 }
 
 // Read returns every Notion reference in text, in order of appearance,
@@ -49,57 +53,22 @@ func Read(text string) []Reference {
 // and also returns how many distinct references text holds, so a huge paste
 // costs memory in proportion to what is reported, not to what was pasted.
 func ReadLimit(text string, limit int) ([]Reference, int) {
-	return readNormalized(normalizeSlack(text), limit)
+	refs, total, _ := readNormalized(normalizeSlack(text), limit)
+	return refs, total
 }
 
-// readNormalized is ReadLimit of a text whose Slack markup is undone.
-func readNormalized(norm string, limit int) ([]Reference, int) {
-	s := &scanner{text: norm}
+// readNormalized is ReadLimit of a text whose Slack markup is undone. It
+// also reports whether the text holds more distinct references than the
+// count says (more than maxCounted).
+func readNormalized(norm string, limit int) ([]Reference, int, bool) {
+	s := &scanner{text: norm, refs: newCollector(limit)}
 	s.scanLinks()
 	s.scanAPIPaths()
 	s.scanErrors()
 	s.scanKeys()
 	s.scanVariables()
 	s.scanWords()
-	// Each pass finds its candidates in order; put the passes together by
-	// position, moving indices rather than the candidates themselves.
-	order := make([]int, len(s.cands))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortStableFunc(order, func(a, b int) int { return s.cands[a].pos - s.cands[b].pos })
-
-	var refs []Reference
-	index := map[string]int{} // merge key -> index in refs, or -1 when counted only
-	type seenKey struct {
-		key    string
-		origin Origin
-		source string
-	}
-	merged := map[seenKey]bool{} // every piece of text merged already
-	total := 0
-	for _, i := range order {
-		c := &s.cands[i]
-		key := c.vd.id
-		if key == "" {
-			key = "\x00" + c.source
-		}
-		if j, ok := index[key]; ok {
-			// The same piece of text again adds nothing: skip the work.
-			if mk := (seenKey{key, c.origin, c.source}); j >= 0 && !merged[mk] {
-				merged[mk] = true
-				refs[j] = merge(refs[j], c)
-			}
-			continue
-		}
-		total++
-		if limit >= 0 && len(refs) >= limit {
-			index[key] = -1
-			continue
-		}
-		index[key] = len(refs)
-		refs = append(refs, c.reference())
-	}
+	refs, total, more := s.refs.references()
 	if total == 0 {
 		total = 1
 		refs = []Reference{fallback(norm, s.otherLinks, s.notContent)}
@@ -107,7 +76,157 @@ func readNormalized(norm string, limit int) ([]Reference, int) {
 			refs = nil
 		}
 	}
-	return refs, total
+	return refs, total, more
+}
+
+// maxCounted bounds how many distinct references of one text are counted
+// (a text with more says so): the count costs memory too.
+const maxCounted = 10000
+
+// maxMerged bounds the pieces of text merged into one reference (the same
+// ID in a link, an error, a curl line…): past a few, another piece adds no
+// finding, and keeping them all would cost memory in proportion to the
+// paste.
+const maxMerged = 16
+
+// refKey is what makes two candidates the same reference: the ID, or the
+// text of one that has none.
+type refKey struct{ id, source string }
+
+func (c *candidate) key() refKey {
+	if c.vd.id != "" {
+		return refKey{id: c.vd.id}
+	}
+	return refKey{source: c.source}
+}
+
+// keyed is one reference being collected: its candidates, the first (by
+// position) first.
+type keyed struct {
+	first candidate // the first piece by position (its pos and seq)
+	cands []candidate
+}
+
+// before reports whether a comes before b: by position, then in the order
+// found.
+func before(a, b *candidate) bool {
+	return a.pos < b.pos || a.pos == b.pos && a.seq < b.seq
+}
+
+func byPlace(a, b candidate) int {
+	if before(&a, &b) {
+		return -1
+	}
+	if before(&b, &a) {
+		return 1
+	}
+	return 0
+}
+
+// collector keeps, of the candidates the passes find (each pass in order of
+// position, the passes one after the other), those that make the limit
+// references that come first in the text, and counts the distinct
+// references, so that memory is bounded by what is reported, not by the
+// size of the paste.
+type collector struct {
+	limit   int // references kept; all when < 0
+	kept    map[refKey]*keyed
+	counted map[refKey]struct{}
+	more    bool // more than maxCounted distinct references
+	seq     int
+}
+
+func newCollector(limit int) *collector {
+	return &collector{limit: limit, kept: map[refKey]*keyed{}, counted: map[refKey]struct{}{}}
+}
+
+// add takes one candidate.
+func (co *collector) add(c candidate) {
+	c.seq = co.seq
+	co.seq++
+	k := c.key()
+	if _, ok := co.counted[k]; !ok {
+		if len(co.counted) >= maxCounted {
+			co.more = true
+		} else {
+			co.counted[k] = struct{}{}
+		}
+	}
+	if e, ok := co.kept[k]; ok {
+		e.take(c)
+		return
+	}
+	if co.limit == 0 {
+		return
+	}
+	if co.limit > 0 && len(co.kept) >= co.limit {
+		// Full: the new reference is kept only if it comes before the
+		// last one kept, which then goes. (A reference that goes loses
+		// its pieces read so far; it can come back only from a later pass
+		// at an earlier place, with the pieces read from then on.)
+		var last *keyed
+		var lastKey refKey
+		for lk, e := range co.kept {
+			if last == nil || before(&last.first, &e.first) {
+				last, lastKey = e, lk
+			}
+		}
+		if !before(&c, &last.first) {
+			return
+		}
+		delete(co.kept, lastKey)
+	}
+	co.kept[k] = &keyed{first: c, cands: []candidate{c}}
+}
+
+// take adds a candidate of the same reference: a piece of text already
+// taken (same origin and source) adds nothing, and at most maxMerged
+// pieces are kept, the first in the text.
+func (e *keyed) take(c candidate) {
+	if before(&c, &e.first) {
+		e.first = c
+	}
+	for i := range e.cands {
+		if e.cands[i].origin == c.origin && e.cands[i].source == c.source {
+			if before(&c, &e.cands[i]) {
+				e.cands[i] = c
+			}
+			return
+		}
+	}
+	if len(e.cands) < maxMerged {
+		e.cands = append(e.cands, c)
+		return
+	}
+	j := 0
+	for i := range e.cands {
+		if before(&e.cands[j], &e.cands[i]) {
+			j = i
+		}
+	}
+	if before(&c, &e.cands[j]) {
+		e.cands[j] = c
+	}
+}
+
+// references builds the references kept, in order of appearance, each
+// merged from its pieces in order; total is how many distinct references
+// the text holds (at least, when more).
+func (co *collector) references() (refs []Reference, total int, more bool) {
+	es := make([]*keyed, 0, len(co.kept))
+	for _, e := range co.kept {
+		slices.SortFunc(e.cands, byPlace)
+		es = append(es, e)
+	}
+	slices.SortFunc(es, func(a, b *keyed) int { return byPlace(a.first, b.first) })
+	for _, e := range es {
+		r := e.cands[0].reference()
+		for i := 1; i < len(e.cands); i++ {
+			r = merge(r, &e.cands[i])
+		}
+		refs = append(refs, r)
+	}
+	return refs, len(co.counted), co.more
 }
 
 // HasReference reports whether text holds something worth answering in a
@@ -211,10 +330,50 @@ var slackEntities = strings.NewReplacer("&amp;", "&", "&lt;", "<", "&gt;", ">")
 
 // scanner finds candidates in normalised text. Each pass marks the bytes
 // it used, so that later passes do not read the same characters again.
+// Passes whose pieces of text repeated are read once (see repeated).
+const (
+	passLink byte = iota
+	passQuery
+	passAPIPath
+	passError
+)
+
+// maxRemembered bounds the pieces of text remembered as read.
+const maxRemembered = 4096
+
+type pieceKey struct {
+	pass byte
+	raw  string
+}
+
+// repeated reports whether pass read the same piece of text before and
+// what it made of it (for passLink and passAPIPath it also remembers this
+// one; the other passes remember what they made with remember). A piece read again, later in the same pass, would make the same
+// candidate at a later place, which adds nothing to the reference the
+// first one made: a paste that repeats one link ten thousand times parses
+// it once.
+func (s *scanner) repeated(pass byte, raw string) (was, again bool) {
+	was, again = s.pieces[pieceKey{pass, raw}]
+	if !again && (pass == passLink || pass == passAPIPath) {
+		s.remember(pass, raw, true)
+	}
+	return was, again
+}
+
+func (s *scanner) remember(pass byte, raw string, was bool) {
+	if s.pieces == nil {
+		s.pieces = map[pieceKey]bool{}
+	}
+	if len(s.pieces) < maxRemembered {
+		s.pieces[pieceKey{pass, raw}] = was
+	}
+}
+
 type scanner struct {
+	pieces     map[pieceKey]bool // see repeated
 	text       string
-	cands      []candidate
-	used       []uint64 // a bit per byte of text: already read
+	refs       *collector // nil: the candidates are not wanted
+	used       []uint64   // a bit per byte of text: already read
 	otherLinks []string
 	// notContent names the IDs left out as not content (a request ID, a
 	// workspace ID…), in order, to say so when nothing else is found.
@@ -251,7 +410,9 @@ func (s *scanner) add(c candidate) {
 	if len(c.source) > maxSource {
 		c.source = truncateUTF8(c.source, maxSource) + "…"
 	}
-	s.cands = append(s.cands, c)
+	if s.refs != nil {
+		s.refs.add(c)
+	}
 }
 
 // urlStop reports whether b ends a URL in running text.
@@ -331,7 +492,15 @@ func (s *scanner) scanLinks() {
 			}
 			end := s.urlEnd(i)
 			raw := t[start:end]
+			if was, again := s.repeated(passQuery, raw); again {
+				if !was {
+					return i
+				}
+				s.mark(start, end)
+				return end
+			}
 			l, ok := parseLink("https://www.notion.so/" + raw)
+			s.remember(passQuery, raw, ok && l.class == hostContent)
 			if !ok || l.class != hostContent {
 				return i
 			}
@@ -339,7 +508,7 @@ func (s *scanner) scanLinks() {
 			s.mark(start, end)
 			vd := l.verdict()
 			vd.from = "an ID with a query string"
-			s.add(candidate{pos: start, source: raw, origin: OriginLink, vd: vd, hint: vd.hint, link: &l})
+			s.add(candidate{pos: start, source: raw, origin: OriginLink, vd: vd, hint: vd.hint, link: l, hasLink: true})
 			return end
 		})
 	}
@@ -368,12 +537,15 @@ func isSchemeByte(b byte) bool {
 
 func (s *scanner) addLink(start, end int) {
 	raw := s.text[start:end]
-	l, ok := parseLink(raw)
 	s.mark(start, end)
+	if _, again := s.repeated(passLink, raw); again {
+		return // the same link again adds nothing (see repeated)
+	}
+	l, ok := parseLink(raw)
 	if !ok {
 		return
 	}
-	c := candidate{pos: start, source: raw, origin: OriginLink, link: &l}
+	c := candidate{pos: start, source: raw, origin: OriginLink, link: l, hasLink: true}
 	switch {
 	case l.class == hostAPI:
 		c.origin = OriginAPI
@@ -382,7 +554,9 @@ func (s *scanner) addLink(start, end int) {
 			return // /v1/search, /v1/users/me, POST /v1/pages: no ID in the path
 		}
 	case l.class == hostOther && l.notContent == "":
-		s.otherLinks = append(s.otherLinks, raw)
+		if len(s.otherLinks) == 0 { // only the first is ever named
+			s.otherLinks = append(s.otherLinks, raw)
+		}
 		return
 	}
 	if l.notContent == "" {
@@ -401,6 +575,10 @@ func (s *scanner) scanAPIPaths() {
 			return i
 		}
 		end := s.urlEnd(i)
+		if _, again := s.repeated(passAPIPath, t[i:end]); again {
+			s.mark(i, end)
+			return end
+		}
 		path := t[i:end]
 		query := ""
 		if q := strings.IndexByte(path, '?'); q >= 0 {
@@ -412,7 +590,7 @@ func (s *scanner) scanAPIPaths() {
 		s.mark(i, end)
 		if l.hasAPIID {
 			vd := l.verdict()
-			s.add(candidate{pos: i, source: t[i:end], origin: OriginAPI, vd: vd, endpoint: l.endpoint, link: &l})
+			s.add(candidate{pos: i, source: t[i:end], origin: OriginAPI, vd: vd, endpoint: l.endpoint, link: l, hasLink: true})
 		}
 		return end
 	})
@@ -567,6 +745,22 @@ func wordEnd(t string, i int) int {
 func (s *scanner) errorID(msgStart, idStart int, ep Endpoint, hint Kind) {
 	idEnd := wordEnd(s.text, idStart)
 	raw := s.text[idStart:idEnd]
+	// The message goes on to the next '.', line or quote, within 160 bytes:
+	// look no further, so that many messages cost their own length.
+	end := idEnd
+	if e := strings.IndexAny(s.text[idEnd:min(len(s.text), idEnd+160)], ".\n\""); e >= 0 {
+		end = idEnd + e
+	}
+	// The same message again (with the 3 bytes that may say the ID is
+	// masked) makes the same candidate: read it once.
+	piece := s.text[msgStart:max(end, min(len(s.text), idEnd+3))]
+	if was, again := s.repeated(passError, piece); again {
+		if was {
+			s.mark(idStart, idEnd)
+		}
+		return
+	}
+	s.remember(passError, piece, false)
 	if raw == "" || len(Hex32(raw)) < 32 && masked(s.text[idEnd:]) {
 		// "with ID: <redacted>", "with ID: 1212****": the person masked
 		// it; there is nothing to check (the call's error.not_found says so).
@@ -576,10 +770,7 @@ func (s *scanner) errorID(msgStart, idStart int, ep Endpoint, hint Kind) {
 	if vd.id == "" && vd.malformed == "" {
 		return
 	}
-	end := idEnd
-	if e := strings.IndexAny(s.text[idEnd:], ".\n\""); e >= 0 && e < 160 {
-		end = idEnd + e
-	}
+	s.remember(passError, piece, true)
 	s.mark(idStart, idEnd)
 	vd.extracted = vd.id != ""
 	vd.from = "an error message"
@@ -818,9 +1009,13 @@ func (s *scanner) word(start, end int) {
 	if key != "" && idName(key) {
 		keyHint = hintOfName(key)
 	}
-	// Valid IDs within the word: a 32-hex part, or 8-4-4-4-12 parts.
+	// Valid IDs within the word: a 32-hex part, or 8-4-4-4-12 parts. What
+	// holds for the whole word is worked out once, not once per ID, so a
+	// word of many IDs joined by dashes costs its length.
 	parts := strings.Split(clean, "-")
 	found := false
+	slug := len(parts) > 1 && len(clean) != 36
+	wrapped := false
 	for k := 0; k < len(parts); k++ {
 		var id string
 		if len(parts[k]) == 32 && allHex(parts[k]) {
@@ -835,19 +1030,22 @@ func (s *scanner) word(start, end int) {
 		if id == "" {
 			continue
 		}
+		if !found {
+			if s.userObject(start) {
+				s.noteNotContent("user", "")
+				return
+			}
+			wrapped = s.wrappedAlone(start, end)
+		}
 		found = true
 		vd := verdict{id: id}
-		if q := s.wrappedAlone(start, end); q {
+		if wrapped {
 			vd.repaired, vd.malformed = true, "it is wrapped in quotes"
 		}
 		if invisible {
 			vd.repaired, vd.malformed = true, "it holds invisible characters"
-		} else if clean != strings.Join(parts, "-") || len(parts) > 1 && len(clean) != 36 {
+		} else if slug {
 			vd.extracted, vd.from = true, "a title slug"
-		}
-		if s.userObject(start) {
-			s.noteNotContent("user", "")
-			return
 		}
 		vd.hint = keyHint
 		s.add(candidate{pos: start, source: w, origin: OriginID, vd: vd, hint: keyHint})
@@ -957,9 +1155,9 @@ func masked(rest string) bool {
 // not content: "request id:", "Your workspace ID is", "integration ID",
 // "bot id", "user id", "cursor".
 func excludedPhrase(t string, i int) bool {
-	w := strings.TrimRight(t[max(0, i-40):i], " \t\"'`:=,[]>(#")
+	w := strings.TrimRight(t[max(0, i-40):i], " \t\"'`:=,[]>(#\\")
 	if len(w) >= 3 && strings.EqualFold(w[len(w)-3:], " is") {
-		w = strings.TrimRight(w[:len(w)-3], " \t\"'`:=")
+		w = strings.TrimRight(w[:len(w)-3], " \t\"'`:=\\")
 	}
 	for _, p := range []string{"request id", "request-id", "request_id", "requestid", "workspace id", "space id", "integration id", "bot id", "user id", "cursor", "trace id"} {
 		if len(w) >= len(p) && strings.EqualFold(w[len(w)-len(p):], p) {

@@ -19,6 +19,10 @@ type Reading struct {
 	// Total is how many distinct references the text holds (Total -
 	// len(References) were left out by the limit).
 	Total int
+	// More is true when the text holds even more distinct references than
+	// Total (which stops counting at a bound, so that counting a huge
+	// paste costs bounded memory).
+	More bool
 	// Call is the person's failed or attempted Notion call, when the text
 	// shows one (an error body or message, an SDK exception, an API URL, a
 	// curl line, an SDK call in code); nil otherwise.
@@ -40,19 +44,17 @@ type Reading struct {
 func ReadText(text string, limit int) Reading {
 	// Read the text with its tokens masked, so that no piece of one (a
 	// source, a quote cut short) is ever kept.
-	n := secret.NotionTokens(text)
-	if n > 0 {
-		text = secret.Redact(text)
-	}
+	text, n := secret.RedactCount(text)
 	norm := normalizeSlack(text)
-	refs, total := readNormalized(norm, limit)
-	rd := Reading{References: refs, Total: total, Call: readCall(norm), NotionTokens: n}
+	refs, total, more := readNormalized(norm, limit)
+	rd := Reading{References: refs, Total: total, More: more, Call: readCall(norm), NotionTokens: n}
 	if rd.Call != nil && len(rd.References) > 0 {
 		m := len(rd.References)
 		rd.References = withCall(rd.References, rd.Call)
 		// References folded into others (an error's data sources, the
 		// view of query.v) are not references the text holds apart.
 		rd.Total -= m - len(rd.References)
+		rd.References = withEmpty(rd.References, rd.Call)
 	}
 	return rd
 }
@@ -112,6 +114,13 @@ type Call struct {
 	Field    string `json:"field,omitempty"`
 	Expected string `json:"expected,omitempty"`
 	Sent     string `json:"sent,omitempty"`
+	// Fields are the fields a validation_error names, each with what
+	// Notion expected and what was sent (SPEC §3 call.fields).
+	Fields []Field `json:"fields,omitempty"`
+	// Body is true when a request body was pasted and read; Request is
+	// what it sent.
+	Body    bool      `json:"body,omitempty"`
+	Request *SentBody `json:"-"`
 	// Path is the API path as the text shows it, IDs as written
 	// ("/v1/pages/Team-Handbook-1212…"); Endpoint is its route.
 	Path string `json:"path,omitempty"`
@@ -119,12 +128,38 @@ type Call struct {
 	// (Cloudflare: an HTML body or a cf-ray header and no Notion error
 	// code), which is not an answer of the API itself.
 	Edge bool `json:"edge,omitempty"`
+	// Via names the wrapper the paste came through, when it shows one
+	// ("n8n", "Make", "MCP (local)", "notion-sdk-js", …); "" when the text
+	// is Notion's own answer or tells nothing.
+	Via string `json:"via,omitempty"`
+	// ClientFailure is set when the failure never reached Notion's API, or
+	// Notion's answer was not the API's: "schema" (a client-side or MCP
+	// tool-schema validation), "transport" (no answer: DNS, TLS, a reset,
+	// a client timeout), "edge" (an HTML page from a proxy where JSON was
+	// expected), "decode" (the client failed to read Notion's answer),
+	// "path" (the client refused the path).
+	ClientFailure string `json:"client_failure,omitempty"`
+	// ClientMessage is the client's own error text, when ClientFailure is
+	// set.
+	ClientMessage string `json:"client_message,omitempty"`
+	// Variable is the variable the code passes where the ID belongs, when
+	// the error shows what it held (so it was set).
+	Variable string `json:"variable,omitempty"`
+	// Auth names what is wrong with the Authorization header the text
+	// shows ("bearer_doubled", "basic_for_api", …); never the credential.
+	Auth string `json:"auth,omitempty"`
+	// Empty is set when the text shows a search or list answer with no
+	// results, or says search finds nothing: "search", "query" or "list".
+	Empty string `json:"empty,omitempty"`
+	// Filter is the object filter value a pasted search sent ("page",
+	// "data_source", "database").
+	Filter string `json:"filter,omitempty"`
 }
 
 // Failed reports whether the pasted call is shown to have failed (an error
-// status or code, or an error message).
+// status or code, an error message, or a failure in the client).
 func (c *Call) Failed() bool {
-	return c != nil && (c.Status >= 400 || c.Code != "" || c.Message != "")
+	return c != nil && (c.Status >= 400 || c.Code != "" || c.Message != "" || c.ClientFailure != "")
 }
 
 // Access is whether one configured integration can see a check's object

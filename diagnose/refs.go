@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+
+	"github.com/notion-check/notion-check/diagnose/secret"
 )
 
 // reference turns a candidate into a Reference with its offline findings.
@@ -12,7 +14,7 @@ func (c *candidate) reference() Reference {
 	if r.Hint == "" {
 		r.Hint = KindUnknown
 	}
-	if l := c.link; l != nil && l.notContent != "" {
+	if l := &c.link; c.hasLink && l.notContent != "" {
 		r.ID = ""
 		r.Findings = append(r.Findings, NewFinding(CodeLinkNotContent,
 			fmt.Sprintf("%s: %s.", c.source, l.notContent), nil))
@@ -48,8 +50,8 @@ func (c *candidate) reference() Reference {
 				Vars{"id": vd.id, "compact": Hex32(vd.id)}))
 		}
 	}
-	if l := c.link; l != nil {
-		r.addLinkFindings(l)
+	if c.hasLink {
+		r.addLinkFindings(&c.link)
 	}
 	if vd.view != "" && !hasRelated(r.Related, KindView, vd.view) {
 		r.Related = append(r.Related, Related{Role: KindView, ID: vd.view})
@@ -186,15 +188,13 @@ func HasCode(fs []Finding, code Code) bool {
 
 // fallback is the one reference of a text that holds none: it says why.
 func fallback(text string, otherLinks, notContent []string) Reference {
+	otherLinks = dropIncidental(text, otherLinks)
 	t := strings.TrimSpace(text)
-	src := t
-	if len(src) > maxSource {
-		src = truncateUTF8(src, maxSource) + "…"
-	}
+	src, whole := excerpt(t)
 	r := Reference{Source: src, Origin: OriginText, Hint: KindUnknown, Related: []Related{}}
 	var why string
 	var vd verdict
-	if len(t) <= maxSource {
+	if whole {
 		// Only a short text can be one value meant as an ID (None, a
 		// placeholder...); a long one is prose.
 		vd = examine(t)
@@ -204,7 +204,7 @@ func fallback(text string, otherLinks, notContent []string) Reference {
 		r.Findings = []Finding{NewFinding(CodeLinkNotContent, fmt.Sprintf("%s is not a Notion link and holds no Notion ID. If it is a custom domain or a public site of a Notion page, open the page in Notion itself and copy its link.", quoteSource(otherLinks[0])), nil)}
 		return r
 	case vd.variable != "":
-		r.Findings = []Finding{NewFinding(CodeIDVariable, fmt.Sprintf("%s: %s", quoteSource(t), vd.missing), Vars{"variable": vd.variable})}
+		r.Findings = []Finding{NewFinding(CodeIDVariable, fmt.Sprintf("%s: %s", quoteSource(src), vd.missing), Vars{"variable": vd.variable})}
 		return r
 	case len(notContent) > 0:
 		why = fmt.Sprintf("The text holds %s, which the API never takes as a page, database or block ID, and no content ID. Give the link or ID of the page or database the call was about.", strings.Join(notContent, " and "))
@@ -212,13 +212,53 @@ func fallback(text string, otherLinks, notContent []string) Reference {
 		why = vd.missing
 	case t == "":
 		why = "Nothing was given."
+	case looksLikeTitle(t) && whole:
+		why = fmt.Sprintf("%s looks like a page title or a sentence; the API needs the page's 32-character ID, not its title.", quoteSource(src))
 	case looksLikeTitle(t):
-		why = fmt.Sprintf("%s looks like a page title or a sentence; the API needs the page's 32-character ID, not its title.", quoteSource(t))
+		why = "The text looks like a page title or a sentence; the API needs the page's 32-character ID, not its title."
+	case whole:
+		why = fmt.Sprintf("No Notion link, ID, API URL or Notion error was found in %s.", quoteSource(src))
 	default:
-		why = fmt.Sprintf("No Notion link, ID, API URL or Notion error was found in %s.", quoteSource(t))
+		why = "No Notion link, ID, API URL or Notion error was found in the text."
 	}
 	r.Findings = []Finding{NewFinding(CodeIDMissing, why, nil)}
 	return r
+}
+
+// maxExcerpt bounds what a reference of a text with no reference quotes
+// of it.
+const maxExcerpt = 60
+
+// excerpt is what the reference of a text with no reference quotes of it:
+// the text itself when it is one short line (a value meant as an ID, a
+// title: whole is true), else its first words, cut. Token-like runs are
+// masked before the cut, so that a cut never leaves a piece of one that
+// is too short to be recognised; a text is never echoed whole.
+func excerpt(t string) (src string, whole bool) {
+	// Only the start is ever quoted: mask the first 512 bytes, on to the
+	// next blank so that no token is cut before it is masked (at most 1 KB).
+	if len(t) > 512 {
+		end := 512
+		for end < len(t) && end < 1024 && t[end] != ' ' && t[end] != '\n' && t[end] != '\t' && t[end] != '\r' {
+			end++
+		}
+		t = t[:end]
+	}
+	t = secret.Redact(t)
+	if len(t) <= maxExcerpt && !strings.ContainsAny(t, "\r\n") {
+		return t, true
+	}
+	line := t
+	if i := strings.IndexAny(line, "\r\n"); i >= 0 {
+		line = line[:i]
+	}
+	if len(line) > maxExcerpt {
+		line = truncateUTF8(line, maxExcerpt)
+		if sp := strings.LastIndexByte(line, ' '); sp > maxExcerpt/2 {
+			line = line[:sp] // a whole word last
+		}
+	}
+	return strings.TrimSpace(line) + "…", false
 }
 
 func looksLikeTitle(t string) bool {

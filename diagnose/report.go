@@ -77,6 +77,12 @@ type Finding struct {
 	Title    string   `json:"title"`
 	Detail   string   `json:"detail"`
 	Fix      []string `json:"fix"`
+	// Example is the JSON to send instead, copyable as it stands, when the
+	// fix is a value to send (a property, a parent, a block).
+	Example string `json:"example,omitempty"`
+	// Answer is the one-line answer a rule computed for this finding (the
+	// property and its fix), used by the answer table's {answer}.
+	Answer string `json:"-"`
 }
 
 // Related is another object a reference names besides its main ID (the
@@ -101,11 +107,14 @@ type Evidence struct {
 
 // Check is the diagnosis of one reference.
 type Check struct {
-	Source   string    `json:"source"`
-	ID       string    `json:"id"`
-	Kind     Kind      `json:"kind"`
-	Status   Status    `json:"status"`
-	Title    string    `json:"title,omitempty"`
+	Source string `json:"source"`
+	ID     string `json:"id"`
+	Kind   Kind   `json:"kind"`
+	Status Status `json:"status"`
+	Title  string `json:"title,omitempty"`
+	// URL is the object's url as Notion returned it, when an integration
+	// sees it ("" otherwise).
+	URL      string    `json:"url,omitempty"`
 	Related  []Related `json:"related"`
 	Findings []Finding `json:"findings"`
 	// Access lists every configured integration asked about the object and
@@ -131,8 +140,16 @@ type Report struct {
 	// Skipped counts references found in TEXT but not checked because
 	// TEXT held more than the diagnosis checks at once.
 	Skipped int `json:"skipped,omitempty"`
+	// SkippedMore is true when TEXT held even more references than
+	// Skipped counts (counting stops at a bound, so a huge paste costs
+	// bounded memory): Skipped is then a lower bound.
+	SkippedMore bool `json:"skipped_more,omitempty"`
 	// Call is the person's own call, when TEXT shows one (SPEC §3).
 	Call *Call `json:"call,omitempty"`
+	// As names the one integration the checks ran as when a name picked
+	// it (the CLI's --as, or the integration a pasted error names among
+	// those configured); "" when every configured integration was asked.
+	As string `json:"as,omitempty"`
 }
 
 // HasError reports whether the integration or any check has an error

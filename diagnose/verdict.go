@@ -51,6 +51,9 @@ func (a asker) name() string {
 type judgement struct {
 	Kind  Kind
 	Title string
+	// URL is the object's url as Notion answered it ("" when no answer
+	// gave one).
+	URL string
 	// Done is false when the online part could not be finished.
 	Done bool
 	// Sees is true when the integration can see the object (Notion
@@ -85,8 +88,8 @@ func IntegrationVerdict(info IntegrationInfo) (Integration, bool) {
 	switch info.Me.Outcome {
 	case OutcomeOK:
 		in.Status = StatusOK
-		if info.Personal {
-			in.Findings = append(in.Findings, personalFinding(info))
+		if f, ok := tokenKindFinding(info); ok {
+			in.Findings = append(in.Findings, f)
 		}
 	case OutcomeUnauthorized:
 		in.Status = StatusProblem
@@ -95,6 +98,14 @@ func IntegrationVerdict(info IntegrationInfo) (Integration, bool) {
 	case OutcomeForbidden:
 		// users/me refused (user capability); the token itself is accepted.
 		in.Status = StatusOK
+	case OutcomeBadRequest:
+		if versionRefused(info.Me) {
+			// Every call would be refused the same way: the version is
+			// the answer, and no probe can tell more.
+			in.Status = StatusProblem
+			in.Findings = append(in.Findings, versionRefusedFinding(info.Me))
+			return in, false
+		}
 	}
 	return in, true
 }
@@ -304,6 +315,7 @@ func judge(ref Reference, call *Call, who asker, res ProbeResult) judgement {
 		return j
 	}
 	j.Kind, j.Title, j.Done, j.Sees = r.kind, r.title, true, true
+	j.URL = objectURL(as)
 	// A transient failure of a call the verdict still needed (the
 	// databases call of a database) leaves the check unfinished.
 	if r.kind == KindDatabase {
@@ -350,6 +362,12 @@ func ruleUnauthorized(as answers) (Finding, bool) {
 func ruleUnresolved(j *judgement, ref Reference, who asker, as answers) {
 	if ruleTransient(j, ref, as) {
 		return
+	}
+	for _, a := range as.ordered() {
+		if versionRefused(a) {
+			j.IntegrationFindings = append(j.IntegrationFindings, versionRefusedFinding(a))
+			return
+		}
 	}
 	if as.all(OutcomeForbidden) {
 		var paths []string
@@ -435,7 +453,13 @@ func notShared(ref Reference, who asker, as answers) Finding {
 	if who.info.Workspace != "" {
 		vars["workspace"] = who.info.Workspace
 	}
-	if who.info.Personal {
+	if KindOf(who.info) == TokenOAuth {
+		vars["integration"] = orSomething(name, "the public integration")
+		return NewFinding(CodeAccessNotShared,
+			fmt.Sprintf("Notion answered 404 object_not_found on every endpoint tried (%s): with this OAuth token %s does not exist. %s is a public integration: it sees only the pages the user who authorized it picked (and pages under them), so this one was not picked, sits in a private teamspace, belongs to another workspace, or was deleted.",
+				strings.Join(paths, ", "), ref.ID, upperFirst(whoText)), vars)
+	}
+	if KindOf(who.info) == TokenPersonal {
 		// A personal access token is not shared with: its creator's own
 		// access is what counts, so the Connections step is left out.
 		return NewFinding(CodeAccessNotShared,

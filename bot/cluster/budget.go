@@ -24,23 +24,14 @@ type Scope int
 // Scopes of Budget.Pause.
 const (
 	// ScopeIntegration holds every request of this integration (Notion's
-	// per-connection limit, rate_limit_reason
-	// "public_api_request_rate_limit", and any other or no reason).
+	// per-connection limit, and any limit not the workspace's).
 	ScopeIntegration Scope = iota
 	// ScopeWorkspace holds every request of every integration of the
-	// workspace (the workspace-wide limit of 2026,
-	// "public_api_space_request_rate_limit").
+	// workspace (Notion's workspace-wide limit of 2026). Which limit a
+	// 429 names is Notion's wire format, read by the caller
+	// (notion.PauseOf), not here.
 	ScopeWorkspace
 )
-
-// ScopeOf maps a 429 body's additional_data.rate_limit_reason to the scope
-// of the pause.
-func ScopeOf(reason string) Scope {
-	if reason == "public_api_space_request_rate_limit" {
-		return ScopeWorkspace
-	}
-	return ScopeIntegration
-}
 
 // Budget paces the requests of one integration to Notion across every
 // replica, and holds them all after a 429 until its Retry-After. Its Wait

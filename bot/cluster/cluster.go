@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -41,6 +42,21 @@ const (
 // operations then skip Redis and use local state until Redis answers a
 // ping again.
 var ErrUnavailable = errors.New("cluster: redis unavailable")
+
+// ErrOutOfMemory wraps a Redis refusal for lack of memory (maxmemory
+// reached under noeviction): Redis answers, so the replica is not
+// degraded; new work is refused (Admit) and the work already queued is
+// still read, renewed and answered. Err reports it until a write goes
+// through again.
+var ErrOutOfMemory = errors.New("cluster: redis is full (maxmemory reached)")
+
+// ErrDataLost is reported by Err for DataLossNotice after this replica
+// found that Redis lost its data (restarted without persistence, rolled
+// back to an older snapshot, or flushed): see Options.OnDataLost.
+var ErrDataLost = errors.New("cluster: redis lost its data")
+
+// DataLossNotice is how long Err keeps reporting a data loss.
+const DataLossNotice = 5 * time.Minute
 
 // Options configure New. Only URL decides the mode; every other field has a
 // default.
@@ -78,6 +94,15 @@ type Options struct {
 	// OnRecovered is called when Redis answers again after a degradation.
 	// May be nil.
 	OnRecovered func()
+	// OnFull is called for every operation Redis refused for lack of
+	// memory (op as for OnDegraded). May be nil.
+	OnFull func(op string)
+	// OnDataLost is called when this replica finds that Redis lost its
+	// data, with the items it held and put back (requeued) and an upper
+	// bound of the queued items no replica had taken, which are lost
+	// (lost, as of this replica's last heartbeat before the loss). May be
+	// nil.
+	OnDataLost func(requeued, lost int)
 	// Logger receives one warning when Redis goes away and one line when
 	// it is back (slog.Default() if nil). It never receives a value stored.
 	Logger *slog.Logger
@@ -93,6 +118,7 @@ type Cluster struct {
 	queue    WorkQueue
 	opts     Options
 
+	admitMu    sync.Mutex // Admit's memory path: look up and record as one step
 	mu         sync.Mutex
 	budgets    map[string]Budget
 	workspaces map[string]*pauseClock
@@ -159,9 +185,14 @@ func New(ctx context.Context, opts Options) (*Cluster, error) {
 	c.b = b
 	c.dedupe = newRedisDedupe(b, opts)
 	c.verdicts = newRedisVerdicts(ctx, b, opts)
-	c.queue = newRedisQueue(b, opts)
+	rq := newRedisQueue(b, opts)
+	c.queue = rq
+	b.restore = rq.restore
+	b.flushLocal = rq.flushLocal
+	// Find out at once whether Redis is there (a failure only degrades),
+	// count this replica alive and learn the data's sequence.
+	b.beat()
 	b.start()
-	b.check() // find out at once whether Redis is there; a failure only degrades
 	return c, nil
 }
 
@@ -177,6 +208,24 @@ func (c *Cluster) Err() error {
 		return nil
 	}
 	return c.b.err()
+}
+
+// Others reports how many other replicas are alive (heartbeat within
+// three RetryIntervals; not those that called Leave). 0 in memory mode.
+func (c *Cluster) Others(ctx context.Context) (int, error) {
+	if c.b == nil {
+		return 0, nil
+	}
+	return c.b.others(ctx)
+}
+
+// Leave tells the other replicas that this one is stopping: Others no
+// longer counts it (a shutdown that hands work back asks Others first, so
+// two replicas stopping together do not hand work to each other).
+func (c *Cluster) Leave(ctx context.Context) {
+	if c.b != nil {
+		c.b.leave(ctx)
+	}
 }
 
 // Dedupe returns the shared dedupe of events, commands and clicks.
@@ -248,17 +297,34 @@ type backend struct {
 	log         *slog.Logger
 	onDegraded  func(string, error)
 	onRecovered func()
+	onFull      func(string)
+	onDataLost  func(requeued, lost int)
 	retry       time.Duration
 	timeout     time.Duration
+	prefix      string
+	consumer    string
+	stream      string
+	group       string
+	restore     func(context.Context) (restored, failed int)
+	flushLocal  func(context.Context) int
 
-	mu      sync.Mutex
-	down    bool
-	lastErr error
-	replay  []func(context.Context) error
-	closed  bool
-	stop    chan struct{}
-	done    chan struct{}
-	closers []func() error
+	beatMu  sync.Mutex // one beat at a time: lastSeq is compared and set
+	lastSeq int64
+	waiting int64 // queued items no replica had read, at the last beat
+
+	mu       sync.Mutex
+	down     bool
+	lastErr  error
+	full     bool
+	fullErr  error
+	lostAt   time.Time
+	lostNote string
+	left     bool
+	replay   []func(context.Context) error
+	closed   bool
+	stop     chan struct{}
+	done     chan struct{}
+	closers  []func() error
 }
 
 func newBackend(rdb *redis.Client, opts Options) *backend {
@@ -267,8 +333,14 @@ func newBackend(rdb *redis.Client, opts Options) *backend {
 		log:         opts.Logger,
 		onDegraded:  opts.OnDegraded,
 		onRecovered: opts.OnRecovered,
+		onFull:      opts.OnFull,
+		onDataLost:  opts.OnDataLost,
 		retry:       opts.RetryInterval,
 		timeout:     opts.Timeout,
+		prefix:      opts.Prefix,
+		consumer:    opts.Consumer,
+		stream:      opts.Prefix + opts.Queue.Stream,
+		group:       opts.Queue.Group,
 		stop:        make(chan struct{}),
 		done:        make(chan struct{}),
 	}
@@ -291,7 +363,43 @@ func (b *backend) err() error {
 	if b.down {
 		return fmt.Errorf("%w: %w", ErrUnavailable, b.lastErr)
 	}
+	if b.full {
+		return fmt.Errorf("%w: %w", ErrOutOfMemory, b.fullErr)
+	}
+	if !b.lostAt.IsZero() && time.Since(b.lostAt) < DataLossNotice {
+		return fmt.Errorf("%w at %s: %s", ErrDataLost, b.lostAt.UTC().Format(time.TimeOnly), b.lostNote)
+	}
 	return nil
+}
+
+// isOOM reports Redis's refusal of a write for lack of memory.
+func isOOM(err error) bool { return err != nil && strings.HasPrefix(err.Error(), "OOM ") }
+
+// markFull records a refusal for lack of memory: Redis answers, so it is
+// not marked down (reads and the allow-oom bookkeeping go on).
+func (b *backend) markFull(op string, err error) {
+	b.mu.Lock()
+	first := !b.full
+	b.full, b.fullErr = true, err
+	b.mu.Unlock()
+	if first {
+		b.log.Error("redis is full (maxmemory reached under noeviction): new work is refused until it has room; work already queued is still answered",
+			"op", op)
+	}
+	if b.onFull != nil {
+		b.onFull(op)
+	}
+}
+
+// wrote records a write that Redis accepted: it is not full.
+func (b *backend) wrote() {
+	b.mu.Lock()
+	was := b.full
+	b.full, b.fullErr = false, nil
+	b.mu.Unlock()
+	if was {
+		b.log.Info("redis has room again: new work is queued again")
+	}
 }
 
 // degraded reports an operation that used local state without trying
@@ -307,6 +415,10 @@ func (b *backend) degraded(op string) {
 // cause: a net timeout then) and is not reported.
 func (b *backend) fail(ctx context.Context, op string, err error) {
 	if ctx.Err() != nil {
+		return
+	}
+	if isOOM(err) {
+		b.markFull(op, err)
 		return
 	}
 	b.mu.Lock()
@@ -348,15 +460,11 @@ func (b *backend) onClose(f func() error) {
 
 func (b *backend) start() { go b.monitor() }
 
-// healthEvery is how many RetryIntervals pass between pings while Redis
-// is up, so that Err notices an outage of an idle bot too.
-const healthEvery = 10
-
 func (b *backend) monitor() {
 	defer close(b.done)
 	t := time.NewTicker(b.retry)
 	defer t.Stop()
-	for tick := 1; ; tick++ {
+	for {
 		select {
 		case <-b.stop:
 			return
@@ -365,21 +473,114 @@ func (b *backend) monitor() {
 		b.mu.Lock()
 		down := b.down
 		b.mu.Unlock()
-		switch {
-		case down:
+		if down {
 			b.tryRecover()
-		case tick%healthEvery == 0:
-			b.check()
+			continue
 		}
+		b.beat()
 	}
 }
 
-// check pings Redis and marks it down when it does not answer. The ping is
-// bounded by the client's own dial and read timeouts (Options.Timeout), not
-// by a context, so that a timeout counts as Redis's failure.
-func (b *backend) check() {
-	if err := b.rdb.Ping(context.Background()).Err(); err != nil {
-		b.fail(context.Background(), "ping", err)
+// beatScript is a replica's heartbeat: KEYS[1] sequence, KEYS[2]
+// replicas (a sorted set by expiry, Redis's clock), KEYS[3] stream;
+// ARGV[1] consumer, ARGV[2] liveness ms, ARGV[3] "1" to count this
+// replica alive, ARGV[4] group. It answers {sequence, other replicas
+// alive, entries waiting unread}. The
+// sequence only grows while Redis keeps its data: a replica that reads
+// one not above the last it read knows that Redis lost (or rolled back)
+// its data.
+var beatScript = redis.NewScript(`#!lua flags=allow-oom
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local seq = redis.call('INCR', KEYS[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
+if ARGV[3] == '1' then redis.call('ZADD', KEYS[2], now + tonumber(ARGV[2]), ARGV[1]) else redis.call('ZREM', KEYS[2], ARGV[1]) end
+local others = redis.call('ZCARD', KEYS[2])
+if redis.call('ZSCORE', KEYS[2], ARGV[1]) then others = others - 1 end
+local len = redis.call('XLEN', KEYS[3])
+local p = redis.pcall('XPENDING', KEYS[3], ARGV[4])
+local pending = 0
+if type(p) == 'table' and type(p[1]) == 'number' then pending = p[1] end
+return {seq, others, len - pending}`)
+
+// beat runs beatScript: it keeps this replica counted alive, finds a data
+// loss (and puts back what it can), and notices when a full Redis has
+// room again. It returns the other replicas alive.
+func (b *backend) beat() (others int, err error) {
+	// Bounded by the client's own dial and read timeouts
+	// (Options.Timeout), not by a context, so that a timeout counts as
+	// Redis's failure.
+	return b.beatCtx(context.Background())
+}
+
+func (b *backend) beatCtx(ctx context.Context) (int, error) {
+	b.beatMu.Lock()
+	defer b.beatMu.Unlock()
+	b.mu.Lock()
+	alive, full := "1", b.full
+	if b.left {
+		alive = "0"
+	}
+	b.mu.Unlock()
+	keys := []string{b.prefix + "seq", b.prefix + "replicas", b.stream}
+	res, err := beatScript.Run(ctx, b.rdb, keys, b.consumer, (3 * b.retry).Milliseconds(), alive, b.group).Int64Slice()
+	if err == nil && len(res) != 3 {
+		err = fmt.Errorf("cluster: beat script answered %v", res)
+	}
+	if err != nil {
+		b.fail(ctx, "beat", err)
+		return 0, err
+	}
+	seq, others, waiting := res[0], int(res[1]), res[2]
+	if full {
+		// A plain write (the beat runs under allow-oom) tells whether
+		// Redis has room again.
+		if err := b.rdb.Set(ctx, b.prefix+"room:"+b.consumer, "1", time.Second).Err(); err == nil {
+			b.wrote()
+		}
+	}
+	last, lastWaiting := b.lastSeq, b.waiting
+	b.lastSeq, b.waiting = seq, waiting
+	if last != 0 && seq <= last {
+		b.dataLost(ctx, lastWaiting)
+	}
+	return others, nil
+}
+
+// dataLost puts back the items this replica holds and says what was lost.
+func (b *backend) dataLost(ctx context.Context, waiting int64) {
+	requeued, failed := 0, 0
+	if b.restore != nil {
+		requeued, failed = b.restore(context.WithoutCancel(ctx))
+	}
+	lost := int(waiting) + failed
+	note := fmt.Sprintf("%d item(s) this replica was answering put back in the queue; up to %d queued item(s) no replica had taken could not be recovered (their users get no answer); dedupe keys and answered markers are gone (a Slack retry may be answered again)", requeued, lost)
+	b.mu.Lock()
+	b.lostAt, b.lostNote = time.Now(), note
+	b.mu.Unlock()
+	b.log.Error("redis lost its data (restarted without persistence, rolled back or flushed): run it with appendonly yes and maxmemory-policy noeviction",
+		"requeued", requeued, "not_recovered_at_most", lost)
+	if b.onDataLost != nil {
+		b.onDataLost(requeued, lost)
+	}
+}
+
+// others beats (so the answer is fresh) and returns the other replicas
+// alive.
+func (b *backend) others(ctx context.Context) (int, error) {
+	if !b.usable() {
+		return 0, b.err()
+	}
+	return b.beatCtx(ctx)
+}
+
+// leave stops counting this replica alive.
+func (b *backend) leave(ctx context.Context) {
+	b.mu.Lock()
+	b.left = true
+	b.mu.Unlock()
+	if b.usable() {
+		_, _ = b.beatCtx(ctx)
 	}
 }
 
@@ -414,7 +615,12 @@ func (b *backend) tryRecover() {
 	b.lastErr = nil
 	b.mu.Unlock()
 	if was {
-		b.log.Info("redis answers again: replicas share state again", "replayed", len(replay))
+		moved := 0
+		if b.flushLocal != nil {
+			moved = b.flushLocal(context.Background())
+		}
+		b.beat() // finds out whether Redis kept its data meanwhile
+		b.log.Info("redis answers again: replicas share state again", "replayed", len(replay), "local_items_queued", moved)
 		if b.onRecovered != nil {
 			b.onRecovered()
 		}

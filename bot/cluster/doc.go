@@ -22,8 +22,9 @@
 //     trigger_id | user+action_ts) for slash commands and clicks, which
 //     have no event_id.
 //   - VerdictCache: values under verdict:<sha256(key)> with the verdict's
-//     TTL; a lease lease:<sha> (SET NX PX, released by a compare-and-delete
-//     script) makes one replica probe a reference while the others wait,
+//     TTL; a lease lease:<sha> (SET NX PX of TurnLease, renewed by its
+//     holder every third of it up to the caller's ttl, released by a
+//     compare-and-delete script) makes one replica probe a reference while the others wait,
 //     woken through one pub/sub channel per replica (not one connection per
 //     waiter) and a 250 ms poll in case a wake-up was lost. A waiter waits
 //     at most CoalesceOptions.Wait (the lease by default), and probes
@@ -33,23 +34,33 @@
 //     in a short Lua script (gcraScript) that reserves a slot with Redis's
 //     clock and returns how long to sleep; the pause after a 429 is a key
 //     per integration and one per workspace (Notion's workspace-wide limit
-//     of 2026, rate_limit_reason "public_api_space_request_rate_limit",
-//     see ScopeOf) whose PTTL the same script counts in. Wait fails at once
+//     of 2026: ScopeWorkspace; the caller reads which limit a 429 names,
+//     with notion.PauseOf) whose PTTL the same script counts in. Wait fails at once
 //     with ErrDeadline when the slot lies past the caller's deadline;
 //     TryTake runs the same script accepting no wait (a slot free now or
 //     none), for the prober's speculative calls.
 //   - WorkQueue: a stream (XADD, approximate MAXLEN as a safety valve)
-//     with one consumer group. The bot acks an envelope only after Enqueue
-//     returned; a worker Reads new entries (XREADGROUP), Claims entries
-//     pending too long at any consumer (XAUTOCLAIM, so a replica killed
-//     mid-work loses nothing), takes the turn to answer with Begin and, once
-//     the reply is delivered, Acks (answered marker, XACK and XDEL in one
-//     script). Begin's script refuses a key that is answered (TurnAnswered)
-//     or whose turn another live worker holds (TurnBusy, a lease of
-//     QueueOptions.TurnLease), so an entry claimed twice is answered once.
-//     The one window left is a worker dying between Slack accepting its
-//     reply and its Ack: the reply is then sent again once its turn
-//     expires (at-least-once there, exactly-once everywhere else).
+//     with one consumer group. The bot acks an envelope only after Admit
+//     returned: one script that records its dedupe keys and XADDs its work
+//     (the XADD first), so no replica can die between a seen mark and its
+//     work. A worker Claims entries idle for TurnLease at any consumer
+//     (XAUTOCLAIM) before it Reads new ones (XREADGROUP), takes the turn to
+//     answer with Begin and, once the reply is delivered, Acks (answered
+//     marker, XACK and XDEL in one script). Begin's script refuses a key
+//     that is answered (TurnAnswered) or whose turn another worker holds
+//     (TurnBusy). A turn lives QueueOptions.TurnLease (10 s) past its
+//     holder's last Renew: the holder renews it every third of that while
+//     it works (which also resets the entry's idle time, so nobody claims
+//     it), and right before posting (fencing: a holder that was paused or
+//     cut off past its turn learns it lost it and posts nothing). Release
+//     and ReleaseUnbegun hand work back at shutdown (the entry made idle
+//     for a month: the next Claim anywhere takes it). The one window left
+//     is a worker stopped between that last check and Slack accepting its
+//     reply, or dying before its Ack: the reply may then be sent twice
+//     (at-least-once there, exactly-once everywhere else).
+//   - Liveness: every replica's heartbeat (each RetryInterval) counts it
+//     in a sorted set of replicas alive (Others; Leave at shutdown) and
+//     increments a sequence, which tells it when Redis lost its data.
 //
 // # The rate limiter: a script, not redis_rate
 //
@@ -78,9 +89,27 @@
 // returns a Redis error to the caller: Enqueue keeps the item in memory
 // (not durable, answered by this replica), Budget.Wait paces at
 // BudgetConfig.FallbackRate, a lease becomes a local one. Err reports the
-// state without a round trip (for /readyz). A Redis restarted without
-// persistence loses its keys, including the consumer group, which the
-// queue recreates on NOGROUP; run Redis with appendonly for durable work.
+// state without a round trip (for /readyz). A shared item is never begun
+// under a local turn (another replica may hold the shared one): it waits
+// for Redis. Once Redis is back, the items queued locally move to the
+// stream.
+//
+// # Redis full, Redis that lost its data
+//
+// A write refused for lack of memory (OOM under noeviction) does not mark
+// Redis down: Err wraps ErrOutOfMemory, Options.OnFull is called, Admit
+// refuses new work with nothing recorded, and the scripts of the work
+// already queued (begin, renew, release, ack, the heartbeat) run with the
+// allow-oom flag (Redis 7.0+), a few small keys per item, so that it is
+// still read and answered once. A plain write at each heartbeat tells when
+// Redis has room again.
+//
+// A heartbeat that reads a sequence not above the last one it read means
+// Redis lost (or rolled back) its data: the replica puts the items it
+// holds back (turn and a new entry), reports the queued items no replica
+// had taken as lost (Options.OnDataLost, Err wraps ErrDataLost for
+// DataLossNotice) and logs it. Run Redis with appendonly yes and
+// maxmemory-policy noeviction.
 //
 // # Limits
 //

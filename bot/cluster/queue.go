@@ -20,10 +20,12 @@ var ErrFull = errors.New("cluster: local work queue full")
 
 // Defaults of QueueOptions.
 const (
-	// DefaultTurnLease is how long Begin holds an item for its caller. It
-	// must exceed the longest diagnosis plus reply: a live worker still
-	// holding its turn makes a claimer's Begin answer TurnBusy.
-	DefaultTurnLease = 2 * time.Minute
+	// DefaultTurnLease is how long a turn taken by Begin outlives the
+	// holder's last Renew (its heartbeat, every third of it): a replica
+	// that dies, is paused or is cut off loses its turn, and another takes
+	// its work over, that long after its last heartbeat. A live holder
+	// keeps renewing it however long the diagnosis takes.
+	DefaultTurnLease = 10 * time.Second
 	// DefaultAnsweredTTL is how long an answered marker is kept.
 	DefaultAnsweredTTL = time.Hour
 	// DefaultMaxLen caps the stream (approximately): a safety valve against
@@ -38,7 +40,8 @@ type QueueOptions struct {
 	Stream string
 	// Group is the consumer group ("workers" if empty).
 	Group string
-	// TurnLease is how long Begin holds an item (DefaultTurnLease if 0).
+	// TurnLease is how long a turn outlives its holder's last Renew
+	// (DefaultTurnLease if 0); verdict leases use it too.
 	TurnLease time.Duration
 	// AnsweredTTL is how long an answered marker is kept
 	// (DefaultAnsweredTTL if 0).
@@ -165,7 +168,34 @@ type WorkQueue interface {
 	Ack(ctx context.Context, it *Item) error
 	// Depth returns the queue's size (local items included).
 	Depth(ctx context.Context) (Depth, error)
+	// Renew is the heartbeat of a turn Begin gave: it extends the turn by
+	// TurnLease and keeps the entry from looking abandoned. held is false
+	// when the turn is no longer the caller's (it ran out and another
+	// replica took it, or the item was answered): the caller must not
+	// post. Call it every TurnLease/3 while working on it, and right
+	// before posting (fencing). With Redis unreachable held is false for
+	// a shared item (the turn cannot be confirmed) and err says why.
+	Renew(ctx context.Context, it *Item) (held bool, err error)
+	// Release hands an item the caller began back to the other replicas
+	// unanswered (a shutdown): its turn is freed and the entry can be
+	// claimed at once. A local item cannot be handed over (ErrLocal).
+	Release(ctx context.Context, it *Item) error
+	// ReleaseUnbegun makes every entry pending at this consumer that it
+	// holds no turn of claimable at once (entries a read delivered just as
+	// the worker stopped). For the shutdown.
+	ReleaseUnbegun(ctx context.Context) error
+	// Local returns up to n items kept in this process's memory only
+	// (queued while Redis was down), never an item of the shared queue.
+	Local(n int) []*Item
 }
+
+// ErrLocal is Release's answer for an item kept in this replica's memory
+// only: no other replica can take it.
+var ErrLocal = errors.New("cluster: item kept in this replica's memory")
+
+// ErrLostTurn is the error of Renew when the turn is no longer the
+// caller's.
+var ErrLostTurn = errors.New("cluster: turn lost")
 
 // memQueue is the in-memory WorkQueue of one process (and the local
 // fallback of the Redis one).
@@ -282,11 +312,34 @@ func (q *memQueue) Depth(ctx context.Context) (Depth, error) {
 	return Depth{Waiting: int64(len(q.items)), Pending: int64(len(q.pending))}, nil
 }
 
+func (q *memQueue) Renew(ctx context.Context, it *Item) (bool, error) {
+	if q.answered.has(it.Key) {
+		return false, ErrLostTurn
+	}
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.turns[it.Key] != it.turn {
+		return false, ErrLostTurn
+	}
+	return true, nil
+}
+
+func (q *memQueue) Release(ctx context.Context, it *Item) error { return ErrLocal }
+
+func (q *memQueue) ReleaseUnbegun(ctx context.Context) error { return nil }
+
+func (q *memQueue) Local(n int) []*Item { return q.take(n) }
+
+// The bookkeeping scripts of work already queued run with allow-oom: a
+// Redis full under noeviction refuses new work (Admit) but still lets the
+// replicas take, renew, hand back and answer what they acknowledged, a few
+// small keys per item (see "Redis full" in doc.go).
+
 // beginScript takes the turn of an item: KEYS[1] answered marker, KEYS[2]
 // turn, KEYS[3] attempts; ARGV[1] this turn's token, ARGV[2] turn lease
 // ms, ARGV[3] attempts TTL ms. Answers {0 mine | 1 answered | 2 busy,
 // attempt}.
-var beginScript = redis.NewScript(`
+var beginScript = redis.NewScript(`#!lua flags=allow-oom
 if redis.call('EXISTS', KEYS[1]) == 1 then return {1, 0} end
 if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) == false then return {2, 0} end
 local n = redis.call('INCR', KEYS[3])
@@ -296,7 +349,7 @@ return {0, n}`)
 // ackScript records an answer and removes the entry: KEYS[1] answered
 // marker, KEYS[2] turn, KEYS[3] stream; ARGV[1] answered TTL ms, ARGV[2]
 // group, ARGV[3] entry ID.
-var ackScript = redis.NewScript(`
+var ackScript = redis.NewScript(`#!lua flags=allow-oom
 redis.call('SET', KEYS[1], '1', 'PX', ARGV[1])
 redis.call('DEL', KEYS[2])
 redis.call('XACK', KEYS[3], ARGV[2], ARGV[3])
@@ -305,10 +358,56 @@ return 1`)
 
 // markScript records the answer of an item kept in memory: KEYS[1]
 // answered marker, KEYS[2] turn; ARGV[1] answered TTL ms.
-var markScript = redis.NewScript(`
+var markScript = redis.NewScript(`#!lua flags=allow-oom
 redis.call('SET', KEYS[1], '1', 'PX', ARGV[1])
 redis.call('DEL', KEYS[2])
 return 1`)
+
+// renewScript is a turn's heartbeat: KEYS[1] answered marker, KEYS[2]
+// turn, KEYS[3] stream; ARGV[1] token, ARGV[2] lease ms, ARGV[3] group,
+// ARGV[4] consumer, ARGV[5] entry ID ("" for a local item). It answers 1
+// when the turn is still the caller's (and extends it, and resets the
+// entry's idle time so that no replica claims it), 0 when it is lost:
+// the item was answered, or another replica holds its turn. A turn that
+// ran out (or was lost with Redis's data) and that nobody took since is
+// taken again: no other replica can be answering the item then.
+var renewScript = redis.NewScript(`#!lua flags=allow-oom
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+local cur = redis.call('GET', KEYS[2])
+if cur == false then
+  redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2])
+elseif cur == ARGV[1] then
+  redis.call('PEXPIRE', KEYS[2], ARGV[2])
+else
+  return 0
+end
+if ARGV[5] ~= '' then redis.call('XCLAIM', KEYS[3], ARGV[3], ARGV[4], 0, ARGV[5], 'JUSTID') end
+return 1`)
+
+// releaseTurnScript hands an item back: KEYS[1] turn, KEYS[2] attempts,
+// KEYS[3] stream; ARGV[1] token, ARGV[2] group, ARGV[3] consumer, ARGV[4]
+// entry ID, ARGV[5] idle ms. The turn is freed if still the caller's (and
+// the attempt it cost given back), and the entry made idle for long, so
+// that the next Claim of any replica takes it.
+var releaseTurnScript = redis.NewScript(`#!lua flags=allow-oom
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('DEL', KEYS[1])
+  if tonumber(redis.call('GET', KEYS[2]) or '0') > 0 then redis.call('DECR', KEYS[2]) end
+end
+redis.call('XCLAIM', KEYS[3], ARGV[2], ARGV[3], 0, ARGV[4], 'IDLE', ARGV[5], 'JUSTID')
+return 1`)
+
+// restoreScript puts an item this replica is answering back after Redis
+// lost its data: KEYS[1] turn, KEYS[2] stream; ARGV[1] token, ARGV[2]
+// lease ms, ARGV[3] maxlen, ARGV[4] key, ARGV[5] payload, ARGV[6]
+// enqueued ms. It answers the new entry's ID.
+var restoreScript = redis.NewScript(`#!lua flags=allow-oom
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*', 'k', ARGV[4], 'p', ARGV[5], 't', ARGV[6])`)
+
+// releasedIdle is the idle time Release gives an entry: far past any
+// Claim's minIdle.
+const releasedIdle = 30 * 24 * time.Hour
 
 // redisQueue is the Redis WorkQueue: one stream, one consumer group, and
 // per key an answered marker, a turn and an attempt counter. Acked entries
@@ -326,6 +425,7 @@ type redisQueue struct {
 	mu       sync.Mutex
 	cursor   string
 	lastReap time.Time
+	held     map[*Item]struct{} // shared items this replica has the turn of
 }
 
 func newRedisQueue(b *backend, opts Options) *redisQueue {
@@ -337,6 +437,25 @@ func newRedisQueue(b *backend, opts Options) *redisQueue {
 		consumer: opts.Consumer,
 		local:    newMemQueue(opts.Queue, opts.LocalMax),
 		cursor:   "0-0",
+		held:     map[*Item]struct{}{},
+	}
+}
+
+// entryID returns it's stream entry ID (it changes when restore puts the
+// item back after a data loss).
+func (q *redisQueue) entryID(it *Item) string {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return it.ID
+}
+
+func (q *redisQueue) hold(it *Item, on bool) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if on {
+		q.held[it] = struct{}{}
+	} else {
+		delete(q.held, it)
 	}
 }
 
@@ -536,18 +655,27 @@ func (q *redisQueue) Begin(ctx context.Context, it *Item) (Turn, error) {
 	}
 	if !q.b.usable() {
 		q.b.degraded("queue.begin")
+		if !it.local {
+			// A shared item is answered only under a turn in Redis: a
+			// local turn could be a second answer (another replica may
+			// hold the shared one). It stays pending; a Claim brings it
+			// back once Redis answers.
+			return TurnBusy, fmt.Errorf("%w: begin of a shared item", ErrUnavailable)
+		}
 		return q.local.Begin(ctx, it)
 	}
 	token := q.consumer + "/" + randomHex(6)
 	res, err := beginScript.Run(ctx, q.b.rdb, q.keys(it.Key), token,
 		q.opts.TurnLease.Milliseconds(), (q.opts.AnsweredTTL + q.opts.TurnLease).Milliseconds()).Int64Slice()
-	if err != nil || len(res) != 2 {
-		if err == nil {
-			err = fmt.Errorf("cluster: begin script answered %v", res)
-		}
+	if err == nil && len(res) != 2 {
+		err = fmt.Errorf("cluster: begin script answered %v", res)
+	}
+	if err != nil {
 		q.b.fail(ctx, "queue.begin", err)
-		if ctx.Err() != nil {
-			return TurnBusy, ctx.Err()
+		if ctx.Err() != nil || !it.local {
+			// Never a local turn for a shared item (see above): a failed
+			// bookkeeping must not become a second answer.
+			return TurnBusy, fmt.Errorf("cluster: begin: %w", err)
 		}
 		return q.local.Begin(ctx, it)
 	}
@@ -555,6 +683,9 @@ func (q *redisQueue) Begin(ctx context.Context, it *Item) (Turn, error) {
 	case 0:
 		it.turn = token
 		it.Attempt = int(res[1])
+		if !it.local {
+			q.hold(it, true)
+		}
 		return TurnMine, nil
 	case 1:
 		return TurnAnswered, nil
@@ -572,9 +703,11 @@ func (q *redisQueue) Ack(ctx context.Context, it *Item) error {
 			return markScript.Run(ctx, q.b.rdb, keys, ttl).Err()
 		}
 	} else {
+		q.hold(it, false)
 		keys := append(q.keys(it.Key)[:2], q.stream)
+		id := q.entryID(it)
 		run = func(ctx context.Context) error {
-			return ackScript.Run(ctx, q.b.rdb, keys, ttl, q.opts.Group, it.ID).Err()
+			return ackScript.Run(ctx, q.b.rdb, keys, ttl, q.opts.Group, id).Err()
 		}
 	}
 	if q.b.usable() {
@@ -591,6 +724,150 @@ func (q *redisQueue) Ack(ctx context.Context, it *Item) error {
 	q.local.answered.add(it.Key)
 	q.b.later(run)
 	return nil
+}
+
+func (q *redisQueue) Renew(ctx context.Context, it *Item) (bool, error) {
+	if q.local.answered.has(it.Key) {
+		return false, ErrLostTurn
+	}
+	if it.local && (!q.b.usable() || it.turn == "" || strings.HasPrefix(it.turn, "local-")) {
+		// An item kept in this replica's memory: no other replica can
+		// answer it (should Redis hold a copy, its turn in Redis is
+		// checked below whenever Redis answers).
+		return true, nil
+	}
+	if !q.b.usable() {
+		q.b.degraded("queue.renew")
+		return false, fmt.Errorf("%w: renew", ErrUnavailable)
+	}
+	id := ""
+	if !it.local {
+		id = q.entryID(it)
+	}
+	keys := append(q.keys(it.Key)[:2], q.stream)
+	n, err := renewScript.Run(ctx, q.b.rdb, keys, it.turn, q.opts.TurnLease.Milliseconds(), q.opts.Group, q.consumer, id).Int64()
+	if err != nil {
+		q.b.fail(ctx, "queue.renew", err)
+		if it.local {
+			return true, nil // see above
+		}
+		return false, fmt.Errorf("cluster: renew: %w", err)
+	}
+	if n != 1 {
+		q.hold(it, false)
+		return false, ErrLostTurn
+	}
+	return true, nil
+}
+
+func (q *redisQueue) Release(ctx context.Context, it *Item) error {
+	if it.local {
+		return ErrLocal
+	}
+	if !q.b.usable() {
+		q.b.degraded("queue.release")
+		return fmt.Errorf("%w: release", ErrUnavailable)
+	}
+	q.hold(it, false)
+	keys := []string{q.keys(it.Key)[1], q.keys(it.Key)[2], q.stream}
+	err := releaseTurnScript.Run(ctx, q.b.rdb, keys, it.turn, q.opts.Group, q.consumer, q.entryID(it), releasedIdle.Milliseconds()).Err()
+	if err != nil {
+		q.b.fail(ctx, "queue.release", err)
+		return fmt.Errorf("cluster: release: %w", err)
+	}
+	return nil
+}
+
+func (q *redisQueue) ReleaseUnbegun(ctx context.Context) error {
+	if !q.b.usable() {
+		return fmt.Errorf("%w: release", ErrUnavailable)
+	}
+	pend, err := q.b.rdb.XPendingExt(ctx, &redis.XPendingExtArgs{
+		Stream: q.stream, Group: q.opts.Group, Start: "-", End: "+", Count: 1000, Consumer: q.consumer,
+	}).Result()
+	if err != nil {
+		if isNoGroup(err) || err == redis.Nil {
+			return nil
+		}
+		q.b.fail(ctx, "queue.release", err)
+		return fmt.Errorf("cluster: release: %w", err)
+	}
+	q.mu.Lock()
+	begun := map[string]bool{}
+	for it := range q.held {
+		begun[it.ID] = true
+	}
+	q.mu.Unlock()
+	for _, p := range pend {
+		if begun[p.ID] {
+			continue
+		}
+		err := q.b.rdb.Do(ctx, "XCLAIM", q.stream, q.opts.Group, q.consumer, 0, p.ID,
+			"IDLE", releasedIdle.Milliseconds(), "JUSTID").Err()
+		if err != nil {
+			q.b.fail(ctx, "queue.release", err)
+			return fmt.Errorf("cluster: release: %w", err)
+		}
+	}
+	return nil
+}
+
+func (q *redisQueue) Local(n int) []*Item { return q.local.take(n) }
+
+// flushLocal moves the items queued in memory while Redis was down (and
+// not read yet) to the shared queue once it is back: durable again, and
+// any replica may answer them. It returns how many moved.
+func (q *redisQueue) flushLocal(ctx context.Context) int {
+	if err := q.ensureGroup(ctx); err != nil {
+		return 0
+	}
+	moved := 0
+	for _, it := range q.local.take(q.local.max) {
+		err := q.b.rdb.XAdd(ctx, &redis.XAddArgs{
+			Stream: q.stream, MaxLen: q.opts.MaxLen, Approx: true,
+			Values: []any{"k", it.Key, "p", it.Payload, "t", strconv.FormatInt(it.Enqueued.UnixMilli(), 10)},
+		}).Err()
+		q.local.mu.Lock()
+		delete(q.local.pending, it.ID)
+		if err != nil {
+			q.local.items = append(q.local.items, it) // answered here, as before
+		}
+		q.local.mu.Unlock()
+		if err == nil {
+			moved++
+		}
+	}
+	return moved
+}
+
+// restore puts back the shared items this replica holds a turn of after
+// Redis lost its data (their entries and turns are gone): each gets its
+// turn again and a new entry, so that it survives this replica too. It
+// returns how many were put back and how many could not be.
+func (q *redisQueue) restore(ctx context.Context) (restored, failed int) {
+	q.mu.Lock()
+	var its []*Item
+	for it := range q.held {
+		its = append(its, it)
+	}
+	q.mu.Unlock()
+	q.groupOK.Store(false)
+	if err := q.ensureGroup(ctx); err != nil {
+		return 0, len(its)
+	}
+	for _, it := range its {
+		id, err := restoreScript.Run(ctx, q.b.rdb, []string{q.keys(it.Key)[1], q.stream}, it.turn,
+			q.opts.TurnLease.Milliseconds(), q.opts.MaxLen, it.Key, it.Payload, strconv.FormatInt(it.Enqueued.UnixMilli(), 10)).Text()
+		if err != nil {
+			failed++
+			continue
+		}
+		q.mu.Lock()
+		it.ID = id
+		q.mu.Unlock()
+		restored++
+	}
+	return restored, failed
 }
 
 func (q *redisQueue) Depth(ctx context.Context) (Depth, error) {

@@ -70,9 +70,10 @@ func (o Outcome) String() string {
 
 // Defaults of CoalesceOptions.
 const (
-	// DefaultLease bounds how long a probe lease is held: a holder that
-	// dies blocks the others at most that long. It should exceed the time
-	// of one probe (a few round trips, with Retry-After waits).
+	// DefaultLease bounds how long a probe lease is held. It should
+	// exceed the time of one probe (a few round trips, with Retry-After
+	// waits). In Redis the lease is renewed by its holder's heartbeat: a
+	// holder that dies frees it within QueueOptions.TurnLease.
 	DefaultLease = 30 * time.Second
 )
 
@@ -241,6 +242,12 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
 redis.call('PUBLISH', ARGV[2], ARGV[3])
 return 1`)
 
+// renewLeaseScript extends a lease its holder still holds: KEYS[1] lease,
+// ARGV[1] token, ARGV[2] ms. Answers 1 if extended.
+var renewLeaseScript = redis.NewScript(`#!lua flags=allow-oom
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0`)
+
 // awaitPoll is how often a waiter looks at Redis besides the pub/sub
 // wake-ups (which are at most once: one lost during a reconnect must not
 // leave a waiter waiting to its bound).
@@ -252,6 +259,7 @@ const awaitPoll = 250 * time.Millisecond
 // memVerdicts serves while Redis is down.
 type redisVerdicts struct {
 	b       *backend
+	beat    time.Duration // a lease outlives its holder's last renewal by that
 	prefix  string
 	channel string
 	local   *memVerdicts
@@ -263,6 +271,7 @@ type redisVerdicts struct {
 func newRedisVerdicts(ctx context.Context, b *backend, opts Options) *redisVerdicts {
 	v := &redisVerdicts{
 		b:       b,
+		beat:    opts.Queue.TurnLease,
 		prefix:  opts.Prefix,
 		channel: opts.Prefix + "verdicts",
 		local:   newMemVerdicts(opts.LocalMax),
@@ -339,7 +348,11 @@ func (v *redisVerdicts) Lease(ctx context.Context, key string, ttl time.Duration
 	h := hashKey(key)
 	lk := v.prefix + "lease:" + h
 	token := randomHex(8)
-	ok, err := v.b.rdb.SetNX(ctx, lk, token, ttl).Result()
+	// The key lives one heartbeat (TurnLease), renewed every third of it
+	// while the holder lives, up to ttl in all: a holder that dies frees
+	// it within a heartbeat, not after the whole ttl.
+	beat := min(ttl, v.beat)
+	ok, err := v.b.rdb.SetNX(ctx, lk, token, beat).Result()
 	if err != nil {
 		v.b.fail(ctx, "verdict.lease", err)
 		return v.local.Lease(ctx, key, ttl)
@@ -347,9 +360,12 @@ func (v *redisVerdicts) Lease(ctx context.Context, key string, ttl time.Duration
 	if !ok {
 		return func() {}, false
 	}
+	stop := make(chan struct{})
+	go v.renew(lk, token, beat, time.Now().Add(ttl), stop)
 	var once sync.Once
 	return func() {
 		once.Do(func() {
+			close(stop)
 			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), v.b.timeout)
 			defer cancel()
 			if err := releaseScript.Run(rctx, v.b.rdb, []string{lk}, token, v.channel, h).Err(); err != nil {
@@ -358,6 +374,29 @@ func (v *redisVerdicts) Lease(ctx context.Context, key string, ttl time.Duration
 			}
 		})
 	}, true
+}
+
+// renew is a lease's heartbeat until stop or the end of its ttl (until).
+func (v *redisVerdicts) renew(lk, token string, beat time.Duration, until time.Time, stop chan struct{}) {
+	t := time.NewTicker(max(beat/3, time.Millisecond))
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case now := <-t.C:
+			left := until.Sub(now)
+			if left <= 0 {
+				return
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), v.b.timeout)
+			n, err := renewLeaseScript.Run(ctx, v.b.rdb, []string{lk}, token, min(beat, left).Milliseconds()).Int64()
+			cancel()
+			if err != nil || n != 1 {
+				return // lost (or Redis gone): the waiters probe themselves
+			}
+		}
+	}
 }
 
 func (v *redisVerdicts) Await(ctx context.Context, key string, max time.Duration) ([]byte, bool) {

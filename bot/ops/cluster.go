@@ -2,10 +2,14 @@ package ops
 
 import (
 	"context"
+	"errors"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/notion-check/notion-check/bot/cluster"
 )
 
 // RedisCheck reports whether the state shared through Redis works: nil
@@ -35,8 +39,18 @@ func (r *Readiness) redisWhy() string {
 	r.redis.mu.RLock()
 	check := r.redis.check
 	r.redis.mu.RUnlock()
-	if check == nil || check() == nil {
+	if check == nil {
 		return ""
+	}
+	err := check()
+	switch {
+	case err == nil:
+		return ""
+	case errors.Is(err, cluster.ErrOutOfMemory):
+		return "redis: full (maxmemory reached under noeviction): new work is refused, queued work is still answered; give Redis more memory"
+	case errors.Is(err, cluster.ErrDataLost):
+		// Written by the cluster package from counts and a time only.
+		return "redis: " + strings.TrimPrefix(err.Error(), "cluster: ")
 	}
 	// The error is not quoted: it could name the Redis address.
 	return "redis: unavailable, answering from this replica's local state (dedupe, verdicts and new work are not shared until it is back)"
@@ -52,6 +66,9 @@ type clusterMetrics struct {
 	claims     prometheus.Counter
 	degraded   *prometheus.CounterVec
 	recovered  prometheus.Counter
+	full       *prometheus.CounterVec
+	dataLost   prometheus.Counter
+	lostItems  *prometheus.CounterVec
 }
 
 func newClusterMetrics() clusterMetrics {
@@ -72,6 +89,18 @@ func newClusterMetrics() clusterMetrics {
 			Name: "notion_check_redis_recoveries_total",
 			Help: "Times Redis answered again after a degradation.",
 		}),
+		full: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "notion_check_redis_full_total",
+			Help: "Operations Redis refused for lack of memory (maxmemory reached under noeviction), by operation.",
+		}, []string{"op"}),
+		dataLost: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "notion_check_redis_data_lost_total",
+			Help: "Times this replica found that Redis had lost its data (restarted without persistence, rolled back or flushed).",
+		}),
+		lostItems: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "notion_check_redis_data_lost_items_total",
+			Help: "Queued items affected by a Redis data loss: requeued (this replica was answering them and put them back) and lost (at most, queued items no replica had taken).",
+		}, []string{"outcome"}),
 	}
 }
 
@@ -85,6 +114,7 @@ func (m *Metrics) RegisterCluster(depth QueueDepth, check RedisCheck) {
 		return
 	}
 	m.reg.MustRegister(m.cluster.dedupeHits, m.cluster.claims, m.cluster.degraded, m.cluster.recovered,
+		m.cluster.full, m.cluster.dataLost, m.cluster.lostItems,
 		queueCollector{depth: depth, check: check})
 }
 
@@ -118,8 +148,8 @@ func (c queueCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 	if c.check != nil {
 		up := 1.0
-		if c.check() != nil {
-			up = 0
+		if err := c.check(); err != nil && !errors.Is(err, cluster.ErrOutOfMemory) && !errors.Is(err, cluster.ErrDataLost) {
+			up = 0 // full, or after a data loss, Redis answers: up
 		}
 		ch <- prometheus.MustNewConstMetric(redisUpDesc, prometheus.GaugeValue, up)
 	}
@@ -148,6 +178,25 @@ func (m *Metrics) RedisDegraded(op string) {
 		return
 	}
 	m.cluster.degraded.WithLabelValues(op).Inc()
+}
+
+// RedisFull counts one operation Redis refused for lack of memory.
+func (m *Metrics) RedisFull(op string) {
+	if m == nil {
+		return
+	}
+	m.cluster.full.WithLabelValues(op).Inc()
+}
+
+// RedisDataLost counts one data loss of Redis found by this replica, with
+// the items it put back and those lost at most.
+func (m *Metrics) RedisDataLost(requeued, lost int) {
+	if m == nil {
+		return
+	}
+	m.cluster.dataLost.Inc()
+	m.cluster.lostItems.WithLabelValues("requeued").Add(float64(requeued))
+	m.cluster.lostItems.WithLabelValues("lost").Add(float64(lost))
 }
 
 // RedisRecovered counts Redis answering again after a degradation.

@@ -3,10 +3,13 @@ package ops
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/notion-check/notion-check/bot/cluster"
 )
 
 // TestRedisInReadinessAndMetrics: with REDIS_URL set, /readyz fails while
@@ -24,6 +27,10 @@ func TestRedisInReadinessAndMetrics(t *testing.T) {
 	}{
 		{name: "redis answers", ready: true, want: []string{"notion_check_redis_up 1"}},
 		{name: "redis down", err: down, want: []string{"redis: unavailable", "notion_check_redis_up 0"}, wantNot: []string{"10.0.0.9"}},
+		{name: "redis full", err: fmt.Errorf("%w: %w", cluster.ErrOutOfMemory, errors.New("OOM command not allowed")),
+			want: []string{"redis: full", "notion_check_redis_up 1"}, wantNot: []string{"redis: unavailable"}},
+		{name: "redis lost its data", err: fmt.Errorf("%w at 17:00:00: 1 item(s) put back", cluster.ErrDataLost),
+			want: []string{"redis: redis lost its data at 17:00:00: 1 item(s) put back", "notion_check_redis_up 1"}, wantNot: []string{"redis: unavailable"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := &Readiness{}

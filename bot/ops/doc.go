@@ -6,6 +6,9 @@
 // The package holds no mutable package-level state: every Metrics has its
 // own prometheus.Registry, so tests and several servers in one process do not
 // share counters. Nothing written by this package (log lines, HTTP bodies,
-// errors) ever carries a token: log records pass through the secret package
-// before they are written.
+// errors) ever carries a token: log records and every answer of the
+// listener (/readyz, /metrics and any route added) pass through a
+// secret.Redactor of the same configured secrets (NewLogger, NewServer)
+// before they are written; an integration's name that holds a token is
+// served masked.
 package ops

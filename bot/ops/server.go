@@ -8,9 +8,12 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/notion-check/notion-check/diagnose/secret"
 )
 
 // DefaultAddr is the address the operations listener uses when ADDR is unset.
@@ -302,7 +305,12 @@ type Server struct {
 // NewServer returns the operations listener for addr (host:port; "" or
 // "off" disables it). m may be nil (then /metrics is not served); r may be
 // nil (then a fresh, never-ready Readiness is used); logger may be nil.
-func NewServer(addr string, m *Metrics, r *Readiness, logger *slog.Logger) *Server {
+// secrets are the configured token values, as given to NewLogger: every
+// answer of every route passes through the same redaction as the logs (a
+// secret.Redactor of secrets, which also masks token shapes), so that an
+// integration's or workspace's name, or an error text, holding a token is
+// never served in full.
+func NewServer(addr string, m *Metrics, r *Readiness, logger *slog.Logger, secrets ...string) *Server {
 	if r == nil {
 		r = &Readiness{}
 	}
@@ -327,7 +335,56 @@ func NewServer(addr string, m *Metrics, r *Readiness, logger *slog.Logger) *Serv
 	if m != nil {
 		mux.Handle("GET /metrics", m.Handler())
 	}
-	return &Server{addr: strings.TrimSpace(addr), handler: mux, logger: logger}
+	return &Server{addr: strings.TrimSpace(addr), handler: redactResponses(mux, secret.NewRedactor(secrets...)), logger: logger}
+}
+
+// redactResponses serves next with its whole answer buffered and passed
+// through red before it is sent. The request is served uncompressed (no
+// Accept-Encoding), so that what is redacted is the text itself; the ops
+// answers are small.
+func redactResponses(next http.Handler, red *secret.Redactor) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r = r.Clone(r.Context())
+		r.Header.Del("Accept-Encoding")
+		buf := &bufferedResponse{header: http.Header{}}
+		next.ServeHTTP(buf, r)
+		body := red.Redact(buf.body.String())
+		for k, v := range buf.header {
+			if k != "Content-Length" && k != "Content-Encoding" {
+				w.Header()[k] = v
+			}
+		}
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		if buf.status == 0 {
+			buf.status = http.StatusOK
+		}
+		w.WriteHeader(buf.status)
+		if r.Method != http.MethodHead {
+			_, _ = io.WriteString(w, body)
+		}
+	})
+}
+
+// bufferedResponse is an http.ResponseWriter that keeps the answer.
+type bufferedResponse struct {
+	header http.Header
+	status int
+	body   strings.Builder
+}
+
+func (b *bufferedResponse) Header() http.Header { return b.header }
+
+func (b *bufferedResponse) WriteHeader(status int) {
+	if b.status == 0 {
+		b.status = status
+	}
+}
+
+func (b *bufferedResponse) Write(p []byte) (int, error) {
+	if b.status == 0 {
+		b.status = http.StatusOK
+	}
+	return b.body.Write(p)
 }
 
 func plain(w http.ResponseWriter, status int, body string) {

@@ -51,6 +51,9 @@ type Call struct {
 	Method string
 	// Form is the form-encoded body (slack-go sends form values).
 	Form url.Values
+	// Body is the JSON body of the methods slack-go sends as JSON
+	// (views.publish); nil for form-encoded calls.
+	Body []byte
 	// Auth is the Authorization header.
 	Auth string
 	// At is when the call arrived.
@@ -167,6 +170,8 @@ type Server struct {
 	tsSeq     int
 	echoes    int
 	closed    bool
+	views     []View
+	outside   map[string]bool // channels the bot is not in (see NotIn)
 }
 
 type wsConn struct {
@@ -299,9 +304,13 @@ func writeJSON(w http.ResponseWriter, v any) {
 
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	method := strings.TrimPrefix(r.URL.Path, "/api/")
+	var body []byte
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+		body, _ = io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	}
 	_ = r.ParseForm()
 	auth := r.Header.Get("Authorization")
-	call := Call{Method: method, Form: r.PostForm, Auth: auth, At: time.Now()}
+	call := Call{Method: method, Form: r.PostForm, Body: body, Auth: auth, At: time.Now()}
 	if len(call.Form) == 0 {
 		call.Form = r.Form
 	}
@@ -356,6 +365,10 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 			writeJSON(w, map[string]any{"ok": false, "error": "channel_not_found"})
 			return
 		}
+		if s.isOutside(channel) {
+			writeJSON(w, map[string]any{"ok": false, "error": "not_in_channel"})
+			return
+		}
 		p := Post{Method: method, Channel: channel, Text: call.Form.Get("text"), ThreadTS: call.Form.Get("thread_ts"), User: call.Form.Get("user"), At: call.At}
 		if bl := call.Form.Get("blocks"); bl != "" {
 			p.Blocks = json.RawMessage(bl)
@@ -388,7 +401,9 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 				"message": map[string]any{"type": "message", "text": p.Text, "bot_id": BotID, "user": BotUserID, "ts": p.TS}})
 		}
 	default:
-		writeJSON(w, map[string]any{"ok": false, "error": "unknown_method"})
+		if !s.serveSurface(w, method, call) {
+			writeJSON(w, map[string]any{"ok": false, "error": "unknown_method"})
+		}
 	}
 }
 

@@ -3,9 +3,11 @@ package main
 import (
 	"errors"
 	"fmt"
+	"github.com/notion-check/notion-check/bot/cluster"
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"reflect"
 	"strconv"
 	"strings"
@@ -13,6 +15,7 @@ import (
 
 	"github.com/kelseyhightower/envconfig"
 	"github.com/notion-check/notion-check/bot/ops"
+	"github.com/notion-check/notion-check/diagnose"
 )
 
 // env is the whole environment of SPEC §2 as envconfig reads it. Every
@@ -20,24 +23,26 @@ import (
 // envconfig would otherwise keep an empty value (skipping the default) or
 // fail to parse it as a number, so the values are defaulted and parsed here.
 type env struct {
-	NotionToken   string `envconfig:"NOTION_TOKEN"`
-	NotionTokens  string `envconfig:"NOTION_TOKENS"`
-	NotionAPIURL  string `envconfig:"NOTION_API_URL" default:"https://api.notion.com"`
-	NotionVersion string `envconfig:"NOTION_VERSION" default:"2025-09-03"`
-	NotionRate    string `envconfig:"NOTION_RATE" default:"3"`
-	NotionBurst   string `envconfig:"NOTION_BURST" default:"10"`
-	SlackBotToken string `envconfig:"SLACK_BOT_TOKEN"`
-	SlackAppToken string `envconfig:"SLACK_APP_TOKEN"`
-	SlackAPIURL   string `envconfig:"SLACK_API_URL" default:"https://slack.com/api/"`
-	HelpChannels  string `envconfig:"HELP_CHANNELS"`
-	AllowedChans  string `envconfig:"ALLOWED_CHANNELS"`
-	AllowExternal string `envconfig:"ALLOW_EXTERNAL_USERS" default:"false"`
-	Addr          string `envconfig:"ADDR" default:":8080"`
-	LogLevel      string `envconfig:"LOG_LEVEL" default:"info"`
-	LogFormat     string `envconfig:"LOG_FORMAT"`
-	Timeout       string `envconfig:"DIAGNOSIS_TIMEOUT" default:"20s"`
-	RedisURL      string `envconfig:"REDIS_URL"`
-	ClaimAfter    string `envconfig:"REDIS_CLAIM_AFTER"`
+	NotionToken     string `envconfig:"NOTION_TOKEN"`
+	NotionTokens    string `envconfig:"NOTION_TOKENS"`
+	NotionAPIURL    string `envconfig:"NOTION_API_URL" default:"https://api.notion.com"`
+	NotionVersion   string `envconfig:"NOTION_VERSION" default:"2025-09-03"`
+	NotionRate      string `envconfig:"NOTION_RATE" default:"3"`
+	NotionBurst     string `envconfig:"NOTION_BURST" default:"10"`
+	NotionGuessRate string `envconfig:"NOTION_GUESS_RATE" default:"0"`
+	SlackBotToken   string `envconfig:"SLACK_BOT_TOKEN"`
+	SlackAppToken   string `envconfig:"SLACK_APP_TOKEN"`
+	SlackAPIURL     string `envconfig:"SLACK_API_URL" default:"https://slack.com/api/"`
+	HelpChannels    string `envconfig:"HELP_CHANNELS"`
+	AllowedChans    string `envconfig:"ALLOWED_CHANNELS"`
+	AdminChannel    string `envconfig:"ADMIN_CHANNEL"`
+	AllowExternal   string `envconfig:"ALLOW_EXTERNAL_USERS" default:"false"`
+	Addr            string `envconfig:"ADDR" default:":8080"`
+	LogLevel        string `envconfig:"LOG_LEVEL" default:"info"`
+	LogFormat       string `envconfig:"LOG_FORMAT"`
+	Timeout         string `envconfig:"DIAGNOSIS_TIMEOUT" default:"20s"`
+	RedisURL        string `envconfig:"REDIS_URL"`
+	ClaimAfter      string `envconfig:"REDIS_CLAIM_AFTER"`
 }
 
 // config is the checked configuration.
@@ -50,11 +55,22 @@ type config struct {
 	NotionVersion string
 	NotionRate    float64
 	NotionBurst   int
-	SlackBotToken string
-	SlackAppToken string
-	SlackAPIURL   string
-	HelpChannels  []string
-	AllowedChans  []string
+	// NotionBurstSet is true when NOTION_BURST was given: a one-shot run
+	// then keeps to it; otherwise it sends up to
+	// notion.DefaultOneShotBurst at once.
+	NotionBurstSet bool
+	// NotionGuessRate is NOTION_GUESS_RATE: requests per second each
+	// integration may spend on calls that only save a round trip
+	// (notion.Config.SpeculativeRate; 0: none).
+	NotionGuessRate float64
+	SlackBotToken   string
+	SlackAppToken   string
+	SlackAPIURL     string
+	HelpChannels    []string
+	AllowedChans    []string
+	// AdminChannel is ADMIN_CHANNEL: where problems only an admin can fix
+	// are posted ("": the asker is told to tell whoever runs the bot).
+	AdminChannel  string
 	AllowExternal bool
 	Addr          string
 	LogLevel      string
@@ -63,10 +79,10 @@ type config struct {
 	// RedisURL is REDIS_URL: the state shared by the replicas ("" : one
 	// process, in memory).
 	RedisURL string
-	// ClaimAfter is REDIS_CLAIM_AFTER: how long a queued request may stay
-	// unanswered at one replica before another takes it over (default
-	// 2 × DIAGNOSIS_TIMEOUT + 40 s: a diagnosis waiting for another
-	// replica's, its own, and the reply).
+	// ClaimAfter is REDIS_CLAIM_AFTER: how long the turn of a queued
+	// request (and a verdict lease) outlives the last heartbeat of the
+	// replica answering it before another replica takes it over (default
+	// 10 s; the holder renews it every third of that while it works).
 	ClaimAfter time.Duration
 	// transport, when set, gives the prober of the i-th token its
 	// transport (the shared Notion budget); not from the environment.
@@ -110,7 +126,9 @@ func (es configErrors) only(vars ...string) configErrors {
 
 // cliVars are the variables the diagnosis face of the CLI reads; a problem
 // with another one (a Slack setting, say) does not stop a diagnosis.
-var cliVars = []string{"NOTION_API_URL", "NOTION_VERSION", "NOTION_RATE", "NOTION_BURST", "DIAGNOSIS_TIMEOUT"}
+// NOTION_VERSION is not among them: the CLI is a diagnostic, and reports a
+// version Notion does not publish as a finding (SPEC §2).
+var cliVars = []string{"NOTION_API_URL", "NOTION_RATE", "NOTION_BURST", "NOTION_GUESS_RATE", "DIAGNOSIS_TIMEOUT"}
 
 // loadConfig reads the environment through envconfig and checks every value
 // that has a shape. It returns the configuration and, when some values are
@@ -121,6 +139,7 @@ func loadConfig() (config, error) {
 	if err := envconfig.Process("", &e); err != nil {
 		return config{}, fmt.Errorf("reading the environment: %w", err)
 	}
+	burst, _ := os.LookupEnv("NOTION_BURST")
 	applyEmptyDefaults(&e)
 	c := config{
 		NotionToken: e.NotionToken, NotionTokens: tokenList(e.NotionTokens),
@@ -137,6 +156,8 @@ func loadConfig() (config, error) {
 	}
 	if !validVersion(c.NotionVersion) {
 		bad("NOTION_VERSION", "NOTION_VERSION must be a date such as 2025-09-03")
+	} else if !diagnose.KnownVersion(c.NotionVersion) {
+		bad("NOTION_VERSION", "NOTION_VERSION must be a version Notion publishes: 2025-09-03, 2026-03-11 or 2022-06-28 (facts §9)")
 	}
 	var err error
 	if c.NotionRate, err = strconv.ParseFloat(e.NotionRate, 64); err != nil || c.NotionRate <= 0 || c.NotionRate > 100 {
@@ -144,6 +165,11 @@ func loadConfig() (config, error) {
 	}
 	if c.NotionBurst, err = strconv.Atoi(e.NotionBurst); err != nil || c.NotionBurst < 1 || c.NotionBurst > 100 {
 		bad("NOTION_BURST", "NOTION_BURST must be a whole number from 1 to 100")
+	}
+	c.NotionBurstSet = strings.TrimSpace(burst) != ""
+	if c.NotionGuessRate, err = strconv.ParseFloat(e.NotionGuessRate, 64); err != nil || !(c.NotionGuessRate >= 0 && c.NotionGuessRate <= 100) {
+		bad("NOTION_GUESS_RATE", "NOTION_GUESS_RATE must be a number of requests per second from 0 to 100")
+		c.NotionGuessRate = 0
 	}
 	if c.Timeout, err = time.ParseDuration(e.Timeout); err != nil || c.Timeout < time.Second || c.Timeout > 5*time.Minute {
 		bad("DIAGNOSIS_TIMEOUT", "DIAGNOSIS_TIMEOUT must be a duration from 1s to 5m, such as 20s")
@@ -155,11 +181,11 @@ func loadConfig() (config, error) {
 			bad("REDIS_URL", "REDIS_URL must be a redis:// or rediss:// URL such as redis://redis:6379/0")
 		}
 	}
-	c.ClaimAfter = 2*c.Timeout + 40*time.Second
+	c.ClaimAfter = cluster.DefaultTurnLease
 	if v := strings.TrimSpace(e.ClaimAfter); v != "" {
 		if c.ClaimAfter, err = time.ParseDuration(v); err != nil || c.ClaimAfter < 2*time.Second || c.ClaimAfter > time.Hour {
-			bad("REDIS_CLAIM_AFTER", "REDIS_CLAIM_AFTER must be a duration from 2s to 1h, such as 80s")
-			c.ClaimAfter = 2*c.Timeout + 40*time.Second
+			bad("REDIS_CLAIM_AFTER", "REDIS_CLAIM_AFTER must be a duration from 2s to 1h, such as 10s")
+			c.ClaimAfter = cluster.DefaultTurnLease
 		}
 	}
 	if err := checkURL("SLACK_API_URL", c.SlackAPIURL, "https://slack.com/api/"); err != nil {
@@ -173,6 +199,11 @@ func loadConfig() (config, error) {
 	}
 	if c.AllowedChans, err = channelList("ALLOWED_CHANNELS", e.AllowedChans); err != nil {
 		bad("ALLOWED_CHANNELS", "%v", err)
+	}
+	if admin, err := channelList("ADMIN_CHANNEL", e.AdminChannel); err != nil || len(admin) > 1 {
+		bad("ADMIN_CHANNEL", "ADMIN_CHANNEL must be one Slack channel ID such as C0123456789")
+	} else if len(admin) == 1 {
+		c.AdminChannel = admin[0]
 	}
 	if c.AllowExternal, err = strconv.ParseBool(e.AllowExternal); err != nil {
 		bad("ALLOW_EXTERNAL_USERS", "ALLOW_EXTERNAL_USERS must be true or false")

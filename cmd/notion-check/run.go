@@ -188,6 +188,10 @@ func check(ctx context.Context, args []string, getenv func(string) string, stdin
 		return usageError("%v", err)
 	}
 
+	versionFindings := diagnose.VersionFindings(cfg.NotionVersion)
+	if versionFindings != nil {
+		cfg.NotionVersion = diagnose.DefaultVersion
+	}
 	w, err := newDiagnoser(cfg, fl.offline, nil)
 	if err != nil {
 		return err
@@ -200,6 +204,10 @@ func check(ctx context.Context, args []string, getenv func(string) string, stdin
 	opts := diagnose.Options{Offline: fl.offline, As: fl.as}
 	rep, others, interrupted := diagnoseInterruptible(ctx, w, cfg.Timeout, text, opts)
 	w.addTokenFindings(&rep, others)
+	if versionFindings != nil {
+		rep.Integration.Findings = append(versionFindings, rep.Integration.Findings...)
+		rep.Integration.Status = diagnose.StatusProblem
+	}
 	if interrupted {
 		fmt.Fprintln(stderr, "notion-check: "+stopLine(ctx, w.online))
 	}
@@ -207,17 +215,19 @@ func check(ctx context.Context, args []string, getenv func(string) string, stdin
 	var out string
 	switch {
 	case fl.json:
-		b, err := json.MarshalIndent(rep, "", "  ")
+		// No control, bidi or invisible character from the paste or from
+		// Notion leaves in the JSON, whichever field holds it.
+		b, err := json.MarshalIndent(diagnose.PrintableReport(rep), "", "  ")
 		if err != nil {
 			return fmt.Errorf("encoding the report: %w", err)
 		}
-		out = string(b) + "\n"
+		out = string(diagnose.PrintableJSON(b)) + "\n"
 	case fl.blocks:
 		b, err := renderBlocksJSON(rep, text)
 		if err != nil {
 			return err
 		}
-		out = string(b) + "\n"
+		out = string(diagnose.PrintableJSON(b)) + "\n"
 	default:
 		out = formatReportOpts(rep, textOptions{Style: textStyle(stdout, getenv), Verbose: fl.verbose})
 	}
@@ -312,12 +322,29 @@ func exitStatus(rep diagnose.Report, online bool, failOn string) int {
 	}
 	if online {
 		for _, c := range rep.Checks {
-			if c.Status == diagnose.StatusUnknown {
+			if notAsked(c) {
 				return 3
 			}
 		}
 	}
 	return 0
+}
+
+// notAsked reports whether check c could not be finished because Notion
+// could not be asked: it says so (notion.unavailable, notion.rate_limited),
+// or it has an ID and no verdict. A check without an ID (a pasted 429 or
+// 503 alone) was never to be asked: what Notion told the person's call is
+// not a failure of these checks.
+func notAsked(c diagnose.Check) bool {
+	if c.Status != diagnose.StatusUnknown {
+		return false
+	}
+	for _, f := range c.Findings {
+		if f.Code == diagnose.CodeNotionUnavailable || f.Code == diagnose.CodeNotionRateLimited {
+			return true
+		}
+	}
+	return c.ID != ""
 }
 
 // hasWarning reports a warning finding for --fail-on warning. Notion's own
@@ -451,11 +478,18 @@ func newDiagnoser(cfg config, offline bool, hooks func(i int) (notion.Hooks, *sl
 			Version:   cfg.NotionVersion,
 			Rate:      cfg.NotionRate,
 			Burst:     cfg.NotionBurst,
-			OneShot:   hooks == nil,
-			Logger:    slog.New(slog.DiscardHandler),
+			// Guesses only where the team granted them a rate (a share
+			// of the workspace's budget it leaves this bot).
+			SpeculativeRate: cfg.NotionGuessRate,
+			OneShot:         hooks == nil,
+			Logger:          slog.New(slog.DiscardHandler),
 		}
 		if hooks != nil {
 			nc.Hooks, nc.Logger = hooks(i)
+		} else if !cfg.NotionBurstSet {
+			// A one-shot run sends its calls at once, up to
+			// notion.DefaultOneShotBurst, unless NOTION_BURST says less.
+			nc.Burst = 0
 		}
 		if cfg.transport != nil {
 			nc.Transport = cfg.transport(i, tok)

@@ -3,14 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -40,6 +38,8 @@ func newCluster(ctx context.Context, cfg config, metrics *ops.Metrics, logger *s
 		Queue:       cluster.QueueOptions{TurnLease: cfg.ClaimAfter},
 		OnDegraded:  func(op string, _ error) { metrics.RedisDegraded(op) },
 		OnRecovered: metrics.RedisRecovered,
+		OnFull:      metrics.RedisFull,
+		OnDataLost:  metrics.RedisDataLost,
 		Logger:      logger,
 	})
 	if err != nil {
@@ -105,21 +105,18 @@ func (t budgetTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	if err != nil || (resp.StatusCode != http.StatusTooManyRequests && resp.StatusCode != 529) {
 		return resp, err
 	}
-	d := time.Second
-	if s, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && s >= 0 {
-		d = time.Duration(s) * time.Second
-	}
-	// The reason tells the workspace-wide limit from the integration's.
+	// The adapter's one reading of a 429/529 (Retry-After in every HTTP
+	// form, clamped to notion.MaxPause; the workspace-wide reason in any
+	// case) is the pause every replica takes.
 	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
 	resp.Body.Close()
 	resp.Body = io.NopCloser(bytes.NewReader(body))
-	var v struct {
-		AdditionalData struct {
-			Reason string `json:"rate_limit_reason"`
-		} `json:"additional_data"`
+	pz, _ := notion.PauseOf(resp.StatusCode, resp.Header, body, time.Now())
+	scope := cluster.ScopeIntegration
+	if pz.Workspace {
+		scope = cluster.ScopeWorkspace
 	}
-	_ = json.Unmarshal(body, &v)
-	t.budget.Pause(r.Context(), d, cluster.ScopeOf(v.AdditionalData.Reason))
+	t.budget.Pause(r.Context(), pz.For, scope)
 	return resp, nil
 }
 

@@ -2,7 +2,11 @@ package main
 
 import (
 	"context"
+	"io"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -55,5 +59,68 @@ func TestBudgetTransportSpeaksThePacersTerms(t *testing.T) {
 	}
 	if n := len(fake.Calls()); n != 1 {
 		t.Fatalf("%d calls reached Notion, want still 1", n)
+	}
+}
+
+// pauseRecorder is a cluster.Budget that always has a slot and records the
+// pauses asked of it.
+type pauseRecorder struct {
+	d     []time.Duration
+	scope []cluster.Scope
+}
+
+func (b *pauseRecorder) Wait(context.Context) error              { return nil }
+func (b *pauseRecorder) TryTake(context.Context) bool            { return true }
+func (b *pauseRecorder) PausedFor(context.Context) time.Duration { return 0 }
+func (b *pauseRecorder) Pause(_ context.Context, d time.Duration, scope cluster.Scope) {
+	b.d, b.scope = append(b.d, d), append(b.scope, scope)
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// TestBudgetTransportPausesLikeTheAdapter: the replicas' shared budget
+// pauses for what one process's pacer would: Retry-After in every HTTP form,
+// clamped to ten minutes (86400 must not hold every replica for a day), and
+// the workspace-wide reason in any case holds the workspace.
+func TestBudgetTransportPausesLikeTheAdapter(t *testing.T) {
+	reason := func(r string) string {
+		return `{"object":"error","status":429,"code":"rate_limited","message":"You have been rate limited. Please try again in a few minutes.","request_id":"x","additional_data":{"rate_limit_reason":"` + r + `"}}`
+	}
+	inAMinute := time.Now().Add(time.Minute).UTC().Format(http.TimeFormat)
+	for _, tt := range []struct {
+		name       string
+		status     int
+		retryAfter string
+		body       string
+		min, max   time.Duration
+		scope      cluster.Scope
+	}{
+		{"whole seconds", 429, "2", reason("public_api_request_rate_limit"), 2 * time.Second, 2 * time.Second, cluster.ScopeIntegration},
+		{"a day is ten minutes", 429, "86400", reason("public_api_space_request_rate_limit"), 10 * time.Minute, 10 * time.Minute, cluster.ScopeWorkspace},
+		{"decimal", 529, "1.5", `{"object":"error","status":529,"code":"service_overload","message":"Notion is temporarily overloaded. Please try again later.","request_id":"x"}`, 1500 * time.Millisecond, 1500 * time.Millisecond, cluster.ScopeIntegration},
+		{"HTTP-date", 429, inAMinute, reason("public_api_request_rate_limit"), 55 * time.Second, time.Minute, cluster.ScopeIntegration},
+		{"garbage", 429, "soon", reason("public_api_request_rate_limit"), time.Second, time.Second, cluster.ScopeIntegration},
+		{"upper-case workspace reason", 429, "30", reason("PUBLIC_API_SPACE_REQUEST_RATE_LIMIT"), 30 * time.Second, 30 * time.Second, cluster.ScopeWorkspace},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			budget := &pauseRecorder{}
+			tr := budgetTransport{budget: budget, base: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+				h := http.Header{"Content-Type": {"application/json; charset=utf-8"}, "Retry-After": {tt.retryAfter}}
+				return &http.Response{StatusCode: tt.status, Header: h, Body: io.NopCloser(strings.NewReader(tt.body)), Request: r}, nil
+			})}
+			req := httptest.NewRequest(http.MethodGet, "https://api.notion.com/v1/blocks/x", nil)
+			resp, err := tr.RoundTrip(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if b, _ := io.ReadAll(resp.Body); string(b) != tt.body {
+				t.Errorf("the body passed on is %q, want Notion's", b)
+			}
+			if len(budget.d) != 1 || budget.d[0] < tt.min || budget.d[0] > tt.max || budget.scope[0] != tt.scope {
+				t.Fatalf("paused %v scope %v, want %v..%v scope %v", budget.d, budget.scope, tt.min, tt.max, tt.scope)
+			}
+		})
 	}
 }

@@ -99,6 +99,11 @@ func TestServeEndToEnd(t *testing.T) {
 	base := "http://" + addr
 	waitFor(t, "/healthz", func() bool { c, _ := get(base + "/healthz"); return c == 200 })
 	waitFor(t, "/readyz", func() bool { c, _ := get(base + "/readyz"); return c == 200 })
+	// users/me once per token at start: the readiness watches read the
+	// start's answer rather than asking again (each call spends budget).
+	if n := notion.CallsTo("/v1/users/me"); n != 2 {
+		t.Errorf("%d users/me calls at start for 2 tokens, want 2", n)
+	}
 
 	// The healthcheck subcommand, as the image's HEALTHCHECK runs it.
 	if _, errOut, code := cli(t, "", "healthcheck", base+"/healthz"); code != 0 {
@@ -175,6 +180,8 @@ func TestServeRefusesBadConfig(t *testing.T) {
 		{"no notion token", "NOTION_TOKEN", "", "NOTION_TOKEN"},
 		{"bad help channel", "HELP_CHANNELS", "#help", "HELP_CHANNELS"},
 		{"bad allowed channel", "ALLOWED_CHANNELS", "general", "ALLOWED_CHANNELS"},
+		{"bad admin channel", "ADMIN_CHANNEL", "#admins", "ADMIN_CHANNEL"},
+		{"two admin channels", "ADMIN_CHANNEL", "C0ADMIN001,C0ADMIN002", "ADMIN_CHANNEL"},
 		{"bad external flag", "ALLOW_EXTERNAL_USERS", "perhaps", "ALLOW_EXTERNAL_USERS"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -359,5 +366,53 @@ func TestServeReadyzPerIntegration(t *testing.T) {
 	}
 	if strings.Contains(logs.String()+metrics+body, notiontest.NoReadToken[4:]) {
 		t.Error("a token leaked")
+	}
+}
+
+// TestServeOpsRedactsNames: an integration whose name (GET /v1/users/me)
+// holds the configured Notion token and the Slack bot token, without
+// their prefixes (so that only their values tell them), is named on
+// /readyz and /metrics with both masked, as the logs mask them (serve
+// wires the same secrets into the ops listener as into the logger).
+func TestServeOpsRedactsNames(t *testing.T) {
+	slack := slackfake.New()
+	defer slack.Close()
+	name := "Iris " + notiontest.GoodToken[4:] + " " + slackfake.BotToken[5:]
+	notion := notiontest.NewServer(t, notiontest.WithIntegration(name, "Acme "+slackfake.AppToken[5:]))
+	addr := freeAddr(t)
+	clearEnv(t)
+	t.Setenv("SLACK_BOT_TOKEN", slackfake.BotToken)
+	t.Setenv("SLACK_APP_TOKEN", slackfake.AppToken)
+	t.Setenv("SLACK_API_URL", slack.APIURL())
+	t.Setenv("NOTION_TOKEN", notiontest.GoodToken)
+	t.Setenv("NOTION_API_URL", notion.URL)
+	t.Setenv("ADDR", addr)
+
+	logs := &syncBuffer{}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, []string{"serve"}, os.Getenv, nil, io.Discard, logs) }()
+	base := "http://" + addr
+	waitFor(t, "/readyz", func() bool { c, _ := get(base + "/readyz"); return c == 200 })
+	waitFor(t, "/metrics naming the integration", func() bool {
+		_, m := get(base + "/metrics")
+		return strings.Contains(m, `integration="Iris `)
+	})
+	_, ready := get(base + "/readyz")
+	_, metrics := get(base + "/metrics")
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+	if !strings.Contains(ready, `notion "Iris `) {
+		t.Errorf("/readyz does not name the integration: %q", ready)
+	}
+	scan := leakscan.New(notiontest.GoodToken, slackfake.BotToken, slackfake.AppToken)
+	for where, s := range map[string]string{"/readyz": ready, "/metrics": metrics, "the log": logs.String()} {
+		for _, leak := range scan.Scan(s) {
+			t.Errorf("%s: %s", where, leak)
+		}
 	}
 }

@@ -159,7 +159,11 @@ func formatReportOpts(rep diagnose.Report, o textOptions) string {
 		}
 	}
 	if rep.Skipped > 0 {
-		b.WriteString("\n" + wrap(fmt.Sprintf("%d more %s not checked: send them separately.", rep.Skipped, plural(rep.Skipped, "reference was", "references were")), "", ""))
+		n := fmt.Sprint(rep.Skipped)
+		if rep.SkippedMore {
+			n = "more than " + n // counting stopped at a bound
+		}
+		b.WriteString("\n" + wrap(fmt.Sprintf("%s more %s not checked: send them separately.", n, plural(rep.Skipped, "reference was", "references were")), "", ""))
 	}
 	if f := footer(rep, o.Verbose); f != "" {
 		if !single || o.Verbose {
@@ -242,6 +246,10 @@ func writeFindings(b *strings.Builder, rep diagnose.Report, c *diagnose.Check, f
 			lead := fmt.Sprintf("%s%d. ", indent, i+1)
 			b.WriteString(wrap(step, lead, strings.Repeat(" ", columns(lead))))
 		}
+		if f.Example != "" {
+			// The JSON to send, on a line of its own so that it copies whole.
+			b.WriteString(indent + "Send instead:\n" + indent + "  " + diagnose.Printable(f.Example) + "\n")
+		}
 	}
 }
 
@@ -254,7 +262,7 @@ func showsDetail(f diagnose.Finding) bool {
 		diagnose.CodeCallNotReproduced, diagnose.CodeErrorValidation:
 		return true
 	}
-	return false
+	return strings.HasPrefix(string(f.Code), "body.")
 }
 
 func writeVerboseFindings(b *strings.Builder, fs []diagnose.Finding, indent string, st style) {
@@ -377,7 +385,12 @@ func footer(rep diagnose.Report, verbose bool) string {
 	var parts []string
 	in := rep.Integration
 	who := ""
-	if in.Name != "" {
+	switch {
+	case rep.As != "" && rep.As != in.Name:
+		// --as (or the integration a pasted error names) picked another
+		// integration than NOTION_TOKEN's: the checks ran as that one.
+		who = "As " + cut(oneLine(rep.As), 40)
+	case in.Name != "":
 		who = "As " + cut(oneLine(in.Name), 40)
 		if in.Workspace != "" {
 			who += " (" + cut(oneLine(in.Workspace), 40) + ")"

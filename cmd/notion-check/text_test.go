@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"github.com/notion-check/notion-check/diagnose/notiontest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -346,4 +347,58 @@ func FuzzFormatReport(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestJSONNoControlCharacters: --json carries no control, bidi or C1
+// character, neither from the paste (source, call, messages) nor from
+// Notion (a page title, the integration's name), in the bytes printed or
+// in any string once decoded.
+func TestJSONNoControlCharacters(t *testing.T) {
+	const evil = "Road\u202emap\u2066 \u0085x\x1b[2J\u200f\x7f\u2028end"
+	srv := notiontest.NewServer(t,
+		notiontest.WithTitle(notiontest.SharedPageID, evil),
+		notiontest.WithIntegration("Iris\u202e Checker\u0085", "Acme\u2067"))
+	clearEnv(t)
+	t.Setenv("NOTION_TOKEN", notiontest.GoodToken)
+	t.Setenv("NOTION_API_URL", srv.URL)
+	inputs := append([]string{
+		"Could not find page with ID: " + notiontest.SharedPageID + "\u202e. \u0085 " + evil,
+		`{"object":"error","status":404,"code":"object_not_found","message":"` + "Could not find page with ID: 3d47810f-380f-80d7-a001-000000000003 \\u202e\\u0085\\u001b[31m\\u2066" + `"}`,
+		evil + " " + notiontest.SharedPageID,
+		evil,
+	}, hostile...)
+	for _, text := range inputs {
+		for _, args := range [][]string{{"--json", text}, {"--json", "--verbose", text}, {"--json", "--offline", text}} {
+			out, errOut, _ := cli(t, "", args...)
+			for _, r := range out {
+				if badRune(r) || r == 0x2028 || r == 0x2029 {
+					t.Errorf("args %q: the JSON holds %U:\n%s", args, r, out)
+					break
+				}
+			}
+			var rep any
+			if err := json.Unmarshal([]byte(out), &rep); err != nil {
+				t.Fatalf("args %q: %v\n%s\n%s", args, err, out, errOut)
+			}
+			walkStrings(rep, "", func(key, s string) {
+				for _, r := range s {
+					if badRune(r) && r != '\n' || r == 0x2028 || r == 0x2029 {
+						t.Errorf("args %q: %s holds %U once decoded: %q", args, key, r, s)
+						break
+					}
+				}
+			})
+		}
+	}
+	// The fake's title and name did reach the report (so the test is about
+	// them), cleaned.
+	out, _, _ := cli(t, "", "--json", notiontest.SharedPageID)
+	if !strings.Contains(out, "Roadmap") {
+		t.Errorf("the title is not in the report:\n%s", out)
+	}
+	// users/me is asked where a verdict needs it: a 404's advice.
+	out, _, _ = cli(t, "", "--json", notiontest.UnsharedPageID)
+	if !strings.Contains(out, "Iris Checker") {
+		t.Errorf("the integration's name is not in the report:\n%s", out)
+	}
 }

@@ -1,4 +1,8 @@
 package notion
 
-// Allowed429 lets the external tests share the internal ones' 429 bound.
-var Allowed429 = allowed429
+// OnVirtualClock and FakeNotion let the external tests run on the internal
+// ones' virtual clock.
+var (
+	OnVirtualClock = onVirtualClock
+	FakeNotion     = fakeNotion
+)

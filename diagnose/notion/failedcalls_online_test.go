@@ -67,6 +67,14 @@ func TestFailedCallsOnline(t *testing.T) {
 					t.Errorf("online gave %s, which this text must never give\n%s", c, text.String())
 				}
 			}
+			if tc.OnlineLead != nil {
+				head := rep.Headline()
+				for _, w := range tc.OnlineLead {
+					if !strings.Contains(head.Text, w) {
+						t.Errorf("online first line %q does not hold %q\n%s", head.Text, w, text.String())
+					}
+				}
+			}
 			if rd.Call.Failed() && !rep.HasError() {
 				unknown := slices.ContainsFunc(rep.Checks, func(c diagnose.Check) bool { return c.Status == diagnose.StatusUnknown })
 				if !unknown && !hasWarningCode(rep) {

@@ -14,7 +14,7 @@ package notion_test
 //   - no panic, Diagnose returns (a generous guard against hangs only: no
 //     wall-clock bound is asserted), the report's JSON holds no token;
 //   - the prober's pace never exceeds its configured share (max requests in
-//     any 1 s window at the fake ≤ rate×1 s + burst + 1), and retries honour
+//     any 1 s window at the fake ≤ rate×1 s + burst), and retries honour
 //     Retry-After.
 //
 // The measured figures are printed with t.Log (go test -v -run Fault).
@@ -24,11 +24,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"net"
+	"net/http"
 	"os"
 	"slices"
 	"sort"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -216,93 +219,111 @@ func TestFaultsWholeDiagnosis(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			if len(tc.want) != len(faultRefs) {
-				t.Fatalf("want has %d entries", len(tc.want))
-			}
-			var opts []nt.Option
-			for _, f := range tc.faults {
-				opts = append(opts, nt.WithFault(f))
-			}
-			srv := nt.NewServer(t, opts...)
-			base := srv.URL
-			if tc.refused {
-				srv.Close() // its port now refuses connections
-			}
-			// The limiter is opened wide here: pacing is tested on its own
-			// (TestFaultsPacing); this table is about the faults.
-			p := newProber(t, base, 1000, 1000)
-			dl := tc.deadline
-			if dl == 0 {
-				dl = 5 * time.Second
-			}
-			rep, elapsed, cut := diagnoseCut(t, p, faultText, dl, diagnose.Options{})
-			checkReport(t, rep, elapsed, dl)
-			if tc.refused {
-				srv = nil
-			}
+			notion.OnVirtualClock(t, func(t *testing.T) {
+				if len(tc.want) != len(faultRefs) {
+					t.Fatalf("want has %d entries", len(tc.want))
+				}
+				var opts []nt.Option
+				for _, f := range tc.faults {
+					opts = append(opts, nt.WithFault(f))
+				}
+				srv, tr := notion.FakeNotion(t, opts...)
+				if tc.refused {
+					if tr != nil {
+						tr = refused{}
+					} else {
+						srv.Close() // its port now refuses connections
+					}
+				}
+				// The limiter is opened wide here: pacing is tested on its own
+				// (TestFaultsPacing); this table is about the faults.
+				p := newProber(t, srv.URL, tr, 1000, 1000)
+				dl := tc.deadline
+				if dl == 0 {
+					dl = 5 * time.Second
+				}
+				rep, elapsed, cut := diagnoseCut(t, p, faultText, dl, diagnose.Options{})
+				checkReport(t, rep, elapsed, dl)
+				if tc.refused {
+					srv = nil
+				}
 
-			if len(rep.Checks) != len(faultRefs) {
-				t.Fatalf("%d checks, want %d: %+v", len(rep.Checks), len(faultRefs), rep.Checks)
-			}
-			var got []string
-			for i, c := range rep.Checks {
-				r, w := faultRefs[i], tc.want[i]
-				cs := findingCodes(c.Findings)
-				got = append(got, fmt.Sprintf("%s=%s", r.kind, outcomeOf(c)))
-				if c.ID != r.id {
-					t.Errorf("check %d: id %s, want %s", i, c.ID, r.id)
-					continue
+				if len(rep.Checks) != len(faultRefs) {
+					t.Fatalf("%d checks, want %d: %+v", len(rep.Checks), len(faultRefs), rep.Checks)
 				}
-				if w == wVR {
-					w = wV
-					if c.Status == diagnose.StatusUnknown {
-						w = wR
+				var got []string
+				for i, c := range rep.Checks {
+					r, w := faultRefs[i], tc.want[i]
+					cs := findingCodes(c.Findings)
+					got = append(got, fmt.Sprintf("%s=%s", r.kind, outcomeOf(c)))
+					if c.ID != r.id {
+						t.Errorf("check %d: id %s, want %s", i, c.ID, r.id)
+						continue
+					}
+					if w == wVR {
+						w = wV
+						if c.Status == diagnose.StatusUnknown {
+							w = wR
+						}
+					}
+					switch w {
+					case wV:
+						if c.Status != r.status || !slices.Contains(cs, r.code) || (r.kind != diagnose.KindUnknown && c.Kind != r.kind) {
+							t.Errorf("%s: status %s kind %s codes %v, want the verdict %s %s %s; evidence %+v", r.id, c.Status, c.Kind, cs, r.status, r.kind, r.code, c.Evidence)
+						}
+					case wU, wR:
+						code := diagnose.CodeNotionUnavailable
+						if w == wR {
+							code = diagnose.CodeNotionRateLimited
+						}
+						if c.Status != diagnose.StatusUnknown || !slices.Contains(cs, code) {
+							t.Errorf("%s: status %s codes %v, want unknown with %s; evidence %+v", r.id, c.Status, cs, code, c.Evidence)
+						}
 					}
 				}
-				switch w {
-				case wV:
-					if c.Status != r.status || !slices.Contains(cs, r.code) || (r.kind != diagnose.KindUnknown && c.Kind != r.kind) {
-						t.Errorf("%s: status %s kind %s codes %v, want the verdict %s %s %s; evidence %+v", r.id, c.Status, c.Kind, cs, r.status, r.kind, r.code, c.Evidence)
-					}
-				case wU, wR:
-					code := diagnose.CodeNotionUnavailable
-					if w == wR {
-						code = diagnose.CodeNotionRateLimited
-					}
-					if c.Status != diagnose.StatusUnknown || !slices.Contains(cs, code) {
-						t.Errorf("%s: status %s codes %v, want unknown with %s; evidence %+v", r.id, c.Status, cs, code, c.Evidence)
+				if rep.Integration.Status != tc.integ && (tc.integOr == "" || rep.Integration.Status != tc.integOr) {
+					t.Errorf("integration status %s, want %s (%+v)", rep.Integration.Status, tc.integ, rep.Integration)
+				}
+				if tc.prompt > 0 && cut {
+					t.Errorf("Diagnose ran out its deadline of %v: it should give up by itself, not wait for Retry-After or the deadline", dl)
+				}
+				f := figure{name: tc.name, elapsed: elapsed, dl: dl, result: strings.Join(got, " ")}
+				if srv != nil {
+					calls := srv.Calls()
+					f.calls, f.n429 = len(calls), srv.Count429()
+					if retried := checkRetryAfterHonoured(t, calls); tc.minTime > 0 && retried == 0 {
+						t.Errorf("no call was retried after its Retry-After of %v", tc.minTime)
 					}
 				}
-			}
-			if rep.Integration.Status != tc.integ && (tc.integOr == "" || rep.Integration.Status != tc.integOr) {
-				t.Errorf("integration status %s, want %s (%+v)", rep.Integration.Status, tc.integ, rep.Integration)
-			}
-			if tc.prompt > 0 && cut {
-				t.Errorf("Diagnose ran out its deadline of %v: it should give up by itself, not wait for Retry-After or the deadline", dl)
-			}
-			f := figure{name: tc.name, elapsed: elapsed, dl: dl, result: strings.Join(got, " ")}
-			if srv != nil {
-				calls := srv.Calls()
-				f.calls, f.n429 = len(calls), srv.Count429()
-				if retried := checkRetryAfterHonoured(t, calls); tc.minTime > 0 && retried == 0 {
-					t.Errorf("no call was retried after its Retry-After of %v", tc.minTime)
-				}
-			}
-			mu.Lock()
-			figs = append(figs, f)
-			mu.Unlock()
+				mu.Lock()
+				figs = append(figs, f)
+				mu.Unlock()
+			})
 		})
 	}
 }
 
-func newProber(t testing.TB, baseURL string, r float64, burst int) *notion.Prober {
+// newProber returns a prober of the fake at baseURL, reached through tr
+// (nil: the adapter's own transport), pacing at r per second with burst.
+func newProber(t testing.TB, baseURL string, tr http.RoundTripper, r float64, burst int) *notion.Prober {
 	t.Helper()
-	p, err := notion.New(notion.Config{Token: nt.GoodToken, BaseURL: baseURL, Rate: r, Burst: burst,
+	p, err := notion.New(notion.Config{Token: nt.GoodToken, BaseURL: baseURL, Transport: tr, Rate: r, Burst: burst,
 		Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// refused is a transport whose every dial is refused, as by a closed port
+// (the in-process fake has no port to close).
+type refused struct{}
+
+func (refused) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Body != nil {
+		_ = r.Body.Close()
+	}
+	return nil, &net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}
 }
 
 // diagnoseWithin runs one whole diagnosis with a deadline, turning a panic
@@ -469,30 +490,38 @@ func TestFaultsJoinedFlightKeepsOwnDeadline(t *testing.T) {
 	for _, prefix := range []string{"/v1/blocks/", "/v1/users/me"} {
 		t.Run(prefix, func(t *testing.T) {
 			t.Parallel()
-			srv := nt.NewServer(t, nt.WithFault(nt.Fault{PathPrefix: prefix, Delay: time.Minute}))
-			p := newProber(t, srv.URL, 1000, 1000)
-			long := make(chan time.Duration, 1)
-			go func() {
-				// The first diagnosis has a long deadline (a CLI run, say).
-				_, el := diagnoseWithin(t, p, nt.SharedPageID, 5*time.Second, diagnose.Options{})
-				long <- el
-			}()
-			// Wait until its calls are in flight.
-			for deadline := time.Now().Add(5 * time.Second); srv.CallsTo(prefix) == 0 && time.Now().Before(deadline); {
-				time.Sleep(5 * time.Millisecond)
-			}
-			const dl = time.Second
-			rep, el := diagnoseWithin(t, p, nt.SharedPageID, dl, diagnose.Options{})
-			checkReport(t, rep, el, dl)
-			// The behaviour: the joined diagnosis left at its own deadline,
-			// while the flight's owner (deadline 4 s later) is still waiting.
-			select {
-			case <-long:
-				t.Errorf("the diagnosis with a %v deadline returned only after the flight's owner (5 s deadline)", dl)
-			default:
-			}
-			t.Logf("joined flight (%s slow): returned after %v with deadline %v: %s", prefix, el.Round(time.Millisecond), dl, outcomeOf(rep.Checks[0]))
-			<-long
+			notion.OnVirtualClock(t, func(t *testing.T) {
+				srv, tr := notion.FakeNotion(t, nt.WithFault(nt.Fault{PathPrefix: prefix, Delay: time.Minute}))
+				p := newProber(t, srv.URL, tr, 1000, 1000)
+				// users/me is asked only where a verdict needs it: for the
+				// advice about an object not shared.
+				id := nt.SharedPageID
+				if prefix == "/v1/users/me" {
+					id = nt.UnsharedPageID
+				}
+				long := make(chan time.Duration, 1)
+				go func() {
+					// The first diagnosis has a long deadline (a CLI run, say).
+					_, el := diagnoseWithin(t, p, id, 5*time.Second, diagnose.Options{})
+					long <- el
+				}()
+				// Wait until its calls are in flight.
+				for deadline := time.Now().Add(5 * time.Second); srv.CallsTo(prefix) == 0 && time.Now().Before(deadline); {
+					time.Sleep(5 * time.Millisecond)
+				}
+				const dl = time.Second
+				rep, el := diagnoseWithin(t, p, id, dl, diagnose.Options{})
+				checkReport(t, rep, el, dl)
+				// The behaviour: the joined diagnosis left at its own deadline,
+				// while the flight's owner (deadline 4 s later) is still waiting.
+				select {
+				case <-long:
+					t.Errorf("the diagnosis with a %v deadline returned only after the flight's owner (5 s deadline)", dl)
+				default:
+				}
+				t.Logf("joined flight (%s slow): returned after %v with deadline %v: %s", prefix, el.Round(time.Millisecond), dl, outcomeOf(rep.Checks[0]))
+				<-long
+			})
 		})
 	}
 }
@@ -539,12 +568,9 @@ func maxInWindow(calls []nt.Call, w time.Duration) int {
 // TestFaultsPacing runs several diagnoses at once (Fresh: no cache) through
 // ONE prober and checks, from the fake's arrival timestamps, that the pace
 // never exceeds the prober's configured share: in every sliding 1 s window
-// at most rate×1 s + burst requests (+1 for the skew between the client's
-// clock at send and the fake's at arrival).
+// at most rate×1 s + burst requests (on the virtual clock: exactly; +1
+// for the skew of arrivals when measured on the real clock).
 func TestFaultsPacing(t *testing.T) {
-	if testing.Short() {
-		t.Skip("about 12 s")
-	}
 	t.Parallel()
 	cases := []struct {
 		name                 string
@@ -584,87 +610,90 @@ func TestFaultsPacing(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			var opts []nt.Option
-			if tc.fakeRate > 0 {
-				opts = append(opts, nt.WithRateLimit(tc.fakeRate, tc.fakeBurst))
-			}
-			srv := nt.NewServer(t, opts...)
-			p := newProber(t, srv.URL, tc.rate, tc.burst)
-			texts := distinctTexts(tc.goroutines, tc.refsEach)
-			reps := make([]diagnose.Report, len(texts))
-			els := make([]time.Duration, len(texts))
-			var wg sync.WaitGroup
-			start := time.Now()
-			for i, text := range texts {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					reps[i], els[i] = diagnoseWithin(t, p, text, tc.deadline, diagnose.Options{Fresh: true})
-				}()
-			}
-			wg.Wait()
-			wall := time.Since(start)
-
-			verdicts, rl, un := 0, 0, 0
-			for i, rep := range reps {
-				checkReport(t, rep, els[i], tc.deadline)
-				if len(rep.Checks) != tc.refsEach {
-					t.Errorf("text %d: %d checks, want %d", i, len(rep.Checks), tc.refsEach)
+			notion.OnVirtualClock(t, func(t *testing.T) {
+				var opts []nt.Option
+				if tc.fakeRate > 0 {
+					opts = append(opts, nt.WithRateLimit(tc.fakeRate, tc.fakeBurst))
 				}
-				for _, c := range rep.Checks {
-					switch outcomeOf(c) {
-					case "RL":
-						rl++
-					case "UN":
-						un++
-					default:
-						verdicts++
+				srv, tr := notion.FakeNotion(t, opts...)
+				p := newProber(t, srv.URL, tr, tc.rate, tc.burst)
+				texts := distinctTexts(tc.goroutines, tc.refsEach)
+				reps := make([]diagnose.Report, len(texts))
+				els := make([]time.Duration, len(texts))
+				var wg sync.WaitGroup
+				start := time.Now()
+				for i, text := range texts {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						reps[i], els[i] = diagnoseWithin(t, p, text, tc.deadline, diagnose.Options{Fresh: true})
+					}()
+				}
+				wg.Wait()
+				wall := time.Since(start)
+
+				verdicts, rl, un := 0, 0, 0
+				for i, rep := range reps {
+					checkReport(t, rep, els[i], tc.deadline)
+					if len(rep.Checks) != tc.refsEach {
+						t.Errorf("text %d: %d checks, want %d", i, len(rep.Checks), tc.refsEach)
+					}
+					for _, c := range rep.Checks {
+						switch outcomeOf(c) {
+						case "RL":
+							rl++
+						case "UN":
+							un++
+						default:
+							verdicts++
+						}
 					}
 				}
-			}
-			calls := srv.Calls()
-			limit := int(tc.rate) + tc.burst
-			got := maxInWindow(calls, time.Second)
-			// Arrival times jitter on a loaded CI: +1 for skew under
-			// NOTION_MEASURE=1, +3 otherwise (the pacer's own bound is
-			// checked on a fake clock in pace_test.go).
-			skew := 1
-			if os.Getenv("NOTION_MEASURE") == "" {
-				skew = 3
-			}
-			if got > limit+skew {
-				t.Errorf("%d requests in one 1 s window at the fake; the prober's share is %g/s burst %d (≤ %d, +%d for skew)", got, tc.rate, tc.burst, limit, skew)
-			}
-			n429 := srv.Count429()
-			if tc.max429 >= 0 && n429 > notion.Allowed429(tc.max429) {
-				t.Errorf("the fake, limited at %g/s burst %d, answered %d 429s (want at most %d)", tc.fakeRate, tc.fakeBurst, n429, notion.Allowed429(tc.max429))
-			}
-			if tc.allVerdicts && verdicts != tc.goroutines*tc.refsEach {
-				t.Errorf("%d of %d checks reached a verdict (%d rate-limited, %d unavailable)", verdicts, tc.goroutines*tc.refsEach, rl, un)
-			}
-			// A check may end notion.unavailable here (a call paced into the
-			// last moments before the deadline and cut by it): still a
-			// legal ending, counted in the figures.
-			retried := checkRetryAfterHonoured(t, calls)
-			// (A 429 to users/me is not counted as retried: several flights
-			// may ask it. The first flight is where the fake refuses, and
-			// users/me is often in it, sometimes as the only one refused.)
-			probe429 := 0
-			for _, c := range calls {
-				if c.Status == 429 && c.Path != "/v1/users/me" {
-					probe429++
+				calls := srv.Calls()
+				limit := int(tc.rate) + tc.burst
+				got := maxInWindow(calls, time.Second)
+				// On the virtual clock a call arrives when it is sent: no
+				// skew. Measured on the real clock (NOTION_MEASURE=1), +1 for
+				// the skew between the client's clock at send and the fake's
+				// at arrival.
+				skew := 0
+				if os.Getenv("NOTION_MEASURE") != "" {
+					skew = 1
 				}
-			}
-			if probe429 > 0 && retried == 0 && rl == 0 {
-				t.Errorf("%d 429s to probes, none retried and no check rate-limited", probe429)
-			}
-			if tc.name == "prober 3/s burst 3, fake 2/s burst 2" && (n429 == 0 || probe429 > 0 && retried == 0) {
-				t.Errorf("%d 429s (%d to probes), %d retries: the case does not exercise Retry-After", n429, probe429, retried)
-			}
-			t.Logf("%s: %d diagnoses x %d refs, %d calls in %v; max %d requests in any 1 s window (configured %g/s + burst %d = %d); "+
-				"fake 429s %d (retries checked against Retry-After: %d); checks: %d verdicts, %d rate_limited, %d unavailable; slowest Diagnose %v (deadline %v)",
-				tc.name, tc.goroutines, tc.refsEach, len(calls), wall.Round(time.Millisecond), got, tc.rate, tc.burst, limit,
-				n429, retried, verdicts, rl, un, slices.Max(els).Round(time.Millisecond), tc.deadline)
+				if got > limit+skew {
+					t.Errorf("%d requests in one 1 s window at the fake; the prober's share is %g/s burst %d (≤ %d, +%d for skew)", got, tc.rate, tc.burst, limit, skew)
+				}
+				n429 := srv.Count429()
+				if tc.max429 >= 0 && n429 > tc.max429 {
+					t.Errorf("the fake, limited at %g/s burst %d, answered %d 429s (want at most %d)", tc.fakeRate, tc.fakeBurst, n429, tc.max429)
+				}
+				if tc.allVerdicts && verdicts != tc.goroutines*tc.refsEach {
+					t.Errorf("%d of %d checks reached a verdict (%d rate-limited, %d unavailable)", verdicts, tc.goroutines*tc.refsEach, rl, un)
+				}
+				// A check may end notion.unavailable here (a call paced into the
+				// last moments before the deadline and cut by it): still a
+				// legal ending, counted in the figures.
+				retried := checkRetryAfterHonoured(t, calls)
+				// (A 429 to users/me is not counted as retried: several flights
+				// may ask it. The first flight is where the fake refuses, and
+				// users/me is often in it, sometimes as the only one refused.)
+				probe429 := 0
+				for _, c := range calls {
+					if c.Status == 429 && c.Path != "/v1/users/me" {
+						probe429++
+					}
+				}
+				if probe429 > 0 && retried == 0 && rl == 0 {
+					t.Errorf("%d 429s to probes, none retried and no check rate-limited", probe429)
+				}
+				if tc.name == "prober 3/s burst 3, fake 2/s burst 2" && (n429 == 0 || probe429 > 0 && retried == 0) {
+					t.Errorf("%d 429s (%d to probes), %d retries: the case does not exercise Retry-After", n429, probe429, retried)
+				}
+				t.Logf("%s: %d diagnoses x %d refs, %d calls in %v; max %d requests in any 1 s window (configured %g/s + burst %d = %d); "+
+					"fake 429s %d (retries checked against Retry-After: %d); checks: %d verdicts, %d rate_limited, %d unavailable; slowest Diagnose %v (deadline %v)",
+					tc.name, tc.goroutines, tc.refsEach, len(calls), wall.Round(time.Millisecond), got, tc.rate, tc.burst, limit,
+					n429, retried, verdicts, rl, un, slices.Max(els).Round(time.Millisecond), tc.deadline)
+			})
 		})
 	}
 }

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"math"
 	"net/http"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -73,27 +71,7 @@ const (
 	acceptedWindow = 60 * time.Second
 	// maxAccepted bounds the accepted answers kept for learning.
 	maxAccepted = 1024
-	// defaultPause is the pause after a 429/529 without Retry-After.
-	defaultPause = time.Second
-	// maxPause clamps a Retry-After (a workspace limit may ask for more
-	// than a minute; an absurd value must not become a day, nor overflow).
-	maxPause = 10 * time.Minute
 )
-
-// ReasonWorkspace is Notion's rate_limit_reason for the limit shared by
-// every connection of a workspace.
-const ReasonWorkspace = "public_api_space_request_rate_limit"
-
-// ReasonConnection is Notion's rate_limit_reason for one connection's own
-// limit.
-const ReasonConnection = "public_api_request_rate_limit"
-
-// isWorkspaceReason reports whether a rate_limit_reason names the
-// workspace-wide limit ("space" is Notion's internal word for a workspace).
-func isWorkspaceReason(reason string) bool {
-	r := strings.ToLower(reason)
-	return strings.Contains(r, "space") || strings.Contains(r, "workspace")
-}
 
 // WorkspacePause is the pause shared by the Probers of one workspace: when
 // Notion answers one of them 429 with the workspace limit as
@@ -160,6 +138,9 @@ type pacer struct {
 	wake    chan struct{} // closed (and renewed) when onWire drops or the burst opens
 
 	accepted []time.Time // when answers other than 429/529 came
+
+	// guess meters speculative calls (guess.go); nil: none are sent.
+	guess *rate.Limiter
 
 	// Retries of refused requests waiting out a pause take the first
 	// slots after it.
@@ -365,10 +346,9 @@ func (p *pacer) land() {
 	p.wake = make(chan struct{})
 }
 
-// done reports the answer to a pass: status 0 when none came; retryAfter
-// and ok as parsed from the Retry-After header; reason from
-// additional_data.rate_limit_reason.
-func (p *pacer) done(pa pass, status int, retryAfter time.Duration, ok bool, reason string) {
+// done reports the answer to a pass: status 0 when none came; pz is the
+// pause a 429/529 asks for (PauseOf), ignored for any other status.
+func (p *pacer) done(pa pass, status int, pz Pause) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	now := p.now()
@@ -390,22 +370,18 @@ func (p *pacer) done(pa pass, status int, retryAfter time.Duration, ok bool, rea
 		}
 		return
 	}
-	if !ok {
-		retryAfter = defaultPause
-	}
-	retryAfter = min(retryAfter, maxPause)
-	end := now.Add(retryAfter)
+	end := now.Add(pz.For)
 	if end.After(p.until) {
 		p.until = end
 	}
-	if isWorkspaceReason(reason) {
-		p.ws.extend(end, reason)
+	if pz.Workspace {
+		p.ws.extend(end, pz.Reason)
 	}
 	if pa.epoch != p.epoch {
 		return // sent before the pause: the same episode
 	}
 	p.epoch++
-	p.learn, p.learnRA = true, retryAfter
+	p.learn, p.learnRA = true, pz.For
 	// The learned pace takes over from the first flight.
 	p.open()
 }
@@ -521,31 +497,6 @@ func (p *pacer) settle(now time.Time) {
 		p.lower(now)
 	}
 	p.recover(now)
-}
-
-// retryAfter parses a Retry-After value: delta-seconds (decimals accepted)
-// or an HTTP-date. Values beyond maxPause (1e300, +Inf, a date years
-// ahead) are clamped to maxPause; negative, NaN and unparsable values are
-// not a Retry-After (false); a date in the past is 0.
-func retryAfter(v string, now time.Time) (time.Duration, bool) {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0, false
-	}
-	if n, err := strconv.ParseFloat(v, 64); err == nil || errors.Is(err, strconv.ErrRange) {
-		switch {
-		case math.IsNaN(n) || n < 0:
-			return 0, false
-		case n >= maxPause.Seconds():
-			return maxPause, true
-		}
-		return time.Duration(n * float64(time.Second)), true
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		d := t.Sub(now) // saturates instead of overflowing
-		return min(max(d, 0), maxPause), true
-	}
-	return 0, false
 }
 
 // fitsAt reports whether waiting d from now still leaves deadlineMargin

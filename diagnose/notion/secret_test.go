@@ -45,24 +45,28 @@ func TestNoTokenInAnyOutput(t *testing.T) {
 		}
 	}
 	ids := []string{nt.SharedPageID, nt.UnsharedPageID, nt.DatabaseID, nt.BlockID, nt.DataSourceID}
-	for _, tok := range tokens[:3] {
-		for _, fault := range []*nt.Fault{nil, {Status: 503}, {Status: 429, RetryAfter: "30"}, {Status: 502, Edge: true}} {
-			var opts []nt.Option
-			if fault != nil {
-				opts = append(opts, nt.WithFault(*fault))
-			}
-			srv := nt.NewServer(t, opts...)
-			p, err := New(Config{Token: tok, BaseURL: srv.URL, Rate: 1000, Burst: 1000, Logger: logger})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if fault == nil {
-				run(p, ids...)
-			} else {
-				run(p, ids[:1]...)
+	// The fake's answers, faults included, on the virtual clock (a 503 is
+	// retried after 200 ms, many times over).
+	onVirtualClock(t, func(t *testing.T) {
+		for _, tok := range tokens[:3] {
+			for _, fault := range []*nt.Fault{nil, {Status: 503}, {Status: 429, RetryAfter: "30"}, {Status: 502, Edge: true}} {
+				var opts []nt.Option
+				if fault != nil {
+					opts = append(opts, nt.WithFault(*fault))
+				}
+				srv, tr := fakeNotion(t, opts...)
+				p, err := New(Config{Token: tok, BaseURL: srv.URL, Transport: tr, Rate: 1000, Burst: 1000, Logger: logger})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if fault == nil {
+					run(p, ids...)
+				} else {
+					run(p, ids[:1]...)
+				}
 			}
 		}
-	}
+	})
 	// A server that went away.
 	srv := nt.NewServer(t)
 	srv.Close()

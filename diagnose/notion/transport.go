@@ -182,9 +182,10 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			err error
 		)
 		if speculative && resp == nil {
-			// Sent only from budget that would sit idle; once on the wire
-			// it is a call like any other (a 429 is waited out).
-			pa, err = t.pacer.tryAcquire(ctx)
+			// Sent only when the evidence says the shared budget has room
+			// (guess.go); once on the wire it is a call like any other (a
+			// 429 is waited out).
+			pa, err = t.pacer.tryGuess(ctx)
 			if errors.Is(err, ErrNoSpareBudget) {
 				return nil, fmt.Errorf("notion: %s %s: %w", req.Method, apiPath, err)
 			}
@@ -211,12 +212,17 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			t.pacer.unsend(pa)
 			return nil, err
 		}
-		var ra time.Duration
-		raOK := false
+		var (
+			ra   time.Duration
+			raOK bool
+			pz   Pause
+		)
 		if resp != nil {
-			ra, raOK = retryAfter(resp.Header.Get("Retry-After"), time.Now())
+			now := time.Now()
+			ra, raOK = retryAfter(resp.Header.Get("Retry-After"), now)
+			pz, _ = PauseOf(x.status, resp.Header, x.body, now)
 		}
-		t.pacer.done(pa, x.status, ra, raOK, x.rateReason)
+		t.pacer.done(pa, x.status, pz)
 		if err != nil {
 			t.record(ctx, x)
 			return nil, err

@@ -22,6 +22,10 @@
 // access token (PersonalToken, whose users/me bot is owned by a user);
 // MarketingOnlyPageID is shared with Marketing Sync only. Under
 // Notion-Version 2026-03-11 answers carry in_trash and no archived.
+//
+// A test on a virtual clock (testing/synctest) starts the fake with
+// InProcess and reaches it through Server.Transport: no socket, the same
+// answers.
 package notiontest
 
 import (
@@ -29,6 +33,7 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -109,12 +114,37 @@ func WithIntegration(name, workspace string) Option {
 	}
 }
 
+// InProcess starts no listener: the fake answers only through
+// Server.Transport, in the caller's goroutine, and URL is InProcessURL. A
+// test on a virtual clock (testing/synctest) needs it: inside a bubble,
+// time moves only when every goroutine is durably blocked, which a
+// goroutine waiting on a socket never is.
+func InProcess() Option {
+	return func(s *Server) { s.inProcess = true }
+}
+
+// InProcessURL is the base URL of an InProcess fake. Requests to it must go
+// through Server.Transport (the name never resolves).
+const InProcessURL = "http://notion.invalid"
+
+// WithTitle sets the title of the object id of the default world (a page,
+// database, data source, view or block), for titles a test needs: a
+// hostile one, an odd script. An unknown id is ignored.
+func WithTitle(id, title string) Option {
+	return func(s *Server) {
+		if o, ok := s.world[id]; ok {
+			o.title = title
+		}
+	}
+}
+
 // Server is a running fake Notion API.
 type Server struct {
 	// URL is the base URL to give the client (NOTION_API_URL): /v1/... is
 	// appended to it.
 	URL string
 
+	inProcess bool
 	srv       *httptest.Server
 	latency   time.Duration
 	limits    limits
@@ -147,13 +177,59 @@ func Start(opts ...Option) *Server {
 	for _, o := range opts {
 		o(s)
 	}
+	if s.inProcess {
+		s.URL = InProcessURL
+		return s
+	}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	s.URL = s.srv.URL
 	return s
 }
 
 // Close stops the server.
-func (s *Server) Close() { s.srv.Close() }
+func (s *Server) Close() {
+	if s.srv != nil {
+		s.srv.Close()
+	}
+}
+
+// Transport returns a RoundTripper that answers every request in this
+// process, whatever its host: the fake's handler runs in the caller's
+// goroutine and its whole answer is returned, as if read from a socket. A
+// request whose context ends while the fake delays its answer gets the
+// context's error, as from a real transport.
+func (s *Server) Transport() http.RoundTripper { return inProcess{s} }
+
+type inProcess struct{ s *Server }
+
+func (t inProcess) RoundTrip(r *http.Request) (*http.Response, error) {
+	// What a server would see: the body read whole, the request URI set.
+	var body []byte
+	if r.Body != nil {
+		b, err := io.ReadAll(r.Body)
+		_ = r.Body.Close()
+		if err != nil {
+			return nil, err
+		}
+		body = b
+	}
+	sr := r.Clone(r.Context())
+	sr.Body = io.NopCloser(bytes.NewReader(body))
+	sr.RequestURI = r.URL.RequestURI()
+	sr.RemoteAddr = "192.0.2.1:1234"
+	if sr.Host == "" {
+		sr.Host = r.URL.Host
+	}
+	rec := httptest.NewRecorder()
+	t.s.serve(rec, sr)
+	if err := r.Context().Err(); err != nil {
+		return nil, err
+	}
+	resp := rec.Result()
+	resp.Request = r
+	resp.Proto, resp.ProtoMajor, resp.ProtoMinor = "HTTP/1.1", 1, 1
+	return resp, nil
+}
 
 // AddFault adds a fault while the server runs.
 func (s *Server) AddFault(f Fault) {
@@ -202,7 +278,7 @@ func (s *Server) setSharedWith(token, id string, shared bool) bool {
 	case GoodToken, NoReadToken:
 		return s.setShared(id, shared)
 	}
-	w := map[string]who{MarketingToken: wMarketing, PersonalToken: wPersonal}
+	w := map[string]who{MarketingToken: wMarketing, PersonalToken: wPersonal, OAuthToken: wOAuth}
 	ww, ok := w[token]
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -431,6 +507,11 @@ func faultAnswer(f *Fault) answer {
 // s.name is read without s.mu: it is set only before the server starts.
 func (s *Server) caller(r *http.Request) string {
 	token, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	return s.nameOf(token)
+}
+
+// nameOf is the name of token's integration ("" for an unknown token).
+func (s *Server) nameOf(token string) string {
 	switch token {
 	case GoodToken, NoReadToken:
 		return s.name
@@ -438,6 +519,8 @@ func (s *Server) caller(r *http.Request) string {
 		return MarketingName
 	case PersonalToken:
 		return PersonalName
+	case OAuthToken:
+		return OAuthName
 	}
 	return ""
 }
@@ -456,12 +539,20 @@ func (s *Server) route(r *http.Request) answer {
 		w = wMarketing
 	case token == PersonalToken:
 		w = wPersonal
+	case token == OAuthToken:
+		w = wOAuth
 	default:
 		return errAnswer(401, "unauthorized", "API token is invalid.", nil)
 	}
 	version := r.Header.Get("Notion-Version")
 	if version == "" {
 		return errAnswer(400, "missing_version", "Notion-Version header failed validation: Notion-Version header should be defined, instead was `undefined`.", nil)
+	}
+	if !publishedVersion(version) {
+		// Notion refuses a version it has not published. The exact text is
+		// UNVERIFIED (facts notion-api.md §1.7); it follows the grammar of
+		// missing_version's message.
+		return errAnswer(400, "validation_error", fmt.Sprintf("Notion-Version header failed validation: Notion-Version header should be a valid version, instead was `%s`.", marshal(version)), nil)
 	}
 	if a, limited := s.limit(token); limited {
 		return a
@@ -470,12 +561,18 @@ func (s *Server) route(r *http.Request) answer {
 	// From 2026-03-11 on, "archived" is gone from every answer (in_trash
 	// stays).
 	noArchived := version >= Version20260311
+	path := r.URL.Path
+	if r.Method == http.MethodPost && path == "/v1/search" {
+		return s.search(r, w, token, modern)
+	}
 	if r.Method != http.MethodGet {
 		return errAnswer(400, "invalid_request_url", "Invalid request URL.", nil)
 	}
-	path := r.URL.Path
 	if path == "/v1/users/me" {
 		return jsonAnswer(200, s.botUser(w))
+	}
+	if path == "/v1/users" {
+		return s.users(w)
 	}
 	rest, ok := strings.CutPrefix(path, "/v1/")
 	if !ok {
@@ -515,6 +612,8 @@ func (s *Server) route(r *http.Request) answer {
 			name, iid = MarketingName, MarketingIntegrationID
 		case wPersonal:
 			name, iid = PersonalName, PersonalIntegrationID
+		case wOAuth:
+			name, iid = OAuthName, OAuthIntegrationID
 		}
 		return errAnswer(404, "object_not_found",
 			fmt.Sprintf("Could not find %s with ID: %s. Make sure the relevant pages and databases are shared with your integration %q.", noun, id, name),
@@ -593,6 +692,12 @@ func (s *Server) botUser(w who) map[string]any {
 		id, name = PersonalBotUserID, PersonalName
 		owner = map[string]any{"type": "user", "user": map[string]any{"object": "user", "id": PersonalOwnerID, "type": "person",
 			"name": "Dana Developer", "avatar_url": nil, "person": map[string]any{"email": "dana@example.com"}}}
+	case wOAuth:
+		// A public integration's bot is owned by the user who authorized
+		// it: the same shape as a personal access token's (§8.2).
+		id, name = OAuthBotUserID, OAuthName
+		owner = map[string]any{"type": "user", "user": map[string]any{"object": "user", "id": PersonalOwnerID, "type": "person",
+			"name": "Dana Developer", "avatar_url": nil, "person": map[string]any{"email": "dana@example.com"}}}
 	}
 	return map[string]any{"object": "user", "id": id, "name": name, "avatar_url": nil, "type": "bot",
 		"bot": map[string]any{"owner": owner,
@@ -648,12 +753,87 @@ func (s *Server) databaseJSON(o *object, modern bool) map[string]any {
 		}
 		m["data_sources"] = ds
 	} else {
-		m["properties"] = map[string]any{
-			"Name":  map[string]any{"id": "title", "name": "Name", "type": "title", "title": map[string]any{}},
-			"Where": map[string]any{"id": "p%3Ay", "name": "Where", "type": "place", "place": map[string]any{}},
+		m["properties"] = schemaOf(o.id)
+		if len(o.sources) == 1 {
+			m["properties"] = schemaOf(o.sources[0].id)
 		}
 	}
 	return m
+}
+
+// schemaOf is the schema of a data source: DataSourceID has a property of
+// every type (TasksSchema), the others a title and a place.
+func schemaOf(dataSource string) map[string]any {
+	if dataSource == DataSourceID {
+		return TasksSchema()
+	}
+	return map[string]any{
+		"Name":  map[string]any{"id": "title", "name": "Name", "type": "title", "title": map[string]any{}},
+		"Where": map[string]any{"id": "p%3Ay", "name": "Where", "type": "place", "place": map[string]any{}},
+	}
+}
+
+// TasksSchema is the schema of DataSourceID (facts notion-bodies.md §1.2):
+// a property of every type, IDs URL-encoded as Notion gives them, status,
+// select and multi-select options, a relation to a data source the
+// integrations see (MultiDataSourceID1) and one to a data source none sees
+// (HiddenDataSourceID), and types jomei/notionapi cannot decode (place,
+// button, verification).
+func TasksSchema() map[string]any {
+	opts := func(names ...string) []any {
+		out := make([]any, len(names))
+		for i, n := range names {
+			out[i] = map[string]any{"id": fmt.Sprintf("opt%d", i+1), "name": n, "color": "default", "description": nil}
+		}
+		return out
+	}
+	prop := func(id, name, typ string, cfg any) map[string]any {
+		if cfg == nil {
+			cfg = map[string]any{}
+		}
+		return map[string]any{"id": id, "name": name, "description": nil, "type": typ, typ: cfg}
+	}
+	rel := func(ds, db string) map[string]any {
+		return map[string]any{"database_id": db, "data_source_id": ds, "type": "single_property", "single_property": map[string]any{}}
+	}
+	props := []map[string]any{
+		prop("title", "Name", "title", nil),
+		prop("s%3AT%7B", "Status", "status", map[string]any{"options": opts("Not started", "In progress", "Done"),
+			"groups": []any{
+				map[string]any{"id": "g1", "name": "To-do", "color": "gray", "option_ids": []any{"opt1"}},
+				map[string]any{"id": "g2", "name": "In progress", "color": "blue", "option_ids": []any{"opt2"}},
+				map[string]any{"id": "g3", "name": "Complete", "color": "green", "option_ids": []any{"opt3"}},
+			}}),
+		prop("Pr%5Ei", "Priority", "select", map[string]any{"options": opts("High", "Medium", "Low")}),
+		prop("L%3Cb", "Labels", "multi_select", map[string]any{"options": opts("Bug", "Feature", "Docs")}),
+		prop("D%3Bue", "Due", "date", nil),
+		prop("E%7Ds", "Estimate", "number", map[string]any{"format": "number"}),
+		prop("Dn%3F", "Done", "checkbox", nil),
+		prop("W%40b", "Website", "url", nil),
+		prop("C%3At", "Contact", "email", nil),
+		prop("P%3Ah", "Phone", "phone_number", nil),
+		prop("O%3Dw", "Owner", "people", nil),
+		prop("A%3Ft", "Attachments", "files", nil),
+		prop("N%3Bt", "Notes", "rich_text", nil),
+		prop("Pj%3A", "Project", "relation", rel(MultiDataSourceID1, MultiDatabaseID)),
+		prop("h%3A%7BD", "Secret Docs", "relation", rel(HiddenDataSourceID, HiddenDatabaseID)),
+		prop("T%3Dl", "Total", "formula", map[string]any{"expression": "prop(\"Estimate\") * 2"}),
+		prop("S%3Dm", "Sum", "rollup", map[string]any{"function": "sum", "relation_property_name": "Project", "relation_property_id": "Pj%3A",
+			"rollup_property_name": "Estimate", "rollup_property_id": "E%7Ds"}),
+		prop("Cr%3A", "Created", "created_time", nil),
+		prop("Cb%3A", "Created by", "created_by", nil),
+		prop("Ed%3A", "Edited", "last_edited_time", nil),
+		prop("Eb%3A", "Edited by", "last_edited_by", nil),
+		prop("ID%3A", "Task ID", "unique_id", map[string]any{"prefix": "TSK"}),
+		prop("p%3Ay", "Where", "place", nil),
+		prop("B%3At", "Approve", "button", nil),
+		prop("V%3Af", "Verified", "verification", nil),
+	}
+	out := make(map[string]any, len(props))
+	for _, p := range props {
+		out[p["name"].(string)] = p
+	}
+	return out
 }
 
 func (s *Server) dataSourceJSON(o *object) map[string]any {
@@ -662,10 +842,7 @@ func (s *Server) dataSourceJSON(o *object) map[string]any {
 		"title": richText(o.title), "description": []any{},
 		"parent":          map[string]any{"type": "database_id", "database_id": o.parentID},
 		"database_parent": s.parentJSON(db, true), "is_inline": false, "in_trash": o.trashed, "archived": o.trashed,
-		"properties": map[string]any{
-			"Name":  map[string]any{"id": "title", "name": "Name", "type": "title", "title": map[string]any{}},
-			"Where": map[string]any{"id": "p%3Ay", "name": "Where", "type": "place", "place": map[string]any{}},
-		}}
+		"properties": schemaOf(o.id)}
 }
 
 func (s *Server) blockJSON(o *object, modern bool) map[string]any {

@@ -22,6 +22,12 @@ const (
 	// creator sees: SharedPageID and MarketingOnlyPageID, not
 	// UnsharedPageID.
 	PersonalToken = "ntn_55555555555PersonalTokenAbCdEfGhIjKlMnOpQrStUvW"
+	// OAuthToken is a public (OAuth) integration's access token, OAuthName:
+	// GET /v1/users/me answers a bot owned by the user who authorized it,
+	// like a personal access token's, but GET /v1/users lists users (a
+	// personal access token is refused there, facts notion-bodies.md §8.2).
+	// It sees the pages its user picked at install: SharedPageID only.
+	OAuthToken = "ntn_66666666666OAuthTokenAbCdEfGhIjKlMnOpQrStUvWxYz"
 )
 
 // The other integrations.
@@ -41,6 +47,12 @@ const (
 	PersonalBotUserID = "1a2b3c4d-0000-4000-8000-00000000b073"
 	// PersonalOwnerID is the user who created PersonalToken.
 	PersonalOwnerID = "1a2b3c4d-0000-4000-8000-000000000a11"
+	// OAuthName is OAuthToken's integration name.
+	OAuthName = "Acme Public"
+	// OAuthIntegrationID is OAuthToken's integration ID.
+	OAuthIntegrationID = "1a2b3c4d-0000-4000-8000-0000000171d3"
+	// OAuthBotUserID is OAuthToken's bot user ID.
+	OAuthBotUserID = "1a2b3c4d-0000-4000-8000-00000000b074"
 )
 
 // The integration behind the tokens.
@@ -146,6 +158,13 @@ const (
 	// MarketingOnlyPageTitle is MarketingOnlyPageID's title.
 	MarketingOnlyPageTitle = "Campaigns"
 
+	// HiddenDatabaseID is a database not shared with any integration; its
+	// data source HiddenDataSourceID is the target of DataSourceID's
+	// "Secret Docs" relation, which the integration cannot see.
+	HiddenDatabaseID = "3d47810f-380f-80d7-a002-000000000005"
+	// HiddenDataSourceID is HiddenDatabaseID's data source.
+	HiddenDataSourceID = "3d47810f-380f-80d7-a003-000000000004"
+
 	// MissingID is an ID no object has (404 everywhere).
 	MissingID = "deadbeef-dead-beef-dead-beefdeadbeef"
 )
@@ -167,6 +186,7 @@ const (
 	wIris who = iota
 	wMarketing
 	wPersonal
+	wOAuth
 )
 
 type kind int
@@ -220,12 +240,16 @@ func defaultWorld() map[string]*object {
 		{id: OrphanDatabaseID, kind: kDatabase, title: OrphanDatabaseTitle, shared: true, orphan: true, parentType: "page_id", parentID: SharedPageID},
 		{id: BlockID, kind: kBlock, blockType: "paragraph", title: "Some text", shared: true, parentType: "page_id", parentID: SharedPageID},
 		{id: ToggleBlockID, kind: kBlock, blockType: "toggle", title: "Details", shared: true, parentType: "page_id", parentID: SharedPageID},
+		{id: HiddenDatabaseID, kind: kDatabase, title: "Legal", shared: false, parentType: "workspace",
+			sources: []source{{HiddenDataSourceID, "Legal"}}},
+		{id: HiddenDataSourceID, kind: kDataSource, title: "Legal", shared: false, parentType: "database_id", parentID: HiddenDatabaseID},
 		{id: NestedBlockID, kind: kBlock, blockType: "paragraph", title: "Hidden text", shared: true, parentType: "block_id", parentID: ToggleBlockID},
 	}
 	objs = append(objs, &object{id: MarketingOnlyPageID, kind: kPage, title: MarketingOnlyPageTitle, parentType: "page_id", parentID: RootPageID})
 	sees := map[who][]string{
 		wMarketing: {RootPageID, MarketingOnlyPageID, DatabaseID, DataSourceID, ViewID},
 		wPersonal:  {SharedPageID, MarketingOnlyPageID},
+		wOAuth:     {SharedPageID},
 	}
 	m := make(map[string]*object, len(objs))
 	for _, o := range objs {

@@ -21,6 +21,34 @@ func disguise(token string, mode uint8, sep rune) string {
 	if !secret.Invisible(sep) {
 		inv = "\u200b"
 	}
+	notion := strings.HasPrefix(token, "ntn_") || strings.HasPrefix(token, "secret_")
+	if mode%18 >= 10 && !notion {
+		return token // the forms below are a Notion token's
+	}
+	cut := strings.IndexByte(token, '_') + 1 + int(uint32(sep)%40)
+	if cut >= len(token) {
+		cut = len(token) - 1
+	}
+	switch mode % 18 {
+	case 10:
+		return token[:cut] + "\n" + token[cut:] // split over two lines
+	case 11:
+		return token[:cut] + " " + token[cut:] // split by a space
+	case 12:
+		return token[:cut] + "\r\n> " + token[cut:] // a quoted reply's next line
+	case 13:
+		return strings.ToUpper(token[:3]) + token[3:] // NTN_…, SECret_…
+	case 14:
+		return strings.Replace(token, "_", "-", 1) // ntn-…
+	case 15:
+		return token[strings.IndexByte(token, '_')+1:] // no prefix
+	case 16:
+		// Single-digit entities between its characters (&#7 is BEL).
+		body := token[strings.IndexByte(token, '_')+1:]
+		return token[:len(token)-len(body)] + splitEvery(body, "&#7", 1+int(uint32(sep)%6))
+	case 17:
+		return splitEvery(token, "\x07", 1+int(uint32(sep)%9)) // control bytes
+	}
 	switch mode % 10 {
 	case 1:
 		return splitEvery(token, inv, 1+int(uint32(sep)%7))
@@ -55,26 +83,40 @@ func FuzzRedact(f *testing.F) {
 	f.Add(`{"a":"`, `"}`, uint8(6), '\u2060', uint8(0))
 	f.Add("Bearer ", "'", uint8(4), 'x', uint8(3))
 	f.Add("curl -H 'Authorization: Bearer ", "' https://api.notion.com/v1/users/me", uint8(5), '\u202e', uint8(0))
+	for mode := uint8(10); mode < 18; mode++ {
+		f.Add("my token: ", " thanks", mode, rune('a'+mode), uint8(4))
+		f.Add("", "", mode, rune(mode*7), uint8(3))
+	}
 	r := secret.NewRedactor(tok, slackBot, configured)
 	scan := leakscan.New(tok, slackBot, configured)
 	f.Fuzz(func(t *testing.T, prefix, suffix string, mode uint8, sep rune, which uint8) {
 		if !utf8.ValidString(prefix) || !utf8.ValidString(suffix) || len(prefix)+len(suffix) > 4096 {
 			return
 		}
-		token := []string{tok, slackBot, configured, legacy}[which%4]
+		// tok and legacy at 3 and 4 are no configured value: only their
+		// shape hides them.
+		token := []string{tok, slackBot, configured, legacy, tok}[which%5]
 		in := prefix + disguise(token, mode, sep) + suffix
+		if which%5 >= 3 {
+			if scan := leakscan.New(token); len(scan.Scan(secret.Redact(prefix+" "+suffix))) > 0 {
+				return
+			}
+			out := secret.Redact(in)
+			if leaks := leakscan.New(token).Scan(out); len(leaks) > 0 {
+				t.Fatalf("Redact(%q) = %q: %v", in, out, leaks)
+			}
+			if secret.NotionTokens(in) == 0 {
+				t.Fatalf("NotionTokens(%q) = 0", in)
+			}
+			return
+		}
 		// The context alone must not leak by itself, or the test would be
 		// about the context: the fuzzer may type a token shape of its own.
 		if len(scan.Scan(r.Redact(prefix+" "+suffix))) > 0 {
 			return
 		}
 		out := r.Redact(in)
-		if which%4 == 3 {
-			// legacy is not a configured value: only its shape hides it.
-			if leaks := leakscan.New(legacy).Scan(out); len(leaks) > 0 {
-				t.Fatalf("Redact(%q) = %q: %v", in, out, leaks)
-			}
-		} else if leaks := scan.Scan(out); len(leaks) > 0 {
+		if leaks := scan.Scan(out); len(leaks) > 0 {
 			t.Fatalf("Redact(%q) = %q: %v", in, out, leaks)
 		}
 		if again := r.Redact(out); again != out {

@@ -1,6 +1,7 @@
 package secret
 
 import (
+	"sort"
 	"unicode"
 	"unicode/utf8"
 )
@@ -17,19 +18,16 @@ const maxPasses = 4
 // "ntn%5F…" or split by a zero-width space is masked whole.
 type normText struct {
 	s   string
-	pos []int32 // nil means the identity: s is the original text
-	n   int     // length of the original text
+	pos posMap // empty means the identity: s is the original text
+	n   int    // length of the original text
 }
 
 // at returns where normalized byte i comes from in the original text.
 func (t *normText) at(i int) int {
-	if t.pos == nil {
-		return i
-	}
-	if i >= len(t.pos) {
+	if i >= len(t.s) {
 		return t.n
 	}
-	return int(t.pos[i])
+	return t.pos.at(i)
 }
 
 // span maps the normalized span [a, b) to the original text: from the
@@ -49,13 +47,126 @@ func (t *normText) span(a, b int) (int, int) {
 	return s, e
 }
 
+// anchor says where normalized byte out comes from in the original text:
+// in; the bytes after it, up to the next anchor, come from the bytes after
+// in one for one, or, when flat (the bytes of one decoded character), all
+// from in.
+type anchor struct {
+	out int32
+	in  int32 // -(in+1) when flat: 8 bytes an anchor
+}
+
+func (a anchor) flat() bool { return a.in < 0 }
+
+// orig is the original position of the anchor's first byte.
+func (a anchor) orig() int {
+	if a.in < 0 {
+		return int(-a.in - 1)
+	}
+	return int(a.in)
+}
+
+// posMap maps normalized bytes to original ones with an anchor wherever
+// the mapping is not one for one, so that it costs memory in proportion to
+// the escapes and invisible characters, not to the text. Its anchors are
+// in order of out; an empty posMap is the identity.
+type posMap []anchor
+
+// at returns where normalized byte i comes from.
+func (m posMap) at(i int) int {
+	if len(m) == 0 || i < int(m[0].out) {
+		return i
+	}
+	k := sort.Search(len(m), func(k int) bool { return int(m[k].out) > i }) - 1
+	a := m[k]
+	if a.flat() {
+		return a.orig()
+	}
+	return a.orig() + i - int(a.out)
+}
+
+// cursor reads a posMap at increasing indices in constant time each.
+type cursor struct {
+	m posMap
+	k int // the anchor in force, or -1 before the first
+}
+
+func (c *cursor) at(i int) int {
+	if len(c.m) == 0 {
+		return i
+	}
+	if c.k < 0 && i < int(c.m[0].out) {
+		return i
+	}
+	for c.k+1 < len(c.m) && int(c.m[c.k+1].out) <= i {
+		c.k++
+	}
+	a := c.m[max(c.k, 0)]
+	if a.flat() {
+		return a.orig()
+	}
+	return a.orig() + i - int(a.out)
+}
+
+// builder builds a normalized text and its posMap.
+type builder struct {
+	out  []byte
+	m    posMap
+	next int // the original position the next byte has without an anchor
+	flat bool
+}
+
+// copied appends byte c, which comes from original position p.
+func (b *builder) copied(c byte, p int) {
+	if b.flat || p != b.next {
+		b.m = append(b.m, anchor{out: int32(len(b.out)), in: int32(p)})
+		b.flat = false
+	}
+	b.out = append(b.out, c)
+	b.next = p + 1
+}
+
+// decoded appends the bytes of one decoded character, which comes from
+// the unit at original position p.
+func (b *builder) decoded(bs []byte, p int) {
+	if len(bs) == 0 {
+		return
+	}
+	b.m = append(b.m, anchor{out: int32(len(b.out)), in: -int32(p) - 1})
+	b.flat = true
+	b.out = append(b.out, bs...)
+	b.next = -1
+}
+
+// start begins a builder whose output so far is in[:i], copied one for
+// one through the mapping in.
+func start[T ~string | ~[]byte](in T, i int, inMap posMap) *builder {
+	b := &builder{out: make([]byte, 0, len(in))}
+	c := cursor{m: inMap, k: -1}
+	for k := 0; k < i; k++ {
+		b.copied(in[k], c.at(k))
+	}
+	return b
+}
+
 // needsNorm reports whether s holds anything normalize would change: an
-// escape introducer or a non-ASCII byte. Plain ASCII text is scanned as it
-// is, with no copy.
+// escape introducer, a control or a non-ASCII byte. Plain ASCII text is
+// scanned as it is, with no copy.
 func needsNorm(s string) bool {
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; {
-		case c == '%', c == '&', c == '\\', c >= utf8.RuneSelf:
+		case c == '%', c == '&', c == '\\', c >= utf8.RuneSelf, control(c):
+			return true
+		}
+	}
+	return false
+}
+
+// hasInvisible reports whether s holds a byte stripInvisible may remove
+// or fold: a control or a non-ASCII byte.
+func hasInvisible(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= utf8.RuneSelf || control(c) {
 			return true
 		}
 	}
@@ -74,24 +185,36 @@ func views(s string) []*normText {
 		return []*normText{raw}
 	}
 	vs := []*normText{raw}
-	if b, pos, ok := stripInvisible([]byte(s), nil); ok {
-		vs = append(vs, &normText{s: string(b), pos: pos, n: len(s)})
+	if hasInvisible(s) {
+		if b, m, ok := stripInvisible(s, nil); ok {
+			vs = append(vs, &normText{s: string(b), pos: m, n: len(s)})
+		}
 	}
 	t := &normText{n: len(s)}
-	b := []byte(s)
-	for pass := 0; pass < maxPasses; pass++ {
-		changed := false
-		if nb, pos, ok := decodeOnce(b, t.pos); ok {
-			b, t.pos, changed = nb, pos, true
+	var b []byte
+	changed := false
+	// The first pass reads s itself: no copy of a text with nothing to
+	// undo.
+	if nb, m, ok := decodeOnce(s, nil); ok {
+		b, t.pos, changed = nb, m, true
+	}
+	if b == nil {
+		if nb, m, ok := stripInvisible(s, nil); ok {
+			b, t.pos, changed = nb, m, true
 		}
-		if nb, pos, ok := stripInvisible(b, t.pos); ok {
-			b, t.pos, changed = nb, pos, true
+	} else if nb, m, ok := stripInvisible(b, t.pos); ok {
+		b, t.pos = nb, m
+	}
+	for pass := 1; changed && pass < maxPasses; pass++ {
+		changed = false
+		if nb, m, ok := decodeOnce(b, t.pos); ok {
+			b, t.pos, changed = nb, m, true
 		}
-		if !changed {
-			break
+		if nb, m, ok := stripInvisible(b, t.pos); ok {
+			b, t.pos, changed = nb, m, true
 		}
 	}
-	if t.pos != nil {
+	if b != nil {
 		t.s = string(b)
 		if t.s != vs[len(vs)-1].s {
 			vs = append(vs, t)
@@ -100,112 +223,115 @@ func views(s string) []*normText {
 	return vs
 }
 
-func posAt(pos []int32, i int) int32 {
-	if pos == nil {
-		return int32(i)
-	}
-	return pos[i]
-}
-
 // decodeOnce undoes one level of %XX, HTML entities and \uXXXX, \xXX, \\,
 // \/ escapes. ok is false when nothing was decoded.
-func decodeOnce(in []byte, inPos []int32) (out []byte, outPos []int32, ok bool) {
+func decodeOnce[T ~string | ~[]byte](in T, inMap posMap) (out []byte, outMap posMap, ok bool) {
+	var b *builder
+	c := cursor{m: inMap, k: -1}
 	for i := 0; i < len(in); {
-		c := in[i]
+		ch := in[i]
 		var r rune = -1
 		var raw = -1 // a decoded byte (not a rune), for %XX and \xXX
 		n := 0
-		switch c {
+		switch ch {
 		case '%':
 			if i+2 < len(in) && isHexByte(in[i+1]) && isHexByte(in[i+2]) {
 				raw, n = int(unhex(in[i+1])<<4|unhex(in[i+2])), 3
 			}
 		case '&':
-			r, n = entity(in[i:])
+			r, n = entity(in[i:min(len(in), i+24)])
 		case '\\':
-			r, raw, n = backslash(in[i:])
+			r, raw, n = backslash(in[i:min(len(in), i+6)])
 		}
 		if n == 0 {
-			if out != nil {
-				out = append(out, c)
-				outPos = append(outPos, posAt(inPos, i))
+			if b != nil {
+				b.copied(ch, c.at(i))
 			}
 			i++
 			continue
 		}
-		if out == nil {
-			out = make([]byte, i, len(in))
-			copy(out, in[:i])
-			outPos = make([]int32, i, len(in))
-			for k := 0; k < i; k++ {
-				outPos[k] = posAt(inPos, k)
-			}
+		if b == nil {
+			b = start(in, i, inMap)
 		}
-		p := posAt(inPos, i)
+		p := c.at(i)
 		if raw >= 0 {
-			out = append(out, byte(raw))
-			outPos = append(outPos, p)
+			b.decoded([]byte{byte(raw)}, p)
 		} else {
 			var buf [utf8.UTFMax]byte
 			k := utf8.EncodeRune(buf[:], r)
-			for j := 0; j < k; j++ {
-				out = append(out, buf[j])
-				outPos = append(outPos, p)
-			}
+			b.decoded(buf[:k], p)
 		}
 		i += n
 	}
-	if out == nil {
-		return in, inPos, false
+	if b == nil {
+		return nil, inMap, false
 	}
-	return out, outPos, true
+	return b.out, b.m, true
 }
 
 // stripInvisible removes the characters that do not show (zero-width
 // space, joiners, word joiner, soft hyphen, byte-order mark, bidi
-// controls, variation selectors, tag characters) and folds fullwidth
-// ASCII (ｎｔｎ＿…) to ASCII. ok is false when there was nothing to do.
-func stripInvisible(in []byte, inPos []int32) (out []byte, outPos []int32, ok bool) {
+// controls, variation selectors, tag characters, C0 controls but tab and
+// line breaks, DEL and C1 controls) and folds fullwidth ASCII (ｎｔｎ＿…) to
+// ASCII. ok is false when there was nothing to do.
+func stripInvisible[T ~string | ~[]byte](in T, inMap posMap) (out []byte, outMap posMap, ok bool) {
+	var b *builder
+	c := cursor{m: inMap, k: -1}
 	for i := 0; i < len(in); {
-		c := in[i]
-		if c < utf8.RuneSelf {
-			if out != nil {
-				out = append(out, c)
-				outPos = append(outPos, posAt(inPos, i))
+		ch := in[i]
+		if ch < utf8.RuneSelf && !control(ch) {
+			if b != nil {
+				b.copied(ch, c.at(i))
 			}
 			i++
 			continue
 		}
-		r, n := utf8.DecodeRune(in[i:])
-		invisible, wide := Invisible(r), r >= 0xFF01 && r <= 0xFF5E
+		r, n := rune(ch), 1 // a control byte
+		if ch >= utf8.RuneSelf {
+			r, n = decodeRune(in[i:min(len(in), i+utf8.UTFMax)])
+		}
+		invisible, wide := Invisible(r) || r < utf8.RuneSelf || r >= 0x80 && r <= 0x9f, r >= 0xFF01 && r <= 0xFF5E
 		if !invisible && !wide {
-			if out != nil {
+			if b != nil {
 				for j := 0; j < n; j++ {
-					out = append(out, in[i+j])
-					outPos = append(outPos, posAt(inPos, i+j))
+					b.copied(in[i+j], c.at(i+j))
 				}
 			}
 			i += n
 			continue
 		}
-		if out == nil {
-			out = make([]byte, i, len(in))
-			copy(out, in[:i])
-			outPos = make([]int32, i, len(in))
-			for k := 0; k < i; k++ {
-				outPos[k] = posAt(inPos, k)
-			}
+		if b == nil {
+			b = start(in, i, inMap)
 		}
 		if wide {
-			out = append(out, byte(r-0xFEE0))
-			outPos = append(outPos, posAt(inPos, i))
+			b.decoded([]byte{byte(r - 0xFEE0)}, c.at(i))
+		} else {
+			b.next = -1 // what follows is not where the removed byte was
 		}
 		i += n
 	}
-	if out == nil {
-		return in, inPos, false
+	if b == nil {
+		return nil, inMap, false
 	}
-	return out, outPos, true
+	return b.out, b.m, true
+}
+
+// decodeRune is utf8.DecodeRune of a string or a byte slice.
+func decodeRune[T ~string | ~[]byte](p T) (rune, int) {
+	switch v := any(p).(type) {
+	case string:
+		return utf8.DecodeRuneInString(v)
+	case []byte:
+		return utf8.DecodeRune(v)
+	}
+	return utf8.DecodeRuneInString(string(p))
+}
+
+// control reports whether c is a C0 control other than a tab or a line
+// break, or DEL: nothing a token is written with, but something a paste
+// can hide between its characters (&#7; and the like decode to one).
+func control(c byte) bool {
+	return c < 0x20 && c != '\t' && c != '\n' && c != '\r' || c == 0x7f
 }
 
 // Invisible reports whether r is a character that does not show when
@@ -245,11 +371,11 @@ var entities = map[string]rune{
 var legacyEntities = []struct {
 	name string
 	r    rune
-}{{"amp", '&'}, {"AMP", '&'}, {"lt", '<'}, {"LT", '<'}, {"gt", '>'}, {"GT", '>'}, {"quot", '"'}, {"QUOT", '"'}, {"nbsp", ' '}}
+}{{"amp", '&'}, {"AMP", '&'}, {"shy", 0x00AD}, {"lt", '<'}, {"LT", '<'}, {"gt", '>'}, {"GT", '>'}, {"quot", '"'}, {"QUOT", '"'}, {"nbsp", ' '}}
 
 // entity decodes an HTML entity at the start of b (&name;, &#NN, &#xHH,
 // the ";" optional for numeric ones); n is 0 when there is none.
-func entity(b []byte) (r rune, n int) {
+func entity[T ~string | ~[]byte](b T) (r rune, n int) {
 	if len(b) < 3 || b[0] != '&' {
 		return 0, 0
 	}
@@ -310,7 +436,7 @@ func pickBase(hexa bool) int {
 
 // backslash decodes a JSON or C escape at the start of b: \uXXXX (a rune),
 // \xXX (a byte), \\ and \/. n is 0 when there is none.
-func backslash(b []byte) (r rune, raw int, n int) {
+func backslash[T ~string | ~[]byte](b T) (r rune, raw int, n int) {
 	if len(b) < 2 {
 		return 0, -1, 0
 	}

@@ -37,7 +37,11 @@ func NewRedactor(values ...string) *Redactor {
 
 // Redact returns text with every secret replaced by Mask.
 func (r *Redactor) Redact(text string) string {
-	spans := r.find(text, true)
+	return mask(text, r.find(text, true))
+}
+
+// mask replaces the spans of text by Mask.
+func mask(text string, spans []span) string {
 	if len(spans) == 0 {
 		return text
 	}
@@ -93,6 +97,14 @@ func Redact(text string) string {
 func NotionTokens(text string) int {
 	spans := (*Redactor)(nil).find(text, false)
 	return len(spans)
+}
+
+// RedactCount is Redact and NotionTokens at once, reading text once: the
+// text with every token-shaped string and header credential masked, and
+// how many there were.
+func RedactCount(text string) (string, int) {
+	spans := (*Redactor)(nil).find(text, false)
+	return mask(text, spans), len(spans)
 }
 
 // RedactValue hides one known secret value in text (for example the

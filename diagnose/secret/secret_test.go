@@ -113,6 +113,28 @@ func evasions() []struct{ name, in string } {
 		{"curl", "curl https://api.notion.com/v1/users/me -H \"Authorization: Bearer " + tok + "\" -H \"Notion-Version: 2022-06-28\""},
 		{".env", "NOTION_TOKEN=" + tok + "\nNOTION_DB=1212250f3985801cabcdef0123456789"},
 		{"python", `notion = Client(auth="` + tok + `")`},
+		// Issue 18: split, cased, prefixed otherwise or not at all, and
+		// single-digit entities.
+		{"split over two lines", "my token is " + tok[:20] + "\n" + tok[20:] + "\nthanks"},
+		{"split by a space", tok[:15] + " " + tok[15:] + " is it"},
+		{"split early by a space", tok[:8] + " " + tok[8:]},
+		{"split by CRLF", "NOTION_TOKEN=" + tok[:30] + "\r\n" + tok[30:]},
+		{"split in three", tok[:12] + "\n" + tok[12:30] + "\n" + tok[30:]},
+		{"split and quoted reply", "> " + tok[:25] + "\n> " + tok[25:]},
+		{"upper-case prefix", "NTN_" + tok[4:]},
+		{"dash for underscore", "ntn-" + tok[4:]},
+		{"upper and dash", "Ntn-" + tok[4:]},
+		{"no prefix", "the token: " + tok[4:] + " (from the integration page)"},
+		{"no prefix glued", "token=" + tok[4:]},
+		{"legacy no prefix", "key " + legacy[7:]},
+		{"legacy upper", "SECRET_" + legacy[7:]},
+		{"legacy dash", "secret-" + legacy[7:]},
+		{"single-digit entity", "ntn_&#7&#" + fmt.Sprint(int(tok[4])) + tok[5:]},
+		{"single-digit entities between", "ntn_" + splitEvery(tok[4:], "&#7", 4)},
+		{"control bytes between", splitEvery(tok, "\x07", 6)},
+		{"C1 between", splitEvery(tok, "\u0085", 9)},
+		{"DEL between", splitEvery(tok, "\x7f", 5)},
+		{"upper split", "NTN_" + tok[4:20] + "\n" + tok[20:]},
 	}
 }
 
@@ -159,6 +181,18 @@ func TestRedactKeepsText(t *testing.T) {
 		"héllo wörld, emoji 👍 and\u00a0nbsp",
 		"curl -H 'Authorization: Bearer YOUR_NOTION_TOKEN'", "Authorization: Bearer $NOTION_TOKEN", "Bearer ${NOTION_API_KEY}",
 		"Authorization: Bearer <token>", "Bearer xxxxxxxxxxxxxxxx", "Bearer your-integration-secret",
+		// Over-redaction: Notion IDs in every form, words, identifiers.
+		"1212250f3985801cabcdef0123456789", "1212250F3985801CABCDEF0123456789", "1212250f3985801CABCDEF0123456789",
+		"Team-Handbook-1212250f3985801cabcdef0123456789", "https://www.notion.so/acme/Tasks-1212250f3985801cabcdef0123456789?v=9a3e53af8585464db3e0123456789abc",
+		"request_id 3d47810f-380f-80d7-a001-000000000003 and 5f6e7d8c9b0a1f2e3d4c5b6a79881726354433221100ffeeddccbbaa99887766",
+		"Antidisestablishmentarianism is a long word", "supercalifragilisticexpialidocious2", "pneumonoultramicroscopicsilicovolcanoconiosis",
+		"getNotionDatabaseByIdFromConfig", "NOTION_DATABASE_ID_FOR_THE_TEAM_2024", "ntn_xxx", "ntn_…", "ntn_ and secret_ tokens",
+		"secret-santa-gift-exchange-2024", "the secret ingredient is love", "Secret_Sauce recipe",
+		"ntn_ABC is a placeholder, see docs", "a 1234567890123456789012345678901234567890 digits run",
+		"MyVeryLongClassNameWithoutAnyDigitsInItAtAll",
+		"ntn_abc def ghi jkl mno pqr", "Sent 2 messages\nthen 3 more",
+		"https://www.notion.so/acme/Secret-3d47810f380f80d7a001000000000003", "NTN-Roadmap2025Q3-1212250f3985801cabcdef0123456789",
+		"NTN_DATABASE_ID=1212250f3985801cabcdef0123456789", "ntn_integration_token", "SECRET_ACCESS_KEY", "secret-1212250f3985801cabcdef0123456789",
 	} {
 		if out := secret.Redact(keep); out != keep {
 			t.Errorf("Redact(%q) = %q, want it unchanged", keep, out)
@@ -210,6 +244,10 @@ func TestNotionTokens(t *testing.T) {
 	}{
 		{"a " + tok + " and " + legacy, 2},
 		{"ntn_short secret_sauce", 0},
+		{"NTN_" + tok[4:20] + "\n" + tok[20:], 1},
+		{tok[4:], 1},
+		{"1212250f3985801cabcdef0123456789 " + legacy[7:], 1},
+		{"1212250f3985801cabcdef0123456789 and words", 0},
 		{"Authorization: Bearer " + tok, 1},
 		{tok + tok[:4] + "x", 1},
 		{"", 0},

@@ -1,6 +1,9 @@
 package secret
 
-import "sort"
+import (
+	"sort"
+	"strings"
+)
 
 // span is a half-open byte range [a, b).
 type span struct{ a, b int }
@@ -14,6 +17,17 @@ const (
 	// character more is still a leak), but enough that words such as
 	// "secret_sauce" are not flagged.
 	minNotionRun = 20
+	// minNotionFragment is the fewest characters after ntn_ (or ntn-, in
+	// any case) for a Notion token: no word starts so, and a fragment of
+	// a token pasted cut or split is a leak too.
+	minNotionFragment = 8
+	// maxNotionBody is the length of a whole token's body (ntn_ + 46,
+	// secret_ + 43): a token split over lines is read on to it.
+	maxNotionBody = 46
+	// minBareRun is the shortest run of mixed letters and digits taken for
+	// a secret with no known prefix (a token's body pasted without ntn_).
+	// A Notion ID (32 hex digits) is never one.
+	minBareRun = 30
 	// minSlackRun is the fewest characters after a Slack token's prefix.
 	minSlackRun = 6
 	// minCredential is the shortest value after Bearer, Basic or
@@ -33,22 +47,35 @@ func shapes(s string, spans []span) []span {
 	// pass linear. Such a run has no digit, and neither has any part of it.
 	schemeFrom := 0
 	for i := 0; i < len(s); i++ {
-		if !startsShape[s[i]] {
-			continue // the common case: one table load per byte
+		c := s[i]
+		if runStart[c] && (i == 0 || !isAlnum(s[i-1])) {
+			// A token's body written without its prefix (or after a
+			// prefix this pass does not know): a long run of random
+			// letters and digits.
+			if n := run(s, i, isAlnum); n >= minBareRun && randomRun(s[i:i+n]) {
+				spans = append(spans, span{i, i + n})
+				i += n - 1
+				continue
+			}
+		}
+		if !startsShape[c] {
+			continue // the common case: two table loads per byte
 		}
 		switch s[i] {
-		case 'n':
-			if hasAt(s, i, "ntn_") {
-				if n := run(s, i+4, isAlnum); n >= minNotionRun {
-					spans = append(spans, span{i, i + 4 + n})
-					i += 3 + n
+		case 'n', 'N':
+			if hasFoldAt(s, i, "ntn") && i+3 < len(s) && (s[i+3] == '_' || s[i+3] == '-') {
+				if e := notionBody(s, i+4, minNotionFragment, s[i+3] == '-'); e > 0 {
+					spans = append(spans, span{i, e})
+					i = e - 1
+					continue
 				}
 			}
-		case 's':
-			if hasAt(s, i, "secret_") {
-				if n := run(s, i+7, isAlnum); n >= minNotionRun {
-					spans = append(spans, span{i, i + 7 + n})
-					i += 6 + n
+		case 's', 'S':
+			if hasFoldAt(s, i, "secret") && i+6 < len(s) && (s[i+6] == '_' || s[i+6] == '-') {
+				if e := notionBody(s, i+7, minNotionRun, s[i+6] == '-'); e > 0 {
+					spans = append(spans, span{i, e})
+					i = e - 1
+					continue
 				}
 			}
 		case 'x':
@@ -99,7 +126,100 @@ func shapes(s string, spans []span) []span {
 }
 
 // startsShape marks the bytes a shape can start with. It is never written.
-var startsShape = [256]bool{'n': true, 's': true, 'x': true, 'b': true, 'B': true, 'a': true, 'A': true, ':': true}
+var startsShape = [256]bool{'n': true, 'N': true, 's': true, 'S': true, 'x': true, 'b': true, 'B': true, 'a': true, 'A': true, ':': true}
+
+// runStart marks the bytes a bare run can start with (letters and digits).
+// It is never written.
+var runStart = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = isAlnum(byte(c))
+	}
+	return t
+}()
+
+// notionBody reads a Notion token's body from j on (after ntn_ or
+// secret_): a run of letters and digits, and, while it is shorter than a
+// whole body, the runs that continue it after a space or a line break (a
+// token pasted split over two lines, or with a space in it) when they
+// look random, not like words (also on the next line of a quoted
+// reply, after "> "). It returns where the body ends, or 0 when
+// it has fewer than min characters, or when it reads as something else:
+// a fragment shorter than minNotionRun without a digit (NTN_DATABASE_ID:
+// an ntn_ body starts with 11 digits), or, after a dash, anything but a
+// long random run (a page's link slug "Secret-<id>", "NTN-Roadmap-…").
+func notionBody(s string, j, min int, dash bool) int {
+	n := run(s, j, isAlnum)
+	end, total := j+n, n
+	for chunks := 0; n > 0 && total < maxNotionBody && chunks < 4; chunks++ {
+		// The break: blanks, and the "> " of a quoted reply's next line.
+		k, blank := end, false
+		for k < len(s) && k-end < 4 && (s[k] == ' ' || s[k] == '\t' || s[k] == '\r' || s[k] == '\n' || s[k] == '>' && blank) {
+			blank = true
+			k++
+		}
+		if !blank {
+			break
+		}
+		m := run(s, k, isAlnum)
+		if m == 0 || !randomChunk(s[k:k+m]) {
+			break
+		}
+		end, total = k+m, total+m
+	}
+	if total < min {
+		return 0
+	}
+	body := s[j:end]
+	switch {
+	case dash && (total < minNotionRun || !randomRun(strings.Map(dropBlank, body))):
+		return 0
+	case total < minNotionRun && strings.IndexAny(body, "0123456789") < 0:
+		return 0
+	}
+	return end
+}
+
+// dropBlank drops the blanks and quote marks of a split token's breaks.
+func dropBlank(r rune) rune {
+	switch r {
+	case ' ', '\t', '\r', '\n', '>':
+		return -1
+	}
+	return r
+}
+
+// randomChunk reports whether a run of letters and digits that follows a
+// token's start after a break looks like more of it, not a word: it has a
+// digit, or a capital after its first letter.
+func randomChunk(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if c := w[i]; c >= '0' && c <= '9' || i > 0 && c >= 'A' && c <= 'Z' {
+			return true
+		}
+	}
+	return false
+}
+
+// randomRun reports whether a long run of letters and digits reads as a
+// random secret (a token's body without its prefix, an API key): digits,
+// capitals and small letters mixed, and not hex alone (a Notion ID, a
+// hash), nor digits alone.
+func randomRun(w string) bool {
+	digits, upper, lower, hex := 0, 0, 0, true
+	for i := 0; i < len(w); i++ {
+		switch c := w[i]; {
+		case c >= '0' && c <= '9':
+			digits++
+		case c >= 'A' && c <= 'Z':
+			upper++
+			hex = hex && c <= 'F'
+		default:
+			lower++
+			hex = hex && c <= 'f'
+		}
+	}
+	return !hex && digits >= 2 && upper >= 2 && lower >= 2
+}
 
 // userinfo appends the password of a URL's user:password@ (as in
 // postgres://app:hunter2@db, https://user:pass@host) whose authority

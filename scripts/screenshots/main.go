@@ -19,10 +19,12 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/slack-go/slack"
 
 	"github.com/notion-check/notion-check/bot"
+	"github.com/notion-check/notion-check/diagnose"
 	"github.com/notion-check/notion-check/diagnose/notiontest/examples"
 )
 
@@ -79,7 +81,65 @@ func writePages(dir string) error {
 		}
 		fmt.Println(name)
 	}
+	return writeSurfaces(dir, byName)
+}
+
+// writeSurfaces writes the pages of the ways in beyond the slash command:
+// a message shortcut's private answer, a shared report, the admin
+// channel's incident and the App Home.
+func writeSurfaces(dir string, byName map[string]examples.Case) error {
+	ns, ok := byName[examples.NotShared]
+	rv, ok2 := byName[examples.RevokedToken]
+	if !ok || !ok2 {
+		return fmt.Errorf("no example %q or %q", examples.NotShared, examples.RevokedToken)
+	}
+	pages := map[string]string{
+		"shortcut": surfacePage(ns.Text, "Only visible to you", bot.ShortcutReport(ns.Report, ns.Text, "C0HELP0001", "1700000000.000100")),
+		"share":    surfacePage("", "", bot.SharedReport(ns.Report, ns.Text, "Shared by <@U0ALEX0001> with notion-check")),
+		"admin":    surfacePage("", "", bot.AdminMessages(rv.Report, time.Date(2026, 12, 5, 9, 12, 0, 0, time.UTC))[0]),
+		"home": homePage(bot.HomeView(bot.HomeInput{
+			Integrations: []bot.IntegrationHealth{{Name: "Iris Checker", Health: "ok"}, {Name: "Marketing Sync", Health: "refused"}},
+			HelpChannels: []string{"C0HELP0001"},
+			AdminChannel: "C0ADMIN001",
+			Causes: []bot.CauseCount{{Code: diagnose.CodeAccessNotShared, N: 14}, {Code: diagnose.CodeEndpointMismatch, N: 6},
+				{Code: diagnose.CodeErrorValidation, N: 4}, {Code: diagnose.CodeTokenInvalid, N: 2}},
+		})),
+	}
+	for _, name := range []string{"shortcut", "share", "admin", "home"} {
+		if err := os.WriteFile(filepath.Join(dir, name+".html"), []byte(pages[name]), 0o644); err != nil {
+			return err
+		}
+		fmt.Println(name)
+	}
 	return nil
+}
+
+// surfacePage is the person's message (when pasted is not empty) and the
+// bot's message, with a note above it ("Only visible to you").
+func surfacePage(pasted, note string, msg bot.Message) string {
+	var b strings.Builder
+	b.WriteString("<!doctype html><html><head><meta charset=\"utf-8\"><style>" + css + "</style></head><body><div class=\"wrap\">\n")
+	if pasted != "" {
+		fmt.Fprintf(&b, `<div class="msg user"><div class="avatar">A</div><div class="body"><span class="name">Alex</span><span class="time">10:41 AM</span><div class="pasted">%s</div></div></div>`+"\n",
+			linkRe.ReplaceAllString(html.EscapeString(pasted), `<span class="link">$0</span>`))
+	}
+	if note != "" {
+		fmt.Fprintf(&b, "<div class=\"context\">👁 %s</div>\n", html.EscapeString(note))
+	}
+	b.WriteString(`<div class="msg bot"><div class="avatar">N</div><div class="body"><span class="name">Notion Check</span><span class="badge">APP</span><span class="time">10:42 AM</span>` + "\n")
+	writeBlocks(&b, msg.Blocks)
+	b.WriteString("</div></div></div></body></html>\n")
+	return b.String()
+}
+
+// homePage is the App Home tab.
+func homePage(blocks []slack.Block) string {
+	var b strings.Builder
+	b.WriteString("<!doctype html><html><head><meta charset=\"utf-8\"><style>" + css + "</style></head><body><div class=\"wrap\">\n")
+	b.WriteString(`<div class="context"><b>Home</b> &nbsp; Messages &nbsp; About</div><div class="body">` + "\n")
+	writeBlocks(&b, blocks)
+	b.WriteString("</div></div></body></html>\n")
+	return b.String()
 }
 
 const css = `
@@ -117,12 +177,19 @@ func pageHTML(c examples.Case, msg bot.Message) string {
 	fmt.Fprintf(&b, `<div class="msg user"><div class="avatar">A</div><div class="body"><span class="name">Alex</span><span class="time">10:41 AM</span><div class="pasted">%s</div></div></div>`+"\n",
 		linkRe.ReplaceAllString(html.EscapeString(pasted), `<span class="link">$0</span>`))
 	b.WriteString(`<div class="msg bot"><div class="avatar">N</div><div class="body"><span class="name">Notion Check</span><span class="badge">APP</span><span class="time">10:41 AM</span>` + "\n")
-	for _, blk := range msg.Blocks {
+	writeBlocks(&b, msg.Blocks)
+	b.WriteString("</div></div></div></body></html>\n")
+	return b.String()
+}
+
+// writeBlocks writes Block Kit blocks as Slack shows them.
+func writeBlocks(b *strings.Builder, blocks []slack.Block) {
+	for _, blk := range blocks {
 		switch blk := blk.(type) {
 		case *slack.HeaderBlock:
-			fmt.Fprintf(&b, "<div class=\"header\">%s</div>\n", html.EscapeString(blk.Text.Text))
+			fmt.Fprintf(b, "<div class=\"header\">%s</div>\n", html.EscapeString(blk.Text.Text))
 		case *slack.SectionBlock:
-			fmt.Fprintf(&b, "<div class=\"section\">%s</div>\n", mrkdwnHTML(blk.Text.Text))
+			fmt.Fprintf(b, "<div class=\"section\">%s</div>\n", mrkdwnHTML(blk.Text.Text))
 		case *slack.ContextBlock:
 			var parts []string
 			for _, e := range blk.ContextElements.Elements {
@@ -130,17 +197,15 @@ func pageHTML(c examples.Case, msg bot.Message) string {
 					parts = append(parts, mrkdwnHTML(t.Text))
 				}
 			}
-			fmt.Fprintf(&b, "<div class=\"context\">%s</div>\n", strings.Join(parts, " &nbsp; "))
+			fmt.Fprintf(b, "<div class=\"context\">%s</div>\n", strings.Join(parts, " &nbsp; "))
 		case *slack.ActionBlock:
 			for _, e := range blk.Elements.ElementSet {
 				if btn, ok := e.(*slack.ButtonBlockElement); ok {
-					fmt.Fprintf(&b, "<span class=\"button\">%s</span>\n", html.EscapeString(btn.Text.Text))
+					fmt.Fprintf(b, "<span class=\"button\">%s</span>\n", html.EscapeString(btn.Text.Text))
 				}
 			}
 		}
 	}
-	b.WriteString("</div></div></div></body></html>\n")
-	return b.String()
 }
 
 var (
@@ -148,6 +213,10 @@ var (
 	boldRe   = regexp.MustCompile(`\*([^*\n]+)\*`)
 	italicRe = regexp.MustCompile(`(^|[\s(])_([^_\n]+)_`)
 	linkRe   = regexp.MustCompile(`https?://[^\s"']+`)
+
+	slackLinkRe = regexp.MustCompile(`<https://[^<>|]+\|([^<>]+)>`)
+	userRe      = regexp.MustCompile(`<@[UW][A-Z0-9]+>`)
+	chanRe      = regexp.MustCompile(`<#[CG][A-Z0-9]+>`)
 )
 
 // mrkdwnHTML turns Slack mrkdwn into HTML. The renderer already escaped
@@ -159,6 +228,15 @@ func mrkdwnHTML(s string) string {
 	s = codeRe.ReplaceAllStringFunc(s, func(m string) string {
 		codes = append(codes, "<code>"+m[1:len(m)-1]+"</code>")
 		return fmt.Sprintf("\x00%d\x00", len(codes)-1)
+	})
+	// The bot's own markup: links show their label, mentions a name.
+	s = slackLinkRe.ReplaceAllString(s, `<span class="link">$1</span>`)
+	s = userRe.ReplaceAllString(s, `<span class="link">@Alex</span>`)
+	s = chanRe.ReplaceAllStringFunc(s, func(m string) string {
+		if strings.Contains(m, "ADMIN") {
+			return `<span class="link">#notion-check-admins</span>`
+		}
+		return `<span class="link">#notion-help</span>`
 	})
 	s = boldRe.ReplaceAllString(s, "<b>$1</b>")
 	s = italicRe.ReplaceAllString(s, "$1<i>$2</i>")

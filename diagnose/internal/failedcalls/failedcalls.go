@@ -45,6 +45,11 @@ type Case struct {
 	Online []diagnose.Code
 	// Never are codes no diagnosis of the text may give, offline or online.
 	Never []diagnose.Code
+	// Lead are words the first line of the offline report must hold (the
+	// property, its type, the JSON to send); nil when not measured.
+	Lead []string
+	// OnlineLead are words the first line of the online report must hold.
+	OnlineLead []string
 }
 
 // IDs of the fake world (diagnose/notiontest/world.go) and the names
@@ -65,6 +70,7 @@ const (
 	multiSource1   = "3d47810f-380f-80d7-a003-000000000002"
 	multiSource2   = "3d47810f-380f-80d7-a003-000000000003"
 	view           = "3d47810f-380f-80d7-a004-000000000001"
+	hiddenSource   = "3d47810f-380f-80d7-a003-000000000004"
 	block          = "3d47810f-380f-80d7-a005-000000000001"
 	missing        = "deadbeef-dead-beef-dead-beefdeadbeef"
 
@@ -121,6 +127,20 @@ const (
 	eArchived       = diagnose.CodeErrorArchived
 	eRateLimited    = diagnose.CodeErrorRateLimited
 	eServer         = diagnose.CodeErrorServer
+	callClient      = diagnose.CodeCallClient
+	searchEmpty     = diagnose.CodeSearchEmpty
+	oauthGrant      = diagnose.CodeOAuthGrant
+	tokenOAuth      = diagnose.CodeTokenOAuth
+	bodyType        = diagnose.CodeBodyPropertyType
+	bodyMissing     = diagnose.CodeBodyPropertyMissing
+	bodyOption      = diagnose.CodeBodyOption
+	bodyReadOnly    = diagnose.CodeBodyReadOnly
+	bodyTitle       = diagnose.CodeBodyTitle
+	bodyRelation    = diagnose.CodeBodyRelation
+	bodyValue       = diagnose.CodeBodyValue
+	bodyLimit       = diagnose.CodeBodyLimit
+	bodyParent      = diagnose.CodeBodyParent
+	bodyBlock       = diagnose.CodeBodyBlock
 )
 
 // notFound is Notion's 404 message for an object of a noun, naming the
@@ -153,6 +173,10 @@ const multiMessage = "Databases with multiple data sources are not supported in 
 
 // Cases returns the table. Each call returns a fresh slice.
 func Cases() []Case {
+	return append(append(idCases(), bodyCases()...), causeCases()...)
+}
+
+func idCases() []Case {
 	return []Case{
 		// --- 404: the online verdict explains it (facts §1.4; issue 10) ---
 		{
@@ -502,7 +526,7 @@ func Cases() []Case {
 			Source: "facts §1.2 invalid_grant; peers §7 #8",
 			Text:   body("400", "invalid_grant", "Invalid code: this code has been revoked."),
 			Call:   &diagnose.Call{Status: 400, Code: "invalid_grant"},
-			IDs:    []string{""}, Offline: codes{eUnauthorized},
+			IDs:    []string{""}, Offline: codes{oauthGrant},
 			Never: codes{idMissing},
 		},
 		{
@@ -535,7 +559,7 @@ func Cases() []Case {
 			Source: "facts §1.1, §9 (SDK #751: a 403 from the edge is a network rule, not restricted_resource)",
 			Text:   "HTTP/2 403\ncontent-type: text/html\ncf-ray: 8f1c2a3b4c5d6e7f-FRA\nserver: cloudflare\n\n<!DOCTYPE html><html><head><title>Attention Required! | Cloudflare</title></head><body>Sorry, you have been blocked</body></html>",
 			Call:   &diagnose.Call{Status: 403, Edge: true},
-			IDs:    []string{""}, Offline: codes{eServer},
+			IDs:    []string{""}, Offline: codes{callClient},
 			Never: codes{eRestricted, idMissing},
 		},
 		{
@@ -609,15 +633,16 @@ func Cases() []Case {
 			Source: "peers §7 #1 (ramnes/notion-sdk-py#136)",
 			Text:   "APIResponseError: body failed validation. Fix one: body.properties.Call Attempt Count.title should be defined, instead was undefined. body.properties.Call Attempt Count.number should be a number or null, instead was \"1\".",
 			Call:   &diagnose.Call{Code: "validation_error", Field: "body.properties.Call Attempt Count.title"},
-			IDs:    []string{""}, Offline: codes{eValidation},
-			Never: codes{idMissing},
+			IDs:    []string{""}, Offline: codes{bodyValue},
+			Never: codes{idMissing, eValidation},
 		},
 		{
 			Name:   "rich text over 2000 characters",
 			Source: "peers §7 #2 (lizheming/drone-doumark#5)",
 			Text:   body("400", "validation_error", "body failed validation: body.children[0].paragraph.rich_text[0].text.content.length should be ≤ `2000`, instead was `3375`."),
 			Call:   &diagnose.Call{Status: 400, Code: "validation_error", Field: "body.children[0].paragraph.rich_text[0].text.content.length", Sent: "3375"},
-			IDs:    []string{""}, Offline: codes{eValidation},
+			IDs:    []string{""}, Offline: codes{bodyLimit},
+			Lead:  []string{"rich_text[0]", "3375", "2000"},
 			Never: codes{idMissing},
 		},
 		{
@@ -625,14 +650,16 @@ func Cases() []Case {
 			Source: "peers §7 #5 (trustmaster/gkeep2notion#17)",
 			Text:   "body failed validation: body.children.length should be ≤ `100`, instead was `124`.",
 			Call:   &diagnose.Call{Code: "validation_error", Field: "body.children.length", Sent: "124"},
-			IDs:    []string{""}, Offline: codes{eValidation},
+			IDs:    []string{""}, Offline: codes{bodyLimit},
+			Lead: []string{"body.children", "124", "100"},
 		},
 		{
 			Name:   "property expected to be a relation",
 			Source: "peers §7 #1 ('Product categories is expected to be relation.')",
 			Text:   `{"object":"error","status":400,"code":"validation_error","message":"Product categories is expected to be relation."}`,
 			Call:   &diagnose.Call{Status: 400, Code: "validation_error"},
-			IDs:    []string{""}, Offline: codes{eValidation},
+			IDs:    []string{""}, Offline: codes{bodyType},
+			Lead:  []string{`"Product categories" is a relation property`, `{"relation":[{"id":`},
 			Never: codes{idMissing},
 		},
 		{
@@ -753,7 +780,7 @@ func Cases() []Case {
 			Source: "facts §1.2 (ClientErrorCode notionhq_client_request_timeout)",
 			Text:   "RequestTimeoutError: Request to Notion API has timed out\n  code: 'notionhq_client_request_timeout'",
 			Call:   &diagnose.Call{Code: "notionhq_client_request_timeout"},
-			IDs:    []string{""}, Offline: codes{eServer},
+			IDs:    []string{""}, Offline: codes{callClient},
 		},
 
 		// --- IDs that are not objects (SPEC §3) ---

@@ -9,7 +9,9 @@
 // lower-case hex digits only, which Notion IDs are made of), in the text as it is, with invisible characters
 // removed, and with percent-encoding, HTML entities and JSON escapes
 // undone (repeatedly); and, in the same views, for token shapes (ntn_…,
-// secret_…, xox?-…, xapp-…, a Bearer/Basic/Authorization credential).
+// secret_…, in any case and with - for _, also split by blanks; xox?-…,
+// xapp-…, a Bearer/Basic/Authorization credential; a long run of mixed
+// letters and digits, a token's body without its prefix).
 package leakscan
 
 import (
@@ -58,8 +60,20 @@ func New(secrets ...string) *Scanner {
 }
 
 var (
-	shapeNotion = regexp.MustCompile(`(?:ntn|secret)_[A-Za-z0-9]{20,}`)
-	shapeSlack  = regexp.MustCompile(`xox[a-z]-[A-Za-z0-9-]{6,}|xapp-[A-Za-z0-9-]{6,}`)
+	// A Notion token in any letter case, with _ or - after its prefix:
+	// after ntn, a fragment of 8 is already one (no word starts so).
+	// After a dash, only a random run counts: "Secret-<id>" is a page's
+	// link slug.
+	shapeNotion = regexp.MustCompile(`(?i:ntn)_[A-Za-z0-9]*[0-9][A-Za-z0-9]*|(?i:ntn)_[A-Za-z0-9]{20,}|(?i:secret)_[A-Za-z0-9]{20,}`)
+	shapeDashed = regexp.MustCompile(`(?i:ntn|secret)-([A-Za-z0-9]{20,})`)
+	// A Notion token split over lines or by spaces: ntn_ and runs of
+	// letters and digits with up to three blanks between them, the runs
+	// after the first holding a digit or a capital.
+	shapeSplit = regexp.MustCompile(`(?i:ntn[_-])[A-Za-z0-9]+(?:[ \t\r\n]{1,3}[a-z]*[A-Z0-9][A-Za-z0-9]*)+`)
+	// A run of 30 or more letters and digits: a secret with no prefix when
+	// it mixes digits, capitals and small letters and is not hex alone.
+	bareRun    = regexp.MustCompile(`[A-Za-z0-9]{30,}`)
+	shapeSlack = regexp.MustCompile(`xox[a-z]-[A-Za-z0-9-]{6,}|xapp-[A-Za-z0-9-]{6,}`)
 	// A credential after a scheme word or an Authorization header that has
 	// a digit in it (prose after "Basic" has none).
 	shapeHeader = regexp.MustCompile(`(?i)(?:bearer|basic|authorization["']?\s*[:=])[\s+"']+([A-Za-z0-9+/=._~-]{10,})`)
@@ -102,8 +116,29 @@ func (s *Scanner) scanView(t string) []string {
 			}
 		}
 	}
-	if m := shapeNotion.FindString(t); m != "" {
-		out = append(out, fmt.Sprintf("a Notion token shape (%.4s…)", m))
+	for _, m := range shapeNotion.FindAllString(t, -1) {
+		if len(m) >= 4+8 {
+			out = append(out, fmt.Sprintf("a Notion token shape (%.4s…)", m))
+			break
+		}
+	}
+	for _, m := range shapeDashed.FindAllStringSubmatch(t, -1) {
+		if mixedSecret(m[1]) {
+			out = append(out, fmt.Sprintf("a Notion token shape with a dash (%.4s…)", m[0]))
+			break
+		}
+	}
+	for _, m := range shapeSplit.FindAllString(t, -1) {
+		if body := strings.Join(strings.Fields(m[4:]), ""); len(body) >= 20 {
+			out = append(out, fmt.Sprintf("a Notion token split by blanks (%.4s…)", m))
+			break
+		}
+	}
+	for _, m := range bareRun.FindAllString(t, -1) {
+		if mixedSecret(m) {
+			out = append(out, fmt.Sprintf("a run of mixed letters and digits, a secret without its prefix (%.4s…)", m))
+			break
+		}
 	}
 	if m := shapeSlack.FindString(t); m != "" {
 		out = append(out, fmt.Sprintf("a Slack token shape (%.4s…)", m))
@@ -179,11 +214,13 @@ func decodeAll(t string, strip bool) string {
 // joiner, tags), variation selectors, the combining grapheme joiner and
 // the Hangul fillers, and reads fullwidth forms (ｎｔｎ＿) as ASCII.
 func stripInvisible(t string) string {
-	if isASCII(t) {
+	if isASCII(t) && strings.IndexFunc(t, func(r rune) bool { return r < 0x20 && r != '\t' && r != '\n' && r != '\r' || r == 0x7f }) < 0 {
 		return t
 	}
 	return strings.Map(func(r rune) rune {
 		switch {
+		case unicode.Is(unicode.Cc, r) && r != '\t' && r != '\n' && r != '\r':
+			return -1 // a control hidden between characters (&#7;)
 		case unicode.Is(unicode.Cf, r), unicode.Is(unicode.Variation_Selector, r),
 			r == '\u034f', r == '\u115f', r == '\u1160', r == '\u3164', r == '\uffa0', r == '\u180e':
 			return -1
@@ -201,4 +238,25 @@ func isASCII(t string) bool {
 		}
 	}
 	return true
+}
+
+// mixedSecret reports whether a long run of letters and digits holds at
+// least two digits, two capitals and two small letters, and is not made of
+// hex digits alone (a Notion ID, a hash).
+func mixedSecret(m string) bool {
+	var d, u, l int
+	hex := true
+	for _, r := range m {
+		switch {
+		case unicode.IsDigit(r):
+			d++
+		case unicode.IsUpper(r):
+			u++
+			hex = hex && strings.ContainsRune("ABCDEF", r)
+		default:
+			l++
+			hex = hex && strings.ContainsRune("abcdef", r)
+		}
+	}
+	return d >= 2 && u >= 2 && l >= 2 && !hex
 }
