@@ -153,6 +153,12 @@ func checkCall(t *testing.T, got, want *diagnose.Call) {
 		{"field", got.Field, want.Field, want.Field == ""},
 		{"sent", got.Sent, want.Sent, want.Sent == ""},
 		{"edge", got.Edge, want.Edge, !want.Edge},
+		{"via", got.Via, want.Via, want.Via == ""},
+		{"client_failure", got.ClientFailure, want.ClientFailure, want.ClientFailure == ""},
+		{"variable", got.Variable, want.Variable, want.Variable == ""},
+		{"auth", got.Auth, want.Auth, want.Auth == ""},
+		{"empty", got.Empty, want.Empty, want.Empty == ""},
+		{"filter", got.Filter, want.Filter, want.Filter == ""},
 	} {
 		if !f.zero && f.got != f.want {
 			t.Errorf("call %s = %v, want %v (call %+v)", f.name, f.got, f.want, *got)

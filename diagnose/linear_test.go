@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -160,4 +161,59 @@ func TestMeasureReadGrowth(t *testing.T) {
 		}
 	}
 	t.Logf("%d pieces, worst growth ×%.1f for ×%d the size (linear: ×%d)", tries, worst, large/small, large/small)
+}
+
+// cpuTime is the CPU time the process has used (user and system, every
+// thread: the garbage collector's work counts too).
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// TestMeasureReadCPU prints the CPU time and the bytes allocated per read
+// of each adversarial input and of the 1 MB mix, with the one-pass
+// yardsticks: CPU time, not wall time, so that a machine busy with other
+// work gives the same figures (README, Performance). A measuring command:
+//
+//	NOTION_MEASURE=1 go test ./diagnose -run TestMeasureReadCPU -v
+func TestMeasureReadCPU(t *testing.T) {
+	if os.Getenv("NOTION_MEASURE") == "" {
+		t.Skip("a measuring command: set NOTION_MEASURE=1")
+	}
+	measure := func(name string, size int, f func()) {
+		f() // warm
+		runtime.GC()
+		var n int
+		var alloc uint64
+		start := cpuTime()
+		for n == 0 || cpuTime()-start < 300*time.Millisecond {
+			alloc += allocated(f)
+			n++
+		}
+		per := (cpuTime() - start) / time.Duration(n)
+		t.Logf("%-22s %5d KB  %9.2f ms CPU  %6.1f B allocated per byte  (%d runs)", name, size>>10, float64(per)/1e6, float64(alloc)/float64(n)/float64(size), n)
+	}
+	mix := pastes(1 << 20)["mix"]
+	measure("one pass: IndexByte", len(mix), func() { _ = strings.IndexByte(mix, 0) })
+	measure("one pass: ToLower", len(mix), func() { _ = strings.ToLower(mix) })
+	measure("ReadText mix", len(mix), func() { ReadText(mix, DefaultMaxChecks) })
+	sizes := []int{256 << 10, 1 << 20}
+	if s := os.Getenv("NOTION_MEASURE_SIZES"); s == "small" {
+		sizes = sizes[:1]
+	}
+	for _, size := range sizes {
+		inputs := adversarial(size)
+		names := make([]string, 0, len(inputs))
+		for k := range inputs {
+			names = append(names, k)
+		}
+		slices.Sort(names)
+		for _, name := range names {
+			text := inputs[name]
+			measure(name, size, func() { ReadText(text, DefaultMaxChecks) })
+		}
+	}
 }

@@ -178,7 +178,7 @@ func variableOf(src string) string {
 	if vd := examine(s); vd.variable != "" {
 		return vd.variable
 	}
-	return ""
+	return codeIdentifier(s)
 }
 
 // explainingHeadline is the answer from the first finding that explains
@@ -243,7 +243,7 @@ func (r Report) causeVars(c *Check, v Vars) {
 		}
 		switch {
 		case c.Kind == KindDatabase && strings.HasPrefix(call.Endpoint, "/v1/data_sources") && v["data_source"] != "":
-			v["use"] = "use its data source " + v["data_source"] + " (POST /v1/data_sources/" + v["data_source"] + "/query)"
+			v["use"] = "use its data source " + v["data_source"] + " (/v1/data_sources/…/query)"
 			if !strings.HasSuffix(call.Endpoint, "/query") {
 				v["use"] = "use its data source " + v["data_source"] + " with /v1/data_sources, or the database ID with /v1/databases"
 			}

@@ -173,7 +173,7 @@ const multiMessage = "Databases with multiple data sources are not supported in 
 
 // Cases returns the table. Each call returns a fresh slice.
 func Cases() []Case {
-	return append(idCases(), bodyCases()...)
+	return append(append(idCases(), bodyCases()...), causeCases()...)
 }
 
 func idCases() []Case {
