@@ -82,6 +82,27 @@ type ShutdownStats struct {
 // not checked because the bot stopped.
 var ErrShutdownCut = errors.New("slack bot stopped before checking every acknowledged request")
 
+// ShutdownError is Run's error when acknowledged requests were not checked
+// because the bot stopped; it wraps ErrShutdownCut. Stats says what became
+// of them: a request told StoppedText got an answer, a lost one none.
+type ShutdownError struct {
+	Stats ShutdownStats
+}
+
+func (e *ShutdownError) Error() string {
+	st := e.Stats
+	return fmt.Sprintf("%v: %d of %d were not checked (%d told to run it again, %d not answered)",
+		ErrShutdownCut, st.Stopped+st.Lost, st.InFlight, st.Stopped, st.Lost)
+}
+
+// Unwrap returns ErrShutdownCut.
+func (e *ShutdownError) Unwrap() error { return ErrShutdownCut }
+
+// Answered reports whether every acknowledged request got an answer, its
+// report or StoppedText: the bot stopped cleanly, as SIGTERM asks, and
+// only some users were told to run their check again.
+func (e *ShutdownError) Answered() bool { return e.Stats.Lost == 0 }
+
 // Hooks are optional callbacks for metrics and readiness. Any may be nil.
 // They are called from the bot's goroutines and must not block.
 type Hooks struct {
@@ -409,8 +430,8 @@ func New(cfg Config) (*Bot, error) {
 // Mode until ctx is cancelled. Then it stops taking new work and finishes
 // or answers every acknowledged request (see Config.ShutdownTimeout): what
 // cannot be checked in time is answered StoppedText. Run returns nil when
-// every acknowledged request got its answer, an error wrapping
-// ErrShutdownCut when some were stopped or lost, and an error when
+// every acknowledged request got its answer, a *ShutdownError (wrapping
+// ErrShutdownCut) when some were stopped or lost, and an error when
 // auth.test fails or Socket Mode stops for good (invalid or revoked token).
 // A Bot runs once.
 func (b *Bot) Run(ctx context.Context) error {
@@ -466,6 +487,9 @@ loop:
 		ws.stop()
 	}
 	if err := b.shutdown(); err != nil {
+		if runErr == nil {
+			return err // the *ShutdownError itself
+		}
 		return errors.Join(runErr, err)
 	}
 	return runErr
@@ -505,10 +529,13 @@ func (b *Bot) shutdown() error {
 		}
 		return nil
 	}
-	b.log.Error("slack bot stopped before it could check every acknowledged request",
+	lvl := slog.LevelWarn // every user got an answer, some "run it again"
+	if st.Lost > 0 {
+		lvl = slog.LevelError
+	}
+	b.log.Log(context.Background(), lvl, "slack bot stopped before it could check every acknowledged request",
 		"in_flight", st.InFlight, "answered", st.Answered, "stopped", st.Stopped, "lost", st.Lost)
-	return fmt.Errorf("%w: %d of %d were not checked (%d told to run it again, %d not answered)",
-		ErrShutdownCut, st.Stopped+st.Lost, st.InFlight, st.Stopped, st.Lost)
+	return &ShutdownError{Stats: st}
 }
 
 // waitIdle waits until no work is in flight, at most d.

@@ -94,9 +94,10 @@
 //     within Config.ShutdownTimeout: in its last third the checks still
 //     running or queued are stopped and answered StoppedText through the
 //     request's own channel. Run then returns nil when every acknowledged
-//     request got its answer, else an error wrapping ErrShutdownCut that
-//     counts them (so `serve` exits non-zero); Hooks.OnShutdown gets the
-//     figures.
+//     request got its answer, else a *ShutdownError (wrapping
+//     ErrShutdownCut) that counts them; Hooks.OnShutdown gets the figures.
+//     `serve` exits 0 when every request got an answer, StoppedText
+//     included (ShutdownError.Answered), non-zero when one got none.
 //   - No token ever appears in a reply or a log line: every outgoing payload
 //     (chat.postMessage and chat.update text and blocks, response_url JSON,
 //     ack payloads, the "Check again" button value) and every log line (a

@@ -330,7 +330,47 @@ var slackEntities = strings.NewReplacer("&amp;", "&", "&lt;", "<", "&gt;", ">")
 
 // scanner finds candidates in normalised text. Each pass marks the bytes
 // it used, so that later passes do not read the same characters again.
+// Passes whose pieces of text repeated are read once (see repeated).
+const (
+	passLink byte = iota
+	passQuery
+	passAPIPath
+	passError
+)
+
+// maxRemembered bounds the pieces of text remembered as read.
+const maxRemembered = 4096
+
+type pieceKey struct {
+	pass byte
+	raw  string
+}
+
+// repeated reports whether pass read the same piece of text before and
+// what it made of it (for passLink and passAPIPath it also remembers this
+// one; the other passes remember what they made with remember). A piece read again, later in the same pass, would make the same
+// candidate at a later place, which adds nothing to the reference the
+// first one made: a paste that repeats one link ten thousand times parses
+// it once.
+func (s *scanner) repeated(pass byte, raw string) (was, again bool) {
+	was, again = s.pieces[pieceKey{pass, raw}]
+	if !again && (pass == passLink || pass == passAPIPath) {
+		s.remember(pass, raw, true)
+	}
+	return was, again
+}
+
+func (s *scanner) remember(pass byte, raw string, was bool) {
+	if s.pieces == nil {
+		s.pieces = map[pieceKey]bool{}
+	}
+	if len(s.pieces) < maxRemembered {
+		s.pieces[pieceKey{pass, raw}] = was
+	}
+}
+
 type scanner struct {
+	pieces     map[pieceKey]bool // see repeated
 	text       string
 	refs       *collector // nil: the candidates are not wanted
 	used       []uint64   // a bit per byte of text: already read
@@ -452,7 +492,15 @@ func (s *scanner) scanLinks() {
 			}
 			end := s.urlEnd(i)
 			raw := t[start:end]
+			if was, again := s.repeated(passQuery, raw); again {
+				if !was {
+					return i
+				}
+				s.mark(start, end)
+				return end
+			}
 			l, ok := parseLink("https://www.notion.so/" + raw)
+			s.remember(passQuery, raw, ok && l.class == hostContent)
 			if !ok || l.class != hostContent {
 				return i
 			}
@@ -489,8 +537,11 @@ func isSchemeByte(b byte) bool {
 
 func (s *scanner) addLink(start, end int) {
 	raw := s.text[start:end]
-	l, ok := parseLink(raw)
 	s.mark(start, end)
+	if _, again := s.repeated(passLink, raw); again {
+		return // the same link again adds nothing (see repeated)
+	}
+	l, ok := parseLink(raw)
 	if !ok {
 		return
 	}
@@ -524,6 +575,10 @@ func (s *scanner) scanAPIPaths() {
 			return i
 		}
 		end := s.urlEnd(i)
+		if _, again := s.repeated(passAPIPath, t[i:end]); again {
+			s.mark(i, end)
+			return end
+		}
 		path := t[i:end]
 		query := ""
 		if q := strings.IndexByte(path, '?'); q >= 0 {
@@ -690,6 +745,22 @@ func wordEnd(t string, i int) int {
 func (s *scanner) errorID(msgStart, idStart int, ep Endpoint, hint Kind) {
 	idEnd := wordEnd(s.text, idStart)
 	raw := s.text[idStart:idEnd]
+	// The message goes on to the next '.', line or quote, within 160 bytes:
+	// look no further, so that many messages cost their own length.
+	end := idEnd
+	if e := strings.IndexAny(s.text[idEnd:min(len(s.text), idEnd+160)], ".\n\""); e >= 0 {
+		end = idEnd + e
+	}
+	// The same message again (with the 3 bytes that may say the ID is
+	// masked) makes the same candidate: read it once.
+	piece := s.text[msgStart:max(end, min(len(s.text), idEnd+3))]
+	if was, again := s.repeated(passError, piece); again {
+		if was {
+			s.mark(idStart, idEnd)
+		}
+		return
+	}
+	s.remember(passError, piece, false)
 	if raw == "" || len(Hex32(raw)) < 32 && masked(s.text[idEnd:]) {
 		// "with ID: <redacted>", "with ID: 1212****": the person masked
 		// it; there is nothing to check (the call's error.not_found says so).
@@ -699,12 +770,7 @@ func (s *scanner) errorID(msgStart, idStart int, ep Endpoint, hint Kind) {
 	if vd.id == "" && vd.malformed == "" {
 		return
 	}
-	// The message goes on to the next '.', line or quote, within 160 bytes:
-	// look no further, so that many messages cost their own length.
-	end := idEnd
-	if e := strings.IndexAny(s.text[idEnd:min(len(s.text), idEnd+160)], ".\n\""); e >= 0 {
-		end = idEnd + e
-	}
+	s.remember(passError, piece, true)
 	s.mark(idStart, idEnd)
 	vd.extracted = vd.id != ""
 	vd.from = "an error message"

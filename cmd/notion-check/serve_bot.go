@@ -204,8 +204,7 @@ func serveBot(ctx context.Context, args []string, getenv func(string) string, st
 		g.Go(func() error { wt.Run(gctx); return nil })
 	}
 	g.Go(func() error {
-		err := b.Run(gctx)
-		if err != nil && !errors.Is(err, context.Canceled) {
+		if err := stopStatus(b.Run(gctx)); err != nil {
 			return fmt.Errorf("slack bot: %w", err)
 		}
 		// The bot finished its replies in flight: stop the ops listener too.
@@ -333,6 +332,22 @@ func observeDiagnosis(rep diagnose.Report, ready *ops.Readiness, watches []*ops.
 			w.Recheck()
 		}
 	}
+}
+
+// stopStatus is the part of the bot's Run error that makes serve fail:
+// nil after a clean stop, where every acknowledged request got its answer
+// (its report, or "stopped — run it again" when the shutdown could not wait
+// for it: SPEC §1, serve finishes the replies in flight and exits 0); the
+// error when a request got no answer at all, or Socket Mode failed.
+func stopStatus(err error) error {
+	var cut *bot.ShutdownError
+	switch {
+	case err == nil, errors.Is(err, context.Canceled):
+		return nil
+	case errors.As(err, &cut) && error(cut) == err && cut.Answered():
+		return nil // the bot logged how many were told to run it again
+	}
+	return err
 }
 
 // integrationHealth is what the App Home shows of the integrations the
