@@ -226,6 +226,16 @@ type Prober interface {
 	APIVersion() string
 }
 
+// IntegrationCache is a Prober that keeps what GET /v1/users/me answered:
+// KnownIntegration returns it, making no call, when it has it. The
+// Diagnoser then asks users/me only where a verdict needs it: the advice of
+// access.not_shared (a personal access token's, the workspace's name), or
+// a text with nothing else to check; every other verdict comes from the
+// probes' own answers, which also tell a refused token (401).
+type IntegrationCache interface {
+	KnownIntegration() (IntegrationInfo, bool)
+}
+
 // BatchProber is a Prober that probes the references of one text together,
 // so that it can plan their calls against the integration's one budget
 // (Notion's rate limit is per integration, not per reference). ProbeAll

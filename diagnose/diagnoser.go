@@ -203,54 +203,88 @@ func (d *Diagnoser) online(ctx context.Context, call *Call, refs []Reference, op
 	if popts.Version != "" {
 		rep.APIVersion = popts.Version
 	}
+	// users/me: what the probers already know is used as it is (a running
+	// bot asked at start); the rest is asked beside the probes, in the same
+	// round, except that a lone integration's is asked only when a verdict
+	// needs it (lazy, below).
 	infos := make([]IntegrationInfo, len(ps))
-	haveInfo := false
+	known := make([]bool, len(ps))
+	allKnown := true
+	for i, p := range ps {
+		if c, ok := p.(IntegrationCache); ok {
+			infos[i], known[i] = c.KnownIntegration()
+		}
+		allKnown = allKnown && known[i]
+	}
 	named := ""
 	if opts.As != "" {
 		named = opts.As
 	} else if call != nil && call.Integration != "" && len(ps) > 1 {
 		named = call.Integration
 	}
-	// Whom to ask: everyone, unless a name picks one (its users/me answers
-	// are needed first; a running bot has them cached).
+	_, cache := d.prober.(IntegrationCache)
+	// A pasted error that names an integration needs our own name to
+	// compare, and a pasted 404 makes access.not_shared likely, whose
+	// advice needs users/me: then it is asked beside the probes (no round
+	// of its own).
+	lazy := named == "" && len(ps) == 1 && !known[0] && cache && (call == nil || call.Integration == "" && call.Status != 404)
+	if opts.As != "" && !allKnown {
+		// --as probes only the one named: its users/me answers first (the
+		// CLI asked them already to check the name, so they are cached).
+		infos = d.Integrations(ctx)
+		for i := range known {
+			known[i] = true
+		}
+		allKnown = true
+	}
+	// Whom to ask: everyone, unless --as picks one. A pasted error naming
+	// one makes its verdict the check's; with users/me not known yet every
+	// integration is probed beside its users/me, in one round, and the
+	// name picked from those answers.
 	ask := make([]bool, len(ps))
 	for i := range ask {
 		ask[i] = true
 	}
 	first := 0 // the integration whose verdict is the check's
-	if named != "" {
-		infos = d.Integrations(ctx)
-		haveInfo = true
-		pick := -1
+	pick := func() bool {
+		at := -1
 		for i, in := range infos {
 			if sameName(in.Name, named) {
-				pick = i
+				at = i
 				break
 			}
 		}
 		switch {
-		case pick >= 0 && opts.As != "":
+		case at >= 0 && opts.As != "":
 			for i := range ask {
-				ask[i] = i == pick
+				ask[i] = i == at
 			}
-			rep.As = asker{info: infos[pick], label: label(pick)}.name()
-		case pick >= 0:
+			rep.As = asker{info: infos[at], label: label(at)}.name()
+		case at >= 0:
 			// The pasted error names one of them: its verdict is the
 			// check's, and the others still say whether they see the
 			// object, so that more integrations never make the answer
 			// less precise.
-			first = pick
-			rep.As = asker{info: infos[pick], label: label(pick)}.name()
+			first = at
+			rep.As = asker{info: infos[at], label: label(at)}.name()
 		case opts.As != "":
 			// --as names no configured integration: nothing is checked.
 			in, _ := IntegrationVerdict(infos[0])
 			rep.Integration = in
-			var known []string
+			var names []string
 			for i, info := range infos {
-				known = append(known, fmt.Sprintf("%q", asker{info: info, label: label(i)}.name()))
+				names = append(names, fmt.Sprintf("%q", asker{info: info, label: label(i)}.name()))
 			}
 			rep.Integration.Findings = append(rep.Integration.Findings, NewFinding(CodeTokenMissing,
-				fmt.Sprintf("No configured integration is named %q (configured: %s), so nothing was checked online.", opts.As, strings.Join(known, ", ")), nil))
+				fmt.Sprintf("No configured integration is named %q (configured: %s), so nothing was checked online.", opts.As, strings.Join(names, ", ")), nil))
+			return false
+		}
+		return true
+	}
+	picked := false
+	if named != "" && allKnown {
+		picked = true
+		if !pick() {
 			return
 		}
 	}
@@ -259,7 +293,7 @@ func (d *Diagnoser) online(ctx context.Context, call *Call, refs []Reference, op
 	var wg sync.WaitGroup
 	for pi, p := range ps {
 		results[pi] = make([]ProbeResult, len(refs))
-		if !haveInfo {
+		if !known[pi] && !lazy {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
@@ -276,8 +310,24 @@ func (d *Diagnoser) online(ctx context.Context, call *Call, refs []Reference, op
 		}()
 	}
 	wg.Wait()
+	if named != "" && !picked && !pick() {
+		return
+	}
+	meAsked := !lazy
+	if lazy && needsMe(refs, results[0]) {
+		infos[0] = d.prober.Integration(ctx, ProbeOptions{})
+		meAsked = true
+	}
+	if !meAsked {
+		infos[0].Name = nameIn(results[0])
+	}
 
 	in, usable := IntegrationVerdict(infos[0])
+	if !meAsked && accepted(results[0]) {
+		// users/me was not needed: the probes' answers show Notion took
+		// the token.
+		in.Status = StatusOK
+	}
 	rep.Integration = in
 	if !usable {
 		// The token is refused: the probes' answers say nothing more.
@@ -392,6 +442,51 @@ func (d *Diagnoser) online(ctx context.Context, call *Call, refs []Reference, op
 			}
 		}
 	}
+}
+
+// needsMe reports whether a verdict needs what users/me tells (a
+// personal access token, the workspace's name): when some reference is
+// answered 404 on every call (access.not_shared and its advice), or when no
+// reference could be probed (users/me is then the only online check).
+func needsMe(refs []Reference, res []ProbeResult) bool {
+	probed := false
+	for i, ref := range refs {
+		if !ref.Probeable() {
+			continue
+		}
+		probed = true
+		as := answersFor(res[i], ref.ID)
+		if as.all(OutcomeNotFound) {
+			return true
+		}
+	}
+	return !probed
+}
+
+// accepted reports whether Notion answered some probe as Notion does for a
+// token it accepts (200, 400, 403 or 404 JSON).
+func accepted(res []ProbeResult) bool {
+	for _, r := range res {
+		for _, a := range r.Answers {
+			switch a.Outcome {
+			case OutcomeOK, OutcomeNotFound, OutcomeBadRequest, OutcomeForbidden:
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// nameIn returns the integration name a 404 of res quotes, or "".
+func nameIn(res []ProbeResult) string {
+	for _, r := range res {
+		for _, a := range r.Answers {
+			if n := IntegrationInMessage(a.Message); n != "" {
+				return n
+			}
+		}
+	}
+	return ""
 }
 
 func dropCode(fs []Finding, code Code) []Finding {

@@ -498,6 +498,43 @@ func sentPropertyFinding(sp SentProperty) (Finding, bool) {
 				fmt.Sprintf("The body sends an empty string for %s: a URL is 1 to 2000 characters, and null clears it.", name),
 				fmt.Sprintf(`Send %s as {"url":null}.`, name), propertyEntry(sp.Key, `{"url":null}`)), true
 		}
+	case "people":
+		if v != nil && v.kind == 'a' && len(v.items) > 0 {
+			it := v.items[0]
+			if it.kind == 's' || it.get("email") != nil || it.get("name") != nil && it.get("id") == nil {
+				shape := writeShape("people", "")
+				return bodyFinding(CodeBodyValue, fmt.Sprintf("%s takes users by their ID — send %s", name, shape),
+					fmt.Sprintf("The body sends %s as %s: Notion takes only user objects with the user's ID (an email or a name is not looked up).", name, truncateUTF8(sp.Value, 160)),
+					"Look the user's ID up once (GET /v1/users) and send {\"object\":\"user\",\"id\":…}.", propertyEntry(sp.Key, shape)), true
+			}
+		}
+	case "files":
+		if v != nil && v.kind == 'a' {
+			for _, it := range v.items {
+				if ext := it.get("external"); ext != nil && it.get("name") == nil {
+					u := sampleOf(ext.get("url"))
+					shape := writeShape("files", u)
+					return bodyFinding(CodeBodyValue, fmt.Sprintf("An external file of %s needs a name — send %s", name, shape),
+						fmt.Sprintf("The body sends an external file for %s without its name, which Notion requires for external files.", name),
+						"Give every external file a name.", propertyEntry(sp.Key, shape)), true
+				}
+				if it.kind == 's' {
+					shape := writeShape("files", it.str)
+					return bodyFinding(CodeBodyValue, fmt.Sprintf("%s takes file objects, not bare URLs — send %s", name, shape),
+						fmt.Sprintf("The body sends %s's file as the string %q.", name, truncateUTF8(it.str, 120)),
+						"Send each file as {\"name\":…,\"external\":{\"url\":…}} or {\"file_upload\":{\"id\":…}}.", propertyEntry(sp.Key, shape)), true
+				}
+			}
+		}
+	case "email", "phone_number":
+		if v != nil && v.kind == 's' && len([]rune(v.str)) > 200 {
+			return bodyFinding(CodeBodyLimit, fmt.Sprintf("%s has %d characters, over Notion's limit of 200 — shorten it", name, len([]rune(v.str))),
+				fmt.Sprintf("The body sends %d characters for %s; an %s is at most 200.", len([]rune(v.str)), name, typ), "Shorten the value to 200 characters.", ""), true
+		}
+		if v != nil && v.kind == 's' && v.str == "" {
+			return bodyFinding(CodeBodyValue, fmt.Sprintf(`%s is an %s property — send {%q:null} to clear it, not ""`, name, typ, typ),
+				fmt.Sprintf("The body sends an empty string for %s; null clears it.", name), fmt.Sprintf("Send %s as {%q:null}.", name, typ), propertyEntry(sp.Key, "{"+strconv.Quote(typ)+":null}")), true
+		}
 	case "checkbox":
 		if v != nil && v.kind == 's' {
 			shape := writeShape("checkbox", v.str)
@@ -505,6 +542,12 @@ func sentPropertyFinding(sp SentProperty) (Finding, bool) {
 				fmt.Sprintf("The body sends %s as a string; a checkbox is true or false.", name), fmt.Sprintf("Send %s as %s.", name, shape), propertyEntry(sp.Key, shape)), true
 		}
 	case "date":
+		if tz := v.get("time_zone"); tz != nil && tz.kind == 's' && !strings.Contains(tz.str, "/") && tz.str != "UTC" {
+			shape := `{"date":{"start":"2026-03-01T09:00:00","time_zone":"America/New_York"}}`
+			return bodyFinding(CodeBodyValue, fmt.Sprintf("%s's time_zone must be an IANA name like \"America/New_York\", not %q", name, tz.str),
+				fmt.Sprintf("The body sends time_zone %q for %s: Notion takes IANA time zone names only (EST, PST or +02:00 are refused).", tz.str, name),
+				"Send an IANA name (Europe/Paris, America/New_York), with a start that has a time and no offset; or drop time_zone and put the offset in start.", propertyEntry(sp.Key, shape)), true
+		}
 		if s := v.get("start"); s != nil && s.kind == 's' && isoDate(s.str) != s.str {
 			shape := writeShape("date", s.str)
 			return bodyFinding(CodeBodyValue, fmt.Sprintf("%s's date must be ISO 8601, not %q — send %s", name, s.str, shape),

@@ -188,3 +188,37 @@ func TestEditDistance(t *testing.T) {
 		}
 	}
 }
+
+func TestSentPropertyFindings(t *testing.T) {
+	for _, tc := range []struct {
+		body string
+		code Code
+		lead string
+	}{
+		{`{"properties":{"Owner":{"people":[{"email":"a@b.co"}]}}}`, CodeBodyValue, "by their ID"},
+		{`{"properties":{"Spec":{"files":[{"external":{"url":"https://x.y/a.pdf"}}]}}}`, CodeBodyValue, "needs a name"},
+		{`{"properties":{"Spec":{"files":["https://x.y/a.pdf"]}}}`, CodeBodyValue, "not bare URLs"},
+		{`{"properties":{"When":{"date":{"start":"2026-03-01T09:00:00","time_zone":"EST"}}}}`, CodeBodyValue, "IANA"},
+		{`{"properties":{"When":{"date":{"start":"5/20/2023"}}}}`, CodeBodyValue, `"2023-05-20"`},
+		{`{"properties":{"Site":{"url":""}}}`, CodeBodyValue, `{"url":null}`},
+		{`{"properties":{"Mail":{"email":""}}}`, CodeBodyValue, `{"email":null}`},
+		{`{"properties":{"N":{"number":"12"}}}`, CodeBodyValue, `{"number":12}`},
+		{`{"properties":{"Ok":{"checkbox":"false"}}}`, CodeBodyValue, `{"checkbox":false}`},
+		{`{"properties":{"Tag":{"select":{"name":"a, b"}}}}`, CodeBodyOption, `"a b"`},
+		{`{"properties":{"Tag":{"select":"a"}}}`, CodeBodyPropertyType, `{"select":{"name":"a"}}`},
+		{`{"properties":{"Docs":{"relation":["abc"]}}}`, CodeBodyRelation, `{"relation":[{"id":`},
+		{`{"properties":{"F":{"formula":{"string":"x"}}}}`, CodeBodyReadOnly, "leave it out"},
+		{`{"properties":{"T":{"title":[{"text":{"content":"a"}}],"rich_text":[]}}}`, CodeBodyPropertyType, "2 type keys"},
+		{`{"properties":{"T":{"rich_text":"plain"}}}`, CodeBodyPropertyType, `{"rich_text":[{"text":{"content":"plain"}}]}`},
+	} {
+		b := readBody(tc.body)
+		if b == nil || len(b.Properties) != 1 {
+			t.Errorf("%s: not read", tc.body)
+			continue
+		}
+		f, ok := sentPropertyFinding(b.Properties[0])
+		if !ok || f.Code != tc.code || !strings.Contains(f.Answer, tc.lead) {
+			t.Errorf("%s: %v %s %q, want %s holding %q", tc.body, ok, f.Code, f.Answer, tc.code, tc.lead)
+		}
+	}
+}

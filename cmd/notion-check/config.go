@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"reflect"
 	"strconv"
 	"strings"
@@ -53,11 +54,15 @@ type config struct {
 	NotionVersion string
 	NotionRate    float64
 	NotionBurst   int
-	SlackBotToken string
-	SlackAppToken string
-	SlackAPIURL   string
-	HelpChannels  []string
-	AllowedChans  []string
+	// NotionBurstSet is true when NOTION_BURST was given: a one-shot run
+	// then keeps to it; otherwise it sends up to
+	// notion.DefaultOneShotBurst at once.
+	NotionBurstSet bool
+	SlackBotToken  string
+	SlackAppToken  string
+	SlackAPIURL    string
+	HelpChannels   []string
+	AllowedChans   []string
 	// AdminChannel is ADMIN_CHANNEL: where problems only an admin can fix
 	// are posted ("": the asker is told to tell whoever runs the bot).
 	AdminChannel  string
@@ -129,6 +134,7 @@ func loadConfig() (config, error) {
 	if err := envconfig.Process("", &e); err != nil {
 		return config{}, fmt.Errorf("reading the environment: %w", err)
 	}
+	burst, _ := os.LookupEnv("NOTION_BURST")
 	applyEmptyDefaults(&e)
 	c := config{
 		NotionToken: e.NotionToken, NotionTokens: tokenList(e.NotionTokens),
@@ -155,6 +161,7 @@ func loadConfig() (config, error) {
 	if c.NotionBurst, err = strconv.Atoi(e.NotionBurst); err != nil || c.NotionBurst < 1 || c.NotionBurst > 100 {
 		bad("NOTION_BURST", "NOTION_BURST must be a whole number from 1 to 100")
 	}
+	c.NotionBurstSet = strings.TrimSpace(burst) != ""
 	if c.Timeout, err = time.ParseDuration(e.Timeout); err != nil || c.Timeout < time.Second || c.Timeout > 5*time.Minute {
 		bad("DIAGNOSIS_TIMEOUT", "DIAGNOSIS_TIMEOUT must be a duration from 1s to 5m, such as 20s")
 		c.Timeout = 20 * time.Second

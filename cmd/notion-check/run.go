@@ -483,6 +483,10 @@ func newDiagnoser(cfg config, offline bool, hooks func(i int) (notion.Hooks, *sl
 		}
 		if hooks != nil {
 			nc.Hooks, nc.Logger = hooks(i)
+		} else if !cfg.NotionBurstSet {
+			// A one-shot run sends its calls at once, up to
+			// notion.DefaultOneShotBurst, unless NOTION_BURST says less.
+			nc.Burst = 0
 		}
 		if cfg.transport != nil {
 			nc.Transport = cfg.transport(i, tok)

@@ -10,6 +10,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/notion-check/notion-check/bot"
@@ -154,7 +155,7 @@ func serveBot(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	watches := make([]*ops.NotionWatch, len(probers))
 	for i, p := range probers {
-		watches[i] = ops.NewNotionWatch(ready, keys[i], notionCheck(p), ops.Backoff{Min: time.Second, Max: time.Minute, Spacing: 10 * time.Second})
+		watches[i] = ops.NewNotionWatch(ready, keys[i], watchCheck(p), ops.Backoff{Min: time.Second, Max: time.Minute, Spacing: 10 * time.Second})
 	}
 
 	b, err := bot.New(bot.Config{
@@ -268,7 +269,7 @@ func startCheck(ctx context.Context, timeout time.Duration, keys []string, probe
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			st, name, why := notionCheck(p)(ctx)
+			st, name, why := checkToken(ctx, p, true)
 			answers[i] = answer{st, name, why}
 		}()
 	}
@@ -294,24 +295,34 @@ func startCheck(ctx context.Context, timeout time.Duration, keys []string, probe
 	return refused
 }
 
-// notionCheck asks Notion about one prober's token, bypassing the cache,
-// within a bound of its own, and tells a refused token (401) from a Notion
-// that gave no usable answer.
-func notionCheck(p *notion.Prober) ops.NotionCheck {
+// watchCheck is the check of a watch started right after startCheck: its
+// first check reads what startCheck learnt (the prober keeps users/me's
+// answer; one that told nothing is not kept and is asked again), so that
+// the start asks users/me once per token, not twice; every later check
+// asks Notion afresh.
+func watchCheck(p *notion.Prober) ops.NotionCheck {
+	var started atomic.Bool
 	return func(ctx context.Context) (ops.NotionState, string, string) {
-		ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
-		defer cancel()
-		info, _ := diagnose.IntegrationVerdict(p.Integration(ctx, diagnose.ProbeOptions{Fresh: true}))
-		switch {
-		case info.Status == diagnose.StatusOK:
-			return ops.NotionOK, info.Name, ""
-		case info.Status == diagnose.StatusProblem && diagnose.HasCode(info.Findings, diagnose.CodeTokenInvalid):
-			return ops.NotionRefused, "", ""
-		case info.Status == diagnose.StatusProblem:
-			return ops.NotionRefused, "", "Notion refused GET /v1/users/me"
-		}
-		return ops.NotionUnreachable, "", "no usable answer from GET /v1/users/me (refused connection, 5xx, 429, an edge page or a timeout)"
+		return checkToken(ctx, p, started.Swap(true))
 	}
+}
+
+// checkToken asks Notion about one prober's token (bypassing the cache
+// when fresh), within a bound of its own, and tells a refused token (401)
+// from a Notion that gave no usable answer.
+func checkToken(ctx context.Context, p *notion.Prober, fresh bool) (ops.NotionState, string, string) {
+	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	info, _ := diagnose.IntegrationVerdict(p.Integration(ctx, diagnose.ProbeOptions{Fresh: fresh}))
+	switch {
+	case info.Status == diagnose.StatusOK:
+		return ops.NotionOK, info.Name, ""
+	case info.Status == diagnose.StatusProblem && diagnose.HasCode(info.Findings, diagnose.CodeTokenInvalid):
+		return ops.NotionRefused, "", ""
+	case info.Status == diagnose.StatusProblem:
+		return ops.NotionRefused, "", "Notion refused GET /v1/users/me"
+	}
+	return ops.NotionUnreachable, "", "no usable answer from GET /v1/users/me (refused connection, 5xx, 429, an edge page or a timeout)"
 }
 
 // observeDiagnosis feeds readiness from a user's diagnosis: an accepted

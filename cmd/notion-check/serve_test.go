@@ -99,6 +99,11 @@ func TestServeEndToEnd(t *testing.T) {
 	base := "http://" + addr
 	waitFor(t, "/healthz", func() bool { c, _ := get(base + "/healthz"); return c == 200 })
 	waitFor(t, "/readyz", func() bool { c, _ := get(base + "/readyz"); return c == 200 })
+	// users/me once per token at start: the readiness watches read the
+	// start's answer rather than asking again (each call spends budget).
+	if n := notion.CallsTo("/v1/users/me"); n != 2 {
+		t.Errorf("%d users/me calls at start for 2 tokens, want 2", n)
+	}
 
 	// The healthcheck subcommand, as the image's HEALTHCHECK runs it.
 	if _, errOut, code := cli(t, "", "healthcheck", base+"/healthz"); code != 0 {

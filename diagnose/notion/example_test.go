@@ -35,7 +35,12 @@ func Example() {
 		c := rep.Checks[0]
 		fmt.Println(rep.Integration.Status, rep.Integration.Name, "/", rep.Integration.Workspace, "|", c.Kind, c.Title, c.Findings[0].Code, len(c.Evidence), "calls")
 	}
+	// A shared page takes one call (blocks) and no users/me: its verdict
+	// does not need the integration's name. "Not shared" needs every
+	// endpoint that could serve a bare ID (blocks, data_sources, views) and
+	// users/me for its advice (workspace, personal access token).
+
 	// Output:
-	// ok Iris Checker / Acme Corp | page Roadmap 2026 access.ok 4 calls
-	// ok Iris Checker / Acme Corp | unknown  access.not_shared 4 calls
+	// ok  /  | page Roadmap 2026 access.ok 1 calls
+	// ok Iris Checker / Acme Corp | unknown  access.not_shared 3 calls
 }

@@ -141,12 +141,12 @@ func TestSeveralIntegrations(t *testing.T) {
 				Message: "Databases with multiple data sources are not supported in this API version."}, ref(nt.MultiDatabaseID, diagnose.KindDatabase, diagnose.EndpointDatabases)),
 			status: diagnose.StatusProblem, kind: diagnose.KindDatabase,
 			codes:  []diagnose.Code{diagnose.CodeErrorVersion, diagnose.CodeDatabaseMultipleSources, diagnose.CodeDatabaseDataSources},
-			access: "Iris Checker ✓", mention: []string{"The call sent Notion-Version 2022-06-28"}, version2: nt.Version20220628},
+			access: "NOTION_TOKEN ✓", mention: []string{"The call sent Notion-Version 2022-06-28"}, version2: nt.Version20220628},
 		{name: "NOTION_VERSION=2022-06-28 and a two-source database: not all good", tokens: []string{nt.GoodToken}, version: nt.Version20220628,
 			rd:     reading(nil, ref(nt.MultiDatabaseID, "", "")),
 			status: diagnose.StatusProblem, kind: diagnose.KindDatabase,
 			codes:  []diagnose.Code{diagnose.CodeErrorVersion, diagnose.CodeDatabaseMultipleSources, diagnose.CodeDatabaseDataSources},
-			access: "Iris Checker ✓", mention: []string{"(NOTION_VERSION)"}},
+			access: "NOTION_TOKEN ✓", mention: []string{"(NOTION_VERSION)"}},
 		{name: "a failed call on a readable page: not reproduced, never all good", tokens: []string{nt.GoodToken},
 			rd:     reading(notFoundCall(nt.SharedPageID, nt.IntegrationName), ref(nt.SharedPageID, diagnose.KindPage, diagnose.EndpointPages)),
 			status: diagnose.StatusProblem, kind: diagnose.KindPage, codes: []diagnose.Code{diagnose.CodeCallNotReproduced, diagnose.CodeAccessOK},
@@ -237,16 +237,65 @@ func testUsersMeOncePerIntegration(t *testing.T) {
 	if n := tm.srv.CallsTo("/v1/users/me"); n != 3 {
 		t.Fatalf("users/me asked %d times for 3 integrations", n)
 	}
-	// Rounds come from overlaps in time: exact on the virtual clock. Cold,
-	// the pacer's first flight (3 on the wire until 3 answers came) may put
-	// the fourth call of an integration in a second round.
-	if r := nt.Rounds(tm.srv.Calls()); r > 2 {
-		t.Errorf("%d rounds: users/me did not go with the first round", r)
+	// Times are exact on the virtual clock: every users/me went before the
+	// first answer came (the probes' later rounds, a bare ID Marketing Sync
+	// does not see: data_sources, then views, are the probes' own).
+	calls := tm.srv.Calls()
+	first := calls[0].End
+	for _, c := range calls {
+		if c.End.Before(first) {
+			first = c.End
+		}
+	}
+	for _, c := range calls {
+		if c.Path == "/v1/users/me" && !c.Start.Before(first) {
+			t.Errorf("users/me of %s sent at %v, after the first answer (%v): not in the first round", c.Integration, c.Start, first)
+		}
 	}
 	tm.srv.Reset()
 	d.DiagnoseReading(ctx, reading(nil, ref(nt.RootPageID, "", "")), diagnose.Options{})
 	if n := tm.srv.CallsTo("/v1/users/me"); n != 0 {
 		t.Fatalf("users/me asked again (%d)", n)
+	}
+}
+
+// TestNamedIntegrationInOneRound: a pasted error naming a configured
+// integration, users/me not known yet (a CLI run): every integration's
+// users/me goes beside the probes, in one round (not before them), and the
+// check is judged as the one named. Times are exact on the virtual clock.
+func TestNamedIntegrationInOneRound(t *testing.T) { onVirtualClock(t, testNamedIntegrationInOneRound) }
+
+func testNamedIntegrationInOneRound(t *testing.T) {
+	tm := newTeam(t, "", nt.GoodToken, nt.MarketingToken, nt.PersonalToken)
+	rd := reading(notFoundCall(nt.SharedPageID, nt.MarketingName), ref(nt.SharedPageID, diagnose.KindPage, diagnose.EndpointPages))
+	rep := tm.diagnoser().DiagnoseReading(ctxT(t, 10*time.Second), rd, diagnose.Options{})
+	c := rep.Checks[0]
+	if !diagnose.HasCode(c.Findings, diagnose.CodeAccessNotShared) || !strings.HasPrefix(accessLine(c.Access), "Marketing Sync ✗") {
+		t.Errorf("codes %v access %q, want access.not_shared as Marketing Sync first", codes(c.Findings), accessLine(c.Access))
+	}
+	calls := tm.srv.Calls()
+	if me := tm.srv.CallsTo("/v1/users/me"); me != 3 {
+		t.Errorf("%d users/me calls, want 3", me)
+	}
+	// Every users/me and every integration's first probe went before the
+	// first answer came: no round of users/me before the probes.
+	first := calls[0].End
+	for _, k := range calls {
+		if k.End.Before(first) {
+			first = k.End
+		}
+	}
+	firsts := 0
+	for _, k := range calls {
+		if k.Path == "/v1/users/me" && !k.Start.Before(first) {
+			t.Errorf("users/me of %s sent after the first answer", k.Integration)
+		}
+		if strings.HasPrefix(k.Path, "/v1/blocks/") && k.Start.Before(first) {
+			firsts++
+		}
+	}
+	if firsts != 3 {
+		t.Errorf("%d integrations' blocks calls in the first round, want 3: %+v", firsts, calls)
 	}
 }
 

@@ -46,13 +46,13 @@ func measureCases() []struct{ name, text string } {
 
 // TestMeasureRoundTrips measures, against the fake with 100 ms added
 // latency per call and with the SHIPPED defaults (Config with only a token
-// and a base URL: 3 req/s paced at 90%, burst 10), how many round trips
+// and a base URL: 3 req/s paced at 90%, burst 10, DefaultOneShotBurst for
+// the CLI's one-shot prober, no rate granted for guesses), how many round trips
 // (wall time / 100 ms), rounds and calls one whole diagnosis takes. Two
 // shapes of use:
 //
 //   - cold (the CLI): a new OneShot Prober for every run (as the CLI
-//     builds it), users/me asked in the same run, concurrently with the
-//     probes;
+//     builds it), users/me asked only when a verdict needs it (a 404);
 //   - warm (the bot): users/me cached and the pacer as a long-running bot
 //     leaves it (first flight proven, bucket refilled), Fresh probes.
 //
@@ -78,7 +78,7 @@ func TestMeasureRoundTrips(t *testing.T) {
 	fmt.Printf("%-32s | %8s %6s %6s %5s | %8s %6s %6s %5s\n", "case", "cold RTT", "rounds", "calls", "429", "warm RTT", "rounds", "calls", "429")
 	var singleCold, singleWarm []float64
 	var callsCold, callsWarm []int
-	// The nine kinds issue 13's goals name (its table's rows); the bare
+	// The nine kinds issues 13 and 23 name (their table's rows); the bare
 	// database and bare missing IDs are measured beside them.
 	var issueCold, issueWarm []int
 	beyondIssue := map[string]bool{"database (bare ID)": true, "unshared or missing (bare ID)": true}
@@ -150,29 +150,9 @@ func TestMeasureRoundTrips(t *testing.T) {
 	}
 	fmt.Printf("%-32s | %8.2f %6s %6.2f %5s | %8.2f %6s %6.2f %5s\n", "single references: median, avg",
 		median(singleCold), "", avg(callsCold), "", median(singleWarm), "", avg(callsWarm), "")
-	fmt.Printf("%-32s | %8s %6s %6.2f %5s | %8s %6s %6.2f\n", "  calls avg, issue 13's 9 kinds", "", "", avg(issueCold), "", "", "", avg(issueWarm))
+	fmt.Printf("%-32s | %8s %6s %6.2f %5s | %8s %6s %6.2f\n", "  calls avg, the issue's 9 kinds", "", "", avg(issueCold), "", "", "", avg(issueWarm))
 	fmt.Printf("%-32s | %8.2f %6s %6s %5s | %8.2f\n", "single references: worst median", maxMedian(singleCold, runs), "", "", "", maxMedian(singleWarm, runs))
 
-	// Not the shipped defaults, and said so: the ten references again with
-	// a burst that holds all their calls (issue 13's "when Notion's burst
-	// allows it"), so that what is left is rounds, not budget.
-	var rt []float64
-	var rounds, calls []int
-	for range runs {
-		cfg := shipped
-		cfg.Burst, cfg.OneShot = 30, true
-		p, err := New(cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		d := diagnose.New(diagnose.Config{Token: nt.GoodToken, Prober: p})
-		srv.Reset()
-		start := time.Now()
-		d.Diagnose(ctx, measureText("ten references in one text"), diagnose.Options{})
-		rt = append(rt, float64(time.Since(start))/float64(latency))
-		rounds, calls = append(rounds, nt.Rounds(srv.Calls())), append(calls, len(srv.Calls()))
-	}
-	fmt.Printf("ten references, burst 30 (NOT shipped: a Notion burst that allows it), cold: %.2f RTT, %d rounds, %.2f calls\n", median(rt), medianInt(rounds), avg(calls))
 }
 
 // maxMedian is the largest per-case median of xs, which holds runs values

@@ -49,6 +49,14 @@ const (
 	// for the bucket. A budget that turns out smaller is learnt from the
 	// first 429 (see pace.go).
 	DefaultBurst = 10
+	// DefaultOneShotBurst is the burst of a OneShot Prober whose Config
+	// sets none: the most references one diagnosis checks
+	// (diagnose.DefaultMaxChecks, 10) with up to three calls each go at
+	// once instead of pacing below what Notion accepts. Notion counts a
+	// connection's budget per 60 s window (facts §1.9), of which this is a
+	// sixth at 3 req/s; a smaller budget answers 429, and the run pauses
+	// and learns like any (pace.go).
+	DefaultOneShotBurst = 30
 	// PacingMargin is the share of Rate the limiter actually refills at.
 	// Requests paced exactly at Notion's rate arrive with network jitter
 	// (a TCP dial, a slow hop), and a bucket of the same size on Notion's
@@ -92,7 +100,8 @@ type Config struct {
 	// Rate is the average of requests per second of the shared limiter
 	// (DefaultRate if 0).
 	Rate float64
-	// Burst is the pacer's burst (DefaultBurst if 0).
+	// Burst is the pacer's burst (DefaultBurst if 0; DefaultOneShotBurst
+	// for a OneShot Prober).
 	Burst int
 	// OneShot is for a Prober that serves one run of a command (the CLI):
 	// its calls are one burst, sent at once up to Burst. A long-running
@@ -101,6 +110,16 @@ type Config struct {
 	// per process but, for a one-shot run, a round trip on every check of
 	// more than three calls.
 	OneShot bool
+	// SpeculativeRate is the rate (requests per second) at which this
+	// integration may send calls that only save a round trip (guesses about
+	// what an ID is: GET /v1/databases beside blocks for a link, GET
+	// /v1/data_sources beside blocks for a bare ID): a share of the
+	// workspace's rate that the team grants it, since Notion's
+	// workspace-wide limit is shared by every integration of the team and
+	// this process cannot see the others' use. Guesses also wait for 60 s
+	// without a 429 and a few accepted answers (guess.go). 0 (the default)
+	// sends none: every call is one a verdict needs.
+	SpeculativeRate float64
 	// Workspace, when set, is shared by the Probers of every integration
 	// of one workspace: a 429 naming the workspace-wide limit
 	// (rate_limit_reason ReasonWorkspace) pauses all of them until its
@@ -152,7 +171,10 @@ type meEntry struct {
 	expires time.Time
 }
 
-var _ diagnose.BatchProber = (*Prober)(nil)
+var (
+	_ diagnose.BatchProber      = (*Prober)(nil)
+	_ diagnose.IntegrationCache = (*Prober)(nil)
+)
 
 // New returns a Prober for cfg. It fails when the token is empty or the
 // base URL is not an absolute http(s) URL.
@@ -175,6 +197,9 @@ func New(cfg Config) (*Prober, error) {
 	}
 	if cfg.Burst <= 0 {
 		cfg.Burst = DefaultBurst
+		if cfg.OneShot {
+			cfg.Burst = DefaultOneShotBurst
+		}
 	}
 	if cfg.HTTPTimeout <= 0 {
 		cfg.HTTPTimeout = DefaultHTTPTimeout
@@ -198,10 +223,12 @@ func New(cfg Config) (*Prober, error) {
 			ForceAttemptHTTP2:     true,
 		}
 	}
+	pc := newPacer(cfg.Rate, cfg.Burst, cfg.Workspace, cfg.OneShot)
+	pc.allowGuesses(cfg.SpeculativeRate)
 	tr := &transport{
 		base:    base,
 		baseURL: bu,
-		pacer:   newPacer(cfg.Rate, cfg.Burst, cfg.Workspace, cfg.OneShot),
+		pacer:   pc,
 		token:   cfg.Token,
 		timeout: cfg.HTTPTimeout,
 		hooks:   cfg.Hooks,
@@ -243,6 +270,20 @@ func (p *Prober) Integration(ctx context.Context, opts diagnose.ProbeOptions) di
 	info := e.info
 	info.Evidence = append([]diagnose.Evidence(nil), e.ev...)
 	return info
+}
+
+// KnownIntegration returns what users/me answered, from the cache, making
+// no call; false when nothing usable is cached (diagnose.IntegrationCache).
+func (p *Prober) KnownIntegration() (diagnose.IntegrationInfo, bool) {
+	p.mu.Lock()
+	e := p.me
+	p.mu.Unlock()
+	if e == nil || !time.Now().Before(e.expires) {
+		return diagnose.IntegrationInfo{}, false
+	}
+	info := e.info
+	info.Evidence = append([]diagnose.Evidence(nil), e.ev...)
+	return info, true
 }
 
 func (p *Prober) integration(ctx context.Context, fresh bool) *meEntry {
@@ -465,7 +506,7 @@ func (p *Prober) ProbeAll(ctx context.Context, refs []diagnose.Reference, opts d
 		// not spare either.
 		needed++
 	}
-	spare := p.pacer().spare(needed)
+	spare := p.pacer().guesses(needed)
 	for rank := 0; spare > 0; rank++ {
 		granted := false
 		for _, j := range jobs {

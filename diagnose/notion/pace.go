@@ -139,6 +139,9 @@ type pacer struct {
 
 	accepted []time.Time // when answers other than 429/529 came
 
+	// guess meters speculative calls (guess.go); nil: none are sent.
+	guess *rate.Limiter
+
 	// Retries of refused requests waiting out a pause take the first
 	// slots after it.
 	retries   int

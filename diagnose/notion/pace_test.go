@@ -418,15 +418,25 @@ func TestTenReferencesAgainstNotionBudgets(t *testing.T) {
 		{"fake 1 req/s burst 1", 1, 1, 3, false},
 		{"fake 3 req/s burst 10", 3, 10, 0, false},
 		// The CLI has no first flight: its one burst meets a tiny budget
-		// whole, at most a burst of 429s before the pause, then the pace
-		// it learnt.
-		{"one-shot (the CLI), fake 1 req/s burst 1", 1, 1, DefaultBurst, true},
-		{"one-shot (the CLI), fake 3 req/s burst 10", 3, 10, 0, true},
+		// whole, at most one 429 per call the ten references need (15)
+		// before the pause, then the pace it learnt.
+		{"one-shot (the CLI), fake 1 req/s burst 1", 1, 1, 15, true},
+		// A one-shot run sends its calls at once up to
+		// DefaultOneShotBurst: against a bucket of 10, the calls beyond it
+		// (the ten references need 15) draw 429s once, then the pause.
+		{"one-shot (the CLI), fake 3 req/s burst 10", 3, 10, 5, true},
+		// Notion's per-connection budget per 60 s window (facts §9): the
+		// one-shot run's calls all fit, none refused.
+		{"one-shot (the CLI), fake 180 per 60 s window", 0, 180, 0, true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			onVirtualClock(t, func(t *testing.T) {
-				srv, tr := fakeNotion(t, nt.WithRateLimit(tt.avg, tt.burst))
+				limit := nt.WithRateLimit(tt.avg, tt.burst)
+				if tt.avg == 0 {
+					limit = nt.WithWindowLimit(tt.burst, time.Minute)
+				}
+				srv, tr := fakeNotion(t, limit)
 				p, err := New(Config{Token: nt.GoodToken, BaseURL: srv.URL, Transport: tr, OneShot: tt.oneShot, Logger: slog.New(slog.DiscardHandler)})
 				if err != nil {
 					t.Fatal(err)

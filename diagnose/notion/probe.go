@@ -15,8 +15,8 @@ import (
 )
 
 // maxCalls bounds the API calls of one probe (users/me excluded): the four
-// families a first round may ask about a bare ID (one needed, three
-// speculative) and the two hops a nested block walks up to its page.
+// families an ID may need asking about and the two hops a nested block
+// walks up to its page.
 const maxCalls = 6
 
 // get makes one plain GET /v1/{fam}/{id} through the shared client and
@@ -412,7 +412,11 @@ func onTheWire(ctx context.Context, g *sentGate) (context.Context, func()) {
 	return httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{WroteHeaders: gone}), gone
 }
 
-// plan is the first round of a probe of ref.
+// plan is the first round of a probe of ref: the one call that decides
+// the likeliest kinds of the ID alone (needed), and at most one
+// speculative call beside it, so that no reference ever has more than two
+// calls on the wire at once. The plan is a value: a probe that needs one
+// more read of its own (a schema read, say) adds it to needed.
 func plan(ref diagnose.Reference) firstRound {
 	one := func(f diagnose.Endpoint) firstRound { return firstRound{needed: []diagnose.Endpoint{f}} }
 	switch {
@@ -428,23 +432,24 @@ func plan(ref diagnose.Reference) firstRound {
 		ref.Hint == diagnose.KindPage || ref.Hint == diagnose.KindBlock:
 		return one(diagnose.EndpointBlocks)
 	case ref.Origin == diagnose.OriginLink:
-		// A web link's path ID is a page, a database or a block (never a
-		// data source or a view). blocks tells which, and a 404 there is
-		// final (a database is a block); a database's data sources take
-		// GET /v1/databases, asked alongside when the budget allows.
+		// A web link's path ID is a page or a database (never a data source
+		// or a view). blocks tells which, with title and trash, and a 404
+		// there is final (a database is a block); a database's data sources
+		// take GET /v1/databases, a guess worth sending alongside only when
+		// the budget has room for guesses.
 		return firstRound{needed: []diagnose.Endpoint{diagnose.EndpointBlocks}, speculative: []diagnose.Endpoint{diagnose.EndpointDatabases}}
 	}
 	// Nothing known: blocks tells a page, a database or a block; a 404
-	// there leaves a data source or a view, both needed before "not
-	// shared" may be said, and a database's data sources take
-	// GET /v1/databases: all asked alongside when the budget allows, in
-	// that order.
-	return firstRound{needed: []diagnose.Endpoint{diagnose.EndpointBlocks},
-		speculative: []diagnose.Endpoint{diagnose.EndpointDataSources, diagnose.EndpointViews, diagnose.EndpointDatabases}}
+	// there leaves a data source (asked next, or alongside as a guess) and
+	// then a view.
+	return firstRound{needed: []diagnose.Endpoint{diagnose.EndpointBlocks}, speculative: []diagnose.Endpoint{diagnose.EndpointDataSources}}
 }
 
-// all families a probe may ask about the reference's own ID.
-var families = []diagnose.Endpoint{diagnose.EndpointBlocks, diagnose.EndpointDatabases, diagnose.EndpointDataSources, diagnose.EndpointViews}
+// laterOrder is the order the families not asked yet are tried in, once
+// the first round's answers were all 404: a data source ID used where a
+// database or page was meant is the likeliest confusion since 2025-09-03,
+// then a page or database (blocks), then a view.
+var laterOrder = []diagnose.Endpoint{diagnose.EndpointDataSources, diagnose.EndpointBlocks, diagnose.EndpointViews}
 
 func (p *Prober) probe(ctx context.Context, ref diagnose.Reference, version string, first firstRound) diagnose.ProbeResult {
 	rec := &recorder{}
@@ -461,11 +466,38 @@ func (p *Prober) probe(ctx context.Context, ref diagnose.Reference, version stri
 	return diagnose.ProbeResult{Version: version, Answers: s.answers, Evidence: rec.evidence()}
 }
 
-// next makes the further calls the first round's answers call for.
+// next makes the further calls the answers so far call for, fewest first:
+// after a round of 404s the families not asked yet, two at a time (for a
+// bare ID data_sources alone first, the likeliest to tell), so that a
+// reference never has more than two calls on the wire and a verdict of
+// "not shared" takes at most three rounds.
 func (s *probeState) next(ctx context.Context, asked map[diagnose.Endpoint]diagnose.Answer) {
-	if stops(asked) {
-		return
+	for later := 0; ; later++ {
+		if stops(asked) || s.decided(ctx, asked) || !onlyMisses(asked) {
+			// Decided, or an answer of another shape: no call can turn it
+			// into a verdict.
+			return
+		}
+		rest := s.rest(asked)
+		if len(rest) == 0 {
+			return
+		}
+		n := 2
+		if later == 0 && (s.ref.Hint == "" || s.ref.Hint == diagnose.KindUnknown) && s.ref.Endpoint == diagnose.EndpointNone {
+			// A bare ID that blocks does not know is most likely a data
+			// source: asked alone, it saves the view call.
+			n = 1
+		}
+		for k, v := range s.round(ctx, rest[:min(n, len(rest))]...) {
+			asked[k] = v
+		}
 	}
+}
+
+// decided makes the last calls an answer that disclosed the object calls
+// for (a database's own GET /v1/databases, a block's page, a page's block
+// answer) and reports whether the object is known.
+func (s *probeState) decided(ctx context.Context, asked map[diagnose.Endpoint]diagnose.Answer) bool {
 	if b, ok := asked[diagnose.EndpointBlocks]; ok && b.Outcome == diagnose.OutcomeOK && b.Object != nil {
 		switch b.Object.BlockType {
 		case "child_page":
@@ -476,17 +508,15 @@ func (s *probeState) next(ctx context.Context, asked map[diagnose.Endpoint]diagn
 		default:
 			s.walkUp(ctx, b.Object.Parent)
 		}
-		return
+		return true
 	}
 	for _, a := range asked {
 		if a.Outcome == diagnose.OutcomeOK {
-			return
+			return true
 		}
 	}
 	if d, ok := asked[diagnose.EndpointDatabases]; ok && d.Outcome == diagnose.OutcomeBadRequest {
-		msg := d.Message
-		switch {
-		case strings.Contains(msg, "is a page, not a database"):
+		if strings.Contains(d.Message, "is a page, not a database") {
 			// A page: its block answer tells its title and whether it is in
 			// the trash.
 			if _, ok := asked[diagnose.EndpointBlocks]; !ok {
@@ -494,46 +524,31 @@ func (s *probeState) next(ctx context.Context, asked map[diagnose.Endpoint]diagn
 			}
 		}
 		// A linked database, several data sources: the answer decides.
-		return
+		return true
 	}
-	if !onlyMisses(asked) {
-		// An answer of another shape: no call can turn it into a verdict.
-		return
-	}
-	var rest []diagnose.Endpoint
-	for _, f := range families {
+	return false
+}
+
+// rest returns the families still to ask before "not shared" may be said,
+// in laterOrder.
+func (s *probeState) rest(asked map[diagnose.Endpoint]diagnose.Answer) []diagnose.Endpoint {
+	var out []diagnose.Endpoint
+	for _, f := range laterOrder {
 		if _, ok := asked[f]; ok {
 			continue
 		}
-		// The path ID of a web link is a page, a database or a block:
-		// Notion's links never carry a data source or a view there (a view
-		// is the ?v= part, read apart), so no data-source or view call can
-		// change the verdict.
+		// The path ID of a web link is a page or a database: Notion's links
+		// never carry a data source or a view there (a view is the ?v=
+		// part, read apart), so no data-source or view call can change
+		// the verdict.
 		if s.ref.Origin == diagnose.OriginLink && (f == diagnose.EndpointDataSources || f == diagnose.EndpointViews) {
 			continue
 		}
-		// A database is a block: when blocks said 404, databases would too.
-		if f == diagnose.EndpointDatabases {
-			if b, ok := asked[diagnose.EndpointBlocks]; ok && b.Outcome == diagnose.OutcomeNotFound {
-				continue
-			}
-		}
-		rest = append(rest, f)
+		out = append(out, f)
 	}
-	if len(rest) == 0 {
-		return
-	}
-	r2 := s.round(ctx, rest...)
-	if stops(r2) {
-		return
-	}
-	if b, ok := r2[diagnose.EndpointBlocks]; ok && b.Outcome == diagnose.OutcomeOK && b.Object != nil {
-		switch b.Object.BlockType {
-		case "child_page", "child_database":
-		default:
-			s.walkUp(ctx, b.Object.Parent)
-		}
-	}
+	// GET /v1/databases is never needed to say "not shared": blocks covers
+	// a database (a database is a block), and is asked instead.
+	return out
 }
 
 // walkUp follows a block's block parents (at most two hops, within

@@ -117,20 +117,20 @@ func TestProbeVerdicts(t *testing.T) {
 		related  []diagnose.Related
 	}{
 		{name: "shared page", ref: ref(nt.SharedPageID, "", ""), kind: diagnose.KindPage, title: nt.SharedPageTitle, done: true,
-			codes: []diagnose.Code{diagnose.CodeAccessOK}, calls: 3, rounds: 1, mention: []string{"/v1/pages/" + nt.SharedPageID}},
+			codes: []diagnose.Code{diagnose.CodeAccessOK}, calls: 1, rounds: 1, mention: []string{"/v1/pages/" + nt.SharedPageID}},
 		{name: "unshared page", ref: ref(nt.UnsharedPageID, "", ""), kind: diagnose.KindUnknown, done: true,
-			codes: []diagnose.Code{diagnose.CodeAccessNotShared}, calls: 3, rounds: 1,
+			codes: []diagnose.Code{diagnose.CodeAccessNotShared}, calls: 3, rounds: 3,
 			mention: []string{`"Iris Checker"`, `"Acme Corp"`, "••• (top right) → Connections", "private teamspace"}},
 		{name: "unshared page link: one round", ref: linkRef(nt.UnsharedPageID), kind: diagnose.KindUnknown, done: true,
-			codes: []diagnose.Code{diagnose.CodeAccessNotShared}, calls: 2, rounds: 1},
+			codes: []diagnose.Code{diagnose.CodeAccessNotShared}, calls: 1, rounds: 1},
 		{name: "shared page link", ref: linkRef(nt.SharedPageID), kind: diagnose.KindPage, done: true,
-			codes: []diagnose.Code{diagnose.CodeAccessOK}, calls: 2, rounds: 1},
+			codes: []diagnose.Code{diagnose.CodeAccessOK}, calls: 1, rounds: 1},
 		{name: "nonexistent", ref: ref(nt.MissingID, "", ""), kind: diagnose.KindUnknown, done: true,
-			codes: []diagnose.Code{diagnose.CodeAccessNotShared}, calls: 3, rounds: 1},
+			codes: []diagnose.Code{diagnose.CodeAccessNotShared}, calls: 3, rounds: 3},
 		{name: "trashed page", ref: ref(nt.TrashedPageID, "", ""), kind: diagnose.KindPage, title: nt.TrashedPageTitle, done: true,
-			codes: []diagnose.Code{diagnose.CodeObjectInTrash, diagnose.CodeAccessOK}, calls: 3, rounds: 1},
+			codes: []diagnose.Code{diagnose.CodeObjectInTrash, diagnose.CodeAccessOK}, calls: 1, rounds: 1},
 		{name: "database bare ID", ref: ref(nt.DatabaseID, "", ""), kind: diagnose.KindDatabase, title: nt.DatabaseTitle, done: true,
-			codes: []diagnose.Code{diagnose.CodeDatabaseDataSources, diagnose.CodeAccessOK}, calls: 4, rounds: 2,
+			codes: []diagnose.Code{diagnose.CodeDatabaseDataSources, diagnose.CodeAccessOK}, calls: 2, rounds: 2,
 			mention: []string{nt.DataSourceID, "/v1/data_sources/" + nt.DataSourceID + "/query"},
 			related: []diagnose.Related{{Role: diagnose.KindDataSource, ID: nt.DataSourceID}}},
 		{name: "database ?v= link (hint)", ref: ref(nt.DatabaseID, diagnose.KindDatabase, ""), kind: diagnose.KindDatabase, title: nt.DatabaseTitle, done: true,
@@ -139,27 +139,27 @@ func TestProbeVerdicts(t *testing.T) {
 			codes: []diagnose.Code{diagnose.CodeDatabaseMultipleSources, diagnose.CodeDatabaseDataSources, diagnose.CodeAccessOK}, calls: 1, rounds: 1,
 			mention: []string{nt.MultiDataSourceID1, nt.MultiDataSourceID2}},
 		{name: "linked database", ref: ref(nt.LinkedDatabaseID, "", ""), kind: diagnose.KindDatabase, title: nt.LinkedDatabaseTitle, done: true,
-			codes: []diagnose.Code{diagnose.CodeDatabaseLinked}, calls: 4, rounds: 2, mention: []string{"is a linked database"}},
+			codes: []diagnose.Code{diagnose.CodeDatabaseLinked}, calls: 2, rounds: 2, mention: []string{"is a linked database"}},
 		{name: "database without reachable data source", ref: ref(nt.OrphanDatabaseID, diagnose.KindDatabase, ""), kind: diagnose.KindDatabase, title: nt.OrphanDatabaseTitle, done: true,
 			codes: []diagnose.Code{diagnose.CodeDatabaseLinked}, calls: 1, rounds: 1, mention: []string{"lists no data source"}},
 		{name: "2022 database without reachable data source", version: nt.Version20220628, ref: ref(nt.OrphanDatabaseID, "", ""), kind: diagnose.KindDatabase, done: true,
-			codes: []diagnose.Code{diagnose.CodeDatabaseLinked}, calls: 4, rounds: 2, mention: []string{"does not contain any data sources accessible"}},
+			codes: []diagnose.Code{diagnose.CodeDatabaseLinked}, calls: 2, rounds: 2, mention: []string{"does not contain any data sources accessible"}},
 		{name: "block", ref: ref(nt.BlockID, "", ""), kind: diagnose.KindBlock, done: true,
-			codes: []diagnose.Code{diagnose.CodeKindBlock, diagnose.CodeAccessOK}, calls: 3, rounds: 1,
+			codes: []diagnose.Code{diagnose.CodeKindBlock, diagnose.CodeAccessOK}, calls: 1, rounds: 1,
 			mention: []string{"To read the page, use its ID: " + nt.SharedPageID},
 			related: []diagnose.Related{{Role: diagnose.KindPage, ID: nt.SharedPageID}}},
 		{name: "nested block walks up", ref: ref(nt.NestedBlockID, "", ""), kind: diagnose.KindBlock, done: true,
-			codes: []diagnose.Code{diagnose.CodeKindBlock, diagnose.CodeAccessOK}, calls: 4, rounds: 2,
+			codes: []diagnose.Code{diagnose.CodeKindBlock, diagnose.CodeAccessOK}, calls: 2, rounds: 2,
 			mention: []string{"To read the page, use its ID: " + nt.SharedPageID}},
 		{name: "data source", ref: ref(nt.DataSourceID, "", ""), kind: diagnose.KindDataSource, title: nt.DataSourceName, done: true,
-			codes: []diagnose.Code{diagnose.CodeKindDataSource, diagnose.CodeAccessOK}, calls: 3, rounds: 1,
+			codes: []diagnose.Code{diagnose.CodeKindDataSource, diagnose.CodeAccessOK}, calls: 2, rounds: 2,
 			mention: []string{"Its database is " + nt.DatabaseID},
 			related: []diagnose.Related{{Role: diagnose.KindDatabase, ID: nt.DatabaseID}}},
 		{name: "data source used on databases", ref: ref(nt.DataSourceID, diagnose.KindDatabase, diagnose.EndpointDatabases), kind: diagnose.KindDataSource, done: true,
-			codes: []diagnose.Code{diagnose.CodeEndpointMismatch, diagnose.CodeKindDataSource}, calls: 4, rounds: 2,
+			codes: []diagnose.Code{diagnose.CodeEndpointMismatch, diagnose.CodeKindDataSource}, calls: 3, rounds: 2,
 			mention: []string{"call /v1/data_sources/" + nt.DataSourceID + " instead of /v1/databases/" + nt.DataSourceID, nt.DatabaseID}},
 		{name: "database used on data_sources", ref: ref(nt.DatabaseID, "", diagnose.EndpointDataSources), kind: diagnose.KindDatabase, done: true,
-			codes: []diagnose.Code{diagnose.CodeEndpointMismatch, diagnose.CodeDatabaseDataSources}, calls: 4, rounds: 2,
+			codes: []diagnose.Code{diagnose.CodeEndpointMismatch, diagnose.CodeDatabaseDataSources}, calls: 4, rounds: 3,
 			mention: []string{"call /v1/data_sources/" + nt.DataSourceID + " instead of /v1/data_sources/" + nt.DatabaseID}},
 		{name: "database used on pages", ref: ref(nt.DatabaseID, "", diagnose.EndpointPages), kind: diagnose.KindDatabase, done: true,
 			codes: []diagnose.Code{diagnose.CodeEndpointMismatch, diagnose.CodeDatabaseDataSources}, calls: 2, rounds: 2,
@@ -175,33 +175,33 @@ func TestProbeVerdicts(t *testing.T) {
 		{name: "view (hint)", ref: ref(nt.ViewID, diagnose.KindView, ""), kind: diagnose.KindView, done: true,
 			codes: []diagnose.Code{diagnose.CodeKindView, diagnose.CodeAccessOK}, calls: 1, rounds: 1, mention: []string{"/v1/views/" + nt.ViewID, nt.DatabaseID}},
 		{name: "unshared database hint tries data_sources", ref: ref(nt.UnsharedPageID, diagnose.KindDatabase, ""), kind: diagnose.KindDatabase, done: true,
-			codes: []diagnose.Code{diagnose.CodeAccessNotShared}, calls: 4, rounds: 2},
+			codes: []diagnose.Code{diagnose.CodeAccessNotShared}, calls: 4, rounds: 3},
 		{name: "bare view ID resolves to its database", ref: ref(nt.ViewID, "", ""), kind: diagnose.KindView, done: true,
-			codes: []diagnose.Code{diagnose.CodeKindView, diagnose.CodeAccessOK}, calls: 3, rounds: 1, mention: []string{nt.DatabaseID, nt.DataSourceID},
+			codes: []diagnose.Code{diagnose.CodeKindView, diagnose.CodeAccessOK}, calls: 3, rounds: 3, mention: []string{nt.DatabaseID, nt.DataSourceID},
 			related: []diagnose.Related{{Role: diagnose.KindDatabase, ID: nt.DatabaseID}, {Role: diagnose.KindDataSource, ID: nt.DataSourceID}}},
 		{name: "view used on databases query", ref: ref(nt.ViewID, diagnose.KindDatabase, diagnose.EndpointDatabases), kind: diagnose.KindView, done: true,
-			codes: []diagnose.Code{diagnose.CodeEndpointMismatch, diagnose.CodeKindView}, calls: 4, rounds: 2, mention: []string{"/v1/data_sources/" + nt.DataSourceID + "/query"}},
+			codes: []diagnose.Code{diagnose.CodeEndpointMismatch, diagnose.CodeKindView}, calls: 4, rounds: 3, mention: []string{"/v1/data_sources/" + nt.DataSourceID + "/query"}},
 		{name: "view as NOTION_DATABASE_ID", ref: ref(nt.ViewID, diagnose.KindDatabase, ""), kind: diagnose.KindView, done: true,
-			codes: []diagnose.Code{diagnose.CodeEndpointMismatch, diagnose.CodeKindView}, calls: 4, rounds: 2},
+			codes: []diagnose.Code{diagnose.CodeEndpointMismatch, diagnose.CodeKindView}, calls: 4, rounds: 3},
 		{name: "2026-03-11 trashed page (in_trash only)", version: nt.Version20260311, ref: ref(nt.TrashedPageID, "", ""), kind: diagnose.KindPage, done: true,
-			codes: []diagnose.Code{diagnose.CodeObjectInTrash, diagnose.CodeAccessOK}, calls: 3, rounds: 1},
+			codes: []diagnose.Code{diagnose.CodeObjectInTrash, diagnose.CodeAccessOK}, calls: 1, rounds: 1},
 		{name: "2026-03-11 database", version: nt.Version20260311, ref: ref(nt.MultiDatabaseID, "", ""), kind: diagnose.KindDatabase, done: true,
-			codes: []diagnose.Code{diagnose.CodeDatabaseMultipleSources, diagnose.CodeDatabaseDataSources, diagnose.CodeAccessOK}, calls: 4, rounds: 2},
+			codes: []diagnose.Code{diagnose.CodeDatabaseMultipleSources, diagnose.CodeDatabaseDataSources, diagnose.CodeAccessOK}, calls: 2, rounds: 2},
 
 		// Notion-Version 2022-06-28.
 		{name: "2022 page", version: nt.Version20220628, ref: ref(nt.SharedPageID, "", ""), kind: diagnose.KindPage, done: true,
-			codes: []diagnose.Code{diagnose.CodeAccessOK}, calls: 3, rounds: 1},
+			codes: []diagnose.Code{diagnose.CodeAccessOK}, calls: 1, rounds: 1},
 		{name: "2022 unshared", version: nt.Version20220628, ref: ref(nt.UnsharedPageID, "", ""), done: true,
-			codes: []diagnose.Code{diagnose.CodeAccessNotShared}, calls: 3, rounds: 1},
+			codes: []diagnose.Code{diagnose.CodeAccessNotShared}, calls: 3, rounds: 3},
 		{name: "2022 database", version: nt.Version20220628, ref: ref(nt.DatabaseID, "", ""), kind: diagnose.KindDatabase, done: true,
-			codes: []diagnose.Code{diagnose.CodeAccessOK}, calls: 4, rounds: 2, mention: []string{"POST /v1/databases/" + nt.DatabaseID + "/query"}},
+			codes: []diagnose.Code{diagnose.CodeAccessOK}, calls: 2, rounds: 2, mention: []string{"POST /v1/databases/" + nt.DatabaseID + "/query"}},
 		{name: "2022 multi-source database", version: nt.Version20220628, ref: ref(nt.MultiDatabaseID, diagnose.KindDatabase, ""), kind: diagnose.KindDatabase, done: true,
 			codes: []diagnose.Code{diagnose.CodeErrorVersion, diagnose.CodeDatabaseMultipleSources, diagnose.CodeDatabaseDataSources}, calls: 1, rounds: 1,
 			mention: []string{nt.MultiDataSourceID2, "Notion-Version 2022-06-28 (NOTION_VERSION)"}},
 		{name: "2022 linked database", version: nt.Version20220628, ref: ref(nt.LinkedDatabaseID, diagnose.KindDatabase, ""), kind: diagnose.KindDatabase, done: true,
 			codes: []diagnose.Code{diagnose.CodeDatabaseLinked}, calls: 1, rounds: 1},
 		{name: "2022 data source is told, not 404", version: nt.Version20220628, ref: ref(nt.DataSourceID, "", ""), kind: diagnose.KindDataSource, done: true,
-			codes: []diagnose.Code{diagnose.CodeKindDataSource, diagnose.CodeAccessOK}, calls: 3, rounds: 1, mention: []string{"2022-06-28"}},
+			codes: []diagnose.Code{diagnose.CodeKindDataSource, diagnose.CodeAccessOK}, calls: 2, rounds: 2, mention: []string{"2022-06-28"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -487,18 +487,19 @@ func testSharedFlightsAndCache(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	// One probe: blocks, and data_sources and views from the spare budget.
-	if n := len(probeCalls(f.srv)); n != 3 {
-		t.Fatalf("8 identical probes in flight made %d calls, want 3", n)
+	// One probe: blocks, which tells a page (no guess: the fixture grants
+	// none).
+	if n := len(probeCalls(f.srv)); n != 1 {
+		t.Fatalf("8 identical probes in flight made %d calls, want 1", n)
 	}
 	for _, r := range results {
-		if !r.Done || r.Kind != diagnose.KindPage || len(r.Evidence) != 3 {
+		if !r.Done || r.Kind != diagnose.KindPage || len(r.Evidence) != 1 {
 			t.Fatalf("%+v", r)
 		}
 	}
 	// Cached, with its evidence.
 	r := judgeRef(ctx, f.p, ref(nt.SharedPageID, "", ""), diagnose.ProbeOptions{})
-	if n := len(probeCalls(f.srv)); n != 3 || len(r.Evidence) != 3 {
+	if n := len(probeCalls(f.srv)); n != 1 || len(r.Evidence) != 1 {
 		t.Fatalf("cache missed: %d calls, evidence %d", n, len(r.Evidence))
 	}
 	// Mutating a result must not touch the cache.
@@ -508,16 +509,14 @@ func testSharedFlightsAndCache(t *testing.T) {
 	}
 	// A re-check bypasses it.
 	judgeRef(ctx, f.p, ref(nt.SharedPageID, "", ""), diagnose.ProbeOptions{Fresh: true})
-	// The first flight is proven by now: the fresh probe also gets
-	// databases.
-	if n := len(probeCalls(f.srv)); n != 7 {
-		t.Fatalf("fresh probe: %d calls, want 7", n)
+	if n := len(probeCalls(f.srv)); n != 2 {
+		t.Fatalf("fresh probe: %d calls, want 2", n)
 	}
 	// A different endpoint is a different verdict (databases: "is a page",
 	// then blocks).
 	judgeRef(ctx, f.p, ref(nt.SharedPageID, "", diagnose.EndpointDatabases), diagnose.ProbeOptions{})
-	if n := len(probeCalls(f.srv)); n != 9 {
-		t.Fatalf("other endpoint: %d calls, want 9", n)
+	if n := len(probeCalls(f.srv)); n != 4 {
+		t.Fatalf("other endpoint: %d calls, want 4", n)
 	}
 	// Sharing the page and checking again (Fresh) turns the verdict.
 	if r := judgeRef(ctx, f.p, ref(nt.UnsharedPageID, "", ""), diagnose.ProbeOptions{}); r.Findings[0].Code != diagnose.CodeAccessNotShared {
@@ -611,9 +610,9 @@ func TestHooksUseFamilies(t *testing.T) {
 	judgeRef(ctx, f.p, ref(nt.DatabaseID, "", ""), diagnose.ProbeOptions{})
 	mu.Lock()
 	defer mu.Unlock()
-	// A bare ID: blocks, with data_sources and views from the spare budget;
-	// blocks says child_database, then databases (503 once, retried).
-	want := map[string]int{"users/me": 1, "blocks": 1, "data_sources": 1, "views": 1, "databases": 2}
+	// A bare ID: blocks says child_database, then databases (503 once,
+	// retried).
+	want := map[string]int{"users/me": 1, "blocks": 1, "databases": 2}
 	for k, v := range want {
 		if seen[k] != v {
 			t.Errorf("%s: %d calls, want %d (%v)", k, seen[k], v, seen)
@@ -670,11 +669,11 @@ func TestEvidenceJSON(t *testing.T) {
 }
 
 // TestProbeAllSpendsOnlySpareBudget: ProbeAll sends every needed call of
-// a text's references and gives speculative calls only the budget left
-// after them, so a text of as many references as the bucket holds sends
-// its needed calls only, and one of few also gets the calls that save a
-// round. Counts only: four bare IDs of objects that blocks alone decides
-// (no later round), users/me cached.
+// a text's references and sends a guess (a speculative call) only with
+// evidence that the budget has room: a rate granted for guesses
+// (Config.SpeculativeRate), answers accepted and no 429 for a while, and
+// budget left after the needed calls. Counts only: four bare IDs of
+// objects that blocks alone decides (no later round), users/me cached.
 func TestProbeAllSpendsOnlySpareBudget(t *testing.T) {
 	ids := []string{nt.SharedPageID, nt.TrashedPageID, nt.RowPageID, nt.BlockID}
 	refs := func(n int) []diagnose.Reference {
@@ -687,27 +686,41 @@ func TestProbeAllSpendsOnlySpareBudget(t *testing.T) {
 	for _, tt := range []struct {
 		name       string
 		burst      int
+		guessRate  float64
+		limited    bool // a 429 came just before
 		refs       int
-		calls, spc int // all probe calls; data_sources + views among them
+		calls, spc int // all probe calls; data_sources among them
 	}{
-		{"bucket just holds the needed calls", 4, 4, 4, 0},
-		{"room for one more", 5, 4, 5, 1},
-		{"first speculative call of every reference before any second", 8, 4, 8, 4},
-		{"room for all", 12, 4, 12, 8},
-		{"one reference", 4, 1, 4, 2},
+		{"no rate granted for guesses: needed calls only", 12, 0, false, 4, 4, 0},
+		{"bucket just holds the needed calls", 4, 100, false, 4, 4, 0},
+		{"room for one more", 5, 100, false, 4, 5, 1},
+		{"room for all", 12, 100, false, 4, 8, 4},
+		{"the guesses' own rate bounds them", 12, 2, false, 4, 6, 2},
+		{"a 429 a moment ago: needed calls only", 12, 100, true, 4, 4, 0},
+		{"one reference", 4, 100, false, 1, 2, 1},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			onVirtualClock(t, func(t *testing.T) {
-				f := virtualFixture(t, Config{Rate: DefaultRate, Burst: tt.burst, OneShot: true})
-				ctx := ctxT(t, 20*time.Second)
-				integ(ctx, f.p, diagnose.ProbeOptions{})
-				// users/me took one token: wait until the bucket is full again
+				f := virtualFixture(t, Config{Rate: DefaultRate, Burst: tt.burst, OneShot: true, SpeculativeRate: tt.guessRate})
+				ctx := ctxT(t, 30*time.Second)
+				// Evidence of room: answers accepted (users/me, fresh each time).
+				for range firstFlight {
+					integ(ctx, f.p, diagnose.ProbeOptions{Fresh: true})
+				}
+				// users/me took tokens: wait until the bucket is full again
 				// (a count, not a timing assertion: spare is read from it).
 				for f.p.pacer().spare(0) < tt.burst {
 					if ctx.Err() != nil {
 						t.Fatalf("the bucket never refilled: spare %d of %d", f.p.pacer().spare(0), tt.burst)
 					}
 					time.Sleep(20 * time.Millisecond)
+				}
+				if tt.limited {
+					// A pause that ended just now: within guessQuiet.
+					pc := f.p.pacer()
+					pc.mu.Lock()
+					pc.until = pc.now()
+					pc.mu.Unlock()
 				}
 				f.srv.Reset()
 				res := f.p.ProbeAll(ctx, refs(tt.refs), diagnose.ProbeOptions{})

@@ -182,9 +182,10 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			err error
 		)
 		if speculative && resp == nil {
-			// Sent only from budget that would sit idle; once on the wire
-			// it is a call like any other (a 429 is waited out).
-			pa, err = t.pacer.tryAcquire(ctx)
+			// Sent only when the evidence says the shared budget has room
+			// (guess.go); once on the wire it is a call like any other (a
+			// 429 is waited out).
+			pa, err = t.pacer.tryGuess(ctx)
 			if errors.Is(err, ErrNoSpareBudget) {
 				return nil, fmt.Errorf("notion: %s %s: %w", req.Method, apiPath, err)
 			}

@@ -64,6 +64,18 @@ func WithWorkspaceLimit(n int, window time.Duration) Option {
 	}
 }
 
+// WithWorkspaceRate enables a workspace-wide token bucket shared by every
+// token of the fake: an average of perSecond requests per second with the
+// given burst, for all integrations together (Notion's workspace limit
+// since 2026-06, facts §9). A request beyond it gets 429 with
+// rate_limit_reason public_api_space_request_rate_limit and Retry-After
+// the whole seconds until the next token (at least 1).
+func WithWorkspaceRate(perSecond float64, burst int) Option {
+	return func(s *Server) {
+		s.limits.wsAvg, s.limits.wsBurst = perSecond, burst
+	}
+}
+
 // WithClock sets the clock the rate limits judge arrivals by (time.Now by
 // default), for tests of the limits themselves; latency and the call log
 // keep the real clock.
@@ -84,6 +96,19 @@ func (s *Server) RateLimited() map[string]int {
 	return out
 }
 
+// RateLimitedBy returns how many requests of each integration (by name, as
+// Call.Integration; "" for an unknown token) the rate limits refused.
+func (s *Server) RateLimitedBy() map[string]int {
+	l := &s.limits
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	out := map[string]int{}
+	for k, v := range l.refusedBy {
+		out[k] = v
+	}
+	return out
+}
+
 // limits is the state of the fake's rate limits.
 type limits struct {
 	now         func() time.Time
@@ -91,6 +116,10 @@ type limits struct {
 	burst       int
 	connN, wsN  int
 	connW, wsW  time.Duration
+	wsAvg       float64
+	wsBurst     int
+	wsBucket    *rate.Limiter
+	refusedBy   map[string]int
 	mu          sync.Mutex
 	epoch       time.Time
 	buckets     map[string]*rate.Limiter
@@ -121,7 +150,7 @@ func (w *window) spent(epoch, now time.Time, length time.Duration, n int) (bool,
 // returns the 429 answer.
 func (s *Server) limit(token string) (answer, bool) {
 	l := &s.limits
-	if l.avg <= 0 && l.connN <= 0 && l.wsN <= 0 {
+	if l.avg <= 0 && l.connN <= 0 && l.wsN <= 0 && l.wsAvg <= 0 {
 		return answer{}, false
 	}
 	l.mu.Lock()
@@ -136,8 +165,13 @@ func (s *Server) limit(token string) (answer, bool) {
 		l.buckets = map[string]*rate.Limiter{}
 		l.conn = map[string]*window{}
 		l.refused = map[string]int{}
+		l.refusedBy = map[string]int{}
 		l.ws.index = -1
+		if l.wsAvg > 0 {
+			l.wsBucket = rate.NewLimiter(rate.Limit(l.wsAvg), max(l.wsBurst, 1))
+		}
 	}
+	name := s.nameOf(token)
 	if l.connN > 0 {
 		w := l.conn[token]
 		if w == nil {
@@ -145,24 +179,35 @@ func (s *Server) limit(token string) (answer, bool) {
 			l.conn[token] = w
 		}
 		if full, reset := w.spent(l.epoch, now, l.connW, l.connN); full {
-			return l.refuse(RateLimitReasonConnection, reset), true
+			return l.refuse(name, RateLimitReasonConnection, reset), true
 		}
 	}
 	if l.wsN > 0 {
 		if full, reset := l.ws.spent(l.epoch, now, l.wsW, l.wsN); full {
-			return l.refuse(RateLimitReasonWorkspace, reset), true
+			return l.refuse(name, RateLimitReasonWorkspace, reset), true
 		}
 	}
+	var own *rate.Reservation
 	if l.avg > 0 {
 		lim := l.buckets[token]
 		if lim == nil {
 			lim = rate.NewLimiter(rate.Limit(l.avg), max(l.burst, 1))
 			l.buckets[token] = lim
 		}
-		res := lim.ReserveN(now, 1)
+		own = lim.ReserveN(now, 1)
+		if d := own.DelayFrom(now); d > 0 {
+			own.CancelAt(now)
+			return l.refuse(name, RateLimitReasonConnection, d), true
+		}
+	}
+	if l.wsBucket != nil {
+		res := l.wsBucket.ReserveN(now, 1)
 		if d := res.DelayFrom(now); d > 0 {
 			res.CancelAt(now)
-			return l.refuse(RateLimitReasonConnection, d), true
+			if own != nil {
+				own.CancelAt(now)
+			}
+			return l.refuse(name, RateLimitReasonWorkspace, d), true
 		}
 	}
 	if l.connN > 0 {
@@ -176,8 +221,9 @@ func (s *Server) limit(token string) (answer, bool) {
 
 // refuse builds the 429 answer (l.mu held): Retry-After is wait in whole
 // seconds rounded up, at least 1.
-func (l *limits) refuse(reason string, wait time.Duration) answer {
+func (l *limits) refuse(name, reason string, wait time.Duration) answer {
 	l.refused[reason]++
+	l.refusedBy[name]++
 	secs := max(1, int(math.Ceil(wait.Seconds())))
 	a := errAnswer(http.StatusTooManyRequests, "rate_limited", "You have been rate limited. Please try again in a few minutes.",
 		map[string]any{"rate_limit_reason": reason})

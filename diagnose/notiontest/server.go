@@ -507,6 +507,11 @@ func faultAnswer(f *Fault) answer {
 // s.name is read without s.mu: it is set only before the server starts.
 func (s *Server) caller(r *http.Request) string {
 	token, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	return s.nameOf(token)
+}
+
+// nameOf is the name of token's integration ("" for an unknown token).
+func (s *Server) nameOf(token string) string {
 	switch token {
 	case GoodToken, NoReadToken:
 		return s.name

@@ -56,11 +56,14 @@ func Cases(ctx context.Context) ([]Case, error) {
 	h := diagnose.Hex32
 	online := func(name, about, token, text string, common bool) (Case, error) {
 		// The fake does not rate-limit: no need to pace the example calls;
-		// OneShot as the CLI: every speculative call goes (stable evidence).
+		// no guesses are granted, so the evidence is the needed calls.
 		p, err := notion.New(notion.Config{Token: token, BaseURL: srv.URL, Version: notiontest.Version20250903, Rate: 1000, Burst: 100, OneShot: true})
 		if err != nil {
 			return Case{}, fmt.Errorf("example %s: %w", name, err)
 		}
+		// The bot asks users/me once at start (serve) and its answers name
+		// the integration from that cached answer.
+		p.Integration(ctx, diagnose.ProbeOptions{})
 		d := diagnose.New(diagnose.Config{Token: token, Prober: p})
 		rep := d.Diagnose(ctx, text, diagnose.Options{})
 		return Case{Name: name, About: about, Text: text, Report: normalize(name, rep), Common: common}, nil
