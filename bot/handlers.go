@@ -530,7 +530,7 @@ func (b *Bot) planInteraction(cb slack.InteractionCallback) (p recheckPlan, ok b
 
 func (b *Bot) onInteraction(cb slack.InteractionCallback) {
 	// The button's value is read in the job's goroutine.
-	size := 0
+	size := len(cb.Message.Text) // a message shortcut's message
 	for _, a := range cb.ActionCallback.BlockActions {
 		if a != nil {
 			size += len(a.Value)
