@@ -148,9 +148,10 @@ func TestMayAnswerCoversPlanEvent(t *testing.T) {
 		"Could not find page with ID: " + pageID, "ntn&#95;" + fakeToken[4:], notiontest.GoodToken[4:]}
 	for _, ch := range []string{helpChan, otherChan, "CELSEWHERE"} {
 		for _, team := range []string{"", slackfake.TeamID, "T0OTHER99"} {
-			for _, mention := range []bool{false, true} {
+			for k := range 3 {
+				mention, dm := k == 1, k == 2
 				for _, text := range texts {
-					m := incoming{channel: ch, user: human, text: text, ts: "1.1", team: team, mention: mention}
+					m := incoming{channel: ch, user: human, text: text, ts: "1.1", team: team, mention: mention, dm: dm}
 					b.beforeRead = func(string) { read++ }
 					may := b.mayAnswer(m)
 					if read != 0 {
