@@ -124,7 +124,7 @@ func (b *Bot) ingest(sm *socketmode.Client, evt socketmode.Event, start time.Tim
 			return
 		}
 		m, eventID, ok := incomingOf(ev)
-		if !ok || !b.wanted(m) || !b.planEvent(m).any() {
+		if !ok || !b.wanted(m) || !b.mayAnswer(m) {
 			b.ack(sm, kind, envID, nil, start)
 			return
 		}
