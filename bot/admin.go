@@ -209,7 +209,8 @@ func (b *Bot) adminNote(ps []adminProblem) string {
 }
 
 // tellAdmins posts the incidents to the admin channel (once per incident:
-// with Config.Cluster, once across the replicas within DedupeWindow too).
+// with Config.Cluster, once across the replicas within the cluster's
+// dedupe TTL too).
 func (b *Bot) tellAdmins(ctx context.Context, ps []adminProblem) {
 	for _, p := range ps {
 		if b.cfg.AdminChannel == "" {

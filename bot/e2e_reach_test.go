@@ -506,3 +506,38 @@ func TestNewSurfacesShowOutsideTextEscaped(t *testing.T) {
 		t.Error("no share click was answered: the test would pass by showing nothing")
 	}
 }
+
+// TestMessageShortcutAckedFirstAndGuestsRefused: the shortcut's envelope is
+// acknowledged before anything is diagnosed or posted (the diagnosis is
+// held until the ack is seen), and a user of another organisation gets a
+// private refusal, never a diagnosis.
+func TestMessageShortcutAckedFirstAndGuestsRefused(t *testing.T) {
+	st := &stub{started: make(chan string, 4), release: make(chan struct{})}
+	h := start(t, func(c *Config) { c.Diagnoser = st })
+	env := h.shortcut(otherChan, "1700001000.000100", "", pageLink)
+	if _, err := h.fake.WaitAck(env, wait); err != nil {
+		t.Fatal(err)
+	}
+	<-st.started // the diagnosis runs only now, after the ack
+	if n := len(h.fake.Posts()); n != 0 {
+		t.Errorf("%d posts before the diagnosis finished", n)
+	}
+	close(st.release)
+	if _, err := h.fake.WaitPosts(1, wait); err != nil {
+		t.Fatal(err)
+	}
+
+	guest := h.id("env-guest")
+	h.push(slackfake.MessageShortcutEnvelope(slackfake.MessageShortcut{EnvelopeID: guest, ChannelID: otherChan, TeamID: "T0OTHERORG",
+		MessageTS: "1700001001.000100", MessageText: pageLink}))
+	posts, err := h.fake.WaitPosts(2, wait)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := posts[1]; p.Method != "chat.postEphemeral" || !strings.Contains(p.Text, "only answers members") {
+		t.Errorf("guest's shortcut answered %+v, want a private refusal", p)
+	}
+	if calls, _ := st.snapshot(); len(calls) != 1 {
+		t.Errorf("%d diagnoses, want 1 (none for the guest)", len(calls))
+	}
+}

@@ -352,6 +352,19 @@ func (b *Bot) planEvent(m incoming) eventPlan {
 	return p
 }
 
+// mayAnswer reports, without reading the text for references (the event
+// loop of a replica must not: a big text would hold the acks behind it),
+// whether a message may need an answer: a mention or a direct message (a
+// refusal, the usage or a report), a message in a help channel, or one
+// that holds a token (a
+// scan for credentials, linear and far cheaper than reading). It is true
+// whenever planEvent(m).any() is; the worker that plans the message again
+// drops what needs nothing.
+func (b *Bot) mayAnswer(m incoming) bool {
+	text := capText(m.text)
+	return m.mention || m.dm || b.help[m.channel] || (b.userID != "" && mentions(text, b.userID)) || b.redactor.Leaks(text) > 0
+}
+
 func (b *Bot) onEventsAPI(evt socketmode.Event) {
 	ev, ok := evt.Data.(slackevents.EventsAPIEvent)
 	if !ok {
@@ -518,7 +531,7 @@ func (b *Bot) planInteraction(cb slack.InteractionCallback) (p recheckPlan, ok b
 
 func (b *Bot) onInteraction(cb slack.InteractionCallback) {
 	// The button's value is read in the job's goroutine.
-	size := 0
+	size := len(cb.Message.Text) // a message shortcut's message
 	for _, a := range cb.ActionCallback.BlockActions {
 		if a != nil {
 			size += len(a.Value)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/notion-check/notion-check/bot/slackfake"
+	"github.com/notion-check/notion-check/diagnose/notiontest"
 )
 
 // TestReadingNeverHoldsAcks: while every read slot is held by texts whose
@@ -131,4 +132,37 @@ func TestMeasureAcksBehindBigMessages(t *testing.T) {
 	h.barrier()
 	t.Logf("5 small slash commands behind 3 × %d kB messages (each read %s slower): slowest ack %s, slowest answer %s after its push; all answered %s after the first push",
 		MaxTextBytes/1000, slow, worst.Round(100*time.Microsecond), answered.Round(time.Millisecond), time.Since(t0).Round(time.Millisecond))
+}
+
+// TestMayAnswerCoversPlanEvent: the check a replica's event loop makes
+// before queueing a message (mayAnswer, which never reads the text for
+// references) says yes whenever planning the message (planEvent) finds
+// something to answer, and it does not read.
+func TestMayAnswerCoversPlanEvent(t *testing.T) {
+	b := fuzzBot(t)
+	b.cfg.AllowedChannels = []string{otherChan}
+	b.allowed = map[string]bool{otherChan: true}
+	read := 0
+	texts := []string{"", "hello", pageLink, "why? " + pageLink, fakeToken, "x " + fakeToken + " y",
+		"<@" + slackfake.BotUserID + "> " + pageLink, "<@" + slackfake.BotUserID + "> hi",
+		"Could not find page with ID: " + pageID, "ntn&#95;" + fakeToken[4:], notiontest.GoodToken[4:]}
+	for _, ch := range []string{helpChan, otherChan, "CELSEWHERE"} {
+		for _, team := range []string{"", slackfake.TeamID, "T0OTHER99"} {
+			for k := range 3 {
+				mention, dm := k == 1, k == 2
+				for _, text := range texts {
+					m := incoming{channel: ch, user: human, text: text, ts: "1.1", team: team, mention: mention, dm: dm}
+					b.beforeRead = func(string) { read++ }
+					may := b.mayAnswer(m)
+					if read != 0 {
+						t.Fatalf("mayAnswer(%+v) read the text", m)
+					}
+					b.beforeRead = nil
+					if b.planEvent(m).any() && !may {
+						t.Errorf("planEvent(%+v) answers, mayAnswer says no", m)
+					}
+				}
+			}
+		}
+	}
 }

@@ -27,6 +27,13 @@ func unavailableReport() diagnose.Report {
 	}
 }
 
+func capabilityReport() diagnose.Report {
+	return diagnose.Report{
+		Integration: diagnose.Integration{Status: diagnose.StatusProblem, Name: "Iris Checker", Findings: []diagnose.Finding{
+			diagnose.NewFinding(diagnose.CodeAccessCapability, "Every read answered 403 restricted_resource.", nil)}},
+	}
+}
+
 func TestIncidentsOncePerIncident(t *testing.T) {
 	c := &clock{t: time.Date(2026, 12, 5, 10, 0, 0, 0, time.UTC)}
 	in := newIncidents(2 * time.Minute)
@@ -49,6 +56,9 @@ func TestIncidentsOncePerIncident(t *testing.T) {
 		{"fixed", okReport(), time.Minute, 0, 0},
 		{"refused again: a new incident", revokedReport(), time.Minute, 1, 1},
 		{"fixed again", okReport(), 0, 0, 0},
+		{"a capability missing: told at once", capabilityReport(), time.Minute, 1, 1},
+		{"capability still missing", capabilityReport(), time.Minute, 1, 0},
+		{"capability given", okReport(), time.Minute, 0, 0},
 		{"Notion fails once: not yet an incident", unavailableReport(), time.Minute, 0, 0},
 		{"still failing a minute later: not yet", unavailableReport(), time.Minute, 0, 0},
 		{"failing for two minutes: told", unavailableReport(), time.Minute, 1, 1},

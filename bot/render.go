@@ -369,7 +369,7 @@ func writeFindings(b *strings.Builder, rep diagnose.Report, c *diagnose.Check, f
 		if f.Example != "" {
 			// The JSON to send, copyable: a code block.
 			// A backtick of the paste must not close the block.
-			b.WriteString("\nSend instead:\n```" + esc(truncate(strings.ReplaceAll(f.Example, "`", "'"), 600)) + "```")
+			b.WriteString("\nSend instead:\n```" + esc(truncate(strings.ReplaceAll(f.Example, "`", "'"), 300)) + "```")
 		}
 	}
 }

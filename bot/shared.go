@@ -107,15 +107,24 @@ func (b *Bot) ingest(sm *socketmode.Client, evt socketmode.Event, start time.Tim
 		ackPayload = p.ack
 	case socketmode.EventTypeEventsAPI:
 		ev, _ := evt.Data.(slackevents.EventsAPIEvent)
-		if _, _, home := homeUser(ev); home {
+		if _, homeEvent, home := homeUser(ev); home {
 			// The Home tab is published by the replica that got the
-			// event: no diagnosis, nothing to hand over.
+			// event (no diagnosis, nothing to hand over), once across
+			// the replicas.
+			dup := false
+			if homeEvent != "" {
+				ctx, cancel := context.WithTimeout(context.Background(), dedupeTimeout)
+				dup = b.seenShared(ctx, cluster.EventKey(homeEvent))
+				cancel()
+			}
 			b.ack(sm, kind, envID, nil, start)
-			b.onHome(ev)
+			if !dup {
+				b.onHome(ev)
+			}
 			return
 		}
 		m, eventID, ok := incomingOf(ev)
-		if !ok || !b.wanted(m) || !b.planEvent(m).any() {
+		if !ok || !b.wanted(m) || !b.mayAnswer(m) {
 			b.ack(sm, kind, envID, nil, start)
 			return
 		}

@@ -39,6 +39,9 @@ func clientFinding(c *Call) Finding {
 	if via == "" {
 		via = "the client"
 	}
+	if c.ClientFailure == "schema" && c.Via == "" {
+		via = "The client"
+	}
 	quoted := ""
 	if c.ClientMessage != "" {
 		quoted = fmt.Sprintf(" (%q)", truncateUTF8(c.ClientMessage, 200))
@@ -57,7 +60,7 @@ func clientFinding(c *Call) Finding {
 			detail = fmt.Sprintf("The MCP client or server refused the tool's arguments%s before any request went to Notion: they do not fit the tool's input schema (an object sent as a JSON string, a missing or misnamed argument).", quoted)
 			fix = "Send each argument with the type the tool's schema names: objects as objects, not JSON strings (a known problem of some MCP clients with parent, properties and filter); update the MCP server and client, and retry."
 		} else {
-			detail = fmt.Sprintf("%s refused the call's input%s before any request went to Notion: a required field is empty or a value has the wrong type in its own form or schema.", upperFirst(via), quoted)
+			detail = fmt.Sprintf("%s refused the call's input%s before any request went to Notion: a required field is empty or a value has the wrong type in its own form or schema.", via, quoted)
 			fix = fmt.Sprintf("Fill in or correct the field %s names (in the node, module or step's settings), then run it again; Notion was not asked, so sharing and the token are not the cause.", via)
 		}
 	case failure == "path":

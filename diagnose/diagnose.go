@@ -164,6 +164,9 @@ type Answer struct {
 	// ChildDataSourceIDs are additional_data.child_data_source_ids of a
 	// 400 "multiple data sources" answer.
 	ChildDataSourceIDs []string `json:"child_data_source_ids,omitempty"`
+	// ErrorType is additional_data.error_type of an error answer, which
+	// the verdict prefers to the message's wording.
+	ErrorType string `json:"error_type,omitempty"`
 }
 
 // IntegrationInfo is what a Prober learnt about its token from

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/notion-check/notion-check/diagnose"
 	"github.com/notion-check/notion-check/diagnose/internal/failedcalls"
@@ -110,6 +111,9 @@ func TestFailedCallsLead(t *testing.T) {
 		all++
 		rd := diagnose.ReadText(tc.Text, diagnose.DefaultMaxChecks)
 		head := diagnose.New(diagnose.Config{}).DiagnoseReading(t.Context(), rd, diagnose.Options{Offline: true}).Headline()
+		if n := utf8.RuneCountInString(head.Text); n > 148 {
+			t.Errorf("%s: first line of %d characters does not fit Slack's header: %q", tc.Name, n, head.Text)
+		}
 		ok := head.Problem()
 		for _, w := range tc.Lead {
 			ok = ok && strings.Contains(head.Text, w)

@@ -64,8 +64,14 @@ func explains(code Code, c *Call) bool {
 	switch code {
 	case CodeAccessNotShared, CodeAccessOtherIntegration:
 		return notFound
-	case CodeEndpointMismatch, CodeKindView, CodeKindDataSource, CodeKindBlock, CodeDatabaseLinked, CodeDatabaseMultipleSources:
+	case CodeEndpointMismatch, CodeDatabaseLinked:
 		return notFound || bad
+	case CodeDatabaseMultipleSources:
+		return bad
+	case CodeKindView, CodeKindDataSource, CodeKindBlock:
+		// What the ID is explains the answer only when the call used it as
+		// something else.
+		return (notFound || bad) && misused(code, c)
 	case CodeIDMalformed, CodeLinkView:
 		return bad
 	case CodeObjectInTrash:
@@ -262,7 +268,7 @@ func (r Report) causeVars(c *Check, v Vars) {
 		if via == "" {
 			via = "The client"
 		}
-		v["client_answer"] = upperFirst(via) + " refused the input before calling Notion — fix the field or argument it names"
+		v["client_answer"] = via + " refused the input before calling Notion — fix the field or argument it names"
 		if strings.HasPrefix(via, "MCP") {
 			v["client_answer"] = "The MCP tool's arguments failed its schema before reaching Notion — send objects as objects, not strings"
 		}
@@ -317,4 +323,19 @@ func (r Report) onlyCheckWithID(id string) bool {
 		}
 	}
 	return n == 1 && id != ""
+}
+
+// misused reports whether the call used an ID of the kind a kind.* code
+// names with a route or parent of another kind.
+func misused(code Code, c *Call) bool {
+	ep := c.Endpoint
+	switch code {
+	case CodeKindView:
+		return !strings.HasPrefix(ep, "/v1/views")
+	case CodeKindDataSource:
+		return ep != "" && !strings.HasPrefix(ep, "/v1/data_sources") && c.ParentType != "data_source_id"
+	case CodeKindBlock:
+		return ep != "" && !strings.HasPrefix(ep, "/v1/blocks")
+	}
+	return false
 }

@@ -153,3 +153,20 @@ func TestValueSent(t *testing.T) {
 		}
 	}
 }
+
+// TestErrorTypeBeforeWording: additional_data.error_type decides where
+// Notion gives it, whatever the message says.
+func TestErrorTypeBeforeWording(t *testing.T) {
+	const db = "3d47810f-380f-80d7-a002-000000000002"
+	as := answers{EndpointDatabases: {Family: EndpointDatabases, ID: db, Outcome: OutcomeBadRequest, Status: 400, Code: "validation_error",
+		Message: "This database is not available in the version you asked for.", ErrorType: "multiple_data_sources_for_database",
+		ChildDataSourceIDs: []string{"3d47810f-380f-80d7-a003-000000000002", "3d47810f-380f-80d7-a003-000000000003"}}}
+	r, ok := resolve(as)
+	if !ok || r.kind != KindDatabase || r.multiple == nil || len(r.sources) != 2 {
+		t.Errorf("resolve = %+v, %v: want a database with several data sources", r, ok)
+	}
+	c := &Call{Status: 400, Code: "validation_error", Message: "reworded", AdditionalData: map[string]string{"error_type": "multiple_data_sources_for_database"}}
+	if fs := CallFindings(c, false); len(fs) != 1 || fs[0].Code != CodeErrorVersion {
+		t.Errorf("CallFindings = %v, want error.version", fs)
+	}
+}

@@ -167,9 +167,9 @@ func fieldFinding(c *Call, f Field) (Finding, bool) {
 		opt := f.Sent
 		if f.Expected[0] == "status" {
 			shape := writeShape("status", "<an existing option>")
-			return bodyFinding(CodeBodyOption, fmt.Sprintf("Status option %q does not exist — status options are not created by a write: use an existing one or add it to %s first", opt, statusName(f)),
+			return bodyFinding(CodeBodyOption, fmt.Sprintf("Status option %q does not exist — use an existing one or add it first; a write never creates status options", opt),
 				fmt.Sprintf("The call sent the status option %q to %s, and the property has no such option. Unlike select, a status property never creates an option on the fly.", opt, statusName(f)),
-				fmt.Sprintf("Send one of the property's options (Notion's status property → its options), or add %q first with PATCH /v1/data_sources/<id> {\"properties\":{%q:{\"status\":{\"options\":[{\"name\":%q}]}}}} (Notion-Version 2025-09-03 or later).", opt, statusName(f), opt),
+				fmt.Sprintf("Send one of the property's options (Notion's status property → its options), or add %q first with PATCH /v1/data_sources/<id> {\"properties\":{%q:{\"status\":{\"options\":[{\"name\":%q}]}}}} (Notion-Version 2025-09-03 or later).", opt, orDefault(f.Property, "Status"), opt),
 				propertyEntry(orDefault(f.Property, "Status"), shape)), true
 		}
 		fixed := strings.Join(strings.Fields(strings.ReplaceAll(opt, ",", " ")), " ")

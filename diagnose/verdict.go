@@ -225,7 +225,7 @@ func resolve(as answers) (resolved, bool) {
 			return r, true
 		case isPageMessage(d.Message):
 			return resolved{kind: KindPage}, true
-		case isDatabaseProblem(d.Message):
+		case isDatabaseProblem(d.Message) || d.ErrorType == errorTypeMultipleSources:
 			// Notion's 400 about the database itself is the whole answer.
 			r.from200 = true
 			resolveDatabase(&r, as)
@@ -244,6 +244,10 @@ func resolve(as answers) (resolved, bool) {
 	}
 	return resolved{}, false
 }
+
+// errorTypeMultipleSources is additional_data.error_type of Notion's 400
+// for a database with several data sources under an old Notion-Version.
+const errorTypeMultipleSources = "multiple_data_sources_for_database"
 
 func isPageMessage(msg string) bool { return strings.Contains(msg, "is a page, not a database") }
 
@@ -278,7 +282,9 @@ func resolveDatabase(r *resolved, as answers) {
 		switch {
 		case strings.Contains(d.Message, "is a linked database"), strings.Contains(d.Message, "does not contain any data sources accessible"):
 			r.linked = fmt.Sprintf("Notion answered GET /v1/databases/%s with 400 %s: %q", d.ID, d.Code, d.Message)
-		case strings.Contains(d.Message, "multiple data sources"):
+		case d.ErrorType == errorTypeMultipleSources || strings.Contains(d.Message, "multiple data sources"):
+			// additional_data.error_type first: Notion's machine-readable
+			// word outlives a message's wording.
 			a := d
 			r.multiple = &a
 			r.sources = d.ChildDataSourceIDs
@@ -570,6 +576,8 @@ func ruleDatabase(j *judgement, ref Reference, call *Call, res ProbeResult, r re
 	}
 	if r.multiple != nil {
 		ruleVersionMultiple(j, ref, call, res, r)
+	} else if multi {
+		ruleVersionMultipleCall(j, ref, call, r)
 	}
 	right := "/v1/databases/" + id
 	var mis bool
@@ -785,4 +793,26 @@ func ruleOK(j *judgement, ref Reference, res ProbeResult, r resolved) {
 	j.add(NewFinding(CodeAccessOK,
 		fmt.Sprintf("The integration can read %s: it is a %s; use %s. %s", id, kindWord(r.kind), endpoint, next),
 		Vars{"endpoint": endpoint, "kind": kindWord(r.kind), "next": next}))
+}
+
+// ruleVersionMultipleCall: the person's call on a database with several
+// data sources got a 400 through /v1/databases, with a Notion-Version
+// before 2025-09-03 or one the paste does not show: that version is the
+// cause (the checks here ran with a newer one, which reads the database).
+func ruleVersionMultipleCall(j *judgement, ref Reference, call *Call, r resolved) {
+	if call == nil || !(call.Status == 400 || call.Code == "validation_error") || !strings.HasPrefix(call.Endpoint, "/v1/databases") {
+		return
+	}
+	cv := callVersion(call)
+	if cv != "" && modern(cv) {
+		return
+	}
+	whose := "The paste does not show the call's Notion-Version; a client on 2022-06-28 (as many libraries and loaders still send)"
+	if cv != "" {
+		whose = "The call sent Notion-Version " + cv + ", and a client on it"
+	}
+	fix := "Send Notion-Version 2025-09-03 or later and query one data source: POST /v1/data_sources/" + r.sources[0] + "/query (the database's data sources: " + strings.Join(r.sources, ", ") + ")."
+	j.add(NewFinding(CodeErrorVersion,
+		fmt.Sprintf("%s is refused with 400 on database %s, which has %d data sources: under versions before %s Notion answers \"Databases with multiple data sources are not supported in this API version.\"", whose, ref.ID, len(r.sources), firstDataSourceVersion),
+		Vars{"version_fix": fix, "version": firstDataSourceVersion}))
 }

@@ -121,7 +121,7 @@ func explained(fs []Finding) bool {
 // ruleNotReproduced: the person's call failed, but the checks here find
 // nothing wrong with its object: say what differs, never "all good".
 func ruleNotReproduced(ref Reference, call *Call, as view, fs []Finding, others ...view) (Finding, bool) {
-	if !call.Failed() || transientCall(call) || !as.j.Done || !as.j.Sees || explained(fs) {
+	if !call.Failed() || transientCall(call) || !as.j.Done || !as.j.Sees || explained(fs) || explainedBy(fs, call) {
 		return Finding{}, false
 	}
 	name := as.who.name()
@@ -192,4 +192,16 @@ func callRef(call *Call, refs []Reference) int {
 		}
 	}
 	return -1
+}
+
+// explainedBy reports whether a finding in fs explains what Notion answered
+// the call (rank.go's explains): a database with several data sources
+// explains a 400 on its query, say, though it is only a warning.
+func explainedBy(fs []Finding, call *Call) bool {
+	for _, f := range fs {
+		if explains(f.Code, call) {
+			return true
+		}
+	}
+	return false
 }

@@ -23,25 +23,26 @@ import (
 // envconfig would otherwise keep an empty value (skipping the default) or
 // fail to parse it as a number, so the values are defaulted and parsed here.
 type env struct {
-	NotionToken   string `envconfig:"NOTION_TOKEN"`
-	NotionTokens  string `envconfig:"NOTION_TOKENS"`
-	NotionAPIURL  string `envconfig:"NOTION_API_URL" default:"https://api.notion.com"`
-	NotionVersion string `envconfig:"NOTION_VERSION" default:"2025-09-03"`
-	NotionRate    string `envconfig:"NOTION_RATE" default:"3"`
-	NotionBurst   string `envconfig:"NOTION_BURST" default:"10"`
-	SlackBotToken string `envconfig:"SLACK_BOT_TOKEN"`
-	SlackAppToken string `envconfig:"SLACK_APP_TOKEN"`
-	SlackAPIURL   string `envconfig:"SLACK_API_URL" default:"https://slack.com/api/"`
-	HelpChannels  string `envconfig:"HELP_CHANNELS"`
-	AllowedChans  string `envconfig:"ALLOWED_CHANNELS"`
-	AdminChannel  string `envconfig:"ADMIN_CHANNEL"`
-	AllowExternal string `envconfig:"ALLOW_EXTERNAL_USERS" default:"false"`
-	Addr          string `envconfig:"ADDR" default:":8080"`
-	LogLevel      string `envconfig:"LOG_LEVEL" default:"info"`
-	LogFormat     string `envconfig:"LOG_FORMAT"`
-	Timeout       string `envconfig:"DIAGNOSIS_TIMEOUT" default:"20s"`
-	RedisURL      string `envconfig:"REDIS_URL"`
-	ClaimAfter    string `envconfig:"REDIS_CLAIM_AFTER"`
+	NotionToken     string `envconfig:"NOTION_TOKEN"`
+	NotionTokens    string `envconfig:"NOTION_TOKENS"`
+	NotionAPIURL    string `envconfig:"NOTION_API_URL" default:"https://api.notion.com"`
+	NotionVersion   string `envconfig:"NOTION_VERSION" default:"2025-09-03"`
+	NotionRate      string `envconfig:"NOTION_RATE" default:"3"`
+	NotionBurst     string `envconfig:"NOTION_BURST" default:"10"`
+	NotionGuessRate string `envconfig:"NOTION_GUESS_RATE" default:"0"`
+	SlackBotToken   string `envconfig:"SLACK_BOT_TOKEN"`
+	SlackAppToken   string `envconfig:"SLACK_APP_TOKEN"`
+	SlackAPIURL     string `envconfig:"SLACK_API_URL" default:"https://slack.com/api/"`
+	HelpChannels    string `envconfig:"HELP_CHANNELS"`
+	AllowedChans    string `envconfig:"ALLOWED_CHANNELS"`
+	AdminChannel    string `envconfig:"ADMIN_CHANNEL"`
+	AllowExternal   string `envconfig:"ALLOW_EXTERNAL_USERS" default:"false"`
+	Addr            string `envconfig:"ADDR" default:":8080"`
+	LogLevel        string `envconfig:"LOG_LEVEL" default:"info"`
+	LogFormat       string `envconfig:"LOG_FORMAT"`
+	Timeout         string `envconfig:"DIAGNOSIS_TIMEOUT" default:"20s"`
+	RedisURL        string `envconfig:"REDIS_URL"`
+	ClaimAfter      string `envconfig:"REDIS_CLAIM_AFTER"`
 }
 
 // config is the checked configuration.
@@ -58,11 +59,15 @@ type config struct {
 	// then keeps to it; otherwise it sends up to
 	// notion.DefaultOneShotBurst at once.
 	NotionBurstSet bool
-	SlackBotToken  string
-	SlackAppToken  string
-	SlackAPIURL    string
-	HelpChannels   []string
-	AllowedChans   []string
+	// NotionGuessRate is NOTION_GUESS_RATE: requests per second each
+	// integration may spend on calls that only save a round trip
+	// (notion.Config.SpeculativeRate; 0: none).
+	NotionGuessRate float64
+	SlackBotToken   string
+	SlackAppToken   string
+	SlackAPIURL     string
+	HelpChannels    []string
+	AllowedChans    []string
 	// AdminChannel is ADMIN_CHANNEL: where problems only an admin can fix
 	// are posted ("": the asker is told to tell whoever runs the bot).
 	AdminChannel  string
@@ -123,7 +128,7 @@ func (es configErrors) only(vars ...string) configErrors {
 // with another one (a Slack setting, say) does not stop a diagnosis.
 // NOTION_VERSION is not among them: the CLI is a diagnostic, and reports a
 // version Notion does not publish as a finding (SPEC §2).
-var cliVars = []string{"NOTION_API_URL", "NOTION_RATE", "NOTION_BURST", "DIAGNOSIS_TIMEOUT"}
+var cliVars = []string{"NOTION_API_URL", "NOTION_RATE", "NOTION_BURST", "NOTION_GUESS_RATE", "DIAGNOSIS_TIMEOUT"}
 
 // loadConfig reads the environment through envconfig and checks every value
 // that has a shape. It returns the configuration and, when some values are
@@ -162,6 +167,10 @@ func loadConfig() (config, error) {
 		bad("NOTION_BURST", "NOTION_BURST must be a whole number from 1 to 100")
 	}
 	c.NotionBurstSet = strings.TrimSpace(burst) != ""
+	if c.NotionGuessRate, err = strconv.ParseFloat(e.NotionGuessRate, 64); err != nil || !(c.NotionGuessRate >= 0 && c.NotionGuessRate <= 100) {
+		bad("NOTION_GUESS_RATE", "NOTION_GUESS_RATE must be a number of requests per second from 0 to 100")
+		c.NotionGuessRate = 0
+	}
 	if c.Timeout, err = time.ParseDuration(e.Timeout); err != nil || c.Timeout < time.Second || c.Timeout > 5*time.Minute {
 		bad("DIAGNOSIS_TIMEOUT", "DIAGNOSIS_TIMEOUT must be a duration from 1s to 5m, such as 20s")
 		c.Timeout = 20 * time.Second

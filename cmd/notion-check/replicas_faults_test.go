@@ -208,7 +208,7 @@ func (f *faultRig) others(r *replica) []*replica {
 }
 
 // TestReplicaKilledMidBurst: SIGKILL of the replica answering a request
-// (begun, diagnosis in flight, nothing posted) amid a burst; every
+// (begun, diagnosis in flight, nothing posted) between two bursts; every
 // acknowledged command gets exactly one report, that one included, once
 // its turn and the verdict lease the dead replica held run out
 // (REDIS_CLAIM_AFTER after its last heartbeat).
@@ -223,6 +223,13 @@ func TestReplicaKilledMidBurst(t *testing.T) {
 	waitAcked(t, f.slack, "env-kill-", n+1)
 	waitLong(t, "the held diagnosis", func() bool { return f.gate.Held() == 1 })
 	victim := f.holder("kill-held")
+	// The kill lands when the held request is the only work in flight:
+	// not between another reply accepted by Slack and its removal from the
+	// queue, the one window where a reply may be sent twice (README).
+	waitLong(t, "the rest of the burst answered", func() bool { return len(answeredOnce(f.slack, "kill-")) == n })
+	waitLong(t, "only the held request pending", func() bool {
+		return metric(f.rs, "notion_check_queue_items", `state="pending"`) == float64(len(f.rs))
+	})
 	if err := victim.cmd.Process.Kill(); err != nil {
 		t.Fatal(err)
 	}

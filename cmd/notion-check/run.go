@@ -478,8 +478,11 @@ func newDiagnoser(cfg config, offline bool, hooks func(i int) (notion.Hooks, *sl
 			Version:   cfg.NotionVersion,
 			Rate:      cfg.NotionRate,
 			Burst:     cfg.NotionBurst,
-			OneShot:   hooks == nil,
-			Logger:    slog.New(slog.DiscardHandler),
+			// Guesses only where the team granted them a rate (a share
+			// of the workspace's budget it leaves this bot).
+			SpeculativeRate: cfg.NotionGuessRate,
+			OneShot:         hooks == nil,
+			Logger:          slog.New(slog.DiscardHandler),
 		}
 		if hooks != nil {
 			nc.Hooks, nc.Logger = hooks(i)

@@ -56,7 +56,7 @@ func cli(t *testing.T, stdin string, args ...string) (stdout, stderr string, cod
 // clearEnv unsets every variable the program reads, so the developer's own
 // environment never leaks into a test.
 func clearEnv(t *testing.T) {
-	for _, k := range []string{"NOTION_TOKEN", "NOTION_API_URL", "NOTION_VERSION", "NOTION_RATE", "NOTION_BURST",
+	for _, k := range []string{"NOTION_TOKEN", "NOTION_API_URL", "NOTION_VERSION", "NOTION_RATE", "NOTION_BURST", "NOTION_GUESS_RATE",
 		"SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_API_URL", "HELP_CHANNELS", "ALLOWED_CHANNELS", "ADMIN_CHANNEL", "ALLOW_EXTERNAL_USERS", "ADDR", "LOG_LEVEL", "LOG_FORMAT", "DIAGNOSIS_TIMEOUT", "REDIS_URL", "REDIS_CLAIM_AFTER"} {
 		t.Setenv(k, "")
 		os.Unsetenv(k)
@@ -211,6 +211,7 @@ func TestConfigErrorsNameTheVariable(t *testing.T) {
 	for _, tc := range []struct{ key, val string }{
 		{"NOTION_API_URL", "ftp://secret-host"},
 		{"NOTION_RATE", "fast"},
+		{"NOTION_GUESS_RATE", "-0.5"},
 		{"DIAGNOSIS_TIMEOUT", "-1s"},
 	} {
 		t.Run(tc.key, func(t *testing.T) {

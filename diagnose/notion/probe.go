@@ -82,10 +82,12 @@ func (s *probeState) get(ctx context.Context, fam diagnose.Endpoint, id string, 
 		var e struct {
 			AdditionalData struct {
 				ChildDataSourceIDs []string `json:"child_data_source_ids"`
+				ErrorType          string   `json:"error_type"`
 			} `json:"additional_data"`
 		}
 		if json.Unmarshal(x.body, &e) == nil {
 			a.ChildDataSourceIDs = e.AdditionalData.ChildDataSourceIDs
+			a.ErrorType = e.AdditionalData.ErrorType
 		}
 	case x.status == http.StatusUnauthorized:
 		a.Outcome = diagnose.OutcomeUnauthorized

@@ -167,7 +167,7 @@ func offlineBodyCases() []Case {
 			Call:   &diagnose.Call{Code: "validation_error"},
 			IDs:    []string{rowPage}, Offline: codes{bodyOption},
 			Online: codes{bodyOption}, Never: codes{notReproduced},
-			Lead: []string{`"Blocked"`, "status options are not created"},
+			Lead: []string{`"Blocked"`, "never creates status options"},
 		},
 		{
 			Name:   "status option, Make wrapper with curly quotes",

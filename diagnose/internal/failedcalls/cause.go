@@ -105,6 +105,22 @@ func causeCases() []Case {
 			Online: codes{accessNotShared},
 		},
 		{
+			Name:   "LangChain loader 400 on a database with several data sources",
+			Source: "issue 20 (loaders); facts notion-api.md §9 (several data sources under 2022-06-28); peers §4 cause 9 (ultimate-notion#110)",
+			Text:   "from langchain_community.document_loaders import NotionDBLoader\nrequests.exceptions.HTTPError: 400 Client Error: Bad Request for url: https://api.notion.com/v1/databases/" + hex(multiDatabase) + "/query",
+			Call:   &diagnose.Call{Method: "POST", Endpoint: "/v1/databases/{database_id}/query", Status: 400, Via: "LangChain"},
+			IDs:    []string{multiDatabase}, Offline: codes{idExtracted},
+			Online: codes{multiSources, eVersion}, Never: codes{notReproduced},
+		},
+		{
+			Name:   "Python client cannot resolve api.notion.com",
+			Source: "issue 20 (transport errors never reached Notion); facts notion-bodies.md §5.4 (notion-client on httpx)",
+			Text:   "httpx.ConnectError: [Errno -3] Temporary failure in name resolution\n  File \"notion_client/client.py\", line 120, in request",
+			Call:   &diagnose.Call{ClientFailure: "transport", Via: "notion-client (Python)"},
+			IDs:    []string{""}, Offline: codes{callClient},
+			Never: codes{idMissing},
+		},
+		{
 			Name:   "JVM SDK error line",
 			Source: "facts notion-bodies.md §5.4 (seratch/notion-sdk-jvm#75)",
 			Text:   "notion.api.v1.exception.NotionAPIError: Got an error from Notion (status: 404, code: object_not_found, message: " + notFound("database", unsharedPage, "Iris Checker") + ")",
