@@ -26,9 +26,6 @@ const (
 	adminUnavailable adminKind = "unavailable"
 )
 
-// adminKinds in the order they are told.
-var adminKinds = []adminKind{adminToken, adminCapability, adminUnavailable}
-
 // reason is the problem in words, for the asker and the admins.
 func (k adminKind) reason() string {
 	switch k {

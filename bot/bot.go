@@ -934,14 +934,14 @@ func errText(v any) string {
 	switch e := v.(type) {
 	case nil:
 		return ""
-	case error:
-		return secret.Redact(e.Error())
 	case *slack.ConnectionErrorEvent:
 		return secret.Redact(fmt.Sprint(e.ErrorObj))
 	case *slack.IncomingEventError:
 		return secret.Redact(fmt.Sprint(e.ErrorObj))
 	case *socketmode.ErrorWriteFailed:
 		return secret.Redact(fmt.Sprint(e.Cause))
+	case error: // after the event types above, which are errors too
+		return secret.Redact(e.Error())
 	}
 	return secret.Redact(fmt.Sprintf("%T", v))
 }

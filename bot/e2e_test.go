@@ -467,7 +467,15 @@ func TestBoundedConcurrencyStillAcksAtOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_ = acks
+	acked := map[string]bool{}
+	for _, a := range acks {
+		acked[a.EnvelopeID] = true
+	}
+	for _, env := range envs {
+		if !acked[env] {
+			t.Errorf("envelope %s not acked", env)
+		}
+	}
 	if _, err := h.fake.WaitResponsePosts(8, wait); err != nil {
 		t.Fatal(err)
 	}

@@ -200,10 +200,10 @@ func (r Report) explainingHeadline() (Headline, bool) {
 		}
 	}
 	for i, c := range r.Checks {
-		for _, f := range r.ShownFindings(c) {
-			if !explains(f.Code, r.Call) {
-				break
-			}
+		// Only a check's first shown finding can lead: it is the one
+		// the ranking put first.
+		if shown := r.ShownFindings(c); len(shown) > 0 && explains(shown[0].Code, r.Call) {
+			f := shown[0]
 			sev := f.Severity
 			if sev == SeverityInfo && r.Call.Failed() {
 				// The person's call failed, and this is why: a problem,

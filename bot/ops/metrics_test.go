@@ -161,7 +161,7 @@ func TestNilMetricsIsNoop(t *testing.T) {
 	if m.Registry() != nil {
 		t.Error("nil Metrics has a registry")
 	}
-	if NewMetrics().Registry() == NewMetrics().Registry() {
+	if a, b := NewMetrics(), NewMetrics(); a.Registry() == b.Registry() {
 		t.Error("two Metrics share a registry")
 	}
 	m.NotionCall("pages", 200, time.Millisecond)

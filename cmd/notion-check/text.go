@@ -47,12 +47,6 @@ type textOptions struct {
 	Verbose bool
 }
 
-// formatReport renders the report for a person at a terminal, without the
-// verbose section.
-func formatReport(rep diagnose.Report, st style) string {
-	return formatReportOpts(rep, textOptions{Style: st})
-}
-
 // formatReportOpts renders the report for a person at a terminal, answer
 // first: the main cause and its fix on the first line, then one block per
 // check with a problem (its cause and numbered fix), one line per check

@@ -269,7 +269,7 @@ func (s *probeState) roundWith(ctx context.Context, needed, speculative []diagno
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			c := ctx
+			var c context.Context
 			if i < len(needed) {
 				var gone func()
 				c, gone = onTheWire(ctx, gate)

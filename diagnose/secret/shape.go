@@ -173,7 +173,7 @@ func notionBody(s string, j, min int, dash bool) int {
 	switch {
 	case dash && (total < minNotionRun || !randomRun(strings.Map(dropBlank, body))):
 		return 0
-	case total < minNotionRun && strings.IndexAny(body, "0123456789") < 0:
+	case total < minNotionRun && !strings.ContainsAny(body, "0123456789"):
 		return 0
 	}
 	return end

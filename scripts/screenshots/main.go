@@ -49,7 +49,7 @@ func main() {
 			}
 		}
 	default:
-		err = fmt.Errorf("give -html DIR or -trim PNG...")
+		err = fmt.Errorf("give -html DIR or -trim PNG [PNG ...]")
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "screenshots:", err)
