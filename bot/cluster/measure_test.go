@@ -15,7 +15,7 @@ import (
 )
 
 // TestMeasureRedisMemory prints how much Redis memory each kind of shared
-// state takes, for sizing (README "Several replicas"). Opt-in:
+// state takes, for sizing (docs/operations.md). Opt-in:
 //
 //	CLUSTER_MEASURE=1 go test ./cluster -run TestMeasureRedisMemory -v
 func TestMeasureRedisMemory(t *testing.T) {
