@@ -594,7 +594,7 @@ func TestOwnRepliesDoNotLoop(t *testing.T) {
 	fake := slackfake.New(slackfake.WithEcho(), slackfake.WithPingInterval(50*time.Millisecond))
 	defer fake.Close()
 	b, err := New(Config{BotToken: slackfake.BotToken, AppToken: slackfake.AppToken, APIURL: fake.APIURL(),
-		HelpChannels: []string{helpChan}, Diagnoser: diagnose.New(diagnose.Config{}), PingInterval: 2 * time.Second})
+		HelpChannels: []string{helpChan}, Diagnoser: diagnose.New(diagnose.Config{}), PingInterval: 30 * time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -52,7 +52,7 @@ func startReplicaSet(t *testing.T, n int) *replicaSet {
 		}
 		b, err := New(Config{
 			BotToken: slackfake.BotToken, AppToken: slackfake.AppToken, APIURL: rs.fake.APIURL(),
-			HelpChannels: []string{helpChan}, Diagnoser: rs.diag, PingInterval: 2 * time.Second,
+			HelpChannels: []string{helpChan}, Diagnoser: rs.diag, PingInterval: 30 * time.Second,
 			Logger:  slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 			Cluster: c, VerdictScope: "test",
 			Hooks: Hooks{OnDedupeHit: func(string) { rs.hits.Add(1) }},

@@ -151,6 +151,7 @@ func TestCallFindings(t *testing.T) {
 		{name: "archived", call: Call{Code: "validation_error", Message: "Can't edit block that is archived. You must unarchive the block before editing."}, checkable: true, want: CodeErrorArchived},
 		{name: "429 connection", call: Call{Status: 429, AdditionalData: map[string]string{"rate_limit_reason": "public_api_request_rate_limit"}}, want: CodeErrorRateLimited, says: "connection's own"},
 		{name: "429 workspace", call: Call{Code: "rate_limited", AdditionalData: map[string]string{"rate_limit_reason": "public_api_space_request_rate_limit"}}, want: CodeErrorRateLimited, says: "workspace-wide"},
+		{name: "429 workspace upper case", call: Call{Code: "rate_limited", AdditionalData: map[string]string{"rate_limit_reason": "PUBLIC_API_SPACE_REQUEST_RATE_LIMIT"}}, want: CodeErrorRateLimited, says: "workspace-wide"},
 		{name: "529", call: Call{Status: 529, Code: "service_overload"}, want: CodeErrorRateLimited, says: "like a 429"},
 		{name: "409", call: Call{Status: 409, Code: "conflict_error"}, want: CodeErrorServer, says: "conflict"},
 		{name: "row_limit_exceeded", call: Call{Code: "row_limit_exceeded"}, want: CodeErrorServer, says: "row_limit_exceeded"},

@@ -109,7 +109,7 @@ func CallFindings(c *Call, checkable bool) []Finding {
 		switch {
 		case c.Code == "service_overload" || c.Status == 529:
 			limit = "529 service_overload means Notion itself is overloaded: handle it exactly like a 429."
-		case strings.Contains(reason, "space") || strings.Contains(reason, "workspace"):
+		case strings.Contains(strings.ToLower(reason), "space"): // any case: "workspace", "Workspace_Limit"
 			limit = fmt.Sprintf("Notion says %s: the workspace-wide limit, shared by every connection of the workspace, was hit; another connection may be using it up, and its Retry-After can exceed a minute.", reason)
 		case reason != "":
 			limit = fmt.Sprintf("Notion says %s: this connection's own limit was hit; every request sent before Retry-After ends also gets 429, so stop, wait, then resume slower.", reason)
