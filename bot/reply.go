@@ -36,6 +36,12 @@ func (b *Bot) post(ctx context.Context, channel, threadTS string, msg Message) e
 			return err
 		})
 	}
+	return b.withFallback(msg, send)
+}
+
+// withFallback sends msg, and once more in the shorter form fallback
+// gives when Slack refused it for its length or its blocks.
+func (b *Bot) withFallback(msg Message, send func(Message) error) error {
 	err := send(msg)
 	if short, ok := b.fallback(err, msg); ok {
 		return send(short)
@@ -83,11 +89,7 @@ func (b *Bot) replace(ctx context.Context, responseURL, channel, ts string, msg 
 			return err
 		})
 	}
-	err := update(msg)
-	if short, ok := b.fallback(err, msg); ok {
-		return update(short)
-	}
-	return err
+	return b.withFallback(msg, update)
 }
 
 // responsePayload is the JSON posted to a response_url.
@@ -133,11 +135,7 @@ func (b *Bot) respondTo(ctx context.Context, to replyTo, msg Message) error {
 			return err
 		})
 	}
-	err = send(msg)
-	if short, ok := b.fallback(err, msg); ok {
-		return send(short)
-	}
-	return err
+	return b.withFallback(msg, send)
 }
 
 // httpStatusError is a failed response_url POST.

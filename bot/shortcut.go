@@ -244,11 +244,7 @@ func (b *Bot) ephemeral(ctx context.Context, channel, user string, msg Message) 
 			return err
 		})
 	}
-	err := send(msg)
-	if short, ok := b.fallback(err, msg); ok {
-		return send(short)
-	}
-	return err
+	return b.withFallback(msg, send)
 }
 
 // clickPlan is what the bot does with a "Share in channel" or "Reply in
