@@ -53,8 +53,16 @@ func shapes(s string, spans []span) []span {
 			// prefix this pass does not know): a long run of random
 			// letters and digits.
 			if n := run(s, i, isAlnum); n >= minBareRun && randomRun(s[i:i+n]) {
-				spans = append(spans, span{i, i + n})
-				i += n - 1
+				e := i + n
+				// A run that ends in a token's prefix ("…AAntn_…")
+				// goes on with that token, split parts and all.
+				for _, p := range [...]int{e - 3, e - 6} {
+					if p > i {
+						e = max(e, notionTokenAt(s, p))
+					}
+				}
+				spans = append(spans, span{i, e})
+				i = e - 1
 				continue
 			}
 		}
@@ -123,6 +131,18 @@ func shapes(s string, spans []span) []span {
 		}
 	}
 	return spans
+}
+
+// notionTokenAt returns where the Notion token that starts at i ends (ntn_,
+// ntn-, secret_ or secret- in any case, and a body the shapes take), or 0.
+func notionTokenAt(s string, i int) int {
+	switch {
+	case hasFoldAt(s, i, "ntn") && i+3 < len(s) && (s[i+3] == '_' || s[i+3] == '-'):
+		return notionBody(s, i+4, minNotionFragment, s[i+3] == '-')
+	case hasFoldAt(s, i, "secret") && i+6 < len(s) && (s[i+6] == '_' || s[i+6] == '-'):
+		return notionBody(s, i+7, minNotionRun, s[i+6] == '-')
+	}
+	return 0
 }
 
 // startsShape marks the bytes a shape can start with. It is never written.
@@ -274,6 +294,12 @@ func authorization(s string, j int, spans []span) ([]span, int) {
 // credential bytes there is one. end is where a long run that is no
 // credential ends (it has no digit, nor has any part of it), else 0.
 func credential(s string, k int, spans []span) (_ []span, end int) {
+	if notionTokenAt(s, k) > 0 {
+		// A Notion token after a scheme word is left to the token
+		// shapes, which also read on over a split in it (a space or a
+		// line break), where a credential run would stop.
+		return spans, 0
+	}
 	n := run(s, k, isCredByte)
 	if n < minCredential {
 		return spans, 0
