@@ -56,11 +56,7 @@ func shapes(s string, spans []span) []span {
 				e := i + n
 				// A run that ends in a token's prefix ("…AAntn_…")
 				// goes on with that token, split parts and all.
-				for _, p := range [...]int{e - 3, e - 6} {
-					if p > i {
-						e = max(e, notionTokenAt(s, p))
-					}
-				}
+				e = max(e, tokenWithin(s, i, e))
 				spans = append(spans, span{i, e})
 				i = e - 1
 				continue
@@ -141,6 +137,20 @@ func notionTokenAt(s string, i int) int {
 		return notionBody(s, i+4, minNotionFragment, s[i+3] == '-')
 	case hasFoldAt(s, i, "secret") && i+6 < len(s) && (s[i+6] == '_' || s[i+6] == '-'):
 		return notionBody(s, i+7, minNotionRun, s[i+6] == '-')
+	}
+	return 0
+}
+
+// tokenWithin returns where the first Notion token that starts inside
+// s[from:to] ends, reading on over a split in it, or 0. Only the first is
+// read, so a run of prefixes costs one pass.
+func tokenWithin(s string, from, to int) int {
+	for p := from; p < to; p++ {
+		if c := s[p]; c == 'n' || c == 'N' || c == 's' || c == 'S' {
+			if e := notionTokenAt(s, p); e > 0 {
+				return e
+			}
+		}
 	}
 	return 0
 }
@@ -305,7 +315,7 @@ func credential(s string, k int, spans []span) (_ []span, end int) {
 		return spans, 0
 	}
 	if looksLikeCredential(s[k : k+n]) {
-		return append(spans, span{k, k + n}), 0
+		return append(spans, span{k, max(k+n, tokenWithin(s, k, k+n))}), 0
 	}
 	return spans, k + n
 }
