@@ -345,14 +345,18 @@ func (p *Prober) fetchMe(ctx context.Context) *meEntry {
 	ctx, slot := withLast(ctx)
 	user, err := p.jomei.User.Me(ctx)
 	e := &meEntry{}
-	me := diagnose.Answer{Family: diagnose.EndpointUsers, Version: p.cfg.Version}
 	x := slot.x
-	if x != nil {
-		me.Status, me.Code, me.Message = x.status, x.code, x.ev.Message
+	if err != nil && x == nil {
+		p.log.DebugContext(ctx, "users/me failed", "error", err.Error())
 	}
-	switch {
-	case x != nil && x.status == http.StatusOK && x.notionJSON:
-		me.Outcome = diagnose.OutcomeOK
+	me := diagnose.Answer{Family: diagnose.EndpointUsers, Version: p.cfg.Version}
+	if x == nil && err != nil {
+		me.Outcome, me.Why = unanswered(err, "GET /v1/users/me")
+	} else {
+		me = classify(me, x, "GET /v1/users/me")
+	}
+	switch me.Outcome {
+	case diagnose.OutcomeOK:
 		if err == nil && user != nil {
 			e.info.Name = user.Name
 			if user.Bot != nil {
@@ -390,26 +394,11 @@ func (p *Prober) fetchMe(ctx context.Context) *meEntry {
 		if p.ttl() > 0 {
 			e.expires = time.Now().Add(100 * 365 * 24 * time.Hour)
 		}
-	case x != nil && x.status == http.StatusUnauthorized && x.notionJSON:
-		me.Outcome = diagnose.OutcomeUnauthorized
+	case diagnose.OutcomeUnauthorized, diagnose.OutcomeForbidden, diagnose.OutcomeBadRequest:
+		// Notion refused the token or the capability, or (a 400 on
+		// users/me) the request itself, its Notion-Version header:
+		// reported as Notion said it, and kept for CacheTTL.
 		e.expires = time.Now().Add(p.ttl())
-	case x != nil && x.status == http.StatusForbidden && x.notionJSON:
-		me.Outcome = diagnose.OutcomeForbidden
-		e.expires = time.Now().Add(p.ttl())
-	case x != nil && x.status == http.StatusBadRequest && x.notionJSON:
-		// A 400 on users/me is about the request itself (the
-		// Notion-Version header): reported as Notion said it.
-		me.Outcome = diagnose.OutcomeBadRequest
-		e.expires = time.Now().Add(p.ttl())
-	case x != nil && (x.status == http.StatusTooManyRequests || x.status == 529):
-		me.Outcome = diagnose.OutcomeRateLimited
-		me.Why = fmt.Sprintf("GET /v1/users/me answered %d %s", x.status, x.code)
-	default:
-		me.Outcome = diagnose.OutcomeUnavailable
-		me.Why = "GET /v1/users/me got no usable answer"
-		if err != nil {
-			p.log.DebugContext(ctx, "users/me failed", "error", err.Error())
-		}
 	}
 	e.info.Me = me
 	e.ev = rec.evidence()
