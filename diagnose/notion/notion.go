@@ -439,7 +439,8 @@ func (p *Prober) Probe(ctx context.Context, ref diagnose.Reference, opts diagnos
 // more of them in the same round get only the budget left after those
 // (first the first speculative call of every reference, then the second,
 // and so on), so that a text of many references spends its burst on what
-// it needs and a text of few ends in one round.
+// it needs and a text of few ends in one round. opts.Probed, when set, is
+// told each result as soon as it is known.
 func (p *Prober) ProbeAll(ctx context.Context, refs []diagnose.Reference, opts diagnose.ProbeOptions) []diagnose.ProbeResult {
 	version := p.cfg.Version
 	if opts.Version != "" {
@@ -472,6 +473,9 @@ func (p *Prober) ProbeAll(ctx context.Context, refs []diagnose.Reference, opts d
 		if !opts.Fresh {
 			if res, ok := p.cached(key); ok {
 				out[i] = res
+				if opts.Probed != nil {
+					opts.Probed(i, copyResult(res))
+				}
 				continue
 			}
 		}
@@ -519,6 +523,11 @@ func (p *Prober) ProbeAll(ctx context.Context, refs []diagnose.Reference, opts d
 			res := p.flight(ctx, j.ref, j.key, version, j.first)
 			for _, i := range j.idx {
 				out[i] = copyResult(res)
+				if opts.Probed != nil {
+					// Told at once: a call its answers call for goes beside
+					// the other references' later rounds.
+					opts.Probed(i, copyResult(res))
+				}
 			}
 		}()
 	}
