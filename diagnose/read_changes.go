@@ -1,6 +1,5 @@
 package diagnose
 
-
 // This file reads a person describing, in their own words, one of the
 // changes Notion made to its API in 2025 and 2026 ("the database now has
 // multiple data sources", "archived is gone", "where do I get the data
