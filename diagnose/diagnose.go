@@ -220,6 +220,9 @@ type ProbeOptions struct {
 	// calls for (users/me, for the advice of access.not_shared) then goes
 	// beside the other probes' later rounds instead of after them all.
 	Probed func(i int, res ProbeResult)
+	// SearchQuery, when set, is the query text of the person's search:
+	// Searcher.Search asks with it too.
+	SearchQuery string
 }
 
 // Prober runs the online part of a diagnosis against the Notion API. It is

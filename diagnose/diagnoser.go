@@ -585,7 +585,9 @@ func probeAll(ctx context.Context, p Prober, refs []Reference, opts ProbeOptions
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			res := p.Probe(ctx, ref, ProbeOptions{Fresh: opts.Fresh, Version: opts.Version, Schema: opts.Schema})
+			one := opts
+			one.Probed = nil // told here, once
+			res := p.Probe(ctx, ref, one)
 			out[idx[k]] = res
 			if opts.Probed != nil {
 				opts.Probed(k, res)
