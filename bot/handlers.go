@@ -10,7 +10,6 @@ import (
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
-	"github.com/slack-go/slack/socketmode"
 
 	"github.com/notion-check/notion-check/diagnose"
 	"github.com/notion-check/notion-check/diagnose/secret"
@@ -416,13 +415,6 @@ func (b *Bot) wanted(m incoming) bool {
 		return false
 	}
 	return true
-}
-
-func retryAttempt(evt socketmode.Event) int {
-	if evt.Request == nil {
-		return 0
-	}
-	return evt.Request.RetryAttempt
 }
 
 func mentions(text, userID string) bool {
