@@ -34,6 +34,10 @@ type Reading struct {
 	// Only the count is kept, and the references are read with the tokens
 	// masked: a Reading never holds a secret.
 	NotionTokens int
+	// Changes are the 2025–2026 changes of Notion's API the text describes
+	// in words ("multiple data sources", "archived is gone"), each with its
+	// finding on a reference.
+	Changes []Change
 }
 
 // ReadText reads text once. limit bounds the references built (all when
@@ -56,6 +60,8 @@ func ReadText(text string, limit int) Reading {
 		rd.Total -= m - len(rd.References)
 		rd.References = withEmpty(rd.References, rd.Call)
 	}
+	rd.Changes = readChanges(norm)
+	rd.References = withChanges(rd.References, rd.Changes, rd.Call)
 	return rd
 }
 
@@ -63,7 +69,7 @@ func ReadText(text string, limit int) Reading {
 // help-channel message): it holds a Notion reference, a pasted Notion error
 // or call, or a Notion token (which must be reported as leaked).
 func (r Reading) Answerable() bool {
-	if r.NotionTokens > 0 || r.Call != nil {
+	if r.NotionTokens > 0 || r.Call != nil || len(r.Changes) > 0 {
 		return true
 	}
 	for _, ref := range r.References {
