@@ -6,7 +6,7 @@ import (
 )
 
 // CallFindings returns the offline diagnosis of a pasted failed call: the
-// error.* finding of an error that carries its own cause (SPEC §4), or nil.
+// error.* finding of an error that carries its own cause, or nil.
 // checkable says whether the text holds an ID the online checks can look
 // at: a 404 with one is left to them (access.not_shared,
 // access.other_integration, call.not_reproduced), a 404 without one is

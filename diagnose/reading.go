@@ -81,7 +81,7 @@ func (r Reading) Answerable() bool {
 }
 
 // Call is the person's Notion API call as the pasted text shows it: what
-// was asked and what Notion answered (SPEC §3 "call"). It describes the
+// was asked and what Notion answered (the report's "call"). It describes the
 // person's call, never the checks notion-check made. Every field is "" or 0
 // when the text does not tell. ReadText masks any token in its fields, so a
 // Call never holds a secret.
@@ -121,7 +121,7 @@ type Call struct {
 	Expected string `json:"expected,omitempty"`
 	Sent     string `json:"sent,omitempty"`
 	// Fields are the fields a validation_error names, each with what
-	// Notion expected and what was sent (SPEC §3 call.fields).
+	// Notion expected and what was sent (the report's call.fields).
 	Fields []Field `json:"fields,omitempty"`
 	// Body is true when a request body was pasted and read; Request is
 	// what it sent.
@@ -160,6 +160,9 @@ type Call struct {
 	// Filter is the object filter value a pasted search sent ("page",
 	// "data_source", "database").
 	Filter string `json:"filter,omitempty"`
+	// SearchQuery is the query text a pasted search sent ("" when none or
+	// not a literal).
+	SearchQuery string `json:"search_query,omitempty"`
 }
 
 // Failed reports whether the pasted call is shown to have failed (an error
@@ -169,7 +172,7 @@ func (c *Call) Failed() bool {
 }
 
 // Access is whether one configured integration can see a check's object
-// (SPEC §3 "access").
+// (the report's "access").
 type Access struct {
 	Integration string `json:"integration"`
 	Sees        bool   `json:"sees"`

@@ -20,8 +20,9 @@ import (
 	"github.com/notion-check/notion-check/diagnose"
 )
 
-// env is every variable the program reads, declared once for envconfig:
-// its tags name the variables and give their defaults. Every field is a
+// env is every variable the program reads (the README's configuration
+// table, and the terminal's conventions), declared once for envconfig: its
+// tags name the variables and give their defaults. Every field is a
 // string: a variable that is set but empty counts as unset, and envconfig
 // would otherwise keep an empty value (skipping the default) or fail to
 // parse it as a number, so the values are defaulted and parsed here.
@@ -103,7 +104,8 @@ type config struct {
 	// nothing the program writes ever holds one.
 	Secrets []string
 	// Problems are the variables loadConfig found wrong, each named (never
-	// its value), in the order of SPEC §2; their fields hold the defaults.
+	// its value), in the order of the configuration table; their fields hold
+	// the defaults.
 	Problems configErrors
 	// transport, when set, gives the prober of the i-th token its
 	// transport (the shared Notion budget); not from the environment.
@@ -119,7 +121,8 @@ type varError struct {
 
 func (e varError) Error() string { return e.Msg }
 
-// configErrors is every problem loadConfig found, in the order of SPEC §2,
+// configErrors is every problem loadConfig found, in the order of the
+// configuration table,
 // so that one run reports them all.
 type configErrors []varError
 
@@ -148,7 +151,7 @@ func (es configErrors) only(vars ...string) configErrors {
 // cliVars are the variables the diagnosis face of the CLI reads; a problem
 // with another one (a Slack setting, say) does not stop a diagnosis.
 // NOTION_VERSION is not among them: the CLI is a diagnostic, and reports a
-// version Notion does not publish as a finding (SPEC §2).
+// version Notion does not publish as a finding.
 var cliVars = []string{"NOTION_API_URL", "NOTION_RATE", "NOTION_BURST", "NOTION_GUESS_RATE", "DIAGNOSIS_TIMEOUT"}
 
 // loadConfig reads every variable of env through getenv, the one reader of
@@ -180,7 +183,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 	if !validVersion(c.NotionVersion) {
 		bad("NOTION_VERSION", "NOTION_VERSION must be a date such as 2025-09-03")
 	} else if !diagnose.KnownVersion(c.NotionVersion) {
-		bad("NOTION_VERSION", "NOTION_VERSION must be a version Notion publishes: 2025-09-03, 2026-03-11 or 2022-06-28 (facts §9)")
+		bad("NOTION_VERSION", "NOTION_VERSION must be a version Notion publishes: 2025-09-03, 2026-03-11 or 2022-06-28")
 	}
 	if c.NotionRate, err = strconv.ParseFloat(e.NotionRate, 64); err != nil || c.NotionRate <= 0 || c.NotionRate > 100 {
 		bad("NOTION_RATE", "NOTION_RATE must be a number of requests per second above 0 and at most 100")
@@ -256,8 +259,8 @@ func loadConfig(getenv func(string) string) (config, error) {
 // only the process environment, so it is asked for what the struct declares:
 // its usage walk gives every field with the variable and default its tags
 // name, exactly as its Process would read them, and each field is set from
-// getenv; an unset, empty or blank one gets its default, as SPEC §2 says
-// an empty variable counts as unset.
+// getenv; an unset, empty or blank one gets its default, as the README
+// says an empty variable counts as unset.
 func readEnv(getenv func(string) string) (env, error) {
 	var e env
 	set := func(field reflect.Value, key, def string) (string, error) {

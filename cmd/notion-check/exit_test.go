@@ -52,7 +52,7 @@ func TestStopStatus(t *testing.T) {
 // TestServeExitsZeroAfterSIGTERMWithAStoppedAnswer runs `notion-check serve`
 // as a real process with a check in flight that Notion does not answer
 // before the shutdown deadline: after SIGTERM the user is told "stopped —
-// run it again" and serve exits 0 (SPEC §1). The wait is the first part of
+// run it again" and serve exits 0 (as documented). The wait is the first part of
 // the shutdown budget (SHUTDOWN_TIMEOUT=4s: 2.7 s); nothing is asserted on
 // time.
 func TestServeExitsZeroAfterSIGTERMWithAStoppedAnswer(t *testing.T) {
