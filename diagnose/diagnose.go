@@ -214,6 +214,9 @@ type ProbeOptions struct {
 	Version string
 	// Schema, when set, asks for the schema of one reference too.
 	Schema *SchemaRequest
+	// SearchQuery, when set, is the query text of the person's search:
+	// Searcher.Search asks with it too.
+	SearchQuery string
 }
 
 // Prober runs the online part of a diagnosis against the Notion API. It is

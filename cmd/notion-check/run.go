@@ -309,7 +309,7 @@ func diagnoseInterruptible(ctx context.Context, w wiring, timeout time.Duration,
 	return rep, nil, true
 }
 
-// exitStatus is SPEC §1's exit status of a finished diagnosis: 1 for an
+// exitStatus is the documented exit status of a finished diagnosis: 1 for an
 // error finding (or a warning with --fail-on warning), 3 when no error was
 // found but a check could not be finished because Notion could not be asked
 // (never for --offline or a missing token: online is false then), else 0.
