@@ -292,14 +292,7 @@ func blockText(b slack.Block) int {
 
 // callLine is the person's call, briefly.
 func callLine(c *diagnose.Call) string {
-	what := strings.TrimSpace(c.Method + " " + c.Endpoint)
-	res := ""
-	if c.Status != 0 {
-		res = fmt.Sprint(c.Status)
-	}
-	if c.Code != "" {
-		res = strings.TrimSpace(res + " " + c.Code)
-	}
+	what, res := c.Summary()
 	if what == "" && res == "" {
 		return ""
 	}
@@ -333,34 +326,23 @@ func integrationSection(rep diagnose.Report, ans diagnose.Headline) string {
 	} else {
 		b.WriteString("*Integration token*")
 	}
-	fs := append([]diagnose.Finding(nil), in.Findings...)
-	sortBySeverity(fs)
-	writeFindings(&b, rep, nil, fs, ans, -1, ans.Code)
+	writeFindings(&b, rep.Tell(nil, rep.IntegrationFindings(), ans, -1, ans.Code))
 	return b.String()
 }
 
-func sortBySeverity(fs []diagnose.Finding) {
-	rank := map[diagnose.Severity]int{diagnose.SeverityError: 0, diagnose.SeverityWarning: 1, diagnose.SeverityInfo: 2}
-	for i := 1; i < len(fs); i++ {
-		for j := i; j > 0 && rank[fs[j].Severity] < rank[fs[j-1].Severity]; j-- {
-			fs[j], fs[j-1] = fs[j-1], fs[j]
-		}
-	}
-}
-
-// writeFindings writes the main finding (lead) as its cause and numbered
-// fix, and every other one as one line: its answer. The cause is left out
-// when the header already says it.
-func writeFindings(b *strings.Builder, rep diagnose.Report, c *diagnose.Check, fs []diagnose.Finding, ans diagnose.Headline, at int, lead diagnose.Code) {
-	for k, f := range fs {
-		if k > 0 || f.Code != lead {
-			b.WriteString("\n" + severityEmoji(f.Severity) + " " + esc(truncate(rep.AnswerText(c, f), 300)))
+// writeFindings writes findings as diagnose.Report.Tell says: the lead one
+// as its cause and numbered fix, every other as one line, its answer.
+func writeFindings(b *strings.Builder, told []diagnose.Told) {
+	for _, t := range told {
+		f := t.Finding
+		if !t.Full {
+			b.WriteString("\n" + severityEmoji(f.Severity) + " " + esc(truncate(t.Answer, 300)))
 			continue
 		}
-		if !(ans.Code == f.Code && ans.Check == at) {
+		if t.Title {
 			b.WriteString("\n*" + esc(truncate(f.Title, 200)) + "*")
 		}
-		if showsDetail(f) && f.Detail != "" {
+		if t.Detail {
 			b.WriteString("\n" + esc(truncate(f.Detail, 600)))
 		}
 		for i, step := range f.Fix {
@@ -374,29 +356,12 @@ func writeFindings(b *strings.Builder, rep diagnose.Report, c *diagnose.Check, f
 	}
 }
 
-// showsDetail reports whether a finding's detail says what its steps do
-// not (which characters are wrong, what was found instead of an ID); the
-// other details restate the steps or are evidence (in --json).
-func showsDetail(f diagnose.Finding) bool {
-	switch f.Code {
-	case diagnose.CodeIDMalformed, diagnose.CodeIDMissing, diagnose.CodeLinkNotContent, diagnose.CodeDatabaseMultipleSources,
-		diagnose.CodeCallNotReproduced, diagnose.CodeErrorValidation:
-		return true
-	}
-	return strings.HasPrefix(string(f.Code), "body.")
-}
-
 // checkLabel names the object of a check: its kind, title and ID.
 func checkLabel(c diagnose.Check) string {
 	if c.ID == "" {
 		return "*No usable ID* in “" + esc(oneLine(c.Source, 60)) + "”"
 	}
-	kind := "ID"
-	if c.Kind != diagnose.KindUnknown && c.Kind != "" {
-		kind = strings.ReplaceAll(string(c.Kind), "_", " ")
-		kind = strings.ToUpper(kind[:1]) + kind[1:]
-	}
-	label := "*" + esc(kind) + "*"
+	label := "*" + esc(c.Kind.Label()) + "*"
 	if c.Title != "" {
 		label += " *“" + esc(oneLine(c.Title, 60)) + "”*"
 	}
@@ -424,14 +389,14 @@ func checkText(rep diagnose.Report, i int, ca, ans diagnose.Headline, single boo
 	case len(shown) == 0:
 	case !single && seen:
 		fmt.Fprintf(&b, "\n%s: same fix as %d.", esc(ca.Text), num[prev])
-		writeFindings(&b, rep, &c, shown[1:], ans, i, "")
+		writeFindings(&b, rep.Tell(&c, shown[1:], ans, i, ""))
 	case !single && ca.Severity == diagnose.SeverityInfo:
 		b.WriteString("\n" + esc(ca.Text))
-		writeFindings(&b, rep, &c, shown[1:], ans, i, "")
+		writeFindings(&b, rep.Tell(&c, shown[1:], ans, i, ""))
 	default:
-		writeFindings(&b, rep, &c, shown, ans, i, ca.Code)
+		writeFindings(&b, rep.Tell(&c, shown, ans, i, ca.Code))
 	}
-	if line := accessLine(c.Access); line != "" {
+	if line := accessLine(c.ShownAccess()); line != "" {
 		b.WriteString("\n" + line)
 	}
 	return b.String()
@@ -440,17 +405,12 @@ func checkText(rep diagnose.Report, i int, ca, ans diagnose.Headline, single boo
 // accessLine is which integrations see the object: "Iris Checker ✓ ·
 // Marketing Sync ✗".
 func accessLine(acc []diagnose.Access) string {
-	if len(acc) < 2 {
-		// One integration: the cause already says whether it sees it.
+	if len(acc) == 0 {
 		return ""
 	}
 	parts := make([]string, len(acc))
 	for i, a := range acc {
-		m := "✗"
-		if a.Sees {
-			m = "✓"
-		}
-		parts[i] = esc(oneLine(a.Integration, 60)) + " " + m
+		parts[i] = esc(oneLine(a.Integration, 60)) + " " + a.Mark()
 	}
 	return "Access: " + strings.Join(parts, " · ")
 }

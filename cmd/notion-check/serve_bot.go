@@ -338,7 +338,7 @@ func observeDiagnosis(rep diagnose.Report, ready *ops.Readiness, watches []*ops.
 				return
 			}
 		}
-	case in.Status == diagnose.StatusUnknown, diagnose.HasCode(in.Findings, diagnose.CodeTokenInvalid):
+	case rep.Incomplete(), diagnose.HasCode(in.Findings, diagnose.CodeTokenInvalid):
 		for _, w := range watches {
 			w.Recheck()
 		}
