@@ -181,7 +181,7 @@ func (b *Bot) slashJob(cmd slack.SlashCommand, p slashPlan) job {
 		rd:   &rd,
 		answer: func(ctx context.Context, rep diagnose.Report) error {
 			// The Diagnoser reports a pasted token (token.leaked) itself.
-			return b.respondTo(ctx, to, b.finish(ctx, rep, privateReport(rep, text, true, threadRef{})))
+			return b.respondTo(ctx, to, b.finish(ctx, rep, privateReport(rep, true, threadRef{})))
 		},
 		busy:    func(ctx context.Context) error { return b.respondTo(ctx, to, textMessage(BusyText)) },
 		stopped: func(ctx context.Context) error { return b.respondTo(ctx, to, stoppedMessage()) },
@@ -336,7 +336,7 @@ func (b *Bot) planEvent(m incoming) eventPlan {
 		p.refusal = b.refusalChannelText()
 		return p
 	}
-	text := m.text // as Slack sent it: ReadText undoes its markup, once
+	text := m.text // as Slack sent it: readCapped undoes its markup, once
 	rd := b.readCapped(text)
 	// A mention or a direct message is addressed to the bot: it gets a
 	// report when it asks about Notion (not for a lone word such as
@@ -427,10 +427,9 @@ func (b *Bot) eventJob(m incoming, p eventPlan) job {
 	case p.refusal != "":
 		j.answer = func(ctx context.Context, _ diagnose.Report) error { return say(lead(textMessage(p.refusal)))(ctx) }
 	case p.report:
-		text := p.text
 		j.rd = &p.reading
 		j.answer = func(ctx context.Context, rep diagnose.Report) error {
-			msg := b.finish(ctx, rep, Render(rep, RenderOptions{RecheckText: text}))
+			msg := b.finish(ctx, rep, Render(rep, RenderOptions{}))
 			if !diagnose.HasCode(rep.Integration.Findings, diagnose.CodeTokenLeaked) {
 				// A configured secret of no known shape: the report
 				// does not know it leaked.

@@ -52,11 +52,6 @@ type Message struct {
 
 // RenderOptions tune Render.
 type RenderOptions struct {
-	// RecheckText is the text the "Check again" button re-checks. The
-	// button's value holds only the references found in it, rewritten from
-	// what was parsed (never the text itself, which may hold a secret), at
-	// most MaxButtonValue characters. Empty means the checks' IDs.
-	RecheckText string
 	// NoRecheck leaves the "Check again" button out. It is also left out
 	// when there is nothing to re-check (empty text, no check sources).
 	NoRecheck bool
@@ -216,7 +211,7 @@ func Render(rep diagnose.Report, opts RenderOptions) Message {
 	var btns []slack.BlockElement
 	if !opts.NoRecheck {
 		// Without anything to re-check (an empty text) there is no button.
-		if v := recheckValue(orig, opts.RecheckText); v != "" {
+		if v := recheckValue(orig); v != "" {
 			btns = append(btns, slack.NewButtonBlockElement(RecheckActionID, v, plain("Check again", MaxButtonText)))
 		}
 	}
@@ -550,57 +545,15 @@ func contextBlock(rep diagnose.Report) *slack.ContextBlock {
 	return slack.NewContextBlock("", els...)
 }
 
-// recheckValue is what the "Check again" button re-checks: the Notion
-// references found in text (at most as many as the report checked or
-// skipped), each rewritten in a canonical form made only of what was
-// parsed — hex IDs, Notion's own hosts, the endpoint's name — and the
-// pasted call's method, endpoint and Notion-Version; never the pasted text
-// itself, so no secret can ride in it (the value is not shown, but Slack
-// keeps it and sends it back). The click re-reads it as a text
-// (planInteraction), which gives the same references. It stays within
-// MaxButtonValue; "" (no button) when there is nothing to re-check.
-func recheckValue(rep diagnose.Report, text string) string {
-	var lines []string
-	seen := map[string]bool{}
-	add := func(l string) {
-		if l != "" && !seen[l] {
-			seen[l] = true
-			lines = append(lines, l)
-		}
-	}
-	firstID := ""
-	if strings.TrimSpace(text) != "" {
-		limit := min(len(rep.Checks)+rep.Skipped, 2*MaxBlocks)
-		if limit <= 0 {
-			limit = diagnose.DefaultMaxChecks
-		}
-		refs, _ := diagnose.ReadLimit(text, limit)
-		for _, r := range refs {
-			l := canonicalRef(r)
-			if l != "" && firstID == "" {
-				firstID = r.ID
-			}
-			if l == "" && !diagnose.IsID(r.ID) {
-				l = plainSource(r.Source)
-			}
-			add(l)
-		}
-	}
-	if len(lines) == 0 {
-		for _, c := range rep.Checks {
-			if diagnose.IsID(c.ID) {
-				add(strings.ToLower(c.ID))
-				if firstID == "" {
-					firstID = c.ID
-				}
-			}
-		}
-	}
-	if rep.Call != nil {
-		add(recheckCallLine(*rep.Call, firstID))
-	}
+// recheckValue is what the "Check again" button re-checks: the report's
+// recheck lines (diagnose.Report.RecheckLines: canonical references and
+// the pasted call, never the pasted text, so no secret can ride in it; the
+// value is not shown, but Slack keeps it and sends it back), as many whole
+// lines as fit in MaxButtonValue; "" (no button) when there is nothing to
+// re-check. The click reads it as a text again (planInteraction).
+func recheckValue(rep diagnose.Report) string {
 	var b strings.Builder
-	for _, l := range lines {
+	for _, l := range rep.RecheckLines() {
 		if b.Len()+len(l)+1 > MaxButtonValue {
 			break
 		}
@@ -617,131 +570,6 @@ func recheckValue(rep diagnose.Report, text string) string {
 // name or title in it could otherwise mention @channel or hide a link.
 func fallback(head string) string {
 	return truncate(esc(head), MaxFallbackText)
-}
-
-// canonicalRef writes a reference so that reading it again gives the same
-// reference: a www.notion.so link carrying the IDs in their roles (peek,
-// view, block), an api.notion.com URL for an API URL or an error that
-// names its endpoint, else the dashed ID. "" when it has no usable ID or is
-// not Notion content.
-func canonicalRef(r diagnose.Reference) string {
-	if !diagnose.IsID(r.ID) || diagnose.HasCode(r.Findings, diagnose.CodeLinkNotContent) {
-		return ""
-	}
-	id := diagnose.Hex32(strings.ToLower(r.ID))
-	rel := func(role diagnose.Kind) string {
-		for _, x := range r.Related {
-			if x.Role == role && diagnose.IsID(x.ID) {
-				return diagnose.Hex32(strings.ToLower(x.ID))
-			}
-		}
-		return ""
-	}
-	const web = "https://www.notion.so/"
-	switch r.Origin {
-	case diagnose.OriginLink:
-		db, view, block := rel(diagnose.KindDatabase), rel(diagnose.KindView), rel(diagnose.KindBlock)
-		switch {
-		case db != "" && view != "":
-			return web + db + "?v=" + view + "&p=" + id
-		case db != "":
-			return web + db + "?p=" + id
-		case view != "":
-			return web + id + "?v=" + view
-		case block != "":
-			return web + id + "#" + block
-		case r.Hint == diagnose.KindBlock && diagnose.HasCode(r.Findings, diagnose.CodeLinkBlock):
-			return web + "#" + id
-		}
-		return web + id
-	case diagnose.OriginAPI, diagnose.OriginError:
-		if ep := apiNoun(r.Endpoint); ep != "" {
-			return "https://api.notion.com/v1/" + ep + "/" + strings.ToLower(r.ID)
-		}
-	}
-	return strings.ToLower(r.ID)
-}
-
-// maxPlainSource bounds the source of a reference without ID kept in the
-// button value.
-const maxPlainSource = 200
-
-// plainSource returns the source of a reference that has no usable ID (a
-// page title, a cut ID, an error without ID) when it cannot hold a
-// credential: one line of printable ASCII, at most maxPlainSource
-// characters, nothing of a token's shape nor a token masked already (the
-// reader quotes a text with its tokens masked), and no run of 16 or more
-// letters, digits, "_" or base64 symbols unless it is all hex digits (an
-// ID's alphabet). Else "".
-func plainSource(src string) string {
-	src = strings.TrimSpace(src)
-	if src == "" || len(src) > maxPlainSource || strings.ContainsAny(src, "\r\n") || strings.Contains(src, secret.Mask) || secret.NotionTokens(src) > 0 || secret.Redact(src) != src {
-		return ""
-	}
-	for _, r := range src {
-		if r >= utf8.RuneSelf || r < ' ' {
-			return "" // invisible, bidi and look-alike characters
-		}
-	}
-	run, nonHex := 0, false
-	for i := 0; i <= len(src); i++ {
-		c := byte(' ')
-		if i < len(src) {
-			c = src[i]
-		}
-		switch {
-		case c >= '0' && c <= '9', c >= 'a' && c <= 'f', c >= 'A' && c <= 'F':
-			run++
-		case c >= 'g' && c <= 'z', c >= 'G' && c <= 'Z', c == '_', c == '+', c == '/', c == '=', c == '%':
-			run, nonHex = run+1, true
-		default:
-			if run >= 16 && nonHex {
-				return ""
-			}
-			run, nonHex = 0, false
-		}
-	}
-	return src
-}
-
-// apiNoun is the path segment of an endpoint that takes a content ID.
-func apiNoun(e diagnose.Endpoint) string {
-	switch e {
-	case diagnose.EndpointPages, diagnose.EndpointDatabases, diagnose.EndpointDataSources,
-		diagnose.EndpointBlocks, diagnose.EndpointViews:
-		return string(e)
-	}
-	return ""
-}
-
-// recheckCallLine writes the pasted call's method, endpoint (its parameters
-// filled with id when there is one) and Notion-Version as a curl line; ""
-// when a field is not of its known shape.
-func recheckCallLine(c diagnose.Call, id string) string {
-	switch c.Method {
-	case "GET", "POST", "PATCH", "DELETE":
-	default:
-		return ""
-	}
-	ep := c.Endpoint
-	if !strings.HasPrefix(ep, "/v1/") || len(ep) > 120 || strings.Trim(ep, "abcdefghijklmnopqrstuvwxyz0123456789_/{}") != "" {
-		return ""
-	}
-	if diagnose.IsID(id) {
-		for {
-			i := strings.IndexByte(ep, '{')
-			j := strings.IndexByte(ep, '}')
-			if i < 0 || j < i {
-				break
-			}
-			ep = ep[:i] + strings.ToLower(id) + ep[j+1:]
-		}
-	}
-	l := "curl -X " + c.Method + " https://api.notion.com" + ep
-	if v := c.NotionVersion; len(v) == 10 && strings.Trim(v, "0123456789-") == "" {
-		l += " -H 'Notion-Version: " + v + "'"
-	}
-	return l
 }
 
 func section(text string) *slack.SectionBlock {

@@ -109,6 +109,7 @@ func (d *Diagnoser) DiagnoseReading(ctx context.Context, rd Reading, opts Option
 	refs := rd.References
 	var rep Report
 	rep.Call = rd.Call
+	rep.Recheck = rd.Recheck()
 	if len(refs) > d.maxChecks {
 		rep.Skipped = len(refs) - d.maxChecks
 		refs = refs[:d.maxChecks]

@@ -86,6 +86,9 @@ func parseLink(s string) (link, bool) {
 			s = "https://www.notion.so/" + s[len("https://native/"):]
 		}
 	}
+	// A link copied from HTML, a JSON export or a chat's raw text has its
+	// "&" written as "&amp;" ("?v=…&amp;p=…"): read it as the "&" it is.
+	s = strings.ReplaceAll(s, "&amp;", "&")
 	u, err := url.Parse(s)
 	if err != nil && strings.Contains(s, "%") {
 		// A stray % (a Windows %VARIABLE%): read it as a literal one.

@@ -68,3 +68,11 @@ func ExampleReport_ExitStatus() {
 	fmt.Println(rep.Incomplete(), rep.ExitStatus(false))
 	// Output: true 3
 }
+
+func ExampleReading_Recheck() {
+	rd := ReadText("can't read <this row> https://www.notion.so/acme/Tasks-1212250f3985801cabcdef0123456789?v=9a3e53af8585464db3e0123456789abc&p=249d19fb353080fcabcdef0123456789&pm=s", -1)
+	for _, l := range rd.Recheck() {
+		fmt.Println(l)
+	}
+	// Output: https://www.notion.so/1212250f3985801cabcdef0123456789?v=9a3e53af8585464db3e0123456789abc&p=249d19fb353080fcabcdef0123456789
+}

@@ -53,7 +53,7 @@ func Read(text string) []Reference {
 // and also returns how many distinct references text holds, so a huge paste
 // costs memory in proportion to what is reported, not to what was pasted.
 func ReadLimit(text string, limit int) ([]Reference, int) {
-	refs, total, _ := readNormalized(normalizeSlack(text), limit)
+	refs, total, _ := readNormalized(text, limit)
 	return refs, total
 }
 
@@ -253,80 +253,6 @@ func (r Reference) Answerable() bool {
 	}
 	return false
 }
-
-// normalizeSlack undoes Slack's message formatting: <url|label> and <url>
-// become the URL, <@U…>/<#C…|name>/<!here> become a space, and &amp; &lt;
-// &gt; are unescaped. Text that is not from Slack passes unchanged.
-func normalizeSlack(text string) string {
-	if !strings.Contains(text, "<") && !strings.Contains(text, "&") {
-		return text
-	}
-	var b strings.Builder
-	b.Grow(len(text))
-	for i := 0; i < len(text); {
-		// Copy the plain run up to the next '<' or '&' at once.
-		if j := strings.IndexAny(text[i:], "<&"); j != 0 {
-			if j < 0 {
-				b.WriteString(text[i:])
-				break
-			}
-			b.WriteString(text[i : i+j])
-			i += j
-		}
-		c := text[i]
-		if c == '<' {
-			end := strings.IndexAny(text[i+1:], "<>\n")
-			if end >= 0 && text[i+1+end] == '>' {
-				inner := text[i+1 : i+1+end]
-				target := inner
-				if p := strings.IndexByte(inner, '|'); p >= 0 {
-					target = inner[:p]
-				}
-				switch {
-				case strings.Contains(target, "://") || strings.HasPrefix(target, "mailto:"):
-					b.WriteString(unescapeSlack(target))
-					i += end + 2
-					continue
-				case target != "" && (target[0] == '@' || target[0] == '#' || target[0] == '!'):
-					b.WriteByte(' ')
-					i += end + 2
-					continue
-				}
-			}
-		}
-		if c == '&' {
-			switch {
-			case strings.HasPrefix(text[i:], "&amp;"):
-				b.WriteByte('&')
-				i += 5
-				continue
-			case strings.HasPrefix(text[i:], "&lt;"):
-				b.WriteByte('<')
-				i += 4
-				continue
-			case strings.HasPrefix(text[i:], "&gt;"):
-				b.WriteByte('>')
-				i += 4
-				continue
-			}
-		}
-		b.WriteByte(c)
-		i++
-	}
-	return b.String()
-}
-
-// unescapeSlack undoes Slack's three HTML entities.
-func unescapeSlack(s string) string {
-	if !strings.Contains(s, "&") {
-		return s
-	}
-	return slackEntities.Replace(s)
-}
-
-// slackEntities is read-only after initialisation (a Replacer is safe for
-// concurrent use).
-var slackEntities = strings.NewReplacer("&amp;", "&", "&lt;", "<", "&gt;", ">")
 
 // scanner finds candidates in normalised text. Each pass marks the bytes
 // it used, so that later passes do not read the same characters again.

@@ -223,7 +223,7 @@ func check(ctx context.Context, args []string, getenv func(string) string, stdin
 		}
 		out = string(diagnose.PrintableJSON(b)) + "\n"
 	case fl.blocks:
-		b, err := renderBlocksJSON(rep, text)
+		b, err := renderBlocksJSON(rep)
 		if err != nil {
 			return err
 		}
