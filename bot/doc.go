@@ -158,7 +158,7 @@
 //
 //	go test ./bot -run '^$' -bench FiftySlash -benchtime 20x
 //
-// Load target of issue 6 (TestLoadFiftyCommandsTenLinks, skipped with
+// Load target (TestLoadFiftyCommandsTenLinks, skipped with
 // -short): 50 slash commands over 10 links within 0.55 s, the real
 // diagnoser and Notion prober (shipped defaults: 3 req/s, burst 10)
 // against the fake Notion limited to 3 req/s burst 10 with 75 ms latency:

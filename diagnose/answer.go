@@ -129,7 +129,7 @@ func (r Report) AnswerText(c *Check, f Finding) string {
 
 // personalNotShared is access.not_shared's answer when the check ran as
 // a personal access token: its creator's own access counts, so no
-// Connections step (facts §9).
+// Connections step (Notion's 2026 changes).
 var personalNotShared = []string{
 	"Not visible to whoever created the personal access token {integration} — they need access to it in Notion; connections do not apply",
 	"Not visible to whoever created the personal access token — they need access to it in Notion; connections do not apply",

@@ -7,7 +7,7 @@ import (
 	"github.com/notion-check/notion-check/diagnose/secret"
 )
 
-// This file reads the person's own Notion call out of a pasted text (SPEC §3
+// This file reads the person's own Notion call out of a pasted text (the report's
 // "call"): what was asked (method, endpoint, Notion-Version, the body's
 // parent) and what Notion answered (status, code, message, the integration
 // the message names, request_id, additional_data, the field a
@@ -18,7 +18,8 @@ import (
 // fixed needles, so a long text costs little.
 
 // knownCodes are Notion's error codes with the HTTP status each comes with
-// (facts §1.2, §9) and the SDK's own client codes (status 0).
+// (Notion's error reference and its 2026 changes) and the SDK's own client
+// codes (status 0).
 var knownCodes = map[string]int{
 	"invalid_json": 400, "invalid_request_url": 400, "invalid_request": 400, "invalid_grant": 400,
 	"validation_error": 400, "missing_version": 400, "invalid_beta": 400, "unauthorized": 401,
@@ -29,7 +30,7 @@ var knownCodes = map[string]int{
 	"notionhq_client_invalid_path_parameter": 0,
 }
 
-// knownMessages are the beginnings of Notion's error messages (facts §1,
+// knownMessages are the beginnings of Notion's error messages (Notion's error reference,
 // §9; peers §7), with the code each implies. They let a bare message, an
 // SDK exception line or a log line be read as the error it is.
 var knownMessages = []struct{ prefix, code string }{
@@ -69,7 +70,8 @@ var knownMessages = []struct{ prefix, code string }{
 	{"Authorization failed - please check your credentials", "unauthorized"},
 }
 
-// knownVersions are the Notion-Version values Notion has published (facts §2).
+// knownVersions are the Notion-Version values Notion has published (Notion's
+// versioning reference).
 var knownVersions = map[string]bool{
 	"2021-05-11": true, "2021-05-13": true, "2021-08-16": true, "2022-02-22": true,
 	"2022-06-28": true, "2025-09-03": true, "2026-03-11": true,
@@ -332,7 +334,8 @@ var sdkMethods = map[string][2]string{
 }
 
 // jomeiVersion is the Notion-Version jomei/notionapi v1.13.3 always sends
-// (facts §6): its Page.Get/Database.Query calls are 2022-06-28 calls.
+// (jomei/notionapi speaks 2022-06-28): its Page.Get/Database.Query calls are
+// 2022-06-28 calls.
 const jomeiVersion = "2022-06-28"
 
 // readSDKCall reads the first SDK call of the text: the dotted name before

@@ -12,7 +12,7 @@ import (
 
 // joinConcatenation undoes Node's util.inspect split of a long string
 // ('…\n' +\n    '…'), so that a message split over lines reads as one
-// (facts notion-bodies.md §5.4).
+// (how SDKs and automation tools wrap Notion's errors).
 func joinConcatenation(t string) string {
 	if !strings.Contains(t, "+\n") && !strings.Contains(t, "+\r\n") {
 		return t

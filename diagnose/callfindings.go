@@ -6,7 +6,7 @@ import (
 )
 
 // CallFindings returns the offline diagnosis of a pasted failed call: the
-// error.* finding of an error that carries its own cause (SPEC §4), or nil.
+// error.* finding of an error that carries its own cause, or nil.
 // checkable says whether the text holds an ID the online checks can look
 // at: a 404 with one is left to them (access.not_shared,
 // access.other_integration, call.not_reproduced), a 404 without one is
@@ -31,8 +31,30 @@ func CallFindings(c *Call, checkable bool) []Finding {
 	if c.Code == "validation_error" || c.Status == 400 || c.Status == 422 {
 		bf = bodyFindings(c)
 	}
+	// What Notion says in additional_data, machine-readable, decides
+	// before any reading of the message's wording.
+	errorType := c.AdditionalData["error_type"]
+	minVersion := c.AdditionalData["minimum_api_version"]
 	switch {
-	case isArchivedMessage(msg):
+	case errorType == errorTypeMultipleSources,
+		errorType == "" && strings.Contains(strings.ToLower(msg), "multiple data sources are not supported"):
+		return multipleSourcesFindings(c)
+
+	case minVersion != "" && (c.NotionVersion == "" || versionBefore(c.NotionVersion, minVersion)):
+		sent := "an older Notion-Version"
+		if c.NotionVersion != "" {
+			sent = "Notion-Version " + c.NotionVersion
+		}
+		kind := ""
+		if errorType != "" {
+			kind = fmt.Sprintf(" (additional_data.error_type %q)", errorType)
+		}
+		return one(CodeErrorVersion, fmt.Sprintf("The call got %s%s%s, and Notion says in additional_data.minimum_api_version that it needs Notion-Version %s or later; the call sent %s.", answer, said, kind, minVersion, sent), Vars{
+			"version_fix": fmt.Sprintf("Send Notion-Version %s or later with this call (and use what that version names: data sources, in_trash).", minVersion),
+			"version":     minVersion,
+		})
+
+	case errorType == "" && isArchivedMessage(msg):
 		return one(CodeErrorArchived, fmt.Sprintf("Notion refused the edit%s: the block or page, or a page above it, is archived (in the trash). Under Notion-Version 2026-03-11 that state is called in_trash.", said), nil)
 
 	case c.Code == "missing_version" || c.Field == "header.Notion-Version" && (c.Sent == "undefined" || c.Sent == ""):
@@ -50,34 +72,6 @@ func CallFindings(c *Call, checkable bool) []Finding {
 			"version_fix": "Send a published version, not a date of your own: 2022-06-28, 2025-09-03 or 2026-03-11.",
 			"version":     "2025-09-03",
 		})
-
-	case strings.Contains(msg, "multiple data sources are not supported") || c.AdditionalData["error_type"] == "multiple_data_sources_for_database":
-		v := "Notion-Version " + c.NotionVersion
-		if c.NotionVersion == "" {
-			v = "an older Notion-Version (2022-06-28 or before)"
-		}
-		min := c.AdditionalData["minimum_api_version"]
-		if min == "" {
-			min = "2025-09-03"
-		}
-		db := c.AdditionalData["database_id"]
-		detail := fmt.Sprintf("The call used %s, and the database", v)
-		if db != "" {
-			detail += " " + db
-		}
-		detail += " has several data sources, which that version cannot address"
-		if ds := c.AdditionalData["child_data_source_ids"]; ds != "" {
-			detail += fmt.Sprintf(" (data sources %s)", strings.ReplaceAll(ds, ",", ", "))
-		}
-		detail += "."
-		vars := Vars{"version": min}
-		first, _, _ := strings.Cut(c.AdditionalData["child_data_source_ids"], ",")
-		if first != "" {
-			vars["version_fix"] = fmt.Sprintf("Upgrade the call to Notion-Version %s or later and address one data source: POST /v1/data_sources/%s/query to query it, parent {\"type\":\"data_source_id\",\"data_source_id\":\"%s\"} to create pages in it (jomei/notionapi only speaks 2022-06-28: call the API directly for this).", min, first, first)
-		} else {
-			vars["version_fix"] = fmt.Sprintf("Upgrade the call to Notion-Version %s or later and address one of the database's data sources (GET /v1/databases/<id> lists them; jomei/notionapi only speaks 2022-06-28).", min)
-		}
-		return one(CodeErrorVersion, detail, vars)
 
 	case c.NotionVersion != "" && versionBefore(c.NotionVersion, "2025-09-03") && (strings.HasPrefix(c.Endpoint, "/v1/data_sources") || strings.HasPrefix(c.Endpoint, "/v1/views")):
 		return one(CodeErrorVersion, fmt.Sprintf("The call used %s with Notion-Version %s, but data-source and view routes exist only from 2025-09-03 on: the call got %s%s.", c.Endpoint, c.NotionVersion, answer, said), Vars{
@@ -113,6 +107,10 @@ func CallFindings(c *Call, checkable bool) []Finding {
 			limit = fmt.Sprintf("Notion says %s: the workspace-wide limit, shared by every connection of the workspace, was hit; another connection may be using it up, and its Retry-After can exceed a minute.", reason)
 		case reason != "":
 			limit = fmt.Sprintf("Notion says %s: this connection's own limit was hit; every request sent before Retry-After ends also gets 429, so stop, wait, then resume slower.", reason)
+		case strings.Contains(strings.ToLower(msg), "workspace"):
+			// No machine-readable reason: the message's wording is all
+			// there is.
+			limit = "The message names the workspace: the workspace-wide limit, shared by every connection of the workspace, was hit; another connection may be using it up, and its Retry-After can exceed a minute."
 		default:
 			limit = "Notion did not say which limit was hit (additional_data.rate_limit_reason tells the connection's from the workspace's); the connection's page in the Developer portal shows its recent 429s."
 		}
@@ -151,8 +149,11 @@ func CallFindings(c *Call, checkable bool) []Finding {
 
 	case (c.Code == "object_not_found" || c.Status == 404) && !checkable:
 		detail := fmt.Sprintf("The call got %s%s, and the text holds no ID that can be checked here (it is masked or absent).", answer, said)
-		if c.Integration != "" {
+		switch id := c.AdditionalData["integration_id"]; {
+		case c.Integration != "":
 			detail += fmt.Sprintf(" The call ran as the integration %q: the object is not shared with it, or it does not exist for its token.", c.Integration)
+		case id != "":
+			detail += fmt.Sprintf(" Notion names the call's integration by its ID in additional_data.integration_id, %s: the object is not shared with that integration, or it does not exist for its token.", id)
 		}
 		return one(CodeErrorNotFound, detail, nil)
 
@@ -169,6 +170,38 @@ func CallFindings(c *Call, checkable bool) []Finding {
 		return one(CodeErrorRequestURL, fmt.Sprintf("The call got %s%s: the method is not served on this route.", answer, said), nil)
 	}
 	return nil
+}
+
+// multipleSourcesFindings is the error.version of a call refused because
+// its database has several data sources, from additional_data where Notion
+// gave it (the database, its data sources, the minimum version).
+func multipleSourcesFindings(c *Call) []Finding {
+	v := "Notion-Version " + c.NotionVersion
+	if c.NotionVersion == "" {
+		v = "an older Notion-Version (2022-06-28 or before)"
+	}
+	min := c.AdditionalData["minimum_api_version"]
+	if min == "" {
+		min = "2025-09-03"
+	}
+	db := c.AdditionalData["database_id"]
+	detail := fmt.Sprintf("The call used %s, and the database", v)
+	if db != "" {
+		detail += " " + db
+	}
+	detail += " has several data sources, which that version cannot address"
+	if ds := c.AdditionalData["child_data_source_ids"]; ds != "" {
+		detail += fmt.Sprintf(" (data sources %s)", strings.ReplaceAll(ds, ",", ", "))
+	}
+	detail += "."
+	vars := Vars{"version": min}
+	first, _, _ := strings.Cut(c.AdditionalData["child_data_source_ids"], ",")
+	if first != "" {
+		vars["version_fix"] = fmt.Sprintf("Upgrade the call to Notion-Version %s or later and address one data source: POST /v1/data_sources/%s/query to query it, parent {\"type\":\"data_source_id\",\"data_source_id\":\"%s\"} to create pages in it (jomei/notionapi only speaks 2022-06-28: call the API directly for this).", min, first, first)
+	} else {
+		vars["version_fix"] = fmt.Sprintf("Upgrade the call to Notion-Version %s or later and address one of the database's data sources (GET /v1/databases/<id> lists them; jomei/notionapi only speaks 2022-06-28).", min)
+	}
+	return one(CodeErrorVersion, detail, vars)
 }
 
 func one(code Code, detail string, vars Vars) []Finding {

@@ -5,7 +5,7 @@ import (
 	"strings"
 )
 
-// Code is a stable finding code (SPEC §4).
+// Code is a stable finding code (docs/findings.md lists them).
 type Code string
 
 // Every finding code. The codes are the contract; their titles and fix

@@ -324,7 +324,7 @@ func (l *link) parseOther(u *url.URL) {
 	}
 }
 
-// verdict reduces a link to the ID the person most likely means (SPEC §3).
+// verdict reduces a link to the ID the person most likely means.
 func (l link) verdict() verdict {
 	switch {
 	case l.hasAPIID:

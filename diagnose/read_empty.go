@@ -7,7 +7,7 @@ import (
 )
 
 // This file covers the failure that is no error: a search, query or list
-// that answers 200 with nothing in it (facts notion-bodies.md §7). Notion
+// that answers 200 with nothing in it (Notion's search and query reference). Notion
 // answers so when nothing this token can see matched, which is most often a
 // sharing problem, a filter value of another Notion-Version, or search's
 // indexing lag; the answer says which, from what this integration's own

@@ -7,14 +7,15 @@ import (
 )
 
 // This file reads what a validation_error says about the body of a call
-// (facts notion-bodies.md §5): the shape checks ("body failed validation:
+// (the grammar of Notion's validation messages): the shape checks ("body
+// failed validation:
 // <path> should be <expect>, instead was <value>.", and "Fix one:" unions
 // of them) and the content and schema checks ("X is not a property that
 // exists.", "X is expected to be Y.", "Invalid status option…", "Content
 // creation Failed. Fix the following: …"). Every pass is a bounded linear
 // scan of the message.
 
-// Field is one path a validation message names (SPEC §3 call.fields). A
+// Field is one path a validation message names (the report's call.fields). A
 // "Fix one:" union is one Field with every alternative in Expected and in
 // Alternatives.
 type Field struct {
@@ -67,7 +68,7 @@ const (
 const maxFields = 40
 
 // propertyTypes are the type keys of a property value a write may send
-// (facts notion-bodies.md §2), with the read-only ones.
+// (Notion's page-properties reference), with the read-only ones.
 var propertyTypes = map[string]bool{
 	"title": true, "rich_text": true, "number": true, "select": true, "multi_select": true, "status": true,
 	"date": true, "people": true, "files": true, "checkbox": true, "url": true, "email": true,
@@ -343,7 +344,8 @@ func fieldOwnerOf(path string) (owner, prop string) {
 
 // propertyOfPath is the property key at the start of rest (the path after
 // body.properties.): up to the last ".<type key>" after which no name can
-// stand. Names may hold dots and spaces (facts §1.3).
+// stand. Names may hold dots and spaces (property IDs and names, as Notion's
+// reference says).
 func propertyOfPath(rest string) string {
 	best := -1
 	for k := len(rest) - 1; k > 0; k-- {
@@ -412,8 +414,8 @@ func lowerASCII(s string) string {
 	return string(b)
 }
 
-// schemaSentences are the content and schema checks' sentences (facts
-// §5.3), lower-cased, each with the problem it tells. "infix" sentences
+// schemaSentences are the content and schema checks' sentences (Notion's
+// validation messages), lower-cased, each with the problem it tells. "infix" sentences
 // name the property before the needle.
 var schemaSentences = []struct {
 	needle  string

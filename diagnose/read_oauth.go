@@ -7,7 +7,7 @@ import (
 
 // This file reads what a pasted text shows of the call's credentials: an
 // Authorization header with "Bearer" twice, and the failures of the OAuth
-// flow of a public integration (facts notion-bodies.md §8.1), which come
+// flow of a public integration (Notion's authorization guide), which come
 // before any access token exists and so are never a 401 on the token.
 
 // oauthErrors are the RFC 6749 §5.2 error codes of the token endpoint, and

@@ -5,7 +5,7 @@ import (
 )
 
 // This file reads what a wrapper around Notion's API shows of a failed
-// call (facts notion-bodies.md §5.4, peers.md §1.4): which wrapper it is,
+// call (how SDKs and automation tools wrap Notion's errors): which wrapper it is,
 // the integration and the status it names in its own words, and whether the
 // failure reached Notion's API at all. A wrapper's own validation (an MCP
 // tool's schema, an automation's required field), a transport failure or an

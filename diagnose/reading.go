@@ -34,6 +34,10 @@ type Reading struct {
 	// Only the count is kept, and the references are read with the tokens
 	// masked: a Reading never holds a secret.
 	NotionTokens int
+	// Changes are the 2025–2026 changes of Notion's API the text describes
+	// in words ("multiple data sources", "archived is gone"), each with its
+	// finding on a reference.
+	Changes []Change
 }
 
 // ReadText reads text once. limit bounds the references built (all when
@@ -55,6 +59,8 @@ func ReadText(text string, limit int) Reading {
 		rd.Total -= m - len(rd.References)
 		rd.References = withEmpty(rd.References, rd.Call)
 	}
+	rd.Changes = readChanges(text)
+	rd.References = withChanges(rd.References, rd.Changes, rd.Call)
 	return rd
 }
 
@@ -62,7 +68,7 @@ func ReadText(text string, limit int) Reading {
 // help-channel message): it holds a Notion reference, a pasted Notion error
 // or call, or a Notion token (which must be reported as leaked).
 func (r Reading) Answerable() bool {
-	if r.NotionTokens > 0 || r.Call != nil {
+	if r.NotionTokens > 0 || r.Call != nil || len(r.Changes) > 0 {
 		return true
 	}
 	for _, ref := range r.References {
@@ -74,7 +80,7 @@ func (r Reading) Answerable() bool {
 }
 
 // Call is the person's Notion API call as the pasted text shows it: what
-// was asked and what Notion answered (SPEC §3 "call"). It describes the
+// was asked and what Notion answered (the report's "call"). It describes the
 // person's call, never the checks notion-check made. Every field is "" or 0
 // when the text does not tell. ReadText masks any token in its fields, so a
 // Call never holds a secret.
@@ -114,7 +120,7 @@ type Call struct {
 	Expected string `json:"expected,omitempty"`
 	Sent     string `json:"sent,omitempty"`
 	// Fields are the fields a validation_error names, each with what
-	// Notion expected and what was sent (SPEC §3 call.fields).
+	// Notion expected and what was sent (the report's call.fields).
 	Fields []Field `json:"fields,omitempty"`
 	// Body is true when a request body was pasted and read; Request is
 	// what it sent.
@@ -162,7 +168,7 @@ func (c *Call) Failed() bool {
 }
 
 // Access is whether one configured integration can see a check's object
-// (SPEC §3 "access").
+// (the report's "access").
 type Access struct {
 	Integration string `json:"integration"`
 	Sees        bool   `json:"sees"`

@@ -5,7 +5,7 @@ import "strings"
 // Severity says how bad a finding is.
 type Severity string
 
-// Severities, as in SPEC §3.
+// Severities of a finding, as the JSON report spells them.
 const (
 	SeverityError   Severity = "error"
 	SeverityWarning Severity = "warning"
@@ -15,7 +15,7 @@ const (
 // Kind is what a Notion ID turned out (or is believed) to be.
 type Kind string
 
-// Kinds, as in SPEC §3.
+// Kinds of object, as the JSON report spells them.
 const (
 	KindPage       Kind = "page"
 	KindDatabase   Kind = "database"
@@ -28,7 +28,8 @@ const (
 // Status is the verdict of a check or of the integration.
 type Status string
 
-// Statuses, as in SPEC §3. StatusMissing is only used for the integration
+// Statuses of a check, as the JSON report spells them. StatusMissing is only
+// used for the integration
 // (no token given).
 const (
 	StatusOK      Status = "ok"
@@ -154,7 +155,7 @@ type Integration struct {
 	Findings  []Finding `json:"findings"`
 }
 
-// Report is the whole diagnosis of one TEXT: the JSON of SPEC §3.
+// Report is the whole diagnosis of one TEXT: what --json prints.
 type Report struct {
 	Integration Integration `json:"integration"`
 	Checks      []Check     `json:"checks"`
@@ -167,7 +168,7 @@ type Report struct {
 	// Skipped counts (counting stops at a bound, so a huge paste costs
 	// bounded memory): Skipped is then a lower bound.
 	SkippedMore bool `json:"skipped_more,omitempty"`
-	// Call is the person's own call, when TEXT shows one (SPEC §3).
+	// Call is the person's own call, when TEXT shows one.
 	Call *Call `json:"call,omitempty"`
 	// As names the one integration the checks ran as when a name picked
 	// it (the CLI's --as, or the integration a pasted error names among

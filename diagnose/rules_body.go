@@ -346,7 +346,7 @@ func shapeFinding(c *Call, f Field) (Finding, bool) {
 	}
 	if meant == nil {
 		// No type key Notion knows: a read-only type, a misspelt key or a
-		// bare value (facts §5.2).
+		// bare value (the grammar of Notion's messages).
 		if sp != nil {
 			for _, k := range sp.Keys {
 				if readOnlyTypes[k] {

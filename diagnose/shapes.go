@@ -6,8 +6,8 @@ import (
 	"time"
 )
 
-// This file knows the write shape of every property type (facts
-// notion-bodies.md §2): the JSON a page write sends for it.
+// This file knows the write shape of every property type (Notion's
+// page-properties reference): the JSON a page write sends for it.
 
 // writeShape is the value object a write sends for a property of type typ,
 // filled with sample when one was sent ("Done" → {"status":{"name":"Done"}});

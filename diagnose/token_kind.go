@@ -6,7 +6,7 @@ import (
 )
 
 // TokenKind is the kind of integration token a check runs with, as told
-// from what Notion answered (facts notion-bodies.md §8.2): users/me's bot
+// from what Notion answered (the SDKs' users/me types): users/me's bot
 // owner, and for a bot owned by a user, whether GET /v1/users refuses it.
 type TokenKind string
 

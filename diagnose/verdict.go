@@ -223,9 +223,9 @@ func resolve(as answers) (resolved, bool) {
 			r.title, r.trash, r.parent, r.from200 = d.Object.Title, d.Object.InTrash, d.Object.Parent, true
 			resolveDatabase(&r, as)
 			return r, true
-		case isPageMessage(d.Message):
+		case d.ErrorType == "" && isPageMessage(d.Message):
 			return resolved{kind: KindPage}, true
-		case isDatabaseProblem(d.Message) || d.ErrorType == errorTypeMultipleSources:
+		case d.ErrorType == errorTypeMultipleSources || isDatabaseProblem(d.Message):
 			// Notion's 400 about the database itself is the whole answer.
 			r.from200 = true
 			resolveDatabase(&r, as)
@@ -251,6 +251,9 @@ const errorTypeMultipleSources = "multiple_data_sources_for_database"
 
 func isPageMessage(msg string) bool { return strings.Contains(msg, "is a page, not a database") }
 
+// isDatabaseProblem reports whether a 400's wording is about the database
+// itself (linked, no reachable data source, several data sources); a
+// caller checks additional_data.error_type before it.
 func isDatabaseProblem(msg string) bool {
 	return strings.Contains(msg, "is a linked database") || strings.Contains(msg, "does not contain any data sources accessible") ||
 		strings.Contains(msg, "multiple data sources")
@@ -279,10 +282,12 @@ func resolveDatabase(r *resolved, as answers) {
 			}
 		}
 	case OutcomeBadRequest:
+		// additional_data.error_type first: Notion's machine-readable word
+		// outlives a message's wording.
 		switch {
-		case strings.Contains(d.Message, "is a linked database"), strings.Contains(d.Message, "does not contain any data sources accessible"):
+		case d.ErrorType == "" && (strings.Contains(d.Message, "is a linked database") || strings.Contains(d.Message, "does not contain any data sources accessible")):
 			r.linked = fmt.Sprintf("Notion answered GET /v1/databases/%s with 400 %s: %q", d.ID, d.Code, d.Message)
-		case d.ErrorType == errorTypeMultipleSources || strings.Contains(d.Message, "multiple data sources"):
+		case d.ErrorType == errorTypeMultipleSources || d.ErrorType == "" && strings.Contains(d.Message, "multiple data sources"):
 			// additional_data.error_type first: Notion's machine-readable
 			// word outlives a message's wording.
 			a := d

@@ -1,5 +1,5 @@
 // Package cluster is the state that the replicas of `notion-check serve`
-// share (issue 14): the dedupe of Slack deliveries, the verdict cache with
+// share: the dedupe of Slack deliveries, the verdict cache with
 // in-flight coalescing, the Notion budget of each integration and the work
 // queue between an envelope's ack and its reply. New picks the backend:
 // with Options.URL (REDIS_URL) empty, everything lives in this process's

@@ -8,7 +8,7 @@ import (
 	"strings"
 )
 
-// checkFlags are the flags of the diagnosis face (SPEC §1).
+// checkFlags are the flags of the diagnosis face (see docs/usage.md, "The CLI").
 type checkFlags struct {
 	json, blocks, offline, verbose, version bool
 	// failOn is the lowest severity that makes the exit status 1: "error"

@@ -18,7 +18,8 @@ import (
 	"github.com/notion-check/notion-check/diagnose"
 )
 
-// env is the whole environment of SPEC §2 as envconfig reads it. Every
+// env is the whole environment (the README's configuration table) as
+// envconfig reads it. Every
 // field is a string: a variable that is set but empty counts as unset, and
 // envconfig would otherwise keep an empty value (skipping the default) or
 // fail to parse it as a number, so the values are defaulted and parsed here.
@@ -98,7 +99,8 @@ type varError struct {
 
 func (e varError) Error() string { return e.Msg }
 
-// configErrors is every problem loadConfig found, in the order of SPEC §2,
+// configErrors is every problem loadConfig found, in the order of the
+// configuration table,
 // so that one run reports them all.
 type configErrors []varError
 
@@ -127,7 +129,7 @@ func (es configErrors) only(vars ...string) configErrors {
 // cliVars are the variables the diagnosis face of the CLI reads; a problem
 // with another one (a Slack setting, say) does not stop a diagnosis.
 // NOTION_VERSION is not among them: the CLI is a diagnostic, and reports a
-// version Notion does not publish as a finding (SPEC §2).
+// version Notion does not publish as a finding.
 var cliVars = []string{"NOTION_API_URL", "NOTION_RATE", "NOTION_BURST", "NOTION_GUESS_RATE", "DIAGNOSIS_TIMEOUT"}
 
 // loadConfig reads the environment through envconfig and checks every value
@@ -157,7 +159,7 @@ func loadConfig() (config, error) {
 	if !validVersion(c.NotionVersion) {
 		bad("NOTION_VERSION", "NOTION_VERSION must be a date such as 2025-09-03")
 	} else if !diagnose.KnownVersion(c.NotionVersion) {
-		bad("NOTION_VERSION", "NOTION_VERSION must be a version Notion publishes: 2025-09-03, 2026-03-11 or 2022-06-28 (facts §9)")
+		bad("NOTION_VERSION", "NOTION_VERSION must be a version Notion publishes: 2025-09-03, 2026-03-11 or 2022-06-28")
 	}
 	var err error
 	if c.NotionRate, err = strconv.ParseFloat(e.NotionRate, 64); err != nil || c.NotionRate <= 0 || c.NotionRate > 100 {
@@ -275,7 +277,7 @@ func channelList(name, v string) ([]string, error) {
 }
 
 // applyEmptyDefaults gives every set-but-empty (or blank) variable its
-// default, as SPEC §2 says an empty variable counts as unset.
+// default, as the README says an empty variable counts as unset.
 func applyEmptyDefaults(e *env) {
 	v := reflect.ValueOf(e).Elem()
 	t := v.Type()

@@ -253,7 +253,8 @@ func (w wiring) probers() []*notion.Prober {
 // startCheck asks GET /v1/users/me of every token at once, records what
 // Notion said in ready, and returns one line per token Notion refused
 // (401), naming it by its variable (NOTION_TOKEN, or NOTION_TOKENS by
-// position), never its value; Notion tells no name for a refused token. A Notion that cannot be reached stops nothing: the watches go on
+// position), never its value; Notion tells no name for a refused token. A
+// Notion that cannot be reached stops nothing: the watches go on
 // asking.
 func startCheck(ctx context.Context, timeout time.Duration, keys []string, probers []*notion.Prober, ready *ops.Readiness, logger *slog.Logger) []string {
 	// Slack waits for this: bound it well below a diagnosis.
@@ -348,7 +349,7 @@ func observeDiagnosis(rep diagnose.Report, ready *ops.Readiness, watches []*ops.
 // stopStatus is the part of the bot's Run error that makes serve fail:
 // nil after a clean stop, where every acknowledged request got its answer
 // (its report, or "stopped — run it again" when the shutdown could not wait
-// for it: SPEC §1, serve finishes the replies in flight and exits 0); the
+// for it: serve finishes the replies in flight and exits 0); the
 // error when a request got no answer at all, or Socket Mode failed.
 func stopStatus(err error) error {
 	var cut *bot.ShutdownError

@@ -60,7 +60,7 @@ const redisTimeout = time.Second
 // 529 for its Retry-After. It sits under the prober's own limiter (the
 // per-process pacing stays), as notion.Config.Transport.
 //
-// This is the interim seam of issue 14: the Notion adapter will take the
+// The Notion adapter will take the
 // Budget through an interface of its own (its transport calls Wait where
 // it calls its rate.Limiter's Wait); until then cmd wraps its transport.
 // It already speaks the adapter's terms: a speculative call

@@ -19,8 +19,12 @@ import (
 // its Online codes, none of its Never codes, and a failed call never ends
 // "all good".
 func TestFailedCallsOnline(t *testing.T) {
+	cases, err := failedcalls.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
 	srv := nt.NewServer(t)
-	for _, tc := range failedcalls.Cases() {
+	for _, tc := range cases {
 		t.Run(tc.Name, func(t *testing.T) {
 			t.Parallel()
 			token := tc.Token

@@ -10,7 +10,7 @@ import (
 
 // Guesses: a speculative call (one that only saves a round trip, see
 // Speculative) is a guess about the ID, and Notion's budget is shared: the
-// workspace-wide limit covers every integration of the team (facts §9),
+// workspace-wide limit covers every integration of the team (since 2026-06),
 // whose use this process cannot see. A bucket that looks full here says
 // nothing about the others' use, so a guess is sent only when there is
 // evidence that the budget has room for it:

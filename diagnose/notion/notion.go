@@ -8,7 +8,8 @@
 // (pace.go: a generous burst, a pause of the whole client on 429 and 529
 // until Retry-After within the caller's deadline, a learned slower pace that
 // recovers slowly), retries a GET once on 500/502/503/504, and records
-// every exchange as evidence (never the token). jomei/notionapi is used where it serves (GET /v1/users/me); all
+// every exchange as evidence (never the token). jomei/notionapi is used where
+// it serves (GET /v1/users/me); all
 // other reads are plain GETs through the same client, decoding only the few
 // fields a verdict needs, so that no verdict depends on jomei decoding an
 // object.
@@ -53,7 +54,8 @@ const (
 	// sets none: the most references one diagnosis checks
 	// (diagnose.DefaultMaxChecks, 10) with up to three calls each go at
 	// once instead of pacing below what Notion accepts. Notion counts a
-	// connection's budget per 60 s window (facts §1.9), of which this is a
+	// connection's budget per 60 s window (Notion's rate-limit reference), of
+	// which this is a
 	// sixth at 3 req/s; a smaller budget answers 429, and the run pauses
 	// and learns like any (pace.go).
 	DefaultOneShotBurst = 30

@@ -11,7 +11,7 @@ import (
 )
 
 // This file reads the schema a failed write was checked against, as an
-// observation (facts notion-bodies.md §1): the data source's properties
+// observation (Notion's data-source reference): the data source's properties
 // with their types, options and relation targets. It decodes the
 // properties generically: a property type this program does not know is
 // kept as Notion named it, never an error (jomei/notionapi fails on those).

@@ -65,8 +65,8 @@ func (p *Prober) call(ctx context.Context, method, path string, body []byte, fam
 
 // askUsers asks GET /v1/users for a bot owned by a user: Notion refuses a
 // personal access token there ("Personal access tokens cannot list
-// users") and lists users for a public integration's OAuth token (facts
-// notion-bodies.md §8.2), which users/me alone cannot tell apart.
+// users") and lists users for a public integration's OAuth token (the SDKs'
+// users/me types), which users/me alone cannot tell apart.
 func (p *Prober) askUsers(ctx context.Context) diagnose.Answer {
 	a, _ := p.call(ctx, http.MethodGet, "/v1/users?page_size=1", nil, diagnose.EndpointUsers)
 	return a

@@ -10,7 +10,8 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// Rate limits of the fake, as Notion describes them (facts §1.9, §9):
+// Rate limits of the fake, as Notion describes them (its rate-limit reference
+// and its 2026 changes):
 //
 //   - a per-connection budget of requests per fixed window
 //     (WithWindowLimit): beyond it, 429 rate_limited with
@@ -67,7 +68,7 @@ func WithWorkspaceLimit(n int, window time.Duration) Option {
 // WithWorkspaceRate enables a workspace-wide token bucket shared by every
 // token of the fake: an average of perSecond requests per second with the
 // given burst, for all integrations together (Notion's workspace limit
-// since 2026-06, facts §9). A request beyond it gets 429 with
+// since 2026-06). A request beyond it gets 429 with
 // rate_limit_reason public_api_space_request_rate_limit and Retry-After
 // the whole seconds until the next token (at least 1).
 func WithWorkspaceRate(perSecond float64, burst int) Option {

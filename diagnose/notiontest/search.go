@@ -9,7 +9,7 @@ import (
 )
 
 // publishedVersion reports whether v is a Notion-Version Notion has
-// published (facts notion-api.md §2).
+// published (Notion's versioning reference).
 func publishedVersion(v string) bool {
 	switch v {
 	case "2021-05-13", "2021-08-16", "2022-02-22", Version20220628, Version20250903, Version20260311:
@@ -19,7 +19,7 @@ func publishedVersion(v string) bool {
 }
 
 // users answers GET /v1/users: a personal access token is refused
-// (facts notion-api.md §9), every other token gets the workspace's people.
+// (Notion's 2026 changes), every other token gets the workspace's people.
 func (s *Server) users(w who) answer {
 	if w == wPersonal {
 		return errAnswer(403, "restricted_resource", "Personal access tokens cannot list users.", nil)
@@ -29,8 +29,8 @@ func (s *Server) users(w who) answer {
 	return jsonAnswer(200, map[string]any{"object": "list", "results": []any{person}, "next_cursor": nil, "has_more": false, "type": "user", "user": map[string]any{}})
 }
 
-// search answers POST /v1/search as Notion does (facts notion-bodies.md
-// §7): what this token can see whose title holds the query, pages and, by
+// search answers POST /v1/search as Notion does (Notion's search and query
+// reference): what this token can see whose title holds the query, pages and, by
 // version, databases (2022-06-28, multi-source ones left out) or data
 // sources (2025-09-03 and later); the object filter's values are the
 // version's, "database" is refused from 2025-09-03 on.

@@ -1,6 +1,6 @@
 // Package notiontest is a fake Notion API on net/http/httptest for tests.
 //
-// It answers like the real API as described in shared/facts/notion-api.md:
+// It answers like the real API as its reference and observed answers describe it:
 // compact JSON error bodies with the keys object, status, code, message,
 // request_id (in that order, plus additional_data where Notion sends it),
 // content-type "application/json; charset=utf-8", a fresh request ID in the
@@ -550,7 +550,7 @@ func (s *Server) route(r *http.Request) answer {
 	}
 	if !publishedVersion(version) {
 		// Notion refuses a version it has not published. The exact text is
-		// UNVERIFIED (facts notion-api.md §1.7); it follows the grammar of
+		// UNVERIFIED (Notion's error reference); it follows the grammar of
 		// missing_version's message.
 		return errAnswer(400, "validation_error", fmt.Sprintf("Notion-Version header failed validation: Notion-Version header should be a valid version, instead was `%s`.", marshal(version)), nil)
 	}
@@ -773,7 +773,7 @@ func schemaOf(dataSource string) map[string]any {
 	}
 }
 
-// TasksSchema is the schema of DataSourceID (facts notion-bodies.md §1.2):
+// TasksSchema is the schema of DataSourceID (Notion's property-schema reference):
 // a property of every type, IDs URL-encoded as Notion gives them, status,
 // select and multi-select options, a relation to a data source the
 // integrations see (MultiDataSourceID1) and one to a data source none sees

@@ -25,7 +25,7 @@ const (
 	// OAuthToken is a public (OAuth) integration's access token, OAuthName:
 	// GET /v1/users/me answers a bot owned by the user who authorized it,
 	// like a personal access token's, but GET /v1/users lists users (a
-	// personal access token is refused there, facts notion-bodies.md §8.2).
+	// personal access token is refused there, the SDKs' users/me types).
 	// It sees the pages its user picked at install: SharedPageID only.
 	OAuthToken = "ntn_66666666666OAuthTokenAbCdEfGhIjKlMnOpQrStUvWxYz"
 )

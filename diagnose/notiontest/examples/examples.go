@@ -1,7 +1,8 @@
 // Package examples builds the reports of the common causes people ask
 // about, as the diagnosis gives them against the fake Notion of
 // diagnose/notiontest (or, for what the diagnosis does not tell yet, as
-// SPEC §3–4 describe them). The renderers' golden tests and the screenshot
+// the JSON report and docs/findings.md describe them). The renderers' golden
+// tests and the screenshot
 // script use them, so that the budgets are checked on realistic reports.
 package examples
 

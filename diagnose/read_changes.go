@@ -1,0 +1,316 @@
+package diagnose
+
+// This file reads a person describing, in their own words, one of the
+// changes Notion made to its API in 2025 and 2026 ("the database now has
+// multiple data sources", "archived is gone", "where do I get the data
+// source id", "does the workspace rate limit apply") so that the answer
+// can name the change and its fix even when no error was pasted.
+//
+// The reading is by class of wording, not by quoted phrase: the text is
+// cut into words (case folded one word at a time, snake_case, camelCase,
+// dots and dashes split), each word is put in the classes it belongs to,
+// with one typo (a letter missing, extra, changed or two swapped) tolerated
+// in longer words, and a change is a pattern of classes near each other.
+// It is one linear pass with a fixed window; nothing is copied but the
+// word being classified.
+
+// Change is a 2025–2026 change of Notion's API a text describes in words.
+type Change string
+
+// The changes read.
+const (
+	// ChangeMultipleSources: a database with several data sources
+	// (2025-09-03; older versions fail on it).
+	ChangeMultipleSources Change = "multiple_data_sources"
+	// ChangeInTrash: archived removed in favour of in_trash (2026-03-11).
+	ChangeInTrash Change = "in_trash"
+	// ChangeDataSourceID: where a data source's ID comes from and where it
+	// goes (2025-09-03).
+	ChangeDataSourceID Change = "data_source_id"
+	// ChangeViews: the Views API, and what a ?v= view ID is (2026-03).
+	ChangeViews Change = "views"
+	// ChangeDomain: workspace links moved to app.notion.com (2026).
+	ChangeDomain Change = "app_domain"
+	// ChangePersonalToken: personal access tokens (2026-05).
+	ChangePersonalToken Change = "personal_token"
+	// ChangeWorkspaceLimit: the workspace-wide rate limit shared by every
+	// connection (2026-06).
+	ChangeWorkspaceLimit Change = "workspace_rate_limit"
+)
+
+// Word classes, as bits: a word can be in several.
+const (
+	wData uint32 = 1 << iota
+	wSource
+	wMany
+	wID
+	wArchived
+	wGone
+	wTrash
+	wView
+	wAPI
+	wPersonal
+	wAccess
+	wToken
+	wWorkspace
+	wShared
+	wRate
+	wLimit
+	wApp
+	wNotion
+	wCom
+	wSo
+	wDomain
+	wMulti // "multi", which names "several" only right before what it multiplies
+	wMore  // "more", which names "several" only in "more than one"
+	wThan
+	wOne
+)
+
+// changeWords are the words of each class. A word of five letters or more
+// also matches with one typo.
+var changeWords = map[string]uint32{
+	"data": wData, "datasource": wData | wSource, "datasources": wData | wSource,
+	"source": wSource, "sources": wSource,
+	"multiple": wMany, "several": wMany, "many": wMany, "two": wMany, "three": wMany,
+	"numerous": wMany, "more": wMore, "than": wThan, "one": wOne, "multisource": wMany | wSource, "multi": wMulti,
+	"id": wID, "ids": wID, "identifier": wID, "identifiers": wID, "uuid": wID,
+	"archived": wArchived, "archive": wArchived, "isarchived": wArchived,
+	"gone": wGone, "removed": wGone, "remove": wGone, "removal": wGone, "renamed": wGone, "rename": wGone,
+	"replaced": wGone, "replace": wGone, "deprecated": wGone, "deprecate": wGone, "deprecation": wGone,
+	"missing": wGone, "disappeared": wGone, "vanished": wGone, "dropped": wGone, "longer": wGone,
+	"anymore": wGone, "undefined": wGone, "changed": wGone, "instead": wGone, "broke": wGone, "broken": wGone,
+	"trash": wTrash, "intrash": wTrash, "trashed": wTrash,
+	"view": wView, "views": wView, "viewid": wView | wID,
+	"api": wAPI, "endpoint": wAPI, "endpoints": wAPI, "route": wAPI,
+	"personal": wPersonal, "access": wAccess, "token": wToken, "tokens": wToken, "pat": wPersonal | wToken, "pats": wPersonal | wToken,
+	"workspace": wWorkspace, "workspaces": wWorkspace, "workspacewide": wWorkspace,
+	"shared": wShared, "across": wShared, "global": wShared,
+	"rate": wRate, "ratelimit": wRate | wLimit, "ratelimited": wRate | wLimit, "429": wRate,
+	"limit": wLimit, "limits": wLimit, "limited": wLimit, "throttled": wLimit | wRate, "throttling": wLimit | wRate,
+	"app": wApp, "notion": wNotion, "com": wCom, "so": wSo,
+	"domain": wDomain, "domains": wDomain, "host": wDomain, "hostname": wDomain, "moved": wDomain | wGone,
+	"migrated": wDomain | wGone, "migration": wDomain,
+}
+
+// fuzzyWords are the class words long enough to match with one typo,
+// by first letter (a typo in the first letter is rare and not looked for).
+var fuzzyWords = func() map[byte][]string {
+	m := map[byte][]string{}
+	for w := range changeWords {
+		if len(w) >= 5 {
+			m[w[0]] = append(m[w[0]], w)
+		}
+	}
+	return m
+}()
+
+// classOf returns the classes of the lower-case word w.
+func classOf(w []byte) uint32 {
+	if c, ok := changeWords[string(w)]; ok {
+		return c
+	}
+	if len(w) < 5 {
+		return 0
+	}
+	var c uint32
+	for _, d := range fuzzyWords[w[0]] {
+		if oneEdit(w, d) {
+			c |= changeWords[d]
+		}
+	}
+	return c
+}
+
+// oneEdit reports whether w and d differ by at most one letter inserted,
+// deleted or changed, or two neighbours swapped.
+func oneEdit(w []byte, d string) bool {
+	switch len(w) - len(d) {
+	case 0:
+		i := 0
+		for i < len(w) && w[i] == d[i] {
+			i++
+		}
+		if i == len(w) || string(w[i+1:]) == d[i+1:] {
+			return true // equal, or one changed
+		}
+		return i+1 < len(w) && w[i] == d[i+1] && w[i+1] == d[i] && string(w[i+2:]) == d[i+2:]
+	case 1: // one letter too many in w
+		i := 0
+		for i < len(d) && w[i] == d[i] {
+			i++
+		}
+		return string(w[i+1:]) == d[i:]
+	case -1: // one letter missing from w
+		i := 0
+		for i < len(w) && w[i] == d[i] {
+			i++
+		}
+		return string(w[i:]) == d[i+1:]
+	}
+	return false
+}
+
+// wordAt is one word of the window: its classes and how it was written.
+type wordAt struct {
+	class uint32
+	prose bool // written as a word of prose, not a code name (snake_case, camelCase, a key)
+	dot   bool // joined to the next word by a dot (a host name)
+}
+
+// changeWindow is how many words back a pattern may reach.
+const changeWindow = 8
+
+// readChanges returns the 2025–2026 changes the text describes in words,
+// in the order of the Change constants.
+func readChanges(t string) []Change {
+	var (
+		win   [changeWindow + 1]wordAt
+		n     int
+		found = map[Change]bool{}
+		buf   [32]byte
+	)
+	upperPAT := false
+	at := func(k int) *wordAt { return &win[k%len(win)] }
+	// near returns whether a word of class cl lies within the last back
+	// words before the current one (exclusive of it).
+	near := func(cl uint32, back int) bool {
+		for k := 1; k <= back && k <= n-1 && k <= changeWindow; k++ {
+			if at(n-1-k).class&cl != 0 {
+				return true
+			}
+		}
+		return false
+	}
+	emit := func(w wordAt) {
+		cl := w.class
+		prev := func(k int) wordAt {
+			if k > n-1 || k > changeWindow {
+				return wordAt{}
+			}
+			return *at(n - 1 - k)
+		}
+		p1 := prev(1)
+		// "multiple data sources", "several datasources", "a multi-source
+		// database", "more than one data source".
+		if cl&wSource != 0 && (cl&wMany != 0 ||
+			(cl&wData != 0 || p1.class&wData != 0) && near(wMany, 4) ||
+			p1.class&wMulti != 0) {
+			found[ChangeMultipleSources] = true
+		}
+		// "archived is gone", "archived was renamed in_trash", "in_trash
+		// instead of archived", "the archived field is missing".
+		if cl&(wArchived|wGone|wTrash) != 0 && w.prose {
+			other := wGone | wTrash
+			if cl&(wGone|wTrash) != 0 {
+				other = wArchived
+			}
+			if near(other, changeWindow) && (cl|other)&wArchived != 0 {
+				found[ChangeInTrash] = true
+			}
+		}
+		// "data source id", "datasource ID", "the data source's id".
+		if cl&wID != 0 && w.prose && (p1.class&wSource != 0 && (p1.class&wData != 0 || prev(2).class&wData != 0)) {
+			found[ChangeDataSourceID] = true
+		}
+		// "view id", "views api", "the views endpoint".
+		if cl&(wID|wAPI) != 0 && cl&wView == 0 && p1.class&wView != 0 || cl&wView != 0 && cl&wID != 0 {
+			found[ChangeViews] = true
+		}
+		// "app.notion.com"; "notion.so links moved to notion.com".
+		if cl&wCom != 0 && p1.class&wNotion != 0 && p1.dot && near(wDomain|wSo|wGone, changeWindow) {
+			found[ChangeDomain] = true
+		}
+		// "personal access token", "personal token", "PAT".
+		if cl&wToken != 0 && (cl&wPersonal != 0 && upperPAT || p1.class&wPersonal != 0 || p1.class&wAccess != 0 && prev(2).class&wPersonal != 0) {
+			found[ChangePersonalToken] = true
+		}
+		// "workspace rate limit", "rate limits shared across connections",
+		// "the workspace-wide limit".
+		if cl&(wLimit|wWorkspace|wShared) != 0 {
+			if cl&wLimit != 0 && near(wWorkspace, changeWindow) ||
+				cl&wLimit != 0 && cl&wRate == 0 && p1.class&wRate != 0 && near(wShared, changeWindow) ||
+				cl&(wWorkspace|wShared) != 0 && near(wLimit, changeWindow) && near(wRate, changeWindow) {
+				found[ChangeWorkspaceLimit] = true
+			}
+		}
+	}
+	for i := 0; i < len(t); {
+		b := t[i]
+		if !isWordByte(b) {
+			i++
+			continue
+		}
+		// One run of letters and digits, cut further at camelCase humps.
+		j := i
+		for j < len(t) && isWordByte(t[j]) {
+			j++
+		}
+		run := t[i:j]
+		code := false
+		if j < len(t) && t[j] == '_' || i > 0 && t[i-1] == '_' {
+			code = true
+		}
+		// A key (`archived: false`, `"archived": false`) is code, not prose.
+		k := j
+		if k < len(t) && (t[k] == '"' || t[k] == '\'') {
+			k++
+		}
+		key := k < len(t) && (t[k] == ':' || t[k] == '=')
+		dot := j+1 < len(t) && t[j] == '.' && isWordByte(t[j+1])
+		start := 0
+		for s := 1; s <= len(run); s++ {
+			if s < len(run) && !(isLowerASCII(run[s-1]) && isUpperASCII(run[s])) {
+				continue
+			}
+			piece := run[start:s]
+			hump := start > 0 || s < len(run)
+			start = s
+			if len(piece) > len(buf) {
+				continue
+			}
+			for x := 0; x < len(piece); x++ {
+				buf[x] = foldASCII(piece[x])
+			}
+			upperPAT = piece == "PAT" || piece == "PATs"
+			w := wordAt{prose: !code && !hump, dot: dot && s == len(run)}
+			if !key {
+				w.class = classOf(buf[:len(piece)])
+			}
+			// "more than one" counts as several.
+			if w.class&wOne != 0 && n >= 2 && at(n-1).class&wThan != 0 && at(n-2).class&wMore != 0 {
+				w.class |= wMany
+			}
+			n++
+			*at(n - 1) = w
+			if w.class != 0 {
+				emit(w)
+			}
+		}
+		i = j
+	}
+	var out []Change
+	for _, ch := range allChanges {
+		if found[ch] {
+			out = append(out, ch)
+		}
+	}
+	return out
+}
+
+// allChanges are the changes read, in the order they are reported.
+var allChanges = []Change{ChangeMultipleSources, ChangeInTrash, ChangeDataSourceID, ChangeViews, ChangeDomain, ChangePersonalToken, ChangeWorkspaceLimit}
+
+func isWordByte(b byte) bool {
+	return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9'
+}
+
+func isLowerASCII(b byte) bool { return b >= 'a' && b <= 'z' }
+func isUpperASCII(b byte) bool { return b >= 'A' && b <= 'Z' }
+
+func foldASCII(b byte) byte {
+	if isUpperASCII(b) {
+		return b + 'a' - 'A'
+	}
+	return b
+}
