@@ -75,23 +75,45 @@ func (r Report) Incomplete() bool {
 // finding. Notion's own trouble (notion.unavailable, notion.rate_limited)
 // is not one: it says "could not check", which Incomplete tells.
 func (r Report) HasWarning() bool {
-	warns := func(fs []Finding) bool {
-		for _, f := range fs {
-			if f.Severity == SeverityWarning && !notionTrouble(f) {
-				return true
-			}
-		}
-		return false
-	}
-	if warns(r.Integration.Findings) {
-		return true
-	}
-	for _, c := range r.Checks {
-		if warns(c.Findings) {
+	return r.anyFinding(func(f Finding) bool { return f.Severity == SeverityWarning && !notionTrouble(f) })
+}
+
+// anyFinding reports whether the integration or any check has a finding
+// for which is returns true.
+func (r Report) anyFinding(is func(Finding) bool) bool {
+	for _, f := range r.Integration.Findings {
+		if is(f) {
 			return true
 		}
 	}
+	for _, c := range r.Checks {
+		for _, f := range c.Findings {
+			if is(f) {
+				return true
+			}
+		}
+	}
 	return false
+}
+
+// ProblemCodes returns the codes of the report's error and warning
+// findings, integration first, each once: the causes the report shows.
+func (r Report) ProblemCodes() []Code {
+	var out []Code
+	seen := map[Code]bool{}
+	add := func(fs []Finding) {
+		for _, f := range fs {
+			if (f.Severity == SeverityError || f.Severity == SeverityWarning) && !seen[f.Code] {
+				seen[f.Code] = true
+				out = append(out, f.Code)
+			}
+		}
+	}
+	add(r.Integration.Findings)
+	for _, c := range r.Checks {
+		add(c.Findings)
+	}
+	return out
 }
 
 // ExitStatus is the exit status of a finished diagnosis: ExitProblem for
@@ -171,19 +193,10 @@ func (a Access) Mark() string {
 // faces show them: errors, then warnings, then the rest, each in the
 // report's order.
 func (r Report) IntegrationFindings() []Finding {
-	rank := func(s Severity) int {
-		switch s {
-		case SeverityError:
-			return 0
-		case SeverityWarning:
-			return 1
-		}
-		return 2
-	}
 	out := make([]Finding, 0, len(r.Integration.Findings))
 	for k := range 3 {
 		for _, f := range r.Integration.Findings {
-			if rank(f.Severity) == k {
+			if severityRank(f.Severity) == k {
 				out = append(out, f)
 			}
 		}

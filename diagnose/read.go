@@ -32,7 +32,7 @@ type candidate struct {
 	seq      int // order of finding, for candidates at the same position
 	source   string
 	origin   Origin
-	vd       verdict
+	vd       idReading
 	endpoint Endpoint
 	hint     Kind
 	// link is the link the candidate was read from, when hasLink. It is
@@ -53,15 +53,14 @@ func Read(text string) []Reference {
 // and also returns how many distinct references text holds, so a huge paste
 // costs memory in proportion to what is reported, not to what was pasted.
 func ReadLimit(text string, limit int) ([]Reference, int) {
-	refs, total, _ := readNormalized(text, limit)
+	refs, total, _ := readReferences(text, limit)
 	return refs, total
 }
 
-// readNormalized is ReadLimit of a text whose Slack markup is undone. It
-// also reports whether the text holds more distinct references than the
-// count says (more than maxCounted).
-func readNormalized(norm string, limit int) ([]Reference, int, bool) {
-	s := &scanner{text: norm, refs: newCollector(limit)}
+// readReferences is ReadLimit that also reports whether the text holds
+// more distinct references than the count says (more than maxCounted).
+func readReferences(text string, limit int) ([]Reference, int, bool) {
+	s := &scanner{text: text, refs: newCollector(limit)}
 	s.scanLinks()
 	s.scanAPIPaths()
 	s.scanErrors()
@@ -71,7 +70,7 @@ func readNormalized(norm string, limit int) ([]Reference, int, bool) {
 	refs, total, more := s.refs.references()
 	if total == 0 {
 		total = 1
-		refs = []Reference{fallback(norm, s.otherLinks, s.notContent)}
+		refs = []Reference{fallback(text, s.otherLinks, s.notContent)}
 		if limit == 0 {
 			refs = nil
 		}
@@ -432,7 +431,7 @@ func (s *scanner) scanLinks() {
 			}
 			l.raw = raw
 			s.mark(start, end)
-			vd := l.verdict()
+			vd := l.idReading()
 			vd.from = "an ID with a query string"
 			s.add(candidate{pos: start, source: raw, origin: OriginLink, vd: vd, hint: vd.hint, link: l, hasLink: true})
 			return end
@@ -486,7 +485,7 @@ func (s *scanner) addLink(start, end int) {
 		return
 	}
 	if l.notContent == "" {
-		c.vd = l.verdict()
+		c.vd = l.idReading()
 		c.hint = c.vd.hint
 	}
 	s.add(c)
@@ -515,7 +514,7 @@ func (s *scanner) scanAPIPaths() {
 		l.parseAPISegments(splitPath(path)[1:], parseQuery(query))
 		s.mark(i, end)
 		if l.hasAPIID {
-			vd := l.verdict()
+			vd := l.idReading()
 			s.add(candidate{pos: i, source: t[i:end], origin: OriginAPI, vd: vd, endpoint: l.endpoint, link: l, hasLink: true})
 		}
 		return end
@@ -817,7 +816,7 @@ func (s *scanner) scanKeys() {
 			if _, none := missingWords[strings.ToLower(value)]; vd.id == "" && vd.variable == "" && !quoted && !none {
 				// A name in code (database_id: dbId), not a value typed wrong.
 				if name := codeIdentifier(value); name != "" {
-					vd = verdict{variable: name, missing: fmt.Sprintf("it is the name %s in the code, not an ID: what it held when the call ran is what was sent, so check it was set (print its length, not its value).", name)}
+					vd = idReading{variable: name, missing: fmt.Sprintf("it is the name %s in the code, not an ID: what it held when the call ran is what was sent, so check it was set (print its length, not its value).", name)}
 				}
 			}
 			if vd.id == "" && vd.malformed == "" && vd.missing == "" {
@@ -964,7 +963,7 @@ func (s *scanner) word(start, end int) {
 			wrapped = s.wrappedAlone(start, end)
 		}
 		found = true
-		vd := verdict{id: id}
+		vd := idReading{id: id}
 		if wrapped {
 			vd.repaired, vd.malformed = true, "it is wrapped in quotes"
 		}
@@ -1114,7 +1113,7 @@ func (s *scanner) scanVariables() {
 		}
 		s.mark(i, e)
 		s.add(candidate{pos: i, source: t[i:e], origin: OriginJSON, hint: hintOfName(name),
-			vd: verdict{variable: name, missing: fmt.Sprintf("it is the variable %s where an ID is used; the text does not show its value, so check it was set.", name)}})
+			vd: idReading{variable: name, missing: fmt.Sprintf("it is the variable %s where an ID is used; the text does not show its value, so check it was set.", name)}})
 		return e
 	}
 	// process.env.X, import.meta.env.X, os.environ[…], os.getenv(…): back

@@ -49,7 +49,7 @@ func ReadText(text string, limit int) Reading {
 	// Read the text with its tokens masked, so that no piece of one (a
 	// source, a quote cut short) is ever kept.
 	text, n := secret.RedactCount(text)
-	refs, total, more := readNormalized(text, limit)
+	refs, total, more := readReferences(text, limit)
 	rd := Reading{References: refs, Total: total, More: more, Call: readCall(text), NotionTokens: n}
 	if rd.Call != nil && len(rd.References) > 0 {
 		m := len(rd.References)

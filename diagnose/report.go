@@ -25,7 +25,7 @@ const (
 	KindUnknown    Kind = "unknown"
 )
 
-// Status is the verdict of a check or of the integration.
+// Status is the outcome of a check or of the integration.
 type Status string
 
 // Statuses of a check, as the JSON report spells them. StatusMissing is only
@@ -183,24 +183,7 @@ type Report struct {
 // HasError reports whether the integration or any check has an error
 // finding; the CLI exits 1 when it has.
 func (r Report) HasError() bool {
-	if hasError(r.Integration.Findings) {
-		return true
-	}
-	for _, c := range r.Checks {
-		if hasError(c.Findings) {
-			return true
-		}
-	}
-	return false
-}
-
-func hasError(fs []Finding) bool {
-	for _, f := range fs {
-		if f.Severity == SeverityError {
-			return true
-		}
-	}
-	return false
+	return r.anyFinding(func(f Finding) bool { return f.Severity == SeverityError })
 }
 
 // Codes returns every finding code in the report, integration first, in
@@ -229,4 +212,13 @@ func (r Report) RequestIDs() []string {
 		}
 	}
 	return out
+}
+
+func hasError(fs []Finding) bool {
+	for _, f := range fs {
+		if f.Severity == SeverityError {
+			return true
+		}
+	}
+	return false
 }

@@ -498,7 +498,7 @@ func integrationOf(infos []diagnose.IntegrationInfo, i int) (diagnose.Integratio
 	if i >= len(infos) {
 		return diagnose.Integration{Status: diagnose.StatusUnknown}, true
 	}
-	return diagnose.IntegrationVerdict(infos[i])
+	return diagnose.IntegrationFrom(infos[i])
 }
 
 func hasDetail(fs []diagnose.Finding, detail string) bool {
