@@ -151,21 +151,6 @@
 //
 // # Performance
 //
-// 50 slash commands pushed at once through the fake Slack (package
-// slackfake) over the real slack-go client, a 20 ms diagnosis each,
-// MaxConcurrent 8, on a 2-CPU AMD EPYC:
-// push-to-ack p50 ≈ 1.5 ms, p99 ≈ 3–8 ms (target < 100 ms); all 50 answered
-// through response_url in ≈ 156 ms. Reproduce with
-//
-//	go test ./bot -run '^$' -bench FiftySlash -benchtime 20x
-//
-// Load target (TestLoadFiftyCommandsTenLinks, skipped with
-// -short): 50 slash commands over 10 links within 0.55 s, the real
-// diagnoser and Notion prober (shipped defaults: 3 req/s, burst 10)
-// against the fake Notion limited to 3 req/s burst 10 with 75 ms latency:
-// acks p50 ≈ 0.4 ms, max < 2 ms (target < 3 s); answers max ≈ 2.6 s
-// (target < 30 s); 17 Notion requests, 0 answered 429; HeapInuse ≈ 3 MB
-// after the burst (target < 40 MB). Reproduce with
-//
-//	go test ./bot -run TestLoadFiftyCommandsTenLinks -v
+// The bot's figures (acks under bursts, load, shutdown) and the commands that
+// reproduce them are in docs/performance.md.
 package bot

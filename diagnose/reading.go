@@ -159,6 +159,9 @@ type Call struct {
 	// Filter is the object filter value a pasted search sent ("page",
 	// "data_source", "database").
 	Filter string `json:"filter,omitempty"`
+	// SearchQuery is the query text a pasted search sent ("" when none or
+	// not a literal).
+	SearchQuery string `json:"search_query,omitempty"`
 }
 
 // Failed reports whether the pasted call is shown to have failed (an error

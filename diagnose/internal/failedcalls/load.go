@@ -11,9 +11,9 @@ import (
 //go:embed testdata/*.json
 var files embed.FS
 
-// families are the case files under testdata/, in the order Cases returns
-// them: the ID cases (issue 10), the failed writes (issue 19), and the
-// pastes where one clue among several is the cause (issue 20).
+// families are the case files under testdata/, in the order Load returns
+// them: the IDs and failed reads, the failed writes (what the body sent),
+// and the pastes where one clue among several is the cause.
 var families = []string{"ids", "body", "cause"}
 
 // Load reads every case from the data files under testdata/.
