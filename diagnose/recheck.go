@@ -18,7 +18,7 @@ const maxRecheckLines = 100
 // the pasted call as a curl line (Call.Curl): one a line, duplicates
 // dropped, never the pasted text itself, so no secret can ride in it.
 // Reading the lines again as a text gives the same references.
-func (rd Reading) Recheck() []string {
+func (r Reading) Recheck() []string {
 	var lines []string
 	seen := map[string]bool{}
 	add := func(l string) {
@@ -28,18 +28,18 @@ func (rd Reading) Recheck() []string {
 		}
 	}
 	firstID := ""
-	for _, r := range rd.References {
-		l := r.Canonical()
+	for _, ref := range r.References {
+		l := ref.Canonical()
 		if l != "" && firstID == "" {
-			firstID = r.ID
+			firstID = ref.ID
 		}
-		if l == "" && !IsID(r.ID) {
-			l = plainSource(r.Source)
+		if l == "" && !IsID(ref.ID) {
+			l = plainSource(ref.Source)
 		}
 		add(l)
 	}
-	if rd.Call != nil {
-		add(rd.Call.Curl(firstID))
+	if r.Call != nil {
+		add(r.Call.Curl(firstID))
 	}
 	return lines
 }
