@@ -237,9 +237,7 @@ func homeUser(ev slackevents.EventsAPIEvent) (user, eventID string, ok bool) {
 
 // homeJob publishes the App Home for user.
 func (b *Bot) homeJob(user string) job {
-	return job{what: "app_home", answer: func(ctx context.Context, _ diagnose.Report) error {
-		return b.publishHome(ctx, user)
-	}}
+	return job{what: "app_home", to: fixedReply(func(ctx context.Context) error { return b.publishHome(ctx, user) })}
 }
 
 // publishHome renders the App Home and publishes it (views.publish),
@@ -258,20 +256,4 @@ func (b *Bot) publishHome(ctx context.Context, user string) error {
 		_, err := b.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: user, View: view})
 		return err
 	})
-}
-
-// onHome answers an app_home_opened event (once per event); false when
-// ev is not one.
-func (b *Bot) onHome(ev slackevents.EventsAPIEvent) bool {
-	user, eventID, ok := homeUser(ev)
-	if !ok {
-		return false
-	}
-	if eventID != "" && !b.seen.add("event:"+eventID) {
-		return true
-	}
-	if !b.start(b.homeJob(user)) {
-		b.log.Warn("app home not published: too many requests pending")
-	}
-	return true
 }

@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 	"unicode/utf8"
 
 	"github.com/slack-go/slack"
@@ -406,35 +405,5 @@ func TestRecheckValueHoldsNoSecret(t *testing.T) {
 	v := recheckValue(diagnose.Report{Call: call, Checks: []diagnose.Check{{ID: "1212250f-3985-801c-abcd-ef0123456789"}}}, "")
 	if want := "1212250f-3985-801c-abcd-ef0123456789\ncurl -X POST https://api.notion.com/v1/databases/1212250f-3985-801c-abcd-ef0123456789/query -H 'Notion-Version: 2022-06-28'"; v != want {
 		t.Errorf("with a call: %q, want %q", v, want)
-	}
-}
-
-// TestTTLSet: the dedupe window is a time, not a count: a key is
-// remembered for the whole window however many other keys came since, and
-// forgotten (memory freed) once the window has passed.
-func TestTTLSet(t *testing.T) {
-	s := newTTLSet(10 * time.Minute)
-	now := time.Unix(1700000000, 0)
-	s.now = func() time.Time { return now }
-	if !s.add("a") || s.add("a") || !s.add("b") {
-		t.Fatal("add results wrong")
-	}
-	for i := range 20000 { // 20,000 other events within the window
-		now = now.Add(time.Millisecond)
-		s.add(fmt.Sprintf("ev-%d", i))
-	}
-	now = now.Add(5 * time.Minute) // Slack's last retry comes about 5 minutes later
-	if s.add("a") {
-		t.Error("a redelivery after 20,000 other events within the window was taken as new")
-	}
-	now = now.Add(6 * time.Minute)
-	if !s.add("a") {
-		t.Error("a remembered past its window")
-	}
-	if n := s.len(); n != 1 {
-		t.Errorf("%d keys remembered after the window, want 1", n)
-	}
-	if DedupeWindow < 10*time.Minute {
-		t.Errorf("DedupeWindow = %s, want at least 10 minutes", DedupeWindow)
 	}
 }

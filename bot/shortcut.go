@@ -183,31 +183,36 @@ func messageText(m slack.Message) string {
 // shortcutJob is the work of a message shortcut: the report goes to the
 // person who ran it, privately.
 func (b *Bot) shortcutJob(p shortcutPlan) job {
-	priv := func(msg Message) func(ctx context.Context) error {
-		return func(ctx context.Context) error { return b.private(ctx, p.channel, p.user, msg) }
-	}
+	r := shortcutReply{b: b, p: p}
 	if p.refusal != "" {
 		b.log.Warn("message shortcut refused", "channel", p.channel)
-		return job{what: "shortcut", answer: func(ctx context.Context, _ diagnose.Report) error { return priv(textMessage(p.refusal))(ctx) }}
+		return job{what: "shortcut", to: fixedReply(func(ctx context.Context) error { return r.private(ctx, textMessage(p.refusal)) })}
 	}
 	rd := b.read(p.text)
 	if !rd.Asked() {
 		u := UsageMessage()
 		msg := Message{Text: NoReferenceText, Blocks: append([]slack.Block{section(NoReferenceText)}, u.Blocks...)}
-		return job{what: "shortcut", answer: func(ctx context.Context, _ diagnose.Report) error { return priv(msg)(ctx) }}
+		return job{what: "shortcut", to: fixedReply(func(ctx context.Context) error { return r.private(ctx, msg) })}
 	}
-	text := p.text
-	return job{
-		what: "shortcut",
-		rd:   &rd,
-		answer: func(ctx context.Context, rep diagnose.Report) error {
-			msg := b.finish(ctx, rep, privateReport(rep, text, true, p.thread))
-			return b.private(ctx, p.channel, p.user, msg)
-		},
-		busy:    priv(textMessage(BusyText)),
-		stopped: priv(stoppedMessage()),
-		failed:  priv(failureMessage()),
-	}
+	return job{what: "shortcut", rd: &rd, to: r}
+}
+
+// shortcutReply answers a message shortcut privately.
+type shortcutReply struct {
+	b *Bot
+	p shortcutPlan
+}
+
+func (r shortcutReply) private(ctx context.Context, msg Message) error {
+	return r.b.private(ctx, r.p.channel, r.p.user, msg)
+}
+
+func (r shortcutReply) report(ctx context.Context, rep diagnose.Report) error {
+	return r.private(ctx, r.b.finish(ctx, rep, privateReport(rep, r.p.text, true, r.p.thread)))
+}
+
+func (r shortcutReply) notify(ctx context.Context, n notice) error {
+	return r.private(ctx, noticeMessage(n))
 }
 
 // notMember are the errors of chat.postEphemeral and chat.postMessage in
@@ -304,44 +309,51 @@ func (b *Bot) planClick(cb slack.InteractionCallback) (clickPlan, bool) {
 // conversation (or the message's thread), attributed to the clicker. What
 // goes wrong is said to the clicker alone.
 func (b *Bot) clickJob(p clickPlan) job {
-	aside := func(msg Message) func(ctx context.Context) error {
-		return func(ctx context.Context) error {
-			if p.url != "" {
-				return b.respond(ctx, p.url, msg, false)
-			}
-			return b.private(ctx, p.channel, p.user, msg)
-		}
-	}
+	r := clickReply{b: b, p: p, channel: p.channel}
 	if p.refusal != "" {
-		return job{what: p.action, answer: func(ctx context.Context, _ diagnose.Report) error { return aside(textMessage(p.refusal))(ctx) }}
+		return job{what: p.action, to: fixedReply(func(ctx context.Context) error { return r.aside(ctx, textMessage(p.refusal)) })}
 	}
 	rd := b.read(p.text)
-	channel, thread, verb := p.channel, "", "Shared by "
+	verb := "Shared by "
 	if p.action == ThreadActionID {
-		channel, thread, verb = p.thread.channel, p.thread.ts, "Posted by "
+		r.channel, r.thread, verb = p.thread.channel, p.thread.ts, "Posted by "
 	}
-	by := verb + "someone"
+	r.by = verb + "someone"
 	if u := userMention(p.user); u != "" {
-		by = verb + u
+		r.by = verb + u
 	}
-	by += " with notion-check"
-	return job{
-		what: p.action,
-		rd:   &rd,
-		answer: func(ctx context.Context, rep diagnose.Report) error {
-			msg := b.finish(ctx, rep, SharedReport(rep, p.text, by))
-			err := b.post(ctx, channel, thread, msg)
-			var se slack.SlackErrorResponse
-			if errors.As(err, &se) && notMember[se.Err] {
-				b.log.Info("cannot share the report: the bot is not in the conversation", "channel", channel, "error", se.Err)
-				return aside(textMessage("notion-check cannot post in this conversation: add it to the channel first (`/invite @notion-check`), then click again."))(ctx)
-			}
-			return err
-		},
-		busy:    aside(textMessage(BusyText)),
-		stopped: aside(stoppedMessage()),
-		failed:  aside(failureMessage()),
+	r.by += " with notion-check"
+	return job{what: p.action, rd: &rd, to: r}
+}
+
+// clickReply posts a shared report; anything else goes to the clicker.
+type clickReply struct {
+	b                   *Bot
+	p                   clickPlan
+	channel, thread, by string
+}
+
+// aside sends msg to the clicker alone.
+func (r clickReply) aside(ctx context.Context, msg Message) error {
+	if r.p.url != "" {
+		return r.b.respond(ctx, r.p.url, msg, false)
 	}
+	return r.b.private(ctx, r.p.channel, r.p.user, msg)
+}
+
+func (r clickReply) report(ctx context.Context, rep diagnose.Report) error {
+	msg := r.b.finish(ctx, rep, SharedReport(rep, r.p.text, r.by))
+	err := r.b.post(ctx, r.channel, r.thread, msg)
+	var se slack.SlackErrorResponse
+	if errors.As(err, &se) && notMember[se.Err] {
+		r.b.log.Info("cannot share the report: the bot is not in the conversation", "channel", r.channel, "error", se.Err)
+		return r.aside(ctx, textMessage("notion-check cannot post in this conversation: add it to the channel first (`/invite @notion-check`), then click again."))
+	}
+	return err
+}
+
+func (r clickReply) notify(ctx context.Context, n notice) error {
+	return r.aside(ctx, noticeMessage(n))
 }
 
 // surfaceJob is the job of an interaction of the surfaces beyond the

@@ -82,6 +82,7 @@ var knownVersions = map[string]bool{
 func readCall(t string) *Call {
 	var c Call
 	t = joinConcatenation(t)
+	ix := callNeedles.scan(t)
 	readAPIPath(t, &c)
 	if c.Endpoint == "" {
 		readSDKCall(t, &c)
@@ -89,23 +90,23 @@ func readCall(t string) *Call {
 	readCode(t, &c)
 	readMessage(t, &c)
 	readLooseMessage(t, &c)
-	readSchemaMessage(t, &c)
+	readSchemaMessage(t, &c, ix)
 	readStatus(t, &c)
 	if c.Code == "" && (c.Status == 403 || c.Status >= 500) && (strings.Contains(t, "cf-ray") || strings.Contains(t, "CF-RAY") || strings.Contains(t, "Cloudflare") || strings.Contains(t, "cloudflare") || strings.Contains(t, "<html") || strings.Contains(t, "<!DOCTYPE")) {
 		c.Edge = true
 	}
-	readWrapper(t, &c)
-	readAuth(t, &c)
-	readOAuth(t, &c)
+	readWrapper(t, &c, ix)
+	readAuth(t, &c, ix)
+	readOAuth(t, &c, ix)
 	readEmpty(t, &c)
 	if !c.Failed() && c.Endpoint == "" && c.Auth == "" && c.Empty == "" {
 		return nil
 	}
 	readVersion(t, &c)
-	readIntegration(t, &c)
-	readRequestID(t, &c)
-	readAdditionalData(t, &c)
-	readParent(t, &c)
+	readIntegration(t, &c, ix)
+	readRequestID(t, &c, ix)
+	readAdditionalData(t, &c, ix)
+	readParent(t, &c, ix)
 	readField(&c, t)
 	readBodyFields(t, &c)
 	if c.Status == 0 {
@@ -514,12 +515,28 @@ func keyValue(t, key string) (string, bool) {
 // keyValueFrom is keyValue from offset off; it also returns where the
 // value ends, to go on from there.
 func keyValueFrom(t, key string, off int) (string, int, bool) {
+	return keyValueNext(t, key, off, func(off int) int {
+		if i := strings.Index(t[off:], key); i >= 0 {
+			return i + off
+		}
+		return -1
+	})
+}
+
+// keyValueIn is keyValue of the call text ix was scanned from.
+func keyValueIn(ix *firsts, key string) (string, bool) {
+	v, _, ok := keyValueNext(ix.t, key, 0, func(off int) int { return ix.indexFrom(key, off) })
+	return v, ok
+}
+
+// keyValueNext is keyValueFrom with next finding the key at or after an
+// offset (-1 when none).
+func keyValueNext(t, key string, off int, next func(off int) int) (string, int, bool) {
 	for {
-		i := strings.Index(t[off:], key)
+		i := next(off)
 		if i < 0 {
 			return "", 0, false
 		}
-		i += off
 		off = i + len(key)
 		if i > 0 && (isSchemeByte(t[i-1]) || t[i-1] == '_' || t[i-1] == '-') {
 			continue
@@ -718,19 +735,24 @@ func readVersion(t string, c *Call) {
 // your integration \"Marketing Sync\"."; "connection" in newer wording):
 // in the message read, else anywhere in the text (a wrapper such as n8n
 // puts its own words in the message and Notion's in a description).
-func readIntegration(t string, c *Call) {
+func readIntegration(t string, c *Call, ix *firsts) {
 	if c.Message != "" {
-		readIntegrationIn(c.Message, c)
+		readIntegrationIn(c.Message, c, strings.Index)
 		if c.Integration != "" {
 			return
 		}
 	}
-	readIntegrationIn(t, c)
+	readIntegrationIn(t, c, func(_, p string) int { return ix.index(p) })
 }
 
-func readIntegrationIn(src string, c *Call) {
-	for _, p := range []string{"with your integration ", "with your connection ", "with the integration ", "with the connection "} {
-		i := strings.Index(src, p)
+// integrationPhrases come before the integration Notion's message names.
+var integrationPhrases = []string{"with your integration ", "with your connection ", "with the integration ", "with the connection "}
+
+// readIntegrationIn reads the integration src names; index is
+// strings.Index, or where the call text's phrases are already found.
+func readIntegrationIn(src string, c *Call, index func(src, p string) int) {
+	for _, p := range integrationPhrases {
+		i := index(src, p)
 		if i < 0 {
 			continue
 		}
@@ -756,9 +778,9 @@ func readIntegrationIn(src string, c *Call) {
 }
 
 // readRequestID reads the request ID Notion gave the call.
-func readRequestID(t string, c *Call) {
-	for _, key := range []string{"request_id", "requestId", "x-notion-request-id", "X-Notion-Request-Id", "request id", "Request ID", "request ID", "Request-Id"} {
-		i := strings.Index(t, key)
+func readRequestID(t string, c *Call, ix *firsts) {
+	for _, key := range requestIDKeys {
+		i := ix.index(key)
 		if i < 0 {
 			continue
 		}
@@ -773,12 +795,15 @@ func readRequestID(t string, c *Call) {
 	}
 }
 
+// requestIDKeys name the request ID Notion gave a call.
+var requestIDKeys = []string{"request_id", "requestId", "x-notion-request-id", "X-Notion-Request-Id", "request id", "Request ID", "request ID", "Request-Id"}
+
 // readAdditionalData reads the error's additional_data object (JSON or a JS
 // dump): each value as a string, a list joined with ",".
-func readAdditionalData(t string, c *Call) {
-	i := strings.Index(t, "additional_data")
+func readAdditionalData(t string, c *Call, ix *firsts) {
+	i := ix.index("additional_data")
 	if i < 0 {
-		i = strings.Index(t, "additionalData")
+		i = ix.index("additionalData")
 		if i < 0 {
 			return
 		}
@@ -852,13 +877,12 @@ var parentKeys = []string{"data_source_id", "database_id", "page_id", "block_id"
 
 // readParent reads the body's parent: the first parent key after "parent"
 // and its value as written.
-func readParent(t string, c *Call) {
+func readParent(t string, c *Call, ix *firsts) {
 	for off := 0; off < len(t); {
-		i := strings.Index(t[off:], "parent")
+		i := ix.indexFrom("parent", off)
 		if i < 0 {
 			return
 		}
-		i += off
 		off = i + 6
 		win := t[i+6 : min(len(t), i+300)]
 		if i > 0 && (isSchemeByte(t[i-1]) || t[i-1] == '_') {

@@ -57,14 +57,14 @@ func joinConcatenation(t string) string {
 // is not a property that exists.", "Invalid status option…") when no known
 // message was read: the message is that sentence's line, and the code is
 // validation_error.
-func readSchemaMessage(t string, c *Call) {
+func readSchemaMessage(t string, c *Call, ix *firsts) {
 	if c.Message != "" && len(readFields(c.Message)) > 0 {
 		return
 	}
-	low := lowerASCII(t[:min(len(t), 1<<20)])
 	best, infix := -1, false
 	for _, s := range schemaSentences {
-		if i := strings.Index(low, s.needle); i >= 0 && (best < 0 || i < best) {
+		// Only sentences within the first MiB are read.
+		if i := ix.indexLower(s.needle); i >= 0 && i+len(s.needle) <= 1<<20 && (best < 0 || i < best) {
 			best, infix = i, s.infix
 		}
 	}

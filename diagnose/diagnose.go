@@ -218,6 +218,12 @@ type ProbeOptions struct {
 	Version string
 	// Schema, when set, asks for the schema of one reference too.
 	Schema *SchemaRequest
+	// Probed, when set, is told each reference's result as soon as its
+	// probe is over, before the probes of the others are (from the probe's
+	// own goroutine; i indexes the references passed): a call that result
+	// calls for (users/me, for the advice of access.not_shared) then goes
+	// beside the other probes' later rounds instead of after them all.
+	Probed func(i int, res ProbeResult)
 	// SearchQuery, when set, is the query text of the person's search:
 	// Searcher.Search asks with it too.
 	SearchQuery string

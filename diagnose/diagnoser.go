@@ -292,6 +292,27 @@ func (d *Diagnoser) online(ctx context.Context, call *Call, refs []Reference, op
 
 	results := make([][]ProbeResult, len(ps))
 	var wg sync.WaitGroup
+	// A lone integration's users/me, when a verdict turns out to need it,
+	// is asked as soon as one reference's probe says so (meNeeded), beside
+	// the other references' later rounds.
+	var meOnce sync.Once
+	meAsked := !lazy
+	ask0 := popts
+	if lazy {
+		ask0.Probed = func(i int, res ProbeResult) {
+			if !meNeeded(refs[i], res) {
+				return
+			}
+			meOnce.Do(func() {
+				meAsked = true
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					infos[0] = d.prober.Integration(ctx, ProbeOptions{})
+				}()
+			})
+		}
+	}
 	for pi, p := range ps {
 		results[pi] = make([]ProbeResult, len(refs))
 		if !known[pi] && !lazy {
@@ -304,18 +325,21 @@ func (d *Diagnoser) online(ctx context.Context, call *Call, refs []Reference, op
 		if !ask[pi] {
 			continue
 		}
+		o := popts
+		if pi == 0 {
+			o = ask0
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			probeAll(ctx, p, refs, popts, results[pi])
+			probeAll(ctx, p, refs, o, results[pi])
 		}()
 	}
 	wg.Wait()
 	if named != "" && !picked && !pick() {
 		return
 	}
-	meAsked := !lazy
-	if lazy && needsMe(refs, results[0]) {
+	if lazy && !meAsked && needsMe(refs, results[0]) {
 		infos[0] = d.prober.Integration(ctx, ProbeOptions{})
 		meAsked = true
 	}
@@ -456,12 +480,17 @@ func needsMe(refs []Reference, res []ProbeResult) bool {
 			continue
 		}
 		probed = true
-		as := answersFor(res[i], ref.ID)
-		if as.all(OutcomeNotFound) {
+		if meNeeded(ref, res[i]) {
 			return true
 		}
 	}
 	return !probed
+}
+
+// meNeeded reports whether the verdict on one probed reference needs what
+// users/me tells: Notion answered 404 on every call about it.
+func meNeeded(ref Reference, res ProbeResult) bool {
+	return answersFor(res, ref.ID).all(OutcomeNotFound)
 }
 
 // accepted reports whether Notion answered some probe as Notion does for a
@@ -543,6 +572,9 @@ func probeAll(ctx context.Context, p Prober, refs []Reference, opts ProbeOptions
 	if len(asked) == 0 {
 		return
 	}
+	if probed := opts.Probed; probed != nil {
+		opts.Probed = func(k int, res ProbeResult) { probed(idx[k], res) }
+	}
 	if bp, ok := p.(BatchProber); ok {
 		for k, res := range bp.ProbeAll(ctx, asked, opts) {
 			out[idx[k]] = res
@@ -554,7 +586,13 @@ func probeAll(ctx context.Context, p Prober, refs []Reference, opts ProbeOptions
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			out[idx[k]] = p.Probe(ctx, ref, opts)
+			one := opts
+			one.Probed = nil // told here, once
+			res := p.Probe(ctx, ref, one)
+			out[idx[k]] = res
+			if opts.Probed != nil {
+				opts.Probed(k, res)
+			}
 		}()
 	}
 	wg.Wait()

@@ -11,8 +11,42 @@ func Hex32(id string) string { return strings.ReplaceAll(id, "-", "") }
 
 // dash turns 32 hex digits into the dashed lowercase 8-4-4-4-12 form.
 func dash(hex string) string {
-	h := strings.ToLower(hex)
-	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
+	var h [32]byte
+	copy(h[:], hex[:32])
+	return dash32(&h)
+}
+
+// dashID is dash(Hex32(s)) of a dashed UUID or 32 hex digits, with no
+// copy between.
+func dashID(s string) string {
+	if len(s) == 32 {
+		return dash(s)
+	}
+	var h [32]byte
+	copy(h[0:8], s[0:8])
+	copy(h[8:12], s[9:13])
+	copy(h[12:16], s[14:18])
+	copy(h[16:20], s[19:23])
+	copy(h[20:32], s[24:36])
+	return dash32(&h)
+}
+
+// dash32 is dash of the 32 hex digits in h.
+func dash32(h *[32]byte) string {
+	var b [36]byte
+	for i, j := 0, 0; i < 32; i++ {
+		if i == 8 || i == 12 || i == 16 || i == 20 {
+			b[j] = '-'
+			j++
+		}
+		c := h[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b[j] = c
+		j++
+	}
+	return string(b[:])
 }
 
 // IsID reports whether s is a dashed lowercase UUID, the only form the
@@ -171,6 +205,11 @@ func examine(v string) verdict {
 		// link nested in a link… of any length would cost its square.
 		return verdict{malformed: fmt.Sprintf("it is %d characters long; an ID has 32", utf8.RuneCountInString(v))}
 	}
+	if isDashedUUID(v) || len(v) == 32 && allHex(v) {
+		// The common case, an ID as it should be: what shape says of it
+		// (nothing below applies to 32 hex digits, dashed or not).
+		return verdict{id: dashID(v)}
+	}
 	orig := v
 	var notes []string
 
@@ -263,7 +302,7 @@ func examine(v string) verdict {
 // shape judges a bare value by its characters alone.
 func shape(v string) verdict {
 	if isDashedUUID(v) || (len(v) == 32 && allHex(v)) {
-		return verdict{id: dash(Hex32(v))}
+		return verdict{id: dashID(v)}
 	}
 	digits := strings.ReplaceAll(v, "-", "")
 	if len(digits) == 32 && allHex(digits) {
@@ -304,7 +343,7 @@ func idAtEnd(s string) (string, bool) {
 	if len(s) >= 36 {
 		t := s[len(s)-36:]
 		if isDashedUUID(t) && (len(s) == 36 || s[len(s)-37] == '-') {
-			return dash(Hex32(t)), true
+			return dashID(t), true
 		}
 	}
 	if len(s) >= 32 {

@@ -133,14 +133,13 @@ func (l *link) parseContent(u *url.URL) {
 			break
 		}
 	}
-	q := u.Query()
 	for _, key := range []string{"p", "page_id", "id"} {
-		if v := q.Get(key); v != "" {
+		if v := queryGet(u.RawQuery, key); v != "" {
 			l.peek, l.hasPeek = examineQuery(v), true
 			break
 		}
 	}
-	if v := q.Get("v"); v != "" {
+	if v := queryGet(u.RawQuery, "v"); v != "" {
 		l.view, l.hasView = examineQuery(v), true
 	}
 	if f := u.Fragment; f != "" {
@@ -171,7 +170,7 @@ func segmentID(seg string) (verdict, bool) {
 		return verdict{}, false
 	}
 	if isDashedUUID(seg) || len(seg) == 32 && allHex(seg) {
-		return verdict{id: dash(Hex32(seg))}, true
+		return verdict{id: dashID(seg)}, true
 	}
 	if id, ok := idAtEnd(seg); ok {
 		return verdict{id: id, extracted: true, from: "a title slug"}, true
@@ -227,6 +226,24 @@ func splitPath(p string) []string {
 	return out
 }
 
+// queryGet is url.ParseQuery(raw).Get(key) without the map: the first
+// value of key. A query with an escape, a '+', a ';' or very many
+// parameters is left to net/url.
+func queryGet(raw, key string) string {
+	if strings.ContainsAny(raw, "%+;") || strings.Count(raw, "&") >= 1000 {
+		q, _ := url.ParseQuery(raw)
+		return q.Get(key)
+	}
+	for raw != "" {
+		var kv string
+		kv, raw, _ = strings.Cut(raw, "&")
+		if k, v, _ := strings.Cut(kv, "="); k == key && kv != "" {
+			return v
+		}
+	}
+	return ""
+}
+
 // apiEndpoints maps the first segment after /v1/ to an endpoint.
 var apiEndpoints = map[string]Endpoint{
 	"pages": EndpointPages, "databases": EndpointDatabases, "data_sources": EndpointDataSources,
@@ -243,17 +260,18 @@ func (l *link) parseAPI(u *url.URL) {
 		l.notContent = "an api.notion.com address without /v1/"
 		return
 	}
-	q := u.Query()
-	l.parseAPISegments(segs[1:], q)
+	l.parseAPISegments(segs[1:], func(key string) string { return queryGet(u.RawQuery, key) })
 	// ?v= copied from a link onto an API URL: the view, as in a link.
-	if v := q.Get("v"); v != "" && l.hasAPIID {
+	if v := queryGet(u.RawQuery, "v"); v != "" && l.hasAPIID {
 		if vd := examineQuery(v); vd.id != "" {
 			l.view, l.hasView = vd, true
 		}
 	}
 }
 
-func (l *link) parseAPISegments(segs []string, q url.Values) {
+// parseAPISegments reads an API path's segments after /v1/; query gives
+// the value of a query parameter.
+func (l *link) parseAPISegments(segs []string, query func(key string) string) {
 	if len(segs) == 0 {
 		return
 	}
@@ -274,7 +292,7 @@ func (l *link) parseAPISegments(segs []string, q url.Values) {
 	case EndpointUsers, EndpointSearch:
 		return
 	case EndpointComments:
-		if v := q.Get("block_id"); v != "" {
+		if v := query("block_id"); v != "" {
 			l.apiID, l.hasAPIID = examineQuery(v), true
 			l.endpoint = EndpointBlocks
 		}

@@ -384,8 +384,14 @@ func (s *scanner) mark(from, to int) {
 	if s.used == nil {
 		s.used = make([]uint64, len(s.text)/64+1)
 	}
-	for i := from; i < to; i++ {
+	for i := from; i < to; {
+		if i%64 == 0 && to-i >= 64 {
+			s.used[i/64] = ^uint64(0) // a whole word at once
+			i += 64
+			continue
+		}
 		s.used[i/64] |= 1 << (i % 64)
+		i++
 	}
 }
 
@@ -398,10 +404,18 @@ func (s *scanner) anyUsed(from, to int) bool {
 	if s.used == nil {
 		return false
 	}
-	for i := from; i < to; i++ {
+	for i := from; i < to; {
+		if i%64 == 0 && to-i >= 64 {
+			if s.used[i/64] != 0 { // a whole word at once
+				return true
+			}
+			i += 64
+			continue
+		}
 		if s.used[i/64]&(1<<(i%64)) != 0 {
 			return true
 		}
+		i++
 	}
 	return false
 }
@@ -586,7 +600,7 @@ func (s *scanner) scanAPIPaths() {
 		}
 		var l link
 		l.class = hostAPI
-		l.parseAPISegments(splitPath(path)[1:], parseQuery(query))
+		l.parseAPISegments(splitPath(path)[1:], func(key string) string { return rawQueryGet(query, key) })
 		s.mark(i, end)
 		if l.hasAPIID {
 			vd := l.verdict()
@@ -596,14 +610,17 @@ func (s *scanner) scanAPIPaths() {
 	})
 }
 
-func parseQuery(q string) map[string][]string {
-	out := map[string][]string{}
-	for _, kv := range strings.Split(q, "&") {
-		if k, v, ok := strings.Cut(kv, "="); ok {
-			out[k] = append(out[k], v)
+// rawQueryGet reads a query string as written (no escape undone): the
+// first value of key, "" when none.
+func rawQueryGet(q, key string) string {
+	for q != "" {
+		var kv string
+		kv, q, _ = strings.Cut(q, "&")
+		if k, v, ok := strings.Cut(kv, "="); ok && k == key {
+			return v
 		}
 	}
-	return out
+	return ""
 }
 
 // endpointForNoun maps the object noun of a Notion error to its endpoint.
@@ -940,6 +957,12 @@ func keyBefore(t string, i int) string {
 func (s *scanner) scanWords() {
 	t := s.text
 	for i := 0; i < len(t); {
+		// ASCII bytes by table, the common case: a word byte, or one that
+		// is not and starts nothing.
+		if c := t[i]; c < utf8.RuneSelf && !asciiWord[c] {
+			i++
+			continue
+		}
 		r, size := rune(t[i]), 1
 		if r >= utf8.RuneSelf {
 			r, size = utf8.DecodeRuneInString(t[i:])
@@ -951,6 +974,10 @@ func (s *scanner) scanWords() {
 		start := i
 		hasUnderscore := false
 		for i < len(t) {
+			if c := t[i]; c < utf8.RuneSelf && asciiWord[c] {
+				i++
+				continue
+			}
 			r, size = rune(t[i]), 1
 			if r >= utf8.RuneSelf {
 				r, size = utf8.DecodeRuneInString(t[i:])
@@ -972,6 +999,14 @@ func (s *scanner) scanWords() {
 		s.word(start, i)
 	}
 }
+
+// asciiWord marks the ASCII bytes isWordRune takes. It is never written.
+var asciiWord = func() (t [utf8.RuneSelf]bool) {
+	for c := range utf8.RuneSelf {
+		t[c] = isWordRune(rune(c))
+	}
+	return t
+}()
 
 func isWordRune(r rune) bool {
 	return r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '-' ||
@@ -1023,7 +1058,7 @@ func (s *scanner) word(start, end int) {
 		} else if k+4 < len(parts) && len(parts[k]) == 8 && len(parts[k+1]) == 4 && len(parts[k+2]) == 4 && len(parts[k+3]) == 4 && len(parts[k+4]) == 12 {
 			cand := strings.Join(parts[k:k+5], "-")
 			if isDashedUUID(cand) {
-				id = dash(Hex32(cand))
+				id = dashID(cand)
 				k += 4
 			}
 		}

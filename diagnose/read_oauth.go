@@ -20,29 +20,34 @@ var oauthErrors = map[string]int{
 // readAuth notes an Authorization header that sends "Bearer" twice: a token
 // set with its "Bearer " prefix into a client that adds its own (the SDKs
 // send "Bearer " + auth as given).
-func readAuth(t string, c *Call) {
-	low := strings.ToLower(t)
-	for off := 0; off < len(low); {
-		i := strings.Index(low[off:], "bearer")
+func readAuth(t string, c *Call, ix *firsts) {
+	// The text is read as strings.ToLower would show it, without the copy
+	// (see lowerIsLetter).
+	for off := 0; off < len(t); {
+		i := ix.indexLower(authBearer)
+		if off > 0 {
+			if i = indexLower(t[off:], authBearer); i >= 0 {
+				i += off
+			}
+		}
 		if i < 0 {
 			break
 		}
-		i += off
 		off = i + 6
 		j := off
-		for j < len(low) && strings.IndexByte(" \t:=\"'`+", low[j]) >= 0 {
+		for j < len(t) && strings.IndexByte(" \t:=\"'`+", t[j]) >= 0 {
 			j++
 		}
-		if j > off && strings.HasPrefix(low[j:], "bearer") && (j+6 == len(low) || !isSchemeByte(low[j+6])) {
+		if j > off && hasLowerAt(t, j, authBearer) && (j+6 == len(t) || !lowerIsLetter(t, j+6)) {
 			c.Auth = "bearer_doubled"
 			return
 		}
 	}
 	// An SDK client given the header's value: new Client({ auth: "Bearer …" }),
 	// Client(auth="Bearer …").
-	for _, k := range []string{"auth:", "auth =", "auth=", "\"auth\":"} {
-		if i := strings.Index(low, k); i >= 0 && (i == 0 || !isSchemeByte(low[i-1])) {
-			v := strings.TrimLeft(low[i+len(k):min(len(low), i+len(k)+20)], " \t\"'`")
+	for _, k := range authKeys {
+		if i := ix.indexLower(k); i >= 0 && (i == 0 || !lowerIsLetterBefore(t, i)) {
+			v := lowerASCII(strings.TrimLeft(t[i+len(k):min(len(t), i+len(k)+20)], " \t\"'`"))
 			if strings.HasPrefix(v, "bearer ") || strings.HasPrefix(v, "bearer$") || strings.HasPrefix(v, "bearer${") {
 				c.Auth = "bearer_doubled"
 				return
@@ -51,13 +56,30 @@ func readAuth(t string, c *Call) {
 	}
 }
 
+// authBearer and authKeys are what readAuth looks for, in any case.
+const authBearer = "bearer"
+
+var authKeys = []string{"auth:", "auth =", "auth=", "\"auth\":"}
+
+// lowerIsLetter reports whether strings.ToLower(t) has an ASCII letter
+// where t's character at i is: an ASCII letter, or one of the two
+// characters unicode.ToLower makes one of (İ and the Kelvin sign).
+func lowerIsLetter(t string, i int) bool {
+	return isSchemeByte(t[i]) || strings.HasPrefix(t[i:], "\u0130") || strings.HasPrefix(t[i:], "\u212a")
+}
+
+// lowerIsLetterBefore is lowerIsLetter of the character that ends at i.
+func lowerIsLetterBefore(t string, i int) bool {
+	return isSchemeByte(t[i-1]) || strings.HasSuffix(t[:i], "\u0130") || strings.HasSuffix(t[:i], "\u212a")
+}
+
 // readOAuth reads a failed OAuth step: an RFC 6749 error body
 // ({"error":"invalid_grant","error_description":…}), Notion's own
 // invalid_grant envelope, a redirect with ?error=, or Notion's page for a
 // bad redirect_uri.
-func readOAuth(t string, c *Call) {
+func readOAuth(t string, c *Call, ix *firsts) {
 	code := ""
-	if v, ok := keyValue(t, "error"); ok {
+	if v, ok := keyValueIn(ix, "error"); ok {
 		if _, known := oauthErrors[v]; known {
 			code = v
 		}
@@ -65,14 +87,12 @@ func readOAuth(t string, c *Call) {
 	if code == "" && c.Code == "invalid_grant" {
 		code = "invalid_grant"
 	}
-	redirect := strings.Contains(t, "invalid redirect_uri") || strings.Contains(t, "redirect_uri mismatch") ||
-		strings.Contains(t, "redirect_uri does not match") || strings.Contains(t, "redirect_uri_mismatch") ||
-		strings.Contains(t, "Missing or invalid redirect_uri")
-	oauthPath := strings.Contains(t, "/v1/oauth/") || strings.Contains(t, "oauth/token")
+	redirect := ix.containsAny(oauthRedirectSigns)
+	oauthPath := ix.contains("/v1/oauth/") || ix.contains("oauth/token")
 	if code == "" && !redirect && !(oauthPath && c.Failed()) {
 		return
 	}
-	if code == "invalid_request" && !oauthPath && !strings.Contains(t, "error_description") {
+	if code == "invalid_request" && !oauthPath && !ix.contains("error_description") {
 		return // Notion's own invalid_request ("Unsupported request")
 	}
 	switch {
@@ -80,7 +100,7 @@ func readOAuth(t string, c *Call) {
 		c.Code = "redirect_uri"
 	case code != "":
 		c.Code = code
-		if d, ok := keyValue(t, "error_description"); ok && d != "" {
+		if d, ok := keyValueIn(ix, "error_description"); ok && d != "" {
 			c.Message = truncateUTF8(d, 1000)
 		}
 	}
@@ -97,6 +117,9 @@ func readOAuth(t string, c *Call) {
 		c.Method = "POST"
 	}
 }
+
+// oauthRedirectSigns are the texts of a refused redirect_uri.
+var oauthRedirectSigns = []string{"invalid redirect_uri", "redirect_uri mismatch", "redirect_uri does not match", "redirect_uri_mismatch", "Missing or invalid redirect_uri"}
 
 // isOAuthCall reports whether the pasted call is a step of the OAuth flow.
 func isOAuthCall(c *Call) bool {

@@ -72,9 +72,9 @@ var rubyErrors = map[string]string{
 // readWrapper reads the wrapper facts of t into c: the wrapper, the status
 // it names in its own words, an integration named outside Notion's message,
 // and whether the failure happened in the client.
-func readWrapper(t string, c *Call) {
+func readWrapper(t string, c *Call, ix *firsts) {
 	for _, w := range wrapperSigns {
-		if containsAny(t, w.signs) {
+		if ix.containsAny(w.signs) {
 			c.Via = w.via
 			break
 		}
@@ -90,7 +90,7 @@ func readWrapper(t string, c *Call) {
 		}
 	}
 	readMCPTool(t, c)
-	readClientFailure(t, c)
+	readClientFailure(t, c, ix)
 }
 
 // wrapperStatus reads a status a wrapper writes before its own words; 0
@@ -160,7 +160,7 @@ func readMCPTool(t string, c *Call) {
 
 // readClientFailure sets c.ClientFailure when the text shows a failure
 // that happened in the client and no answer of Notion's API beside it.
-func readClientFailure(t string, c *Call) {
+func readClientFailure(t string, c *Call, ix *firsts) {
 	if c.Edge {
 		c.ClientFailure = "edge"
 		return
@@ -168,7 +168,7 @@ func readClientFailure(t string, c *Call) {
 	notion := c.Code != "" && knownCodes[c.Code] != 0
 	for _, f := range clientFailures {
 		for _, s := range f.signs {
-			i := strings.Index(t, s)
+			i := ix.index(s)
 			if i < 0 {
 				continue
 			}
@@ -200,13 +200,4 @@ func lineAt(t string, i int) string {
 		return t[s:]
 	}
 	return t[s : i+e]
-}
-
-func containsAny(t string, subs []string) bool {
-	for _, s := range subs {
-		if strings.Contains(t, s) {
-			return true
-		}
-	}
-	return false
 }

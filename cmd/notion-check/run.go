@@ -106,11 +106,17 @@ func interruptedError(ctx context.Context) error {
 	return &exitError{code: code}
 }
 
-// run is the whole program, testable in-process: main only calls it. When
-// ctx is cancelled (main cancels it on SIGINT/SIGTERM with a signalCause),
-// a diagnosis stops at once, prints what it knew and exits 130/143.
+// run is the whole program, testable in-process: main only calls it. It
+// reads the environment through getenv once, here (main gives os.Getenv);
+// everything below takes the configuration as values. When ctx is cancelled
+// (main cancels it on SIGINT/SIGTERM with a signalCause), a diagnosis stops
+// at once, prints what it knew and exits 130/143.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) (err error) {
-	stdout, stderr, done := redactOutputs(getenv, stdout, stderr) // no secret leaves (redact.go)
+	cfg, err := loadConfig(getenv)
+	if err != nil {
+		return err
+	}
+	stdout, stderr, done := redactOutputs(cfg.Secrets, stdout, stderr) // no secret leaves (redact.go)
 	defer func() { err = done(err) }()
 	if len(args) > 0 {
 		switch args[0] {
@@ -119,7 +125,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 				fmt.Fprint(stdout, serveUsage)
 				return nil
 			}
-			return serve(ctx, args[1:], getenv, stdout, stderr)
+			return serve(ctx, args[1:], cfg, stdout, stderr)
 		case "version":
 			fmt.Fprintln(stdout, "notion-check "+version)
 			return nil
@@ -128,13 +134,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 				fmt.Fprint(stdout, healthcheckUsage)
 				return nil
 			}
-			return healthcheck(ctx, args[1:], getenv)
+			return healthcheck(ctx, args[1:], cfg.Addr)
 		case "help":
 			fmt.Fprint(stdout, usageText)
 			return nil
 		}
 	}
-	return check(ctx, args, getenv, stdin, stdout, stderr)
+	return check(ctx, args, cfg, stdin, stdout, stderr)
 }
 
 const serveUsage = `Usage: notion-check serve
@@ -154,7 +160,7 @@ otherwise. Meant for a container HEALTHCHECK.
 `
 
 // check is the diagnosis face of the CLI.
-func check(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+func check(ctx context.Context, args []string, cfg config, stdin io.Reader, stdout, stderr io.Writer) error {
 	fl, textArgs, err := parseCheckArgs(args)
 	if errors.Is(err, flag.ErrHelp) {
 		fmt.Fprint(stdout, usageText)
@@ -176,16 +182,10 @@ func check(ctx context.Context, args []string, getenv func(string) string, stdin
 	if err != nil {
 		return err
 	}
-	cfg, err := loadConfig()
-	var ces configErrors
-	if errors.As(err, &ces) {
-		// Only what the diagnosis reads stops it; a wrong Slack setting
-		// is serve's business.
-		if mine := ces.only(cliVars...); len(mine) > 0 {
-			return usageError("%v", mine)
-		}
-	} else if err != nil {
-		return usageError("%v", err)
+	// Only what the diagnosis reads stops it; a wrong Slack setting is
+	// serve's business.
+	if mine := cfg.Problems.only(cliVars...); len(mine) > 0 {
+		return usageError("%v", mine)
 	}
 
 	versionFindings := diagnose.VersionFindings(cfg.NotionVersion)
@@ -229,7 +229,7 @@ func check(ctx context.Context, args []string, getenv func(string) string, stdin
 		}
 		out = string(diagnose.PrintableJSON(b)) + "\n"
 	default:
-		out = formatReportOpts(rep, textOptions{Style: textStyle(stdout, getenv), Verbose: fl.verbose})
+		out = formatReportOpts(rep, textOptions{Style: textStyle(stdout, cfg.Plain), Verbose: fl.verbose})
 	}
 	// stdout is run's redacting writer (redact.go): nothing leaves with a
 	// token in it, whatever the pasted text held.

@@ -16,11 +16,11 @@ const width = 80
 // style says how the human report is printed.
 type style struct{ color bool }
 
-// textStyle turns colour on only for a terminal, and never with NO_COLOR or
-// TERM=dumb.
-func textStyle(w io.Writer, getenv func(string) string) style {
+// textStyle turns colour on only for a terminal, and never when plain
+// (NO_COLOR or TERM=dumb: config.Plain).
+func textStyle(w io.Writer, plain bool) style {
 	f, ok := underlying(w).(*os.File)
-	if !ok || getenv("NO_COLOR") != "" || getenv("TERM") == "dumb" {
+	if !ok || plain {
 		return style{}
 	}
 	fi, err := f.Stat()

@@ -347,14 +347,18 @@ func (p *Prober) fetchMe(ctx context.Context) *meEntry {
 	ctx, slot := withLast(ctx)
 	user, err := p.jomei.User.Me(ctx)
 	e := &meEntry{}
-	me := diagnose.Answer{Family: diagnose.EndpointUsers, Version: p.cfg.Version}
 	x := slot.x
-	if x != nil {
-		me.Status, me.Code, me.Message = x.status, x.code, x.ev.Message
+	if err != nil && x == nil {
+		p.log.DebugContext(ctx, "users/me failed", "error", err.Error())
 	}
-	switch {
-	case x != nil && x.status == http.StatusOK && x.notionJSON:
-		me.Outcome = diagnose.OutcomeOK
+	me := diagnose.Answer{Family: diagnose.EndpointUsers, Version: p.cfg.Version}
+	if x == nil && err != nil {
+		me.Outcome, me.Why = unanswered(err, "GET /v1/users/me")
+	} else {
+		me = classify(me, x, "GET /v1/users/me")
+	}
+	switch me.Outcome {
+	case diagnose.OutcomeOK:
 		if err == nil && user != nil {
 			e.info.Name = user.Name
 			if user.Bot != nil {
@@ -392,26 +396,11 @@ func (p *Prober) fetchMe(ctx context.Context) *meEntry {
 		if p.ttl() > 0 {
 			e.expires = time.Now().Add(100 * 365 * 24 * time.Hour)
 		}
-	case x != nil && x.status == http.StatusUnauthorized && x.notionJSON:
-		me.Outcome = diagnose.OutcomeUnauthorized
+	case diagnose.OutcomeUnauthorized, diagnose.OutcomeForbidden, diagnose.OutcomeBadRequest:
+		// Notion refused the token or the capability, or (a 400 on
+		// users/me) the request itself, its Notion-Version header:
+		// reported as Notion said it, and kept for CacheTTL.
 		e.expires = time.Now().Add(p.ttl())
-	case x != nil && x.status == http.StatusForbidden && x.notionJSON:
-		me.Outcome = diagnose.OutcomeForbidden
-		e.expires = time.Now().Add(p.ttl())
-	case x != nil && x.status == http.StatusBadRequest && x.notionJSON:
-		// A 400 on users/me is about the request itself (the
-		// Notion-Version header): reported as Notion said it.
-		me.Outcome = diagnose.OutcomeBadRequest
-		e.expires = time.Now().Add(p.ttl())
-	case x != nil && (x.status == http.StatusTooManyRequests || x.status == 529):
-		me.Outcome = diagnose.OutcomeRateLimited
-		me.Why = fmt.Sprintf("GET /v1/users/me answered %d %s", x.status, x.code)
-	default:
-		me.Outcome = diagnose.OutcomeUnavailable
-		me.Why = "GET /v1/users/me got no usable answer"
-		if err != nil {
-			p.log.DebugContext(ctx, "users/me failed", "error", err.Error())
-		}
 	}
 	e.info.Me = me
 	e.ev = rec.evidence()
@@ -452,7 +441,8 @@ func (p *Prober) Probe(ctx context.Context, ref diagnose.Reference, opts diagnos
 // more of them in the same round get only the budget left after those
 // (first the first speculative call of every reference, then the second,
 // and so on), so that a text of many references spends its burst on what
-// it needs and a text of few ends in one round.
+// it needs and a text of few ends in one round. opts.Probed, when set, is
+// told each result as soon as it is known.
 func (p *Prober) ProbeAll(ctx context.Context, refs []diagnose.Reference, opts diagnose.ProbeOptions) []diagnose.ProbeResult {
 	version := p.cfg.Version
 	if opts.Version != "" {
@@ -485,6 +475,9 @@ func (p *Prober) ProbeAll(ctx context.Context, refs []diagnose.Reference, opts d
 		if !opts.Fresh {
 			if res, ok := p.cached(key); ok {
 				out[i] = res
+				if opts.Probed != nil {
+					opts.Probed(i, copyResult(res))
+				}
 				continue
 			}
 		}
@@ -532,6 +525,11 @@ func (p *Prober) ProbeAll(ctx context.Context, refs []diagnose.Reference, opts d
 			res := p.flight(ctx, j.ref, j.key, version, j.first)
 			for _, i := range j.idx {
 				out[i] = copyResult(res)
+				if opts.Probed != nil {
+					// Told at once: a call its answers call for goes beside
+					// the other references' later rounds.
+					opts.Probed(i, copyResult(res))
+				}
 			}
 		}()
 	}

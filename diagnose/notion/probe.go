@@ -3,7 +3,6 @@ package notion
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptrace"
@@ -27,8 +26,6 @@ const maxCalls = 6
 // A speculative get (ctx from withSpeculative, see Speculative) is sent only when the
 // budget has room for it now; sent is false when it was not.
 func (s *probeState) get(ctx context.Context, fam diagnose.Endpoint, id string, self bool) (a diagnose.Answer, sent bool) {
-	p := s.p
-	ctx, slot := withLast(ctx)
 	version := s.version
 	if (fam == diagnose.EndpointDataSources || fam == diagnose.EndpointViews) && version < firstDataSourceVersion {
 		// The data source and view APIs exist from 2025-09-03 on; asking under
@@ -36,71 +33,13 @@ func (s *probeState) get(ctx context.Context, fam diagnose.Endpoint, id string, 
 		// pinned to an older version.
 		version = firstDataSourceVersion
 	}
-	a = diagnose.Answer{Family: fam, ID: id, Version: version}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "https://api.notion.com/v1/"+string(fam)+"/"+id, nil)
-	if err != nil {
-		a.Outcome, a.Why = diagnose.OutcomeUnavailable, "could not build the request"
-		return a, true
-	}
-	req.Header.Set("Authorization", "Bearer "+p.cfg.Token)
-	req.Header.Set("Notion-Version", version)
-	resp, err := p.client.Do(req)
-	if err != nil {
-		switch {
-		case errors.Is(err, ErrNoSpareBudget):
-			return a, false
-		case errors.Is(err, ErrPaceDeadline):
-			a.Outcome, a.Why = diagnose.OutcomeRateLimited, "the calls could not be paced under Notion's rate limit before the deadline"
-		case errors.Is(err, context.DeadlineExceeded):
-			a.Outcome, a.Why = diagnose.OutcomeUnavailable, fmt.Sprintf("GET /v1/%s/… got no answer in time", fam)
-		default:
-			a.Outcome, a.Why = diagnose.OutcomeUnavailable, fmt.Sprintf("GET /v1/%s/… failed: no answer from Notion", fam)
-		}
-		return a, true
-	}
-	_ = resp.Body.Close()
-	x := slot.x
-	if x == nil {
-		a.Outcome, a.Why = diagnose.OutcomeUnavailable, "no answer recorded"
-		return a, true
-	}
-	a.Status, a.Code, a.Message = x.status, x.code, x.ev.Message
-	switch {
-	case x.edge || !x.notionJSON:
-		a.Outcome = diagnose.OutcomeUnavailable
-		a.Why = fmt.Sprintf("GET /v1/%s/… answered %d with a non-JSON page from Notion's edge (not Notion's own answer)", fam, x.status)
-	case x.status == http.StatusOK:
-		a.Outcome = diagnose.OutcomeOK
-		a.Object = decodeObject(x.body, self)
-		if a.Object == nil {
+	a, body, sent := s.p.send(ctx, http.MethodGet, "/v1/"+string(fam)+"/"+id, nil, diagnose.Answer{Family: fam, ID: id, Version: version})
+	if a.Outcome == diagnose.OutcomeOK {
+		if a.Object = decodeObject(body, self); a.Object == nil {
 			a.Outcome, a.Why = diagnose.OutcomeUnavailable, fmt.Sprintf("GET /v1/%s/… answered 200 with JSON of no known shape", fam)
 		}
-	case x.status == http.StatusNotFound && x.code == "object_not_found":
-		a.Outcome = diagnose.OutcomeNotFound
-	case x.status == http.StatusBadRequest:
-		a.Outcome = diagnose.OutcomeBadRequest
-		var e struct {
-			AdditionalData struct {
-				ChildDataSourceIDs []string `json:"child_data_source_ids"`
-				ErrorType          string   `json:"error_type"`
-			} `json:"additional_data"`
-		}
-		if json.Unmarshal(x.body, &e) == nil {
-			a.ChildDataSourceIDs = e.AdditionalData.ChildDataSourceIDs
-			a.ErrorType = e.AdditionalData.ErrorType
-		}
-	case x.status == http.StatusUnauthorized:
-		a.Outcome = diagnose.OutcomeUnauthorized
-	case x.status == http.StatusForbidden:
-		a.Outcome = diagnose.OutcomeForbidden
-	case x.status == http.StatusTooManyRequests || x.status == 529:
-		a.Outcome = diagnose.OutcomeRateLimited
-		a.Why = fmt.Sprintf("GET /v1/%s/… answered %d %s and the Retry-After wait did not fit before the deadline", fam, x.status, x.code)
-	default:
-		a.Outcome = diagnose.OutcomeUnavailable
-		a.Why = fmt.Sprintf("GET /v1/%s/… answered %d %s", fam, x.status, x.code)
 	}
-	return a, true
+	return a, sent
 }
 
 // JSON shapes decoded from plain GETs: only the fields a verdict needs.

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"io"
 	"net/http"
 
@@ -13,54 +11,11 @@ import (
 )
 
 // call makes one request of the adapter's own (users, search) through the
-// paced, recorded client and reports Notion's answer: observations only.
+// paced, recorded client and reports Notion's answer (send): observations
+// only.
 func (p *Prober) call(ctx context.Context, method, path string, body []byte, fam diagnose.Endpoint) (diagnose.Answer, []byte) {
-	ctx, slot := withLast(ctx)
-	a := diagnose.Answer{Family: fam, Version: p.cfg.Version}
-	req, err := http.NewRequestWithContext(ctx, method, "https://api.notion.com"+path, bytesReader(body))
-	if err != nil {
-		a.Outcome, a.Why = diagnose.OutcomeUnavailable, "could not build the request"
-		return a, nil
-	}
-	req.Header.Set("Authorization", "Bearer "+p.cfg.Token)
-	req.Header.Set("Notion-Version", p.cfg.Version)
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	resp, err := p.client.Do(req)
-	if err != nil {
-		a.Outcome, a.Why = diagnose.OutcomeUnavailable, fmt.Sprintf("%s %s got no answer", method, path)
-		if errIsPace(err) {
-			a.Outcome, a.Why = diagnose.OutcomeRateLimited, "the call could not be paced under Notion's rate limit before the deadline"
-		}
-		return a, nil
-	}
-	_ = resp.Body.Close()
-	x := slot.x
-	if x == nil {
-		a.Outcome, a.Why = diagnose.OutcomeUnavailable, "no answer recorded"
-		return a, nil
-	}
-	a.Status, a.Code, a.Message = x.status, x.code, x.ev.Message
-	switch {
-	case x.edge || !x.notionJSON:
-		a.Outcome, a.Why = diagnose.OutcomeUnavailable, fmt.Sprintf("%s %s answered %d with a non-JSON page", method, path, x.status)
-	case x.status == http.StatusOK:
-		a.Outcome = diagnose.OutcomeOK
-	case x.status == http.StatusBadRequest:
-		a.Outcome = diagnose.OutcomeBadRequest
-	case x.status == http.StatusUnauthorized:
-		a.Outcome = diagnose.OutcomeUnauthorized
-	case x.status == http.StatusForbidden:
-		a.Outcome = diagnose.OutcomeForbidden
-	case x.status == http.StatusNotFound:
-		a.Outcome = diagnose.OutcomeNotFound
-	case x.status == http.StatusTooManyRequests || x.status == 529:
-		a.Outcome, a.Why = diagnose.OutcomeRateLimited, fmt.Sprintf("%s %s answered %d %s", method, path, x.status, x.code)
-	default:
-		a.Outcome, a.Why = diagnose.OutcomeUnavailable, fmt.Sprintf("%s %s answered %d %s", method, path, x.status, x.code)
-	}
-	return a, x.body
+	a, b, _ := p.send(ctx, method, path, body, diagnose.Answer{Family: fam, Version: p.cfg.Version})
+	return a, b
 }
 
 // askUsers asks GET /v1/users for a bot owned by a user: Notion refuses a
@@ -146,7 +101,3 @@ func bytesReader(b []byte) io.Reader {
 	}
 	return bytes.NewReader(b)
 }
-
-// errIsPace reports whether err says the pacer could not let the call out
-// in time.
-func errIsPace(err error) bool { return errors.Is(err, ErrPaceDeadline) }

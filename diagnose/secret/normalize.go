@@ -2,6 +2,7 @@ package secret
 
 import (
 	"sort"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -108,22 +109,60 @@ func (c *cursor) at(i int) int {
 	return a.orig() + i - int(a.out)
 }
 
+// run returns where byte i comes from, and where the stretch of bytes
+// from i that map the same way ends (at most to): one for one from there
+// on, or, when flat, all from there.
+func (c *cursor) run(i, to int) (p, end int, flat bool) {
+	p = c.at(i)
+	if len(c.m) == 0 {
+		return p, to, false
+	}
+	end = to
+	if next := c.k + 1; next < len(c.m) && int(c.m[next].out) < end {
+		end = int(c.m[next].out)
+	}
+	return p, end, c.k >= 0 && c.m[c.k].flat()
+}
+
 // builder builds a normalized text and its posMap.
 type builder struct {
-	out  []byte
+	out  strings.Builder
 	m    posMap
 	next int // the original position the next byte has without an anchor
 	flat bool
+	// wide is set when a decoded byte is a control or not ASCII: only
+	// then can decoding have made an invisible character.
+	wide bool
 }
 
-// copied appends byte c, which comes from original position p.
-func (b *builder) copied(c byte, p int) {
-	if b.flat || p != b.next {
-		b.m = append(b.m, anchor{out: int32(len(b.out)), in: int32(p)})
-		b.flat = false
+func newBuilder(n int) *builder {
+	b := &builder{}
+	b.out.Grow(n)
+	return b
+}
+
+// copyRun appends in[from:to], whose bytes come from the original text as
+// c (at or before from) says: an anchor for each stretch that does not go
+// on from the bytes before, so a long plain stretch costs one copy.
+func (b *builder) copyRun(in string, from, to int, c *cursor) {
+	for from < to {
+		p, end, flat := c.run(from, to)
+		switch {
+		case flat:
+			// Bytes of one character decoded by an earlier pass: all
+			// from p.
+			b.m = append(b.m, anchor{out: int32(b.out.Len()), in: -int32(p) - 1})
+			b.flat, b.next = true, -1
+		case b.flat || p != b.next:
+			b.m = append(b.m, anchor{out: int32(b.out.Len()), in: int32(p)})
+			b.flat = false
+			fallthrough
+		default:
+			b.next = p + end - from
+		}
+		b.out.WriteString(in[from:end])
+		from = end
 	}
-	b.out = append(b.out, c)
-	b.next = p + 1
 }
 
 // decoded appends the bytes of one decoded character, which comes from
@@ -132,45 +171,49 @@ func (b *builder) decoded(bs []byte, p int) {
 	if len(bs) == 0 {
 		return
 	}
-	b.m = append(b.m, anchor{out: int32(len(b.out)), in: -int32(p) - 1})
+	b.m = append(b.m, anchor{out: int32(b.out.Len()), in: -int32(p) - 1})
 	b.flat = true
-	b.out = append(b.out, bs...)
+	for _, c := range bs {
+		b.wide = b.wide || c >= utf8.RuneSelf || control(c)
+	}
+	b.out.Write(bs)
 	b.next = -1
 }
 
-// start begins a builder whose output so far is in[:i], copied one for
-// one through the mapping in.
-func start[T ~string | ~[]byte](in T, i int, inMap posMap) *builder {
-	b := &builder{out: make([]byte, 0, len(in))}
-	c := cursor{m: inMap, k: -1}
-	for k := 0; k < i; k++ {
-		b.copied(in[k], c.at(k))
-	}
-	return b
-}
+// Byte classes: what may start an escape, and what may be (part of) an
+// invisible character or a fullwidth one.
+const (
+	classEscape    = 1 << iota // % & \
+	classInvisible             // a control, DEL, or a byte of a non-ASCII character
+)
 
-// needsNorm reports whether s holds anything normalize would change: an
-// escape introducer, a control or a non-ASCII byte. Plain ASCII text is
-// scanned as it is, with no copy.
-func needsNorm(s string) bool {
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c == '%', c == '&', c == '\\', c >= utf8.RuneSelf, control(c):
-			return true
+// byteClass is the class of each byte. It is never written.
+var byteClass = func() (t [256]uint8) {
+	t['%'], t['&'], t['\\'] = classEscape, classEscape, classEscape
+	for c := range 256 {
+		if c >= utf8.RuneSelf || control(byte(c)) {
+			t[c] |= classInvisible
 		}
 	}
-	return false
+	return t
+}()
+
+// classes returns the classes of the bytes of s, together.
+func classes(s string) uint8 {
+	var all uint8
+	for i := 0; i < len(s); i++ {
+		all |= byteClass[s[i]]
+	}
+	return all
 }
 
-// hasInvisible reports whether s holds a byte stripInvisible may remove
-// or fold: a control or a non-ASCII byte.
-func hasInvisible(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c >= utf8.RuneSelf || control(c) {
-			return true
-		}
+// nextOf returns the index of the first byte of s from i on in class, or
+// len(s).
+func nextOf(s string, i int, class uint8) int {
+	for i < len(s) && byteClass[s[i]]&class == 0 {
+		i++
 	}
-	return false
+	return i
 }
 
 // views returns the texts secrets are looked for in: s as it is, s with
@@ -181,41 +224,56 @@ func hasInvisible(s string) bool {
 // reading is searched.
 func views(s string) []*normText {
 	raw := &normText{s: s, n: len(s)}
-	if !needsNorm(s) {
+	cls := classes(s)
+	if cls == 0 {
 		return []*normText{raw}
 	}
 	vs := []*normText{raw}
-	if hasInvisible(s) {
+	// invisible is whether the text being normalized can hold a byte
+	// stripInvisible removes or folds; without one it has nothing to do.
+	invisible := cls&classInvisible != 0
+	var stripped *normText // s with its invisible characters removed
+	if invisible {
 		if b, m, ok := stripInvisible(s, nil); ok {
-			vs = append(vs, &normText{s: string(b), pos: m, n: len(s)})
+			stripped = &normText{s: b, pos: m, n: len(s)}
+			vs = append(vs, stripped)
 		}
 	}
 	t := &normText{n: len(s)}
-	var b []byte
-	changed := false
+	var b string
+	have, changed := false, false
 	// The first pass reads s itself: no copy of a text with nothing to
 	// undo.
-	if nb, m, ok := decodeOnce(s, nil); ok {
-		b, t.pos, changed = nb, m, true
-	}
-	if b == nil {
-		if nb, m, ok := stripInvisible(s, nil); ok {
-			b, t.pos, changed = nb, m, true
+	if cls&classEscape != 0 {
+		if nb, m, wide, ok := decodeOnce(s, nil); ok {
+			b, t.pos, changed, have = nb, m, true, true
+			invisible = invisible || wide
 		}
-	} else if nb, m, ok := stripInvisible(b, t.pos); ok {
-		b, t.pos = nb, m
+	}
+	if !have {
+		if stripped != nil {
+			b, t.pos, changed, have = stripped.s, stripped.pos, true, true
+		}
+	} else if invisible {
+		if nb, m, ok := stripInvisible(b, t.pos); ok {
+			b, t.pos = nb, m
+		}
 	}
 	for pass := 1; changed && pass < maxPasses; pass++ {
 		changed = false
-		if nb, m, ok := decodeOnce(b, t.pos); ok {
+		if nb, m, wide, ok := decodeOnce(b, t.pos); ok {
 			b, t.pos, changed = nb, m, true
+			invisible = invisible || wide
+		}
+		if !invisible {
+			continue
 		}
 		if nb, m, ok := stripInvisible(b, t.pos); ok {
 			b, t.pos, changed = nb, m, true
 		}
 	}
-	if b != nil {
-		t.s = string(b)
+	if have {
+		t.s = b
 		if t.s != vs[len(vs)-1].s {
 			vs = append(vs, t)
 		}
@@ -224,16 +282,21 @@ func views(s string) []*normText {
 }
 
 // decodeOnce undoes one level of %XX, HTML entities and \uXXXX, \xXX, \\,
-// \/ escapes. ok is false when nothing was decoded.
-func decodeOnce[T ~string | ~[]byte](in T, inMap posMap) (out []byte, outMap posMap, ok bool) {
+// \/ escapes. ok is false when nothing was decoded; wide is true when a
+// decoded byte is a control or not ASCII.
+func decodeOnce(in string, inMap posMap) (out string, outMap posMap, wide, ok bool) {
 	var b *builder
 	c := cursor{m: inMap, k: -1}
+	last := 0 // in[last:i] is still to be copied
 	for i := 0; i < len(in); {
-		ch := in[i]
+		i = nextOf(in, i, classEscape)
+		if i >= len(in) {
+			break
+		}
 		var r rune = -1
 		var raw = -1 // a decoded byte (not a rune), for %XX and \xXX
 		n := 0
-		switch ch {
+		switch in[i] {
 		case '%':
 			if i+2 < len(in) && isHexByte(in[i+1]) && isHexByte(in[i+2]) {
 				raw, n = int(unhex(in[i+1])<<4|unhex(in[i+2])), 3
@@ -244,15 +307,13 @@ func decodeOnce[T ~string | ~[]byte](in T, inMap posMap) (out []byte, outMap pos
 			r, raw, n = backslash(in[i:min(len(in), i+6)])
 		}
 		if n == 0 {
-			if b != nil {
-				b.copied(ch, c.at(i))
-			}
 			i++
 			continue
 		}
 		if b == nil {
-			b = start(in, i, inMap)
+			b = newBuilder(len(in))
 		}
+		b.copyRun(in, last, i, &c)
 		p := c.at(i)
 		if raw >= 0 {
 			b.decoded([]byte{byte(raw)}, p)
@@ -262,11 +323,13 @@ func decodeOnce[T ~string | ~[]byte](in T, inMap posMap) (out []byte, outMap pos
 			b.decoded(buf[:k], p)
 		}
 		i += n
+		last = i
 	}
 	if b == nil {
-		return nil, inMap, false
+		return "", inMap, false, false
 	}
-	return b.out, b.m, true
+	b.copyRun(in, last, len(in), &c)
+	return b.out.String(), b.m, b.wide, true
 }
 
 // stripInvisible removes the characters that do not show (zero-width
@@ -274,46 +337,41 @@ func decodeOnce[T ~string | ~[]byte](in T, inMap posMap) (out []byte, outMap pos
 // controls, variation selectors, tag characters, C0 controls but tab and
 // line breaks, DEL and C1 controls) and folds fullwidth ASCII (ｎｔｎ＿…) to
 // ASCII. ok is false when there was nothing to do.
-func stripInvisible[T ~string | ~[]byte](in T, inMap posMap) (out []byte, outMap posMap, ok bool) {
+func stripInvisible(in string, inMap posMap) (out string, outMap posMap, ok bool) {
 	var b *builder
 	c := cursor{m: inMap, k: -1}
+	last := 0 // in[last:i] is still to be copied
 	for i := 0; i < len(in); {
-		ch := in[i]
-		if ch < utf8.RuneSelf && !control(ch) {
-			if b != nil {
-				b.copied(ch, c.at(i))
-			}
-			i++
-			continue
+		i = nextOf(in, i, classInvisible)
+		if i >= len(in) {
+			break
 		}
-		r, n := rune(ch), 1 // a control byte
-		if ch >= utf8.RuneSelf {
-			r, n = decodeRune(in[i:min(len(in), i+utf8.UTFMax)])
+		r, n := rune(in[i]), 1 // a control byte
+		if in[i] >= utf8.RuneSelf {
+			r, n = utf8.DecodeRuneInString(in[i:])
 		}
 		invisible, wide := Invisible(r) || r < utf8.RuneSelf || r >= 0x80 && r <= 0x9f, r >= 0xFF01 && r <= 0xFF5E
 		if !invisible && !wide {
-			if b != nil {
-				for j := 0; j < n; j++ {
-					b.copied(in[i+j], c.at(i+j))
-				}
-			}
-			i += n
+			i += n // kept: copied with the bytes around it
 			continue
 		}
 		if b == nil {
-			b = start(in, i, inMap)
+			b = newBuilder(len(in))
 		}
+		b.copyRun(in, last, i, &c)
 		if wide {
 			b.decoded([]byte{byte(r - 0xFEE0)}, c.at(i))
 		} else {
 			b.next = -1 // what follows is not where the removed byte was
 		}
 		i += n
+		last = i
 	}
 	if b == nil {
-		return nil, inMap, false
+		return "", inMap, false
 	}
-	return b.out, b.m, true
+	b.copyRun(in, last, len(in), &c)
+	return b.out.String(), b.m, true
 }
 
 // decodeRune is utf8.DecodeRune of a string or a byte slice.

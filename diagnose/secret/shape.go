@@ -46,87 +46,128 @@ func shapes(s string, spans []span) []span {
 	// ("AUTHORIZATION=AUTHORIZATION=…") is not read again, which keeps the
 	// pass linear. Such a run has no digit, and neither has any part of it.
 	schemeFrom := 0
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if runStart[c] && (i == 0 || !isAlnum(s[i-1])) {
-			// A token's body written without its prefix (or after a
-			// prefix this pass does not know): a long run of random
-			// letters and digits.
-			if n := run(s, i, isAlnum); n >= minBareRun && randomRun(s[i:i+n]) {
-				e := i + n
-				// A run that ends in a token's prefix ("…AAntn_…")
-				// goes on with that token, split parts and all.
-				e = max(e, tokenWithin(s, i, e))
-				spans = append(spans, span{i, e})
-				i = e - 1
-				continue
-			}
-		}
-		if !startsShape[c] {
-			continue // the common case: two table loads per byte
-		}
-		switch s[i] {
-		case 'n', 'N':
-			if hasFoldAt(s, i, "ntn") && i+3 < len(s) && (s[i+3] == '_' || s[i+3] == '-') {
-				if e := notionBody(s, i+4, minNotionFragment, s[i+3] == '-'); e > 0 {
-					spans = append(spans, span{i, e})
-					i = e - 1
-					continue
-				}
-			}
-		case 's', 'S':
-			if hasFoldAt(s, i, "secret") && i+6 < len(s) && (s[i+6] == '_' || s[i+6] == '-') {
-				if e := notionBody(s, i+7, minNotionRun, s[i+6] == '-'); e > 0 {
-					spans = append(spans, span{i, e})
-					i = e - 1
-					continue
-				}
-			}
-		case 'x':
-			p := 0
-			switch {
-			case hasAt(s, i, "xapp-"):
-				p = 5
-			case hasAt(s, i, "xox") && i+4 < len(s) && s[i+4] == '-' && isSlackKind(s[i+3]):
-				p = 5
-			}
-			if p > 0 {
-				if n := run(s, i+p, isSlackByte); n >= minSlackRun {
-					spans = append(spans, span{i, i + p + n})
-					i += p - 1 + n
-				}
-			}
-		case 'b', 'B':
-			if i < schemeFrom {
-				continue // inside a run already read after a scheme word
-			}
-			n := len(spans)
-			if hasFoldAt(s, i, "bearer") {
-				spans, schemeFrom = credentialAfter(s, i+6, spans)
-			} else if hasFoldAt(s, i, "basic") {
-				spans, schemeFrom = credentialAfter(s, i+5, spans)
-			}
-			if len(spans) > n {
-				i = spans[n].b - 1 // "Bearer=Bearer=…" is one credential, read once
-			}
-		case ':':
+	for i := 0; i < len(s); {
+		if s[i] == ':' {
 			if hasAt(s, i, "://") {
 				spans = userinfo(s, i+3, spans)
 			}
-		case 'a', 'A':
-			if i < schemeFrom {
+			i++
+			continue
+		}
+		if !alnum[s[i]] {
+			i++
+			continue
+		}
+		end := i + 1
+		for end < len(s) && alnum[s[end]] {
+			end++
+		}
+		n := end - i
+		if (i == 0 || !isAlnum(s[i-1])) && n >= minBareRun && randomRun(s[i:end]) {
+			// A token's body written without its prefix (or after a
+			// prefix this pass does not know): a long run of random
+			// letters and digits.
+			e := end
+			// A run that ends in a token's prefix ("…AAntn_…")
+			// goes on with that token, split parts and all.
+			e = max(e, tokenWithin(s, i, e))
+			spans = append(spans, span{i, e})
+			i = e
+			continue
+		}
+		// Every shape starts with a word of letters that something other
+		// than a letter or a digit follows (ntn_, secret-, xoxb-,
+		// "Bearer ", "Authorization:"), so in a run of letters and digits
+		// only the places that many bytes before its end can start one:
+		// the shapes are tried there alone.
+		next := end
+		for _, back := range shapeWordLens {
+			p := end - back
+			if p < i || !startsShape[s[p]] {
 				continue
 			}
-			n := len(spans)
-			if hasFoldAt(s, i, "authorization") {
-				spans, schemeFrom = authorization(s, i+13, spans)
-			}
-			if len(spans) > n {
-				i = spans[n].b - 1
+			var jump int
+			if spans, schemeFrom, jump = shapeAt(s, p, spans, schemeFrom); jump > 0 {
+				next = jump
+				break
 			}
 		}
+		i = next
 	}
 	return spans
+}
+
+// shapeWordLens are the lengths of the words shapes start with
+// (authorization, secret and bearer, basic, xapp and xoxb, ntn), longest
+// first. A shape's word is followed by a byte that is not a letter or a
+// digit.
+var shapeWordLens = [...]int{13, 6, 5, 4, 3}
+
+// alnum marks the ASCII letters and digits. It is never written.
+var alnum = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = isAlnum(byte(c))
+	}
+	return t
+}()
+
+// shapeAt tries the shapes that start with a letter at i (every shape but
+// a URL's user:password@). jump is where reading goes on after a span it
+// found, 0 when it found none.
+func shapeAt(s string, i int, spans []span, schemeFrom int) (_ []span, _ int, jump int) {
+	switch s[i] {
+	case 'n', 'N':
+		if hasFoldAt(s, i, "ntn") && i+3 < len(s) && (s[i+3] == '_' || s[i+3] == '-') {
+			if e := notionBody(s, i+4, minNotionFragment, s[i+3] == '-'); e > 0 {
+				return append(spans, span{i, e}), schemeFrom, e
+			}
+		}
+	case 's', 'S':
+		if hasFoldAt(s, i, "secret") && i+6 < len(s) && (s[i+6] == '_' || s[i+6] == '-') {
+			if e := notionBody(s, i+7, minNotionRun, s[i+6] == '-'); e > 0 {
+				return append(spans, span{i, e}), schemeFrom, e
+			}
+		}
+	case 'x':
+		p := 0
+		switch {
+		case hasAt(s, i, "xapp-"):
+			p = 5
+		case hasAt(s, i, "xox") && i+4 < len(s) && s[i+4] == '-' && isSlackKind(s[i+3]):
+			p = 5
+		}
+		if p > 0 {
+			if n := run(s, i+p, isSlackByte); n >= minSlackRun {
+				return append(spans, span{i, i + p + n}), schemeFrom, i + p + n
+			}
+		}
+	case 'b', 'B':
+		if i < schemeFrom {
+			break // inside a run already read after a scheme word
+		}
+		n := len(spans)
+		if hasFoldAt(s, i, "bearer") {
+			spans, schemeFrom = credentialAfter(s, i+6, spans)
+		} else if hasFoldAt(s, i, "basic") {
+			spans, schemeFrom = credentialAfter(s, i+5, spans)
+		}
+		if len(spans) > n {
+			return spans, schemeFrom, spans[n].b // "Bearer=Bearer=…" is one credential, read once
+		}
+	case 'a', 'A':
+		if i < schemeFrom {
+			break
+		}
+		n := len(spans)
+		if hasFoldAt(s, i, "authorization") {
+			spans, schemeFrom = authorization(s, i+13, spans)
+		}
+		if len(spans) > n {
+			return spans, schemeFrom, spans[n].b
+		}
+	}
+
+	return spans, schemeFrom, 0
 }
 
 // notionTokenAt returns where the Notion token that starts at i ends (ntn_,
@@ -156,7 +197,7 @@ func tokenWithin(s string, from, to int) int {
 }
 
 // startsShape marks the bytes a shape can start with. It is never written.
-var startsShape = [256]bool{'n': true, 'N': true, 's': true, 'S': true, 'x': true, 'b': true, 'B': true, 'a': true, 'A': true, ':': true}
+var startsShape = [256]bool{'n': true, 'N': true, 's': true, 'S': true, 'x': true, 'b': true, 'B': true, 'a': true, 'A': true}
 
 // runStart marks the bytes a bare run can start with (letters and digits).
 // It is never written.

@@ -1,0 +1,103 @@
+package diagnose
+
+import (
+	"encoding/binary"
+	"math/rand/v2"
+	"strings"
+	"testing"
+)
+
+// TestLower8 checks the eight-bytes-at-once lowering against lowerASCII
+// for every byte value in every place.
+func TestLower8(t *testing.T) {
+	t.Parallel()
+	for c := range 256 {
+		for pos := range 8 {
+			b := []byte("AzZa@[`{")
+			b[pos] = byte(c)
+			want := binary.LittleEndian.Uint64([]byte(lowerASCII(string(b))))
+			if got := lower8(binary.LittleEndian.Uint64(b)); got != want {
+				t.Fatalf("lower8(%q) = %016x, want %016x", b, got, want)
+			}
+		}
+	}
+}
+
+// checkFirsts compares every answer of callNeedles.scan(text) with
+// strings.Index of the text (of lowerASCII of it for the fold strings).
+func checkFirsts(t *testing.T, text string) {
+	t.Helper()
+	f := callNeedles.scan(text)
+	low := lowerASCII(text)
+	for k, s := range callNeedles.list {
+		if callNeedles.fold[k] {
+			if got, want := f.indexLower(s), strings.Index(low, s); got != want {
+				t.Fatalf("indexLower(%q) in %q = %d, want %d", s, text, got, want)
+			}
+			continue
+		}
+		if got, want := f.index(s), strings.Index(text, s); got != want {
+			t.Fatalf("index(%q) in %q = %d, want %d", s, text, got, want)
+		}
+		for _, off := range []int{0, min(1, len(text)), len(text) / 2, len(text)} {
+			want := strings.Index(text[off:], s)
+			if want >= 0 {
+				want += off
+			}
+			if got := f.indexFrom(s, off); got != want {
+				t.Fatalf("indexFrom(%q, %d) in %q = %d, want %d", s, off, text, got, want)
+			}
+		}
+	}
+	// A string the set does not hold is looked for as strings.Index does.
+	if got, want := f.index("not in the set"), strings.Index(text, "not in the set"); got != want {
+		t.Fatalf("index of a string not in the set = %d, want %d", got, want)
+	}
+	if got, want := f.indexLower("not in the set"), strings.Index(low, "not in the set"); got != want {
+		t.Fatalf("indexLower of a string not in the set = %d, want %d", got, want)
+	}
+}
+
+// TestNeedlesFindFirst: one pass finds, for every string of the call
+// reader's set, the index strings.Index finds, in texts made of the
+// strings themselves, cut, cased, glued and repeated.
+func TestNeedlesFindFirst(t *testing.T) {
+	t.Parallel()
+	for _, s := range callSeeds {
+		checkFirsts(t, s)
+	}
+	rng := rand.New(rand.NewPCG(7, 23))
+	list := callNeedles.list
+	for range 300 {
+		var b strings.Builder
+		for range 1 + rng.IntN(12) {
+			s := list[rng.IntN(len(list))]
+			switch rng.IntN(5) {
+			case 0:
+				s = s[:rng.IntN(len(s)+1)]
+			case 1:
+				s = strings.ToUpper(s)
+			case 2:
+				s = s[rng.IntN(len(s)):]
+			}
+			b.WriteString(s)
+			if rng.IntN(2) == 0 {
+				b.WriteString(" \n\"İK"[rng.IntN(5):][:1])
+			}
+		}
+		checkFirsts(t, b.String())
+	}
+	for _, text := range []string{"", "a", "abc", "auth", "Auth=", "BEARER", "bearer"} {
+		checkFirsts(t, text)
+	}
+}
+
+// FuzzNeedles: the one-pass search agrees with strings.Index on any text.
+func FuzzNeedles(f *testing.F) {
+	for _, s := range callSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		checkFirsts(t, text)
+	})
+}

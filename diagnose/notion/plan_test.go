@@ -1,0 +1,173 @@
+package notion
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/notion-check/notion-check/diagnose"
+	nt "github.com/notion-check/notion-check/diagnose/notiontest"
+)
+
+// planRTT is the fake's latency in the plan tests: one round trip.
+const planRTT = 100 * time.Millisecond
+
+// planRun is what one whole diagnosis cost at the fake.
+type planRun struct {
+	calls, rounds int
+	rtt           float64 // wall time on the virtual clock, in round trips
+	limited       int     // 429s
+	// meLate counts users/me calls sent after the first answer came (not
+	// in the first round).
+	meLate int
+}
+
+// runPlan diagnoses text once with the shipped defaults (Config with only
+// a token, a base URL and the fake's transport) on the virtual clock, as
+// the CLI does (bot false: a new OneShot Prober, users/me asked only where
+// a verdict needs it) or as a running bot does (users/me cached, its first
+// flight proven, the bucket full again). Times are exact: no scheduling
+// noise, so rounds and round trips are the plan's own.
+//
+// tokens, when given, are the configured integrations (NOTION_TOKEN first,
+// then NOTION_TOKENS); else NOTION_TOKEN is nt.GoodToken alone.
+func runPlan(t *testing.T, text string, bot bool, tokens ...string) planRun {
+	t.Helper()
+	srv := nt.NewServer(t, nt.WithLatency(planRTT), nt.InProcess())
+	if len(tokens) == 0 {
+		tokens = []string{nt.GoodToken}
+	}
+	var probers []*Prober
+	for _, tok := range tokens {
+		p, err := New(Config{Token: tok, BaseURL: srv.URL, Transport: srv.Transport(), OneShot: !bot, Logger: slog.New(slog.DiscardHandler)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bot {
+			p.Integration(context.Background(), diagnose.ProbeOptions{})
+			pc := p.pacer()
+			pc.mu.Lock()
+			pc.open()
+			pc.mu.Unlock()
+		}
+		probers = append(probers, p)
+	}
+	if bot {
+		time.Sleep(time.Minute)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	srv.Reset()
+	cfg := diagnose.Config{Token: tokens[0], Prober: probers[0]}
+	for _, p := range probers[1:] {
+		cfg.Others = append(cfg.Others, p)
+	}
+	d := diagnose.New(cfg)
+	start := time.Now()
+	rep := d.Diagnose(ctx, text, diagnose.Options{})
+	el := time.Since(start)
+	for _, c := range rep.Checks {
+		if c.Status == diagnose.StatusUnknown {
+			t.Errorf("%s: check of %s not finished: %+v", text, c.ID, c.Findings)
+		}
+	}
+	calls := srv.Calls()
+	if os.Getenv("PLAN_DEBUG") != "" {
+		for _, c := range calls {
+			fmt.Printf("  %v %s %s %s %d\n", c.Start.Sub(start), c.Integration, c.Method, c.Path, c.Status)
+		}
+	}
+	run := planRun{calls: len(calls), rounds: nt.Rounds(calls), rtt: float64(el) / float64(planRTT), limited: srv.Count429()}
+	for _, c := range calls {
+		if c.Path == "/v1/users/me" && !c.Start.Before(calls[0].End) {
+			run.meLate++
+		}
+	}
+	return run
+}
+
+// TestPlanCalls holds the calls and rounds of every kind of reference with
+// the shipped defaults, for the CLI and the bot, on the virtual clock
+// (exact, so asserted): the fewest calls a correct verdict needs with a
+// plan that asks blocks first (a block answer tells page, database and
+// block apart; a 404 there is final for a link), users/me only for a
+// verdict of access.not_shared. NOTION_MEASURE=1 prints the table.
+func TestPlanCalls(t *testing.T) {
+	t.Parallel()
+	type want struct{ cliCalls, cliRounds, botCalls, botRounds int }
+	wants := map[string]want{
+		"shared page (link)":            {1, 1, 1, 1},
+		"unshared page (link)":          {2, 2, 1, 1},
+		"data source (bare ID)":         {2, 2, 2, 2},
+		"block (bare ID)":               {1, 1, 1, 1},
+		"peek row (?v=&p=)":             {1, 1, 1, 1},
+		"database link without ?v=":     {2, 2, 2, 2},
+		"database ?v= link":             {1, 1, 1, 1},
+		"two-source database (link)":    {2, 2, 2, 2},
+		"linked database (link)":        {2, 2, 2, 2},
+		"database (bare ID)":            {2, 2, 2, 2},
+		"unshared or missing (bare ID)": {4, 4, 3, 3},
+		"three references in one text":  {7, 4, 6, 3},
+		"ten references in one text":    {16, 3, 15, 6},
+	}
+	var lines []string
+	var cliNine, botNine []int
+	for _, c := range measureCases() {
+		w, ok := wants[c.name]
+		if !ok {
+			t.Fatalf("no expectation for %q", c.name)
+		}
+		var cli, bot planRun
+		synctest.Test(t, func(t *testing.T) { cli = runPlan(t, c.text, false) })
+		synctest.Test(t, func(t *testing.T) { bot = runPlan(t, c.text, true) })
+		if cli.calls != w.cliCalls || cli.rounds != w.cliRounds || bot.calls != w.botCalls || bot.rounds != w.botRounds {
+			t.Errorf("%s: CLI %d calls %d rounds, bot %d calls %d rounds; want %d %d, %d %d",
+				c.name, cli.calls, cli.rounds, bot.calls, bot.rounds, w.cliCalls, w.cliRounds, w.botCalls, w.botRounds)
+		}
+		if cli.limited+bot.limited > 0 {
+			t.Errorf("%s: %d 429s", c.name, cli.limited+bot.limited)
+		}
+		lines = append(lines, fmt.Sprintf("%-32s | %5d %6d %6.2f | %5d %6d %6.2f", c.name, cli.calls, cli.rounds, cli.rtt, bot.calls, bot.rounds, bot.rtt))
+		if !strings.Contains(c.name, "references in one text") && c.name != "database (bare ID)" && c.name != "unshared or missing (bare ID)" {
+			cliNine, botNine = append(cliNine, cli.calls), append(botNine, bot.calls)
+		}
+	}
+	if os.Getenv("NOTION_MEASURE") != "" {
+		fmt.Printf("virtual clock, fake latency %v, shipped defaults\n%-32s | %5s %6s %6s | %5s %6s %6s\n", planRTT, "case", "CLI calls", "rounds", "RTT", "bot calls", "rounds", "RTT")
+		for _, l := range lines {
+			fmt.Println(l)
+		}
+		fmt.Printf("calls per question over the issue's nine kinds: CLI %.2f, bot %.2f\n", avg(cliNine), avg(botNine))
+	}
+}
+
+// TestPlanNamedIntegration: a pasted 404 naming a configured integration
+// (two configured: NOTION_TOKEN and NOTION_TOKENS) is checked in one round:
+// each integration's users/me beside its probe, never a round of users/me
+// first. Exact on the virtual clock; NOTION_MEASURE=1 prints the figures.
+func TestPlanNamedIntegration(t *testing.T) {
+	t.Parallel()
+	paste := fmt.Sprintf(`GET https://api.notion.com/v1/pages/%s
+{"object":"error","status":404,"code":"object_not_found","message":"Could not find page with ID: %s. Make sure the relevant pages and databases are shared with your integration \"%s\"."}`,
+		nt.SharedPageID, nt.SharedPageID, nt.MarketingName)
+	var cli, bot planRun
+	synctest.Test(t, func(t *testing.T) { cli = runPlan(t, paste, false, nt.GoodToken, nt.MarketingToken) })
+	synctest.Test(t, func(t *testing.T) { bot = runPlan(t, paste, true, nt.GoodToken, nt.MarketingToken) })
+	// The first round: each integration's users/me (CLI) beside its blocks
+	// call; the second is the check's own: Marketing Sync answered 404 on
+	// blocks, and a bare ID's data source and view calls follow (a data
+	// source or view ID used with /v1/pages answers 404 too).
+	if cli.meLate != 0 || cli.calls != 6 || cli.rounds != 2 || bot.calls != 4 || bot.rounds != 2 {
+		t.Errorf("CLI %d calls %d rounds (%d users/me after the first round), bot %d calls %d rounds; want 6 2 (0), 4 2",
+			cli.calls, cli.rounds, cli.meLate, bot.calls, bot.rounds)
+	}
+	if os.Getenv("NOTION_MEASURE") != "" {
+		fmt.Printf("404 naming a configured integration (2 configured), virtual clock, latency %v: CLI %d calls %d rounds %.2f RTT; bot %d calls %d rounds %.2f RTT\n",
+			planRTT, cli.calls, cli.rounds, cli.rtt, bot.calls, bot.rounds, bot.rtt)
+	}
+}
