@@ -740,11 +740,11 @@ const smallTextBytes = 8 << 10
 // event loop, which acks.
 func readSlots() int { return max(1, runtime.GOMAXPROCS(0)-1) }
 
-// read reads a text that came from Slack once: capped, then given as Slack
-// sent it to diagnose.ReadText, which undoes Slack's markup (links,
-// mentions, &amp; &lt; &gt;) exactly once, at most Config.MaxReferences
-// references built. Decoding it here too would turn a pasted "&lt;!channel&gt;"
-// into a live "<!channel>".
+// read reads a text that came from Slack once: capped, its markup (links,
+// mentions, &amp; &lt; &gt;) undone exactly once (undoMarkup), then read by
+// diagnose.ReadText, at most Config.MaxReferences references built.
+// Decoding it twice would turn a pasted "&amp;lt;!channel&amp;gt;" into a
+// "<!channel>".
 func (b *Bot) read(text string) diagnose.Reading {
 	return b.readCapped(capText(text))
 }
@@ -754,7 +754,7 @@ func (b *Bot) readCapped(text string) diagnose.Reading {
 	if b.beforeRead != nil {
 		b.beforeRead(text)
 	}
-	return diagnose.ReadText(text, b.cfg.MaxReferences)
+	return diagnose.ReadText(undoMarkup(text), b.cfg.MaxReferences)
 }
 
 func errText(v any) string {

@@ -24,8 +24,9 @@
 //     GOMAXPROCS-1 read slots, at least one), so a big message never
 //     delays another envelope's ack (TestReadingNeverHoldsAcks).
 //   - Every text is cut at MaxTextBytes before anything reads it and read
-//     once, after the ack, by diagnose.ReadText, which undoes Slack's markup
-//     (&amp; &lt; &gt;, <url|label>, <@U…>, <#C…|name>) exactly once; the bot
+//     once, after the ack: its Slack markup (&amp; &lt; &gt;, <url|label>,
+//     <@U…>, <#C…|name>) undone exactly once, by undoMarkup, then read by
+//     diagnose.ReadText; the bot
 //     answers a help-channel message when that Reading is Answerable and
 //     diagnoses the same Reading (Diagnoser.DiagnoseReading).
 //   - A message in a help channel holding a Notion reference, or any app
@@ -119,7 +120,7 @@
 //     from Notion (titles, names, messages) or from configuration is
 //     escaped (&amp; &lt; &gt;) by one function, esc, wherever it reaches
 //     Slack (fallback text, mrkdwn, code spans and blocks, plain_text), after
-//     the text was decoded exactly once (diagnose.ReadText). On the way out
+//     the text was decoded exactly once (undoMarkup). On the way out
 //     a guard (guardMarkup, in the same path as the redaction) neutralises
 //     any "<…>" that is not markup the bot writes itself (<#C…> of a
 //     configured channel, <@U…> by ID, links to Notion and Slack), and logs

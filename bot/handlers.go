@@ -141,19 +141,18 @@ func stoppedMessage() Message { return textMessage(StoppedText) }
 func (b *Bot) slashJob(cmd slack.SlashCommand, p slashPlan) job {
 	rd := b.read(p.text)
 	return job{what: "slash_command", rd: &rd,
-		to: slashReply{b: b, text: p.text, to: replyTo{url: p.url, channel: cmd.ChannelID, user: cmd.UserID}}}
+		to: slashReply{b: b, to: replyTo{url: p.url, channel: cmd.ChannelID, user: cmd.UserID}}}
 }
 
 // slashReply answers a slash command privately, through its response_url.
 type slashReply struct {
-	b    *Bot
-	text string
-	to   replyTo
+	b  *Bot
+	to replyTo
 }
 
 func (r slashReply) report(ctx context.Context, rep diagnose.Report) error {
 	// The Diagnoser reports a pasted token (token.leaked) itself.
-	return r.b.respondTo(ctx, r.to, r.b.finish(ctx, rep, privateReport(rep, r.text, true, threadRef{})))
+	return r.b.respondTo(ctx, r.to, r.b.finish(ctx, rep, privateReport(rep, true, threadRef{})))
 }
 
 func (r slashReply) notify(ctx context.Context, n notice) error {
@@ -307,7 +306,7 @@ func (b *Bot) planEvent(m incoming) eventPlan {
 		p.refusal = b.refusalChannelText()
 		return p
 	}
-	text := m.text // as Slack sent it: ReadText undoes its markup, once
+	text := m.text // as Slack sent it: readCapped undoes its markup, once
 	rd := b.readCapped(text)
 	// A mention or a direct message is addressed to the bot: it gets a
 	// report when it asks about Notion (not for a lone word such as
@@ -346,7 +345,7 @@ func (b *Bot) eventJob(m incoming, p eventPlan) job {
 	case p.refusal != "":
 		r.fixed = r.lead(textMessage(p.refusal))
 	case p.report:
-		r.text = p.text
+		r.reports = true
 		return job{what: "message", rd: &p.reading, to: r}
 	case p.usage:
 		r.fixed = UsageMessage()
@@ -363,7 +362,7 @@ func (b *Bot) eventJob(m incoming, p eventPlan) job {
 type threadReply struct {
 	b               *Bot
 	channel, thread string
-	text            string // the text read, for the report's "Check again"
+	reports         bool // the report is the answer (else fixed)
 	leak, addressed bool
 	fixed           Message // the answer when there is no report to give
 }
@@ -377,10 +376,10 @@ func (r threadReply) lead(msg Message) Message {
 }
 
 func (r threadReply) report(ctx context.Context, rep diagnose.Report) error {
-	if r.text == "" {
+	if !r.reports {
 		return r.b.post(ctx, r.channel, r.thread, r.fixed)
 	}
-	msg := r.b.finish(ctx, rep, Render(rep, RenderOptions{RecheckText: r.text}))
+	msg := r.b.finish(ctx, rep, Render(rep, RenderOptions{}))
 	if !diagnose.HasCode(rep.Integration.Findings, diagnose.CodeTokenLeaked) {
 		// A configured secret of no known shape: the report does not
 		// know it leaked.

@@ -45,20 +45,9 @@ func newCauses() *causes {
 
 func day(t time.Time) int64 { return t.Unix() / 86400 }
 
-// record counts each error or warning code of rep once.
+// record counts each cause rep shows (diagnose.Report.ProblemCodes) once.
 func (c *causes) record(rep diagnose.Report) {
-	seen := map[diagnose.Code]bool{}
-	add := func(fs []diagnose.Finding) {
-		for _, f := range fs {
-			if f.Severity == diagnose.SeverityError || f.Severity == diagnose.SeverityWarning {
-				seen[f.Code] = true
-			}
-		}
-	}
-	add(rep.Integration.Findings)
-	for _, ch := range rep.Checks {
-		add(ch.Findings)
-	}
+	seen := rep.ProblemCodes()
 	if len(seen) == 0 {
 		return
 	}
@@ -70,7 +59,7 @@ func (c *causes) record(rep diagnose.Report) {
 		m = map[diagnose.Code]int{}
 		c.days[d] = m
 	}
-	for code := range seen {
+	for _, code := range seen {
 		m[code]++
 	}
 	for k := range c.days { // forget what left the window

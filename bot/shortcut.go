@@ -39,9 +39,9 @@ const NoReferenceText = "notion-check found nothing to check in that message: no
 // references rebuilt from what was parsed, never the text), so the report
 // is diagnosed again from it when clicked (Slack sends no message body for
 // an ephemeral click). Without anything to re-check there are no buttons.
-func privateReport(rep diagnose.Report, text string, share bool, thread threadRef) Message {
-	msg := Render(rep, RenderOptions{RecheckText: text})
-	v := recheckValue(rep, text)
+func privateReport(rep diagnose.Report, share bool, thread threadRef) Message {
+	msg := Render(rep, RenderOptions{})
+	v := recheckValue(rep)
 	if v == "" {
 		return msg
 	}
@@ -208,7 +208,7 @@ func (r shortcutReply) private(ctx context.Context, msg Message) error {
 }
 
 func (r shortcutReply) report(ctx context.Context, rep diagnose.Report) error {
-	return r.private(ctx, r.b.finish(ctx, rep, privateReport(rep, r.p.text, true, r.p.thread)))
+	return r.private(ctx, r.b.finish(ctx, rep, privateReport(rep, true, r.p.thread)))
 }
 
 func (r shortcutReply) notify(ctx context.Context, n notice) error {
@@ -342,7 +342,7 @@ func (r clickReply) aside(ctx context.Context, msg Message) error {
 }
 
 func (r clickReply) report(ctx context.Context, rep diagnose.Report) error {
-	msg := r.b.finish(ctx, rep, SharedReport(rep, r.p.text, r.by))
+	msg := r.b.finish(ctx, rep, SharedReport(rep, r.by))
 	err := r.b.post(ctx, r.channel, r.thread, msg)
 	var se slack.SlackErrorResponse
 	if errors.As(err, &se) && notMember[se.Err] {
@@ -382,21 +382,21 @@ func (b *Bot) surfaceWanted(cb slack.InteractionCallback) bool {
 // one with: an ephemeral report keeps its "Share in channel" button.
 func (b *Bot) recheckMessage(rep diagnose.Report, p recheckPlan) Message {
 	if p.ephemeral {
-		return privateReport(rep, p.text, true, threadRef{})
+		return privateReport(rep, true, threadRef{})
 	}
-	return Render(rep, RenderOptions{RecheckText: p.text})
+	return Render(rep, RenderOptions{})
 }
 
 // ShortcutReport is the report a message shortcut answers privately: the
 // report with its "Check again", "Share in channel" and "Reply in thread"
 // buttons (the thread of the message ts in channel). Pure, as Render.
-func ShortcutReport(rep diagnose.Report, text, channel, ts string) Message {
-	return privateReport(rep, text, true, threadRef{channel: channel, ts: ts})
+func ShortcutReport(rep diagnose.Report, channel, ts string) Message {
+	return privateReport(rep, true, threadRef{channel: channel, ts: ts})
 }
 
 // SharedReport is a report made public by a click ("Share in channel",
 // "Reply in thread"): the report, for everyone, with by ("Shared by <@U…>
 // with notion-check") in its context line. Pure, as Render.
-func SharedReport(rep diagnose.Report, text, by string) Message {
-	return withContext(Render(rep, RenderOptions{RecheckText: text}), by)
+func SharedReport(rep diagnose.Report, by string) Message {
+	return withContext(Render(rep, RenderOptions{}), by)
 }

@@ -723,22 +723,5 @@ func readingKey(rd diagnose.Reading) string {
 }
 
 // cacheable reports whether a report may be reused: not when Notion could
-// not be asked (unavailable, rate limited, deadline) or the token is
-// unknown.
-func cacheable(rep diagnose.Report) bool {
-	if rep.Integration.Status == diagnose.StatusUnknown {
-		return false
-	}
-	bad := func(fs []diagnose.Finding) bool {
-		return diagnose.HasCode(fs, diagnose.CodeNotionUnavailable) || diagnose.HasCode(fs, diagnose.CodeNotionRateLimited)
-	}
-	if bad(rep.Integration.Findings) {
-		return false
-	}
-	for _, c := range rep.Checks {
-		if bad(c.Findings) {
-			return false
-		}
-	}
-	return true
-}
+// not be asked (diagnose.Report.Incomplete).
+func cacheable(rep diagnose.Report) bool { return !rep.Incomplete() }

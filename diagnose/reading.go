@@ -49,9 +49,8 @@ func ReadText(text string, limit int) Reading {
 	// Read the text with its tokens masked, so that no piece of one (a
 	// source, a quote cut short) is ever kept.
 	text, n := secret.RedactCount(text)
-	norm := normalizeSlack(text)
-	refs, total, more := readNormalized(norm, limit)
-	rd := Reading{References: refs, Total: total, More: more, Call: readCall(norm), NotionTokens: n}
+	refs, total, more := readReferences(text, limit)
+	rd := Reading{References: refs, Total: total, More: more, Call: readCall(text), NotionTokens: n}
 	if rd.Call != nil && len(rd.References) > 0 {
 		m := len(rd.References)
 		rd.References = withCall(rd.References, rd.Call)
@@ -60,7 +59,7 @@ func ReadText(text string, limit int) Reading {
 		rd.Total -= m - len(rd.References)
 		rd.References = withEmpty(rd.References, rd.Call)
 	}
-	rd.Changes = readChanges(norm)
+	rd.Changes = readChanges(text)
 	rd.References = withChanges(rd.References, rd.Changes, rd.Call)
 	return rd
 }

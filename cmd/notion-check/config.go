@@ -297,7 +297,7 @@ func tokenList(v string) []string {
 
 // tokenEntry names the i-th (0-based) entry of NOTION_TOKENS for a
 // message, by position: the value is never shown.
-func tokenEntry(i int) string { return fmt.Sprintf("NOTION_TOKENS entry %d", i+1) }
+func tokenEntry(i int) string { return diagnose.TokenEntry(i) }
 
 // checkAddr checks ADDR: host:port with a port number, or "off"/"" to
 // turn the operations listener off.

@@ -223,7 +223,7 @@ func check(ctx context.Context, args []string, cfg config, stdin io.Reader, stdo
 		}
 		out = string(diagnose.PrintableJSON(b)) + "\n"
 	case fl.blocks:
-		b, err := renderBlocksJSON(rep, text)
+		b, err := renderBlocksJSON(rep)
 		if err != nil {
 			return err
 		}
@@ -239,7 +239,7 @@ func check(ctx context.Context, args []string, cfg config, stdin io.Reader, stdo
 	if interrupted {
 		return interruptedError(ctx)
 	}
-	if code := exitStatus(rep, w.online, fl.failOn); code != 0 {
+	if code := rep.ExitStatus(fl.failOn == "warning"); code != diagnose.ExitOK {
 		return &exitError{code: code}
 	}
 	return nil
@@ -307,67 +307,6 @@ func diagnoseInterruptible(ctx context.Context, w wiring, timeout time.Duration,
 		rep.APIVersion = w.apiVersion
 	}
 	return rep, nil, true
-}
-
-// exitStatus is the documented exit status of a finished diagnosis: 1 for an
-// error finding (or a warning with --fail-on warning), 3 when no error was
-// found but a check could not be finished because Notion could not be asked
-// (never for --offline or a missing token: online is false then), else 0.
-func exitStatus(rep diagnose.Report, online bool, failOn string) int {
-	if rep.HasError() {
-		return 1
-	}
-	if failOn == "warning" && hasWarning(rep) {
-		return 1
-	}
-	if online {
-		for _, c := range rep.Checks {
-			if notAsked(c) {
-				return 3
-			}
-		}
-	}
-	return 0
-}
-
-// notAsked reports whether check c could not be finished because Notion
-// could not be asked: it says so (notion.unavailable, notion.rate_limited),
-// or it has an ID and no verdict. A check without an ID (a pasted 429 or
-// 503 alone) was never to be asked: what Notion told the person's call is
-// not a failure of these checks.
-func notAsked(c diagnose.Check) bool {
-	if c.Status != diagnose.StatusUnknown {
-		return false
-	}
-	for _, f := range c.Findings {
-		if f.Code == diagnose.CodeNotionUnavailable || f.Code == diagnose.CodeNotionRateLimited {
-			return true
-		}
-	}
-	return c.ID != ""
-}
-
-// hasWarning reports a warning finding for --fail-on warning. Notion's own
-// trouble (notion.unavailable, notion.rate_limited) is not one: it says
-// "could not check", which exit status 3 tells.
-func hasWarning(rep diagnose.Report) bool {
-	isWarn := func(fs []diagnose.Finding) bool {
-		for _, f := range fs {
-			if f.Severity == diagnose.SeverityWarning && f.Code != diagnose.CodeNotionUnavailable && f.Code != diagnose.CodeNotionRateLimited {
-				return true
-			}
-		}
-		return false
-	}
-	if isWarn(rep.Integration.Findings) {
-		return true
-	}
-	for _, c := range rep.Checks {
-		if isWarn(c.Findings) {
-			return true
-		}
-	}
-	return false
 }
 
 // readText joins the TEXT arguments, or reads standard input when there are
@@ -528,14 +467,7 @@ func newDiagnoser(cfg config, offline bool, hooks func(i int) (notion.Hooks, *sl
 // otherTokenFindings are the shape findings of the i-th NOTION_TOKENS
 // entry, naming it by position, never by value.
 func otherTokenFindings(i int, tok string) []diagnose.Finding {
-	fs := diagnose.TokenFindings(tok)
-	for j := range fs {
-		fs[j].Detail = strings.Replace(fs[j].Detail, "NOTION_TOKEN:", tokenEntry(i)+":", 1)
-		if !strings.HasPrefix(fs[j].Detail, tokenEntry(i)) {
-			fs[j].Detail = tokenEntry(i) + ": " + fs[j].Detail
-		}
-	}
-	return fs
+	return diagnose.EntryFindings(i, diagnose.TokenFindings(tok))
 }
 
 // addTokenFindings reports the NOTION_TOKENS entries that cannot be used,
@@ -548,8 +480,7 @@ func (w wiring) addTokenFindings(rep *diagnose.Report, infos []diagnose.Integrat
 		if in, _ := integrationOf(infos, i); in.Status == diagnose.StatusProblem {
 			for _, f := range in.Findings {
 				if f.Code == diagnose.CodeTokenInvalid {
-					f.Detail = tokenEntry(o.pos) + ": " + f.Detail
-					fs = append(fs, f)
+					fs = append(fs, diagnose.EntryFindings(o.pos, []diagnose.Finding{f})...)
 				}
 			}
 		}
@@ -567,7 +498,7 @@ func integrationOf(infos []diagnose.IntegrationInfo, i int) (diagnose.Integratio
 	if i >= len(infos) {
 		return diagnose.Integration{Status: diagnose.StatusUnknown}, true
 	}
-	return diagnose.IntegrationVerdict(infos[i])
+	return diagnose.IntegrationFrom(infos[i])
 }
 
 func hasDetail(fs []diagnose.Finding, detail string) bool {

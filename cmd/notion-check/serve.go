@@ -11,8 +11,8 @@ import (
 )
 
 // renderBlocksJSON is --blocks: the Slack message the bot would post.
-func renderBlocksJSON(rep diagnose.Report, text string) ([]byte, error) {
-	msg := bot.Render(rep, bot.RenderOptions{RecheckText: text})
+func renderBlocksJSON(rep diagnose.Report) ([]byte, error) {
+	msg := bot.Render(rep, bot.RenderOptions{})
 	b, err := json.MarshalIndent(msg, "", "  ")
 	if err != nil {
 		return nil, fmt.Errorf("encoding the Block Kit message: %w", err)

@@ -310,7 +310,7 @@ func watchCheck(p *notion.Prober) ops.NotionCheck {
 func checkToken(ctx context.Context, p *notion.Prober, fresh bool) (ops.NotionState, string, string) {
 	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
-	info, _ := diagnose.IntegrationVerdict(p.Integration(ctx, diagnose.ProbeOptions{Fresh: fresh}))
+	info, _ := diagnose.IntegrationFrom(p.Integration(ctx, diagnose.ProbeOptions{Fresh: fresh}))
 	switch {
 	case info.Status == diagnose.StatusOK:
 		return ops.NotionOK, info.Name, ""
@@ -335,7 +335,7 @@ func observeDiagnosis(rep diagnose.Report, ready *ops.Readiness, watches []*ops.
 				return
 			}
 		}
-	case in.Status == diagnose.StatusUnknown, diagnose.HasCode(in.Findings, diagnose.CodeTokenInvalid):
+	case rep.Incomplete(), diagnose.HasCode(in.Findings, diagnose.CodeTokenInvalid):
 		for _, w := range watches {
 			w.Recheck()
 		}
