@@ -79,7 +79,10 @@ var knownVersions = map[string]bool{
 
 // readCall reads the person's call out of text (as plain text: a chat's
 // markup undone by its caller); nil when the text shows none.
-func readCall(t string) *Call {
+func readCall(t string) *Call { return readCallWords(t, readWords(t)) }
+
+// readCallWords is readCall with the words of t already read.
+func readCallWords(t string, wf wordFacts) *Call {
 	var c Call
 	t = joinConcatenation(t)
 	ix := callNeedles.scan(t)
@@ -98,7 +101,7 @@ func readCall(t string) *Call {
 	readWrapper(t, &c, ix)
 	readAuth(t, &c, ix)
 	readOAuth(t, &c, ix)
-	readEmpty(t, &c)
+	readEmpty(t, &c, wf)
 	if !c.Failed() && c.Endpoint == "" && c.Auth == "" && c.Empty == "" {
 		return nil
 	}

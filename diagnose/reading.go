@@ -50,7 +50,8 @@ func ReadText(text string, limit int) Reading {
 	// source, a quote cut short) is ever kept.
 	text, n := secret.RedactCount(text)
 	refs, total, more := readReferences(text, limit)
-	rd := Reading{References: refs, Total: total, More: more, Call: readCall(text), NotionTokens: n}
+	wf := readWords(text)
+	rd := Reading{References: refs, Total: total, More: more, Call: readCallWords(text, wf), NotionTokens: n}
 	if rd.Call != nil && len(rd.References) > 0 {
 		m := len(rd.References)
 		rd.References = withCall(rd.References, rd.Call)
@@ -59,7 +60,7 @@ func ReadText(text string, limit int) Reading {
 		rd.Total -= m - len(rd.References)
 		rd.References = withEmpty(rd.References, rd.Call)
 	}
-	rd.Changes = readChanges(text)
+	rd.Changes = wf.changes
 	rd.References = withChanges(rd.References, rd.Changes, rd.Call)
 	return rd
 }
