@@ -80,15 +80,22 @@ func dedupeKind(key string) string {
 // recorded and Slack's retry is taken in anew. A delivery seen already (by
 // any replica) is acknowledged and dropped.
 func (b *Bot) ingest(sm *socketmode.Client, evt socketmode.Event, start time.Time) {
+	if payload, ok := b.admit(evt); ok {
+		b.ack(sm, string(evt.Type), evt.Request.EnvelopeID, payload, start)
+	}
+}
+
+// admit is ingest without the ack: it returns the ack's payload, and
+// false when the delivery must not be acknowledged (Slack retries it).
+func (b *Bot) admit(evt socketmode.Event) (ackPayload any, ack bool) {
 	req := evt.Request
 	if req == nil || req.EnvelopeID == "" {
-		return
+		return nil, false
 	}
 	kind := string(evt.Type)
 	envID := req.EnvelopeID
 	var key string
 	var seen []string
-	var ackPayload any
 	switch evt.Type {
 	case socketmode.EventTypeSlashCommand:
 		cmd, _ := evt.Data.(slack.SlashCommand)
@@ -99,8 +106,7 @@ func (b *Bot) ingest(sm *socketmode.Client, evt socketmode.Event, start time.Tim
 			if p.why != "" {
 				b.log.Warn("slash command refused", "reason", p.why, "channel", cmd.ChannelID, "team", cmd.TeamID)
 			}
-			b.ack(sm, kind, envID, p.ack, start)
-			return
+			return p.ack, true
 		}
 		ackPayload = p.ack
 	case socketmode.EventTypeEventsAPI:
@@ -116,8 +122,7 @@ func (b *Bot) ingest(sm *socketmode.Client, evt socketmode.Event, start time.Tim
 		}
 		m, eventID, ok := incomingOf(ev)
 		if !ok || !b.wanted(m) || !b.mayAnswer(m) {
-			b.ack(sm, kind, envID, nil, start)
-			return
+			return nil, true
 		}
 		// A message and the app_mention of the same message are two
 		// events with one answer.
@@ -135,11 +140,10 @@ func (b *Bot) ingest(sm *socketmode.Client, evt socketmode.Event, start time.Tim
 		key = cluster.ClickKey(team, cb.TriggerID, cb.User.ID, cb.ActionTs, envID)
 		seen = []string{key}
 		if _, ok := b.planInteraction(cb); !ok && !b.surfaceWanted(cb) {
-			b.ack(sm, kind, envID, nil, start)
-			return
+			return nil, true
 		}
 	default:
-		return
+		return nil, false
 	}
 	payload, err := json.Marshal(queued{Kind: kind, EnvelopeID: envID, Payload: req.Payload})
 	var dup string
@@ -162,7 +166,7 @@ func (b *Bot) ingest(sm *socketmode.Client, evt socketmode.Event, start time.Tim
 		// Slack retries it (about +1 and +5 minutes) when Redis may have
 		// room; a slash command is told at once instead (below).
 		b.log.Warn("work not queued: redis is full, leaving the delivery to Slack's retry", "kind", kind)
-		return
+		return nil, false
 	case err != nil:
 		// Redis full, or the local fallback queue full (Redis down for
 		// long under a flood): the request is refused as when too many
@@ -172,7 +176,7 @@ func (b *Bot) ingest(sm *socketmode.Client, evt socketmode.Event, start time.Tim
 			ackPayload = ephemeral(BusyText)
 		}
 	}
-	b.ack(sm, kind, envID, ackPayload, start)
+	return ackPayload, true
 }
 
 // jobOf plans a queued envelope again (on whichever replica took it) and
