@@ -50,8 +50,9 @@ func ReadText(text string, limit int) Reading {
 	// source, a quote cut short) is ever kept.
 	text, n := secret.RedactCount(text)
 	norm := normalizeSlack(text)
-	refs, total, more := readNormalized(norm, limit)
-	rd := Reading{References: refs, Total: total, More: more, Call: readCall(norm), NotionTokens: n}
+	ix := textNeedles.scan(norm) // the fixed strings both readers look for
+	refs, total, more := readNormalizedIn(norm, limit, ix)
+	rd := Reading{References: refs, Total: total, More: more, Call: readCallIn(norm, ix), NotionTokens: n}
 	if rd.Call != nil && len(rd.References) > 0 {
 		m := len(rd.References)
 		rd.References = withCall(rd.References, rd.Call)
