@@ -1043,6 +1043,9 @@ func isWordRune(r rune) bool {
 
 // word judges one bare word of the text.
 func (s *scanner) word(start, end int) {
+	if end-start < 16 {
+		return // the common case: shorter than any ID-like word, trimmed or not
+	}
 	w := strings.Trim(s.text[start:end], "-")
 	if len(w) < 16 {
 		return
