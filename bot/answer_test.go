@@ -76,7 +76,7 @@ func exampleCases(t testing.TB) []examples.Case {
 func TestRenderAnswerExamples(t *testing.T) {
 	for _, c := range exampleCases(t) {
 		t.Run(c.Name, func(t *testing.T) {
-			msg := Render(c.Report, RenderOptions{RecheckText: c.Text})
+			msg := Render(withRecheck(c.Report, c.Text), RenderOptions{})
 			checkGolden(t, "answer_"+c.Name+".golden.json", msg)
 			assertLimits(t, msg)
 			text := visibleText(msg)
@@ -192,8 +192,8 @@ func TestRenderNoEscapes(t *testing.T) {
 	d := diagnose.New(diagnose.Config{})
 	for _, s := range hostile {
 		rep := d.Diagnose(context.Background(), s, diagnose.Options{})
-		assertPrintable(t, Render(rep, RenderOptions{RecheckText: s}))
-		assertPrintable(t, Render(hostileReport(s), RenderOptions{RecheckText: s}))
+		assertPrintable(t, Render(withRecheck(rep, s), RenderOptions{}))
+		assertPrintable(t, Render(withRecheck(hostileReport(s), s), RenderOptions{}))
 	}
 }
 
@@ -208,7 +208,7 @@ func FuzzRenderPrintable(f *testing.F) {
 		rep := hostileReport(a)
 		rep.Checks[1].Source = b
 		rep.Checks[0].Findings[1].Fix = []string{b}
-		msg := Render(rep, RenderOptions{RecheckText: a})
+		msg := Render(withRecheck(rep, a), RenderOptions{})
 		assertPrintable(t, msg)
 		assertLimits(t, msg)
 	})

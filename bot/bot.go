@@ -45,13 +45,13 @@ const (
 	DefaultAPIURL           = "https://slack.com/api/"
 	DefaultReplyTimeout     = 30 * time.Second
 	DefaultMaxPending       = 2000
-	// DefaultCacheTTL is how long the bot reuses a finished verdict for the
-	// same reading (the prober's own verdict cache lasts as long).
-	DefaultCacheTTL = 30 * time.Second
-	// DedupeWindow is how long a delivered envelope, event or message is
-	// remembered so that Slack's redeliveries (up to about 5 minutes later)
-	// are answered once.
-	DedupeWindow = 15 * time.Minute
+	// DefaultCacheTTL is the freshness of an answer: a finished verdict is
+	// reused for the same reading until it is older than that ("Check
+	// again" always asks Notion anew). Long enough that a busy channel
+	// asking about the same links while Notion is the bottleneck costs one
+	// diagnosis per link, short enough that a fix made in Notion shows
+	// within minutes without a click.
+	DefaultCacheTTL = 5 * time.Minute
 )
 
 // Diagnoser diagnoses a text the bot already read with diagnose.ReadText;
@@ -236,11 +236,13 @@ type Config struct {
 	// (DefaultReplyTimeout if 0).
 	ReplyTimeout time.Duration
 	// MaxPending bounds the acknowledged requests not answered yet, queued
-	// work and answers from the cache together (DefaultMaxPending if 0).
+	// work and answers from the cache together (DefaultMaxPending if 0;
+	// with Config.Cluster nil, the in-memory work queue's size).
 	MaxPending int
-	// CacheTTL is how long a verdict is reused for the same reading
-	// (DefaultCacheTTL if 0; negative disables the cache). An identical
-	// diagnosis in flight is always shared.
+	// CacheTTL is the freshness of an answer: how long a verdict is
+	// reused for the same reading (DefaultCacheTTL if 0; negative
+	// disables the cache). An identical diagnosis in flight is always
+	// shared, whatever its age.
 	CacheTTL time.Duration
 	// MaxReferences bounds the references read in one text
 	// (diagnose.DefaultMaxChecks if 0); the others are counted as skipped.
@@ -259,13 +261,13 @@ type Config struct {
 	// leaves the bot (posts, updates, response_url bodies, acks, button
 	// values, logs, errors).
 	Secrets []string
-	// Cluster, when set and shared (REDIS_URL), is the state this replica
-	// shares with the others: deliveries are deduplicated through it, an
-	// envelope is acknowledged only once its work is queued in it, workers
-	// take the work from its queue (and take over what a dead replica
-	// left), and verdicts are cached and coalesced through it. Nil, or an
-	// in-memory Cluster: the bot keeps everything in this process, as a
-	// single replica always has (see doc.go, "Several replicas").
+	// Cluster is the state the bot keeps its deliveries, work and
+	// verdicts in: deliveries are deduplicated through it, an envelope is
+	// acknowledged only once its work is queued in it, workers take the
+	// work from its queue, and verdicts are cached and coalesced through
+	// it. Shared (REDIS_URL), the replicas share all of it and take over
+	// what a dead one left; nil, the bot makes an in-memory one (one
+	// process). The bot runs the same way on both.
 	Cluster *cluster.Cluster
 	// VerdictScope tells integrations apart in the keys of shared verdicts
 	// (cluster.IntegrationID of the token, for example); never a token.
@@ -290,18 +292,18 @@ type Config struct {
 
 // Bot is the Slack bot. Create it with New and start it with Run.
 type Bot struct {
-	cfg      Config
-	log      *slog.Logger
-	hc       *http.Client
-	api      *slack.Client
-	help     map[string]bool
-	sem      chan struct{}
-	queue    chan struct{} // diagnoses running + waiting for a slot
-	pending  chan struct{} // acknowledged requests not answered yet
-	seen     *ttlSet
-	wg       tracker
-	verdicts *verdicts
-	stats    outcomes
+	cfg     Config
+	log     *slog.Logger
+	hc      *http.Client
+	api     *slack.Client
+	help    map[string]bool
+	sem     chan struct{}  // diagnoses running
+	tickets chan struct{}  // items taken and not answered yet
+	wg      tracker        // tickets taken and not finished, and the drain
+	flights *flights       // diagnoses queued or running, with their waiters
+	turns   *turnKeeper    // the turns of the tickets held (shared mode)
+	ready   *fifo[outcome] // verdicts reached, to be delivered
+	stats   outcomes
 	// incidents are the admin-only problems open now; causes the codes
 	// seen for the App Home.
 	incidents *incidents
@@ -312,7 +314,7 @@ type Bot struct {
 	life, cut     context.Context
 	kill, stopAll context.CancelFunc
 	hardDeadline  atomic.Int64 // unix nanoseconds; 0 before the shutdown
-	draining      atomic.Int32 // shared mode: the drain of local work at shutdown
+	draining      atomic.Int32 // the drain of local work at shutdown
 	userID        string
 	botID         string
 
@@ -382,16 +384,22 @@ func New(cfg Config) (*Bot, error) {
 	if hc == nil {
 		hc = &http.Client{Timeout: 30 * time.Second}
 	}
+	if cfg.Cluster == nil {
+		c, err := cluster.New(context.Background(), cluster.Options{LocalMax: cfg.MaxPending, Logger: cfg.Logger})
+		if err != nil {
+			return nil, fmt.Errorf("bot: %w", err)
+		}
+		cfg.Cluster = c
+	}
 	b := &Bot{
 		cfg:       cfg,
 		log:       cfg.Logger,
 		hc:        hc,
 		help:      map[string]bool{},
 		sem:       make(chan struct{}, cfg.MaxConcurrent),
-		queue:     make(chan struct{}, cfg.MaxConcurrent+cfg.MaxQueued),
-		pending:   make(chan struct{}, cfg.MaxPending),
-		seen:      newTTLSet(DedupeWindow),
-		verdicts:  newVerdicts(cfg.CacheTTL),
+		tickets:   make(chan struct{}, cfg.MaxPending),
+		flights:   newFlights(cfg.MaxConcurrent + cfg.MaxQueued),
+		ready:     newFIFO[outcome](),
 		allowed:   map[string]bool{},
 		incidents: newIncidents(cfg.UnavailableAfter),
 		causes:    newCauses(),
@@ -400,6 +408,7 @@ func New(cfg Config) (*Bot, error) {
 	}
 	b.life, b.kill = context.WithCancel(context.Background())
 	b.cut, b.stopAll = context.WithCancel(b.life)
+	b.turns = newTurnKeeper(b)
 	b.redactor = secret.NewRedactor(append([]string{cfg.BotToken, cfg.AppToken}, cfg.Secrets...)...)
 	b.log = slog.New(redactHandler{h: cfg.Logger.Handler(), redact: b.redact})
 	if u, err := url.Parse(cfg.APIURL); err == nil && u.Host != "" {
@@ -456,10 +465,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	defer stop()
 	errc := make(chan error, 1)
 	go func() { errc <- sm.RunContext(runCtx) }()
-	var ws *workers
-	if b.shared() {
-		ws = b.startWorkers()
-	}
+	ws := b.startWorkers()
 
 	var runErr error
 loop:
@@ -481,11 +487,10 @@ loop:
 	// redelivers to the next instance.
 	stop()
 	b.cfg.Hooks.connected(false)
-	if ws != nil {
-		// Work queued in Redis and not begun here is left to the other
-		// replicas; what this replica began is finished or answered below.
-		ws.stop()
-	}
+	// Work queued in Redis and not begun here is left to the other
+	// replicas; what this replica began or holds in memory only is
+	// finished or answered below.
+	ws.stop()
 	if err := b.shutdown(); err != nil {
 		if runErr == nil {
 			return err // the *ShutdownError itself
@@ -502,7 +507,7 @@ func (b *Bot) shutdown() error {
 	hard := time.Now().Add(budget)
 	b.hardDeadline.Store(hard.UnixNano())
 	before := b.stats.snapshot()
-	inFlight := max(0, b.wg.count()-int(b.draining.Load()))
+	inFlight := max(0, b.wg.count()-int(b.draining.Load())+b.localWaiting())
 	if inFlight > 0 {
 		b.log.Info("slack bot stopping: finishing the requests in flight", "in_flight", inFlight, "timeout", budget)
 	}
@@ -538,9 +543,19 @@ func (b *Bot) shutdown() error {
 	return &ShutdownError{Stats: st}
 }
 
-// waitIdle waits until no work is in flight, at most d.
+// waitIdle waits until no work is in flight nor waiting in this
+// process's memory, at most d.
 func (b *Bot) waitIdle(d time.Duration) bool {
-	return b.wg.wait(d)
+	end := time.Now().Add(d)
+	for {
+		if b.wg.wait(time.Until(end)) && b.localHeld() == 0 && b.wg.count() == 0 {
+			return true
+		}
+		if !time.Now().Before(end) {
+			return false
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 }
 
 // tracker counts the work in flight. Unlike a sync.WaitGroup, work may be
@@ -623,9 +638,9 @@ func (o *outcomes) snapshot() outcomes {
 	return outcomes{answered: o.answered, stopped: o.stopped, lost: o.lost, handed: o.handed}
 }
 
-// handle processes one Socket Mode event in the event loop: it acks at
-// once, decides synchronously (filters, dedupe, the reading of the text,
-// after the ack) and hands the answer to a job.
+// handle processes one Socket Mode event in the event loop: connection
+// events are logged, deliveries are admitted (ingest) and acknowledged;
+// nothing here reads a text for references.
 func (b *Bot) handle(sm *socketmode.Client, evt socketmode.Event) {
 	start := time.Now()
 	defer func() {
@@ -658,39 +673,9 @@ func (b *Bot) handle(sm *socketmode.Client, evt socketmode.Event) {
 			b.ack(sm, "error_bad_message", id, nil, start)
 		}
 	case socketmode.EventTypeSlashCommand, socketmode.EventTypeEventsAPI, socketmode.EventTypeInteractive:
-		if b.shared() {
-			b.ingest(sm, evt, start)
-			return
-		}
-		b.handleLocal(sm, evt, start)
+		b.ingest(sm, evt, start)
 	default:
 		b.log.Debug("slack socket mode event ignored", "type", string(evt.Type))
-	}
-}
-
-// handleLocal acks and answers an envelope in this process (no Cluster).
-func (b *Bot) handleLocal(sm *socketmode.Client, evt socketmode.Event, start time.Time) {
-	switch evt.Type {
-	case socketmode.EventTypeSlashCommand:
-		cmd, _ := evt.Data.(slack.SlashCommand)
-		b.onSlash(sm, evt.Request, cmd, start)
-	case socketmode.EventTypeEventsAPI:
-		if evt.Request != nil {
-			b.ack(sm, "events_api", evt.Request.EnvelopeID, nil, start)
-		}
-		b.onEventsAPI(evt)
-	case socketmode.EventTypeInteractive:
-		envID := ""
-		if evt.Request != nil {
-			envID = evt.Request.EnvelopeID
-			b.ack(sm, "interactive", envID, nil, start)
-		}
-		if envID != "" && !b.seen.add("env:"+envID) {
-			b.log.Debug("redelivered interaction ignored", "envelope_id", envID)
-			return
-		}
-		cb, _ := evt.Data.(slack.InteractionCallback)
-		b.onInteraction(cb)
 	}
 }
 
@@ -717,65 +702,6 @@ func (b *Bot) ack(sm *socketmode.Client, kind, envelopeID string, payload any, s
 	b.cfg.Hooks.ack(kind, time.Since(start))
 }
 
-// job is one acknowledged request the bot owes an answer. Every answer
-// goes through the channel of the request (response_url, thread reply,
-// chat.update); nil funcs send nothing.
-type job struct {
-	what string
-	// plan, when set, reads the request's text and returns the job that
-	// answers it (false: nothing to answer). It runs in the job's own
-	// goroutine, never on the event loop, a text of more than
-	// smallTextBytes (size) holding one of the read slots: a big text
-	// never delays another envelope's ack, nor a small text's reading.
-	plan func() (job, bool)
-	size int
-	// rd is the reading to diagnose; nil when the answer needs none.
-	rd    *diagnose.Reading
-	fresh bool
-	// answer delivers the report (the zero Report when rd is nil).
-	answer func(ctx context.Context, rep diagnose.Report) error
-	// busy answers when the queue of work that needs Notion is full.
-	busy func(ctx context.Context) error
-	// stopped answers when the shutdown stopped the check (StoppedText).
-	stopped func(ctx context.Context) error
-	// failed answers when the diagnosis failed inside notion-check.
-	failed func(ctx context.Context) error
-	// owns, when set (queued work, Config.Cluster), is asked right before
-	// every post: false means this replica lost its turn (another one
-	// answers) and nothing is posted.
-	owns func(ctx context.Context) bool
-	// handOff, when set, is tried instead of the stopped answer: true
-	// means the request went back to another replica, which answers it.
-	handOff func() bool
-}
-
-// roomFor reports whether one more acknowledged request can be taken;
-// only the event loop starts jobs, so a true answer holds until start.
-func (b *Bot) roomFor() bool { return len(b.pending) < cap(b.pending) }
-
-// start runs j in its own goroutine, tracked for the shutdown; false when
-// too many requests are pending (nothing started).
-func (b *Bot) start(j job) bool {
-	select {
-	case b.pending <- struct{}{}:
-	default:
-		b.log.Warn("too many requests pending, refusing", "handler", j.what, "pending", cap(b.pending))
-		return false
-	}
-	b.wg.Add(1)
-	go func() {
-		defer b.wg.Done()
-		defer func() { <-b.pending }()
-		b.runJob(j)
-	}()
-	return true
-}
-
-// mayPost reports whether j may post now (fencing: see job.owns).
-func (b *Bot) mayPost(ctx context.Context, j job) bool {
-	return j.owns == nil || j.owns(ctx)
-}
-
 // replyCtx bounds one delivery: Config.ReplyTimeout, and the end of the
 // shutdown once it began.
 func (b *Bot) replyCtx() (context.Context, context.CancelFunc) {
@@ -786,99 +712,11 @@ func (b *Bot) replyCtx() (context.Context, context.CancelFunc) {
 	return context.WithDeadline(b.life, dl)
 }
 
-// runJob answers one request and counts the outcome. gone is true when
-// the request was left to another replica (handed off, or the turn lost):
-// neither answered nor lost here.
-func (b *Bot) runJob(j job) (answered, stopped int, gone bool) {
-	defer func() {
-		if r := recover(); r != nil {
-			b.log.Error("panic in a Slack handler, recovered", "handler", j.what, "panic", secret.Redact(fmt.Sprint(r)))
-			answered, stopped, gone = 0, 0, false
-			ctx, cancel := b.replyCtx()
-			if b.mayPost(ctx, j) {
-				answered = b.sendSafe(j.what, j.failed)
-			} else {
-				gone = true
-			}
-			cancel()
-		}
-		if gone {
-			b.stats.handOff()
-			return
-		}
-		b.stats.add(answered, stopped, 1-answered-stopped)
-	}()
-	if j.plan != nil {
-		inner, ok := b.planned(j.plan, j.size)
-		if !ok {
-			return 1, 0, false // nothing to answer: nothing owed
-		}
-		inner.owns, inner.handOff = j.owns, j.handOff
-		j = inner
-	}
-	var rep diagnose.Report
-	res := verdictOK
-	if j.rd != nil {
-		rep, res = b.verdict(j.what, *j.rd, j.fresh)
-	}
-	if res == verdictCut && j.handOff != nil && j.handOff() {
-		return 0, 0, true
-	}
-	ctx, cancel := b.replyCtx()
-	defer cancel()
-	if !b.mayPost(ctx, j) {
-		return 0, 0, true
-	}
-	switch res {
-	case verdictOK:
-		answered = b.sent(b.deliver(j.answer(ctx, rep)))
-	case verdictBusy:
-		answered = 1 // a refusal is an answer; a help-channel message gets none
-		if j.busy != nil {
-			answered = b.sent(b.deliver(j.busy(ctx)))
-		}
-	case verdictCut:
-		if j.stopped != nil {
-			stopped = b.sent(b.deliver(j.stopped(ctx)))
-		}
-	case verdictPanic:
-		answered = b.sendSafe(j.what, j.failed)
-	}
-	return answered, stopped, false
-}
-
 func (b *Bot) sent(err error) int {
 	if err != nil {
 		return 0
 	}
 	return 1
-}
-
-// sendSafe sends the failure answer, recovering from a panic in it.
-func (b *Bot) sendSafe(what string, f func(ctx context.Context) error) (n int) {
-	if f == nil {
-		return 0
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			b.log.Error("panic while answering after a panic", "handler", what)
-			n = 0
-		}
-	}()
-	ctx, cancel := b.replyCtx()
-	defer cancel()
-	return b.sent(b.deliver(f(ctx)))
-}
-
-// reserve takes a place in the bounded queue of work that needs Notion
-// (running or waiting for a slot); false means the queue is full.
-func (b *Bot) reserve() bool {
-	select {
-	case b.queue <- struct{}{}:
-		return true
-	default:
-		return false
-	}
 }
 
 // diagnose runs one diagnosis under the bot's deadline and writes the one
@@ -894,17 +732,6 @@ func (b *Bot) diagnose(ctx context.Context, source string, rd diagnose.Reading, 
 	return rep
 }
 
-// planned runs plan; the plan of a text of more than smallTextBytes runs in
-// one of the read slots (at most readSlots big texts are read at once,
-// leaving a CPU to the event loop and the diagnoses).
-func (b *Bot) planned(plan func() (job, bool), size int) (job, bool) {
-	if size > smallTextBytes {
-		b.readSlots <- struct{}{}
-		defer func() { <-b.readSlots }()
-	}
-	return plan()
-}
-
 // smallTextBytes is the most a text may hold to be read without a read
 // slot: reading it takes well under a millisecond.
 const smallTextBytes = 8 << 10
@@ -913,11 +740,11 @@ const smallTextBytes = 8 << 10
 // event loop, which acks.
 func readSlots() int { return max(1, runtime.GOMAXPROCS(0)-1) }
 
-// read reads a text that came from Slack once: capped, then given as Slack
-// sent it to diagnose.ReadText, which undoes Slack's markup (links,
-// mentions, &amp; &lt; &gt;) exactly once, at most Config.MaxReferences
-// references built. Decoding it here too would turn a pasted "&lt;!channel&gt;"
-// into a live "<!channel>".
+// read reads a text that came from Slack once: capped, its markup (links,
+// mentions, &amp; &lt; &gt;) undone exactly once (undoMarkup), then read by
+// diagnose.ReadText, at most Config.MaxReferences references built.
+// Decoding it twice would turn a pasted "&amp;lt;!channel&amp;gt;" into a
+// "<!channel>".
 func (b *Bot) read(text string) diagnose.Reading {
 	return b.readCapped(capText(text))
 }
@@ -927,7 +754,7 @@ func (b *Bot) readCapped(text string) diagnose.Reading {
 	if b.beforeRead != nil {
 		b.beforeRead(text)
 	}
-	return diagnose.ReadText(text, b.cfg.MaxReferences)
+	return diagnose.ReadText(undoMarkup(text), b.cfg.MaxReferences)
 }
 
 func errText(v any) string {

@@ -15,14 +15,18 @@
 //     to the command's response_url, ephemeral (when Slack says the
 //     response_url is gone, 404 or 410, as chat.postEphemeral to the user in
 //     that channel). Empty or "help": the usage message is the ack payload.
-//   - The event loop never reads a text: it acks, applies the filters that
-//     need no reading (dedupe, own messages, subtypes) and starts the job,
-//     which reads the text in its own goroutine (a text of more than 8 kB
-//     holds one of GOMAXPROCS-1 read slots, at least one), so a big message
-//     never delays another envelope's ack (TestReadingNeverHoldsAcks).
+//   - One way for every request, with or without Redis (work.go): the
+//     event loop never reads a text; it applies the filters that need no
+//     reading (own messages, subtypes), admits the delivery into
+//     Config.Cluster (its dedupe keys recorded and its work queued in one
+//     step, cluster.Cluster.Admit) and acks. Item workers take the queued
+//     work and read the text (a text of more than 8 kB holds one of
+//     GOMAXPROCS-1 read slots, at least one), so a big message never
+//     delays another envelope's ack (TestReadingNeverHoldsAcks).
 //   - Every text is cut at MaxTextBytes before anything reads it and read
-//     once, after the ack, by diagnose.ReadText, which undoes Slack's markup
-//     (&amp; &lt; &gt;, <url|label>, <@U…>, <#C…|name>) exactly once; the bot
+//     once, after the ack: its Slack markup (&amp; &lt; &gt;, <url|label>,
+//     <@U…>, <#C…|name>) undone exactly once, by undoMarkup, then read by
+//     diagnose.ReadText; the bot
 //     answers a help-channel message when that Reading is Answerable and
 //     diagnoses the same Reading (Diagnoser.DiagnoseReading).
 //   - A message in a help channel holding a Notion reference, or any app
@@ -35,8 +39,8 @@
 //   - Ignored: the bot's own messages, other bots, hidden messages and every
 //     subtype except thread_broadcast and file_share. A redelivered event
 //     (same event_id) and the message/app_mention pair Slack sends for one
-//     message (same channel and ts) are answered once: the dedupe remembers
-//     every key for DedupeWindow (15 minutes; Slack retries up to about 5
+//     message (same channel and ts) are answered once: the cluster's dedupe
+//     remembers every key for its TTL (an hour; Slack retries up to about 5
 //     minutes later), however many other events came since, and forgets it
 //     after (memory bounded by time).
 //   - The message shortcut (callback_id diagnose_message) diagnoses the
@@ -56,14 +60,17 @@
 //     with Fresh set and replaces the message through the click's
 //     response_url (replace_original), or chat.update when there is none.
 //   - Cache and coalescing come before any concurrency slot: a reading whose
-//     verdict is fresh (Config.CacheTTL) or already being diagnosed is
-//     answered without waiting for a worker. Only work that needs Notion
-//     takes one of Config.MaxConcurrent slots, each with panic recovery (a
-//     panic is logged and the user gets a short failure message), and at
-//     most Config.MaxQueued more wait: beyond that a slash command gets
-//     BusyText through its response_url, a mention in thread, a help-channel
-//     message no answer. At most Config.MaxPending requests are pending in
-//     all (beyond: a slash command is acked with BusyText).
+//     verdict is fresh (Config.CacheTTL, the freshness: 5 minutes by
+//     default; never for "Check again") is answered at once, and one already
+//     being diagnosed is waited for as data on that diagnosis (no goroutine
+//     per waiting request): one diagnosis per distinct reading. Only a new
+//     diagnosis takes one of Config.MaxConcurrent diagnosis workers, each
+//     with panic recovery (a panic is logged and the user gets a short
+//     failure message), and at most Config.MaxQueued more wait: beyond that
+//     a slash command gets BusyText through its response_url, a mention in
+//     thread, a help-channel message no answer. At most Config.MaxPending
+//     requests are held in all (beyond: the queue refuses, and a slash
+//     command is acked with BusyText).
 //   - Replies are retried on 429 (Retry-After) and 5xx, at most 3 attempts;
 //     a slow success is never re-posted. A 429 whose Retry-After does not
 //     fit the reply's deadline is logged and reported
@@ -113,7 +120,7 @@
 //     from Notion (titles, names, messages) or from configuration is
 //     escaped (&amp; &lt; &gt;) by one function, esc, wherever it reaches
 //     Slack (fallback text, mrkdwn, code spans and blocks, plain_text), after
-//     the text was decoded exactly once (diagnose.ReadText). On the way out
+//     the text was decoded exactly once (undoMarkup). On the way out
 //     a guard (guardMarkup, in the same path as the redaction) neutralises
 //     any "<…>" that is not markup the bot writes itself (<#C…> of a
 //     configured channel, <@U…> by ID, links to Notion and Slack), and logs
@@ -123,26 +130,23 @@
 //
 // # Several replicas
 //
-// With Config.Cluster shared (REDIS_URL), the event loop neither answers
-// nor starts work itself: it asks the shared Dedupe (cluster.EventKey,
-// MessageKey, CommandKey, ClickKey) and acks a delivery seen already,
-// plans the envelope as above (a refused slash command is answered in its
-// ack), and queues what needs an answer (the envelope's payload) in the
-// shared WorkQueue; only once Enqueue returned is the envelope acked.
-// Config.MaxConcurrent workers per replica take the queued work (Read,
-// then Claim of work left unanswered for Config.ClaimAfter at any
-// replica), plan it again, take its turn (Begin), answer it as above and
-// Ack it once the answer was delivered (an answer that could not be
-// delivered is left for a retry, at most three turns). Verdicts go through
-// the shared cache with cluster.Coalesce, keyed by Config.VerdictScope and
-// the reading: one replica diagnoses, the others wait for its report.
+// With Config.Cluster shared (REDIS_URL) the way is the same, on Redis:
+// the dedupe keys (cluster.EventKey, MessageKey, CommandKey, ClickKey) and
+// the queue are shared, so a delivery is admitted once across the
+// replicas; item workers also take over work left unanswered for
+// Config.ClaimAfter at any replica (Claim); the turn of every item held is
+// renewed by one keeper per replica and checked right before each post
+// (fencing); verdicts go through the shared cache with cluster.Coalesce,
+// keyed by Config.VerdictScope and the reading: one replica diagnoses, the
+// others wait for its report. An answer that could not be delivered is
+// left for a retry, at most three turns.
 //
-// Shutdown with a Cluster: workers stop taking work at once; work begun
-// here is finished or answered StoppedText as above (a begun turn cannot
-// be handed over before it runs out, which would keep the user waiting
-// ClaimAfter); queued work not begun here stays in Redis for the other
-// replicas; work queued in this process's memory while Redis was down is
-// answered (or told StoppedText) before Run returns.
+// Shutdown with Redis: workers stop taking work at once; work begun here
+// is finished, handed back to a live replica, or answered StoppedText as
+// above; queued work not begun here stays in Redis for the other
+// replicas; work queued in this process's memory (all of it without
+// Redis; while Redis was down otherwise) is answered (or told
+// StoppedText) before Run returns.
 //
 // Render is the pure Block Kit renderer, shared with the CLI's --blocks;
 // manifest.yml at the repository root declares exactly the command (Command),

@@ -16,7 +16,7 @@ func ExampleRender() {
 	// (the cause and the numbered fix) with its evidence, the context line
 	// and the "Check again" button.
 	rep := diagnose.New(diagnose.Config{}).Diagnose(context.Background(), "1212250f3985801cabcdef012345678", diagnose.Options{})
-	msg := bot.Render(rep, bot.RenderOptions{RecheckText: "1212250f3985801cabcdef012345678"})
+	msg := bot.Render(rep, bot.RenderOptions{})
 	fmt.Println(msg.Text)
 	fmt.Println(len(msg.Blocks) <= bot.MaxBlocks)
 	for _, b := range msg.Blocks {

@@ -55,7 +55,7 @@ func decideEnvelope(b *Bot, data []byte) []outgoing {
 	// replace and respond send it.
 	report := func(text string) *Message {
 		rep := b.cfg.Diagnoser.DiagnoseReading(ctx, b.read(text), diagnose.Options{})
-		m := b.redactMessage(Render(rep, RenderOptions{RecheckText: text}))
+		m := b.redactMessage(Render(withRecheck(rep, text), RenderOptions{}))
 		return &m
 	}
 	var out []outgoing
@@ -97,7 +97,7 @@ func decideEnvelope(b *Bot, data []byte) []outgoing {
 			out = append(out, outgoing{where: "refusal", msg: &tm})
 		case p.report:
 			rep := b.cfg.Diagnoser.DiagnoseReading(ctx, p.reading, diagnose.Options{})
-			m := Render(rep, RenderOptions{RecheckText: p.text})
+			m := Render(withRecheck(rep, p.text), RenderOptions{})
 			out = append(out, outgoing{where: "report", msg: &m})
 		case p.usage:
 			u := b.redactMessage(UsageMessage())
@@ -213,7 +213,7 @@ func FuzzRender(f *testing.F) {
 		}
 		// What the bot sends: the rendered message through its redaction
 		// layer (by shape and by the configured values).
-		m := b.redactMessage(Render(rep, RenderOptions{RecheckText: text}))
+		m := b.redactMessage(Render(withRecheck(rep, text), RenderOptions{}))
 		checkOutgoing(t, scan, outgoing{where: "render", msg: &m})
 	})
 }

@@ -5,13 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-	"time"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
-	"github.com/slack-go/slack/socketmode"
 
 	"github.com/notion-check/notion-check/diagnose"
 	"github.com/notion-check/notion-check/diagnose/secret"
@@ -139,54 +137,26 @@ const StoppedText = "notion-check stopped before it could check this — run it 
 // stoppedMessage is StoppedText as a message.
 func stoppedMessage() Message { return textMessage(StoppedText) }
 
-func (b *Bot) onSlash(sm *socketmode.Client, req *socketmode.Request, cmd slack.SlashCommand, start time.Time) {
-	envID := ""
-	var raw json.RawMessage
-	if req != nil {
-		envID, raw = req.EnvelopeID, req.Payload
-	}
-	if envID != "" && !b.seen.add("env:"+envID) {
-		// Slack redelivers an envelope whose ack it did not get: ack it
-		// again, answer it once.
-		b.log.Info("redelivered slash command acknowledged, not run again", "envelope_id", envID)
-		b.ack(sm, "slash_commands", envID, ephemeral(CheckingText), start)
-		return
-	}
-	p := b.planSlash(cmd, raw)
-	if !p.work {
-		if p.why != "" {
-			b.log.Warn("slash command refused", "reason", p.why, "channel", cmd.ChannelID, "team", cmd.TeamID)
-		}
-		b.ack(sm, "slash_commands", envID, p.ack, start)
-		return
-	}
-	if !b.roomFor() {
-		b.log.Warn("too many requests pending, slash command answered busy", "channel", cmd.ChannelID)
-		b.ack(sm, "slash_commands", envID, ephemeral(BusyText), start)
-		return
-	}
-	b.ack(sm, "slash_commands", envID, p.ack, start)
-	// The text is read after the ack, off the event loop: a big text never
-	// delays this ack or another envelope's.
-	b.start(job{what: "slash_command", size: len(p.text), plan: func() (job, bool) { return b.slashJob(cmd, p), true }})
-}
-
 // slashJob is the work of a slash command planned to be diagnosed.
 func (b *Bot) slashJob(cmd slack.SlashCommand, p slashPlan) job {
-	text := p.text
-	rd := b.read(text)
-	to := replyTo{url: p.url, channel: cmd.ChannelID, user: cmd.UserID}
-	return job{
-		what: "slash_command",
-		rd:   &rd,
-		answer: func(ctx context.Context, rep diagnose.Report) error {
-			// The Diagnoser reports a pasted token (token.leaked) itself.
-			return b.respondTo(ctx, to, b.finish(ctx, rep, privateReport(rep, text, true, threadRef{})))
-		},
-		busy:    func(ctx context.Context) error { return b.respondTo(ctx, to, textMessage(BusyText)) },
-		stopped: func(ctx context.Context) error { return b.respondTo(ctx, to, stoppedMessage()) },
-		failed:  func(ctx context.Context) error { return b.respondTo(ctx, to, failureMessage()) },
-	}
+	rd := b.read(p.text)
+	return job{what: "slash_command", rd: &rd,
+		to: slashReply{b: b, to: replyTo{url: p.url, channel: cmd.ChannelID, user: cmd.UserID}}}
+}
+
+// slashReply answers a slash command privately, through its response_url.
+type slashReply struct {
+	b  *Bot
+	to replyTo
+}
+
+func (r slashReply) report(ctx context.Context, rep diagnose.Report) error {
+	// The Diagnoser reports a pasted token (token.leaked) itself.
+	return r.b.respondTo(ctx, r.to, r.b.finish(ctx, rep, privateReport(rep, true, threadRef{})))
+}
+
+func (r slashReply) notify(ctx context.Context, n notice) error {
+	return r.b.respondTo(ctx, r.to, noticeMessage(n))
 }
 
 // MaxTextBytes bounds the text the bot reads from one request: Slack
@@ -336,7 +306,7 @@ func (b *Bot) planEvent(m incoming) eventPlan {
 		p.refusal = b.refusalChannelText()
 		return p
 	}
-	text := m.text // as Slack sent it: ReadText undoes its markup, once
+	text := m.text // as Slack sent it: readCapped undoes its markup, once
 	rd := b.readCapped(text)
 	// A mention or a direct message is addressed to the bot: it gets a
 	// report when it asks about Notion (not for a lone word such as
@@ -365,92 +335,68 @@ func (b *Bot) mayAnswer(m incoming) bool {
 	return m.mention || m.dm || b.help[m.channel] || (b.userID != "" && mentions(text, b.userID)) || b.redactor.Leaks(text) > 0
 }
 
-func (b *Bot) onEventsAPI(evt socketmode.Event) {
-	ev, ok := evt.Data.(slackevents.EventsAPIEvent)
-	if !ok {
-		return
-	}
-	if b.onHome(ev) {
-		return
-	}
-	m, eventID, ok := incomingOf(ev)
-	if !ok {
-		return
-	}
-	if eventID != "" && !b.seen.add("event:"+eventID) {
-		b.log.Debug("redelivered event ignored", "event_id", eventID, "retry_attempt", retryAttempt(evt))
-		return
-	}
-	if !b.wanted(m) {
-		return
-	}
-	// A message and the app_mention of the same message plan alike: the
-	// first one is planned, the other dropped.
-	if !b.seen.add("msg:" + m.channel + "/" + m.ts) {
-		b.log.Debug("message already answered", "channel", m.channel, "ts", m.ts)
-		return
-	}
-	// The text is read (planEvent) in the job's goroutine, never here on
-	// the event loop.
-	plan := func() (job, bool) {
-		p := b.planEvent(m)
-		if !p.any() {
-			return job{}, false
-		}
-		return b.eventJob(m, p), true
-	}
-	if !b.start(job{what: "message", size: len(m.text), plan: plan}) {
-		b.log.Warn("message not read: too many requests pending", "channel", m.channel)
-	}
-}
-
 // eventJob is the work of a message or mention planned to be answered.
 func (b *Bot) eventJob(m incoming, p eventPlan) job {
 	if p.refusal != "" {
 		b.log.Warn("mention refused", "channel", m.channel, "team", m.team)
 	}
-	channel, thread := p.channel, p.thread
-	say := func(msg Message) func(ctx context.Context) error {
-		return func(ctx context.Context) error { return b.post(ctx, channel, thread, msg) }
-	}
-	// A pasted token gets one reply in the thread, never two: whatever the
-	// answer is (the report, a refusal, busy, stopped, a failure), it says
-	// to rotate the token first.
-	lead := func(msg Message) Message {
-		if p.leak {
-			return withLeakWarning(msg)
-		}
-		return msg
-	}
-	j := job{what: "message", stopped: say(lead(stoppedMessage()))}
+	r := threadReply{b: b, channel: p.channel, thread: p.thread, leak: p.leak, addressed: m.mention || m.dm}
 	switch {
 	case p.refusal != "":
-		j.answer = func(ctx context.Context, _ diagnose.Report) error { return say(lead(textMessage(p.refusal)))(ctx) }
+		r.fixed = r.lead(textMessage(p.refusal))
 	case p.report:
-		text := p.text
-		j.rd = &p.reading
-		j.answer = func(ctx context.Context, rep diagnose.Report) error {
-			msg := b.finish(ctx, rep, Render(rep, RenderOptions{RecheckText: text}))
-			if !diagnose.HasCode(rep.Integration.Findings, diagnose.CodeTokenLeaked) {
-				// A configured secret of no known shape: the report
-				// does not know it leaked.
-				msg = lead(msg)
-			}
-			return b.post(ctx, channel, thread, msg)
-		}
-		j.failed = say(lead(failureMessage()))
-		switch {
-		case m.mention || m.dm:
-			j.busy = say(lead(textMessage(BusyText)))
-		case p.leak: // a help-channel message gets no busy answer, but the warning
-			j.busy = say(LeakWarningMessage())
-		}
+		r.reports = true
+		return job{what: "message", rd: &p.reading, to: r}
 	case p.usage:
-		j.answer = func(ctx context.Context, _ diagnose.Report) error { return say(UsageMessage())(ctx) }
+		r.fixed = UsageMessage()
 	default: // a leak warning alone
-		j.answer = func(ctx context.Context, _ diagnose.Report) error { return say(LeakWarningMessage())(ctx) }
+		r.fixed = LeakWarningMessage()
 	}
-	return j
+	return job{what: "message", to: r}
+}
+
+// threadReply answers a message or a mention in its thread. A pasted
+// token gets one reply in the thread, never two: whatever the answer is
+// (the report, a refusal, busy, stopped, a failure), it says to rotate the
+// token first.
+type threadReply struct {
+	b               *Bot
+	channel, thread string
+	reports         bool // the report is the answer (else fixed)
+	leak, addressed bool
+	fixed           Message // the answer when there is no report to give
+}
+
+// lead puts the leaked-token warning first when the text held a token.
+func (r threadReply) lead(msg Message) Message {
+	if r.leak {
+		return withLeakWarning(msg)
+	}
+	return msg
+}
+
+func (r threadReply) report(ctx context.Context, rep diagnose.Report) error {
+	if !r.reports {
+		return r.b.post(ctx, r.channel, r.thread, r.fixed)
+	}
+	msg := r.b.finish(ctx, rep, Render(rep, RenderOptions{}))
+	if !diagnose.HasCode(rep.Integration.Findings, diagnose.CodeTokenLeaked) {
+		// A configured secret of no known shape: the report does not
+		// know it leaked.
+		msg = r.lead(msg)
+	}
+	return r.b.post(ctx, r.channel, r.thread, msg)
+}
+
+func (r threadReply) notify(ctx context.Context, n notice) error {
+	if n == noticeBusy && !r.addressed {
+		// A help-channel message gets no busy answer, but the warning.
+		if !r.leak {
+			return errNoNotice
+		}
+		return r.b.post(ctx, r.channel, r.thread, LeakWarningMessage())
+	}
+	return r.b.post(ctx, r.channel, r.thread, r.lead(noticeMessage(n)))
 }
 
 // wanted filters out the bot's own messages, other bots, edits, deletions,
@@ -468,13 +414,6 @@ func (b *Bot) wanted(m incoming) bool {
 		return false
 	}
 	return true
-}
-
-func retryAttempt(evt socketmode.Event) int {
-	if evt.Request == nil {
-		return 0
-	}
-	return evt.Request.RetryAttempt
 }
 
 func mentions(text, userID string) bool {
@@ -529,19 +468,6 @@ func (b *Bot) planInteraction(cb slack.InteractionCallback) (p recheckPlan, ok b
 	return p, false
 }
 
-func (b *Bot) onInteraction(cb slack.InteractionCallback) {
-	// The button's value is read in the job's goroutine.
-	size := len(cb.Message.Text) // a message shortcut's message
-	for _, a := range cb.ActionCallback.BlockActions {
-		if a != nil {
-			size += len(a.Value)
-		}
-	}
-	if !b.start(job{what: "recheck", size: size, plan: func() (job, bool) { return b.interactionJob(cb) }}) {
-		b.log.Warn("check again not answered: too many requests pending", "channel", cb.Channel.ID)
-	}
-}
-
 // interactionJob is the work of a "Check again" click; ok is false when
 // there is nothing to do.
 func (b *Bot) interactionJob(cb slack.InteractionCallback) (job, bool) {
@@ -558,34 +484,35 @@ func (b *Bot) interactionJob(cb slack.InteractionCallback) (job, bool) {
 	to := replyTo{url: p.url, channel: p.channel, user: cb.User.ID}
 	if p.refusal != "" {
 		b.log.Warn("interaction refused", "channel", p.channel)
-		return job{what: "recheck", answer: func(ctx context.Context, _ diagnose.Report) error {
+		return job{what: "recheck", to: fixedReply(func(ctx context.Context) error {
 			return b.respondTo(ctx, to, textMessage(p.refusal))
-		}}, true
-	}
-	// An answer that is not the report goes to the clicker alone (or in
-	// the report's thread): the report stays.
-	aside := func(msg Message) func(ctx context.Context) error {
-		return func(ctx context.Context) error {
-			if p.url != "" {
-				return b.respondTo(ctx, to, msg)
-			}
-			return b.post(ctx, p.channel, p.ts, msg)
-		}
+		})}, true
 	}
 	rd := b.read(p.text)
-	return job{
-		what:  "recheck",
-		rd:    &rd,
-		fresh: true,
-		answer: func(ctx context.Context, rep diagnose.Report) error {
-			return b.replace(ctx, p.url, p.channel, p.ts, b.finish(ctx, rep, b.recheckMessage(rep, p)))
-		},
-		busy:    aside(textMessage(BusyText)),
-		stopped: aside(stoppedMessage()),
-		failed: func(ctx context.Context) error {
-			return b.replace(ctx, p.url, p.channel, p.ts, failureMessage())
-		},
-	}, true
+	return job{what: "recheck", rd: &rd, fresh: true, to: recheckReply{b: b, p: p, to: to}}, true
+}
+
+// recheckReply answers a "Check again" click: the report replaces the
+// clicked one; an answer that is not the report goes to the clicker alone
+// (or in the report's thread), and the report stays.
+type recheckReply struct {
+	b  *Bot
+	p  recheckPlan
+	to replyTo
+}
+
+func (r recheckReply) report(ctx context.Context, rep diagnose.Report) error {
+	return r.b.replace(ctx, r.p.url, r.p.channel, r.p.ts, r.b.finish(ctx, rep, r.b.recheckMessage(rep, r.p)))
+}
+
+func (r recheckReply) notify(ctx context.Context, n notice) error {
+	if n == noticeFailed {
+		return r.b.replace(ctx, r.p.url, r.p.channel, r.p.ts, failureMessage())
+	}
+	if r.p.url != "" {
+		return r.b.respondTo(ctx, r.to, noticeMessage(n))
+	}
+	return r.b.post(ctx, r.p.channel, r.p.ts, noticeMessage(n))
 }
 
 // envelopeID extracts envelope_id from a raw envelope.

@@ -349,3 +349,18 @@ func scanOutputs(t testing.TB, fake *slackfake.Server, logs *syncBuffer, extra .
 	}
 	return len(what)
 }
+
+// withRecheck gives a report built by hand the recheck lines the bot's
+// reading of text would give it (diagnose.Reading.Recheck); a report that
+// has them already is returned as it is.
+func withRecheck(rep diagnose.Report, text string) diagnose.Report {
+	if rep.Recheck != nil {
+		return rep
+	}
+	limit := min(len(rep.Checks)+rep.Skipped, 2*MaxBlocks)
+	if limit <= 0 {
+		limit = diagnose.DefaultMaxChecks
+	}
+	rep.Recheck = diagnose.ReadText(undoMarkup(text), limit).Recheck()
+	return rep
+}

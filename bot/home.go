@@ -45,20 +45,9 @@ func newCauses() *causes {
 
 func day(t time.Time) int64 { return t.Unix() / 86400 }
 
-// record counts each error or warning code of rep once.
+// record counts each cause rep shows (diagnose.Report.ProblemCodes) once.
 func (c *causes) record(rep diagnose.Report) {
-	seen := map[diagnose.Code]bool{}
-	add := func(fs []diagnose.Finding) {
-		for _, f := range fs {
-			if f.Severity == diagnose.SeverityError || f.Severity == diagnose.SeverityWarning {
-				seen[f.Code] = true
-			}
-		}
-	}
-	add(rep.Integration.Findings)
-	for _, ch := range rep.Checks {
-		add(ch.Findings)
-	}
+	seen := rep.ProblemCodes()
 	if len(seen) == 0 {
 		return
 	}
@@ -70,7 +59,7 @@ func (c *causes) record(rep diagnose.Report) {
 		m = map[diagnose.Code]int{}
 		c.days[d] = m
 	}
-	for code := range seen {
+	for _, code := range seen {
 		m[code]++
 	}
 	for k := range c.days { // forget what left the window
@@ -237,9 +226,7 @@ func homeUser(ev slackevents.EventsAPIEvent) (user, eventID string, ok bool) {
 
 // homeJob publishes the App Home for user.
 func (b *Bot) homeJob(user string) job {
-	return job{what: "app_home", answer: func(ctx context.Context, _ diagnose.Report) error {
-		return b.publishHome(ctx, user)
-	}}
+	return job{what: "app_home", to: fixedReply(func(ctx context.Context) error { return b.publishHome(ctx, user) })}
 }
 
 // publishHome renders the App Home and publishes it (views.publish),
@@ -258,20 +245,4 @@ func (b *Bot) publishHome(ctx context.Context, user string) error {
 		_, err := b.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: user, View: view})
 		return err
 	})
-}
-
-// onHome answers an app_home_opened event (once per event); false when
-// ev is not one.
-func (b *Bot) onHome(ev slackevents.EventsAPIEvent) bool {
-	user, eventID, ok := homeUser(ev)
-	if !ok {
-		return false
-	}
-	if eventID != "" && !b.seen.add("event:"+eventID) {
-		return true
-	}
-	if !b.start(b.homeJob(user)) {
-		b.log.Warn("app home not published: too many requests pending")
-	}
-	return true
 }

@@ -139,3 +139,80 @@ func (b *Bot) guarded(where string, n int) {
 		b.log.Warn("outgoing Slack text held markup the bot did not write; neutralised", "where", where, "count", n)
 	}
 }
+
+// undoMarkup is the one place where Slack's formatting of an incoming text
+// is undone, once, before the text reaches diagnose (Bot.readCapped):
+// <url|label> and <url> become the URL, <@U…>/<#C…|name>/<!here> become a
+// space, and &amp; &lt; &gt; are unescaped. Text without markup passes
+// unchanged. Nothing it returns goes back to Slack unescaped: the
+// renderers escape every outside text (esc).
+func undoMarkup(text string) string {
+	if !strings.Contains(text, "<") && !strings.Contains(text, "&") {
+		return text
+	}
+	var b strings.Builder
+	b.Grow(len(text))
+	for i := 0; i < len(text); {
+		// Copy the plain run up to the next '<' or '&' at once.
+		if j := strings.IndexAny(text[i:], "<&"); j != 0 {
+			if j < 0 {
+				b.WriteString(text[i:])
+				break
+			}
+			b.WriteString(text[i : i+j])
+			i += j
+		}
+		c := text[i]
+		if c == '<' {
+			end := strings.IndexAny(text[i+1:], "<>\n")
+			if end >= 0 && text[i+1+end] == '>' {
+				inner := text[i+1 : i+1+end]
+				target := inner
+				if p := strings.IndexByte(inner, '|'); p >= 0 {
+					target = inner[:p]
+				}
+				switch {
+				case strings.Contains(target, "://") || strings.HasPrefix(target, "mailto:"):
+					b.WriteString(unescapeSlack(target))
+					i += end + 2
+					continue
+				case target != "" && (target[0] == '@' || target[0] == '#' || target[0] == '!'):
+					b.WriteByte(' ')
+					i += end + 2
+					continue
+				}
+			}
+		}
+		if c == '&' {
+			switch {
+			case strings.HasPrefix(text[i:], "&amp;"):
+				b.WriteByte('&')
+				i += 5
+				continue
+			case strings.HasPrefix(text[i:], "&lt;"):
+				b.WriteByte('<')
+				i += 4
+				continue
+			case strings.HasPrefix(text[i:], "&gt;"):
+				b.WriteByte('>')
+				i += 4
+				continue
+			}
+		}
+		b.WriteByte(c)
+		i++
+	}
+	return b.String()
+}
+
+// unescapeSlack undoes Slack's three HTML entities.
+func unescapeSlack(s string) string {
+	if !strings.Contains(s, "&") {
+		return s
+	}
+	return slackEntities.Replace(s)
+}
+
+// slackEntities is read-only after initialisation (a Replacer is safe for
+// concurrent use).
+var slackEntities = strings.NewReplacer("&amp;", "&", "&lt;", "<", "&gt;", ">")

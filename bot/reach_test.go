@@ -155,7 +155,7 @@ func TestRenderNumbersChecksInTheOrderShown(t *testing.T) {
 		if len(c.Report.Checks) < 2 {
 			continue
 		}
-		msg := Render(c.Report, RenderOptions{RecheckText: c.Text})
+		msg := Render(withRecheck(c.Report, c.Text), RenderOptions{})
 		got := numbersShown(msg)
 		if len(got) != len(c.Report.Checks) {
 			t.Errorf("%s: numbers shown %v, want one per check (%d)", c.Name, got, len(c.Report.Checks))
@@ -178,7 +178,7 @@ func TestRenderNumbersChecksInTheOrderShown(t *testing.T) {
 func TestPrivateReportButtonsWithinLimits(t *testing.T) {
 	for _, c := range exampleCases(t) {
 		thread := threadRef{channel: "C0123456789", ts: "1700000000.000100"}
-		msg := privateReport(c.Report, c.Text, true, thread)
+		msg := privateReport(withRecheck(c.Report, c.Text), true, thread)
 		assertLimits(t, msg)
 		js, _ := json.Marshal(msg.Blocks)
 		rv, _ := actionValue(t, js, RecheckActionID)
@@ -203,7 +203,7 @@ func TestOpenInNotionOnlyFromNotionsURL(t *testing.T) {
 	rep := okReport()
 	rep.Checks[0].URL = "https://www.notion.so/Roadmap-0123456789abcdef0123456789abcdef"
 	rep.Checks[0].Title = "<!channel> Roadmap"
-	js, _ := json.Marshal(Render(rep, RenderOptions{RecheckText: pageLink}).Blocks)
+	js, _ := json.Marshal(Render(withRecheck(rep, pageLink), RenderOptions{}).Blocks)
 	if !strings.Contains(string(js), `"url":"https://www.notion.so/Roadmap-0123456789abcdef0123456789abcdef"`) {
 		t.Errorf("no Open in Notion button with the url Notion returned: %s", js)
 	}
@@ -211,7 +211,7 @@ func TestOpenInNotionOnlyFromNotionsURL(t *testing.T) {
 	two.Checks = append([]diagnose.Check{rep.Checks[0]}, rep.Checks[0])
 	two.Checks[1].URL = "https://evil.example/|x>"
 	two.Checks[1].ID = "11111111-89ab-cdef-0123-456789abcdef"
-	js, _ = json.Marshal(Render(two, RenderOptions{RecheckText: pageLink}).Blocks)
+	js, _ = json.Marshal(Render(withRecheck(two, pageLink), RenderOptions{}).Blocks)
 	raw := plainJSON(js)
 	if strings.Count(raw, "<https://www.notion.so/Roadmap-0123456789abcdef0123456789abcdef|") != 1 || strings.Contains(raw, "evil.example") {
 		t.Errorf("two checks, one with a foreign url: %s", raw)

@@ -52,11 +52,6 @@ type Message struct {
 
 // RenderOptions tune Render.
 type RenderOptions struct {
-	// RecheckText is the text the "Check again" button re-checks. The
-	// button's value holds only the references found in it, rewritten from
-	// what was parsed (never the text itself, which may hold a secret), at
-	// most MaxButtonValue characters. Empty means the checks' IDs.
-	RecheckText string
 	// NoRecheck leaves the "Check again" button out. It is also left out
 	// when there is nothing to re-check (empty text, no check sources).
 	NoRecheck bool
@@ -216,7 +211,7 @@ func Render(rep diagnose.Report, opts RenderOptions) Message {
 	var btns []slack.BlockElement
 	if !opts.NoRecheck {
 		// Without anything to re-check (an empty text) there is no button.
-		if v := recheckValue(orig, opts.RecheckText); v != "" {
+		if v := recheckValue(orig); v != "" {
 			btns = append(btns, slack.NewButtonBlockElement(RecheckActionID, v, plain("Check again", MaxButtonText)))
 		}
 	}
@@ -292,14 +287,7 @@ func blockText(b slack.Block) int {
 
 // callLine is the person's call, briefly.
 func callLine(c *diagnose.Call) string {
-	what := strings.TrimSpace(c.Method + " " + c.Endpoint)
-	res := ""
-	if c.Status != 0 {
-		res = fmt.Sprint(c.Status)
-	}
-	if c.Code != "" {
-		res = strings.TrimSpace(res + " " + c.Code)
-	}
+	what, res := c.Summary()
 	if what == "" && res == "" {
 		return ""
 	}
@@ -333,34 +321,23 @@ func integrationSection(rep diagnose.Report, ans diagnose.Headline) string {
 	} else {
 		b.WriteString("*Integration token*")
 	}
-	fs := append([]diagnose.Finding(nil), in.Findings...)
-	sortBySeverity(fs)
-	writeFindings(&b, rep, nil, fs, ans, -1, ans.Code)
+	writeFindings(&b, rep.Tell(nil, rep.IntegrationFindings(), ans, -1, ans.Code))
 	return b.String()
 }
 
-func sortBySeverity(fs []diagnose.Finding) {
-	rank := map[diagnose.Severity]int{diagnose.SeverityError: 0, diagnose.SeverityWarning: 1, diagnose.SeverityInfo: 2}
-	for i := 1; i < len(fs); i++ {
-		for j := i; j > 0 && rank[fs[j].Severity] < rank[fs[j-1].Severity]; j-- {
-			fs[j], fs[j-1] = fs[j-1], fs[j]
-		}
-	}
-}
-
-// writeFindings writes the main finding (lead) as its cause and numbered
-// fix, and every other one as one line: its answer. The cause is left out
-// when the header already says it.
-func writeFindings(b *strings.Builder, rep diagnose.Report, c *diagnose.Check, fs []diagnose.Finding, ans diagnose.Headline, at int, lead diagnose.Code) {
-	for k, f := range fs {
-		if k > 0 || f.Code != lead {
-			b.WriteString("\n" + severityEmoji(f.Severity) + " " + esc(truncate(rep.AnswerText(c, f), 300)))
+// writeFindings writes findings as diagnose.Report.Tell says: the lead one
+// as its cause and numbered fix, every other as one line, its answer.
+func writeFindings(b *strings.Builder, told []diagnose.Told) {
+	for _, t := range told {
+		f := t.Finding
+		if !t.Full {
+			b.WriteString("\n" + severityEmoji(f.Severity) + " " + esc(truncate(t.Answer, 300)))
 			continue
 		}
-		if !(ans.Code == f.Code && ans.Check == at) {
+		if t.Title {
 			b.WriteString("\n*" + esc(truncate(f.Title, 200)) + "*")
 		}
-		if showsDetail(f) && f.Detail != "" {
+		if t.Detail {
 			b.WriteString("\n" + esc(truncate(f.Detail, 600)))
 		}
 		for i, step := range f.Fix {
@@ -374,29 +351,12 @@ func writeFindings(b *strings.Builder, rep diagnose.Report, c *diagnose.Check, f
 	}
 }
 
-// showsDetail reports whether a finding's detail says what its steps do
-// not (which characters are wrong, what was found instead of an ID); the
-// other details restate the steps or are evidence (in --json).
-func showsDetail(f diagnose.Finding) bool {
-	switch f.Code {
-	case diagnose.CodeIDMalformed, diagnose.CodeIDMissing, diagnose.CodeLinkNotContent, diagnose.CodeDatabaseMultipleSources,
-		diagnose.CodeCallNotReproduced, diagnose.CodeErrorValidation:
-		return true
-	}
-	return strings.HasPrefix(string(f.Code), "body.")
-}
-
 // checkLabel names the object of a check: its kind, title and ID.
 func checkLabel(c diagnose.Check) string {
 	if c.ID == "" {
 		return "*No usable ID* in “" + esc(oneLine(c.Source, 60)) + "”"
 	}
-	kind := "ID"
-	if c.Kind != diagnose.KindUnknown && c.Kind != "" {
-		kind = strings.ReplaceAll(string(c.Kind), "_", " ")
-		kind = strings.ToUpper(kind[:1]) + kind[1:]
-	}
-	label := "*" + esc(kind) + "*"
+	label := "*" + esc(c.Kind.Label()) + "*"
 	if c.Title != "" {
 		label += " *“" + esc(oneLine(c.Title, 60)) + "”*"
 	}
@@ -424,14 +384,14 @@ func checkText(rep diagnose.Report, i int, ca, ans diagnose.Headline, single boo
 	case len(shown) == 0:
 	case !single && seen:
 		fmt.Fprintf(&b, "\n%s: same fix as %d.", esc(ca.Text), num[prev])
-		writeFindings(&b, rep, &c, shown[1:], ans, i, "")
+		writeFindings(&b, rep.Tell(&c, shown[1:], ans, i, ""))
 	case !single && ca.Severity == diagnose.SeverityInfo:
 		b.WriteString("\n" + esc(ca.Text))
-		writeFindings(&b, rep, &c, shown[1:], ans, i, "")
+		writeFindings(&b, rep.Tell(&c, shown[1:], ans, i, ""))
 	default:
-		writeFindings(&b, rep, &c, shown, ans, i, ca.Code)
+		writeFindings(&b, rep.Tell(&c, shown, ans, i, ca.Code))
 	}
-	if line := accessLine(c.Access); line != "" {
+	if line := accessLine(c.ShownAccess()); line != "" {
 		b.WriteString("\n" + line)
 	}
 	return b.String()
@@ -440,17 +400,12 @@ func checkText(rep diagnose.Report, i int, ca, ans diagnose.Headline, single boo
 // accessLine is which integrations see the object: "Iris Checker ✓ ·
 // Marketing Sync ✗".
 func accessLine(acc []diagnose.Access) string {
-	if len(acc) < 2 {
-		// One integration: the cause already says whether it sees it.
+	if len(acc) == 0 {
 		return ""
 	}
 	parts := make([]string, len(acc))
 	for i, a := range acc {
-		m := "✗"
-		if a.Sees {
-			m = "✓"
-		}
-		parts[i] = esc(oneLine(a.Integration, 60)) + " " + m
+		parts[i] = esc(oneLine(a.Integration, 60)) + " " + a.Mark()
 	}
 	return "Access: " + strings.Join(parts, " · ")
 }
@@ -590,57 +545,15 @@ func contextBlock(rep diagnose.Report) *slack.ContextBlock {
 	return slack.NewContextBlock("", els...)
 }
 
-// recheckValue is what the "Check again" button re-checks: the Notion
-// references found in text (at most as many as the report checked or
-// skipped), each rewritten in a canonical form made only of what was
-// parsed — hex IDs, Notion's own hosts, the endpoint's name — and the
-// pasted call's method, endpoint and Notion-Version; never the pasted text
-// itself, so no secret can ride in it (the value is not shown, but Slack
-// keeps it and sends it back). The click re-reads it as a text
-// (planInteraction), which gives the same references. It stays within
-// MaxButtonValue; "" (no button) when there is nothing to re-check.
-func recheckValue(rep diagnose.Report, text string) string {
-	var lines []string
-	seen := map[string]bool{}
-	add := func(l string) {
-		if l != "" && !seen[l] {
-			seen[l] = true
-			lines = append(lines, l)
-		}
-	}
-	firstID := ""
-	if strings.TrimSpace(text) != "" {
-		limit := min(len(rep.Checks)+rep.Skipped, 2*MaxBlocks)
-		if limit <= 0 {
-			limit = diagnose.DefaultMaxChecks
-		}
-		refs, _ := diagnose.ReadLimit(text, limit)
-		for _, r := range refs {
-			l := canonicalRef(r)
-			if l != "" && firstID == "" {
-				firstID = r.ID
-			}
-			if l == "" && !diagnose.IsID(r.ID) {
-				l = plainSource(r.Source)
-			}
-			add(l)
-		}
-	}
-	if len(lines) == 0 {
-		for _, c := range rep.Checks {
-			if diagnose.IsID(c.ID) {
-				add(strings.ToLower(c.ID))
-				if firstID == "" {
-					firstID = c.ID
-				}
-			}
-		}
-	}
-	if rep.Call != nil {
-		add(recheckCallLine(*rep.Call, firstID))
-	}
+// recheckValue is what the "Check again" button re-checks: the report's
+// recheck lines (diagnose.Report.RecheckLines: canonical references and
+// the pasted call, never the pasted text, so no secret can ride in it; the
+// value is not shown, but Slack keeps it and sends it back), as many whole
+// lines as fit in MaxButtonValue; "" (no button) when there is nothing to
+// re-check. The click reads it as a text again (planInteraction).
+func recheckValue(rep diagnose.Report) string {
 	var b strings.Builder
-	for _, l := range lines {
+	for _, l := range rep.RecheckLines() {
 		if b.Len()+len(l)+1 > MaxButtonValue {
 			break
 		}
@@ -657,131 +570,6 @@ func recheckValue(rep diagnose.Report, text string) string {
 // name or title in it could otherwise mention @channel or hide a link.
 func fallback(head string) string {
 	return truncate(esc(head), MaxFallbackText)
-}
-
-// canonicalRef writes a reference so that reading it again gives the same
-// reference: a www.notion.so link carrying the IDs in their roles (peek,
-// view, block), an api.notion.com URL for an API URL or an error that
-// names its endpoint, else the dashed ID. "" when it has no usable ID or is
-// not Notion content.
-func canonicalRef(r diagnose.Reference) string {
-	if !diagnose.IsID(r.ID) || diagnose.HasCode(r.Findings, diagnose.CodeLinkNotContent) {
-		return ""
-	}
-	id := diagnose.Hex32(strings.ToLower(r.ID))
-	rel := func(role diagnose.Kind) string {
-		for _, x := range r.Related {
-			if x.Role == role && diagnose.IsID(x.ID) {
-				return diagnose.Hex32(strings.ToLower(x.ID))
-			}
-		}
-		return ""
-	}
-	const web = "https://www.notion.so/"
-	switch r.Origin {
-	case diagnose.OriginLink:
-		db, view, block := rel(diagnose.KindDatabase), rel(diagnose.KindView), rel(diagnose.KindBlock)
-		switch {
-		case db != "" && view != "":
-			return web + db + "?v=" + view + "&p=" + id
-		case db != "":
-			return web + db + "?p=" + id
-		case view != "":
-			return web + id + "?v=" + view
-		case block != "":
-			return web + id + "#" + block
-		case r.Hint == diagnose.KindBlock && diagnose.HasCode(r.Findings, diagnose.CodeLinkBlock):
-			return web + "#" + id
-		}
-		return web + id
-	case diagnose.OriginAPI, diagnose.OriginError:
-		if ep := apiNoun(r.Endpoint); ep != "" {
-			return "https://api.notion.com/v1/" + ep + "/" + strings.ToLower(r.ID)
-		}
-	}
-	return strings.ToLower(r.ID)
-}
-
-// maxPlainSource bounds the source of a reference without ID kept in the
-// button value.
-const maxPlainSource = 200
-
-// plainSource returns the source of a reference that has no usable ID (a
-// page title, a cut ID, an error without ID) when it cannot hold a
-// credential: one line of printable ASCII, at most maxPlainSource
-// characters, nothing of a token's shape nor a token masked already (the
-// reader quotes a text with its tokens masked), and no run of 16 or more
-// letters, digits, "_" or base64 symbols unless it is all hex digits (an
-// ID's alphabet). Else "".
-func plainSource(src string) string {
-	src = strings.TrimSpace(src)
-	if src == "" || len(src) > maxPlainSource || strings.ContainsAny(src, "\r\n") || strings.Contains(src, secret.Mask) || secret.NotionTokens(src) > 0 || secret.Redact(src) != src {
-		return ""
-	}
-	for _, r := range src {
-		if r >= utf8.RuneSelf || r < ' ' {
-			return "" // invisible, bidi and look-alike characters
-		}
-	}
-	run, nonHex := 0, false
-	for i := 0; i <= len(src); i++ {
-		c := byte(' ')
-		if i < len(src) {
-			c = src[i]
-		}
-		switch {
-		case c >= '0' && c <= '9', c >= 'a' && c <= 'f', c >= 'A' && c <= 'F':
-			run++
-		case c >= 'g' && c <= 'z', c >= 'G' && c <= 'Z', c == '_', c == '+', c == '/', c == '=', c == '%':
-			run, nonHex = run+1, true
-		default:
-			if run >= 16 && nonHex {
-				return ""
-			}
-			run, nonHex = 0, false
-		}
-	}
-	return src
-}
-
-// apiNoun is the path segment of an endpoint that takes a content ID.
-func apiNoun(e diagnose.Endpoint) string {
-	switch e {
-	case diagnose.EndpointPages, diagnose.EndpointDatabases, diagnose.EndpointDataSources,
-		diagnose.EndpointBlocks, diagnose.EndpointViews:
-		return string(e)
-	}
-	return ""
-}
-
-// recheckCallLine writes the pasted call's method, endpoint (its parameters
-// filled with id when there is one) and Notion-Version as a curl line; ""
-// when a field is not of its known shape.
-func recheckCallLine(c diagnose.Call, id string) string {
-	switch c.Method {
-	case "GET", "POST", "PATCH", "DELETE":
-	default:
-		return ""
-	}
-	ep := c.Endpoint
-	if !strings.HasPrefix(ep, "/v1/") || len(ep) > 120 || strings.Trim(ep, "abcdefghijklmnopqrstuvwxyz0123456789_/{}") != "" {
-		return ""
-	}
-	if diagnose.IsID(id) {
-		for {
-			i := strings.IndexByte(ep, '{')
-			j := strings.IndexByte(ep, '}')
-			if i < 0 || j < i {
-				break
-			}
-			ep = ep[:i] + strings.ToLower(id) + ep[j+1:]
-		}
-	}
-	l := "curl -X " + c.Method + " https://api.notion.com" + ep
-	if v := c.NotionVersion; len(v) == 10 && strings.Trim(v, "0123456789-") == "" {
-		l += " -H 'Notion-Version: " + v + "'"
-	}
-	return l
 }
 
 func section(text string) *slack.SectionBlock {

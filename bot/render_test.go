@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 	"unicode/utf8"
 
 	"github.com/slack-go/slack"
@@ -119,7 +118,7 @@ func TestRenderGoldenEveryCode(t *testing.T) {
 	for _, code := range diagnose.AllCodes() {
 		t.Run(string(code), func(t *testing.T) {
 			rep := reportFor(code)
-			msg := Render(rep, RenderOptions{RecheckText: rep.Checks[0].Source})
+			msg := Render(withRecheck(rep, rep.Checks[0].Source), RenderOptions{})
 			checkGolden(t, goldenName(code), msg)
 			assertLimits(t, msg)
 			shown := integrationCodes[code] || rep.Shown(rep.Checks[0], rep.Checks[0].Findings[0])
@@ -162,7 +161,7 @@ func TestRenderGoldenExamples(t *testing.T) {
 				Evidence: []diagnose.Evidence{{Method: "GET", Path: "/v1/pages/" + dashedID2, Status: 404, Code: "object_not_found", RequestID: "req-b"}}},
 		},
 	}
-	checkGolden(t, "example_two_checks.golden.json", Render(multi, RenderOptions{RecheckText: "two links"}))
+	checkGolden(t, "example_two_checks.golden.json", Render(withRecheck(multi, "two links"), RenderOptions{}))
 	offline := diagnose.New(diagnose.Config{}).Diagnose(t.Context(), "", diagnose.Options{})
 	msg := Render(offline, RenderOptions{})
 	assertLimits(t, msg)
@@ -174,7 +173,7 @@ func TestRenderEscapesAndRedacts(t *testing.T) {
 	rep := reportFor(diagnose.CodeIDMissing)
 	rep.Checks[0].Source = "<!channel> <https://evil.example|click> & " + fakeToken
 	rep.Integration.Name = "<@U123>"
-	msg := Render(rep, RenderOptions{RecheckText: "see " + fakeToken})
+	msg := Render(withRecheck(rep, "see "+fakeToken), RenderOptions{})
 	js := string(mustJSON(t, msg))
 	for _, bad := range []string{"<!channel>", "<https://evil", "<@U123>", fakeToken} {
 		if strings.Contains(js, bad) {
@@ -235,8 +234,7 @@ func TestRenderLimits(t *testing.T) {
 	}
 	for name, rep := range cases {
 		t.Run(name, func(t *testing.T) {
-			opts := RenderOptions{RecheckText: strings.Repeat("https://www.notion.so/Page-0123456789abcdef0123456789abcdef ", 100)}
-			msg := Render(rep, opts)
+			msg := Render(withRecheck(rep, strings.Repeat("https://www.notion.so/Page-0123456789abcdef0123456789abcdef ", 100)), RenderOptions{})
 			assertLimits(t, msg)
 			// Every check is reachable: in a section of its own, in the
 			// folded line, or counted in "…and N more".
@@ -345,11 +343,11 @@ func mustJSON(t testing.TB, v any) []byte {
 func TestRecheckValueFallsBackToSources(t *testing.T) {
 	rep := bigReport(3, 10)
 	long := strings.Repeat("x", 5000)
-	v := recheckValue(rep, long)
+	v := recheckValue(withRecheck(rep, long))
 	if utf8.RuneCountInString(v) > MaxButtonValue || v != dashedID {
 		t.Errorf("recheck value = %q, want the checks' IDs", v)
 	}
-	if got := recheckValue(rep, "  short  "); got != "short" {
+	if got := recheckValue(withRecheck(rep, "  short  ")); got != "short" {
 		t.Errorf("recheck value = %q, want the text", got)
 	}
 }
@@ -379,7 +377,7 @@ func TestRecheckValueHoldsNoSecret(t *testing.T) {
 		{tok, ""},
 	} {
 		rep := d.Diagnose(context.Background(), tc.text, diagnose.Options{})
-		v := recheckValue(rep, tc.text)
+		v := recheckValue(rep)
 		if v != tc.want {
 			t.Errorf("recheckValue(%q)\n got %q\nwant %q", tc.text, v, tc.want)
 		}
@@ -387,7 +385,7 @@ func TestRecheckValueHoldsNoSecret(t *testing.T) {
 			t.Errorf("recheckValue(%q) = %q: %v", tc.text, v, leaks)
 		}
 		if v != "" {
-			if again := recheckValue(d.Diagnose(context.Background(), v, diagnose.Options{}), v); again != v {
+			if again := recheckValue(d.Diagnose(context.Background(), v, diagnose.Options{})); again != v {
 				t.Errorf("re-reading %q gives %q", v, again)
 			}
 		}
@@ -398,43 +396,13 @@ func TestRecheckValueHoldsNoSecret(t *testing.T) {
 		many = append(many, fmt.Sprintf("https://www.notion.so/%032x?v=%032x&p=%032x", i+1, i+100, i+1000))
 	}
 	rep := d.Diagnose(context.Background(), strings.Join(many, " "), diagnose.Options{})
-	if v := recheckValue(rep, strings.Join(many, " ")); utf8.RuneCountInString(v) > MaxButtonValue || v == "" {
+	if v := recheckValue(rep); utf8.RuneCountInString(v) > MaxButtonValue || v == "" {
 		t.Errorf("recheck value of %d runes", utf8.RuneCountInString(v))
 	}
 	// The pasted call: method, endpoint and version only.
 	call := &diagnose.Call{Method: "POST", Endpoint: "/v1/databases/{database_id}/query", NotionVersion: "2022-06-28", Message: "token " + tok}
-	v := recheckValue(diagnose.Report{Call: call, Checks: []diagnose.Check{{ID: "1212250f-3985-801c-abcd-ef0123456789"}}}, "")
+	v := recheckValue(diagnose.Report{Call: call, Checks: []diagnose.Check{{ID: "1212250f-3985-801c-abcd-ef0123456789"}}})
 	if want := "1212250f-3985-801c-abcd-ef0123456789\ncurl -X POST https://api.notion.com/v1/databases/1212250f-3985-801c-abcd-ef0123456789/query -H 'Notion-Version: 2022-06-28'"; v != want {
 		t.Errorf("with a call: %q, want %q", v, want)
-	}
-}
-
-// TestTTLSet: the dedupe window is a time, not a count: a key is
-// remembered for the whole window however many other keys came since, and
-// forgotten (memory freed) once the window has passed.
-func TestTTLSet(t *testing.T) {
-	s := newTTLSet(10 * time.Minute)
-	now := time.Unix(1700000000, 0)
-	s.now = func() time.Time { return now }
-	if !s.add("a") || s.add("a") || !s.add("b") {
-		t.Fatal("add results wrong")
-	}
-	for i := range 20000 { // 20,000 other events within the window
-		now = now.Add(time.Millisecond)
-		s.add(fmt.Sprintf("ev-%d", i))
-	}
-	now = now.Add(5 * time.Minute) // Slack's last retry comes about 5 minutes later
-	if s.add("a") {
-		t.Error("a redelivery after 20,000 other events within the window was taken as new")
-	}
-	now = now.Add(6 * time.Minute)
-	if !s.add("a") {
-		t.Error("a remembered past its window")
-	}
-	if n := s.len(); n != 1 {
-		t.Errorf("%d keys remembered after the window, want 1", n)
-	}
-	if DedupeWindow < 10*time.Minute {
-		t.Errorf("DedupeWindow = %s, want at least 10 minutes", DedupeWindow)
 	}
 }

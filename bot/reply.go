@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -268,55 +267,4 @@ func retryable(err error, attempt int) (time.Duration, bool) {
 		}
 	}
 	return 0, false
-}
-
-// ttlSet remembers keys for a fixed window: the dedupe of redelivered
-// envelopes and events and of messages Slack sends twice. Memory is
-// bounded by time, not by a count shared by all events: a key is
-// forgotten only once its window has passed, however many others came
-// since.
-type ttlSet struct {
-	mu    sync.Mutex
-	ttl   time.Duration
-	m     map[string]time.Time
-	order []string // keys in the order they were added, so in order of expiry
-	head  int
-	now   func() time.Time
-}
-
-func newTTLSet(ttl time.Duration) *ttlSet {
-	return &ttlSet{ttl: ttl, m: map[string]time.Time{}, now: time.Now}
-}
-
-// add records key and reports whether it was new (not seen within ttl).
-func (s *ttlSet) add(key string) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	now := s.now()
-	for s.head < len(s.order) {
-		k := s.order[s.head]
-		if exp, ok := s.m[k]; ok && now.Before(exp) {
-			break
-		}
-		delete(s.m, k)
-		s.order[s.head] = ""
-		s.head++
-	}
-	if s.head > 1024 && s.head*2 > len(s.order) {
-		s.order = append([]string(nil), s.order[s.head:]...)
-		s.head = 0
-	}
-	if _, ok := s.m[key]; ok {
-		return false
-	}
-	s.order = append(s.order, key)
-	s.m[key] = now.Add(s.ttl)
-	return true
-}
-
-// len returns how many keys are remembered.
-func (s *ttlSet) len() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.m)
 }

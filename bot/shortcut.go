@@ -39,9 +39,9 @@ const NoReferenceText = "notion-check found nothing to check in that message: no
 // references rebuilt from what was parsed, never the text), so the report
 // is diagnosed again from it when clicked (Slack sends no message body for
 // an ephemeral click). Without anything to re-check there are no buttons.
-func privateReport(rep diagnose.Report, text string, share bool, thread threadRef) Message {
-	msg := Render(rep, RenderOptions{RecheckText: text})
-	v := recheckValue(rep, text)
+func privateReport(rep diagnose.Report, share bool, thread threadRef) Message {
+	msg := Render(rep, RenderOptions{})
+	v := recheckValue(rep)
 	if v == "" {
 		return msg
 	}
@@ -183,31 +183,36 @@ func messageText(m slack.Message) string {
 // shortcutJob is the work of a message shortcut: the report goes to the
 // person who ran it, privately.
 func (b *Bot) shortcutJob(p shortcutPlan) job {
-	priv := func(msg Message) func(ctx context.Context) error {
-		return func(ctx context.Context) error { return b.private(ctx, p.channel, p.user, msg) }
-	}
+	r := shortcutReply{b: b, p: p}
 	if p.refusal != "" {
 		b.log.Warn("message shortcut refused", "channel", p.channel)
-		return job{what: "shortcut", answer: func(ctx context.Context, _ diagnose.Report) error { return priv(textMessage(p.refusal))(ctx) }}
+		return job{what: "shortcut", to: fixedReply(func(ctx context.Context) error { return r.private(ctx, textMessage(p.refusal)) })}
 	}
 	rd := b.read(p.text)
 	if !rd.Asked() {
 		u := UsageMessage()
 		msg := Message{Text: NoReferenceText, Blocks: append([]slack.Block{section(NoReferenceText)}, u.Blocks...)}
-		return job{what: "shortcut", answer: func(ctx context.Context, _ diagnose.Report) error { return priv(msg)(ctx) }}
+		return job{what: "shortcut", to: fixedReply(func(ctx context.Context) error { return r.private(ctx, msg) })}
 	}
-	text := p.text
-	return job{
-		what: "shortcut",
-		rd:   &rd,
-		answer: func(ctx context.Context, rep diagnose.Report) error {
-			msg := b.finish(ctx, rep, privateReport(rep, text, true, p.thread))
-			return b.private(ctx, p.channel, p.user, msg)
-		},
-		busy:    priv(textMessage(BusyText)),
-		stopped: priv(stoppedMessage()),
-		failed:  priv(failureMessage()),
-	}
+	return job{what: "shortcut", rd: &rd, to: r}
+}
+
+// shortcutReply answers a message shortcut privately.
+type shortcutReply struct {
+	b *Bot
+	p shortcutPlan
+}
+
+func (r shortcutReply) private(ctx context.Context, msg Message) error {
+	return r.b.private(ctx, r.p.channel, r.p.user, msg)
+}
+
+func (r shortcutReply) report(ctx context.Context, rep diagnose.Report) error {
+	return r.private(ctx, r.b.finish(ctx, rep, privateReport(rep, true, r.p.thread)))
+}
+
+func (r shortcutReply) notify(ctx context.Context, n notice) error {
+	return r.private(ctx, noticeMessage(n))
 }
 
 // notMember are the errors of chat.postEphemeral and chat.postMessage in
@@ -304,44 +309,51 @@ func (b *Bot) planClick(cb slack.InteractionCallback) (clickPlan, bool) {
 // conversation (or the message's thread), attributed to the clicker. What
 // goes wrong is said to the clicker alone.
 func (b *Bot) clickJob(p clickPlan) job {
-	aside := func(msg Message) func(ctx context.Context) error {
-		return func(ctx context.Context) error {
-			if p.url != "" {
-				return b.respond(ctx, p.url, msg, false)
-			}
-			return b.private(ctx, p.channel, p.user, msg)
-		}
-	}
+	r := clickReply{b: b, p: p, channel: p.channel}
 	if p.refusal != "" {
-		return job{what: p.action, answer: func(ctx context.Context, _ diagnose.Report) error { return aside(textMessage(p.refusal))(ctx) }}
+		return job{what: p.action, to: fixedReply(func(ctx context.Context) error { return r.aside(ctx, textMessage(p.refusal)) })}
 	}
 	rd := b.read(p.text)
-	channel, thread, verb := p.channel, "", "Shared by "
+	verb := "Shared by "
 	if p.action == ThreadActionID {
-		channel, thread, verb = p.thread.channel, p.thread.ts, "Posted by "
+		r.channel, r.thread, verb = p.thread.channel, p.thread.ts, "Posted by "
 	}
-	by := verb + "someone"
+	r.by = verb + "someone"
 	if u := userMention(p.user); u != "" {
-		by = verb + u
+		r.by = verb + u
 	}
-	by += " with notion-check"
-	return job{
-		what: p.action,
-		rd:   &rd,
-		answer: func(ctx context.Context, rep diagnose.Report) error {
-			msg := b.finish(ctx, rep, SharedReport(rep, p.text, by))
-			err := b.post(ctx, channel, thread, msg)
-			var se slack.SlackErrorResponse
-			if errors.As(err, &se) && notMember[se.Err] {
-				b.log.Info("cannot share the report: the bot is not in the conversation", "channel", channel, "error", se.Err)
-				return aside(textMessage("notion-check cannot post in this conversation: add it to the channel first (`/invite @notion-check`), then click again."))(ctx)
-			}
-			return err
-		},
-		busy:    aside(textMessage(BusyText)),
-		stopped: aside(stoppedMessage()),
-		failed:  aside(failureMessage()),
+	r.by += " with notion-check"
+	return job{what: p.action, rd: &rd, to: r}
+}
+
+// clickReply posts a shared report; anything else goes to the clicker.
+type clickReply struct {
+	b                   *Bot
+	p                   clickPlan
+	channel, thread, by string
+}
+
+// aside sends msg to the clicker alone.
+func (r clickReply) aside(ctx context.Context, msg Message) error {
+	if r.p.url != "" {
+		return r.b.respond(ctx, r.p.url, msg, false)
 	}
+	return r.b.private(ctx, r.p.channel, r.p.user, msg)
+}
+
+func (r clickReply) report(ctx context.Context, rep diagnose.Report) error {
+	msg := r.b.finish(ctx, rep, SharedReport(rep, r.by))
+	err := r.b.post(ctx, r.channel, r.thread, msg)
+	var se slack.SlackErrorResponse
+	if errors.As(err, &se) && notMember[se.Err] {
+		r.b.log.Info("cannot share the report: the bot is not in the conversation", "channel", r.channel, "error", se.Err)
+		return r.aside(ctx, textMessage("notion-check cannot post in this conversation: add it to the channel first (`/invite @notion-check`), then click again."))
+	}
+	return err
+}
+
+func (r clickReply) notify(ctx context.Context, n notice) error {
+	return r.aside(ctx, noticeMessage(n))
 }
 
 // surfaceJob is the job of an interaction of the surfaces beyond the
@@ -370,21 +382,21 @@ func (b *Bot) surfaceWanted(cb slack.InteractionCallback) bool {
 // one with: an ephemeral report keeps its "Share in channel" button.
 func (b *Bot) recheckMessage(rep diagnose.Report, p recheckPlan) Message {
 	if p.ephemeral {
-		return privateReport(rep, p.text, true, threadRef{})
+		return privateReport(rep, true, threadRef{})
 	}
-	return Render(rep, RenderOptions{RecheckText: p.text})
+	return Render(rep, RenderOptions{})
 }
 
 // ShortcutReport is the report a message shortcut answers privately: the
 // report with its "Check again", "Share in channel" and "Reply in thread"
 // buttons (the thread of the message ts in channel). Pure, as Render.
-func ShortcutReport(rep diagnose.Report, text, channel, ts string) Message {
-	return privateReport(rep, text, true, threadRef{channel: channel, ts: ts})
+func ShortcutReport(rep diagnose.Report, channel, ts string) Message {
+	return privateReport(rep, true, threadRef{channel: channel, ts: ts})
 }
 
 // SharedReport is a report made public by a click ("Share in channel",
 // "Reply in thread"): the report, for everyone, with by ("Shared by <@U…>
 // with notion-check") in its context line. Pure, as Render.
-func SharedReport(rep diagnose.Report, text, by string) Message {
-	return withContext(Render(rep, RenderOptions{RecheckText: text}), by)
+func SharedReport(rep diagnose.Report, by string) Message {
+	return withContext(Render(rep, RenderOptions{}), by)
 }

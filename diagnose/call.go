@@ -77,8 +77,8 @@ var knownVersions = map[string]bool{
 	"2022-06-28": true, "2025-09-03": true, "2026-03-11": true,
 }
 
-// readCall reads the person's call out of text (Slack markup already
-// undone); nil when the text shows none.
+// readCall reads the person's call out of text (as plain text: a chat's
+// markup undone by its caller); nil when the text shows none.
 func readCall(t string) *Call {
 	return readCallIn(t, nil)
 }

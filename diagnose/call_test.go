@@ -84,7 +84,7 @@ func TestReadCall(t *testing.T) {
 		{name: "workspace parent", in: "notion.pages.create({ parent: { workspace: true } })", want: Call{ParentType: "workspace"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := readCall(normalizeSlack(tc.in))
+			got := readCall(tc.in)
 			if tc.none {
 				if got != nil {
 					t.Fatalf("readCall = %+v, want none", *got)

@@ -109,6 +109,7 @@ func (d *Diagnoser) DiagnoseReading(ctx context.Context, rd Reading, opts Option
 	refs := rd.References
 	var rep Report
 	rep.Call = rd.Call
+	rep.Recheck = rd.Recheck()
 	if len(refs) > d.maxChecks {
 		rep.Skipped = len(refs) - d.maxChecks
 		refs = refs[:d.maxChecks]
@@ -154,6 +155,7 @@ func (d *Diagnoser) DiagnoseReading(ctx context.Context, rd Reading, opts Option
 	done := make([]bool, len(refs))
 	if online {
 		d.online(ctx, rd.Call, refs, opts, &rep, done)
+		settleOnlineNote(&rep, rd.Call)
 	}
 
 	for i := range rep.Checks {
@@ -269,7 +271,7 @@ func (d *Diagnoser) online(ctx context.Context, call *Call, refs []Reference, op
 			rep.As = asker{info: infos[at], label: label(at)}.name()
 		case opts.As != "":
 			// --as names no configured integration: nothing is checked.
-			in, _ := IntegrationVerdict(infos[0])
+			in, _ := IntegrationFrom(infos[0])
 			rep.Integration = in
 			var names []string
 			for i, info := range infos {
@@ -346,7 +348,7 @@ func (d *Diagnoser) online(ctx context.Context, call *Call, refs []Reference, op
 		infos[0].Name = nameIn(results[0])
 	}
 
-	in, usable := IntegrationVerdict(infos[0])
+	in, usable := IntegrationFrom(infos[0])
 	if !meAsked && accepted(results[0]) {
 		// users/me was not needed: the probes' answers show Notion took
 		// the token.
@@ -382,7 +384,7 @@ func (d *Diagnoser) online(ctx context.Context, call *Call, refs []Reference, op
 			}
 			who := asker{info: infos[pi], label: label(pi), primary: pi == 0}
 			if pi > 0 {
-				if _, ok := IntegrationVerdict(infos[pi]); !ok {
+				if _, ok := IntegrationFrom(infos[pi]); !ok {
 					// Another integration's refused token sees nothing; the
 					// caller reports the refused entry (by position).
 					continue

@@ -127,8 +127,8 @@ func runeName(r rune) string {
 	return fmt.Sprintf("an invisible character (U+%04X)", r)
 }
 
-// verdict is what examine makes of one value that is meant to be an ID.
-type verdict struct {
+// idReading is what examine makes of one value that is meant to be an ID.
+type idReading struct {
 	id        string // dashed lowercase ID, "" when none is usable
 	missing   string // why there is no ID at all ("" if there is one or it is malformed)
 	malformed string // what is wrong with an ID-like value ("" if nothing)
@@ -190,25 +190,25 @@ const maxQueryValue = 256
 // examineQuery is examine of a link's query or fragment value: one longer
 // than maxQueryValue is no ID, and reading it as a link of its own, level
 // after level, would cost the square of its length.
-func examineQuery(v string) verdict {
+func examineQuery(v string) idReading {
 	if len(v) > maxQueryValue {
-		return verdict{malformed: fmt.Sprintf("it is %d characters long; an ID has 32", utf8.RuneCountInString(v))}
+		return idReading{malformed: fmt.Sprintf("it is %d characters long; an ID has 32", utf8.RuneCountInString(v))}
 	}
 	return examine(v)
 }
 
 // examine decides what an ID-meant value holds: a valid ID, an ID inside a
 // longer value, a repairable or unusable malformed ID, or nothing.
-func examine(v string) verdict {
+func examine(v string) idReading {
 	if len(v) > maxValue {
 		// No ID-meant value is this long, and reading a link nested in a
 		// link nested in a link… of any length would cost its square.
-		return verdict{malformed: fmt.Sprintf("it is %d characters long; an ID has 32", utf8.RuneCountInString(v))}
+		return idReading{malformed: fmt.Sprintf("it is %d characters long; an ID has 32", utf8.RuneCountInString(v))}
 	}
 	if isDashedUUID(v) || len(v) == 32 && allHex(v) {
 		// The common case, an ID as it should be: what shape says of it
 		// (nothing below applies to 32 hex digits, dashed or not).
-		return verdict{id: dashID(v)}
+		return idReading{id: dashID(v)}
 	}
 	orig := v
 	var notes []string
@@ -237,22 +237,22 @@ func examine(v string) verdict {
 	}
 	if elided(strings.TrimRight(v, `"'`+"`,;")) {
 		// Shortened by the person who pasted it: no ID, and nothing wrong.
-		return verdict{}
+		return idReading{}
 	}
 	if name := variableName(v); name != "" {
-		return verdict{variable: name, missing: fmt.Sprintf("it is the variable %s, not an ID: the text does not show its value, and a call that fails with it most often ran with it unset, empty or never substituted.", name)}
+		return idReading{variable: name, missing: fmt.Sprintf("it is the variable %s, not an ID: the text does not show its value, and a call that fails with it most often ran with it unset, empty or never substituted.", name)}
 	}
 	if w, ok := missingWords[strings.ToLower(v)]; ok {
-		return verdict{missing: fmt.Sprintf("%q was sent where an ID belongs: %s.", orig, w)}
+		return idReading{missing: fmt.Sprintf("%q was sent where an ID belongs: %s.", orig, w)}
 	}
 	if isPlaceholder(v) {
-		return verdict{missing: fmt.Sprintf("%q is a placeholder, not an ID.", v)}
+		return idReading{missing: fmt.Sprintf("%q is a placeholder, not an ID.", v)}
 	}
 
 	// A link or a query string: take the ID out.
 	if strings.Contains(v, "/") || strings.Contains(v, "?") || strings.Contains(v, "#") {
 		if l, ok := parseLink(v); ok {
-			vd := l.verdict()
+			vd := l.idReading()
 			if len(notes) > 0 && vd.id != "" {
 				vd.malformed = strings.Join(notes, " and ")
 				vd.repaired = true
@@ -285,7 +285,7 @@ func examine(v string) verdict {
 
 	// A slug before the ID: My-Page-<32hex>.
 	if id, ok := idAtEnd(v); ok && len(v) > 36 {
-		return verdict{id: id, extracted: true, from: "a title slug"}
+		return idReading{id: id, extracted: true, from: "a title slug"}
 	}
 
 	vd := shape(v)
@@ -300,20 +300,20 @@ func examine(v string) verdict {
 }
 
 // shape judges a bare value by its characters alone.
-func shape(v string) verdict {
+func shape(v string) idReading {
 	if isDashedUUID(v) || (len(v) == 32 && allHex(v)) {
-		return verdict{id: dashID(v)}
+		return idReading{id: dashID(v)}
 	}
 	digits := strings.ReplaceAll(v, "-", "")
 	if len(digits) == 32 && allHex(digits) {
-		return verdict{id: dash(digits), repaired: true, malformed: "its dashes are not in the 8-4-4-4-12 places"}
+		return idReading{id: dash(digits), repaired: true, malformed: "its dashes are not in the 8-4-4-4-12 places"}
 	}
 	if allHex(digits) {
 		n := len(digits)
 		if n < 32 {
-			return verdict{malformed: fmt.Sprintf("it has %d hex digits instead of 32: it looks cut off (%s missing)", n, plural(32-n, "digit"))}
+			return idReading{malformed: fmt.Sprintf("it has %d hex digits instead of 32: it looks cut off (%s missing)", n, plural(32-n, "digit"))}
 		}
-		return verdict{malformed: fmt.Sprintf("it has %d hex digits instead of 32: it has %s too many, extra characters copied with it", n, plural(n-32, "character"))}
+		return idReading{malformed: fmt.Sprintf("it has %d hex digits instead of 32: it has %s too many, extra characters copied with it", n, plural(n-32, "character"))}
 	}
 	// Non-hex characters in an otherwise ID-like value.
 	var bad []string
@@ -334,7 +334,7 @@ func shape(v string) verdict {
 	if n != 32 {
 		msg += fmt.Sprintf(" (and it is %d characters long instead of 32)", n)
 	}
-	return verdict{malformed: msg}
+	return idReading{malformed: msg}
 }
 
 // idAtEnd finds an ID at the end of s: 32 hex or a dashed UUID, after a '-'

@@ -51,18 +51,18 @@ type link struct {
 	raw        string
 	class      hostClass
 	host       string
-	pathID     verdict // the ID in the path (zero when none)
+	pathID     idReading // the ID in the path (zero when none)
 	hasPathID  bool
-	peek       verdict // p=
+	peek       idReading // p=
 	hasPeek    bool
-	view       verdict // v=
+	view       idReading // v=
 	hasView    bool
-	block      verdict // #block
+	block      idReading // #block
 	hasBlock   bool
 	notContent string // why the link is not content ("" when it is)
 	// API links.
 	endpoint Endpoint
-	apiID    verdict
+	apiID    idReading
 	hasAPIID bool
 }
 
@@ -86,6 +86,9 @@ func parseLink(s string) (link, bool) {
 			s = "https://www.notion.so/" + s[len("https://native/"):]
 		}
 	}
+	// A link copied from HTML, a JSON export or a chat's raw text has its
+	// "&" written as "&amp;" ("?v=…&amp;p=…"): read it as the "&" it is.
+	s = strings.ReplaceAll(s, "&amp;", "&")
 	u, err := url.Parse(s)
 	if err != nil && strings.Contains(s, "%") {
 		// A stray % (a Windows %VARIABLE%): read it as a literal one.
@@ -152,7 +155,7 @@ func (l *link) parseContent(u *url.URL) {
 
 // segmentID finds the ID in one path segment: the whole segment, or the
 // end of a slug; it also reports an ID-like end that is malformed.
-func segmentID(seg string) (verdict, bool) {
+func segmentID(seg string) (idReading, bool) {
 	if strings.IndexFunc(seg, isInvisible) >= 0 {
 		vd, ok := segmentID(strings.Map(func(r rune) rune {
 			if isInvisible(r) {
@@ -167,13 +170,13 @@ func segmentID(seg string) (verdict, bool) {
 		return vd, ok
 	}
 	if seg == "" {
-		return verdict{}, false
+		return idReading{}, false
 	}
 	if isDashedUUID(seg) || len(seg) == 32 && allHex(seg) {
-		return verdict{id: dashID(seg)}, true
+		return idReading{id: dashID(seg)}, true
 	}
 	if id, ok := idAtEnd(seg); ok {
-		return verdict{id: id, extracted: true, from: "a title slug"}, true
+		return idReading{id: id, extracted: true, from: "a title slug"}, true
 	}
 	// The last dash-separated parts that are all hex: an ID cut off, with
 	// extra characters, or with misplaced dashes.
@@ -196,7 +199,7 @@ func segmentID(seg string) (verdict, bool) {
 	if len(seg) >= 28 && len(seg) <= 40 && hexRatio(seg) >= 0.85 {
 		return shape(seg), true
 	}
-	return verdict{}, false
+	return idReading{}, false
 }
 
 func hexRatio(s string) float64 {
@@ -314,7 +317,7 @@ func (l *link) parseAPISegments(segs []string, query func(key string) string) {
 		raw = strings.Join(segs[1:], "/")
 	case apiSubRoutes[raw]:
 		// /v1/blocks//children: the ID is empty.
-		l.apiID, l.hasAPIID = verdict{missing: fmt.Sprintf("the API path has no ID before /%s: the value that should fill it was empty.", raw)}, true
+		l.apiID, l.hasAPIID = idReading{missing: fmt.Sprintf("the API path has no ID before /%s: the value that should fill it was empty.", raw)}, true
 		return
 	}
 	l.apiID, l.hasAPIID = examine(raw), true
@@ -339,8 +342,8 @@ func (l *link) parseOther(u *url.URL) {
 	}
 }
 
-// verdict reduces a link to the ID the person most likely means.
-func (l link) verdict() verdict {
+// idReading reduces a link to the ID the person most likely means.
+func (l link) idReading() idReading {
 	switch {
 	case l.hasAPIID:
 		vd := l.apiID
@@ -368,5 +371,5 @@ func (l link) verdict() verdict {
 		vd.hint = KindBlock
 		return vd
 	}
-	return verdict{missing: "the link holds no Notion ID"}
+	return idReading{missing: "the link holds no Notion ID"}
 }

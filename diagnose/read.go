@@ -32,7 +32,7 @@ type candidate struct {
 	seq      int // order of finding, for candidates at the same position
 	source   string
 	origin   Origin
-	vd       verdict
+	vd       idReading
 	endpoint Endpoint
 	hint     Kind
 	// link is the link the candidate was read from, when hasLink. It is
@@ -53,21 +53,20 @@ func Read(text string) []Reference {
 // and also returns how many distinct references text holds, so a huge paste
 // costs memory in proportion to what is reported, not to what was pasted.
 func ReadLimit(text string, limit int) ([]Reference, int) {
-	refs, total, _ := readNormalized(normalizeSlack(text), limit)
+	refs, total, _ := readReferences(text, limit)
 	return refs, total
 }
 
-// readNormalized is ReadLimit of a text whose Slack markup is undone. It
-// also reports whether the text holds more distinct references than the
-// count says (more than maxCounted).
-func readNormalized(norm string, limit int) ([]Reference, int, bool) {
-	return readNormalizedIn(norm, limit, textNeedles.scan(norm))
+// readReferences is ReadLimit that also reports whether the text holds
+// more distinct references than the count says (more than maxCounted).
+func readReferences(text string, limit int) ([]Reference, int, bool) {
+	return readReferencesIn(text, limit, textNeedles.scan(text))
 }
 
-// readNormalizedIn is readNormalized with the fixed strings of the text
-// already found (ix was scanned from norm).
-func readNormalizedIn(norm string, limit int, ix *firsts) ([]Reference, int, bool) {
-	s := &scanner{text: norm, refs: newCollector(limit), ix: ix}
+// readReferencesIn is readReferences with the fixed strings of the text
+// already found (ix was scanned from text).
+func readReferencesIn(text string, limit int, ix *firsts) ([]Reference, int, bool) {
+	s := &scanner{text: text, refs: newCollector(limit), ix: ix}
 	s.scanLinks()
 	s.scanAPIPaths()
 	s.scanErrors()
@@ -77,7 +76,7 @@ func readNormalizedIn(norm string, limit int, ix *firsts) ([]Reference, int, boo
 	refs, total, more := s.refs.references()
 	if total == 0 {
 		total = 1
-		refs = []Reference{fallback(norm, s.otherLinks, s.notContent)}
+		refs = []Reference{fallback(text, s.otherLinks, s.notContent)}
 		if limit == 0 {
 			refs = nil
 		}
@@ -259,80 +258,6 @@ func (r Reference) Answerable() bool {
 	}
 	return false
 }
-
-// normalizeSlack undoes Slack's message formatting: <url|label> and <url>
-// become the URL, <@U…>/<#C…|name>/<!here> become a space, and &amp; &lt;
-// &gt; are unescaped. Text that is not from Slack passes unchanged.
-func normalizeSlack(text string) string {
-	if !strings.Contains(text, "<") && !strings.Contains(text, "&") {
-		return text
-	}
-	var b strings.Builder
-	b.Grow(len(text))
-	for i := 0; i < len(text); {
-		// Copy the plain run up to the next '<' or '&' at once.
-		if j := strings.IndexAny(text[i:], "<&"); j != 0 {
-			if j < 0 {
-				b.WriteString(text[i:])
-				break
-			}
-			b.WriteString(text[i : i+j])
-			i += j
-		}
-		c := text[i]
-		if c == '<' {
-			end := strings.IndexAny(text[i+1:], "<>\n")
-			if end >= 0 && text[i+1+end] == '>' {
-				inner := text[i+1 : i+1+end]
-				target := inner
-				if p := strings.IndexByte(inner, '|'); p >= 0 {
-					target = inner[:p]
-				}
-				switch {
-				case strings.Contains(target, "://") || strings.HasPrefix(target, "mailto:"):
-					b.WriteString(unescapeSlack(target))
-					i += end + 2
-					continue
-				case target != "" && (target[0] == '@' || target[0] == '#' || target[0] == '!'):
-					b.WriteByte(' ')
-					i += end + 2
-					continue
-				}
-			}
-		}
-		if c == '&' {
-			switch {
-			case strings.HasPrefix(text[i:], "&amp;"):
-				b.WriteByte('&')
-				i += 5
-				continue
-			case strings.HasPrefix(text[i:], "&lt;"):
-				b.WriteByte('<')
-				i += 4
-				continue
-			case strings.HasPrefix(text[i:], "&gt;"):
-				b.WriteByte('>')
-				i += 4
-				continue
-			}
-		}
-		b.WriteByte(c)
-		i++
-	}
-	return b.String()
-}
-
-// unescapeSlack undoes Slack's three HTML entities.
-func unescapeSlack(s string) string {
-	if !strings.Contains(s, "&") {
-		return s
-	}
-	return slackEntities.Replace(s)
-}
-
-// slackEntities is read-only after initialisation (a Replacer is safe for
-// concurrent use).
-var slackEntities = strings.NewReplacer("&amp;", "&", "&lt;", "<", "&gt;", ">")
 
 // scanner finds candidates in normalised text. Each pass marks the bytes
 // it used, so that later passes do not read the same characters again.
@@ -527,7 +452,7 @@ func (s *scanner) scanLinks() {
 			}
 			l.raw = raw
 			s.mark(start, end)
-			vd := l.verdict()
+			vd := l.idReading()
 			vd.from = "an ID with a query string"
 			s.add(candidate{pos: start, source: raw, origin: OriginLink, vd: vd, hint: vd.hint, link: l, hasLink: true})
 			return end
@@ -588,7 +513,7 @@ func (s *scanner) addLink(start, end int) {
 		return
 	}
 	if l.notContent == "" {
-		c.vd = l.verdict()
+		c.vd = l.idReading()
 		c.hint = c.vd.hint
 	}
 	s.add(c)
@@ -617,7 +542,7 @@ func (s *scanner) scanAPIPaths() {
 		l.parseAPISegments(splitPath(path)[1:], func(key string) string { return rawQueryGet(query, key) })
 		s.mark(i, end)
 		if l.hasAPIID {
-			vd := l.verdict()
+			vd := l.idReading()
 			s.add(candidate{pos: i, source: t[i:end], origin: OriginAPI, vd: vd, endpoint: l.endpoint, link: l, hasLink: true})
 		}
 		return end
@@ -936,7 +861,7 @@ func (s *scanner) scanKeys() {
 			if _, none := missingWords[strings.ToLower(value)]; vd.id == "" && vd.variable == "" && !quoted && !none {
 				// A name in code (database_id: dbId), not a value typed wrong.
 				if name := codeIdentifier(value); name != "" {
-					vd = verdict{variable: name, missing: fmt.Sprintf("it is the name %s in the code, not an ID: what it held when the call ran is what was sent, so check it was set (print its length, not its value).", name)}
+					vd = idReading{variable: name, missing: fmt.Sprintf("it is the name %s in the code, not an ID: what it held when the call ran is what was sent, so check it was set (print its length, not its value).", name)}
 				}
 			}
 			if vd.id == "" && vd.malformed == "" && vd.missing == "" {
@@ -1104,7 +1029,7 @@ func (s *scanner) word(start, end int) {
 			wrapped = s.wrappedAlone(start, end)
 		}
 		found = true
-		vd := verdict{id: id}
+		vd := idReading{id: id}
 		if wrapped {
 			vd.repaired, vd.malformed = true, "it is wrapped in quotes"
 		}
@@ -1254,7 +1179,7 @@ func (s *scanner) scanVariables() {
 		}
 		s.mark(i, e)
 		s.add(candidate{pos: i, source: t[i:e], origin: OriginJSON, hint: hintOfName(name),
-			vd: verdict{variable: name, missing: fmt.Sprintf("it is the variable %s where an ID is used; the text does not show its value, so check it was set.", name)}})
+			vd: idReading{variable: name, missing: fmt.Sprintf("it is the variable %s where an ID is used; the text does not show its value, so check it was set.", name)}})
 		return e
 	}
 	// process.env.X, import.meta.env.X, os.environ[…], os.getenv(…): back

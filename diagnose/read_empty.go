@@ -314,7 +314,7 @@ func (d *Diagnoser) searchEmpty(ctx context.Context, call *Call, ps []Prober, as
 	if !ok {
 		return
 	}
-	if _, usable := IntegrationVerdict(infos[pi]); !usable {
+	if _, usable := IntegrationFrom(infos[pi]); !usable {
 		return
 	}
 	opts.SearchQuery = call.SearchQuery

@@ -49,10 +49,9 @@ func ReadText(text string, limit int) Reading {
 	// Read the text with its tokens masked, so that no piece of one (a
 	// source, a quote cut short) is ever kept.
 	text, n := secret.RedactCount(text)
-	norm := normalizeSlack(text)
-	ix := textNeedles.scan(norm) // the fixed strings both readers look for
-	refs, total, more := readNormalizedIn(norm, limit, ix)
-	rd := Reading{References: refs, Total: total, More: more, Call: readCallIn(norm, ix), NotionTokens: n}
+	ix := textNeedles.scan(text) // the fixed strings both readers look for
+	refs, total, more := readReferencesIn(text, limit, ix)
+	rd := Reading{References: refs, Total: total, More: more, Call: readCallIn(text, ix), NotionTokens: n}
 	if rd.Call != nil && len(rd.References) > 0 {
 		m := len(rd.References)
 		rd.References = withCall(rd.References, rd.Call)
@@ -61,7 +60,7 @@ func ReadText(text string, limit int) Reading {
 		rd.Total -= m - len(rd.References)
 		rd.References = withEmpty(rd.References, rd.Call)
 	}
-	rd.Changes = readChanges(norm)
+	rd.Changes = readChanges(text)
 	rd.References = withChanges(rd.References, rd.Changes, rd.Call)
 	return rd
 }

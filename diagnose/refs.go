@@ -193,7 +193,7 @@ func fallback(text string, otherLinks, notContent []string) Reference {
 	src, whole := excerpt(t)
 	r := Reference{Source: src, Origin: OriginText, Hint: KindUnknown, Related: []Related{}}
 	var why string
-	var vd verdict
+	var vd idReading
 	if whole {
 		// Only a short text can be one value meant as an ID (None, a
 		// placeholder...); a long one is prose.

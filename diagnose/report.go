@@ -1,5 +1,7 @@
 package diagnose
 
+import "strings"
+
 // Severity says how bad a finding is.
 type Severity string
 
@@ -23,7 +25,7 @@ const (
 	KindUnknown    Kind = "unknown"
 )
 
-// Status is the verdict of a check or of the integration.
+// Status is the outcome of a check or of the integration.
 type Status string
 
 // Statuses of a check, as the JSON report spells them. StatusMissing is only
@@ -51,7 +53,28 @@ const (
 	EndpointComments    Endpoint = "comments"
 	EndpointUsers       Endpoint = "users"
 	EndpointSearch      Endpoint = "search"
+	// EndpointFileUploads is a family the adapter may call and count; the
+	// reader does not take content IDs from it.
+	EndpointFileUploads Endpoint = "file_uploads"
 )
+
+// EndpointFamily returns the endpoint family an API path or a family name
+// names ("/v1/pages/<id>", "v1/blocks/<id>/children", "search"), or
+// EndpointNone for any other. It is the one list of Notion's endpoint
+// families: the adapter labels its calls with it and the metrics bound
+// their label values by it.
+func EndpointFamily(path string) Endpoint {
+	s := strings.TrimPrefix(strings.TrimPrefix(path, "/"), "v1/")
+	if i := strings.IndexAny(s, "/?#"); i >= 0 {
+		s = s[:i]
+	}
+	switch e := Endpoint(strings.ToLower(s)); e {
+	case EndpointPages, EndpointDatabases, EndpointDataSources, EndpointBlocks, EndpointViews,
+		EndpointComments, EndpointUsers, EndpointSearch, EndpointFileUploads:
+		return e
+	}
+	return EndpointNone
+}
 
 // KindFor returns the object kind an endpoint serves (KindUnknown when the
 // endpoint does not take a content ID).
@@ -151,29 +174,16 @@ type Report struct {
 	// it (the CLI's --as, or the integration a pasted error names among
 	// those configured); "" when every configured integration was asked.
 	As string `json:"as,omitempty"`
+	// Recheck is what "check again" re-checks, one a line: the text's
+	// references in canonical form and the pasted call as a curl line,
+	// never the text itself (Reading.Recheck).
+	Recheck []string `json:"recheck,omitempty"`
 }
 
 // HasError reports whether the integration or any check has an error
 // finding; the CLI exits 1 when it has.
 func (r Report) HasError() bool {
-	if hasError(r.Integration.Findings) {
-		return true
-	}
-	for _, c := range r.Checks {
-		if hasError(c.Findings) {
-			return true
-		}
-	}
-	return false
-}
-
-func hasError(fs []Finding) bool {
-	for _, f := range fs {
-		if f.Severity == SeverityError {
-			return true
-		}
-	}
-	return false
+	return r.anyFinding(func(f Finding) bool { return f.Severity == SeverityError })
 }
 
 // Codes returns every finding code in the report, integration first, in
@@ -202,4 +212,13 @@ func (r Report) RequestIDs() []string {
 		}
 	}
 	return out
+}
+
+func hasError(fs []Finding) bool {
+	for _, f := range fs {
+		if f.Severity == SeverityError {
+			return true
+		}
+	}
+	return false
 }

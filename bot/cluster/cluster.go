@@ -156,7 +156,7 @@ func New(ctx context.Context, opts Options) (*Cluster, error) {
 	opts.Queue = opts.Queue.withDefaults()
 	c := &Cluster{opts: opts, budgets: map[string]Budget{}, workspaces: map[string]*pauseClock{}}
 	if opts.URL == "" {
-		c.dedupe = newMemDedupe(opts.DedupeTTL, opts.LocalMax)
+		c.dedupe = newMemDedupe(opts.DedupeTTL)
 		c.verdicts = newMemVerdicts(opts.LocalMax)
 		c.queue = newMemQueue(opts.Queue, opts.LocalMax)
 		return c, nil

@@ -71,7 +71,10 @@ func storeKey(key string) string {
 	return "sha256:" + hex.EncodeToString(sum[:])
 }
 
-// ttlSet remembers keys for a while, bounded in size (oldest first out).
+// ttlSet remembers keys for a while, bounded in size (oldest first out)
+// when max > 0. With max 0 it is bounded by time only: a key is forgotten
+// once its window has passed, however many others came since (the dedupe
+// of deliveries: forgetting one early would answer a redelivery twice).
 type ttlSet struct {
 	mu    sync.Mutex
 	ttl   time.Duration
@@ -92,7 +95,7 @@ func (s *ttlSet) add(key string) bool {
 	for len(s.order) > 0 {
 		k := s.order[0]
 		exp, ok := s.m[k]
-		if ok && now.Before(exp) && len(s.m) < s.max {
+		if ok && now.Before(exp) && (s.max <= 0 || len(s.m) < s.max) {
 			break
 		}
 		delete(s.m, k)
@@ -105,7 +108,7 @@ func (s *ttlSet) add(key string) bool {
 		s.order = append(s.order, key)
 	}
 	s.m[key] = now.Add(s.ttl)
-	if cap(s.order) > 4*s.max {
+	if cap(s.order) > 4*max(len(s.order), 1024) {
 		s.order = append([]string(nil), s.order...)
 	}
 	return true
@@ -119,11 +122,12 @@ func (s *ttlSet) has(key string) bool {
 	return ok && time.Now().Before(exp)
 }
 
-// memDedupe is the in-memory Dedupe of one process.
+// memDedupe is the in-memory Dedupe of one process: bounded by time only
+// (its memory is the delivery rate times the TTL).
 type memDedupe struct{ set *ttlSet }
 
-func newMemDedupe(ttl time.Duration, max int) *memDedupe {
-	return &memDedupe{set: newTTLSet(ttl, max)}
+func newMemDedupe(ttl time.Duration) *memDedupe {
+	return &memDedupe{set: newTTLSet(ttl, 0)}
 }
 
 func (d *memDedupe) Seen(ctx context.Context, key string) (bool, error) {

@@ -274,19 +274,12 @@ func (m *Metrics) Reply(ok bool) {
 	}
 }
 
-// notionEndpoints are the endpoint families that become label values; any
-// other endpoint is counted as "other".
-var notionEndpoints = map[string]bool{
-	"pages": true, "databases": true, "data_sources": true, "blocks": true,
-	"views": true, "comments": true, "users": true, "search": true,
-	"file_uploads": true,
-}
-
 // EndpointLabel reduces an endpoint as callers name it ("pages",
 // "/v1/pages/<id>", "GET https://api.notion.com/v1/users/me") to the family
-// used as a metric label value: one of pages, databases, data_sources,
-// blocks, views, comments, users, search, file_uploads, or "other". This
-// keeps the label's cardinality bounded and IDs out of the metrics.
+// used as a metric label value: a diagnose.EndpointFamily (pages,
+// databases, data_sources, blocks, views, comments, users, search,
+// file_uploads), or "other". This keeps the label's cardinality bounded
+// and IDs out of the metrics.
 func EndpointLabel(endpoint string) string {
 	s := strings.TrimSpace(endpoint)
 	if i := strings.LastIndexByte(s, ' '); i >= 0 { // "GET /v1/pages"
@@ -300,14 +293,8 @@ func EndpointLabel(endpoint string) string {
 			s = ""
 		}
 	}
-	s = strings.TrimPrefix(s, "/")
-	s = strings.TrimPrefix(s, "v1/")
-	if i := strings.IndexAny(s, "/?#"); i >= 0 {
-		s = s[:i]
-	}
-	s = strings.ToLower(s)
-	if notionEndpoints[s] {
-		return s
+	if f := diagnose.EndpointFamily(s); f != diagnose.EndpointNone {
+		return string(f)
 	}
 	return "other"
 }

@@ -14,6 +14,7 @@ import (
 // exit 0 (SPEC §3); the JSON report carries call.fields and the finding's
 // example.
 func TestCLIFailedWrite(t *testing.T) {
+	t.Parallel()
 	srv := notiontest.NewServer(t)
 	row := notiontest.RowPageID
 	for _, tc := range []struct {
@@ -50,12 +51,12 @@ func TestCLIFailedWrite(t *testing.T) {
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			clearEnv(t)
+			t.Parallel()
+			env := environ{}
 			if !tc.offline {
-				t.Setenv("NOTION_TOKEN", notiontest.GoodToken)
-				t.Setenv("NOTION_API_URL", srv.URL)
+				env = environ{"NOTION_TOKEN": notiontest.GoodToken, "NOTION_API_URL": srv.URL}
 			}
-			out, errOut, code := cli(t, tc.text)
+			out, errOut, code := cli(t, env, tc.text)
 			if code != 1 {
 				t.Errorf("exit %d, want 1 (a failed call); stderr %q\n%s", code, errOut, out)
 			}
@@ -68,7 +69,7 @@ func TestCLIFailedWrite(t *testing.T) {
 			if strings.Contains(out, "All good") || strings.Contains(out, "Fix one") && strings.Count(out, "should be defined") > 1 {
 				t.Errorf("report says all good or echoes the union:\n%s", out)
 			}
-			js, _, _ := cli(t, tc.text, "--json")
+			js, _, _ := cli(t, env, tc.text, "--json")
 			if !json.Valid([]byte(js)) {
 				t.Fatalf("not JSON:\n%s", js)
 			}

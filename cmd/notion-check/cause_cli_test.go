@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
 	"strings"
 	"testing"
 
@@ -37,12 +36,14 @@ func codesOf(rep diagnose.Report) map[diagnose.Code]string {
 // a finding in the CLI (the checks run with 2025-09-03 and say so), a
 // configuration error in serve, and never an outage (SPEC §2).
 func TestUnpublishedNotionVersion(t *testing.T) {
+	t.Parallel()
 	srv := notiontest.NewServer(t)
-	clearEnv(t)
-	t.Setenv("NOTION_TOKEN", notiontest.GoodToken)
-	t.Setenv("NOTION_API_URL", srv.URL)
-	t.Setenv("NOTION_VERSION", "2024-01-01")
-	out, errOut, code := cli(t, "", "--json", notiontest.SharedPageID)
+	env := environ{
+		"NOTION_TOKEN":   notiontest.GoodToken,
+		"NOTION_API_URL": srv.URL,
+		"NOTION_VERSION": "2024-01-01",
+	}
+	out, errOut, code := cli(t, env, "", "--json", notiontest.SharedPageID)
 	if code != 1 {
 		t.Fatalf("exit %d, want 1 (an error finding); stderr %q", code, errOut)
 	}
@@ -64,10 +65,9 @@ func TestUnpublishedNotionVersion(t *testing.T) {
 	}
 
 	// serve stops on it (exit 2 with a line naming the variable).
-	_, err := loadConfig()
-	var ces configErrors
-	if !errors.As(err, &ces) || len(ces.only("NOTION_VERSION")) != 1 || strings.Contains(err.Error(), "2024-01-01") {
-		t.Errorf("loadConfig: %v, want a NOTION_VERSION error that does not repeat the value", err)
+	cfg, err := loadConfig(env.getenv)
+	if err != nil || len(cfg.Problems.only("NOTION_VERSION")) != 1 || strings.Contains(cfg.Problems.Error(), "2024-01-01") {
+		t.Errorf("loadConfig: %v, %v; want a NOTION_VERSION problem that does not repeat the value", err, cfg.Problems)
 	}
 }
 
@@ -75,12 +75,11 @@ func TestUnpublishedNotionVersion(t *testing.T) {
 // the checks send, the report names the version as the cause, not an
 // outage.
 func TestVersionNotionRefuses(t *testing.T) {
+	t.Parallel()
 	srv := notiontest.NewServer(t, notiontest.WithFault(notiontest.Fault{PathPrefix: "/v1/", Status: 400, Code: "validation_error",
 		Message: "Notion-Version header failed validation: Notion-Version header should be a valid version, instead was `\"2025-09-03\"`."}))
-	clearEnv(t)
-	t.Setenv("NOTION_TOKEN", notiontest.GoodToken)
-	t.Setenv("NOTION_API_URL", srv.URL)
-	out, errOut, code := cli(t, "", notiontest.SharedPageID)
+	env := environ{"NOTION_TOKEN": notiontest.GoodToken, "NOTION_API_URL": srv.URL}
+	out, errOut, code := cli(t, env, "", notiontest.SharedPageID)
 	if code != 1 || !strings.Contains(out, "Notion-Version") || strings.Contains(out, "status.notion.so") || strings.Contains(out, "did not answer") {
 		t.Errorf("exit %d, stderr %q: want the version named as the cause\n%s", code, errOut, out)
 	}
@@ -88,13 +87,15 @@ func TestVersionNotionRefuses(t *testing.T) {
 
 // TestAsNamedInTheFooter: --as NAME is the integration the footer names.
 func TestAsNamedInTheFooter(t *testing.T) {
+	t.Parallel()
 	srv := notiontest.NewServer(t)
-	clearEnv(t)
-	t.Setenv("NOTION_TOKEN", notiontest.GoodToken)
-	t.Setenv("NOTION_TOKENS", notiontest.MarketingToken)
-	t.Setenv("NOTION_API_URL", srv.URL)
+	env := environ{
+		"NOTION_TOKEN":   notiontest.GoodToken,
+		"NOTION_TOKENS":  notiontest.MarketingToken,
+		"NOTION_API_URL": srv.URL,
+	}
 	for _, text := range []string{notiontest.DatabaseID, "https://example.com/nothing-here"} {
-		out, errOut, _ := cli(t, "", "--as", "Marketing Sync", text)
+		out, errOut, _ := cli(t, env, "", "--as", "Marketing Sync", text)
 		lines := strings.Split(strings.TrimSpace(out), "\n")
 		foot := lines[len(lines)-1]
 		if !strings.Contains(foot, "As Marketing Sync") || strings.Contains(foot, "Iris Checker") {
@@ -107,16 +108,15 @@ func TestAsNamedInTheFooter(t *testing.T) {
 // person's call; the checks here were all answered, so the exit status
 // follows the findings (SPEC §1), never 3.
 func TestPastedFailureExitStatus(t *testing.T) {
+	t.Parallel()
 	srv := notiontest.NewServer(t)
-	clearEnv(t)
-	t.Setenv("NOTION_TOKEN", notiontest.GoodToken)
-	t.Setenv("NOTION_API_URL", srv.URL)
+	env := environ{"NOTION_TOKEN": notiontest.GoodToken, "NOTION_API_URL": srv.URL}
 	for _, text := range []string{
 		`{"object":"error","status":429,"code":"rate_limited","message":"You have been rate limited. Please try again in a few minutes."}`,
 		`{"object":"error","status":503,"code":"service_unavailable","message":"Notion is unavailable, please try again later."}`,
 		"GET /v1/pages/" + notiontest.SharedPageID + " → 429 rate_limited",
 	} {
-		out, errOut, code := cli(t, "", text)
+		out, errOut, code := cli(t, env, "", text)
 		if code != 0 {
 			t.Errorf("%q: exit %d, want 0; stderr %q\n%s", text, code, errOut, out)
 		}
@@ -127,6 +127,7 @@ func TestPastedFailureExitStatus(t *testing.T) {
 // access token answer users/me alike; GET /v1/users tells them apart, and
 // each gets the advice that fits it.
 func TestTokenKindsInTheCLI(t *testing.T) {
+	t.Parallel()
 	srv := notiontest.NewServer(t)
 	for _, tc := range []struct {
 		token     string
@@ -138,10 +139,8 @@ func TestTokenKindsInTheCLI(t *testing.T) {
 		{notiontest.PersonalToken, diagnose.CodeTokenPersonal, "connections do not apply", "authoriz", diagnose.CodeTokenOAuth},
 		{notiontest.GoodToken, diagnose.CodeAccessNotShared, "Connections", "authoriz", diagnose.CodeTokenOAuth},
 	} {
-		clearEnv(t)
-		t.Setenv("NOTION_TOKEN", tc.token)
-		t.Setenv("NOTION_API_URL", srv.URL)
-		out, _, _ := cli(t, "", "--json", notiontest.UnsharedPageID)
+		env := environ{"NOTION_TOKEN": tc.token, "NOTION_API_URL": srv.URL}
+		out, _, _ := cli(t, env, "", "--json", notiontest.UnsharedPageID)
 		got := codesOf(report(t, out))
 		if _, ok := got[tc.code]; !ok {
 			t.Errorf("%s: no %s in %v", tc.code, tc.code, got)
@@ -149,7 +148,7 @@ func TestTokenKindsInTheCLI(t *testing.T) {
 		if _, ok := got[tc.notCode]; ok {
 			t.Errorf("%s: %s given", tc.code, tc.notCode)
 		}
-		text, _, _ := cli(t, "", notiontest.UnsharedPageID)
+		text, _, _ := cli(t, env, "", notiontest.UnsharedPageID)
 		head := strings.Join(strings.Fields(strings.SplitN(text, "\n\n", 2)[0]), " ") // the answer, unwrapped
 		if !strings.Contains(head, tc.want) || strings.Contains(head, tc.not) {
 			t.Errorf("%s: answer %q, want %q and not %q", tc.code, head, tc.want, tc.not)
@@ -160,11 +159,10 @@ func TestTokenKindsInTheCLI(t *testing.T) {
 // TestEmptySearchCheckedOnline: a pasted empty search is checked with the
 // integration's own search.
 func TestEmptySearchCheckedOnline(t *testing.T) {
+	t.Parallel()
 	srv := notiontest.NewServer(t)
-	clearEnv(t)
-	t.Setenv("NOTION_TOKEN", notiontest.GoodToken)
-	t.Setenv("NOTION_API_URL", srv.URL)
-	out, errOut, code := cli(t, "", "--json", "notion.search({query: 'Roadmap'}) gives { object: 'list', results: [], next_cursor: null, has_more: false }")
+	env := environ{"NOTION_TOKEN": notiontest.GoodToken, "NOTION_API_URL": srv.URL}
+	out, errOut, code := cli(t, env, "", "--json", "notion.search({query: 'Roadmap'}) gives { object: 'list', results: [], next_cursor: null, has_more: false }")
 	got := codesOf(report(t, out))
 	if !strings.Contains(got[diagnose.CodeSearchEmpty], "own search") || code != 0 {
 		t.Errorf("exit %d (stderr %q), search.empty %q: want it checked with the integration's search", code, errOut, got[diagnose.CodeSearchEmpty])

@@ -31,7 +31,7 @@ const viewLink = "https://www.notion.so/acme/1212250f3985801cabcdef0123456789?v=
 
 // TestCLIConventions: SPEC §1's flags, wherever they stand.
 func TestCLIConventions(t *testing.T) {
-	clearEnv(t)
+	t.Parallel()
 	for _, tc := range []struct {
 		name     string
 		args     []string
@@ -66,7 +66,8 @@ func TestCLIConventions(t *testing.T) {
 		{name: "serve --help", args: []string{"serve", "--help"}, want: []string{"Usage: notion-check serve"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			out, errOut, code := cli(t, "", tc.args...)
+			t.Parallel()
+			out, errOut, code := cli(t, nil, "", tc.args...)
 			if code != tc.code {
 				t.Fatalf("exit %d, want %d; stderr %q", code, tc.code, errOut)
 			}
@@ -94,17 +95,19 @@ func TestCLIConventions(t *testing.T) {
 // TestAsNamesAConfiguredIntegration: --as checks as the integration of
 // that name; a name no configured integration has is a usage error.
 func TestAsNamesAConfiguredIntegration(t *testing.T) {
+	t.Parallel()
 	srv := notiontest.NewServer(t)
-	clearEnv(t)
-	t.Setenv("NOTION_TOKEN", notiontest.GoodToken)
-	t.Setenv("NOTION_TOKENS", notiontest.MarketingToken)
-	t.Setenv("NOTION_API_URL", srv.URL)
+	env := environ{
+		"NOTION_TOKEN":   notiontest.GoodToken,
+		"NOTION_TOKENS":  notiontest.MarketingToken,
+		"NOTION_API_URL": srv.URL,
+	}
 	// Marketing Sync does not see the shared page; Iris Checker does.
-	out, errOut, code := cli(t, "", "--as", "marketing sync", "--json", notiontest.SharedPageID)
+	out, errOut, code := cli(t, env, "", "--as", "marketing sync", "--json", notiontest.SharedPageID)
 	if code != 1 || !strings.Contains(out, "access.not_shared") {
 		t.Errorf("--as Marketing Sync: exit %d, stderr %q\n%s", code, errOut, out)
 	}
-	out, errOut, code = cli(t, "", "--as", "Nobody", notiontest.SharedPageID)
+	out, errOut, code = cli(t, env, "", "--as", "Nobody", notiontest.SharedPageID)
 	if code != 2 || !strings.Contains(errOut, `"Marketing Sync"`) || strings.Count(strings.TrimSpace(errOut), "\n") != 0 {
 		t.Errorf("--as Nobody: exit %d, stderr %q\n%s", code, errOut, out)
 	}
@@ -114,6 +117,7 @@ func TestAsNamesAConfiguredIntegration(t *testing.T) {
 // not finish because Notion did not answer → 3; never for --offline or a
 // missing token; an error finding still wins (1).
 func TestExitThreeWhenNotionCannotBeAsked(t *testing.T) {
+	t.Parallel()
 	down := notiontest.NewServer(t, notiontest.WithFault(notiontest.Fault{PathPrefix: "/v1/", Status: 503}))
 	for _, tc := range []struct {
 		name, token, url string
@@ -128,11 +132,9 @@ func TestExitThreeWhenNotionCannotBeAsked(t *testing.T) {
 		{name: "no token", url: down.URL, args: []string{notiontest.SharedPageID}, code: 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			clearEnv(t)
-			t.Setenv("NOTION_TOKEN", tc.token)
-			t.Setenv("NOTION_API_URL", tc.url)
-			t.Setenv("DIAGNOSIS_TIMEOUT", "5s")
-			out, errOut, code := cli(t, "", tc.args...)
+			t.Parallel()
+			env := environ{"NOTION_TOKEN": tc.token, "NOTION_API_URL": tc.url, "DIAGNOSIS_TIMEOUT": "5s"}
+			out, errOut, code := cli(t, env, "", tc.args...)
 			if code != tc.code {
 				t.Errorf("exit %d, want %d; stderr %q\n%s", code, tc.code, errOut, out)
 			}
@@ -147,6 +149,7 @@ func TestExitThreeWhenNotionCannotBeAsked(t *testing.T) {
 // wrong shape, is reported like NOTION_TOKEN (an integration finding), by
 // position and never by value.
 func TestNotionTokensInTheCLI(t *testing.T) {
+	t.Parallel()
 	srv := notiontest.NewServer(t)
 	const malformed = "Bearer ntn_66666666666MalformedTokenAbCdEfGhIjKlMnOpQr"
 	for _, tc := range []struct {
@@ -159,11 +162,13 @@ func TestNotionTokensInTheCLI(t *testing.T) {
 		{name: "a malformed entry", tokens: malformed, code: 1, want: []string{"token.malformed", "NOTION_TOKENS entry 1"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			clearEnv(t)
-			t.Setenv("NOTION_TOKEN", notiontest.GoodToken)
-			t.Setenv("NOTION_TOKENS", tc.tokens)
-			t.Setenv("NOTION_API_URL", srv.URL)
-			out, errOut, code := cli(t, "", "--json", notiontest.SharedPageID)
+			t.Parallel()
+			env := environ{
+				"NOTION_TOKEN":   notiontest.GoodToken,
+				"NOTION_TOKENS":  tc.tokens,
+				"NOTION_API_URL": srv.URL,
+			}
+			out, errOut, code := cli(t, env, "", "--json", notiontest.SharedPageID)
 			if code != tc.code {
 				t.Errorf("exit %d, want %d; stderr %q\n%s", code, tc.code, errOut, out)
 			}
@@ -203,15 +208,16 @@ func TestNotionTokensInTheCLI(t *testing.T) {
 func runInterrupted(t *testing.T, sig syscall.Signal, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
 	storm := notiontest.NewServer(t, notiontest.WithFault(notiontest.Fault{PathPrefix: "/v1/", Status: 429, RetryAfter: "1"}))
-	clearEnv(t)
-	t.Setenv("NOTION_TOKEN", notiontest.GoodToken)
-	t.Setenv("NOTION_API_URL", storm.URL)
-	t.Setenv("DIAGNOSIS_TIMEOUT", "5m")
+	env := environ{
+		"NOTION_TOKEN":      notiontest.GoodToken,
+		"NOTION_API_URL":    storm.URL,
+		"DIAGNOSIS_TIMEOUT": "5m",
+	}
 	ctx, cancel := context.WithCancelCause(context.Background())
 	defer cancel(nil)
 	var out, errb bytes.Buffer
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, args, os.Getenv, strings.NewReader(""), &out, &errb) }()
+	go func() { done <- run(ctx, args, env.getenv, strings.NewReader(""), &out, &errb) }()
 	waitFor(t, "the first call to Notion", func() bool { return storm.CallsTo("/v1/") > 0 })
 	cancel(signalCause{sig: sig})
 	var err error
@@ -231,6 +237,7 @@ func runInterrupted(t *testing.T, sig syscall.Signal, args ...string) (stdout, s
 // the diagnosis (with a deadline of minutes) at once: the offline report
 // (its ID, the online check unknown), a line on stderr, exit 130/143.
 func TestInterruptPrintsWhatItKnew(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		sig  syscall.Signal
 		code int
@@ -241,6 +248,7 @@ func TestInterruptPrintsWhatItKnew(t *testing.T) {
 		{syscall.SIGINT, 130, []string{notiontest.SharedPageID}},
 	} {
 		t.Run(signalName(tc.sig)+" "+strings.Join(tc.args, " "), func(t *testing.T) {
+			t.Parallel()
 			out, errOut, code := runInterrupted(t, tc.sig, tc.args...)
 			if code != tc.code {
 				t.Errorf("exit %d, want %d", code, tc.code)
@@ -266,6 +274,7 @@ func TestInterruptPrintsWhatItKnew(t *testing.T) {
 // TestSignalExitCodes: the exit status of an interrupted run is 128 + the
 // signal, and any other cancellation is an interrupt too.
 func TestSignalExitCodes(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		cause error
 		code  int
@@ -288,6 +297,7 @@ func TestSignalExitCodes(t *testing.T) {
 // another: each exits 130/143 with the partial report. The limit only
 // guards against a hang.
 func TestSubprocessStopsOnSignal(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("starts processes")
 	}
@@ -300,10 +310,11 @@ func TestSubprocessStopsOnSignal(t *testing.T) {
 		code int
 	}{{syscall.SIGINT, 130}, {syscall.SIGTERM, 143}} {
 		t.Run(signalName(tc.sig), func(t *testing.T) {
+			t.Parallel()
 			storm := notiontest.NewServer(t, notiontest.WithFault(notiontest.Fault{PathPrefix: "/v1/", Status: 429, RetryAfter: "1"}))
 			cmd := exec.Command(self, "--json", notiontest.SharedPageID)
-			cmd.Env = append(os.Environ(), "NOTION_CHECK_BE_MAIN=1", "NOTION_TOKEN="+notiontest.GoodToken,
-				"NOTION_API_URL="+storm.URL, "DIAGNOSIS_TIMEOUT=5m", "NOTION_TOKENS=")
+			cmd.Env = append(cleanEnviron(), "NOTION_CHECK_BE_MAIN=1", "NOTION_TOKEN="+notiontest.GoodToken,
+				"NOTION_API_URL="+storm.URL, "DIAGNOSIS_TIMEOUT=5m")
 			var out, errb bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &out, &errb
 			if err := cmd.Start(); err != nil {
@@ -339,6 +350,7 @@ func TestSubprocessStopsOnSignal(t *testing.T) {
 // entry (each its own limiter, so its own rate budget), none for a
 // malformed entry or --offline, and serve's variables name them in order.
 func TestWiringOneProberPerToken(t *testing.T) {
+	t.Parallel()
 	cfg := config{NotionToken: notiontest.GoodToken, NotionTokens: []string{notiontest.NoReadToken, "Bearer x", notiontest.RevokedToken},
 		NotionAPIURL: "http://127.0.0.1:1", NotionVersion: "2025-09-03", NotionRate: 3, NotionBurst: 3}
 	w, err := newDiagnoser(cfg, false, nil)

@@ -3,26 +3,29 @@ package main
 import (
 	"errors"
 	"fmt"
-	"github.com/notion-check/notion-check/bot/cluster"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
-	"os"
 	"reflect"
 	"strconv"
 	"strings"
+	"text/template"
 	"time"
 
 	"github.com/kelseyhightower/envconfig"
+	"github.com/notion-check/notion-check/bot"
+	"github.com/notion-check/notion-check/bot/cluster"
 	"github.com/notion-check/notion-check/bot/ops"
 	"github.com/notion-check/notion-check/diagnose"
 )
 
-// env is the whole environment (the README's configuration table) as
-// envconfig reads it. Every
-// field is a string: a variable that is set but empty counts as unset, and
-// envconfig would otherwise keep an empty value (skipping the default) or
-// fail to parse it as a number, so the values are defaulted and parsed here.
+// env is every variable the program reads (the README's configuration
+// table, and the terminal's conventions), declared once for envconfig: its
+// tags name the variables and give their defaults. Every field is a
+// string: a variable that is set but empty counts as unset, and envconfig
+// would otherwise keep an empty value (skipping the default) or fail to
+// parse it as a number, so the values are defaulted and parsed here.
 type env struct {
 	NotionToken     string `envconfig:"NOTION_TOKEN"`
 	NotionTokens    string `envconfig:"NOTION_TOKENS"`
@@ -44,6 +47,11 @@ type env struct {
 	Timeout         string `envconfig:"DIAGNOSIS_TIMEOUT" default:"20s"`
 	RedisURL        string `envconfig:"REDIS_URL"`
 	ClaimAfter      string `envconfig:"REDIS_CLAIM_AFTER"`
+	ShutdownTimeout string `envconfig:"SHUTDOWN_TIMEOUT"`
+	// NoColor and Term are the terminal's conventions (no-color.org,
+	// TERM=dumb), read for the human report.
+	NoColor string `envconfig:"NO_COLOR"`
+	Term    string `envconfig:"TERM"`
 }
 
 // config is the checked configuration.
@@ -85,6 +93,20 @@ type config struct {
 	// replica answering it before another replica takes it over (default
 	// 10 s; the holder renews it every third of that while it works).
 	ClaimAfter time.Duration
+	// ShutdownTimeout is SHUTDOWN_TIMEOUT: how long serve may take to
+	// finish the requests in flight after SIGTERM (bot.Config.ShutdownTimeout;
+	// default bot.DefaultShutdownTimeout).
+	ShutdownTimeout time.Duration
+	// Plain is true when NO_COLOR is set or TERM is dumb: the human report
+	// is never coloured then.
+	Plain bool
+	// Secrets are the values of every configured token (configuredSecrets):
+	// nothing the program writes ever holds one.
+	Secrets []string
+	// Problems are the variables loadConfig found wrong, each named (never
+	// its value), in the order of the configuration table; their fields hold
+	// the defaults.
+	Problems configErrors
 	// transport, when set, gives the prober of the i-th token its
 	// transport (the shared Notion budget); not from the environment.
 	transport func(i int, token string) http.RoundTripper
@@ -132,22 +154,24 @@ func (es configErrors) only(vars ...string) configErrors {
 // version Notion does not publish as a finding.
 var cliVars = []string{"NOTION_API_URL", "NOTION_RATE", "NOTION_BURST", "NOTION_GUESS_RATE", "DIAGNOSIS_TIMEOUT"}
 
-// loadConfig reads the environment through envconfig and checks every value
-// that has a shape. It returns the configuration and, when some values are
-// wrong, a configErrors naming every wrong variable (never its value); the
-// configuration then holds the defaults for those.
-func loadConfig() (config, error) {
-	var e env
-	if err := envconfig.Process("", &e); err != nil {
-		return config{}, fmt.Errorf("reading the environment: %w", err)
+// loadConfig reads every variable of env through getenv, the one reader of
+// the environment (main gives os.Getenv), and checks every value that has a
+// shape. The configuration's Problems name every wrong variable (never its
+// value); the configuration then holds the defaults for those. The error
+// is for a declaration envconfig cannot read, never for a value.
+func loadConfig(getenv func(string) string) (config, error) {
+	e, err := readEnv(getenv)
+	if err != nil {
+		return config{}, err
 	}
-	burst, _ := os.LookupEnv("NOTION_BURST")
-	applyEmptyDefaults(&e)
+	burst := getenv("NOTION_BURST")
 	c := config{
 		NotionToken: e.NotionToken, NotionTokens: tokenList(e.NotionTokens),
 		NotionAPIURL: strings.TrimRight(e.NotionAPIURL, "/"), NotionVersion: e.NotionVersion,
 		SlackBotToken: e.SlackBotToken, SlackAppToken: e.SlackAppToken, SlackAPIURL: e.SlackAPIURL,
 		Addr: strings.TrimSpace(e.Addr), LogLevel: e.LogLevel, LogFormat: e.LogFormat,
+		Plain:   e.NoColor != "" || e.Term == "dumb",
+		Secrets: configuredSecrets(e.NotionToken, e.NotionTokens, e.SlackBotToken, e.SlackAppToken),
 	}
 	var errs configErrors
 	bad := func(name, format string, args ...any) {
@@ -161,7 +185,6 @@ func loadConfig() (config, error) {
 	} else if !diagnose.KnownVersion(c.NotionVersion) {
 		bad("NOTION_VERSION", "NOTION_VERSION must be a version Notion publishes: 2025-09-03, 2026-03-11 or 2022-06-28")
 	}
-	var err error
 	if c.NotionRate, err = strconv.ParseFloat(e.NotionRate, 64); err != nil || c.NotionRate <= 0 || c.NotionRate > 100 {
 		bad("NOTION_RATE", "NOTION_RATE must be a number of requests per second above 0 and at most 100")
 	}
@@ -188,6 +211,13 @@ func loadConfig() (config, error) {
 		if c.ClaimAfter, err = time.ParseDuration(v); err != nil || c.ClaimAfter < 2*time.Second || c.ClaimAfter > time.Hour {
 			bad("REDIS_CLAIM_AFTER", "REDIS_CLAIM_AFTER must be a duration from 2s to 1h, such as 10s")
 			c.ClaimAfter = cluster.DefaultTurnLease
+		}
+	}
+	c.ShutdownTimeout = bot.DefaultShutdownTimeout
+	if v := strings.TrimSpace(e.ShutdownTimeout); v != "" {
+		if c.ShutdownTimeout, err = time.ParseDuration(v); err != nil || c.ShutdownTimeout < time.Second || c.ShutdownTimeout > 5*time.Minute {
+			bad("SHUTDOWN_TIMEOUT", "SHUTDOWN_TIMEOUT must be a duration from 1s to 5m, such as 10s")
+			c.ShutdownTimeout = bot.DefaultShutdownTimeout
 		}
 	}
 	if err := checkURL("SLACK_API_URL", c.SlackAPIURL, "https://slack.com/api/"); err != nil {
@@ -221,10 +251,35 @@ func loadConfig() (config, error) {
 	default:
 		bad("LOG_FORMAT", "LOG_FORMAT must be json or text (or unset: text on a terminal, JSON otherwise)")
 	}
-	if len(errs) > 0 {
-		return c, errs
-	}
+	c.Problems = errs
 	return c, nil
+}
+
+// readEnv fills an env with the values getenv gives. envconfig v1.4.0 reads
+// only the process environment, so it is asked for what the struct declares:
+// its usage walk gives every field with the variable and default its tags
+// name, exactly as its Process would read them, and each field is set from
+// getenv; an unset, empty or blank one gets its default, as the README
+// says an empty variable counts as unset.
+func readEnv(getenv func(string) string) (env, error) {
+	var e env
+	set := func(field reflect.Value, key, def string) (string, error) {
+		if field.Kind() != reflect.String {
+			return "", fmt.Errorf("the configuration's %s is not read as a string", key)
+		}
+		v := getenv(key)
+		if strings.TrimSpace(v) == "" {
+			v = def
+		}
+		field.SetString(v)
+		return "", nil
+	}
+	walk := template.Must(template.New("env").Funcs(template.FuncMap{"set": set}).
+		Parse(`{{range .}}{{set .Field .Key (.Tags.Get "default")}}{{end}}`))
+	if err := envconfig.Usaget("", &e, io.Discard, walk); err != nil {
+		return env{}, fmt.Errorf("reading the environment: %w", err)
+	}
+	return e, nil
 }
 
 // tokenList splits NOTION_TOKENS at commas, trims the spaces around each
@@ -242,7 +297,7 @@ func tokenList(v string) []string {
 
 // tokenEntry names the i-th (0-based) entry of NOTION_TOKENS for a
 // message, by position: the value is never shown.
-func tokenEntry(i int) string { return fmt.Sprintf("NOTION_TOKENS entry %d", i+1) }
+func tokenEntry(i int) string { return diagnose.TokenEntry(i) }
 
 // checkAddr checks ADDR: host:port with a port number, or "off"/"" to
 // turn the operations listener off.
@@ -274,19 +329,6 @@ func channelList(name, v string) ([]string, error) {
 		out = append(out, ch)
 	}
 	return out, nil
-}
-
-// applyEmptyDefaults gives every set-but-empty (or blank) variable its
-// default, as the README says an empty variable counts as unset.
-func applyEmptyDefaults(e *env) {
-	v := reflect.ValueOf(e).Elem()
-	t := v.Type()
-	for i := 0; i < t.NumField(); i++ {
-		fv := v.Field(i)
-		if strings.TrimSpace(fv.String()) == "" {
-			fv.SetString(t.Field(i).Tag.Get("default"))
-		}
-	}
 }
 
 // checkURL checks that raw is an absolute http(s) URL; the error names the

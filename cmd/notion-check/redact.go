@@ -10,18 +10,16 @@ import (
 	"github.com/notion-check/notion-check/diagnose/secret"
 )
 
-// secretVars are the variables whose values are secrets: none of them ever
-// reaches stdout, stderr or an error, in any form.
-var secretVars = []string{"NOTION_TOKEN", "NOTION_TOKENS", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN"}
-
-// configuredSecrets returns the value of every token the environment
-// configures: NOTION_TOKEN, each NOTION_TOKENS entry, SLACK_BOT_TOKEN and
-// SLACK_APP_TOKEN; for a value pasted with quotes or a "Bearer " prefix
-// (token.malformed), the bare token too.
-func configuredSecrets(getenv func(string) string) []string {
+// configuredSecrets returns every token in the values of the variables
+// that hold secrets (loadConfig gives NOTION_TOKEN, NOTION_TOKENS,
+// SLACK_BOT_TOKEN and SLACK_APP_TOKEN), each split at commas; for a value
+// pasted with quotes or a "Bearer " prefix (token.malformed), the bare
+// token too. None of them ever reaches stdout, stderr or an error, in any
+// form.
+func configuredSecrets(values ...string) []string {
 	var out []string
-	for _, k := range secretVars {
-		for _, v := range strings.Split(getenv(k), ",") {
+	for _, val := range values {
+		for _, v := range strings.Split(val, ",") {
 			v = strings.TrimSpace(v)
 			if v == "" {
 				continue
@@ -42,11 +40,11 @@ func configuredSecrets(getenv func(string) string) []string {
 // redactOutputs is the CLI's one redaction layer: it wraps stdout and
 // stderr so that everything written to them (the terminal report, --json,
 // --blocks, the bot's logs, messages) has every token-shaped string and
-// every configured secret (configuredSecrets) masked, in any encoded or
+// every configured secret (config.Secrets) masked, in any encoded or
 // split form; done flushes them and returns err with its message redacted
 // the same way (main prints it on stderr), keeping its exit status.
-func redactOutputs(getenv func(string) string, stdout, stderr io.Writer) (out, errw io.Writer, done func(error) error) {
-	r := secret.NewRedactor(configuredSecrets(getenv)...)
+func redactOutputs(secrets []string, stdout, stderr io.Writer) (out, errw io.Writer, done func(error) error) {
+	r := secret.NewRedactor(secrets...)
 	o := &redactingWriter{w: stdout, r: r}
 	e := &redactingWriter{w: stderr, r: r}
 	return o, e, func(err error) error {

@@ -23,9 +23,11 @@ const (
 // is reported as token.leaked, and the independent scanner finds no part
 // of any configured secret or token shape in what was written.
 func TestCLINeverRepeatsASecret(t *testing.T) {
-	clearEnv(t)
-	t.Setenv("NOTION_TOKEN", notiontest.GoodToken)
-	t.Setenv("NOTION_TOKENS", marketingToken+", "+personalToken+","+shapelessSecret)
+	t.Parallel()
+	env := environ{
+		"NOTION_TOKEN":  notiontest.GoodToken,
+		"NOTION_TOKENS": marketingToken + ", " + personalToken + "," + shapelessSecret,
+	}
 	scan := leakscan.New(notiontest.GoodToken, marketingToken, personalToken, shapelessSecret)
 	link := "https://www.notion.so/1c2d3e4f5a6b80c79d8e7f6a5b4c3d2e"
 	forms := []struct{ name, text string }{
@@ -44,7 +46,8 @@ func TestCLINeverRepeatsASecret(t *testing.T) {
 	for _, f := range forms {
 		for _, mode := range [][]string{{"--offline"}, {"--offline", "--json"}, {"--offline", "--blocks"}} {
 			t.Run(f.name+" "+strings.Join(mode, " "), func(t *testing.T) {
-				out, errOut, _ := cli(t, "", append(mode, f.text)...)
+				t.Parallel()
+				out, errOut, _ := cli(t, env, "", append(mode, f.text)...)
 				// The plain report says it in words, JSON and blocks by code.
 				if !strings.Contains(out, "token.leaked") && !strings.Contains(out, "A Notion token is in this message") {
 					t.Errorf("no token.leaked in:\n%s", out)
@@ -64,7 +67,7 @@ func TestCLINeverRepeatsASecret(t *testing.T) {
 	// The configured secrets by value, whatever their shape, on stdin too.
 	for _, in := range []string{"the key is " + shapelessSecret, link + "?key=" + shapelessSecret, "x" + shapelessSecret[3:20]} {
 		for _, mode := range []string{"--json", "--blocks", "--offline"} {
-			out, errOut, _ := cli(t, in, "--offline", mode, "-")
+			out, errOut, _ := cli(t, env, in, "--offline", mode, "-")
 			if leaks := append(scan.Scan(out), scan.Scan(errOut)...); len(leaks) > 0 {
 				t.Errorf("%s %q: leaks: %v", mode, in, leaks)
 			}
@@ -75,10 +78,10 @@ func TestCLINeverRepeatsASecret(t *testing.T) {
 // TestCLIErrorsAreRedacted: a usage error that quotes what was typed does
 // not repeat a token on stderr.
 func TestCLIErrorsAreRedacted(t *testing.T) {
-	clearEnv(t)
-	t.Setenv("NOTION_TOKEN", notiontest.GoodToken)
+	t.Parallel()
+	env := environ{"NOTION_TOKEN": notiontest.GoodToken}
 	scan := leakscan.New(notiontest.GoodToken)
-	_, errOut, code := cli(t, "", "--json="+notiontest.GoodToken, "x")
+	_, errOut, code := cli(t, env, "", "--json="+notiontest.GoodToken, "x")
 	if code != 2 {
 		t.Errorf("exit %d, want 2", code)
 	}
@@ -88,12 +91,18 @@ func TestCLIErrorsAreRedacted(t *testing.T) {
 }
 
 func TestConfiguredSecrets(t *testing.T) {
-	env := map[string]string{
+	t.Parallel()
+	env := environ{
 		"NOTION_TOKEN":    `"Bearer ` + notiontest.GoodToken + `"`,
 		"NOTION_TOKENS":   " " + marketingToken + " ,," + personalToken,
 		"SLACK_BOT_TOKEN": "xoxb-1-2-3",
+		"NOTION_API_URL":  "https://api.notion.com", // not a secret
 	}
-	got := configuredSecrets(func(k string) string { return env[k] })
+	cfg, err := loadConfig(env.getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := cfg.Secrets
 	want := []string{`"Bearer ` + notiontest.GoodToken + `"`, notiontest.GoodToken, marketingToken, personalToken, "xoxb-1-2-3"}
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("configuredSecrets = %q, want %q", got, want)

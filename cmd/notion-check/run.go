@@ -106,11 +106,17 @@ func interruptedError(ctx context.Context) error {
 	return &exitError{code: code}
 }
 
-// run is the whole program, testable in-process: main only calls it. When
-// ctx is cancelled (main cancels it on SIGINT/SIGTERM with a signalCause),
-// a diagnosis stops at once, prints what it knew and exits 130/143.
+// run is the whole program, testable in-process: main only calls it. It
+// reads the environment through getenv once, here (main gives os.Getenv);
+// everything below takes the configuration as values. When ctx is cancelled
+// (main cancels it on SIGINT/SIGTERM with a signalCause), a diagnosis stops
+// at once, prints what it knew and exits 130/143.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) (err error) {
-	stdout, stderr, done := redactOutputs(getenv, stdout, stderr) // no secret leaves (redact.go)
+	cfg, err := loadConfig(getenv)
+	if err != nil {
+		return err
+	}
+	stdout, stderr, done := redactOutputs(cfg.Secrets, stdout, stderr) // no secret leaves (redact.go)
 	defer func() { err = done(err) }()
 	if len(args) > 0 {
 		switch args[0] {
@@ -119,7 +125,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 				fmt.Fprint(stdout, serveUsage)
 				return nil
 			}
-			return serve(ctx, args[1:], getenv, stdout, stderr)
+			return serve(ctx, args[1:], cfg, stdout, stderr)
 		case "version":
 			fmt.Fprintln(stdout, "notion-check "+version)
 			return nil
@@ -128,13 +134,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 				fmt.Fprint(stdout, healthcheckUsage)
 				return nil
 			}
-			return healthcheck(ctx, args[1:], getenv)
+			return healthcheck(ctx, args[1:], cfg.Addr)
 		case "help":
 			fmt.Fprint(stdout, usageText)
 			return nil
 		}
 	}
-	return check(ctx, args, getenv, stdin, stdout, stderr)
+	return check(ctx, args, cfg, stdin, stdout, stderr)
 }
 
 const serveUsage = `Usage: notion-check serve
@@ -154,7 +160,7 @@ otherwise. Meant for a container HEALTHCHECK.
 `
 
 // check is the diagnosis face of the CLI.
-func check(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+func check(ctx context.Context, args []string, cfg config, stdin io.Reader, stdout, stderr io.Writer) error {
 	fl, textArgs, err := parseCheckArgs(args)
 	if errors.Is(err, flag.ErrHelp) {
 		fmt.Fprint(stdout, usageText)
@@ -176,16 +182,10 @@ func check(ctx context.Context, args []string, getenv func(string) string, stdin
 	if err != nil {
 		return err
 	}
-	cfg, err := loadConfig()
-	var ces configErrors
-	if errors.As(err, &ces) {
-		// Only what the diagnosis reads stops it; a wrong Slack setting
-		// is serve's business.
-		if mine := ces.only(cliVars...); len(mine) > 0 {
-			return usageError("%v", mine)
-		}
-	} else if err != nil {
-		return usageError("%v", err)
+	// Only what the diagnosis reads stops it; a wrong Slack setting is
+	// serve's business.
+	if mine := cfg.Problems.only(cliVars...); len(mine) > 0 {
+		return usageError("%v", mine)
 	}
 
 	versionFindings := diagnose.VersionFindings(cfg.NotionVersion)
@@ -223,13 +223,13 @@ func check(ctx context.Context, args []string, getenv func(string) string, stdin
 		}
 		out = string(diagnose.PrintableJSON(b)) + "\n"
 	case fl.blocks:
-		b, err := renderBlocksJSON(rep, text)
+		b, err := renderBlocksJSON(rep)
 		if err != nil {
 			return err
 		}
 		out = string(diagnose.PrintableJSON(b)) + "\n"
 	default:
-		out = formatReportOpts(rep, textOptions{Style: textStyle(stdout, getenv), Verbose: fl.verbose})
+		out = formatReportOpts(rep, textOptions{Style: textStyle(stdout, cfg.Plain), Verbose: fl.verbose})
 	}
 	// stdout is run's redacting writer (redact.go): nothing leaves with a
 	// token in it, whatever the pasted text held.
@@ -239,7 +239,7 @@ func check(ctx context.Context, args []string, getenv func(string) string, stdin
 	if interrupted {
 		return interruptedError(ctx)
 	}
-	if code := exitStatus(rep, w.online, fl.failOn); code != 0 {
+	if code := rep.ExitStatus(fl.failOn == "warning"); code != diagnose.ExitOK {
 		return &exitError{code: code}
 	}
 	return nil
@@ -307,67 +307,6 @@ func diagnoseInterruptible(ctx context.Context, w wiring, timeout time.Duration,
 		rep.APIVersion = w.apiVersion
 	}
 	return rep, nil, true
-}
-
-// exitStatus is the documented exit status of a finished diagnosis: 1 for an
-// error finding (or a warning with --fail-on warning), 3 when no error was
-// found but a check could not be finished because Notion could not be asked
-// (never for --offline or a missing token: online is false then), else 0.
-func exitStatus(rep diagnose.Report, online bool, failOn string) int {
-	if rep.HasError() {
-		return 1
-	}
-	if failOn == "warning" && hasWarning(rep) {
-		return 1
-	}
-	if online {
-		for _, c := range rep.Checks {
-			if notAsked(c) {
-				return 3
-			}
-		}
-	}
-	return 0
-}
-
-// notAsked reports whether check c could not be finished because Notion
-// could not be asked: it says so (notion.unavailable, notion.rate_limited),
-// or it has an ID and no verdict. A check without an ID (a pasted 429 or
-// 503 alone) was never to be asked: what Notion told the person's call is
-// not a failure of these checks.
-func notAsked(c diagnose.Check) bool {
-	if c.Status != diagnose.StatusUnknown {
-		return false
-	}
-	for _, f := range c.Findings {
-		if f.Code == diagnose.CodeNotionUnavailable || f.Code == diagnose.CodeNotionRateLimited {
-			return true
-		}
-	}
-	return c.ID != ""
-}
-
-// hasWarning reports a warning finding for --fail-on warning. Notion's own
-// trouble (notion.unavailable, notion.rate_limited) is not one: it says
-// "could not check", which exit status 3 tells.
-func hasWarning(rep diagnose.Report) bool {
-	isWarn := func(fs []diagnose.Finding) bool {
-		for _, f := range fs {
-			if f.Severity == diagnose.SeverityWarning && f.Code != diagnose.CodeNotionUnavailable && f.Code != diagnose.CodeNotionRateLimited {
-				return true
-			}
-		}
-		return false
-	}
-	if isWarn(rep.Integration.Findings) {
-		return true
-	}
-	for _, c := range rep.Checks {
-		if isWarn(c.Findings) {
-			return true
-		}
-	}
-	return false
 }
 
 // readText joins the TEXT arguments, or reads standard input when there are
@@ -528,14 +467,7 @@ func newDiagnoser(cfg config, offline bool, hooks func(i int) (notion.Hooks, *sl
 // otherTokenFindings are the shape findings of the i-th NOTION_TOKENS
 // entry, naming it by position, never by value.
 func otherTokenFindings(i int, tok string) []diagnose.Finding {
-	fs := diagnose.TokenFindings(tok)
-	for j := range fs {
-		fs[j].Detail = strings.Replace(fs[j].Detail, "NOTION_TOKEN:", tokenEntry(i)+":", 1)
-		if !strings.HasPrefix(fs[j].Detail, tokenEntry(i)) {
-			fs[j].Detail = tokenEntry(i) + ": " + fs[j].Detail
-		}
-	}
-	return fs
+	return diagnose.EntryFindings(i, diagnose.TokenFindings(tok))
 }
 
 // addTokenFindings reports the NOTION_TOKENS entries that cannot be used,
@@ -548,8 +480,7 @@ func (w wiring) addTokenFindings(rep *diagnose.Report, infos []diagnose.Integrat
 		if in, _ := integrationOf(infos, i); in.Status == diagnose.StatusProblem {
 			for _, f := range in.Findings {
 				if f.Code == diagnose.CodeTokenInvalid {
-					f.Detail = tokenEntry(o.pos) + ": " + f.Detail
-					fs = append(fs, f)
+					fs = append(fs, diagnose.EntryFindings(o.pos, []diagnose.Finding{f})...)
 				}
 			}
 		}
@@ -567,7 +498,7 @@ func integrationOf(infos []diagnose.IntegrationInfo, i int) (diagnose.Integratio
 	if i >= len(infos) {
 		return diagnose.Integration{Status: diagnose.StatusUnknown}, true
 	}
-	return diagnose.IntegrationVerdict(infos[i])
+	return diagnose.IntegrationFrom(infos[i])
 }
 
 func hasDetail(fs []diagnose.Finding, detail string) bool {

@@ -7,28 +7,39 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
-	"os"
+	"reflect"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
+	"github.com/notion-check/notion-check/bot"
+	"github.com/notion-check/notion-check/bot/cluster"
 	"github.com/notion-check/notion-check/diagnose"
 	"github.com/notion-check/notion-check/diagnose/notiontest"
 	"github.com/notion-check/notion-check/diagnose/secret/leakscan"
 )
 
-// cli runs the program in-process, as a user would from a shell.
-func cli(t *testing.T, stdin string, args ...string) (stdout, stderr string, code int) {
+// environ is a test's environment: the variables it sets and nothing of
+// the process's, so that the developer's own NOTION_TOKEN never leaks into a
+// test and tests run in parallel.
+type environ map[string]string
+
+// getenv is the environment's os.Getenv, for run.
+func (e environ) getenv(k string) string { return e[k] }
+
+// cli runs the program in-process with the environment env, as a user
+// would from a shell.
+func cli(t *testing.T, env environ, stdin string, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	getenv := func(k string) string { return os.Getenv(k) }
-	err := run(context.Background(), args, getenv, strings.NewReader(stdin), &out, &errb)
+	err := run(context.Background(), args, env.getenv, strings.NewReader(stdin), &out, &errb)
 	defer func() {
 		// Nothing the CLI writes holds a configured secret or a token
 		// shape, as the independent scanner sees it.
 		var known []string
 		for _, k := range []string{"NOTION_TOKEN", "NOTION_TOKENS", "SLACK_BOT_TOKEN", "SLACK_APP_TOKEN"} {
-			for _, v := range strings.Split(os.Getenv(k), ",") {
+			for _, v := range strings.Split(env[k], ",") {
 				known = append(known, strings.TrimSpace(v))
 			}
 		}
@@ -53,21 +64,11 @@ func cli(t *testing.T, stdin string, args ...string) (stdout, stderr string, cod
 	return out.String(), errb.String(), code
 }
 
-// clearEnv unsets every variable the program reads, so the developer's own
-// environment never leaks into a test.
-func clearEnv(t *testing.T) {
-	for _, k := range []string{"NOTION_TOKEN", "NOTION_API_URL", "NOTION_VERSION", "NOTION_RATE", "NOTION_BURST", "NOTION_GUESS_RATE",
-		"SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_API_URL", "HELP_CHANNELS", "ALLOWED_CHANNELS", "ADMIN_CHANNEL", "ALLOW_EXTERNAL_USERS", "ADDR", "LOG_LEVEL", "LOG_FORMAT", "DIAGNOSIS_TIMEOUT", "REDIS_URL", "REDIS_CLAIM_AFTER"} {
-		t.Setenv(k, "")
-		os.Unsetenv(k)
-	}
-}
-
 const pageLink = "https://www.notion.so/acme/Roadmap-1212250f3985801cabcdef0123456789?pvs=4"
 
 func TestOfflineNoToken(t *testing.T) {
-	clearEnv(t)
-	out, errOut, code := cli(t, "", pageLink)
+	t.Parallel()
+	out, errOut, code := cli(t, nil, "", pageLink)
 	if code != 0 {
 		t.Fatalf("exit %d, want 0 (no error finding offline); stderr %q", code, errOut)
 	}
@@ -89,7 +90,7 @@ func TestOfflineNoToken(t *testing.T) {
 }
 
 func TestExitCodes(t *testing.T) {
-	clearEnv(t)
+	t.Parallel()
 	for _, tc := range []struct {
 		name string
 		args []string
@@ -106,7 +107,8 @@ func TestExitCodes(t *testing.T) {
 		{"help", []string{"--help"}, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, errOut, code := cli(t, "", tc.args...)
+			t.Parallel()
+			_, errOut, code := cli(t, nil, "", tc.args...)
 			if code != tc.code {
 				t.Errorf("exit %d, want %d; stderr %q", code, tc.code, errOut)
 			}
@@ -118,9 +120,9 @@ func TestExitCodes(t *testing.T) {
 }
 
 func TestJSONReport(t *testing.T) {
-	clearEnv(t)
+	t.Parallel()
 	link := "https://www.notion.so/acme/1212250f3985801cabcdef0123456789?v=9a3e53af8585464db3e0123456789abc&p=249d19fb353080fcabcdef0123456789&pm=s"
-	out, _, code := cli(t, "", "--json", link)
+	out, _, code := cli(t, nil, "", "--json", link)
 	if code != 0 {
 		t.Fatalf("exit %d", code)
 	}
@@ -167,9 +169,9 @@ func TestJSONReport(t *testing.T) {
 }
 
 func TestStdin(t *testing.T) {
-	clearEnv(t)
+	t.Parallel()
 	for _, args := range [][]string{nil, {"-"}, {"--json"}, {"--json", "-"}} {
-		out, _, code := cli(t, "Could not find page with ID: 1212250f-3985-801c-abcd-ef0123456789.\n", args...)
+		out, _, code := cli(t, nil, "Could not find page with ID: 1212250f-3985-801c-abcd-ef0123456789.\n", args...)
 		if code != 0 || !strings.Contains(out, "1212250f-3985-801c-abcd-ef0123456789") {
 			t.Errorf("args %v: exit %d, out %q", args, code, out)
 		}
@@ -177,8 +179,8 @@ func TestStdin(t *testing.T) {
 }
 
 func TestBlocks(t *testing.T) {
-	clearEnv(t)
-	out, _, code := cli(t, "", "--blocks", pageLink)
+	t.Parallel()
+	out, _, code := cli(t, nil, "", "--blocks", pageLink)
 	if code != 0 {
 		t.Fatalf("exit %d", code)
 	}
@@ -192,10 +194,9 @@ func TestBlocks(t *testing.T) {
 }
 
 func TestMalformedTokenIsAFindingNotAFailure(t *testing.T) {
-	clearEnv(t)
+	t.Parallel()
 	const tok = "Bearer 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"
-	t.Setenv("NOTION_TOKEN", tok)
-	out, errOut, code := cli(t, "", "--json", pageLink)
+	out, errOut, code := cli(t, environ{"NOTION_TOKEN": tok}, "", "--json", pageLink)
 	if code != 1 {
 		t.Fatalf("exit %d, want 1", code)
 	}
@@ -208,6 +209,7 @@ func TestMalformedTokenIsAFindingNotAFailure(t *testing.T) {
 }
 
 func TestConfigErrorsNameTheVariable(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ key, val string }{
 		{"NOTION_API_URL", "ftp://secret-host"},
 		{"NOTION_RATE", "fast"},
@@ -215,9 +217,8 @@ func TestConfigErrorsNameTheVariable(t *testing.T) {
 		{"DIAGNOSIS_TIMEOUT", "-1s"},
 	} {
 		t.Run(tc.key, func(t *testing.T) {
-			clearEnv(t)
-			t.Setenv(tc.key, tc.val)
-			_, errOut, code := cli(t, "", pageLink)
+			t.Parallel()
+			_, errOut, code := cli(t, environ{tc.key: tc.val}, "", pageLink)
 			if code != 2 || !strings.Contains(errOut, tc.key) || strings.Contains(errOut, tc.val) {
 				t.Errorf("exit %d, stderr %q: want 2, naming %s and not its value", code, errOut, tc.key)
 			}
@@ -226,20 +227,49 @@ func TestConfigErrorsNameTheVariable(t *testing.T) {
 }
 
 func TestEmptyVariableCountsAsUnset(t *testing.T) {
-	clearEnv(t)
-	t.Setenv("NOTION_VERSION", "")
-	t.Setenv("NOTION_API_URL", "")
-	cfg, err := loadConfig()
-	if err != nil {
-		t.Fatal(err)
+	t.Parallel()
+	cfg, err := loadConfig(environ{"NOTION_VERSION": "", "NOTION_API_URL": " ", "NOTION_RATE": "\t"}.getenv)
+	if err != nil || len(cfg.Problems) > 0 {
+		t.Fatal(err, cfg.Problems)
 	}
-	if cfg.NotionVersion != "2025-09-03" || cfg.NotionAPIURL != "https://api.notion.com" {
+	if cfg.NotionVersion != "2025-09-03" || cfg.NotionAPIURL != "https://api.notion.com" || cfg.NotionRate != 3 {
 		t.Errorf("defaults not applied: %+v", cfg)
+	}
+}
+
+// TestConfigReadsThroughGetenv: the configuration is read through the
+// getenv run is given, each variable env declares asked once, and nothing
+// else; a value comes back where envconfig's tags put it.
+func TestConfigReadsThroughGetenv(t *testing.T) {
+	t.Parallel()
+	asked := map[string]int{}
+	cfg, err := loadConfig(func(k string) string {
+		asked[k]++
+		return map[string]string{"NOTION_RATE": "7", "SHUTDOWN_TIMEOUT": "3s", "NO_COLOR": "1"}[k]
+	})
+	if err != nil || len(cfg.Problems) > 0 {
+		t.Fatal(err, cfg.Problems)
+	}
+	if cfg.NotionRate != 7 || cfg.ShutdownTimeout != 3*time.Second || !cfg.Plain {
+		t.Errorf("NotionRate %v, ShutdownTimeout %v, Plain %v: the values given were not read", cfg.NotionRate, cfg.ShutdownTimeout, cfg.Plain)
+	}
+	want := reflect.TypeFor[env]().NumField()
+	if len(asked) != want {
+		t.Errorf("asked %d variables, want the %d env declares: %v", len(asked), want, asked)
+	}
+	for k, n := range asked {
+		if n != 1 && k != "NOTION_BURST" { // NOTION_BURST: its default and whether it was set
+			t.Errorf("%s asked %d times", k, n)
+		}
+	}
+	if def, _ := loadConfig(environ{}.getenv); def.ShutdownTimeout != bot.DefaultShutdownTimeout || def.ClaimAfter != cluster.DefaultTurnLease {
+		t.Errorf("defaults: ShutdownTimeout %v, ClaimAfter %v", def.ShutdownTimeout, def.ClaimAfter)
 	}
 }
 
 // TestOnline runs the CLI against the fake Notion, as a user with a token.
 func TestOnline(t *testing.T) {
+	t.Parallel()
 	srv := notiontest.NewServer(t)
 	for _, tc := range []struct {
 		name, token, text string
@@ -252,10 +282,9 @@ func TestOnline(t *testing.T) {
 		{"revoked token", notiontest.RevokedToken, notiontest.SharedPageID, 1, diagnose.CodeTokenInvalid},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			clearEnv(t)
-			t.Setenv("NOTION_TOKEN", tc.token)
-			t.Setenv("NOTION_API_URL", srv.URL)
-			out, errOut, code := cli(t, "", "--json", tc.text)
+			t.Parallel()
+			env := environ{"NOTION_TOKEN": tc.token, "NOTION_API_URL": srv.URL}
+			out, errOut, code := cli(t, env, "", "--json", tc.text)
 			if code != tc.code {
 				t.Errorf("exit %d, want %d; stderr %q", code, tc.code, errOut)
 			}
@@ -270,11 +299,10 @@ func TestOnline(t *testing.T) {
 }
 
 func TestOfflineFlagMakesNoCall(t *testing.T) {
+	t.Parallel()
 	srv := notiontest.NewServer(t)
-	clearEnv(t)
-	t.Setenv("NOTION_TOKEN", notiontest.GoodToken)
-	t.Setenv("NOTION_API_URL", srv.URL)
-	out, _, _ := cli(t, "", "--offline", "--json", notiontest.SharedPageID)
+	env := environ{"NOTION_TOKEN": notiontest.GoodToken, "NOTION_API_URL": srv.URL}
+	out, _, _ := cli(t, env, "", "--offline", "--json", notiontest.SharedPageID)
 	if n := len(srv.Calls()); n != 0 {
 		t.Errorf("--offline made %d calls", n)
 	}
@@ -287,20 +315,19 @@ func TestOfflineFlagMakesNoCall(t *testing.T) {
 // talks to NOTION_API_URL. A canary server named in the text must see
 // nothing.
 func TestNeverContactsOtherHosts(t *testing.T) {
+	t.Parallel()
 	var hits atomic.Int64
 	canary := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { hits.Add(1) }))
 	defer canary.Close()
 	notion := notiontest.NewServer(t)
-	clearEnv(t)
-	t.Setenv("NOTION_TOKEN", notiontest.GoodToken)
-	t.Setenv("NOTION_API_URL", notion.URL)
+	env := environ{"NOTION_TOKEN": notiontest.GoodToken, "NOTION_API_URL": notion.URL}
 	host := strings.TrimPrefix(canary.URL, "http://")
 	text := canary.URL + "/v1/pages/" + notiontest.SharedPageID + " " +
 		canary.URL + "/" + strings.ReplaceAll(notiontest.SharedPageID, "-", "") + " " +
 		"curl " + canary.URL + "/v1/databases/" + notiontest.DatabaseID + " " +
 		"https://" + host + ".notion.site/x-" + strings.ReplaceAll(notiontest.UnsharedPageID, "-", "") + " " +
 		"notion://" + host + "/Page-" + strings.ReplaceAll(notiontest.RowPageID, "-", "")
-	out, _, _ := cli(t, "", "--json", text)
+	out, _, _ := cli(t, env, "", "--json", text)
 	if n := hits.Load(); n != 0 {
 		t.Fatalf("the canary host was contacted %d times", n)
 	}

@@ -11,8 +11,8 @@ import (
 )
 
 // renderBlocksJSON is --blocks: the Slack message the bot would post.
-func renderBlocksJSON(rep diagnose.Report, text string) ([]byte, error) {
-	msg := bot.Render(rep, bot.RenderOptions{RecheckText: text})
+func renderBlocksJSON(rep diagnose.Report) ([]byte, error) {
+	msg := bot.Render(rep, bot.RenderOptions{})
 	b, err := json.MarshalIndent(msg, "", "  ")
 	if err != nil {
 		return nil, fmt.Errorf("encoding the Block Kit message: %w", err)
@@ -21,11 +21,11 @@ func renderBlocksJSON(rep diagnose.Report, text string) ([]byte, error) {
 }
 
 // serve runs the Slack bot. Wired in serve_bot.go.
-func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	return serveBot(ctx, args, getenv, stdout, stderr)
+func serve(ctx context.Context, args []string, cfg config, stdout, stderr io.Writer) error {
+	return serveBot(ctx, args, cfg, stdout, stderr)
 }
 
-// healthcheck probes the running bot's /healthz.
-func healthcheck(ctx context.Context, args []string, getenv func(string) string) error {
-	return probeHealth(ctx, args, getenv)
+// healthcheck probes the running bot's /healthz (on addr, ADDR, by default).
+func healthcheck(ctx context.Context, args []string, addr string) error {
+	return probeHealth(ctx, args, addr)
 }

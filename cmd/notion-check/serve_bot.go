@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -84,25 +85,19 @@ func slackTokenShape(name, tok, prefix string) error {
 // serveBot wires the Slack bot: configuration, logs, metrics, one Notion
 // prober per integration token, the ops listener; asks Notion about every
 // token once; then runs until ctx is cancelled.
-func serveBot(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+func serveBot(ctx context.Context, args []string, cfg config, stdout, stderr io.Writer) error {
 	if len(args) > 0 {
 		return usageError("serve takes no arguments; configure it with environment variables (see README)")
 	}
-	cfg, err := loadConfig()
 	var lines []string
-	var ces configErrors
-	if errors.As(err, &ces) {
-		for _, e := range ces {
-			lines = append(lines, e.Msg)
-		}
-	} else if err != nil {
-		return usageError("%v", err)
+	for _, e := range cfg.Problems {
+		lines = append(lines, e.Msg)
 	}
 	lines = append(lines, checkServeConfig(cfg)...)
 	if len(lines) > 0 {
 		return usageError("%s", strings.Join(lines, "\n"))
 	}
-	secrets := configuredSecrets(getenv)
+	secrets := slices.Clone(cfg.Secrets)
 	if cfg.RedisURL != "" {
 		secrets = append(secrets, cfg.RedisURL) // it may hold Redis's password
 	}
@@ -174,6 +169,7 @@ func serveBot(ctx context.Context, args []string, getenv func(string) string, st
 		Cluster:            shared,
 		VerdictScope:       verdictScope(cfg),
 		ClaimAfter:         cfg.ClaimAfter,
+		ShutdownTimeout:    cfg.ShutdownTimeout,
 		Hooks: bot.Hooks{
 			OnDedupeHit: metrics.DedupeHit,
 			OnClaimed:   metrics.Claimed,
@@ -314,7 +310,7 @@ func watchCheck(p *notion.Prober) ops.NotionCheck {
 func checkToken(ctx context.Context, p *notion.Prober, fresh bool) (ops.NotionState, string, string) {
 	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
-	info, _ := diagnose.IntegrationVerdict(p.Integration(ctx, diagnose.ProbeOptions{Fresh: fresh}))
+	info, _ := diagnose.IntegrationFrom(p.Integration(ctx, diagnose.ProbeOptions{Fresh: fresh}))
 	switch {
 	case info.Status == diagnose.StatusOK:
 		return ops.NotionOK, info.Name, ""
@@ -339,7 +335,7 @@ func observeDiagnosis(rep diagnose.Report, ready *ops.Readiness, watches []*ops.
 				return
 			}
 		}
-	case in.Status == diagnose.StatusUnknown, diagnose.HasCode(in.Findings, diagnose.CodeTokenInvalid):
+	case rep.Incomplete(), diagnose.HasCode(in.Findings, diagnose.CodeTokenInvalid):
 		for _, w := range watches {
 			w.Recheck()
 		}
@@ -387,14 +383,10 @@ func isTerminal(v any) bool {
 
 // probeHealth is `notion-check healthcheck [URL]`: exit 0 when /healthz
 // answers 200, 1 otherwise.
-func probeHealth(ctx context.Context, args []string, getenv func(string) string) error {
+func probeHealth(ctx context.Context, args []string, addr string) error {
 	var url string
 	switch len(args) {
 	case 0:
-		addr := strings.TrimSpace(getenv("ADDR"))
-		if addr == "" {
-			addr = ":8080"
-		}
 		u, err := ops.HealthzURL(addr)
 		if err != nil {
 			return &exitError{code: 1, msg: err.Error()}

@@ -23,6 +23,7 @@ import (
 // shared budget here holds one slot per 1000 s; the prober's own pacing is
 // out of the way (one-shot, a large burst).
 func TestBudgetTransportSpeaksThePacersTerms(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	shared, err := cluster.New(ctx, cluster.Options{})
@@ -85,6 +86,7 @@ func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { retu
 // clamped to ten minutes (86400 must not hold every replica for a day), and
 // the workspace-wide reason in any case holds the workspace.
 func TestBudgetTransportPausesLikeTheAdapter(t *testing.T) {
+	t.Parallel()
 	reason := func(r string) string {
 		return `{"object":"error","status":429,"code":"rate_limited","message":"You have been rate limited. Please try again in a few minutes.","request_id":"x","additional_data":{"rate_limit_reason":"` + r + `"}}`
 	}

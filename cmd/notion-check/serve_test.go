@@ -7,7 +7,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -76,25 +75,27 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 // command answered, metrics that move, the healthcheck subcommand, a clean
 // shutdown, and no token anywhere in what it wrote or sent.
 func TestServeEndToEnd(t *testing.T) {
+	t.Parallel()
 	slack := slackfake.New()
 	defer slack.Close()
 	notion := notiontest.NewServer(t)
 	addr := freeAddr(t)
 
-	clearEnv(t)
-	t.Setenv("SLACK_BOT_TOKEN", slackfake.BotToken)
-	t.Setenv("SLACK_APP_TOKEN", slackfake.AppToken)
-	t.Setenv("SLACK_API_URL", slack.APIURL())
-	t.Setenv("NOTION_TOKEN", notiontest.GoodToken)
-	t.Setenv("NOTION_TOKENS", marketingToken)
-	t.Setenv("NOTION_API_URL", notion.URL)
-	t.Setenv("ADDR", addr)
-	t.Setenv("LOG_LEVEL", "debug")
+	env := environ{
+		"SLACK_BOT_TOKEN": slackfake.BotToken,
+		"SLACK_APP_TOKEN": slackfake.AppToken,
+		"SLACK_API_URL":   slack.APIURL(),
+		"NOTION_TOKEN":    notiontest.GoodToken,
+		"NOTION_TOKENS":   marketingToken,
+		"NOTION_API_URL":  notion.URL,
+		"ADDR":            addr,
+		"LOG_LEVEL":       "debug",
+	}
 
 	logs := &syncBuffer{}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, []string{"serve"}, os.Getenv, nil, io.Discard, logs) }()
+	go func() { done <- run(ctx, []string{"serve"}, env.getenv, nil, io.Discard, logs) }()
 
 	base := "http://" + addr
 	waitFor(t, "/healthz", func() bool { c, _ := get(base + "/healthz"); return c == 200 })
@@ -106,7 +107,7 @@ func TestServeEndToEnd(t *testing.T) {
 	}
 
 	// The healthcheck subcommand, as the image's HEALTHCHECK runs it.
-	if _, errOut, code := cli(t, "", "healthcheck", base+"/healthz"); code != 0 {
+	if _, errOut, code := cli(t, nil, "", "healthcheck", base+"/healthz"); code != 0 {
 		t.Errorf("healthcheck exit %d: %s", code, errOut)
 	}
 
@@ -169,6 +170,7 @@ func TestServeEndToEnd(t *testing.T) {
 }
 
 func TestServeRefusesBadConfig(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name, key, val, says string
 	}{
@@ -183,14 +185,17 @@ func TestServeRefusesBadConfig(t *testing.T) {
 		{"bad admin channel", "ADMIN_CHANNEL", "#admins", "ADMIN_CHANNEL"},
 		{"two admin channels", "ADMIN_CHANNEL", "C0ADMIN001,C0ADMIN002", "ADMIN_CHANNEL"},
 		{"bad external flag", "ALLOW_EXTERNAL_USERS", "perhaps", "ALLOW_EXTERNAL_USERS"},
+		{"shutdown timeout not a duration", "SHUTDOWN_TIMEOUT", "forever", "SHUTDOWN_TIMEOUT"},
+		{"shutdown timeout too short", "SHUTDOWN_TIMEOUT", "500ms", "SHUTDOWN_TIMEOUT"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			clearEnv(t)
-			t.Setenv("SLACK_BOT_TOKEN", slackfake.BotToken)
-			t.Setenv("SLACK_APP_TOKEN", slackfake.AppToken)
-			t.Setenv("NOTION_TOKEN", notiontest.GoodToken)
-			t.Setenv(tc.key, tc.val)
-			_, errOut, code := cli(t, "", "serve")
+			t.Parallel()
+			env := environ{
+				"SLACK_BOT_TOKEN": slackfake.BotToken,
+				"SLACK_APP_TOKEN": slackfake.AppToken,
+				"NOTION_TOKEN":    notiontest.GoodToken, tc.key: tc.val,
+			}
+			_, errOut, code := cli(t, env, "", "serve")
 			if code != 2 || !strings.Contains(errOut, tc.says) || strings.Count(strings.TrimSpace(errOut), "\n") != 0 {
 				t.Errorf("exit %d, stderr %q: want 2 and one line naming %s", code, errOut, tc.says)
 			}
@@ -202,6 +207,7 @@ func TestServeRefusesBadConfig(t *testing.T) {
 }
 
 func TestHealthcheckExitCodes(t *testing.T) {
+	t.Parallel()
 	ok := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { fmt.Fprint(w, "ok") })
 	bad := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(503) })
 	srvOK := &http.Server{Handler: ok}
@@ -212,7 +218,6 @@ func TestHealthcheckExitCodes(t *testing.T) {
 	go srvBad.Serve(lnBad)
 	defer srvOK.Close()
 	defer srvBad.Close()
-	clearEnv(t)
 	for _, tc := range []struct {
 		args []string
 		code int
@@ -222,12 +227,11 @@ func TestHealthcheckExitCodes(t *testing.T) {
 		{[]string{"healthcheck", "http://" + freeAddr(t) + "/healthz"}, 1},
 		{[]string{"healthcheck", "a", "b"}, 2},
 	} {
-		if _, errOut, code := cli(t, "", tc.args...); code != tc.code {
+		if _, errOut, code := cli(t, nil, "", tc.args...); code != tc.code {
 			t.Errorf("%v: exit %d, want %d (%s)", tc.args, code, tc.code, errOut)
 		}
 	}
-	t.Setenv("ADDR", lnOK.Addr().String())
-	if _, errOut, code := cli(t, "", "healthcheck"); code != 0 {
+	if _, errOut, code := cli(t, environ{"ADDR": lnOK.Addr().String()}, "", "healthcheck"); code != 0 {
 		t.Errorf("healthcheck from ADDR: exit %d (%s)", code, errOut)
 	}
 }
@@ -236,16 +240,18 @@ func TestHealthcheckExitCodes(t *testing.T) {
 // malformed variable, one line each, never a value; ADDR problems name
 // ADDR, and the SLACK_API_URL example is a Slack URL.
 func TestServeReportsEveryBadVariableAtOnce(t *testing.T) {
-	clearEnv(t)
-	t.Setenv("SLACK_BOT_TOKEN", "xapp-1-A012-3456-abcdefsecretvalue")
-	t.Setenv("NOTION_TOKEN", `"`+notiontest.GoodToken+`"`)
-	t.Setenv("NOTION_TOKENS", notiontest.GoodToken+", Bearer ntn_66666666666MalformedTokenAbCdEfGhIjKlMnOpQr")
-	t.Setenv("SLACK_API_URL", "slack.com/api")
-	t.Setenv("ADDR", "8080")
-	t.Setenv("HELP_CHANNELS", "#help")
-	t.Setenv("LOG_LEVEL", "loud")
-	t.Setenv("DIAGNOSIS_TIMEOUT", "forever")
-	_, errOut, code := cli(t, "", "serve")
+	t.Parallel()
+	env := environ{
+		"SLACK_BOT_TOKEN":   "xapp-1-A012-3456-abcdefsecretvalue",
+		"NOTION_TOKEN":      `"` + notiontest.GoodToken + `"`,
+		"NOTION_TOKENS":     notiontest.GoodToken + ", Bearer ntn_66666666666MalformedTokenAbCdEfGhIjKlMnOpQr",
+		"SLACK_API_URL":     "slack.com/api",
+		"ADDR":              "8080",
+		"HELP_CHANNELS":     "#help",
+		"LOG_LEVEL":         "loud",
+		"DIAGNOSIS_TIMEOUT": "forever",
+	}
+	_, errOut, code := cli(t, env, "", "serve")
 	if code != 2 {
 		t.Fatalf("exit %d, want 2; stderr %q", code, errOut)
 	}
@@ -272,16 +278,15 @@ func TestServeReportsEveryBadVariableAtOnce(t *testing.T) {
 // once; one Notion refuses (401) stops serve (exit 2) naming its entry,
 // never its value.
 func TestServeStopsOnARefusedToken(t *testing.T) {
+	t.Parallel()
 	notion := notiontest.NewServer(t)
-	clearEnv(t)
-	t.Setenv("SLACK_BOT_TOKEN", slackfake.BotToken)
-	t.Setenv("SLACK_APP_TOKEN", slackfake.AppToken)
-	t.Setenv("SLACK_API_URL", "http://127.0.0.1:1/api/") // never reached
-	t.Setenv("NOTION_TOKEN", notiontest.GoodToken)
-	t.Setenv("NOTION_TOKENS", notiontest.NoReadToken+","+notiontest.RevokedToken)
-	t.Setenv("NOTION_API_URL", notion.URL)
-	t.Setenv("ADDR", "off")
-	_, errOut, code := cli(t, "", "serve")
+	env := environ{
+		"SLACK_BOT_TOKEN": slackfake.BotToken, "SLACK_APP_TOKEN": slackfake.AppToken,
+		"SLACK_API_URL": "http://127.0.0.1:1/api/", // never reached
+		"NOTION_TOKEN":  notiontest.GoodToken, "NOTION_TOKENS": notiontest.NoReadToken + "," + notiontest.RevokedToken,
+		"NOTION_API_URL": notion.URL, "ADDR": "off",
+	}
+	_, errOut, code := cli(t, env, "", "serve")
 	if code != 2 || !strings.Contains(errOut, "NOTION_TOKENS entry 2") || !strings.Contains(errOut, "401") {
 		t.Errorf("exit %d, stderr %q: want 2 and a line naming NOTION_TOKENS entry 2 and the 401", code, errOut)
 	}
@@ -304,26 +309,28 @@ func TestServeStopsOnARefusedToken(t *testing.T) {
 // "token refused") and turns ready by itself once Notion answers again,
 // without any diagnosis.
 func TestServeReadyzPerIntegration(t *testing.T) {
+	t.Parallel()
 	slack := slackfake.New()
 	defer slack.Close()
 	notion := notiontest.NewServer(t)
 	addr := freeAddr(t)
-	clearEnv(t)
-	t.Setenv("SLACK_BOT_TOKEN", slackfake.BotToken)
-	t.Setenv("SLACK_APP_TOKEN", slackfake.AppToken)
-	t.Setenv("SLACK_API_URL", slack.APIURL())
-	t.Setenv("NOTION_TOKEN", notiontest.GoodToken)
-	t.Setenv("NOTION_TOKENS", notiontest.NoReadToken)
-	t.Setenv("NOTION_API_URL", notion.URL)
-	t.Setenv("ADDR", addr)
-	t.Setenv("DIAGNOSIS_TIMEOUT", "2s")
+	env := environ{
+		"SLACK_BOT_TOKEN":   slackfake.BotToken,
+		"SLACK_APP_TOKEN":   slackfake.AppToken,
+		"SLACK_API_URL":     slack.APIURL(),
+		"NOTION_TOKEN":      notiontest.GoodToken,
+		"NOTION_TOKENS":     notiontest.NoReadToken,
+		"NOTION_API_URL":    notion.URL,
+		"ADDR":              addr,
+		"DIAGNOSIS_TIMEOUT": "2s",
+	}
 	// Notion's edge answers users/me with an HTML 502 for now.
 	notion.AddFault(notiontest.Fault{PathPrefix: "/v1/users/me", Status: 502, Edge: true})
 
 	logs := &syncBuffer{}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, []string{"serve"}, os.Getenv, nil, io.Discard, logs) }()
+	go func() { done <- run(ctx, []string{"serve"}, env.getenv, nil, io.Discard, logs) }()
 	base := "http://" + addr
 	waitFor(t, "/readyz saying Notion is unreachable", func() bool {
 		c, body := get(base + "/readyz")
@@ -375,23 +382,25 @@ func TestServeReadyzPerIntegration(t *testing.T) {
 // /readyz and /metrics with both masked, as the logs mask them (serve
 // wires the same secrets into the ops listener as into the logger).
 func TestServeOpsRedactsNames(t *testing.T) {
+	t.Parallel()
 	slack := slackfake.New()
 	defer slack.Close()
 	name := "Iris " + notiontest.GoodToken[4:] + " " + slackfake.BotToken[5:]
 	notion := notiontest.NewServer(t, notiontest.WithIntegration(name, "Acme "+slackfake.AppToken[5:]))
 	addr := freeAddr(t)
-	clearEnv(t)
-	t.Setenv("SLACK_BOT_TOKEN", slackfake.BotToken)
-	t.Setenv("SLACK_APP_TOKEN", slackfake.AppToken)
-	t.Setenv("SLACK_API_URL", slack.APIURL())
-	t.Setenv("NOTION_TOKEN", notiontest.GoodToken)
-	t.Setenv("NOTION_API_URL", notion.URL)
-	t.Setenv("ADDR", addr)
+	env := environ{
+		"SLACK_BOT_TOKEN": slackfake.BotToken,
+		"SLACK_APP_TOKEN": slackfake.AppToken,
+		"SLACK_API_URL":   slack.APIURL(),
+		"NOTION_TOKEN":    notiontest.GoodToken,
+		"NOTION_API_URL":  notion.URL,
+		"ADDR":            addr,
+	}
 
 	logs := &syncBuffer{}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, []string{"serve"}, os.Getenv, nil, io.Discard, logs) }()
+	go func() { done <- run(ctx, []string{"serve"}, env.getenv, nil, io.Discard, logs) }()
 	base := "http://" + addr
 	waitFor(t, "/readyz", func() bool { c, _ := get(base + "/readyz"); return c == 200 })
 	waitFor(t, "/metrics naming the integration", func() bool {

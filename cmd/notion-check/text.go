@@ -16,11 +16,11 @@ const width = 80
 // style says how the human report is printed.
 type style struct{ color bool }
 
-// textStyle turns colour on only for a terminal, and never with NO_COLOR or
-// TERM=dumb.
-func textStyle(w io.Writer, getenv func(string) string) style {
+// textStyle turns colour on only for a terminal, and never when plain
+// (NO_COLOR or TERM=dumb: config.Plain).
+func textStyle(w io.Writer, plain bool) style {
 	f, ok := underlying(w).(*os.File)
-	if !ok || getenv("NO_COLOR") != "" || getenv("TERM") == "dumb" {
+	if !ok || plain {
 		return style{}
 	}
 	fi, err := f.Stat()
@@ -67,13 +67,13 @@ func formatReportOpts(rep diagnose.Report, o textOptions) string {
 
 	single := len(rep.Checks) == 1
 	// The integration's own findings come first.
-	if fs := shownIntegration(rep); len(fs) > 0 || o.Verbose && len(rep.Integration.Findings) > 0 {
+	if fs := rep.IntegrationFindings(); len(fs) > 0 {
 		b.WriteString("\n")
 		b.WriteString(st.paint("1", integrationLabel(rep.Integration)) + "\n")
 		if o.Verbose {
 			writeVerboseFindings(&b, rep.Integration.Findings, "  ", st)
 		} else {
-			writeFindings(&b, rep, nil, fs, ans, -1, "  ", ans.Code)
+			writeFindings(&b, rep.Tell(nil, fs, ans, -1, ans.Code), "  ")
 		}
 	}
 
@@ -120,12 +120,12 @@ func formatReportOpts(rep diagnose.Report, o textOptions) string {
 			switch prev, seen := fixed[ca.Code]; {
 			case !single && seen:
 				b.WriteString(wrap(fmt.Sprintf("%s: same fix as %d.", ca.Text, prev+1), indent, indent))
-				writeFindings(&b, rep, &rep.Checks[i], shown[1:], ans, i, indent, "")
+				writeFindings(&b, rep.Tell(&rep.Checks[i], shown[1:], ans, i, ""), indent)
 			case !single && ca.Severity == diagnose.SeverityInfo:
 				b.WriteString(wrap(ca.Text, indent, indent))
-				writeFindings(&b, rep, &rep.Checks[i], shown[1:], ans, i, indent, "")
+				writeFindings(&b, rep.Tell(&rep.Checks[i], shown[1:], ans, i, ""), indent)
 			default:
-				writeFindings(&b, rep, &rep.Checks[i], shown, ans, i, indent, ca.Code)
+				writeFindings(&b, rep.Tell(&rep.Checks[i], shown, ans, i, ca.Code), indent)
 			}
 			if ca.Code != "" {
 				if _, seen := fixed[ca.Code]; !seen {
@@ -133,7 +133,7 @@ func formatReportOpts(rep diagnose.Report, o textOptions) string {
 				}
 			}
 		}
-		if line := accessLine(c.Access); line != "" {
+		if line := accessLine(c.ShownAccess()); line != "" {
 			b.WriteString(wrap(line, indent, indent+"  "))
 		}
 		if o.Verbose {
@@ -207,33 +207,20 @@ func markColor(a diagnose.Headline) string {
 	return "1;32"
 }
 
-// shownIntegration returns the integration findings worth a block.
-func shownIntegration(rep diagnose.Report) []diagnose.Finding {
-	var out []diagnose.Finding
-	for _, sev := range []diagnose.Severity{diagnose.SeverityError, diagnose.SeverityWarning, diagnose.SeverityInfo} {
-		for _, f := range rep.Integration.Findings {
-			if f.Severity == sev {
-				out = append(out, f)
-			}
-		}
-	}
-	return out
-}
-
-// writeFindings writes the main finding (lead, the one the check's answer
-// comes from) as its cause and numbered fix, and every other shown finding
-// as one line: its answer. The cause is left out when the report's first
-// line already said it.
-func writeFindings(b *strings.Builder, rep diagnose.Report, c *diagnose.Check, fs []diagnose.Finding, ans diagnose.Headline, at int, indent string, lead diagnose.Code) {
-	for k, f := range fs {
-		if k > 0 || f.Code != lead {
-			b.WriteString(wrap(mark(diagnose.Headline{Severity: f.Severity})+" "+rep.AnswerText(c, f), indent, indent+"  "))
+// writeFindings writes findings as diagnose.Report.Tell says: the lead one
+// as its cause and numbered fix, every other shown finding as one line,
+// its answer.
+func writeFindings(b *strings.Builder, told []diagnose.Told, indent string) {
+	for _, t := range told {
+		f := t.Finding
+		if !t.Full {
+			b.WriteString(wrap(mark(diagnose.Headline{Severity: f.Severity})+" "+t.Answer, indent, indent+"  "))
 			continue
 		}
-		if !(ans.Code == f.Code && ans.Check == at) {
+		if t.Title {
 			b.WriteString(wrap(f.Title, indent, indent))
 		}
-		if showsDetail(f) && f.Detail != "" {
+		if t.Detail {
 			b.WriteString(wrap(f.Detail, indent, indent))
 		}
 		for i, step := range f.Fix {
@@ -245,18 +232,6 @@ func writeFindings(b *strings.Builder, rep diagnose.Report, c *diagnose.Check, f
 			b.WriteString(indent + "Send instead:\n" + indent + "  " + diagnose.Printable(f.Example) + "\n")
 		}
 	}
-}
-
-// showsDetail reports whether a finding's detail says what its steps do
-// not (which characters are wrong, what was found instead of an ID); the
-// other details restate the steps or are evidence, shown with --verbose.
-func showsDetail(f diagnose.Finding) bool {
-	switch f.Code {
-	case diagnose.CodeIDMalformed, diagnose.CodeIDMissing, diagnose.CodeLinkNotContent, diagnose.CodeDatabaseMultipleSources,
-		diagnose.CodeCallNotReproduced, diagnose.CodeErrorValidation:
-		return true
-	}
-	return strings.HasPrefix(string(f.Code), "body.")
 }
 
 func writeVerboseFindings(b *strings.Builder, fs []diagnose.Finding, indent string, st style) {
@@ -301,14 +276,7 @@ func checkLabel(c diagnose.Check) string {
 	if c.ID == "" {
 		return "No usable ID in “" + cut(oneLine(c.Source), 40) + "”"
 	}
-	kind := ""
-	switch c.Kind {
-	case diagnose.KindUnknown, "":
-		kind = "ID"
-	default:
-		kind = strings.ReplaceAll(string(c.Kind), "_", " ")
-		kind = strings.ToUpper(kind[:1]) + kind[1:]
-	}
+	kind := c.Kind.Label()
 	if c.Title != "" {
 		return kind + " “" + cut(oneLine(c.Title), 30) + "” " + c.ID
 	}
@@ -324,28 +292,17 @@ func integrationLabel(in diagnose.Integration) string {
 
 // callLine is the person's call, briefly.
 func callLine(c *diagnose.Call) string {
-	var parts []string
-	if c.Method != "" || c.Endpoint != "" {
-		parts = append(parts, strings.TrimSpace(c.Method+" "+c.Endpoint))
-	}
-	res := ""
-	if c.Status != 0 {
-		res = fmt.Sprint(c.Status)
-	}
-	if c.Code != "" {
-		res = strings.TrimSpace(res + " " + c.Code)
-	}
-	if res != "" && len(parts) > 0 {
-		parts = append(parts, "→ "+res)
-	} else if res != "" {
-		parts = append(parts, "got "+res)
-	}
-	if len(parts) == 0 {
+	what, res := c.Summary()
+	var line string
+	switch {
+	case what != "" && res != "":
+		line = "Your call: " + what + " → " + res
+	case what != "":
+		line = "Your call: " + what
+	case res != "":
+		line = "Your call got " + res
+	default:
 		return ""
-	}
-	line := "Your call " + strings.Join(parts, " ")
-	if c.Method != "" || c.Endpoint != "" {
-		line = "Your call: " + strings.Join(parts, " ")
 	}
 	if c.Integration != "" {
 		line += " as “" + cut(oneLine(c.Integration), 40) + "”"
@@ -359,17 +316,12 @@ func callLine(c *diagnose.Call) string {
 // accessLine is which integrations see the object: "Iris Checker ✓ ·
 // Marketing Sync ✗".
 func accessLine(acc []diagnose.Access) string {
-	if len(acc) < 2 {
-		// One integration: the cause already says whether it sees it.
+	if len(acc) == 0 {
 		return ""
 	}
 	parts := make([]string, len(acc))
 	for i, a := range acc {
-		m := "✗"
-		if a.Sees {
-			m = "✓"
-		}
-		parts[i] = cut(oneLine(a.Integration), 40) + " " + m
+		parts[i] = cut(oneLine(a.Integration), 40) + " " + a.Mark()
 	}
 	return "Access: " + strings.Join(parts, " · ")
 }

@@ -55,6 +55,7 @@ func checkTextGolden(t *testing.T, name, got string) {
 // TestTerminalGolden renders every example, plain and --verbose, and holds
 // the common causes to their budget.
 func TestTerminalGolden(t *testing.T) {
+	t.Parallel()
 	for _, c := range exampleCases(t) {
 		t.Run(c.Name, func(t *testing.T) {
 			out := formatReportOpts(c.Report, textOptions{})
@@ -83,6 +84,7 @@ func TestTerminalGolden(t *testing.T) {
 // TestTerminalGoldenWidth: every line of every terminal golden file fits
 // 80 columns.
 func TestTerminalGoldenWidth(t *testing.T) {
+	t.Parallel()
 	files, _ := filepath.Glob(filepath.Join("testdata", "*.golden.txt"))
 	if len(files) == 0 {
 		t.Fatal("no golden files")
@@ -103,6 +105,7 @@ func TestTerminalGoldenWidth(t *testing.T) {
 // TestTerminalFirstLineAnswers: the first line is the answer, never a
 // tally, and never "All good" above a warning or a refused token.
 func TestTerminalFirstLineAnswers(t *testing.T) {
+	t.Parallel()
 	want := map[string]string{
 		examples.NotShared:      "✗ Not shared with Iris Checker — open it → ••• → Connections → add Iris Checker",
 		examples.Trash:          "! In the trash",
@@ -134,6 +137,7 @@ func TestTerminalFirstLineAnswers(t *testing.T) {
 // TestTerminalNotFinishedIsNotOffline: when Notion was asked and did not
 // answer, the report never says "offline".
 func TestTerminalNotFinishedIsNotOffline(t *testing.T) {
+	t.Parallel()
 	rep := diagnose.Report{
 		Integration: diagnose.Integration{Status: diagnose.StatusOK, Name: "Iris Checker"}, APIVersion: "2025-09-03",
 		Checks: []diagnose.Check{{Source: "x", ID: "3d47810f-380f-80d7-a001-000000000002", Kind: diagnose.KindUnknown, Status: diagnose.StatusUnknown}},
@@ -182,10 +186,10 @@ var hostile = []string{
 // TestTerminalNoEscapes runs the CLI on hostile text, and renders reports
 // whose titles, details and names hold it: nothing reaches the output.
 func TestTerminalNoEscapes(t *testing.T) {
-	clearEnv(t)
+	t.Parallel()
 	for _, text := range hostile {
 		for _, args := range [][]string{{"--offline", text}, {text}} {
-			out, errOut, _ := cli(t, "", args...)
+			out, errOut, _ := cli(t, nil, "", args...)
 			for _, r := range out + errOut {
 				if badRune(r) {
 					t.Errorf("args %q: output holds %U:\n%q", args, r, out)
@@ -194,7 +198,7 @@ func TestTerminalNoEscapes(t *testing.T) {
 			}
 		}
 		// A flag made of it: the usage error quotes it, printably.
-		_, errOut, code := cli(t, "", "--"+text, "x")
+		_, errOut, code := cli(t, nil, "", "--"+text, "x")
 		for _, r := range errOut {
 			if badRune(r) || code != 2 {
 				t.Errorf("flag %q: exit %d, stderr %q", text, code, errOut)
@@ -203,7 +207,7 @@ func TestTerminalNoEscapes(t *testing.T) {
 		}
 		// The Slack message --blocks prints: no visible string holds one
 		// either (the button value, not shown, is what to re-check).
-		out, _, _ := cli(t, "", "--offline", "--blocks", text)
+		out, _, _ := cli(t, nil, "", "--offline", "--blocks", text)
 		var msg any
 		if err := json.Unmarshal([]byte(out), &msg); err != nil {
 			t.Fatalf("--blocks: %v", err)
@@ -295,21 +299,31 @@ func stripColour(s string) string {
 // TestTerminalColourOnlyOnATerminal: a file, a pipe or NO_COLOR get no
 // colour codes.
 func TestTerminalColourOnlyOnATerminal(t *testing.T) {
+	t.Parallel()
 	f, err := os.CreateTemp(t.TempDir(), "out")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+	plain := func(env environ) bool {
+		cfg, err := loadConfig(env.getenv)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cfg.Plain
+	}
 	for name, st := range map[string]style{
-		"file":     textStyle(f, env(nil)),
-		"buffer":   textStyle(&bytes.Buffer{}, env(nil)),
-		"NO_COLOR": textStyle(os.Stdout, env(map[string]string{"NO_COLOR": "1"})),
-		"dumb":     textStyle(os.Stdout, env(map[string]string{"TERM": "dumb"})),
+		"file":     textStyle(f, plain(nil)),
+		"buffer":   textStyle(&bytes.Buffer{}, plain(nil)),
+		"NO_COLOR": textStyle(os.Stdout, plain(environ{"NO_COLOR": "1"})),
+		"dumb":     textStyle(os.Stdout, plain(environ{"TERM": "dumb"})),
 	} {
 		if st.color {
 			t.Errorf("%s: colour on", name)
 		}
+	}
+	if plain(environ{"TERM": "xterm-256color"}) {
+		t.Error("a colour terminal taken for plain")
 	}
 	rep := exampleCases(t)[1].Report
 	if out := formatReportOpts(rep, textOptions{}); strings.Contains(out, "\x1b") {
@@ -354,13 +368,12 @@ func FuzzFormatReport(f *testing.F) {
 // Notion (a page title, the integration's name), in the bytes printed or
 // in any string once decoded.
 func TestJSONNoControlCharacters(t *testing.T) {
+	t.Parallel()
 	const evil = "Road\u202emap\u2066 \u0085x\x1b[2J\u200f\x7f\u2028end"
 	srv := notiontest.NewServer(t,
 		notiontest.WithTitle(notiontest.SharedPageID, evil),
 		notiontest.WithIntegration("Iris\u202e Checker\u0085", "Acme\u2067"))
-	clearEnv(t)
-	t.Setenv("NOTION_TOKEN", notiontest.GoodToken)
-	t.Setenv("NOTION_API_URL", srv.URL)
+	env := environ{"NOTION_TOKEN": notiontest.GoodToken, "NOTION_API_URL": srv.URL}
 	inputs := append([]string{
 		"Could not find page with ID: " + notiontest.SharedPageID + "\u202e. \u0085 " + evil,
 		`{"object":"error","status":404,"code":"object_not_found","message":"` + "Could not find page with ID: 3d47810f-380f-80d7-a001-000000000003 \\u202e\\u0085\\u001b[31m\\u2066" + `"}`,
@@ -369,7 +382,7 @@ func TestJSONNoControlCharacters(t *testing.T) {
 	}, hostile...)
 	for _, text := range inputs {
 		for _, args := range [][]string{{"--json", text}, {"--json", "--verbose", text}, {"--json", "--offline", text}} {
-			out, errOut, _ := cli(t, "", args...)
+			out, errOut, _ := cli(t, env, "", args...)
 			for _, r := range out {
 				if badRune(r) || r == 0x2028 || r == 0x2029 {
 					t.Errorf("args %q: the JSON holds %U:\n%s", args, r, out)
@@ -392,12 +405,12 @@ func TestJSONNoControlCharacters(t *testing.T) {
 	}
 	// The fake's title and name did reach the report (so the test is about
 	// them), cleaned.
-	out, _, _ := cli(t, "", "--json", notiontest.SharedPageID)
+	out, _, _ := cli(t, env, "", "--json", notiontest.SharedPageID)
 	if !strings.Contains(out, "Roadmap") {
 		t.Errorf("the title is not in the report:\n%s", out)
 	}
 	// users/me is asked where a verdict needs it: a 404's advice.
-	out, _, _ = cli(t, "", "--json", notiontest.UnsharedPageID)
+	out, _, _ = cli(t, env, "", "--json", notiontest.UnsharedPageID)
 	if !strings.Contains(out, "Iris Checker") {
 		t.Errorf("the integration's name is not in the report:\n%s", out)
 	}

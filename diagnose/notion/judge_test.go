@@ -81,6 +81,6 @@ type integV struct {
 }
 
 func integ(ctx context.Context, p *Prober, opts diagnose.ProbeOptions) integV {
-	in, ok := diagnose.IntegrationVerdict(p.Integration(ctx, opts))
+	in, ok := diagnose.IntegrationFrom(p.Integration(ctx, opts))
 	return integV{Integration: in, Usable: ok}
 }

@@ -134,16 +134,15 @@ type transport struct {
 	sleep   func(ctx context.Context, d time.Duration) error
 }
 
-// family returns the low-cardinality endpoint label of an API path.
+// family returns the low-cardinality endpoint label of an API path: its
+// diagnose.EndpointFamily, "users/me" for the token's own user, else
+// "other".
 func family(path string) string {
-	rest := strings.TrimPrefix(path, "/v1/")
-	if rest == "users/me" {
+	if strings.TrimPrefix(path, "/v1/") == "users/me" {
 		return "users/me"
 	}
-	f, _, _ := strings.Cut(rest, "/")
-	switch f {
-	case "pages", "databases", "data_sources", "blocks", "views", "users", "search", "comments":
-		return f
+	if f := diagnose.EndpointFamily(path); f != diagnose.EndpointNone {
+		return string(f)
 	}
 	return "other"
 }

@@ -74,7 +74,7 @@ func writePages(dir string) error {
 		if !ok {
 			return fmt.Errorf("no example %q", name)
 		}
-		msg := bot.Render(c.Report, bot.RenderOptions{RecheckText: c.Text})
+		msg := bot.Render(c.Report, bot.RenderOptions{})
 		page := pageHTML(c, msg)
 		if err := os.WriteFile(filepath.Join(dir, name+".html"), []byte(page), 0o644); err != nil {
 			return err
@@ -94,8 +94,8 @@ func writeSurfaces(dir string, byName map[string]examples.Case) error {
 		return fmt.Errorf("no example %q or %q", examples.NotShared, examples.RevokedToken)
 	}
 	pages := map[string]string{
-		"shortcut": surfacePage(ns.Text, "Only visible to you", bot.ShortcutReport(ns.Report, ns.Text, "C0HELP0001", "1700000000.000100")),
-		"share":    surfacePage("", "", bot.SharedReport(ns.Report, ns.Text, "Shared by <@U0ALEX0001> with notion-check")),
+		"shortcut": surfacePage(ns.Text, "Only visible to you", bot.ShortcutReport(ns.Report, "C0HELP0001", "1700000000.000100")),
+		"share":    surfacePage("", "", bot.SharedReport(ns.Report, "Shared by <@U0ALEX0001> with notion-check")),
 		"admin":    surfacePage("", "", bot.AdminMessages(rv.Report, time.Date(2026, 12, 5, 9, 12, 0, 0, time.UTC))[0]),
 		"home": homePage(bot.HomeView(bot.HomeInput{
 			Integrations: []bot.IntegrationHealth{{Name: "Iris Checker", Health: "ok"}, {Name: "Marketing Sync", Health: "refused"}},

@@ -198,8 +198,8 @@ func TestJudge(t *testing.T) {
 	}
 }
 
-// TestIntegrationVerdict is the table of the users/me rule.
-func TestIntegrationVerdict(t *testing.T) {
+// TestIntegrationFrom is the table of the users/me rule.
+func TestIntegrationFrom(t *testing.T) {
 	tests := []struct {
 		name   string
 		info   IntegrationInfo
@@ -216,7 +216,7 @@ func TestIntegrationVerdict(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			in, usable := IntegrationVerdict(tt.info)
+			in, usable := IntegrationFrom(tt.info)
 			if in.Status != tt.status || usable != tt.usable || !slices.Equal(codesOf(in.Findings), orEmpty(tt.codes)) {
 				t.Errorf("got %s %v %v, want %s %v %v", in.Status, usable, codesOf(in.Findings), tt.status, tt.usable, tt.codes)
 			}

@@ -80,10 +80,10 @@ func (j *judgement) related(role Kind, id string) {
 	j.Related = append(j.Related, Related{Role: role, ID: id})
 }
 
-// IntegrationVerdict turns what users/me answered into the report's
+// IntegrationFrom turns what users/me answered into the report's
 // integration section, and reports whether the token can be used at all
 // (false when Notion refused it with 401).
-func IntegrationVerdict(info IntegrationInfo) (Integration, bool) {
+func IntegrationFrom(info IntegrationInfo) (Integration, bool) {
 	in := Integration{Status: StatusUnknown, Name: info.Name, Workspace: info.Workspace, Findings: []Finding{}}
 	switch info.Me.Outcome {
 	case OutcomeOK:
