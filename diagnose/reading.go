@@ -49,9 +49,10 @@ func ReadText(text string, limit int) Reading {
 	// Read the text with its tokens masked, so that no piece of one (a
 	// source, a quote cut short) is ever kept.
 	text, n := secret.RedactCount(text)
-	refs, total, more := readReferences(text, limit)
+	ix := textNeedles.scan(text) // the fixed strings both readers look for
+	refs, total, more := readReferencesIn(text, limit, ix)
 	wf := readWords(text)
-	rd := Reading{References: refs, Total: total, More: more, Call: readCallWords(text, wf), NotionTokens: n}
+	rd := Reading{References: refs, Total: total, More: more, Call: readCallIn(text, ix, wf), NotionTokens: n}
 	if rd.Call != nil && len(rd.References) > 0 {
 		m := len(rd.References)
 		rd.References = withCall(rd.References, rd.Call)
