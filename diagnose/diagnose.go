@@ -107,6 +107,10 @@ type Object struct {
 	// answer had a schema at all.
 	Properties       []SchemaProperty `json:"properties,omitempty"`
 	PropertiesListed bool             `json:"properties_listed,omitempty"`
+	// SchemaName is the name of the data source (or database) whose schema
+	// Properties are, kept only to be compared with the property keys a
+	// write sent (a database's name used as a property), never reported.
+	SchemaName string `json:"-"`
 }
 
 // SchemaProperty is one property of a data source's schema, as Notion

@@ -155,6 +155,7 @@ func (d *Diagnoser) DiagnoseReading(ctx context.Context, rd Reading, opts Option
 	done := make([]bool, len(refs))
 	if online {
 		d.online(ctx, rd.Call, refs, opts, &rep, done)
+		settleOnlineNote(&rep, rd.Call)
 	}
 
 	for i := range rep.Checks {

@@ -266,12 +266,12 @@ var findingTable = map[Code]FindingSpec{
 	}},
 	CodeBodyPropertyType: {SeverityError, "A property was sent in a shape its type does not take", []string{
 		"{body_fix}",
-		"A property value holds exactly one type key: the one of the property's type in the data source's schema.",
+		"A property value holds exactly one type key: the one of its type.",
 		"{online}",
 	}},
 	CodeBodyPropertyMissing: {SeverityError, "The body names a property the data source does not have", []string{
 		"{body_fix}",
-		"Property names are matched exactly (case and spaces count); a property ID (from GET /v1/data_sources/<id>) works as the key too.",
+		"Names match exactly (case and spaces count); a property's ID works too.",
 		"{online}",
 	}},
 	CodeBodyOption: {SeverityError, "Notion refused a select, multi-select or status option", []string{
@@ -280,17 +280,17 @@ var findingTable = map[Code]FindingSpec{
 	}},
 	CodeBodyReadOnly: {SeverityError, "A read-only property was written", []string{
 		"{body_fix}",
-		"Leave formula, rollup, created_time, created_by, last_edited_time, last_edited_by, unique_id and button properties out of the body: Notion computes them.",
+		"Notion computes formula, rollup, created_*, last_edited_*, unique_id and button: leave them out.",
 	}},
 	CodeBodyTitle: {SeverityError, "The title property is missing or named otherwise", []string{
 		"{body_fix}",
-		"The title property's ID is always \"title\": it works as the key whatever the property is named.",
+		"The title property's ID is always \"title\": it works as the key under any name.",
 		"{online}",
 	}},
 	CodeBodyRelation: {SeverityError, "A relation value is in the wrong shape or points where the integration cannot see", []string{
 		"{body_fix}",
 		"A relation is a list of page objects, each {\"id\": \"<page id>\"}; a write replaces the whole list.",
-		"Share the related database with the integration too (••• → Connections), or its pages cannot be linked.",
+		"Share the related database with the integration too, or its pages cannot be linked.",
 	}},
 	CodeBodyValue: {SeverityError, "Notion refused a value of the property's type", []string{
 		"{body_fix}",
@@ -298,7 +298,7 @@ var findingTable = map[Code]FindingSpec{
 	}},
 	CodeBodyLimit: {SeverityError, "A request limit was passed", []string{
 		"{body_fix}",
-		"The limits: 2000 characters per rich-text item, 100 items per array (children, rich_text, multi_select, relation, people), 2 levels of nested children per request.",
+		"Limits: 2000 characters per rich-text item, 100 items per array, 2 levels of nested children.",
 	}},
 	CodeBodyParent: {SeverityError, "The parent does not fit the call or the Notion-Version", []string{
 		"{body_fix}",

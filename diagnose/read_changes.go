@@ -105,8 +105,23 @@ var fuzzyWords = func() map[byte][]string {
 	return m
 }()
 
+// changeLens has, for each first letter, a bit for every length of word
+// that can be in a class (a class word's length, and one more or less for
+// a typo): most words of a text are refused by it without a map lookup.
+var changeLens = func() (t [256]uint64) {
+	for w := range changeWords {
+		for l := len(w) - 1; l <= len(w)+1; l++ {
+			t[w[0]] |= 1 << l
+		}
+	}
+	return t
+}()
+
 // classOf returns the classes of the lower-case word w.
 func classOf(w []byte) uint32 {
+	if len(w) == 0 || len(w) >= 64 || changeLens[w[0]]&(1<<len(w)) == 0 {
+		return 0
+	}
 	if c, ok := changeWords[string(w)]; ok {
 		return c
 	}

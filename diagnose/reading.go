@@ -49,8 +49,9 @@ func ReadText(text string, limit int) Reading {
 	// Read the text with its tokens masked, so that no piece of one (a
 	// source, a quote cut short) is ever kept.
 	text, n := secret.RedactCount(text)
-	refs, total, more := readReferences(text, limit)
-	rd := Reading{References: refs, Total: total, More: more, Call: readCall(text), NotionTokens: n}
+	ix := textNeedles.scan(text) // the fixed strings both readers look for
+	refs, total, more := readReferencesIn(text, limit, ix)
+	rd := Reading{References: refs, Total: total, More: more, Call: readCallIn(text, ix), NotionTokens: n}
 	if rd.Call != nil && len(rd.References) > 0 {
 		m := len(rd.References)
 		rd.References = withCall(rd.References, rd.Call)

@@ -15,7 +15,41 @@ import (
 const maxBodyFindings = 6
 
 // onlineNote says what an online check adds to an offline body finding.
-const onlineNote = "With a token, notion-check reads the data source's schema as the call's integration and checks every property sent against it (real names and types, options, the title property)."
+const onlineNote = "With a token, every property sent is checked against the live schema."
+
+// isOnlineNote reports whether a fix step is onlineNote, in any version's
+// words.
+func isOnlineNote(step string) bool {
+	return strings.HasPrefix(step, "With a token, ")
+}
+
+// versionWords puts a finding in the words of Notion-Version 2022-06-28,
+// where a write's schema is the database's and data sources do not exist.
+var versionWords = strings.NewReplacer(
+	"the data source's", "the database's", "The data source's", "The database's",
+	"the data source", "the database", "The data source", "The database",
+	"another data source", "another database", "the data source checked here", "the database checked here",
+)
+
+// inVersionWords says "database" where the call's Notion-Version (before
+// 2025-09-03) has no data sources. A parent finding is left as it is: its
+// data_source_id advice holds in every version.
+func inVersionWords(fs []Finding, c *Call) []Finding {
+	if c == nil || c.NotionVersion == "" || !versionBefore(c.NotionVersion, firstDataSourceVersion) {
+		return fs
+	}
+	for i := range fs {
+		f := &fs[i]
+		if f.Code == CodeBodyParent {
+			continue
+		}
+		f.Answer, f.Detail = versionWords.Replace(f.Answer), versionWords.Replace(f.Detail)
+		for j := range f.Fix {
+			f.Fix[j] = versionWords.Replace(f.Fix[j])
+		}
+	}
+	return fs
+}
 
 // bodyFindings returns the body.* findings of a failed call: one per field
 // Notion's message names, then what the pasted body shows beside them.
@@ -40,7 +74,7 @@ func bodyFindings(c *Call) []Finding {
 	if len(out) > 0 || len(c.Fields) == 0 {
 		out = append(out, sentBodyFindings(c, done, maxBodyFindings-len(out))...)
 	}
-	return out
+	return inVersionWords(out, c)
 }
 
 // bodyFinding builds a body.* finding.
@@ -151,7 +185,7 @@ func fieldFinding(c *Call, f Field) (Finding, bool) {
 			sent = fmt.Sprintf(" The call sent %s.", truncateUTF8(sp.Value, 160))
 		}
 		return bodyFinding(CodeBodyPropertyType, fmt.Sprintf("%s is a %s property — send %s", name, typ, shape),
-			fmt.Sprintf("Notion says %s is a %s property in the data source's schema, and the call sent it in another type's shape.%s", name, typ, sent),
+			fmt.Sprintf("Notion says %s is a %s property; the call sent another type's shape.%s", name, typ, sent),
 			fmt.Sprintf("Send %s as %s.", name, shape), propertyEntry(f.Property, shape)), true
 
 	case problemMissing:
@@ -159,17 +193,17 @@ func fieldFinding(c *Call, f Field) (Finding, bool) {
 		if f.Property != "" && strings.Contains(f.Path, "%") {
 			detail += fmt.Sprintf(" %s is a property ID as sent URL-encoded (decoded: %q): an ID is matched as Notion gives it, so check the property still exists.", strings.TrimPrefix(f.Path, "body.properties."), f.Property)
 		}
-		detail += " The usual causes: a name spelt differently (case and spaces count), a property renamed or deleted since, the database's name used as a property, or a parent that is another data source than the one meant."
+		detail += " Usually: a name spelt otherwise, renamed or deleted, the database's name used as a property, or another parent than meant."
 		return bodyFinding(CodeBodyPropertyMissing, fmt.Sprintf("%s is not a property of the data source — use its exact name or ID, or leave it out", name), detail,
-			fmt.Sprintf("Rename %s in the body to the property's exact name in Notion, or add the property to the data source first.", name), ""), true
+			fmt.Sprintf("Rename %s to the property's exact name, or add the property first.", name), ""), true
 
 	case problemOption:
 		opt := f.Sent
 		if f.Expected[0] == "status" {
 			shape := writeShape("status", "<an existing option>")
 			return bodyFinding(CodeBodyOption, fmt.Sprintf("Status option %q does not exist — use an existing one or add it first; a write never creates status options", opt),
-				fmt.Sprintf("The call sent the status option %q to %s, and the property has no such option. Unlike select, a status property never creates an option on the fly.", opt, statusName(f)),
-				fmt.Sprintf("Send one of the property's options (Notion's status property → its options), or add %q first with PATCH /v1/data_sources/<id> {\"properties\":{%q:{\"status\":{\"options\":[{\"name\":%q}]}}}} (Notion-Version 2025-09-03 or later).", opt, orDefault(f.Property, "Status"), opt),
+				fmt.Sprintf("%s has no option %q, and unlike select a status never creates one.", upperFirst(statusName(f)), opt),
+				fmt.Sprintf("Send an existing option, or first add %q: PATCH /v1/data_sources/<id> {\"properties\":{%q:{\"status\":{\"options\":[{\"name\":%q}]}}}}.", opt, orDefault(f.Property, "Status"), opt),
 				propertyEntry(orDefault(f.Property, "Status"), shape)), true
 		}
 		fixed := strings.Join(strings.Fields(strings.ReplaceAll(opt, ",", " ")), " ")

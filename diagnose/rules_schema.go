@@ -20,6 +20,10 @@ type observedSchema struct {
 	hidden map[string]bool
 	// version is the Notion-Version the schema was read with.
 	version string
+	// name is the data source's (or, under 2022-06-28, the database's) own
+	// name, compared with the keys a write sent and never shown unless the
+	// call sent it as one.
+	name string
 }
 
 // schemaOf finds the schema in a probe's answers: the reference's own
@@ -28,7 +32,7 @@ func schemaOf(res ProbeResult) *observedSchema {
 	var s *observedSchema
 	for _, a := range res.Answers {
 		if a.Outcome == OutcomeOK && a.Object != nil && a.Object.PropertiesListed && s == nil {
-			s = &observedSchema{props: a.Object.Properties, hidden: map[string]bool{}, version: a.Version}
+			s = &observedSchema{props: a.Object.Properties, hidden: map[string]bool{}, version: a.Version, name: a.Object.SchemaName}
 		}
 	}
 	if s == nil {
@@ -187,7 +191,7 @@ func schemaBodyFindings(c *Call, s *observedSchema) []Finding {
 			}
 		}
 	}
-	return out
+	return inVersionWords(out, c)
 }
 
 // withoutOnlineNote drops the "with a token…" step of an offline finding
@@ -195,7 +199,7 @@ func schemaBodyFindings(c *Call, s *observedSchema) []Finding {
 func withoutOnlineNote(f Finding) Finding {
 	fix := f.Fix[:0:0]
 	for _, step := range f.Fix {
-		if step != onlineNote {
+		if !isOnlineNote(step) {
 			fix = append(fix, step)
 		}
 	}
@@ -280,7 +284,17 @@ func missingFinding(c *Call, key string, s *observedSchema, sentType string) Fin
 			fmt.Sprintf("The data source's title property is %q; the call sent the title as %s, which is no property.", t.Name, name),
 			fmt.Sprintf("Send the title under %q (or its ID \"title\").", t.Name), propertyEntry(t.Name, shape))
 	}
-	detail := fmt.Sprintf("The data source has no property %s. Its properties: %s.", name, s.names(15))
+	if s.name != "" && strings.EqualFold(strings.TrimSpace(decodePropertyKey(key)), strings.TrimSpace(s.name)) {
+		t, _ := s.title()
+		example := ""
+		if t.Name != "" {
+			example = propertyEntry(t.Name, writeShape("title", ""))
+		}
+		return onlineBodyFinding(CodeBodyPropertyMissing, fmt.Sprintf("%s is the data source's own name, not a property — use its property names", name),
+			fmt.Sprintf("%s, sent as a property key, is the data source's own name. Its properties: %s.", name, s.names(5)),
+			fmt.Sprintf("Send each value under its property's name; the title goes under %q.", orDefault(t.Name, "the title property")), example)
+	}
+	detail := fmt.Sprintf("The data source has no property %s. Its properties: %s.", name, s.names(6))
 	answer := fmt.Sprintf("%s is not a property of the data source", name)
 	fix := fmt.Sprintf("Use one of its property names (or IDs) instead of %s, or add the property to the data source first.", name)
 	example := ""
@@ -332,8 +346,8 @@ func schemaFieldFinding(c *Call, f Field, s *observedSchema) (Finding, bool) {
 			}
 			shape := writeShape("status", use)
 			return onlineBodyFinding(CodeBodyOption, fmt.Sprintf("%s has no option %q — use one of %s; a write does not create status options", name, f.Sent, quoteList(p.Options, 6)),
-				fmt.Sprintf("The call sent the status option %q to %s, whose options are %s. A status property never creates an option on the fly.", f.Sent, name, quoteList(p.Options, 20)),
-				fmt.Sprintf("Send one of them, or add %q to %s first with PATCH /v1/data_sources/<id> (Notion-Version 2025-09-03 or later).", f.Sent, name),
+				fmt.Sprintf("%s's options: %s.", name, quoteList(p.Options, 20)),
+				fmt.Sprintf("Send one of them, or first add %q to %s (PATCH /v1/data_sources/<id>).", f.Sent, name),
 				propertyEntry(p.Name, shape)), true
 		}
 		fixed := strings.Join(strings.Fields(strings.ReplaceAll(f.Sent, ",", " ")), " ")
@@ -484,4 +498,35 @@ func onlineBody(call *Call, res ProbeResult, rep *Report, at int) {
 		rep.Checks[i].Findings = kept
 	}
 	rep.Checks[at].Findings = append(bf, rep.Checks[at].Findings...)
+}
+
+// settleOnlineNote replaces, in a report checked online, the "with a
+// token…" step of the body findings made offline, which promises what was
+// not done here: it says why the schema could not be read (no ID in the
+// paste, the object not shared, the token refused, no schema behind it).
+func settleOnlineNote(rep *Report, call *Call) {
+	for i := range rep.Checks {
+		c := &rep.Checks[i]
+		why := ""
+		switch {
+		case rep.Integration.Status == StatusProblem:
+			why = "The schema was not read: Notion refused the token (see above)."
+		case c.ID == "":
+			why = "Paste the page's or data source's ID too: notion-check then checks every property sent against its schema."
+		case HasCode(c.Findings, CodeAccessNotShared) || HasCode(c.Findings, CodeAccessOtherIntegration) || HasCode(c.Findings, CodeErrorNotFound):
+			why = "The schema was not read: the object answers 404 to the integration checked (below)."
+		default:
+			why = "The schema this write was checked against could not be read here."
+		}
+		if call != nil && call.NotionVersion != "" && versionBefore(call.NotionVersion, firstDataSourceVersion) {
+			why = versionWords.Replace(why)
+		}
+		for j := range c.Findings {
+			for k, step := range c.Findings[j].Fix {
+				if isOnlineNote(step) {
+					c.Findings[j].Fix[k] = why
+				}
+			}
+		}
+	}
 }

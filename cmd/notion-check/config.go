@@ -160,11 +160,10 @@ var cliVars = []string{"NOTION_API_URL", "NOTION_RATE", "NOTION_BURST", "NOTION_
 // value); the configuration then holds the defaults for those. The error
 // is for a declaration envconfig cannot read, never for a value.
 func loadConfig(getenv func(string) string) (config, error) {
-	e, err := readEnv(getenv)
+	e, given, err := readEnv(getenv)
 	if err != nil {
 		return config{}, err
 	}
-	burst := getenv("NOTION_BURST")
 	c := config{
 		NotionToken: e.NotionToken, NotionTokens: tokenList(e.NotionTokens),
 		NotionAPIURL: strings.TrimRight(e.NotionAPIURL, "/"), NotionVersion: e.NotionVersion,
@@ -191,7 +190,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 	if c.NotionBurst, err = strconv.Atoi(e.NotionBurst); err != nil || c.NotionBurst < 1 || c.NotionBurst > 100 {
 		bad("NOTION_BURST", "NOTION_BURST must be a whole number from 1 to 100")
 	}
-	c.NotionBurstSet = strings.TrimSpace(burst) != ""
+	c.NotionBurstSet = given["NOTION_BURST"]
 	if c.NotionGuessRate, err = strconv.ParseFloat(e.NotionGuessRate, 64); err != nil || !(c.NotionGuessRate >= 0 && c.NotionGuessRate <= 100) {
 		bad("NOTION_GUESS_RATE", "NOTION_GUESS_RATE must be a number of requests per second from 0 to 100")
 		c.NotionGuessRate = 0
@@ -255,14 +254,16 @@ func loadConfig(getenv func(string) string) (config, error) {
 	return c, nil
 }
 
-// readEnv fills an env with the values getenv gives. envconfig v1.4.0 reads
+// readEnv fills an env with the values getenv gives, asking it once per
+// variable, and says which variables were given. envconfig v1.4.0 reads
 // only the process environment, so it is asked for what the struct declares:
 // its usage walk gives every field with the variable and default its tags
 // name, exactly as its Process would read them, and each field is set from
 // getenv; an unset, empty or blank one gets its default, as the README
 // says an empty variable counts as unset.
-func readEnv(getenv func(string) string) (env, error) {
+func readEnv(getenv func(string) string) (env, map[string]bool, error) {
 	var e env
+	given := map[string]bool{}
 	set := func(field reflect.Value, key, def string) (string, error) {
 		if field.Kind() != reflect.String {
 			return "", fmt.Errorf("the configuration's %s is not read as a string", key)
@@ -270,6 +271,8 @@ func readEnv(getenv func(string) string) (env, error) {
 		v := getenv(key)
 		if strings.TrimSpace(v) == "" {
 			v = def
+		} else {
+			given[key] = true
 		}
 		field.SetString(v)
 		return "", nil
@@ -277,9 +280,9 @@ func readEnv(getenv func(string) string) (env, error) {
 	walk := template.Must(template.New("env").Funcs(template.FuncMap{"set": set}).
 		Parse(`{{range .}}{{set .Field .Key (.Tags.Get "default")}}{{end}}`))
 	if err := envconfig.Usaget("", &e, io.Discard, walk); err != nil {
-		return env{}, fmt.Errorf("reading the environment: %w", err)
+		return env{}, nil, fmt.Errorf("reading the environment: %w", err)
 	}
-	return e, nil
+	return e, given, nil
 }
 
 // tokenList splits NOTION_TOKENS at commas, trims the spaces around each

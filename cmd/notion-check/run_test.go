@@ -258,12 +258,17 @@ func TestConfigReadsThroughGetenv(t *testing.T) {
 		t.Errorf("asked %d variables, want the %d env declares: %v", len(asked), want, asked)
 	}
 	for k, n := range asked {
-		if n != 1 && k != "NOTION_BURST" { // NOTION_BURST: its default and whether it was set
+		if n != 1 {
 			t.Errorf("%s asked %d times", k, n)
 		}
 	}
-	if def, _ := loadConfig(environ{}.getenv); def.ShutdownTimeout != bot.DefaultShutdownTimeout || def.ClaimAfter != cluster.DefaultTurnLease {
-		t.Errorf("defaults: ShutdownTimeout %v, ClaimAfter %v", def.ShutdownTimeout, def.ClaimAfter)
+	def, _ := loadConfig(environ{"NOTION_BURST": " "}.getenv)
+	if def.ShutdownTimeout != bot.DefaultShutdownTimeout || def.ClaimAfter != cluster.DefaultTurnLease || def.NotionBurst != 10 || def.NotionBurstSet {
+		t.Errorf("defaults: ShutdownTimeout %v, ClaimAfter %v, NotionBurst %v (set %v)", def.ShutdownTimeout, def.ClaimAfter, def.NotionBurst, def.NotionBurstSet)
+	}
+	// A one-shot run keeps to NOTION_BURST only when it was given.
+	if set, _ := loadConfig(environ{"NOTION_BURST": "5"}.getenv); set.NotionBurst != 5 || !set.NotionBurstSet {
+		t.Errorf("NOTION_BURST=5: NotionBurst %v, set %v", set.NotionBurst, set.NotionBurstSet)
 	}
 }
 

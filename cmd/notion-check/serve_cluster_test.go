@@ -106,6 +106,8 @@ func TestBudgetTransportPausesLikeTheAdapter(t *testing.T) {
 		{"garbage", 429, "soon", reason("public_api_request_rate_limit"), time.Second, time.Second, cluster.ScopeIntegration},
 		{"upper-case workspace reason", 429, "30", reason("PUBLIC_API_SPACE_REQUEST_RATE_LIMIT"), 30 * time.Second, 30 * time.Second, cluster.ScopeWorkspace},
 	} {
+		// Not in parallel: a subtest waiting for a free slot would find
+		// inAMinute already less than a minute away.
 		t.Run(tt.name, func(t *testing.T) {
 			budget := &pauseRecorder{}
 			tr := budgetTransport{budget: budget, base: roundTripFunc(func(r *http.Request) (*http.Response, error) {

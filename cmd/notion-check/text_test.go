@@ -58,6 +58,7 @@ func TestTerminalGolden(t *testing.T) {
 	t.Parallel()
 	for _, c := range exampleCases(t) {
 		t.Run(c.Name, func(t *testing.T) {
+			t.Parallel()
 			out := formatReportOpts(c.Report, textOptions{})
 			checkTextGolden(t, c.Name+".golden.txt", out)
 			checkTextGolden(t, c.Name+".verbose.golden.txt", formatReportOpts(c.Report, textOptions{Verbose: true}))

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"path"
 	"strings"
 	"testing"
 	"testing/synctest"
@@ -25,6 +26,8 @@ type planRun struct {
 	// meLate counts users/me calls sent after the first answer came (not
 	// in the first round).
 	meLate int
+	// widest is the most calls about one ID on the wire at one instant.
+	widest int
 }
 
 // runPlan diagnoses text once with the shipped defaults (Config with only
@@ -87,6 +90,15 @@ func runPlan(t *testing.T, text string, bot bool, tokens ...string) planRun {
 		if c.Path == "/v1/users/me" && !c.Start.Before(calls[0].End) {
 			run.meLate++
 		}
+		// Calls about the same ID (the path's last part) on the wire when
+		// this one starts, itself included.
+		on := 0
+		for _, o := range calls {
+			if path.Base(o.Path) == path.Base(c.Path) && !o.Start.After(c.Start) && o.End.After(c.Start) {
+				on++
+			}
+		}
+		run.widest = max(run.widest, on)
 	}
 	return run
 }
@@ -128,6 +140,9 @@ func TestPlanCalls(t *testing.T) {
 		if cli.calls != w.cliCalls || cli.rounds != w.cliRounds || bot.calls != w.botCalls || bot.rounds != w.botRounds {
 			t.Errorf("%s: CLI %d calls %d rounds, bot %d calls %d rounds; want %d %d, %d %d",
 				c.name, cli.calls, cli.rounds, bot.calls, bot.rounds, w.cliCalls, w.cliRounds, w.botCalls, w.botRounds)
+		}
+		if cli.widest > 2 || bot.widest > 2 {
+			t.Errorf("%s: %d calls about one reference at one instant (CLI), %d (bot); want at most 2", c.name, cli.widest, bot.widest)
 		}
 		if cli.limited+bot.limited > 0 {
 			t.Errorf("%s: %d 429s", c.name, cli.limited+bot.limited)

@@ -146,6 +146,7 @@ func decodeObject(body []byte, self bool) *diagnose.Object {
 	if (o.Object == "data_source" || o.Object == "database") && o.Properties != nil {
 		out.PropertiesListed = true
 		out.Properties = decodeSchema(o.Properties)
+		out.SchemaName = o.Title.String()
 	}
 	if o.DataSources != nil {
 		out.DataSourcesListed = true
