@@ -32,7 +32,7 @@ func allocated(f func()) uint64 {
 // TestReadMemoryLinear: reading allocates in proportion to the text on the
 // adversarial shapes, and the reading kept is bounded by what is reported.
 // It counts bytes allocated, never time: the time is in
-// BenchmarkReadAdversarial (README, Performance).
+// BenchmarkReadAdversarial (docs/performance.md).
 func TestReadMemoryLinear(t *testing.T) {
 	const small, large = 64 << 10, 256 << 10
 	sm, lg := adversarial(small), adversarial(large)
