@@ -75,6 +75,7 @@ const (
 	wMaybeNeg // can, don, won: a negation before "t" ("can't")
 	wAnything // anything, any, results, pages, rows
 	wFind     // find, return, get, show, come back
+	wIn       // "in", as in in_trash
 )
 
 // changeWords are the words of each class. A word of five letters or more
@@ -90,7 +91,7 @@ var changeWords = map[string]uint64{
 	"replaced": wGone, "replace": wGone, "deprecated": wGone, "deprecate": wGone, "deprecation": wGone,
 	"missing": wGone, "disappeared": wGone, "vanished": wGone, "dropped": wGone, "longer": wGone,
 	"anymore": wGone, "undefined": wGone, "changed": wGone, "instead": wGone, "broke": wGone, "broken": wGone,
-	"trash": wTrash, "intrash": wTrash, "trashed": wTrash,
+	"trash": wTrash, "intrash": wTrash | wIn, "trashed": wTrash, "in": wIn,
 	"view": wView, "views": wView, "viewid": wView | wID,
 	"api": wAPI, "endpoint": wAPI, "endpoints": wAPI, "route": wAPI,
 	"personal": wPersonal, "access": wAccess, "token": wToken, "tokens": wToken, "pat": wPersonal | wToken, "pats": wPersonal | wToken,
@@ -284,6 +285,11 @@ func readWords(t string) wordFacts {
 			if near(other, changeWindow) && (cl|other)&wArchived != 0 {
 				found[ChangeInTrash] = true
 			}
+		}
+		// in_trash (inTrash) named as a field, not a key with its value:
+		// "what does in_trash mean", "page.in_trash is true".
+		if cl&wTrash != 0 && !w.prose && (cl&wIn != 0 || p1.class&wIn != 0 && !p1.prose) {
+			found[ChangeInTrash] = true
 		}
 		// "data source id", "datasource ID", "the data source's id".
 		if cl&wID != 0 && w.prose && (p1.class&wSource != 0 && (p1.class&wData != 0 || prev(2).class&wData != 0)) {

@@ -30,6 +30,9 @@ func TestReadChanges(t *testing.T) {
 		{"should I use in_trash instead of archived", []Change{ChangeInTrash}},
 		{"archieved property dissapeared, it's removed now", []Change{ChangeInTrash}},
 		{"Notion deprecated archived; pages.update({archived: true}) no longer trashes", []Change{ChangeInTrash}},
+		{"what does in_trash mean for a page?", []Change{ChangeInTrash}},
+		{"if (page.inTrash) skip(page)", []Change{ChangeInTrash}},
+		{"the page is in the trash", nil},
 		// Data source IDs.
 		{"where do I find the data source ID for my database?", []Change{ChangeDataSourceID}},
 		{"Which datasource id goes into dataSources.query?", []Change{ChangeDataSourceID}},
