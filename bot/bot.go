@@ -760,7 +760,17 @@ func (b *Bot) readCapped(text string) diagnose.Reading {
 	if b.beforeRead != nil {
 		b.beforeRead(text)
 	}
-	return diagnose.ReadText(undoMarkup(text), b.cfg.MaxReferences)
+	plain := undoMarkup(text)
+	rd := diagnose.ReadText(plain, b.cfg.MaxReferences)
+	if plain != text {
+		// A token in a part of the markup undoMarkup drops (a link's or a
+		// channel's label) is a pasted token all the same: count them as
+		// sent.
+		if n := secret.NotionTokens(text); n > rd.NotionTokens {
+			rd.NotionTokens = n
+		}
+	}
+	return rd
 }
 
 func errText(v any) string {
