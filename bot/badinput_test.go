@@ -44,6 +44,7 @@ func badInputs() map[string]string {
 // TestBadInputAnswered: every bad input gets one well-formed answer
 // (how long each took is logged, not asserted).
 func TestBadInputAnswered(t *testing.T) {
+	t.Parallel()
 	h := start(t, nil)
 	inputs := badInputs()
 	i := 0

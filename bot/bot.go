@@ -466,6 +466,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	errc := make(chan error, 1)
 	go func() { errc <- sm.RunContext(runCtx) }()
 	ws := b.startWorkers()
+	ad := b.startAdmitters()
 
 	var runErr error
 loop:
@@ -480,9 +481,12 @@ loop:
 			runErr = fmt.Errorf("slack socket mode: %s", secret.Redact(fmt.Sprint(err)))
 			break loop
 		case evt := <-sm.Events:
-			b.handle(sm, evt)
+			b.handle(sm, evt, ad)
 		}
 	}
+	// The deliveries being admitted are acknowledged (or left to Slack's
+	// retry) while the connection is still up.
+	ad.stop()
 	// No new work: what Slack sent but the bot did not acknowledge, Slack
 	// redelivers to the next instance.
 	stop()
@@ -641,7 +645,7 @@ func (o *outcomes) snapshot() outcomes {
 // handle processes one Socket Mode event in the event loop: connection
 // events are logged, deliveries are admitted (ingest) and acknowledged;
 // nothing here reads a text for references.
-func (b *Bot) handle(sm *socketmode.Client, evt socketmode.Event) {
+func (b *Bot) handle(sm *socketmode.Client, evt socketmode.Event, ad *admitters) {
 	start := time.Now()
 	defer func() {
 		if r := recover(); r != nil {
@@ -673,7 +677,9 @@ func (b *Bot) handle(sm *socketmode.Client, evt socketmode.Event) {
 			b.ack(sm, "error_bad_message", id, nil, start)
 		}
 	case socketmode.EventTypeSlashCommand, socketmode.EventTypeEventsAPI, socketmode.EventTypeInteractive:
-		b.ingest(sm, evt, start)
+		if !ad.take(sm, evt, start) {
+			b.ingest(sm, evt, start)
+		}
 	default:
 		b.log.Debug("slack socket mode event ignored", "type", string(evt.Type))
 	}
@@ -754,7 +760,17 @@ func (b *Bot) readCapped(text string) diagnose.Reading {
 	if b.beforeRead != nil {
 		b.beforeRead(text)
 	}
-	return diagnose.ReadText(undoMarkup(text), b.cfg.MaxReferences)
+	plain := undoMarkup(text)
+	rd := diagnose.ReadText(plain, b.cfg.MaxReferences)
+	if plain != text {
+		// A token in a part of the markup undoMarkup drops (a link's or a
+		// channel's label) is a pasted token all the same: count them as
+		// sent.
+		if n := secret.NotionTokens(text); n > rd.NotionTokens {
+			rd.NotionTokens = n
+		}
+	}
+	return rd
 }
 
 func errText(v any) string {

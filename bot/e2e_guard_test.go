@@ -314,6 +314,7 @@ func TestDisconnectReasonsReconnect(t *testing.T) {
 }
 
 func TestSlowPostMessageDeliveredOnce(t *testing.T) {
+	t.Parallel()
 	h := start(t, nil)
 	h.fake.Fail("chat.postMessage", slackfake.Fault{Delay: 3500 * time.Millisecond})
 	h.event("EvSlow", 0, slackfake.Event{Channel: helpChan, User: human, Text: pageLink, TS: "1700000700.000100"})
@@ -330,6 +331,7 @@ func TestSlowPostMessageDeliveredOnce(t *testing.T) {
 }
 
 func TestResponseURL429RetryAfterThenOK(t *testing.T) {
+	t.Parallel()
 	h := start(t, nil)
 	h.fake.Fail(slackfake.ResponseTarget, slackfake.Fault{Status: 429, RetryAfter: 1})
 	start := time.Now()

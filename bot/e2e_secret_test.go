@@ -109,6 +109,7 @@ func percentAll(s string) string {
 // button value forged, or from before the value held only references),
 // with the real slack-go client against the fake Slack.
 func TestEvasiveTokensNeverEchoed(t *testing.T) {
+	t.Parallel()
 	forms := evasiveForms()
 	if len(forms) < 20 {
 		t.Fatalf("%d forms, want at least 20", len(forms))

@@ -414,6 +414,7 @@ func TestDisconnectRefreshReconnects(t *testing.T) {
 }
 
 func TestPostMessageRetriedOn429And5xx(t *testing.T) {
+	t.Parallel()
 	var okReplies, failedReplies atomic.Int32
 	h := start(t, func(c *Config) {
 		c.Hooks.OnReply = func(ok bool) {

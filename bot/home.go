@@ -171,8 +171,8 @@ func HomeView(in HomeInput) []slack.Block {
 			title = s.Title
 		}
 		fmt.Fprintf(&cb, "\n%d. %s — `%s` — %d %s", i+1, esc(truncate(title, 120)), esc(string(c.Code)), c.N, plural(c.N, "time", "times"))
-		if d, ok := docsPages[c.Code]; ok {
-			cb.WriteString(" · <" + d.url + "|docs>")
+		if u, _ := c.Code.Docs(); u != "" {
+			cb.WriteString(" · <" + u + "|docs>")
 		}
 	}
 	blocks = append(blocks, section(cb.String()))

@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -31,6 +33,9 @@ const (
 	// maxWorkAttempts bounds the turns taken for one item whose reply keeps
 	// failing: after that it is dropped (acked) with a log line.
 	maxWorkAttempts = 3
+	// admitterCount is how many deliveries are admitted into Redis at
+	// once (each acked once its own admission returned).
+	admitterCount = 4
 	// readBlock is how long a worker waits for new work before it looks
 	// for work left unanswered by a dead replica.
 	readBlock = time.Second
@@ -222,4 +227,68 @@ func (b *Bot) jobOf(payload []byte) (job, bool) {
 		return b.interactionJob(cb)
 	}
 	return job{}, false
+}
+
+// admitters admit deliveries into Redis off the event loop, several at
+// once: each delivery is still acknowledged only once its own Admit
+// returned (exactly once: a replica dying before that leaves Slack's
+// retry), but a slow Redis round trip no longer holds the acks of the
+// deliveries behind it. In memory (no Redis) admission is a map update
+// and is done on the event loop (take is false).
+type admitters struct {
+	b  *Bot
+	in chan admission
+	wg sync.WaitGroup
+}
+
+type admission struct {
+	sm    *socketmode.Client
+	evt   socketmode.Event
+	start time.Time
+}
+
+// startAdmitters starts the admitters with Redis; nil without.
+func (b *Bot) startAdmitters() *admitters {
+	if !b.shared() {
+		return nil
+	}
+	ad := &admitters{b: b, in: make(chan admission, 64)}
+	for range admitterCount {
+		ad.wg.Add(1)
+		go func() {
+			defer ad.wg.Done()
+			for a := range ad.in {
+				ad.admit(a)
+			}
+		}()
+	}
+	return ad
+}
+
+// take hands a delivery to the admitters; false when there are none (the
+// caller ingests it itself).
+func (ad *admitters) take(sm *socketmode.Client, evt socketmode.Event, start time.Time) bool {
+	if ad == nil {
+		return false
+	}
+	ad.in <- admission{sm: sm, evt: evt, start: start}
+	return true
+}
+
+func (ad *admitters) admit(a admission) {
+	defer func() {
+		if r := recover(); r != nil {
+			ad.b.log.Error("panic while admitting a Slack delivery", "type", string(a.evt.Type), "panic", secret.Redact(fmt.Sprint(r)))
+		}
+	}()
+	ad.b.ingest(a.sm, a.evt, a.start)
+}
+
+// stop waits for the deliveries handed over to be admitted.
+func (ad *admitters) stop() {
+	if ad == nil {
+		return
+	}
+	close(ad.in)
+	ad.wg.Wait()
 }

@@ -107,6 +107,7 @@ func TestShutdownAnswersEveryAckedMessage(t *testing.T) {
 // StoppedText through its response_url, a "Check again" through its
 // response_url without replacing the report.
 func TestShutdownStoppedRepliesUseTheRightChannel(t *testing.T) {
+	t.Parallel()
 	h := start(t, func(c *Config) {
 		c.Diagnoser = &gate{}
 		c.ShutdownTimeout = 3 * time.Second
@@ -404,6 +405,7 @@ func TestHugeFrameDoesNotHoldAcks(t *testing.T) {
 // queueing, and once it is done a repeat is answered from the cache; a
 // burst over a few links never fills the queue.
 func TestRepeatsNeverWaitForAWorker(t *testing.T) {
+	t.Parallel()
 	st := &stub{release: make(chan struct{})}
 	// room for exactly one diagnosis per link: 1 running, 9 waiting
 	h := start(t, func(c *Config) { c.Diagnoser = st; c.MaxConcurrent = 1; c.MaxQueued = 9 })

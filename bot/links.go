@@ -37,48 +37,24 @@ func linkPlaces(escaped string) string {
 	return escaped
 }
 
-// docsPage is a Notion developer docs page about a cause.
-type docsPage struct{ url, label string }
-
-// docsPages are the Notion docs pages the report links for a finding's
-// code: the page that explains the cause.
-var docsPages = map[diagnose.Code]docsPage{
-	diagnose.CodeAccessNotShared:         {"https://developers.notion.com/docs/create-a-notion-integration#give-your-integration-page-permissions", "giving an integration access to pages"},
-	diagnose.CodeErrorNotFound:           {"https://developers.notion.com/docs/create-a-notion-integration#give-your-integration-page-permissions", "giving an integration access to pages"},
-	diagnose.CodeAccessOtherIntegration:  {"https://developers.notion.com/docs/create-a-notion-integration#give-your-integration-page-permissions", "giving an integration access to pages"},
-	diagnose.CodeAccessCapability:        {"https://developers.notion.com/reference/capabilities", "integration capabilities"},
-	diagnose.CodeErrorRestricted:         {"https://developers.notion.com/reference/capabilities", "integration capabilities"},
-	diagnose.CodeTokenInvalid:            {"https://developers.notion.com/reference/authentication", "authentication"},
-	diagnose.CodeTokenMalformed:          {"https://developers.notion.com/reference/authentication", "authentication"},
-	diagnose.CodeErrorUnauthorized:       {"https://developers.notion.com/reference/authentication", "authentication"},
-	diagnose.CodeErrorRateLimited:        {"https://developers.notion.com/reference/request-limits", "request limits"},
-	diagnose.CodeNotionRateLimited:       {"https://developers.notion.com/reference/request-limits", "request limits"},
-	diagnose.CodeErrorVersion:            {"https://developers.notion.com/reference/versioning", "versioning"},
-	diagnose.CodeKindDataSource:          {"https://developers.notion.com/docs/upgrade-guide-2025-09-03", "the 2025-09-03 upgrade guide (data sources)"},
-	diagnose.CodeDatabaseMultipleSources: {"https://developers.notion.com/docs/upgrade-guide-2025-09-03", "the 2025-09-03 upgrade guide (data sources)"},
-	diagnose.CodeErrorValidation:         {"https://developers.notion.com/reference/status-codes", "status codes and errors"},
-	diagnose.CodeErrorRequestURL:         {"https://developers.notion.com/reference/status-codes", "status codes and errors"},
-	diagnose.CodeErrorServer:             {"https://developers.notion.com/reference/status-codes", "status codes and errors"},
-}
-
 // docsLine is the line linking Notion's docs page for code ("" when the
 // table has none).
 func docsLine(code diagnose.Code) string {
-	p, ok := docsPages[code]
-	if !ok {
+	u, label := code.Docs()
+	if u == "" {
 		return ""
 	}
-	return "📖 Notion docs: <" + p.url + "|" + p.label + ">"
+	return "📖 Notion docs: <" + u + "|" + label + ">"
 }
 
 // docsLink is a short link to Notion's docs page for code, for a context
 // line ("" when the table has none).
 func docsLink(code diagnose.Code) string {
-	p, ok := docsPages[code]
-	if !ok {
+	u, _ := code.Docs()
+	if u == "" {
 		return ""
 	}
-	return "<" + p.url + "|Notion docs>"
+	return "<" + u + "|Notion docs>"
 }
 
 // Action IDs of the link buttons of a one-check report (their clicks are
@@ -98,9 +74,9 @@ func linkButtons(c diagnose.Check, cause diagnose.Code) []slack.BlockElement {
 		b.URL = u
 		out = append(out, b)
 	}
-	if p, ok := docsPages[cause]; ok {
+	if u, _ := cause.Docs(); u != "" {
 		b := slack.NewButtonBlockElement(DocsActionID, "docs", plain("Notion docs", MaxButtonText))
-		b.URL = p.url
+		b.URL = u
 		out = append(out, b)
 	}
 	return out

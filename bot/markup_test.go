@@ -43,3 +43,20 @@ func TestReadUndoesMarkupOnce(t *testing.T) {
 		t.Errorf("read(%q) = %+v, want the peeked page", slackText, rd.References)
 	}
 }
+
+// TestReadCountsTokensInDroppedMarkup: a token in a part of the markup
+// undoMarkup drops (a link's label, a mention's label) is still a pasted
+// token, which the report must warn of.
+func TestReadCountsTokensInDroppedMarkup(t *testing.T) {
+	t.Parallel()
+	const tok = "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"
+	b := &Bot{cfg: Config{MaxReferences: 10}}
+	for _, text := range []string{
+		"<https://www.notion.so/1212250f3985801cabcdef0123456789|" + tok + ">",
+		"<#C0HELP0001|" + tok + "> 1212250f3985801cabcdef0123456789",
+	} {
+		if rd := b.read(text); rd.NotionTokens == 0 {
+			t.Errorf("read(%q): no token counted", text)
+		}
+	}
+}

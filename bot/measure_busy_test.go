@@ -58,7 +58,69 @@ func TestMeasureBusyChannel(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) { measureBusy(t, run) })
 }
 
+// TestBusyChannelOneDiagnosisPerLink: 1,200 help-channel messages over
+// 30 s pasting 80 distinct links, against the real diagnoser and a fake
+// Notion at 3 req/s (virtual clock): every message is answered exactly
+// once, each link is diagnosed once (concurrent requests for a link wait
+// for its one diagnosis, later ones get the kept verdict), and the
+// requests waiting hold no goroutine each. Not parallel: it counts the
+// goroutines the process gains.
+func TestBusyChannelOneDiagnosisPerLink(t *testing.T) {
+	run := busyRun{messages: 1200, links: 80, span: 30 * time.Second, rate: 3, burst: 10, rtt: 100 * time.Millisecond}
+	synctest.Test(t, func(t *testing.T) {
+		r := runBusy(t, run)
+		t.Logf("%d answers, %d diagnoses, peak %d goroutines, peak %d requests waiting", r.posts, r.diagnoses, r.peakGoroutines, r.peakWaiting)
+		if r.posts != run.messages {
+			t.Errorf("%d answers posted for %d messages, want one each", r.posts, run.messages)
+		}
+		if r.diagnoses != run.links {
+			t.Errorf("%d diagnoses for %d distinct links, want one each", r.diagnoses, run.links)
+		}
+		// A goroutine per waiting request would be hundreds: at the
+		// peak more than 200 requests wait (asserted below).
+		if r.peakGoroutines > 100 { // 68 in the bubble today
+			t.Errorf("peak %d goroutines while %d requests waited", r.peakGoroutines, r.peakWaiting)
+		}
+		if r.peakWaiting < 200 {
+			t.Errorf("at most %d requests waited at once: the run did not saturate Notion", r.peakWaiting)
+		}
+	})
+}
+
+// busyResult is what runBusy saw.
+type busyResult struct {
+	latency                     []time.Duration // per message, arrival to answer
+	arrived                     []time.Duration
+	linkOf                      []int
+	posts, diagnoses, calls     int
+	n429                        int
+	peakGoroutines, peakWaiting int
+}
+
 func measureBusy(t *testing.T, run busyRun) {
+	r := runBusy(t, run)
+	got, arrived, linkOf := r.latency, r.arrived, r.linkOf
+	diagnoses, calls, peak := r.diagnoses, r.calls, r.peakGoroutines
+	model := busyModel(run, arrived, linkOf)
+	t.Logf("%d messages over %v, %d distinct links, Notion %.0f req/s (burst %d, %v a call); shipped defaults",
+		run.messages, run.span, run.links, run.rate, run.burst, run.rtt)
+	t.Logf("answer latency: p50 %v, p99 %v, max %v", pct(got, 50), pct(got, 99), pct(got, 100))
+	t.Logf("model (one call per distinct link, verdicts kept): p50 %v, p99 %v, max %v", pct(model, 50), pct(model, 99), pct(model, 100))
+	paced := run
+	paced.rate *= notion.PacingMargin
+	pm := busyModel(paced, arrived, linkOf)
+	t.Logf("the same model at the prober's own pace (%.0f%% of the rate): p50 %v, p99 %v, max %v",
+		notion.PacingMargin*100, pct(pm, 50), pct(pm, 99), pct(pm, 100))
+	t.Logf("diagnoses: %d (%.2f per distinct link); Notion calls: %d (%.2f per distinct link), %d answered 429",
+		diagnoses, float64(diagnoses)/float64(run.links), calls, float64(calls)/float64(run.links), r.n429)
+	t.Logf("peak goroutines gained: %d (peak requests waiting: %d)", peak, r.peakWaiting)
+}
+
+// runBusy runs a busyRun inside a synctest bubble: the bot without Run
+// (deliveries admitted as the event loop does, Slack's Web API answered
+// in process), the real diagnoser and prober against the in-process fake
+// Notion.
+func runBusy(t *testing.T, run busyRun) busyResult {
 	srv := notiontest.NewServer(t, notiontest.InProcess(), notiontest.WithLatency(run.rtt),
 		notiontest.WithRateLimit(run.rate, run.burst))
 	p, err := notion.New(notion.Config{Token: notiontest.GoodToken, BaseURL: srv.URL, Transport: srv.Transport()})
@@ -66,10 +128,12 @@ func measureBusy(t *testing.T, run busyRun) {
 		t.Fatal(err)
 	}
 	var mu sync.Mutex
+	posts := 0
+	base := runtime.NumGoroutine()
 	diagnoses := 0
-	peak := runtime.NumGoroutine()
+	peak := 0 // goroutines gained since base
 	sample := func() {
-		if n := runtime.NumGoroutine(); n > peak {
+		if n := runtime.NumGoroutine() - base; n > peak {
 			peak = n
 		}
 	}
@@ -79,6 +143,7 @@ func measureBusy(t *testing.T, run busyRun) {
 		form, _ := url.ParseQuery(string(body))
 		if strings.HasSuffix(r.URL.Path, "/chat.postMessage") {
 			mu.Lock()
+			posts++
 			answered[form.Get("thread_ts")] = time.Now()
 			sample()
 			mu.Unlock()
@@ -103,6 +168,7 @@ func measureBusy(t *testing.T, run busyRun) {
 	}
 	ws := b.startWorkers()
 
+	peakWaiting := 0
 	rng := rand.New(rand.NewPCG(23, 3))
 	start := time.Now()
 	every := run.span / time.Duration(run.messages)
@@ -120,6 +186,7 @@ func measureBusy(t *testing.T, run busyRun) {
 		}
 		mu.Lock()
 		sample()
+		peakWaiting = max(peakWaiting, i+1-len(answered))
 		mu.Unlock()
 	}
 	for deadline := time.Now().Add(10 * time.Minute); ; time.Sleep(100 * time.Millisecond) {
@@ -143,20 +210,8 @@ func measureBusy(t *testing.T, run busyRun) {
 		}
 		got = append(got, at.Sub(start)-arrived[i])
 	}
-	model := busyModel(run, arrived, linkOf)
-	calls := len(srv.Calls())
-	t.Logf("%d messages over %v, %d distinct links, Notion %.0f req/s (burst %d, %v a call); shipped defaults",
-		run.messages, run.span, run.links, run.rate, run.burst, run.rtt)
-	t.Logf("answer latency: p50 %v, p99 %v, max %v", pct(got, 50), pct(got, 99), pct(got, 100))
-	t.Logf("model (one call per distinct link, verdicts kept): p50 %v, p99 %v, max %v", pct(model, 50), pct(model, 99), pct(model, 100))
-	paced := run
-	paced.rate *= notion.PacingMargin
-	pm := busyModel(paced, arrived, linkOf)
-	t.Logf("the same model at the prober's own pace (%.0f%% of the rate): p50 %v, p99 %v, max %v",
-		notion.PacingMargin*100, pct(pm, 50), pct(pm, 99), pct(pm, 100))
-	t.Logf("diagnoses: %d (%.2f per distinct link); Notion calls: %d (%.2f per distinct link), %d answered 429",
-		diagnoses, float64(diagnoses)/float64(run.links), calls, float64(calls)/float64(run.links), srv.Count429())
-	t.Logf("peak goroutines: %d", peak)
+	return busyResult{latency: got, arrived: arrived, linkOf: linkOf, posts: posts, diagnoses: diagnoses,
+		calls: len(srv.Calls()), n429: srv.Count429(), peakGoroutines: peak, peakWaiting: peakWaiting}
 }
 
 // busyModel is the answer latency of every message when each distinct

@@ -115,10 +115,7 @@ func Render(rep diagnose.Report, opts RenderOptions) Message {
 	}
 	single := len(rep.Checks) == 1
 	var fine, overflow []int
-	quiet := func(i int) bool {
-		ca := rep.CheckHeadline(i)
-		return !single && (ca.Severity == "" || rep.Checks[i].Status == diagnose.StatusUnknown && len(rep.ShownFindings(rep.Checks[i])) == 0)
-	}
+	quiet := func(i int) bool { return !single && rep.Quiet(i) }
 	for i := range rep.Checks {
 		if quiet(i) {
 			fine = append(fine, i)
@@ -509,19 +506,7 @@ func contextBlock(rep diagnose.Report) *slack.ContextBlock {
 	}
 	in := rep.Integration
 	var parts []string
-	as := ""
-	for i, c := range rep.Checks {
-		a := c.CheckedAs()
-		if i > 0 && a != as {
-			as = ""
-			break
-		}
-		as = a
-	}
-	if rep.As != "" {
-		// A name picked the one integration the checks ran as (--as).
-		as = rep.As
-	}
+	as := rep.RanAs()
 	switch {
 	case as != "" && in.Name != "" && as != in.Name:
 		// Checked as the integration the pasted error names, not as

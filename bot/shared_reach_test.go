@@ -11,6 +11,7 @@ import (
 // opening, each delivered to both replicas (as Slack redelivers an
 // envelope whose ack it missed), are answered once.
 func TestSharedModeNewSurfacesAnsweredOnce(t *testing.T) {
+	t.Parallel()
 	rs := startReplicaSet(t, 2)
 	fake := rs.fake
 	push2 := func(env []byte) {

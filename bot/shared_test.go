@@ -93,6 +93,7 @@ func startReplicaSet(t *testing.T, n int) *replicaSet {
 // each with its own connection; the fake Slack spreads the envelopes over
 // both as Slack does.
 func TestSharedModeAnswersOnceAcrossReplicas(t *testing.T) {
+	t.Parallel()
 	rs := startReplicaSet(t, 2)
 	fake := rs.fake
 

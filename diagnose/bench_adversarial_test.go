@@ -30,7 +30,7 @@ func adversarial(size int) map[string]string {
 
 // BenchmarkReadAdversarial reads each adversarial input through ReadText
 // at 256 KB and 1 MB: linear reading costs four times as much at four
-// times the size (README, Performance).
+// times the size (docs/performance.md).
 func BenchmarkReadAdversarial(b *testing.B) {
 	for _, size := range []int{256 << 10, 1 << 20} {
 		for name, text := range adversarial(size) {

@@ -41,8 +41,8 @@ func pastes(size int) map[string]string {
 	return out
 }
 
-// BenchmarkRead1MB reads a 1 MB paste of each kind. The README records the
-// figures; BenchmarkReadScaling shows the time grows linearly with size.
+// BenchmarkRead1MB reads a 1 MB paste of each kind (docs/performance.md has the
+// figures); BenchmarkReadScaling shows the time grows linearly with size.
 func BenchmarkRead1MB(b *testing.B) {
 	for name, text := range pastes(1 << 20) {
 		b.Run(name, func(b *testing.B) {

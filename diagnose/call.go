@@ -80,9 +80,16 @@ var knownVersions = map[string]bool{
 // readCall reads the person's call out of text (as plain text: a chat's
 // markup undone by its caller); nil when the text shows none.
 func readCall(t string) *Call {
+	return readCallIn(t, nil, readWords(t))
+}
+
+// readCallIn is readCall with the fixed strings of t already found (ix
+// was scanned from t; nil: not yet) and its words read (wf).
+func readCallIn(t string, ix *firsts, wf wordFacts) *Call {
 	var c Call
-	t = joinConcatenation(t)
-	ix := callNeedles.scan(t)
+	if j := joinConcatenation(t); ix == nil || j != t {
+		t, ix = j, textNeedles.scan(j)
+	}
 	readAPIPath(t, &c)
 	if c.Endpoint == "" {
 		readSDKCall(t, &c)
@@ -98,7 +105,7 @@ func readCall(t string) *Call {
 	readWrapper(t, &c, ix)
 	readAuth(t, &c, ix)
 	readOAuth(t, &c, ix)
-	readEmpty(t, &c)
+	readEmpty(t, &c, wf)
 	if !c.Failed() && c.Endpoint == "" && c.Auth == "" && c.Empty == "" {
 		return nil
 	}

@@ -32,7 +32,7 @@ func allocated(f func()) uint64 {
 // TestReadMemoryLinear: reading allocates in proportion to the text on the
 // adversarial shapes, and the reading kept is bounded by what is reported.
 // It counts bytes allocated, never time: the time is in
-// BenchmarkReadAdversarial (README, Performance).
+// BenchmarkReadAdversarial (docs/performance.md).
 func TestReadMemoryLinear(t *testing.T) {
 	const small, large = 64 << 10, 256 << 10
 	sm, lg := adversarial(small), adversarial(large)
@@ -183,28 +183,62 @@ func cpuTime() time.Duration {
 // TestMeasureReadCPU prints the CPU time and the bytes allocated per read
 // of each adversarial input and of the 1 MB mix, with the one-pass
 // yardsticks: CPU time, not wall time, so that a machine busy with other
-// work gives the same figures (README, Performance). A measuring command:
+// work gives nearly the same figures (docs/performance.md). A measuring
+// command:
 //
 //	NOTION_MEASURE=1 go test ./diagnose -run TestMeasureReadCPU -v
+//
+// The yardsticks are one pass over the mix that reads every byte and
+// writes every byte (strings.ToLower: the mix has capitals, so it copies
+// all of it), one that visits every byte with a branch each (counting the
+// bytes of a class through a table), and bytes.IndexByte for a byte the
+// text lacks (vector instructions, no branch per byte).
 func TestMeasureReadCPU(t *testing.T) {
 	if os.Getenv("NOTION_MEASURE") == "" {
 		t.Skip("a measuring command: set NOTION_MEASURE=1")
 	}
+	// perRead is the CPU time of one call of f: the least, over five
+	// rounds, of the mean over at least 60 ms of calls (a loaded machine
+	// adds time, never takes it away). The bytes are counted apart, so
+	// that reading the allocator's statistics is not timed.
+	perRead := func(f func()) time.Duration {
+		best := time.Duration(1 << 62)
+		for range 5 {
+			n, start := 0, cpuTime()
+			for n == 0 || cpuTime()-start < 60*time.Millisecond {
+				f()
+				n++
+			}
+			best = min(best, (cpuTime()-start)/time.Duration(n))
+		}
+		return best
+	}
+	mix := pastes(1 << 20)["mix"]
+	var class [256]bool
+	for _, c := range []byte("aeiouAEIOU") {
+		class[c] = true
+	}
+	toLower := func() { _ = strings.ToLower(mix) }
+	lower := min(perRead(toLower), perRead(toLower), perRead(toLower))
 	measure := func(name string, size int, f func()) {
 		f() // warm
 		runtime.GC()
-		var n int
-		var alloc uint64
-		start := cpuTime()
-		for n == 0 || cpuTime()-start < 300*time.Millisecond {
-			alloc += allocated(f)
-			n++
-		}
-		per := (cpuTime() - start) / time.Duration(n)
-		t.Logf("%-22s %5d KB  %9.2f ms CPU  %6.1f B allocated per byte  (%d runs)", name, size>>10, float64(per)/1e6, float64(alloc)/float64(n)/float64(size), n)
+		per := perRead(f)
+		alloc := allocated(f)
+		t.Logf("%-22s %5d KB  %8.2f ms CPU  %5.1f× ToLower of the mix  %6.1f B allocated per byte", name, size>>10, float64(per)/1e6, float64(per)/float64(lower), float64(alloc)/float64(size))
 	}
-	mix := pastes(1 << 20)["mix"]
 	measure("one pass: IndexByte", len(mix), func() { _ = strings.IndexByte(mix, 0) })
+	measure("one pass: byte loop", len(mix), func() {
+		n := 0
+		for i := 0; i < len(mix); i++ {
+			if class[mix[i]] {
+				n++
+			}
+		}
+		if n == 0 {
+			t.Fatal("no vowel in the mix")
+		}
+	})
 	measure("one pass: ToLower", len(mix), func() { _ = strings.ToLower(mix) })
 	measure("ReadText mix", len(mix), func() { ReadText(mix, DefaultMaxChecks) })
 	sizes := []int{256 << 10, 1 << 20}

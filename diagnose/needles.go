@@ -249,9 +249,9 @@ func hasLowerAt(t string, i int, s string) bool {
 	return true
 }
 
-// callNeedles are the strings the call reader looks for in the whole text
-// (see readCall), found in one pass.
-var callNeedles = func() *needles {
+// textNeedles are the strings the readers look for in the whole text
+// (see readCall and scanner.eachUntil), found in one pass.
+var textNeedles = func() *needles {
 	var exact, fold []string
 	for _, w := range wrapperSigns {
 		exact = append(exact, w.signs...)
@@ -264,6 +264,8 @@ var callNeedles = func() *needles {
 	exact = append(exact, "additional_data", "additionalData", "parent")
 	exact = append(exact, integrationPhrases...)
 	exact = append(exact, requestIDKeys...)
+	exact = append(exact, linkDomains...)
+	exact = append(exact, "/v1/", "Could not find ", "Provided ", "Database with ID ", errorInvalidUUID)
 	for _, s := range schemaSentences {
 		fold = append(fold, s.needle)
 	}

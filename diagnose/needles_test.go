@@ -23,14 +23,14 @@ func TestLower8(t *testing.T) {
 	}
 }
 
-// checkFirsts compares every answer of callNeedles.scan(text) with
+// checkFirsts compares every answer of textNeedles.scan(text) with
 // strings.Index of the text (of lowerASCII of it for the fold strings).
 func checkFirsts(t *testing.T, text string) {
 	t.Helper()
-	f := callNeedles.scan(text)
+	f := textNeedles.scan(text)
 	low := lowerASCII(text)
-	for k, s := range callNeedles.list {
-		if callNeedles.fold[k] {
+	for k, s := range textNeedles.list {
+		if textNeedles.fold[k] {
 			if got, want := f.indexLower(s), strings.Index(low, s); got != want {
 				t.Fatalf("indexLower(%q) in %q = %d, want %d", s, text, got, want)
 			}
@@ -67,7 +67,7 @@ func TestNeedlesFindFirst(t *testing.T) {
 		checkFirsts(t, s)
 	}
 	rng := rand.New(rand.NewPCG(7, 23))
-	list := callNeedles.list
+	list := textNeedles.list
 	for range 300 {
 		var b strings.Builder
 		for range 1 + rng.IntN(12) {

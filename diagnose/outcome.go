@@ -147,6 +147,36 @@ func (f Finding) ShowsDetail() bool {
 	return strings.HasPrefix(string(f.Code), "body.")
 }
 
+// Quiet reports whether check i has nothing to say beyond its name:
+// nothing is wrong with it (its CheckHeadline has no severity), or it was
+// not checked and no finding of it is shown. A face showing several checks
+// folds the quiet ones into one line.
+func (r Report) Quiet(i int) bool {
+	if r.CheckHeadline(i).Severity == "" {
+		return true
+	}
+	c := r.Checks[i]
+	return c.Status == StatusUnknown && len(r.ShownFindings(c)) == 0
+}
+
+// RanAs names the one integration the checks ran as: the one a name
+// picked (As), else the one every check ran as (Check.CheckedAs), else ""
+// (several were asked). A face names it when it is not NOTION_TOKEN's.
+func (r Report) RanAs() string {
+	if r.As != "" {
+		return r.As
+	}
+	as := ""
+	for i, c := range r.Checks {
+		a := c.CheckedAs()
+		if i > 0 && a != as {
+			return ""
+		}
+		as = a
+	}
+	return as
+}
+
 // Label names a kind for a person: "Page", "Data source", and "ID" when
 // the kind is not known.
 func (k Kind) Label() string {

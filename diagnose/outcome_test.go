@@ -2,6 +2,7 @@ package diagnose
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -75,4 +76,25 @@ func ExampleReading_Recheck() {
 		fmt.Println(l)
 	}
 	// Output: https://www.notion.so/1212250f3985801cabcdef0123456789?v=9a3e53af8585464db3e0123456789abc&p=249d19fb353080fcabcdef0123456789
+}
+
+// TestDocsPages: every docs page is Notion's developer docs over https,
+// for a code of the one finding table.
+func TestDocsPages(t *testing.T) {
+	t.Parallel()
+	known := map[Code]bool{}
+	for _, c := range AllCodes() {
+		known[c] = true
+	}
+	for code, p := range docsPages {
+		if !known[code] {
+			t.Errorf("docs page for %q, which the finding table does not define", code)
+		}
+		if u, label := code.Docs(); u != p.url || label == "" || !strings.HasPrefix(u, "https://developers.notion.com/") {
+			t.Errorf("%s.Docs() = %q, %q", code, u, label)
+		}
+	}
+	if u, label := Code("no.such").Docs(); u != "" || label != "" {
+		t.Errorf("Docs of an unknown code = %q, %q", u, label)
+	}
 }

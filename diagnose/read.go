@@ -60,7 +60,13 @@ func ReadLimit(text string, limit int) ([]Reference, int) {
 // readReferences is ReadLimit that also reports whether the text holds
 // more distinct references than the count says (more than maxCounted).
 func readReferences(text string, limit int) ([]Reference, int, bool) {
-	s := &scanner{text: text, refs: newCollector(limit)}
+	return readReferencesIn(text, limit, textNeedles.scan(text))
+}
+
+// readReferencesIn is readReferences with the fixed strings of the text
+// already found (ix was scanned from text).
+func readReferencesIn(text string, limit int, ix *firsts) ([]Reference, int, bool) {
+	s := &scanner{text: text, refs: newCollector(limit), ix: ix}
 	s.scanLinks()
 	s.scanAPIPaths()
 	s.scanErrors()
@@ -297,6 +303,7 @@ func (s *scanner) remember(pass byte, raw string, was bool) {
 type scanner struct {
 	pieces     map[pieceKey]bool // see repeated
 	text       string
+	ix         *firsts    // where fixed strings first occur in text; nil: not looked for
 	refs       *collector // nil: the candidates are not wanted
 	used       []uint64   // a bit per byte of text: already read
 	otherLinks []string
@@ -451,7 +458,7 @@ func (s *scanner) scanLinks() {
 			return end
 		})
 	}
-	for _, dom := range []string{"notion.so/", "notion.com/", "notion.site/", "NOTION.SO/"} {
+	for _, dom := range linkDomains {
 		s.eachUntil(dom, func(i int) int {
 			if s.isUsed(i) {
 				return i
@@ -469,6 +476,13 @@ func (s *scanner) scanLinks() {
 		})
 	}
 }
+
+// linkDomains are Notion's domains, read as links without a scheme.
+var linkDomains = []string{"notion.so/", "notion.com/", "notion.site/", "NOTION.SO/"}
+
+// errorInvalidUUID is what Notion's validation error says of a value that
+// is no ID.
+const errorInvalidUUID = " should be a valid uuid, instead was "
 
 func isSchemeByte(b byte) bool {
 	return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z'
@@ -618,7 +632,7 @@ func (s *scanner) scanErrors() {
 	})
 	// "path failed validation: path.page_id should be a valid uuid, instead
 	// was `\"None\"`."
-	const valid = " should be a valid uuid, instead was "
+	const valid = errorInvalidUUID
 	s.each(valid, func(i int) {
 		// The parameter: path.page_id, body.parent.database_id, ...
 		pstart := i
@@ -654,7 +668,21 @@ func (s *scanner) each(needle string, f func(i int)) {
 // eachUntil calls f at every index where needle occurs in the text, going
 // on from the offset f returns (so that f can skip what it has read).
 func (s *scanner) eachUntil(needle string, f func(i int) (next int)) {
-	for off := 0; off < len(s.text); {
+	if s.ix != nil {
+		// The first occurrence is known already (or that there is none).
+		i := s.ix.index(needle)
+		if i < 0 {
+			return
+		}
+		s.eachFrom(needle, max(f(i), i+len(needle)), f)
+		return
+	}
+	s.eachFrom(needle, 0, f)
+}
+
+// eachFrom is eachUntil from offset off on.
+func (s *scanner) eachFrom(needle string, off int, f func(i int) (next int)) {
+	for off < len(s.text) {
 		i := strings.Index(s.text[off:], needle)
 		if i < 0 {
 			return
@@ -940,6 +968,9 @@ func isWordRune(r rune) bool {
 
 // word judges one bare word of the text.
 func (s *scanner) word(start, end int) {
+	if end-start < 16 {
+		return // the common case: shorter than any ID-like word, trimmed or not
+	}
 	w := strings.Trim(s.text[start:end], "-")
 	if len(w) < 16 {
 		return

@@ -40,7 +40,7 @@ const (
 
 // Word classes, as bits: a word can be in several.
 const (
-	wData uint32 = 1 << iota
+	wData uint64 = 1 << iota
 	wSource
 	wMany
 	wID
@@ -65,11 +65,22 @@ const (
 	wMore  // "more", which names "several" only in "more than one"
 	wThan
 	wOne
+	// Words of a search that found nothing ("search returns nothing",
+	// "the query doesn't return any rows", "zero results").
+	wSearch
+	wQuery
+	wList
+	wNone     // nothing, empty, none, zero
+	wNeg      // no, not, never, doesn('t)
+	wMaybeNeg // can, don, won: a negation before "t" ("can't")
+	wAnything // anything, any, results, pages, rows
+	wFind     // find, return, get, show, come back
+	wIn       // "in", as in in_trash
 )
 
 // changeWords are the words of each class. A word of five letters or more
 // also matches with one typo.
-var changeWords = map[string]uint32{
+var changeWords = map[string]uint64{
 	"data": wData, "datasource": wData | wSource, "datasources": wData | wSource,
 	"source": wSource, "sources": wSource,
 	"multiple": wMany, "several": wMany, "many": wMany, "two": wMany, "three": wMany,
@@ -80,7 +91,7 @@ var changeWords = map[string]uint32{
 	"replaced": wGone, "replace": wGone, "deprecated": wGone, "deprecate": wGone, "deprecation": wGone,
 	"missing": wGone, "disappeared": wGone, "vanished": wGone, "dropped": wGone, "longer": wGone,
 	"anymore": wGone, "undefined": wGone, "changed": wGone, "instead": wGone, "broke": wGone, "broken": wGone,
-	"trash": wTrash, "intrash": wTrash, "trashed": wTrash,
+	"trash": wTrash, "intrash": wTrash | wIn, "trashed": wTrash, "in": wIn,
 	"view": wView, "views": wView, "viewid": wView | wID,
 	"api": wAPI, "endpoint": wAPI, "endpoints": wAPI, "route": wAPI,
 	"personal": wPersonal, "access": wAccess, "token": wToken, "tokens": wToken, "pat": wPersonal | wToken, "pats": wPersonal | wToken,
@@ -91,6 +102,33 @@ var changeWords = map[string]uint32{
 	"app": wApp, "notion": wNotion, "com": wCom, "so": wSo,
 	"domain": wDomain, "domains": wDomain, "host": wDomain, "hostname": wDomain, "moved": wDomain | wGone,
 	"migrated": wDomain | wGone, "migration": wDomain,
+	"search": wSearch, "searches": wSearch, "searching": wSearch, "searched": wSearch,
+	"query": wQuery, "queries": wQuery, "querying": wQuery, "queried": wQuery,
+	"list": wList, "lists": wList, "listing": wList, "children": wList,
+	"nothing": wNone, "empty": wNone, "none": wNone, "zero": wNone, "0": wNone, "blank": wNone,
+	"no": wNeg, "not": wNeg, "never": wNeg, "cannot": wNeg, "doesn": wNeg, "didn": wNeg, "isn": wNeg,
+	"aren": wNeg, "wasn": wNeg, "weren": wNeg, "hasn": wNeg, "haven": wNeg, "doesnt": wNeg, "dont": wNeg,
+	"cant": wNeg, "didnt": wNeg, "isnt": wNeg, "can": wMaybeNeg, "don": wMaybeNeg, "won": wMaybeNeg,
+	"anything": wAnything, "any": wAnything, "results": wAnything, "result": wAnything, "pages": wAnything,
+	"rows": wAnything, "entries": wAnything, "items": wAnything, "matches": wAnything, "hits": wAnything,
+	"records": wAnything, "databases": wAnything,
+	"find": wFind, "finds": wFind, "found": wFind, "finding": wFind, "return": wFind, "returns": wFind,
+	"returned": wFind, "returning": wFind, "get": wFind, "gets": wFind, "got": wFind, "getting": wFind,
+	"show": wFind, "shows": wFind, "showing": wFind, "shown": wFind, "comes": wFind, "came": wFind, "back": wFind,
+	"gives": wFind, "give": wFind, "see": wFind, "sees": wFind, "yields": wFind, "fetch": wFind, "fetches": wFind,
+}
+
+// wordFacts is what the one pass over the words of a text finds.
+type wordFacts struct {
+	// changes are the 2025–2026 changes the text describes, in the order
+	// of allChanges.
+	changes []Change
+	// saidEmpty is true when the text says, in words, that a search, query
+	// or list finds nothing.
+	saidEmpty bool
+	// mentions are the classes wSearch, wQuery and wList of the words the
+	// text holds anywhere.
+	mentions uint64
 }
 
 // fuzzyWords are the class words long enough to match with one typo,
@@ -105,15 +143,30 @@ var fuzzyWords = func() map[byte][]string {
 	return m
 }()
 
+// changeLens has, for each first letter, a bit for every length of word
+// that can be in a class (a class word's length, and one more or less for
+// a typo): most words of a text are refused by it without a map lookup.
+var changeLens = func() (t [256]uint64) {
+	for w := range changeWords {
+		for l := len(w) - 1; l <= len(w)+1; l++ {
+			t[w[0]] |= 1 << l
+		}
+	}
+	return t
+}()
+
 // classOf returns the classes of the lower-case word w.
-func classOf(w []byte) uint32 {
+func classOf(w []byte) uint64 {
+	if len(w) == 0 || len(w) >= 64 || changeLens[w[0]]&(1<<len(w)) == 0 {
+		return 0
+	}
 	if c, ok := changeWords[string(w)]; ok {
 		return c
 	}
 	if len(w) < 5 {
 		return 0
 	}
-	var c uint32
+	var c uint64
 	for _, d := range fuzzyWords[w[0]] {
 		if oneEdit(w, d) {
 			c |= changeWords[d]
@@ -153,7 +206,7 @@ func oneEdit(w []byte, d string) bool {
 
 // wordAt is one word of the window: its classes and how it was written.
 type wordAt struct {
-	class uint32
+	class uint64
 	prose bool // written as a word of prose, not a code name (snake_case, camelCase, a key)
 	dot   bool // joined to the next word by a dot (a host name)
 }
@@ -163,18 +216,26 @@ const changeWindow = 8
 
 // readChanges returns the 2025–2026 changes the text describes in words,
 // in the order of the Change constants.
-func readChanges(t string) []Change {
+func readChanges(t string) []Change { return readWords(t).changes }
+
+// readWords reads the words of the text once: the changes it describes,
+// and whether it says a search finds nothing.
+func readWords(t string) wordFacts {
 	var (
 		win   [changeWindow + 1]wordAt
 		n     int
 		found = map[Change]bool{}
 		buf   [32]byte
+		facts wordFacts
+		// lastSearch and lastEmpty are the word indexes of the last word
+		// naming a search (query, list) and of the last emptiness phrase.
+		lastSearch, lastEmpty = -1 << 30, -1 << 30
 	)
 	upperPAT := false
 	at := func(k int) *wordAt { return &win[k%len(win)] }
 	// near returns whether a word of class cl lies within the last back
 	// words before the current one (exclusive of it).
-	near := func(cl uint32, back int) bool {
+	near := func(cl uint64, back int) bool {
 		for k := 1; k <= back && k <= n-1 && k <= changeWindow; k++ {
 			if at(n-1-k).class&cl != 0 {
 				return true
@@ -191,6 +252,22 @@ func readChanges(t string) []Change {
 			return *at(n - 1 - k)
 		}
 		p1 := prev(1)
+		// A search, query or list that finds nothing, the two near each
+		// other in either order: "search returns nothing", "no results
+		// from the query", "the list comes back empty", "zero results",
+		// "doesn't find any pages", "nothing found".
+		if cl&(wSearch|wQuery|wList) != 0 {
+			facts.mentions |= cl & (wSearch | wQuery | wList)
+			lastSearch = n - 1
+		}
+		if cl&wNone != 0 && (p1.class|prev(2).class)&(wFind|wAnything|wSearch|wQuery|wList) != 0 ||
+			cl&(wAnything|wFind) != 0 && p1.class&wNone != 0 ||
+			cl&wAnything != 0 && (p1.class&wNeg != 0 || near(wNeg, 3) && near(wFind, 2)) {
+			lastEmpty = n - 1
+		}
+		if lastEmpty >= 0 && lastSearch >= 0 && lastEmpty-lastSearch <= changeWindow && lastSearch-lastEmpty <= changeWindow {
+			facts.saidEmpty = true
+		}
 		// "multiple data sources", "several datasources", "a multi-source
 		// database", "more than one data source".
 		if cl&wSource != 0 && (cl&wMany != 0 ||
@@ -208,6 +285,11 @@ func readChanges(t string) []Change {
 			if near(other, changeWindow) && (cl|other)&wArchived != 0 {
 				found[ChangeInTrash] = true
 			}
+		}
+		// in_trash (inTrash) named as a field, not a key with its value:
+		// "what does in_trash mean", "page.in_trash is true".
+		if cl&wTrash != 0 && !w.prose && (cl&wIn != 0 || p1.class&wIn != 0 && !p1.prose) {
+			found[ChangeInTrash] = true
 		}
 		// "data source id", "datasource ID", "the data source's id".
 		if cl&wID != 0 && w.prose && (p1.class&wSource != 0 && (p1.class&wData != 0 || prev(2).class&wData != 0)) {
@@ -277,9 +359,12 @@ func readChanges(t string) []Change {
 			if !key {
 				w.class = classOf(buf[:len(piece)])
 			}
-			// "more than one" counts as several.
+			// "more than one" counts as several; "can't" is a negation.
 			if w.class&wOne != 0 && n >= 2 && at(n-1).class&wThan != 0 && at(n-2).class&wMore != 0 {
 				w.class |= wMany
+			}
+			if len(piece) == 1 && buf[0] == 't' && n >= 1 && at(n-1).class&wMaybeNeg != 0 {
+				w.class |= wNeg
 			}
 			n++
 			*at(n - 1) = w
@@ -289,13 +374,12 @@ func readChanges(t string) []Change {
 		}
 		i = j
 	}
-	var out []Change
 	for _, ch := range allChanges {
 		if found[ch] {
-			out = append(out, ch)
+			facts.changes = append(facts.changes, ch)
 		}
 	}
-	return out
+	return facts
 }
 
 // allChanges are the changes read, in the order they are reported.

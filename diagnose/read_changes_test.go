@@ -30,6 +30,9 @@ func TestReadChanges(t *testing.T) {
 		{"should I use in_trash instead of archived", []Change{ChangeInTrash}},
 		{"archieved property dissapeared, it's removed now", []Change{ChangeInTrash}},
 		{"Notion deprecated archived; pages.update({archived: true}) no longer trashes", []Change{ChangeInTrash}},
+		{"what does in_trash mean for a page?", []Change{ChangeInTrash}},
+		{"if (page.inTrash) skip(page)", []Change{ChangeInTrash}},
+		{"the page is in the trash", nil},
 		// Data source IDs.
 		{"where do I find the data source ID for my database?", []Change{ChangeDataSourceID}},
 		{"Which datasource id goes into dataSources.query?", []Change{ChangeDataSourceID}},
@@ -122,4 +125,36 @@ func refCodes(refs []Reference) []Code {
 		}
 	}
 	return out
+}
+
+// TestSaidEmpty holds the class of sentences that say a search, query or
+// list finds nothing, in several wordings, cases and orders, and
+// sentences that must not be read so.
+func TestSaidEmpty(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		text string
+		want bool
+	}{
+		{"my integration's search finds nothing", true},
+		{"Search returns NOTHING even though the page is there", true},
+		{"the query doesn't return any rows", true},
+		{"databases.query comes back empty", true},
+		{"I get zero results from search", true},
+		{"no results when I search for the page title", true},
+		{"Nothing found by the API search", true},
+		{"search can't find any pages", true},
+		{"notion.search() returned 0 results", true},
+		{"the list of children is empty", true},
+		{"search works fine and finds my page", false},
+		{"I have no idea how to query a data source", false},
+		{"nothing is shared yet, where do I start", false},
+		{`{"results": [{"object":"page"}]}`, false},
+		{"", false},
+	}
+	for _, tt := range tests {
+		if got := readWords(tt.text).saidEmpty; got != tt.want {
+			t.Errorf("saidEmpty(%q) = %v, want %v", tt.text, got, tt.want)
+		}
+	}
 }

@@ -13,70 +13,28 @@ import (
 // indexing lag; the answer says which, from what this integration's own
 // search sees.
 
-// emptyWords are how people say that a search or list found nothing.
-var emptyWords = []string{
-	"finds nothing", "find nothing", "found nothing", "returns nothing", "return nothing", "returned nothing",
-	"returns no results", "return no results", "returned no results", "no results", "empty results", "empty result",
-	"returns an empty", "returned an empty", "returns empty", "returned empty", "results is empty", "results are empty",
-	"results: []", "results=[]", "results = []", "doesn't find", "does not find", "can't find any", "cannot find any",
-	"returns 0 results", "0 results", "zero results", "comes back empty", "came back empty",
-}
-
 // readEmpty notes a pasted empty answer ("results": [] in a list) or a
-// sentence saying search or a query finds nothing, with the object filter
-// a search sent.
-func readEmpty(t string, c *Call) {
+// sentence saying search or a query finds nothing (wf, the one reading of
+// the text's words), with the query text and object filter a search sent.
+func readEmpty(t string, c *Call, wf wordFacts) {
 	if c.Failed() {
 		return
 	}
-	low := strings.ToLower(t)
-	empty := false
-	for off := 0; off < len(low); {
-		i := strings.Index(low[off:], "results")
-		if i < 0 {
-			break
-		}
-		i += off
-		off = i + 7
-		// "results": [], results=[], results is [], results are now [ ]:
-		// a few words at most between the key and the empty list.
-		j := off
-		for j < len(low) && j < off+16 && low[j] != '[' && low[j] != '\n' && strings.IndexByte(",{}()", low[j]) < 0 {
-			j++
-		}
-		if j > off && j+1 < len(low) && low[j] == '[' {
-			k := j + 1
-			for k < len(low) && strings.IndexByte(" \t\r\n", low[k]) >= 0 {
-				k++
-			}
-			if k < len(low) && low[k] == ']' {
-				empty = true
-				break
-			}
-		}
-	}
-	said := false
-	if !empty {
-		for _, w := range emptyWords {
-			if strings.Contains(low, w) {
-				said = true
-				break
-			}
-		}
-	}
+	empty := emptyList(t)
+	said := !empty && wf.saidEmpty
 	if !empty && !said {
 		return
 	}
-	if empty && (strings.Contains(low, `"has_more":true`) || strings.Contains(low, `"has_more": true`) || strings.Contains(low, "has_more: true")) {
+	if empty && (strings.Contains(t, `"has_more":true`) || strings.Contains(t, `"has_more": true`) || strings.Contains(t, "has_more: true") || strings.Contains(t, "has_more: True")) {
 		return // one empty page of more: not an empty answer
 	}
 	what := ""
 	switch {
-	case c.Endpoint == "/v1/search" || strings.Contains(low, "search"):
+	case c.Endpoint == "/v1/search" || wf.mentions&wSearch != 0:
 		what = "search"
-	case strings.HasSuffix(c.Endpoint, "/query") || strings.Contains(low, "query"):
+	case strings.HasSuffix(c.Endpoint, "/query") || wf.mentions&wQuery != 0:
 		what = "query"
-	case empty || strings.Contains(low, "list") || strings.Contains(low, "children"):
+	case empty || wf.mentions&wList != 0:
 		what = "list"
 	}
 	if what == "" || said && what != "search" && what != "query" {
@@ -378,4 +336,31 @@ func literalAfterKey(t, key string) string {
 		return v
 	}
 	return ""
+}
+
+// emptyList reports whether t shows an empty list of results: "results":
+// [], results=[], results is [], results are now [ ] (a few words at most
+// between the key and the empty list).
+func emptyList(t string) bool {
+	for off := 0; off < len(t); {
+		i := strings.Index(t[off:], "results")
+		if i < 0 {
+			return false
+		}
+		off = i + off + len("results")
+		j := off
+		for j < len(t) && j < off+16 && t[j] != '[' && t[j] != '\n' && strings.IndexByte(",{}()", t[j]) < 0 {
+			j++
+		}
+		if j > off && j+1 < len(t) && t[j] == '[' {
+			k := j + 1
+			for k < len(t) && strings.IndexByte(" \t\r\n", t[k]) >= 0 {
+				k++
+			}
+			if k < len(t) && t[k] == ']' {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -49,8 +49,10 @@ func ReadText(text string, limit int) Reading {
 	// Read the text with its tokens masked, so that no piece of one (a
 	// source, a quote cut short) is ever kept.
 	text, n := secret.RedactCount(text)
-	refs, total, more := readReferences(text, limit)
-	rd := Reading{References: refs, Total: total, More: more, Call: readCall(text), NotionTokens: n}
+	ix := textNeedles.scan(text) // the fixed strings both readers look for
+	refs, total, more := readReferencesIn(text, limit, ix)
+	wf := readWords(text)
+	rd := Reading{References: refs, Total: total, More: more, Call: readCallIn(text, ix, wf), NotionTokens: n}
 	if rd.Call != nil && len(rd.References) > 0 {
 		m := len(rd.References)
 		rd.References = withCall(rd.References, rd.Call)
@@ -59,7 +61,7 @@ func ReadText(text string, limit int) Reading {
 		rd.Total -= m - len(rd.References)
 		rd.References = withEmpty(rd.References, rd.Call)
 	}
-	rd.Changes = readChanges(text)
+	rd.Changes = wf.changes
 	rd.References = withChanges(rd.References, rd.Changes, rd.Call)
 	return rd
 }

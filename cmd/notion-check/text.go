@@ -86,12 +86,7 @@ func formatReportOpts(rep diagnose.Report, o textOptions) string {
 		c := rep.Checks[i]
 		ca := rep.CheckHeadline(i)
 		shown := rep.ShownFindings(c)
-		quiet := ca.Severity == "" || ca.Code == diagnose.CodeAccessOK
-		if !single && quiet && !o.Verbose {
-			fine = append(fine, i)
-			continue
-		}
-		if !single && c.Status == diagnose.StatusUnknown && len(shown) == 0 && !o.Verbose {
+		if !single && !o.Verbose && rep.Quiet(i) {
 			fine = append(fine, i)
 			continue
 		}
@@ -332,10 +327,10 @@ func footer(rep diagnose.Report, verbose bool) string {
 	in := rep.Integration
 	who := ""
 	switch {
-	case rep.As != "" && rep.As != in.Name:
+	case rep.RanAs() != "" && rep.RanAs() != in.Name:
 		// --as (or the integration a pasted error names) picked another
 		// integration than NOTION_TOKEN's: the checks ran as that one.
-		who = "As " + cut(oneLine(rep.As), 40)
+		who = "As " + cut(oneLine(rep.RanAs()), 40)
 	case in.Name != "":
 		who = "As " + cut(oneLine(in.Name), 40)
 		if in.Workspace != "" {

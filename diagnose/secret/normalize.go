@@ -1,6 +1,7 @@
 package secret
 
 import (
+	"encoding/binary"
 	"sort"
 	"strings"
 	"unicode"
@@ -201,8 +202,27 @@ var byteClass = func() (t [256]uint8) {
 // classes returns the classes of the bytes of s, together.
 func classes(s string) uint8 {
 	var all uint8
-	for i := 0; i < len(s); i++ {
-		all |= byteClass[s[i]]
+	if strings.IndexByte(s, '%') >= 0 || strings.IndexByte(s, '&') >= 0 || strings.IndexByte(s, '\\') >= 0 {
+		all |= classEscape
+	}
+	// Eight bytes at a time: a byte with its high bit set, below 0x20 or
+	// DEL is looked at alone.
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		v := binary.LittleEndian.Uint64([]byte(s[i : i+8]))
+		del := v ^ (0x7f * ones)
+		if v&highs != 0 || (v-0x20*ones)&^v&highs != 0 || (del-ones)&^del&highs != 0 {
+			for _, c := range []byte(s[i : i+8]) {
+				all |= byteClass[c] & classInvisible
+			}
+			if all&classInvisible != 0 {
+				return all
+			}
+		}
+	}
+	for ; i < len(s); i++ {
+		all |= byteClass[s[i]] & classInvisible
 	}
 	return all
 }
@@ -288,8 +308,21 @@ func decodeOnce(in string, inMap posMap) (out string, outMap posMap, wide, ok bo
 	var b *builder
 	c := cursor{m: inMap, k: -1}
 	last := 0 // in[last:i] is still to be copied
+	// Where the next '%', '&' and '\\' are, each found again only once
+	// passed.
+	var next [3]int
+	find := func(k int, ch byte, from int) int {
+		if next[k] < from {
+			next[k] = len(in)
+			if j := strings.IndexByte(in[from:], ch); j >= 0 {
+				next[k] = from + j
+			}
+		}
+		return next[k]
+	}
+	next = [3]int{-1, -1, -1}
 	for i := 0; i < len(in); {
-		i = nextOf(in, i, classEscape)
+		i = min(find(0, '%', i), find(1, '&', i), find(2, '\\', i))
 		if i >= len(in) {
 			break
 		}
@@ -374,17 +407,6 @@ func stripInvisible(in string, inMap posMap) (out string, outMap posMap, ok bool
 	return b.out.String(), b.m, true
 }
 
-// decodeRune is utf8.DecodeRune of a string or a byte slice.
-func decodeRune[T ~string | ~[]byte](p T) (rune, int) {
-	switch v := any(p).(type) {
-	case string:
-		return utf8.DecodeRuneInString(v)
-	case []byte:
-		return utf8.DecodeRune(v)
-	}
-	return utf8.DecodeRuneInString(string(p))
-}
-
 // control reports whether c is a C0 control other than a tab or a line
 // break, or DEL: nothing a token is written with, but something a paste
 // can hide between its characters (&#7; and the like decode to one).
@@ -430,6 +452,15 @@ var legacyEntities = []struct {
 	name string
 	r    rune
 }{{"amp", '&'}, {"AMP", '&'}, {"shy", 0x00AD}, {"lt", '<'}, {"LT", '<'}, {"gt", '>'}, {"GT", '>'}, {"quot", '"'}, {"QUOT", '"'}, {"nbsp", ' '}}
+
+// legacyStart marks the first letters of legacyEntities. It is never
+// written.
+var legacyStart = func() (t [256]bool) {
+	for _, w := range legacyEntities {
+		t[w.name[0]] = true
+	}
+	return t
+}()
 
 // entity decodes an HTML entity at the start of b (&name;, &#NN, &#xHH,
 // the ";" optional for numeric ones); n is 0 when there is none.
@@ -477,6 +508,9 @@ func entity[T ~string | ~[]byte](b T) (r rune, n int) {
 		}
 	}
 	// The legacy entities HTML reads without ";" (&amp, &quot…).
+	if !legacyStart[b[1]] {
+		return 0, 0
+	}
 	for _, w := range legacyEntities {
 		if len(b) > len(w.name) && string(b[1:1+len(w.name)]) == w.name {
 			return w.r, 1 + len(w.name)

@@ -80,10 +80,12 @@ func shapes(s string, spans []span) []span {
 		// "Bearer ", "Authorization:"), so in a run of letters and digits
 		// only the places that many bytes before its end can start one:
 		// the shapes are tried there alone.
+		// What follows the run and the run's last letter tell which
+		// words can end there, so most runs try none.
 		next := end
-		for _, back := range shapeWordLens {
+		for _, back := range shapeBacks(s, end) {
 			p := end - back
-			if p < i || !startsShape[s[p]] {
+			if back == 0 || p < i || !startsShape[s[p]] {
 				continue
 			}
 			var jump int
@@ -97,11 +99,42 @@ func shapes(s string, spans []span) []span {
 	return spans
 }
 
-// shapeWordLens are the lengths of the words shapes start with
-// (authorization, secret and bearer, basic, xapp and xoxb, ntn), longest
-// first. A shape's word is followed by a byte that is not a letter or a
-// digit.
-var shapeWordLens = [...]int{13, 6, 5, 4, 3}
+// shapeBacks returns how many bytes before end (the end of a run of
+// letters and digits) a shape's word may start, longest first, 0 for
+// none: ntn_ and ntn- (3), secret_ and secret- (6), xapp- and xoxb- (4)
+// need a '_' or '-' after the word, Bearer (6), Basic (5) and
+// Authorization (13) a blank, a quote, ':' or '=' (see credentialAfter
+// and authorization); and each word has its own last letter.
+func shapeBacks(s string, end int) [2]int {
+	if end >= len(s) {
+		return [2]int{}
+	}
+	last := s[end-1] | 0x20
+	switch f := s[end]; {
+	case f == '_' || f == '-':
+		var x int
+		if f == '-' {
+			x = 4 // xapp-, xoxb-: any last letter
+		}
+		switch last {
+		case 't':
+			return [2]int{6, x}
+		case 'n':
+			return [2]int{x, 3}
+		}
+		return [2]int{x}
+	case isSep(f) || f == ':' || f == '=':
+		switch last {
+		case 'r':
+			return [2]int{6}
+		case 'c':
+			return [2]int{5}
+		case 'n':
+			return [2]int{13}
+		}
+	}
+	return [2]int{}
+}
 
 // alnum marks the ASCII letters and digits. It is never written.
 var alnum = func() (t [256]bool) {
@@ -198,15 +231,6 @@ func tokenWithin(s string, from, to int) int {
 
 // startsShape marks the bytes a shape can start with. It is never written.
 var startsShape = [256]bool{'n': true, 'N': true, 's': true, 'S': true, 'x': true, 'b': true, 'B': true, 'a': true, 'A': true}
-
-// runStart marks the bytes a bare run can start with (letters and digits).
-// It is never written.
-var runStart = func() (t [256]bool) {
-	for c := range 256 {
-		t[c] = isAlnum(byte(c))
-	}
-	return t
-}()
 
 // notionBody reads a Notion token's body from j on (after ntn_ or
 // secret_): a run of letters and digits, and, while it is shorter than a
