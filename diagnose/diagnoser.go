@@ -430,7 +430,7 @@ func (d *Diagnoser) online(ctx context.Context, call *Call, refs []Reference, op
 		if KindOf(as.who.info) == TokenPersonal && !as.who.primary && HasCode(fs, CodeAccessNotShared) {
 			fs = append(fs, personalFinding(as.who.info))
 		}
-		c.Findings = append(c.Findings, fs...)
+		c.Findings = append(preferObserved(c.Findings, fs), fs...)
 		if ri == ci {
 			onlineBody(call, as.res, rep, ri)
 		}

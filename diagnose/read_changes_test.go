@@ -158,3 +158,17 @@ func TestSaidEmpty(t *testing.T) {
 		}
 	}
 }
+
+// TestPreferObserved: a described change's finding gives way to the same
+// code observed online; other offline findings stay.
+func TestPreferObserved(t *testing.T) {
+	t.Parallel()
+	offline := []Finding{changeFinding(ChangeMultipleSources, nil), NewFinding(CodeIDExtracted, "d", Vars{"compact": "x", "id": "y"})}
+	got := preferObserved(offline, []Finding{NewFinding(CodeDatabaseMultipleSources, "observed", nil)})
+	if len(got) != 1 || got[0].Code != CodeIDExtracted {
+		t.Errorf("got %v", got)
+	}
+	if got := preferObserved(offline, nil); len(got) != 2 {
+		t.Errorf("with nothing observed: %v", got)
+	}
+}

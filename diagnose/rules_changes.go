@@ -87,3 +87,21 @@ func onlyCodes(fs []Finding, code Code) bool {
 	}
 	return true
 }
+
+// changeCodes are the codes a change described in words gives offline
+// that the online verdict gives too, from what Notion answered.
+var changeCodes = map[Code]bool{CodeDatabaseMultipleSources: true, CodeDatabaseDataSources: true, CodeKindView: true, CodeTokenPersonal: true}
+
+// preferObserved drops from the offline findings of a check the ones a
+// described change gave whose code the online verdict gives too: what
+// Notion answered about the object says it better.
+func preferObserved(offline, online []Finding) []Finding {
+	out := offline[:0:0]
+	for _, f := range offline {
+		if changeCodes[f.Code] && HasCode(online, f.Code) {
+			continue
+		}
+		out = append(out, f)
+	}
+	return out
+}

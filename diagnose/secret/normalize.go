@@ -407,17 +407,6 @@ func stripInvisible(in string, inMap posMap) (out string, outMap posMap, ok bool
 	return b.out.String(), b.m, true
 }
 
-// decodeRune is utf8.DecodeRune of a string or a byte slice.
-func decodeRune[T ~string | ~[]byte](p T) (rune, int) {
-	switch v := any(p).(type) {
-	case string:
-		return utf8.DecodeRuneInString(v)
-	case []byte:
-		return utf8.DecodeRune(v)
-	}
-	return utf8.DecodeRuneInString(string(p))
-}
-
 // control reports whether c is a C0 control other than a tab or a line
 // break, or DEL: nothing a token is written with, but something a paste
 // can hide between its characters (&#7; and the like decode to one).

@@ -232,15 +232,6 @@ func tokenWithin(s string, from, to int) int {
 // startsShape marks the bytes a shape can start with. It is never written.
 var startsShape = [256]bool{'n': true, 'N': true, 's': true, 'S': true, 'x': true, 'b': true, 'B': true, 'a': true, 'A': true}
 
-// runStart marks the bytes a bare run can start with (letters and digits).
-// It is never written.
-var runStart = func() (t [256]bool) {
-	for c := range 256 {
-		t[c] = isAlnum(byte(c))
-	}
-	return t
-}()
-
 // notionBody reads a Notion token's body from j on (after ntn_ or
 // secret_): a run of letters and digits, and, while it is shorter than a
 // whole body, the runs that continue it after a space or a line break (a
