@@ -79,7 +79,7 @@ var answerTable = map[Code][]string{
 	CodeErrorUnauthorized:   {"{auth_answer}", "The call's token was refused (401) — send Authorization: Bearer <current secret>"},
 	CodeErrorRestricted:     {"The call lacks a capability (403) — enable it in the connection's Capabilities"},
 	CodeErrorNotFound:       {"Not found or not shared (404) — add the integration in ••• → Connections"},
-	CodeErrorVersion:        {"The Notion-Version is the cause — send a current Notion-Version header"},
+	CodeErrorVersion:        {"{answer}", "The Notion-Version is the cause — send a current Notion-Version header"},
 	CodeErrorRequestURL:     {"Not a valid API route — put only the 32-character ID in the path"},
 	CodeErrorValidation:     {"{answer}", "Notion rejected a field of the call — fix it as below"},
 	CodeErrorArchived:       {"The call edits a trashed object — restore it from Notion's Trash first"},

@@ -172,3 +172,30 @@ func TestPreferObserved(t *testing.T) {
 		t.Errorf("with nothing observed: %v", got)
 	}
 }
+
+// TestInTrashChangeAnswer holds that a person who says archived is gone is
+// told to use in_trash, not to send the Notion-Version they already send.
+func TestInTrashChangeAnswer(t *testing.T) {
+	t.Parallel()
+	for _, text := range []string{
+		"archived is gone in the new API?",
+		"after upgrading to 2026-03-11 the archived property disappeared from pages.retrieve",
+		"Archived was renamed to in_trash? my filter on archived stopped working",
+	} {
+		f := changeFinding(ChangeInTrash, nil)
+		rep := Report{Checks: []Check{{Findings: []Finding{f}}}}
+		got := rep.AnswerText(&rep.Checks[0], f)
+		if !strings.Contains(got, "in_trash") || strings.Contains(got, "send a current Notion-Version") {
+			t.Errorf("%q: answer %q", text, got)
+		}
+		for _, s := range f.Fix {
+			if strings.Contains(s, "Send the header Notion-Version") {
+				t.Errorf("%q: fix step %q sends the version they already use", text, s)
+			}
+		}
+		rd := ReadText(text, DefaultMaxChecks)
+		if codes := refCodes(rd.References); !slices.Contains(codes, CodeErrorVersion) {
+			t.Errorf("%q: not read as the in_trash change: %v", text, codes)
+		}
+	}
+}

@@ -21,10 +21,13 @@ func changeFinding(ch Change, c *Call) Finding {
 		}
 		return NewFinding(CodeDatabaseMultipleSources, detail+" GET /v1/databases/<database_id> with Notion-Version 2025-09-03 lists its data sources.", nil)
 	case ChangeInTrash:
-		return NewFinding(CodeErrorVersion, "Under Notion-Version 2026-03-11 archived is removed from every request and response (pages, blocks, databases, data sources) in favour of in_trash; 2025-09-03 and older still have archived. A trashed object is known there by in_trash only.", Vars{
+		// No {version}: the person already sends 2026-03-11, so "send a
+		// current Notion-Version" would be the wrong step.
+		f := NewFinding(CodeErrorVersion, "Under Notion-Version 2026-03-11 archived is removed from every request and response (pages, blocks, databases, data sources) in favour of in_trash; 2025-09-03 and older still have archived. A trashed object is known there by in_trash only.", Vars{
 			"version_fix": "Read in_trash instead of archived to know whether an object is trashed, and send {\"in_trash\": true} or {\"in_trash\": false} to trash or restore it; or keep Notion-Version 2025-09-03, where archived still works.",
-			"version":     "2026-03-11",
 		})
+		f.Answer = "archived is in_trash since Notion-Version 2026-03-11 — read and send in_trash instead"
+		return f
 	case ChangeDataSourceID:
 		return NewFinding(CodeDatabaseDataSources, "Since Notion-Version 2025-09-03 a database holds one or more data sources, each with an ID of its own that is not the database's: GET /v1/databases/<database_id> with Notion-Version 2025-09-03 lists them in data_sources (id and name); in Notion, the database's ••• → Manage data sources → Copy data source ID. A database ID does not work on /v1/data_sources, nor a data source ID on /v1/databases (both answer 404).", Vars{"data_source": "<data_source_id>"})
 	case ChangeViews:
