@@ -74,7 +74,7 @@ type ShutdownStats struct {
 	// before the deadline).
 	Lost int
 	// HandedOff were handed back to the other replicas unanswered
-	// (Config.Cluster: another replica answers them).
+	// (with Redis: another replica answers them).
 	HandedOff int
 }
 
@@ -125,19 +125,19 @@ type Hooks struct {
 	// in flight were answered, stopped or lost.
 	OnShutdown func(ShutdownStats)
 	// OnDedupeHit is called for every delivery not answered because it was
-	// seen already (by this replica or, with Config.Cluster, another one),
+	// seen already (by this replica or, with Redis, another one),
 	// with its key's kind ("event", "message", "command", "click").
 	OnDedupeHit func(kind string)
 	// OnClaimed is called with the number of queued items this replica
 	// took over from another one (or from itself) that had left them
-	// unanswered for Config.ClaimAfter (Config.Cluster only).
+	// unanswered for Config.ClaimAfter (with Redis only).
 	OnClaimed func(n int)
 	// OnTurn is called with the item's key when this replica took the
-	// turn to answer a queued item, before it diagnoses it (Config.Cluster
-	// only). For tests: the step where a fault is injected.
+	// turn to answer a queued item, before it diagnoses it. For tests:
+	// the step where a fault is injected.
 	OnTurn func(key string)
 	// OnFenced is called when a post was not made because this replica no
-	// longer held the request's turn (Config.Cluster only).
+	// longer held the request's turn (with Redis only).
 	OnFenced func()
 }
 
