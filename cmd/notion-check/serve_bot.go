@@ -167,7 +167,7 @@ func serveBot(ctx context.Context, args []string, cfg config, stdout, stderr io.
 		DiagnosisTimeout:   cfg.Timeout,
 		Secrets:            secrets,
 		Cluster:            shared,
-		VerdictScope:       verdictScope(cfg),
+		ReportScope:        reportScope(cfg),
 		ClaimAfter:         cfg.ClaimAfter,
 		ShutdownTimeout:    cfg.ShutdownTimeout,
 		Hooks: bot.Hooks{
@@ -216,9 +216,9 @@ func serveBot(ctx context.Context, args []string, cfg config, stdout, stderr io.
 	return err
 }
 
-// verdictScope names the integrations a report depends on, for the keys
-// of the verdicts the replicas share: a hash of the tokens, never a token.
-func verdictScope(cfg config) string {
+// reportScope names the integrations a report depends on, for the keys
+// of the reports the replicas share: a hash of the tokens, never a token.
+func reportScope(cfg config) string {
 	return cluster.IntegrationID(strings.Join(append([]string{cfg.NotionToken}, cfg.NotionTokens...), ","))
 }
 
