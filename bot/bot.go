@@ -732,6 +732,7 @@ func (b *Bot) diagnose(ctx context.Context, source string, rd diagnose.Reading, 
 	defer cancel()
 	start := time.Now()
 	rep := b.cfg.Diagnoser.DiagnoseReading(dctx, rd, diagnose.Options{Fresh: fresh})
+	rep.CheckedAt = start
 	d := time.Since(start)
 	b.cfg.Hooks.diagnosis(rep, d)
 	ops.LogDiagnosis(b.log, source, rep, d)
