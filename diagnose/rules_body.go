@@ -508,6 +508,17 @@ func sentPropertyFinding(sp SentProperty) (Finding, bool) {
 	typ := types[0]
 	v := sp.v.get(typ)
 	switch typ {
+	case "relation", "people", "files", "title", "rich_text":
+		return sentListFinding(sp, name, typ, v)
+	}
+	return sentScalarFinding(sp, name, typ, v)
+}
+
+// sentListFinding is sentPropertyFinding's rule for a property whose value
+// is a list (relation, people, files, title, rich_text): items of the
+// wrong shape, or more of them than Notion takes.
+func sentListFinding(sp SentProperty, name, typ string, v *bodyValue) (Finding, bool) {
+	switch typ {
 	case "relation":
 		if v != nil && v.kind == 'a' && len(v.items) > 0 && v.items[0].kind == 's' {
 			shape := writeShape("relation", v.items[0].str)
@@ -519,18 +530,6 @@ func sentPropertyFinding(sp SentProperty) (Finding, bool) {
 			return bodyFinding(CodeBodyLimit, fmt.Sprintf("%s relates %d pages, over Notion's limit of 100 per request — split it", name, len(v.items)),
 				fmt.Sprintf("The body sends %d related pages for %s; a request takes at most 100.", len(v.items), name),
 				"Send the first 100, then add the rest with further page updates (each write replaces the list: send the whole list in the last one up to 100).", ""), true
-		}
-	case "number":
-		if v != nil && v.kind == 's' {
-			shape := writeShape("number", v.str)
-			return bodyFinding(CodeBodyValue, fmt.Sprintf("%s is a number property — send %s, a number, not the text %q", name, shape, v.str),
-				fmt.Sprintf("The body sends %s as the string %q.", name, v.str), fmt.Sprintf("Send %s as %s.", name, shape), propertyEntry(sp.Key, shape)), true
-		}
-	case "url":
-		if v != nil && v.kind == 's' && v.str == "" {
-			return bodyFinding(CodeBodyValue, fmt.Sprintf(`%s is a url property — send {"url":null} to clear it, not ""`, name),
-				fmt.Sprintf("The body sends an empty string for %s: a URL is 1 to 2000 characters, and null clears it.", name),
-				fmt.Sprintf(`Send %s as {"url":null}.`, name), propertyEntry(sp.Key, `{"url":null}`)), true
 		}
 	case "people":
 		if v != nil && v.kind == 'a' && len(v.items) > 0 {
@@ -559,6 +558,45 @@ func sentPropertyFinding(sp SentProperty) (Finding, bool) {
 						"Send each file as {\"name\":…,\"external\":{\"url\":…}} or {\"file_upload\":{\"id\":…}}.", propertyEntry(sp.Key, shape)), true
 				}
 			}
+		}
+	case "title", "rich_text":
+		if v != nil && v.kind == 'a' {
+			if len(v.items) > 100 {
+				return bodyFinding(CodeBodyLimit, fmt.Sprintf("%s has %d rich-text items, over Notion's limit of 100 — merge or split them", name, len(v.items)),
+					fmt.Sprintf("The body sends %d rich-text items for %s.", len(v.items), name), "Send at most 100 rich-text items per property.", ""), true
+			}
+			for k, it := range v.items {
+				if t := it.get("text").get("content"); t != nil && t.kind == 's' && len([]rune(t.str)) > 2000 {
+					return bodyFinding(CodeBodyLimit, fmt.Sprintf("%s.%s[%d] has %d characters, over Notion's limit of 2000 — split it", name, typ, k, len([]rune(t.str))),
+						fmt.Sprintf("The body sends %d characters in one rich-text item of %s.", len([]rune(t.str)), name), "Split the text into rich-text items of at most 2000 characters each.", ""), true
+				}
+			}
+		}
+		if v != nil && v.kind == 's' {
+			shape := writeShape(typ, v.str)
+			return bodyFinding(CodeBodyPropertyType, fmt.Sprintf("%s is sent as a bare string — send %s", name, shape),
+				fmt.Sprintf("The body sends %s as %s; text is a list of rich-text items.", name, truncateUTF8(sp.Value, 160)), fmt.Sprintf("Send %s as %s.", name, shape), propertyEntry(sp.Key, shape)), true
+		}
+	}
+	return Finding{}, false
+}
+
+// sentScalarFinding is sentPropertyFinding's rule for a property of one
+// value (number, url, email, phone_number, checkbox, date, select,
+// status): a value of the wrong kind or format.
+func sentScalarFinding(sp SentProperty, name, typ string, v *bodyValue) (Finding, bool) {
+	switch typ {
+	case "number":
+		if v != nil && v.kind == 's' {
+			shape := writeShape("number", v.str)
+			return bodyFinding(CodeBodyValue, fmt.Sprintf("%s is a number property — send %s, a number, not the text %q", name, shape, v.str),
+				fmt.Sprintf("The body sends %s as the string %q.", name, v.str), fmt.Sprintf("Send %s as %s.", name, shape), propertyEntry(sp.Key, shape)), true
+		}
+	case "url":
+		if v != nil && v.kind == 's' && v.str == "" {
+			return bodyFinding(CodeBodyValue, fmt.Sprintf(`%s is a url property — send {"url":null} to clear it, not ""`, name),
+				fmt.Sprintf("The body sends an empty string for %s: a URL is 1 to 2000 characters, and null clears it.", name),
+				fmt.Sprintf(`Send %s as {"url":null}.`, name), propertyEntry(sp.Key, `{"url":null}`)), true
 		}
 	case "email", "phone_number":
 		if v != nil && v.kind == 's' && len([]rune(v.str)) > 200 {
@@ -598,24 +636,6 @@ func sentPropertyFinding(sp SentProperty) (Finding, bool) {
 			shape := writeShape(typ, v.str)
 			return bodyFinding(CodeBodyPropertyType, fmt.Sprintf("%s is sent as a bare string — send %s", name, shape),
 				fmt.Sprintf("The body sends %s as %s; an option is an object with its name.", name, truncateUTF8(sp.Value, 160)), fmt.Sprintf("Send %s as %s.", name, shape), propertyEntry(sp.Key, shape)), true
-		}
-	case "title", "rich_text":
-		if v != nil && v.kind == 'a' {
-			if len(v.items) > 100 {
-				return bodyFinding(CodeBodyLimit, fmt.Sprintf("%s has %d rich-text items, over Notion's limit of 100 — merge or split them", name, len(v.items)),
-					fmt.Sprintf("The body sends %d rich-text items for %s.", len(v.items), name), "Send at most 100 rich-text items per property.", ""), true
-			}
-			for k, it := range v.items {
-				if t := it.get("text").get("content"); t != nil && t.kind == 's' && len([]rune(t.str)) > 2000 {
-					return bodyFinding(CodeBodyLimit, fmt.Sprintf("%s.%s[%d] has %d characters, over Notion's limit of 2000 — split it", name, typ, k, len([]rune(t.str))),
-						fmt.Sprintf("The body sends %d characters in one rich-text item of %s.", len([]rune(t.str)), name), "Split the text into rich-text items of at most 2000 characters each.", ""), true
-				}
-			}
-		}
-		if v != nil && v.kind == 's' {
-			shape := writeShape(typ, v.str)
-			return bodyFinding(CodeBodyPropertyType, fmt.Sprintf("%s is sent as a bare string — send %s", name, shape),
-				fmt.Sprintf("The body sends %s as %s; text is a list of rich-text items.", name, truncateUTF8(sp.Value, 160)), fmt.Sprintf("Send %s as %s.", name, shape), propertyEntry(sp.Key, shape)), true
 		}
 	}
 	return Finding{}, false
