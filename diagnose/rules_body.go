@@ -173,20 +173,7 @@ func fieldFinding(c *Call, f Field) (Finding, bool) {
 	name := quoteName(f.Property)
 	switch f.Problem {
 	case problemType:
-		typ := f.Expected[0]
-		if readOnlyTypes[typ] {
-			return bodyFinding(CodeBodyReadOnly, fmt.Sprintf("%s is a %s property, which Notion computes — leave it out of the body", name, typ),
-				fmt.Sprintf("Notion says %s is a %s property: it cannot be written.", name, typ),
-				fmt.Sprintf("Remove %s from properties.", name), ""), true
-		}
-		shape := writeShape(typ, sample(c, f))
-		sent := ""
-		if sp := sentProperty(c, f.Property); sp != nil {
-			sent = fmt.Sprintf(" The call sent %s.", truncateUTF8(sp.Value, 160))
-		}
-		return bodyFinding(CodeBodyPropertyType, fmt.Sprintf("%s is a %s property — send %s", name, typ, shape),
-			fmt.Sprintf("Notion says %s is a %s property; the call sent another type's shape.%s", name, typ, sent),
-			fmt.Sprintf("Send %s as %s.", name, shape), propertyEntry(f.Property, shape)), true
+		return typeFieldFinding(c, f, name)
 
 	case problemMissing:
 		detail := fmt.Sprintf("Notion found no property %s in the data source the call wrote to.", name)
@@ -198,38 +185,10 @@ func fieldFinding(c *Call, f Field) (Finding, bool) {
 			fmt.Sprintf("Rename %s to the property's exact name, or add the property first.", name), ""), true
 
 	case problemOption:
-		opt := f.Sent
-		if f.Expected[0] == "status" {
-			shape := writeShape("status", "<an existing option>")
-			return bodyFinding(CodeBodyOption, fmt.Sprintf("Status option %q does not exist — use an existing one or add it first; a write never creates status options", opt),
-				fmt.Sprintf("%s has no option %q, and unlike select a status never creates one.", upperFirst(statusName(f)), opt),
-				fmt.Sprintf("Send an existing option, or first add %q: PATCH /v1/data_sources/<id> {\"properties\":{%q:{\"status\":{\"options\":[{\"name\":%q}]}}}}.", opt, orDefault(f.Property, "Status"), opt),
-				propertyEntry(orDefault(f.Property, "Status"), shape)), true
-		}
-		fixed := strings.Join(strings.Fields(strings.ReplaceAll(opt, ",", " ")), " ")
-		shape := writeShape("select", fixed)
-		if sp := sentProperty(c, f.Property); sp != nil && hasKey(sp.Keys, "multi_select") {
-			shape = writeShape("multi_select", opt)
-		}
-		return bodyFinding(CodeBodyOption, fmt.Sprintf("Select option names cannot contain commas — send %s", shape),
-			fmt.Sprintf("The call sent the option %q%s: Notion refuses a comma in a select or multi-select option name.", opt, ofProperty(f)),
-			"Remove the commas from the option name, or send each part as its own multi_select option.", propertyEntry(orDefault(f.Property, "Tags"), shape)), true
+		return optionFieldFinding(c, f, name)
 
 	case problemValue:
-		switch {
-		case strings.Contains(f.Path, "link.url"):
-			return bodyFinding(CodeBodyValue, "A rich-text link is not an absolute http(s) URL — fix or drop text.link.url",
-				"Notion refused a link in the content: every text.link.url must be an absolute http:// or https:// URL (a relative link, \"url\", zotero: or a bare word fails).",
-				"Make each text.link.url absolute (https://…) or leave the link out.", `{"text":{"content":"Notion","link":{"url":"https://www.notion.so"}}}`), true
-		case len(f.Expected) > 0 && f.Expected[0] == "date":
-			shape := `{"date":{"start":"2026-03-01T09:00:00","time_zone":"Europe/Paris"}}`
-			return bodyFinding(CodeBodyValue, fmt.Sprintf("%s has an invalid date — with time_zone, send a date and time without an offset: %s", name, shape),
-				fmt.Sprintf("Notion refused the date of %s: with time_zone set, start and end must be a date and a time, with no UTC offset (or drop time_zone and send the offset in start).", name),
-				fmt.Sprintf("Send %s as %s, or {\"date\":{\"start\":\"2026-03-01T09:00:00+01:00\"}} without time_zone.", name, shape), propertyEntry(f.Property, shape)), true
-		}
-		return bodyFinding(CodeBodyValue, fmt.Sprintf("Notion refused the value of %s — send it in the shape its type takes", name),
-			fmt.Sprintf("Notion refused the value sent for %s at the content stage.", name),
-			fmt.Sprintf("Check %s's type in the data source and send the shape that type takes.", name), ""), true
+		return valueFieldFinding(f, name)
 
 	case problemBlock:
 		if strings.Contains(f.Path, "table_row") {
@@ -253,28 +212,96 @@ func fieldFinding(c *Call, f Field) (Finding, bool) {
 		return limitFinding(f), true
 
 	case problemShape:
-		if strings.HasPrefix(f.Path, "body.properties.") {
-			return shapeFinding(c, f)
+		return shapeFieldFinding(c, f)
+
+	}
+	return Finding{}, false
+}
+
+// typeFieldFinding is fieldFinding's rule for a property sent in another
+// type's shape (or a computed one sent at all).
+func typeFieldFinding(c *Call, f Field, name string) (Finding, bool) {
+	typ := f.Expected[0]
+	if readOnlyTypes[typ] {
+		return bodyFinding(CodeBodyReadOnly, fmt.Sprintf("%s is a %s property, which Notion computes — leave it out of the body", name, typ),
+			fmt.Sprintf("Notion says %s is a %s property: it cannot be written.", name, typ),
+			fmt.Sprintf("Remove %s from properties.", name), ""), true
+	}
+	shape := writeShape(typ, sample(c, f))
+	sent := ""
+	if sp := sentProperty(c, f.Property); sp != nil {
+		sent = fmt.Sprintf(" The call sent %s.", truncateUTF8(sp.Value, 160))
+	}
+	return bodyFinding(CodeBodyPropertyType, fmt.Sprintf("%s is a %s property — send %s", name, typ, shape),
+		fmt.Sprintf("Notion says %s is a %s property; the call sent another type's shape.%s", name, typ, sent),
+		fmt.Sprintf("Send %s as %s.", name, shape), propertyEntry(f.Property, shape)), true
+}
+
+// optionFieldFinding is fieldFinding's rule for an option Notion refused:
+// a status option that does not exist, a comma in a select option.
+func optionFieldFinding(c *Call, f Field, name string) (Finding, bool) {
+	opt := f.Sent
+	if f.Expected[0] == "status" {
+		shape := writeShape("status", "<an existing option>")
+		return bodyFinding(CodeBodyOption, fmt.Sprintf("Status option %q does not exist — use an existing one or add it first; a write never creates status options", opt),
+			fmt.Sprintf("%s has no option %q, and unlike select a status never creates one.", upperFirst(statusName(f)), opt),
+			fmt.Sprintf("Send an existing option, or first add %q: PATCH /v1/data_sources/<id> {\"properties\":{%q:{\"status\":{\"options\":[{\"name\":%q}]}}}}.", opt, orDefault(f.Property, "Status"), opt),
+			propertyEntry(orDefault(f.Property, "Status"), shape)), true
+	}
+	fixed := strings.Join(strings.Fields(strings.ReplaceAll(opt, ",", " ")), " ")
+	shape := writeShape("select", fixed)
+	if sp := sentProperty(c, f.Property); sp != nil && hasKey(sp.Keys, "multi_select") {
+		shape = writeShape("multi_select", opt)
+	}
+	return bodyFinding(CodeBodyOption, fmt.Sprintf("Select option names cannot contain commas — send %s", shape),
+		fmt.Sprintf("The call sent the option %q%s: Notion refuses a comma in a select or multi-select option name.", opt, ofProperty(f)),
+		"Remove the commas from the option name, or send each part as its own multi_select option.", propertyEntry(orDefault(f.Property, "Tags"), shape)), true
+}
+
+// valueFieldFinding is fieldFinding's rule for a value refused at the
+// content stage: a link URL, a date with time_zone, or any other value.
+func valueFieldFinding(f Field, name string) (Finding, bool) {
+	switch {
+	case strings.Contains(f.Path, "link.url"):
+		return bodyFinding(CodeBodyValue, "A rich-text link is not an absolute http(s) URL — fix or drop text.link.url",
+			"Notion refused a link in the content: every text.link.url must be an absolute http:// or https:// URL (a relative link, \"url\", zotero: or a bare word fails).",
+			"Make each text.link.url absolute (https://…) or leave the link out.", `{"text":{"content":"Notion","link":{"url":"https://www.notion.so"}}}`), true
+	case len(f.Expected) > 0 && f.Expected[0] == "date":
+		shape := `{"date":{"start":"2026-03-01T09:00:00","time_zone":"Europe/Paris"}}`
+		return bodyFinding(CodeBodyValue, fmt.Sprintf("%s has an invalid date — with time_zone, send a date and time without an offset: %s", name, shape),
+			fmt.Sprintf("Notion refused the date of %s: with time_zone set, start and end must be a date and a time, with no UTC offset (or drop time_zone and send the offset in start).", name),
+			fmt.Sprintf("Send %s as %s, or {\"date\":{\"start\":\"2026-03-01T09:00:00+01:00\"}} without time_zone.", name, shape), propertyEntry(f.Property, shape)), true
+	}
+	return bodyFinding(CodeBodyValue, fmt.Sprintf("Notion refused the value of %s — send it in the shape its type takes", name),
+		fmt.Sprintf("Notion refused the value sent for %s at the content stage.", name),
+		fmt.Sprintf("Check %s's type in the data source and send the shape that type takes.", name), ""), true
+}
+
+// shapeFieldFinding is fieldFinding's rule for a field of the wrong
+// shape: a property's (shapeFinding), a block field's, or a block Notion
+// cannot create.
+func shapeFieldFinding(c *Call, f Field) (Finding, bool) {
+	if strings.HasPrefix(f.Path, "body.properties.") {
+		return shapeFinding(c, f)
+	}
+	if strings.HasPrefix(f.Path, "body.children") && !(anyAlt(&f, func(a Alternative) bool { return strings.Contains(a.Expected, "defined") }) && len(f.Alternatives) > 2) {
+		// A block's field of the wrong shape: the path, what Notion
+		// takes and what was sent.
+		a := f.Alternatives[0]
+		want := truncateUTF8(a.Expected, 140)
+		sent := truncateUTF8(strings.Trim(a.Sent, "`"), 80)
+		answer := fmt.Sprintf("%s should be %s", a.Path, want)
+		if sent != "" && sent != "undefined" {
+			answer += fmt.Sprintf(", not %s", sent)
 		}
-		if strings.HasPrefix(f.Path, "body.children") && !(anyAlt(&f, func(a Alternative) bool { return strings.Contains(a.Expected, "defined") }) && len(f.Alternatives) > 2) {
-			// A block's field of the wrong shape: the path, what Notion
-			// takes and what was sent.
-			a := f.Alternatives[0]
-			want := truncateUTF8(a.Expected, 140)
-			sent := truncateUTF8(strings.Trim(a.Sent, "`"), 80)
-			answer := fmt.Sprintf("%s should be %s", a.Path, want)
-			if sent != "" && sent != "undefined" {
-				answer += fmt.Sprintf(", not %s", sent)
-			}
-			return bodyFinding(CodeBodyBlock, answer+" — fix that block",
-				fmt.Sprintf("Notion refused block %s: %s should be %s, and the call sent %s.", blockOf(a.Path), a.Path, want, orDefault(sent, "nothing")),
-				fmt.Sprintf("Change %s in the request so that it is %s.", a.Path, want), ""), true
-		}
-		if strings.HasPrefix(f.Path, "body.children") && anyAlt(&f, func(a Alternative) bool { return strings.Contains(a.Expected, "defined") }) && len(f.Alternatives) > 2 {
-			return bodyFinding(CodeBodyBlock, fmt.Sprintf("%s is not a block Notion can create — send one block type key with its content", f.Path),
-				fmt.Sprintf("Notion refused %s: it matched none of the %d block types it lists. A block is {\"type\":…, \"<type>\":{…}}, and link_preview, child_page, child_database and unsupported blocks cannot be created by append.", f.Path, len(f.Alternatives)),
-				"Send each block as one creatable type, e.g. {\"paragraph\":{\"rich_text\":[{\"text\":{\"content\":\"Hi\"}}]}}.", `{"paragraph":{"rich_text":[{"text":{"content":"Hi"}}]}}`), true
-		}
+		return bodyFinding(CodeBodyBlock, answer+" — fix that block",
+			fmt.Sprintf("Notion refused block %s: %s should be %s, and the call sent %s.", blockOf(a.Path), a.Path, want, orDefault(sent, "nothing")),
+			fmt.Sprintf("Change %s in the request so that it is %s.", a.Path, want), ""), true
+	}
+	if strings.HasPrefix(f.Path, "body.children") && anyAlt(&f, func(a Alternative) bool { return strings.Contains(a.Expected, "defined") }) && len(f.Alternatives) > 2 {
+		return bodyFinding(CodeBodyBlock, fmt.Sprintf("%s is not a block Notion can create — send one block type key with its content", f.Path),
+			fmt.Sprintf("Notion refused %s: it matched none of the %d block types it lists. A block is {\"type\":…, \"<type>\":{…}}, and link_preview, child_page, child_database and unsupported blocks cannot be created by append.", f.Path, len(f.Alternatives)),
+			"Send each block as one creatable type, e.g. {\"paragraph\":{\"rich_text\":[{\"text\":{\"content\":\"Hi\"}}]}}.", `{"paragraph":{"rich_text":[{"text":{"content":"Hi"}}]}}`), true
 	}
 	return Finding{}, false
 }
