@@ -329,17 +329,9 @@ type Bot struct {
 	beforeRead func(text string)
 }
 
-// New checks cfg and returns a Bot. It makes no network call.
-func New(cfg Config) (*Bot, error) {
-	if cfg.BotToken == "" {
-		return nil, errors.New("bot: BotToken is empty")
-	}
-	if cfg.AppToken == "" {
-		return nil, errors.New("bot: AppToken is empty")
-	}
-	if cfg.Diagnoser == nil {
-		return nil, errors.New("bot: Diagnoser is nil")
-	}
+// withDefaults is cfg with every unset limit, timeout and option at its
+// default, and APIURL ending in a slash.
+func (cfg Config) withDefaults() Config {
 	if cfg.APIURL == "" {
 		cfg.APIURL = DefaultAPIURL
 	}
@@ -380,6 +372,21 @@ func New(cfg Config) (*Bot, error) {
 		cfg.UnavailableAfter = DefaultUnavailableAfter
 	}
 	cfg.AdminChannel = strings.TrimSpace(cfg.AdminChannel)
+	return cfg
+}
+
+// New checks cfg and returns a Bot. It makes no network call.
+func New(cfg Config) (*Bot, error) {
+	if cfg.BotToken == "" {
+		return nil, errors.New("bot: BotToken is empty")
+	}
+	if cfg.AppToken == "" {
+		return nil, errors.New("bot: AppToken is empty")
+	}
+	if cfg.Diagnoser == nil {
+		return nil, errors.New("bot: Diagnoser is nil")
+	}
+	cfg = cfg.withDefaults()
 	hc := cfg.HTTPClient
 	if hc == nil {
 		hc = &http.Client{Timeout: 30 * time.Second}
