@@ -199,6 +199,11 @@ func examineQuery(v string) idReading {
 
 // examine decides what an ID-meant value holds: a valid ID, an ID inside a
 // longer value, a repairable or unusable malformed ID, or nothing.
+//
+// It is long on purpose: it runs for every ID-meant value on the reader's
+// hot path, returns at once for the common well-formed ID, and its repairs
+// are one ordered list (each step sees what the one before left, and adds
+// to the same notes), which reads best as one sequence.
 func examine(v string) idReading {
 	if len(v) > maxValue {
 		// No ID-meant value is this long, and reading a link nested in a

@@ -967,6 +967,11 @@ func isWordRune(r rune) bool {
 }
 
 // word judges one bare word of the text.
+//
+// It is long on purpose: the scanner calls it for every word, and its
+// steps (trim, invisible characters, the shapes an ID takes) share the
+// word's cleaned forms; the common short word returns in its first line,
+// and one flat function keeps the rest of the pass free of calls.
 func (s *scanner) word(start, end int) {
 	if end-start < 16 {
 		return // the common case: shorter than any ID-like word, trimmed or not

@@ -220,6 +220,11 @@ func readChanges(t string) []Change { return readWords(t).changes }
 
 // readWords reads the words of the text once: the changes it describes,
 // and whether it says a search finds nothing.
+//
+// It is long on purpose: it is the reader's single pass over every word
+// of the text (the hot path of a paste), with its window of recent words
+// and the closures that look back in it kept in one frame; split into
+// functions, the window would be passed or allocated per word.
 func readWords(t string) wordFacts {
 	var (
 		win   [changeWindow + 1]wordAt

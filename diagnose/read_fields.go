@@ -441,6 +441,9 @@ var schemaSentences = []struct {
 }
 
 // readSchemaFields reads the sentences of the content and schema checks.
+//
+// It is long for a reason: it is one loop over the table schemaSentences,
+// and its switch is that table's other half, one case per sentence form.
 func readSchemaFields(m string) []Field {
 	low := lowerASCII(m)
 	var out []Field

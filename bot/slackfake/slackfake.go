@@ -302,6 +302,12 @@ func writeJSON(w http.ResponseWriter, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
+// serveAPI answers one Web API call: it records the call, plays a fault
+// set by the test, then answers by method.
+//
+// It is long for a reason: it is the fake Slack's router, one flat switch
+// of Web API methods, each answering as Slack does, so that a reader can
+// compare it with Slack's reference method by method.
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	method := strings.TrimPrefix(r.URL.Path, "/api/")
 	var body []byte

@@ -526,6 +526,11 @@ func (s *Server) nameOf(token string) string {
 }
 
 // route answers a request from the world.
+//
+// It is long for a reason: it is the fake Notion's router, one flat table
+// of tokens, methods and paths in the order Notion checks them
+// (authentication, version, rate limit, then route), so that a reader can
+// compare it with the API's reference line by line.
 func (s *Server) route(r *http.Request) answer {
 	auth := r.Header.Get("Authorization")
 	token, ok := strings.CutPrefix(auth, "Bearer ")
