@@ -319,45 +319,7 @@ func missingFinding(c *Call, key string, s *observedSchema, sentType string) Fin
 func schemaFieldFinding(c *Call, f Field, s *observedSchema) (Finding, bool) {
 	switch f.Problem {
 	case problemOption:
-		var p SchemaProperty
-		ok := false
-		if f.Property != "" {
-			p, ok = s.find(f.Property)
-		}
-		if !ok {
-			for _, q := range s.props {
-				if q.Type == f.Expected[0] || f.Expected[0] == "select" && q.Type == "multi_select" {
-					if !ok || hasOption(q.Options, f.Sent) {
-						p, ok = q, true
-					}
-				}
-			}
-		}
-		if !ok || len(p.Options) == 0 {
-			return Finding{}, false
-		}
-		name := quoteName(p.Name)
-		if p.Type == "status" {
-			use := p.Options[0]
-			for _, o := range p.Options {
-				if strings.EqualFold(o, f.Sent) {
-					use = o
-				}
-			}
-			shape := writeShape("status", use)
-			return onlineBodyFinding(CodeBodyOption, fmt.Sprintf("%s has no option %q — use one of %s; a write does not create status options", name, f.Sent, quoteList(p.Options, 6)),
-				fmt.Sprintf("%s's options: %s.", name, quoteList(p.Options, 20)),
-				fmt.Sprintf("Send one of them, or first add %q to %s (PATCH /v1/data_sources/<id>).", f.Sent, name),
-				propertyEntry(p.Name, shape)), true
-		}
-		fixed := strings.Join(strings.Fields(strings.ReplaceAll(f.Sent, ",", " ")), " ")
-		shape := writeShape(p.Type, fixed)
-		if p.Type == "multi_select" {
-			shape = writeShape("multi_select", f.Sent)
-		}
-		return onlineBodyFinding(CodeBodyOption, fmt.Sprintf("Option names cannot contain commas — send %s", shape),
-			fmt.Sprintf("The call sent the option %q to %s; its options are %s.", f.Sent, name, quoteList(p.Options, 20)),
-			"Remove the commas, or send each part as its own multi_select option.", propertyEntry(p.Name, shape)), true
+		return schemaOptionFinding(f, s)
 	case problemMissing:
 		if f.Property == "" {
 			return Finding{}, false
@@ -376,39 +338,90 @@ func schemaFieldFinding(c *Call, f Field, s *observedSchema) (Finding, bool) {
 		}
 		return missingFinding(c, key, s, sentType), true
 	case problemType, problemShape, problemValue:
-		if f.Property == "" {
-			return Finding{}, false
-		}
-		key := strings.TrimPrefix(f.Path, "body.properties.")
-		p, ok := s.find(key)
-		if !ok {
-			return missingFinding(c, key, s, ""), true
-		}
-		if p.Type == "relation" && s.hidden[p.RelationDataSource] {
-			return hiddenRelation(key, p), true
-		}
-		// A value Notion refused in the type the schema has (a number
-		// sent as text, a date not ISO): the offline finding says it.
-		if f.Problem != problemType && !readOnlyTypes[p.Type] {
-			for _, a := range f.Alternatives {
-				if alternativeWord(a, f.Path) == p.Type && !strings.Contains(a.Expected, "defined") {
-					return Finding{}, false
+		return schemaTypeFinding(c, f, s)
+	}
+	return Finding{}, false
+}
+
+// schemaOptionFinding is schemaFieldFinding's rule for a refused option:
+// the property's options as the schema has them.
+func schemaOptionFinding(f Field, s *observedSchema) (Finding, bool) {
+	var p SchemaProperty
+	ok := false
+	if f.Property != "" {
+		p, ok = s.find(f.Property)
+	}
+	if !ok {
+		for _, q := range s.props {
+			if q.Type == f.Expected[0] || f.Expected[0] == "select" && q.Type == "multi_select" {
+				if !ok || hasOption(q.Options, f.Sent) {
+					p, ok = q, true
 				}
 			}
-			if f.Problem == problemValue {
+		}
+	}
+	if !ok || len(p.Options) == 0 {
+		return Finding{}, false
+	}
+	name := quoteName(p.Name)
+	if p.Type == "status" {
+		use := p.Options[0]
+		for _, o := range p.Options {
+			if strings.EqualFold(o, f.Sent) {
+				use = o
+			}
+		}
+		shape := writeShape("status", use)
+		return onlineBodyFinding(CodeBodyOption, fmt.Sprintf("%s has no option %q — use one of %s; a write does not create status options", name, f.Sent, quoteList(p.Options, 6)),
+			fmt.Sprintf("%s's options: %s.", name, quoteList(p.Options, 20)),
+			fmt.Sprintf("Send one of them, or first add %q to %s (PATCH /v1/data_sources/<id>).", f.Sent, name),
+			propertyEntry(p.Name, shape)), true
+	}
+	fixed := strings.Join(strings.Fields(strings.ReplaceAll(f.Sent, ",", " ")), " ")
+	shape := writeShape(p.Type, fixed)
+	if p.Type == "multi_select" {
+		shape = writeShape("multi_select", f.Sent)
+	}
+	return onlineBodyFinding(CodeBodyOption, fmt.Sprintf("Option names cannot contain commas — send %s", shape),
+		fmt.Sprintf("The call sent the option %q to %s; its options are %s.", f.Sent, name, quoteList(p.Options, 20)),
+		"Remove the commas, or send each part as its own multi_select option.", propertyEntry(p.Name, shape)), true
+}
+
+// schemaTypeFinding is schemaFieldFinding's rule for a property sent in
+// the wrong type, shape or value: the type the schema has, unless the
+// offline finding already says it.
+func schemaTypeFinding(c *Call, f Field, s *observedSchema) (Finding, bool) {
+	if f.Property == "" {
+		return Finding{}, false
+	}
+	key := strings.TrimPrefix(f.Path, "body.properties.")
+	p, ok := s.find(key)
+	if !ok {
+		return missingFinding(c, key, s, ""), true
+	}
+	if p.Type == "relation" && s.hidden[p.RelationDataSource] {
+		return hiddenRelation(key, p), true
+	}
+	// A value Notion refused in the type the schema has (a number
+	// sent as text, a date not ISO): the offline finding says it.
+	if f.Problem != problemType && !readOnlyTypes[p.Type] {
+		for _, a := range f.Alternatives {
+			if alternativeWord(a, f.Path) == p.Type && !strings.Contains(a.Expected, "defined") {
 				return Finding{}, false
 			}
 		}
-		why := ""
-		if f.Problem == problemShape && len(f.Alternatives) > 1 {
-			why = fmt.Sprintf(" Of the %d shapes Notion listed, this is the one it takes.", len(f.Alternatives))
+		if f.Problem == problemValue {
+			return Finding{}, false
 		}
-		if sp := sentProperty(c, key); sp != nil {
-			why += fmt.Sprintf(" The call sent %s.", truncateUTF8(sp.Value, 160))
-		}
-		return typeFinding(c, key, p, s, sample(c, f), why), true
 	}
-	return Finding{}, false
+	why := ""
+	if f.Problem == problemShape && len(f.Alternatives) > 1 {
+		why = fmt.Sprintf(" Of the %d shapes Notion listed, this is the one it takes.", len(f.Alternatives))
+	}
+	if sp := sentProperty(c, key); sp != nil {
+		why += fmt.Sprintf(" The call sent %s.", truncateUTF8(sp.Value, 160))
+	}
+	return typeFinding(c, key, p, s, sample(c, f), why), true
 }
 
 // hiddenRelation: a relation whose target data source the integration
