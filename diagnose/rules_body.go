@@ -389,6 +389,42 @@ func limitFinding(f Field) Finding {
 	return bodyFinding(CodeBodyLimit, answer, detail+".", fix, "")
 }
 
+// noTypeKeyFinding is shapeFinding's rule when no alternative was meant:
+// the value had no type key Notion knows (a read-only type, a misspelt
+// key, a bare value), told from what was sent (sp, nil when unknown).
+func noTypeKeyFinding(f Field, sp *SentProperty, name string) (Finding, bool) {
+	// No type key Notion knows: a read-only type, a misspelt key or a
+	// bare value (the grammar of Notion's messages).
+	if sp != nil {
+		for _, k := range sp.Keys {
+			if readOnlyTypes[k] {
+				return bodyFinding(CodeBodyReadOnly, fmt.Sprintf("%s is a %s property, which Notion computes — leave it out of the body", name, k),
+					fmt.Sprintf("The call wrote %s as %s, a read-only type: Notion listed every writable type because none matched.", name, k),
+					fmt.Sprintf("Remove %s from properties.", name), ""), true
+			}
+			if t := closestType(k); t != "" {
+				shape := writeShape(t, sampleOf(sp.v))
+				return bodyFinding(CodeBodyPropertyType, fmt.Sprintf("%s was sent under %q, which is no type key — send %s", name, k, shape),
+					fmt.Sprintf("The call sent %s as %s: %q is not a property type, so Notion listed every type it knows.", name, truncateUTF8(sp.Value, 160), k),
+					fmt.Sprintf("Use the type key %s (if that is the property's type): %s.", t, shape), propertyEntry(f.Property, shape)), true
+			}
+		}
+		if sp.Bare {
+			return bodyFinding(CodeBodyPropertyType, fmt.Sprintf("%s was sent as a bare value — wrap it in its type, e.g. %s", name, writeShape("rich_text", sampleOf(sp.v))),
+				fmt.Sprintf("The call sent %s as %s, a bare value: a property value is an object with one type key.", name, truncateUTF8(sp.Value, 160)),
+				fmt.Sprintf("Wrap the value in the type key of %s's type (rich_text shown; a select is {\"select\":{\"name\":…}}, a number {\"number\":…}).", name), propertyEntry(f.Property, writeShape("rich_text", sampleOf(sp.v)))), true
+		}
+	}
+	types := f.Expected
+	list := strings.Join(types[:min(len(types), 4)], ", ")
+	if len(types) > 4 {
+		list += fmt.Sprintf(" and %d more", len(types)-4)
+	}
+	return bodyFinding(CodeBodyPropertyType, fmt.Sprintf("%s has no type key Notion knows — send the one its type takes, or leave it out if it is read-only", name),
+		fmt.Sprintf("Notion listed every type %s could take (%s), which means the value had none it knows: a read-only type (formula, rollup, created_*, last_edited_*, unique_id), a misspelt type key, or a bare value without its type.", name, list),
+		fmt.Sprintf("Send %s as one object with the type key of its type in the schema, or drop it if it is read-only.", name), ""), true
+}
+
 // shapeFinding: a property value that failed the shape check, alone or as
 // a "Fix one:" union; the one alternative meant is the one whose type key
 // was sent.
@@ -406,36 +442,7 @@ func shapeFinding(c *Call, f Field) (Finding, bool) {
 		}
 	}
 	if meant == nil {
-		// No type key Notion knows: a read-only type, a misspelt key or a
-		// bare value (the grammar of Notion's messages).
-		if sp != nil {
-			for _, k := range sp.Keys {
-				if readOnlyTypes[k] {
-					return bodyFinding(CodeBodyReadOnly, fmt.Sprintf("%s is a %s property, which Notion computes — leave it out of the body", name, k),
-						fmt.Sprintf("The call wrote %s as %s, a read-only type: Notion listed every writable type because none matched.", name, k),
-						fmt.Sprintf("Remove %s from properties.", name), ""), true
-				}
-				if t := closestType(k); t != "" {
-					shape := writeShape(t, sampleOf(sp.v))
-					return bodyFinding(CodeBodyPropertyType, fmt.Sprintf("%s was sent under %q, which is no type key — send %s", name, k, shape),
-						fmt.Sprintf("The call sent %s as %s: %q is not a property type, so Notion listed every type it knows.", name, truncateUTF8(sp.Value, 160), k),
-						fmt.Sprintf("Use the type key %s (if that is the property's type): %s.", t, shape), propertyEntry(f.Property, shape)), true
-				}
-			}
-			if sp.Bare {
-				return bodyFinding(CodeBodyPropertyType, fmt.Sprintf("%s was sent as a bare value — wrap it in its type, e.g. %s", name, writeShape("rich_text", sampleOf(sp.v))),
-					fmt.Sprintf("The call sent %s as %s, a bare value: a property value is an object with one type key.", name, truncateUTF8(sp.Value, 160)),
-					fmt.Sprintf("Wrap the value in the type key of %s's type (rich_text shown; a select is {\"select\":{\"name\":…}}, a number {\"number\":…}).", name), propertyEntry(f.Property, writeShape("rich_text", sampleOf(sp.v)))), true
-			}
-		}
-		types := f.Expected
-		list := strings.Join(types[:min(len(types), 4)], ", ")
-		if len(types) > 4 {
-			list += fmt.Sprintf(" and %d more", len(types)-4)
-		}
-		return bodyFinding(CodeBodyPropertyType, fmt.Sprintf("%s has no type key Notion knows — send the one its type takes, or leave it out if it is read-only", name),
-			fmt.Sprintf("Notion listed every type %s could take (%s), which means the value had none it knows: a read-only type (formula, rollup, created_*, last_edited_*, unique_id), a misspelt type key, or a bare value without its type.", name, list),
-			fmt.Sprintf("Send %s as one object with the type key of its type in the schema, or drop it if it is read-only.", name), ""), true
+		return noTypeKeyFinding(f, sp, name)
 	}
 	key := alternativeWord(*meant, f.Path)
 	sent := strings.Trim(meant.Sent, "`")
