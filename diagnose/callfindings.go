@@ -383,12 +383,10 @@ func validationFix(c *Call) (detail, fix string) {
 	return fmt.Sprintf("%s %s.", f, want), fmt.Sprintf("Change %s so that it %s.", f, strings.TrimPrefix(want, "should "))
 }
 
-// withCall puts the findings of the call on the reference it concerns and
-// folds the data sources an error lists into their database.
-func withCall(refs []Reference, c *Call) []Reference {
-	refs = settleVariables(refs, c)
-	// A multiple-data-sources error lists the database's data sources:
-	// they are related to the database, not checks of their own.
+// foldDataSources: a multiple-data-sources error lists the database's
+// data sources; they are related to the database, not checks of their
+// own.
+func foldDataSources(refs []Reference, c *Call) []Reference {
 	if ds := c.AdditionalData["child_data_source_ids"]; ds != "" {
 		children := map[string]bool{}
 		for _, id := range strings.Split(ds, ",") {
@@ -422,8 +420,12 @@ func withCall(refs []Reference, c *Call) []Reference {
 			refs = kept
 		}
 	}
-	// query.v's value is the view of the database in the path: related,
-	// not a check of its own.
+	return refs
+}
+
+// foldView: query.v's value is the view of the database in the path:
+// related, not a check of its own.
+func foldView(refs []Reference, c *Call) []Reference {
 	if c.Field == "query.v" && len(refs) > 1 {
 		if v := examine(c.Sent).id; v != "" {
 			var kept []Reference
@@ -441,6 +443,15 @@ func withCall(refs []Reference, c *Call) []Reference {
 			}
 		}
 	}
+	return refs
+}
+
+// withCall puts the findings of the call on the reference it concerns and
+// folds the data sources an error lists into their database.
+func withCall(refs []Reference, c *Call) []Reference {
+	refs = settleVariables(refs, c)
+	refs = foldDataSources(refs, c)
+	refs = foldView(refs, c)
 	checkable := false
 	for _, r := range refs {
 		if r.Probeable() {
