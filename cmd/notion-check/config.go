@@ -176,49 +176,8 @@ func loadConfig(getenv func(string) string) (config, error) {
 	bad := func(name, format string, args ...any) {
 		errs = append(errs, varError{Var: name, Msg: fmt.Sprintf(format, args...)})
 	}
-	if err := checkURL("NOTION_API_URL", c.NotionAPIURL, "https://api.notion.com"); err != nil {
-		bad("NOTION_API_URL", "%v", err)
-	}
-	if !validVersion(c.NotionVersion) {
-		bad("NOTION_VERSION", "NOTION_VERSION must be a date such as 2025-09-03")
-	} else if !diagnose.KnownVersion(c.NotionVersion) {
-		bad("NOTION_VERSION", "NOTION_VERSION must be a version Notion publishes: 2025-09-03, 2026-03-11 or 2022-06-28")
-	}
-	if c.NotionRate, err = strconv.ParseFloat(e.NotionRate, 64); err != nil || c.NotionRate <= 0 || c.NotionRate > 100 {
-		bad("NOTION_RATE", "NOTION_RATE must be a number of requests per second above 0 and at most 100")
-	}
-	if c.NotionBurst, err = strconv.Atoi(e.NotionBurst); err != nil || c.NotionBurst < 1 || c.NotionBurst > 100 {
-		bad("NOTION_BURST", "NOTION_BURST must be a whole number from 1 to 100")
-	}
-	c.NotionBurstSet = given["NOTION_BURST"]
-	if c.NotionGuessRate, err = strconv.ParseFloat(e.NotionGuessRate, 64); err != nil || !(c.NotionGuessRate >= 0 && c.NotionGuessRate <= 100) {
-		bad("NOTION_GUESS_RATE", "NOTION_GUESS_RATE must be a number of requests per second from 0 to 100")
-		c.NotionGuessRate = 0
-	}
-	if c.Timeout, err = time.ParseDuration(e.Timeout); err != nil || c.Timeout < time.Second || c.Timeout > 5*time.Minute {
-		bad("DIAGNOSIS_TIMEOUT", "DIAGNOSIS_TIMEOUT must be a duration from 1s to 5m, such as 20s")
-		c.Timeout = 20 * time.Second
-	}
-	c.RedisURL = strings.TrimSpace(e.RedisURL)
-	if c.RedisURL != "" {
-		if u, err := url.Parse(c.RedisURL); err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") || u.Host == "" {
-			bad("REDIS_URL", "REDIS_URL must be a redis:// or rediss:// URL such as redis://redis:6379/0")
-		}
-	}
-	c.ClaimAfter = cluster.DefaultTurnLease
-	if v := strings.TrimSpace(e.ClaimAfter); v != "" {
-		if c.ClaimAfter, err = time.ParseDuration(v); err != nil || c.ClaimAfter < 2*time.Second || c.ClaimAfter > time.Hour {
-			bad("REDIS_CLAIM_AFTER", "REDIS_CLAIM_AFTER must be a duration from 2s to 1h, such as 10s")
-			c.ClaimAfter = cluster.DefaultTurnLease
-		}
-	}
-	c.ShutdownTimeout = bot.DefaultShutdownTimeout
-	if v := strings.TrimSpace(e.ShutdownTimeout); v != "" {
-		if c.ShutdownTimeout, err = time.ParseDuration(v); err != nil || c.ShutdownTimeout < time.Second || c.ShutdownTimeout > 5*time.Minute {
-			bad("SHUTDOWN_TIMEOUT", "SHUTDOWN_TIMEOUT must be a duration from 1s to 5m, such as 10s")
-			c.ShutdownTimeout = bot.DefaultShutdownTimeout
-		}
-	}
+	c.readNotionVars(e, given, bad)
+	c.readReplicaVars(e, bad)
 	if err := checkURL("SLACK_API_URL", c.SlackAPIURL, "https://slack.com/api/"); err != nil {
 		bad("SLACK_API_URL", "%v", err)
 	}
@@ -252,6 +211,63 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	c.Problems = errs
 	return c, nil
+}
+
+// readNotionVars checks NOTION_API_URL and NOTION_VERSION and reads the
+// pacing and timeout variables, naming each wrong one through bad and
+// keeping its default.
+func (c *config) readNotionVars(e env, given map[string]bool, bad func(name, format string, args ...any)) {
+	var err error
+	if err := checkURL("NOTION_API_URL", c.NotionAPIURL, "https://api.notion.com"); err != nil {
+		bad("NOTION_API_URL", "%v", err)
+	}
+	if !validVersion(c.NotionVersion) {
+		bad("NOTION_VERSION", "NOTION_VERSION must be a date such as 2025-09-03")
+	} else if !diagnose.KnownVersion(c.NotionVersion) {
+		bad("NOTION_VERSION", "NOTION_VERSION must be a version Notion publishes: 2025-09-03, 2026-03-11 or 2022-06-28")
+	}
+	if c.NotionRate, err = strconv.ParseFloat(e.NotionRate, 64); err != nil || c.NotionRate <= 0 || c.NotionRate > 100 {
+		bad("NOTION_RATE", "NOTION_RATE must be a number of requests per second above 0 and at most 100")
+	}
+	if c.NotionBurst, err = strconv.Atoi(e.NotionBurst); err != nil || c.NotionBurst < 1 || c.NotionBurst > 100 {
+		bad("NOTION_BURST", "NOTION_BURST must be a whole number from 1 to 100")
+	}
+	c.NotionBurstSet = given["NOTION_BURST"]
+	if c.NotionGuessRate, err = strconv.ParseFloat(e.NotionGuessRate, 64); err != nil || !(c.NotionGuessRate >= 0 && c.NotionGuessRate <= 100) {
+		bad("NOTION_GUESS_RATE", "NOTION_GUESS_RATE must be a number of requests per second from 0 to 100")
+		c.NotionGuessRate = 0
+	}
+	if c.Timeout, err = time.ParseDuration(e.Timeout); err != nil || c.Timeout < time.Second || c.Timeout > 5*time.Minute {
+		bad("DIAGNOSIS_TIMEOUT", "DIAGNOSIS_TIMEOUT must be a duration from 1s to 5m, such as 20s")
+		c.Timeout = 20 * time.Second
+	}
+}
+
+// readReplicaVars reads REDIS_URL, REDIS_CLAIM_AFTER and
+// SHUTDOWN_TIMEOUT, naming each wrong one through bad and keeping its
+// default.
+func (c *config) readReplicaVars(e env, bad func(name, format string, args ...any)) {
+	var err error
+	c.RedisURL = strings.TrimSpace(e.RedisURL)
+	if c.RedisURL != "" {
+		if u, err := url.Parse(c.RedisURL); err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") || u.Host == "" {
+			bad("REDIS_URL", "REDIS_URL must be a redis:// or rediss:// URL such as redis://redis:6379/0")
+		}
+	}
+	c.ClaimAfter = cluster.DefaultTurnLease
+	if v := strings.TrimSpace(e.ClaimAfter); v != "" {
+		if c.ClaimAfter, err = time.ParseDuration(v); err != nil || c.ClaimAfter < 2*time.Second || c.ClaimAfter > time.Hour {
+			bad("REDIS_CLAIM_AFTER", "REDIS_CLAIM_AFTER must be a duration from 2s to 1h, such as 10s")
+			c.ClaimAfter = cluster.DefaultTurnLease
+		}
+	}
+	c.ShutdownTimeout = bot.DefaultShutdownTimeout
+	if v := strings.TrimSpace(e.ShutdownTimeout); v != "" {
+		if c.ShutdownTimeout, err = time.ParseDuration(v); err != nil || c.ShutdownTimeout < time.Second || c.ShutdownTimeout > 5*time.Minute {
+			bad("SHUTDOWN_TIMEOUT", "SHUTDOWN_TIMEOUT must be a duration from 1s to 5m, such as 10s")
+			c.ShutdownTimeout = bot.DefaultShutdownTimeout
+		}
+	}
 }
 
 // readEnv fills an env with the values getenv gives, asking it once per
