@@ -212,24 +212,9 @@ func check(ctx context.Context, args []string, cfg config, stdin io.Reader, stdo
 		fmt.Fprintln(stderr, "notion-check: "+stopLine(ctx, w.online))
 	}
 
-	var out string
-	switch {
-	case fl.json:
-		// No control, bidi or invisible character from the paste or from
-		// Notion leaves in the JSON, whichever field holds it.
-		b, err := json.MarshalIndent(diagnose.PrintableReport(rep), "", "  ")
-		if err != nil {
-			return fmt.Errorf("encoding the report: %w", err)
-		}
-		out = string(diagnose.PrintableJSON(b)) + "\n"
-	case fl.blocks:
-		b, err := renderBlocksJSON(rep)
-		if err != nil {
-			return err
-		}
-		out = string(diagnose.PrintableJSON(b)) + "\n"
-	default:
-		out = formatReportOpts(rep, textOptions{Style: textStyle(stdout, cfg.Plain), Verbose: fl.verbose})
+	out, err := formatOutput(rep, fl, textStyle(stdout, cfg.Plain))
+	if err != nil {
+		return err
 	}
 	// stdout is run's redacting writer (redact.go): nothing leaves with a
 	// token in it, whatever the pasted text held.
@@ -243,6 +228,30 @@ func check(ctx context.Context, args []string, cfg config, stdin io.Reader, stdo
 		return &exitError{code: code}
 	}
 	return nil
+}
+
+// formatOutput is the report as --json, --blocks or the terminal text
+// (in style st) asks.
+func formatOutput(rep diagnose.Report, fl checkFlags, st style) (out string, err error) {
+	switch {
+	case fl.json:
+		// No control, bidi or invisible character from the paste or from
+		// Notion leaves in the JSON, whichever field holds it.
+		b, err := json.MarshalIndent(diagnose.PrintableReport(rep), "", "  ")
+		if err != nil {
+			return "", fmt.Errorf("encoding the report: %w", err)
+		}
+		out = string(diagnose.PrintableJSON(b)) + "\n"
+	case fl.blocks:
+		b, err := renderBlocksJSON(rep)
+		if err != nil {
+			return "", err
+		}
+		out = string(diagnose.PrintableJSON(b)) + "\n"
+	default:
+		out = formatReportOpts(rep, textOptions{Style: st, Verbose: fl.verbose})
+	}
+	return out, nil
 }
 
 // stopLine says on stderr what an interrupted run printed.
