@@ -244,7 +244,26 @@ func (b *Bot) finish(ctx context.Context, rep diagnose.Report, msg Message) Mess
 		msg = withSection(msg, note)
 		msg.Text = truncate(msg.Text+" — "+strings.TrimPrefix(note, "🔧 "), MaxFallbackText)
 	}
+	if note := ageNote(rep.CheckedAt, time.Now()); note != "" {
+		msg = withContext(msg, note)
+	}
 	return msg
+}
+
+// ageNote says how old a reused answer is, once it is a minute old: an
+// answer is kept for Config.CacheTTL, and a person who has just fixed the
+// cause in Notion must see that this answer predates the fix and that
+// "Check again" asks Notion now. "" for a new answer or an unknown time.
+func ageNote(checked, now time.Time) string {
+	if checked.IsZero() {
+		return ""
+	}
+	age := now.Sub(checked)
+	if age < time.Minute {
+		return ""
+	}
+	mins := int(age / time.Minute)
+	return fmt.Sprintf("Checked %d %s ago: *Check again* asks Notion now", mins, plural(mins, "minute", "minutes"))
 }
 
 // withSection adds a section holding text right after the header (a

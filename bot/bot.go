@@ -45,7 +45,7 @@ const (
 	DefaultAPIURL           = "https://slack.com/api/"
 	DefaultReplyTimeout     = 30 * time.Second
 	DefaultMaxPending       = 2000
-	// DefaultCacheTTL is the freshness of an answer: a finished verdict is
+	// DefaultCacheTTL is the freshness of an answer: a finished report is
 	// reused for the same reading until it is older than that ("Check
 	// again" always asks Notion anew). Long enough that a busy channel
 	// asking about the same links while Notion is the bottleneck costs one
@@ -239,7 +239,7 @@ type Config struct {
 	// work and answers from the cache together (DefaultMaxPending if 0;
 	// with Config.Cluster nil, the in-memory work queue's size).
 	MaxPending int
-	// CacheTTL is the freshness of an answer: how long a verdict is
+	// CacheTTL is the freshness of an answer: how long a report is
 	// reused for the same reading (DefaultCacheTTL if 0; negative
 	// disables the cache). An identical diagnosis in flight is always
 	// shared, whatever its age.
@@ -262,16 +262,16 @@ type Config struct {
 	// values, logs, errors).
 	Secrets []string
 	// Cluster is the state the bot keeps its deliveries, work and
-	// verdicts in: deliveries are deduplicated through it, an envelope is
+	// reports in: deliveries are deduplicated through it, an envelope is
 	// acknowledged only once its work is queued in it, workers take the
-	// work from its queue, and verdicts are cached and coalesced through
+	// work from its queue, and reports are cached and coalesced through
 	// it. Shared (REDIS_URL), the replicas share all of it and take over
 	// what a dead one left; nil, the bot makes an in-memory one (one
 	// process). The bot runs the same way on both.
 	Cluster *cluster.Cluster
-	// VerdictScope tells integrations apart in the keys of shared verdicts
+	// ReportScope tells integrations apart in the keys of shared reports
 	// (cluster.IntegrationID of the token, for example); never a token.
-	VerdictScope string
+	ReportScope string
 	// AdminChannel is the channel ID (ADMIN_CHANNEL) where problems only
 	// whoever runs notion-check can fix (its token refused, a capability
 	// missing, Notion unreachable for UnavailableAfter) are posted, once
@@ -302,7 +302,7 @@ type Bot struct {
 	wg      tracker        // tickets taken and not finished, and the drain
 	flights *flights       // diagnoses queued or running, with their waiters
 	turns   *turnKeeper    // the turns of the tickets held (shared mode)
-	ready   *fifo[outcome] // verdicts reached, to be delivered
+	ready   *fifo[outcome] // reports reached, to be delivered
 	stats   outcomes
 	// incidents are the admin-only problems open now; causes the codes
 	// seen for the App Home.
@@ -329,17 +329,9 @@ type Bot struct {
 	beforeRead func(text string)
 }
 
-// New checks cfg and returns a Bot. It makes no network call.
-func New(cfg Config) (*Bot, error) {
-	if cfg.BotToken == "" {
-		return nil, errors.New("bot: BotToken is empty")
-	}
-	if cfg.AppToken == "" {
-		return nil, errors.New("bot: AppToken is empty")
-	}
-	if cfg.Diagnoser == nil {
-		return nil, errors.New("bot: Diagnoser is nil")
-	}
+// withDefaults is cfg with every unset limit, timeout and option at its
+// default, and APIURL ending in a slash.
+func (cfg Config) withDefaults() Config {
 	if cfg.APIURL == "" {
 		cfg.APIURL = DefaultAPIURL
 	}
@@ -380,6 +372,21 @@ func New(cfg Config) (*Bot, error) {
 		cfg.UnavailableAfter = DefaultUnavailableAfter
 	}
 	cfg.AdminChannel = strings.TrimSpace(cfg.AdminChannel)
+	return cfg
+}
+
+// New checks cfg and returns a Bot. It makes no network call.
+func New(cfg Config) (*Bot, error) {
+	if cfg.BotToken == "" {
+		return nil, errors.New("bot: BotToken is empty")
+	}
+	if cfg.AppToken == "" {
+		return nil, errors.New("bot: AppToken is empty")
+	}
+	if cfg.Diagnoser == nil {
+		return nil, errors.New("bot: Diagnoser is nil")
+	}
+	cfg = cfg.withDefaults()
 	hc := cfg.HTTPClient
 	if hc == nil {
 		hc = &http.Client{Timeout: 30 * time.Second}
@@ -732,6 +739,7 @@ func (b *Bot) diagnose(ctx context.Context, source string, rd diagnose.Reading, 
 	defer cancel()
 	start := time.Now()
 	rep := b.cfg.Diagnoser.DiagnoseReading(dctx, rd, diagnose.Options{Fresh: fresh})
+	rep.CheckedAt = start
 	d := time.Since(start)
 	b.cfg.Hooks.diagnosis(rep, d)
 	ops.LogDiagnosis(b.log, source, rep, d)

@@ -60,7 +60,7 @@
 //     with Fresh set and replaces the message through the click's
 //     response_url (replace_original), or chat.update when there is none.
 //   - Cache and coalescing come before any concurrency slot: a reading whose
-//     verdict is fresh (Config.CacheTTL, the freshness: 5 minutes by
+//     report is fresh (Config.CacheTTL, the freshness: 5 minutes by
 //     default; never for "Check again") is answered at once, and one already
 //     being diagnosed is waited for as data on that diagnosis (no goroutine
 //     per waiting request): one diagnosis per distinct reading. Only a new
@@ -136,8 +136,8 @@
 // replicas; item workers also take over work left unanswered for
 // Config.ClaimAfter at any replica (Claim); the turn of every item held is
 // renewed by one keeper per replica and checked right before each post
-// (fencing); verdicts go through the shared cache with cluster.Coalesce,
-// keyed by Config.VerdictScope and the reading: one replica diagnoses, the
+// (fencing); reports go through the shared cache with cluster.Coalesce,
+// keyed by Config.ReportScope and the reading: one replica diagnoses, the
 // others wait for its report. An answer that could not be delivered is
 // left for a retry, at most three turns.
 //

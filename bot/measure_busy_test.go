@@ -44,7 +44,7 @@ type busyRun struct {
 // Slack answering at once. It runs on the virtual clock (testing/synctest,
 // every part in process), so it takes seconds and gives the same figures
 // every time. It prints the answer latency (p50, p99, max), the same for
-// the model of one Notion call per distinct link with verdicts kept, the
+// the model of one Notion call per distinct link with reports kept, the
 // diagnoses and Notion calls per distinct link, and the peak goroutines:
 //
 //	BOT_MEASURE=1 go test ./bot -run TestMeasureBusyChannel -v
@@ -62,7 +62,7 @@ func TestMeasureBusyChannel(t *testing.T) {
 // 30 s pasting 80 distinct links, against the real diagnoser and a fake
 // Notion at 3 req/s (virtual clock): every message is answered exactly
 // once, each link is diagnosed once (concurrent requests for a link wait
-// for its one diagnosis, later ones get the kept verdict), and the
+// for its one diagnosis, later ones get the kept report), and the
 // requests waiting hold no goroutine each. Not parallel: it counts the
 // goroutines the process gains.
 func TestBusyChannelOneDiagnosisPerLink(t *testing.T) {
@@ -216,8 +216,8 @@ func runBusy(t *testing.T, run busyRun) busyResult {
 
 // busyModel is the answer latency of every message when each distinct
 // link costs one Notion call, sent when the link is first seen and paced
-// by Notion's bucket alone, and its verdict is kept: a message is answered
-// once its link's verdict is there.
+// by Notion's bucket alone, and its report is kept: a message is answered
+// once its link's report is there.
 func busyModel(run busyRun, arrived []time.Duration, linkOf []int) []time.Duration {
 	done := map[int]time.Duration{}
 	tokens, last := float64(run.burst), time.Duration(0)

@@ -73,35 +73,7 @@ type RenderOptions struct {
 // text is escaped for mrkdwn. Render is pure and deterministic.
 func Render(rep diagnose.Report, opts RenderOptions) Message {
 	orig := rep
-	rep = diagnose.PrintableReport(rep)
-	ans := rep.Headline()
-	head := answerLine(ans)
-	text := head
-	blocks := []slack.Block{slack.NewHeaderBlock(plain(head, MaxHeaderText))}
-	if rest, leak, ok := withoutLeak(rep); ok {
-		// A pasted token: one message that says to rotate it first (the
-		// header), then the diagnosis of the rest, as if the token had not
-		// been there, under its own answer line.
-		rep, ans = rest, rest.Headline()
-		then := answerLine(ans)
-		text = head + ". Then: " + then
-		blocks = append(blocks, section(leakSection(leak)+"\n*Then:* "+esc(then)),
-			slack.NewContextBlock("", mrkdwn("`"+esc(string(leak.Code))+"`")))
-	}
-	if c := rep.Call; c != nil {
-		if line := callLine(c); line != "" {
-			blocks = append(blocks, slack.NewContextBlock("", mrkdwn(truncate(line, MaxSectionText))))
-		}
-	}
-	if sec := integrationSection(rep, ans); sec != "" {
-		blocks = append(blocks, section(sec))
-		if codes := codeLine(rep.Integration.Findings); codes != "" {
-			if d := docsLink(ans.Code); d != "" && len(rep.Checks) != 1 && diagnose.HasCode(rep.Integration.Findings, ans.Code) {
-				codes += " · " + d
-			}
-			blocks = append(blocks, slack.NewContextBlock("", mrkdwn(codes)))
-		}
-	}
+	rep, ans, text, blocks := renderHead(diagnose.PrintableReport(rep))
 
 	// Fixed blocks after the checks: the folded line, the "…and N more"
 	// line, the context and the button.
@@ -114,27 +86,9 @@ func Render(rep diagnose.Report, opts RenderOptions) Message {
 		used += blockText(b)
 	}
 	single := len(rep.Checks) == 1
-	var fine, overflow []int
+	var overflow []int
 	quiet := func(i int) bool { return !single && rep.Quiet(i) }
-	for i := range rep.Checks {
-		if quiet(i) {
-			fine = append(fine, i)
-		}
-	}
-	// Checks are numbered in the order shown: problems first (CheckOrder),
-	// then the checks folded into the "no problem" line.
-	num := make([]int, len(rep.Checks))
-	shown := 0
-	for _, i := range rep.CheckOrder() {
-		if !quiet(i) {
-			shown++
-			num[i] = shown
-		}
-	}
-	for _, i := range fine {
-		shown++
-		num[i] = shown
-	}
+	fine, num := numberChecks(rep, quiet)
 	fineText := ""
 	if len(fine) > 0 {
 		fineText = truncate(fineLine(rep, fine, num), MaxSectionText)
@@ -173,38 +127,27 @@ func Render(rep diagnose.Report, opts RenderOptions) Message {
 		}
 	}
 	if len(overflow) > 0 {
-		// What does not fit in full gets one line: number, object, answer.
-		var b strings.Builder
-		b.WriteString("*More*")
-		for k, i := range overflow {
-			line := fmt.Sprintf("\n*%d.* %s %s — %s", num[i], answerEmoji(rep.CheckHeadline(i).Severity), checkLabel(rep.Checks[i]), esc(truncate(rep.CheckHeadline(i).Text, 160)))
-			if utf8.RuneCountInString(b.String())+utf8.RuneCountInString(line) > MaxSectionText-100 {
-				more = len(overflow) - k
-				break
-			}
-			b.WriteString(line)
-		}
-		blocks = append(blocks, section(b.String()))
+		var sec slack.Block
+		sec, more = moreSection(rep, overflow, num)
+		blocks = append(blocks, sec)
 	}
 	if fineText != "" {
 		blocks = append(blocks, section(fineText))
 	}
 	if more > 0 || rep.Skipped > 0 {
-		var parts []string
-		if more > 0 {
-			parts = append(parts, fmt.Sprintf("…and %d more %s with something to say, not shown here: send them in a separate message, a few at a time", more, plural(more, "check", "checks")))
-		}
-		if rep.Skipped > 0 {
-			n := fmt.Sprint(rep.Skipped)
-			if rep.SkippedMore {
-				n = "more than " + n // counting stopped at a bound
-			}
-			parts = append(parts, fmt.Sprintf("%s more %s in the text %s not checked", n, plural(rep.Skipped, "reference", "references"), plural(rep.Skipped, "was", "were")))
-		}
-		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(truncate(strings.Join(parts, "; "), MaxSectionText))))
+		blocks = append(blocks, notShownContext(rep, more))
 	}
 
 	blocks = append(blocks, contextBlock(rep))
+	if btns := buttons(orig, rep, ans.Code, opts); len(btns) > 0 && len(blocks) < MaxBlocks {
+		blocks = append(blocks, slack.NewActionBlock(RecheckBlockID, btns...))
+	}
+	return Message{Text: fallback(text), Blocks: blocks}
+}
+
+// buttons end the message: "Check again" (its value from orig, the report
+// as diagnosed) unless opts.NoRecheck, and for a single check its links.
+func buttons(orig, rep diagnose.Report, cause diagnose.Code, opts RenderOptions) []slack.BlockElement {
 	var btns []slack.BlockElement
 	if !opts.NoRecheck {
 		// Without anything to re-check (an empty text) there is no button.
@@ -212,13 +155,103 @@ func Render(rep diagnose.Report, opts RenderOptions) Message {
 			btns = append(btns, slack.NewButtonBlockElement(RecheckActionID, v, plain("Check again", MaxButtonText)))
 		}
 	}
-	if single {
-		btns = append(btns, linkButtons(rep.Checks[0], ans.Code)...)
+	if len(rep.Checks) == 1 {
+		btns = append(btns, linkButtons(rep.Checks[0], cause)...)
 	}
-	if len(btns) > 0 && len(blocks) < MaxBlocks {
-		blocks = append(blocks, slack.NewActionBlock(RecheckBlockID, btns...))
+	return btns
+}
+
+// renderHead is the top of Render's message: the header with the answer
+// line, the leaked-token section (then rep is the report without it, and
+// ans its answer), the person's call, and the integration's problem. text
+// is the answer line(s) for the fallback text.
+func renderHead(rep diagnose.Report) (_ diagnose.Report, ans diagnose.Headline, text string, blocks []slack.Block) {
+	ans = rep.Headline()
+	head := answerLine(ans)
+	text = head
+	blocks = []slack.Block{slack.NewHeaderBlock(plain(head, MaxHeaderText))}
+	if rest, leak, ok := withoutLeak(rep); ok {
+		// A pasted token: one message that says to rotate it first (the
+		// header), then the diagnosis of the rest, as if the token had not
+		// been there, under its own answer line.
+		rep, ans = rest, rest.Headline()
+		then := answerLine(ans)
+		text = head + ". Then: " + then
+		blocks = append(blocks, section(leakSection(leak)+"\n*Then:* "+esc(then)),
+			slack.NewContextBlock("", mrkdwn("`"+esc(string(leak.Code))+"`")))
 	}
-	return Message{Text: fallback(text), Blocks: blocks}
+	if c := rep.Call; c != nil {
+		if line := callLine(c); line != "" {
+			blocks = append(blocks, slack.NewContextBlock("", mrkdwn(truncate(line, MaxSectionText))))
+		}
+	}
+	if sec := integrationSection(rep, ans); sec != "" {
+		blocks = append(blocks, section(sec))
+		if codes := codeLine(rep.Integration.Findings); codes != "" {
+			if d := docsLink(ans.Code); d != "" && len(rep.Checks) != 1 && diagnose.HasCode(rep.Integration.Findings, ans.Code) {
+				codes += " · " + d
+			}
+			blocks = append(blocks, slack.NewContextBlock("", mrkdwn(codes)))
+		}
+	}
+	return rep, ans, text, blocks
+}
+
+// numberChecks numbers the checks in the order shown: problems first
+// (CheckOrder), then fine, the quiet checks folded into the "no problem"
+// line. num[i] is check i's number.
+func numberChecks(rep diagnose.Report, quiet func(int) bool) (fine, num []int) {
+	for i := range rep.Checks {
+		if quiet(i) {
+			fine = append(fine, i)
+		}
+	}
+	num = make([]int, len(rep.Checks))
+	shown := 0
+	for _, i := range rep.CheckOrder() {
+		if !quiet(i) {
+			shown++
+			num[i] = shown
+		}
+	}
+	for _, i := range fine {
+		shown++
+		num[i] = shown
+	}
+	return fine, num
+}
+
+// moreSection gives each check that does not fit in full one line:
+// number, object, answer. more counts the checks that do not fit even so.
+func moreSection(rep diagnose.Report, overflow, num []int) (_ slack.Block, more int) {
+	var b strings.Builder
+	b.WriteString("*More*")
+	for k, i := range overflow {
+		line := fmt.Sprintf("\n*%d.* %s %s — %s", num[i], answerEmoji(rep.CheckHeadline(i).Severity), checkLabel(rep.Checks[i]), esc(truncate(rep.CheckHeadline(i).Text, 160)))
+		if utf8.RuneCountInString(b.String())+utf8.RuneCountInString(line) > MaxSectionText-100 {
+			more = len(overflow) - k
+			break
+		}
+		b.WriteString(line)
+	}
+	return section(b.String()), more
+}
+
+// notShownContext says what the message leaves out: more checks with
+// something to say, and references the diagnosis did not check.
+func notShownContext(rep diagnose.Report, more int) slack.Block {
+	var parts []string
+	if more > 0 {
+		parts = append(parts, fmt.Sprintf("…and %d more %s with something to say, not shown here: send them in a separate message, a few at a time", more, plural(more, "check", "checks")))
+	}
+	if rep.Skipped > 0 {
+		n := fmt.Sprint(rep.Skipped)
+		if rep.SkippedMore {
+			n = "more than " + n // counting stopped at a bound
+		}
+		parts = append(parts, fmt.Sprintf("%s more %s in the text %s not checked", n, plural(rep.Skipped, "reference", "references"), plural(rep.Skipped, "was", "were")))
+	}
+	return slack.NewContextBlock("", mrkdwn(truncate(strings.Join(parts, "; "), MaxSectionText)))
 }
 
 // withoutLeak returns rep without its token.leaked finding, and that

@@ -8,7 +8,7 @@ import (
 )
 
 // job is one acknowledged request, planned: what to diagnose (nothing when
-// rd is nil: the answer needs no verdict) and where its answers go.
+// rd is nil: the answer needs no report) and where its answers go.
 type job struct {
 	what  string
 	rd    *diagnose.Reading
@@ -40,7 +40,7 @@ type replier interface {
 }
 
 // fixedReply is a replier whose answer is one fixed delivery (a refusal,
-// the usage, the App Home): it needs no verdict and gets no notice.
+// the usage, the App Home): it needs no report and gets no notice.
 type fixedReply func(ctx context.Context) error
 
 func (f fixedReply) report(ctx context.Context, _ diagnose.Report) error { return f(ctx) }

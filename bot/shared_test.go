@@ -54,7 +54,7 @@ func startReplicaSet(t *testing.T, n int) *replicaSet {
 			BotToken: slackfake.BotToken, AppToken: slackfake.AppToken, APIURL: rs.fake.APIURL(),
 			HelpChannels: []string{helpChan}, Diagnoser: rs.diag, PingInterval: 30 * time.Second,
 			Logger:  slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-			Cluster: c, VerdictScope: "test",
+			Cluster: c, ReportScope: "test",
 			Hooks: Hooks{OnDedupeHit: func(string) { rs.hits.Add(1) }},
 		})
 		if err != nil {

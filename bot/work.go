@@ -20,8 +20,8 @@ import (
 //
 //	ingest (event loop): Admit (dedupe + queue, one step), then ack
 //	take (item workers): Begin the turn, plan (read the text), then
-//	    no verdict needed   -> ready
-//	    a fresh verdict     -> ready
+//	    no report needed   -> ready
+//	    a fresh report     -> ready
 //	    a diagnosis queued  -> the ticket waits on its flight (no goroutine)
 //	    the queue full      -> ready, busy
 //	diagnoseLoop (Config.MaxConcurrent): one diagnosis per flight,
@@ -30,14 +30,14 @@ import (
 //
 // Goroutines are a fixed number per process, however many requests wait.
 
-// verdictResult says how a verdict was (not) reached.
-type verdictResult int
+// reportResult says how a report was (not) reached.
+type reportResult int
 
 const (
-	verdictOK    verdictResult = iota // a report, fresh from the cache or a diagnosis
-	verdictBusy                       // the queue of work that needs Notion is full
-	verdictCut                        // the shutdown stopped the check
-	verdictPanic                      // the diagnosis failed inside notion-check
+	reportOK    reportResult = iota // a report, fresh from the cache or a diagnosis
+	reportBusy                      // the queue of work that needs Notion is full
+	reportCut                       // the shutdown stopped the check
+	reportPanic                     // the diagnosis failed inside notion-check
 )
 
 // ticket is one queued item whose turn this replica holds, with its job.
@@ -47,11 +47,11 @@ type ticket struct {
 	lost atomic.Bool // the turn ran out and another replica took it
 }
 
-// outcome is a ticket with the verdict it is to be answered with.
+// outcome is a ticket with the report it is to be answered with.
 type outcome struct {
 	t   *ticket
 	rep diagnose.Report
-	res verdictResult
+	res reportResult
 }
 
 // workers are the item workers, which take the queued work until their
@@ -216,7 +216,7 @@ func (b *Bot) localWaiting() int {
 }
 
 // take takes one queued item: the turn to answer it, its plan (the text
-// read here, off the event loop), and its verdict — at once from the
+// read here, off the event loop), and its report — at once from the
 // cache, or later from the diagnosis it waits for, without a goroutine of
 // its own.
 func (b *Bot) take(it *cluster.Item) {
@@ -272,16 +272,16 @@ func (b *Bot) plan(payload []byte) (job, bool) {
 	return b.jobOf(payload)
 }
 
-// request finds the verdict of a ticket's reading: from the cache while it
+// request finds the report of a ticket's reading: from the cache while it
 // is fresh (Config.CacheTTL; never for a "Check again"), else from the
 // one diagnosis of that reading queued or running (the ticket waits on
 // it), else from a new one when the queue of diagnoses has room, else
 // busy.
 func (b *Bot) request(t *ticket) {
 	rd, fresh := *t.j.rd, t.j.fresh
-	key := "report:" + b.cfg.VerdictScope + ":" + readingKey(rd)
+	key := "report:" + b.cfg.ReportScope + ":" + readingKey(rd)
 	if !fresh && b.cfg.CacheTTL > 0 {
-		if rep, ok := b.cachedVerdict(key); ok {
+		if rep, ok := b.cachedReport(key); ok {
 			b.log.Debug("answered from the verdict cache", "handler", t.j.what)
 			b.ready.push(outcome{t: t, rep: rep})
 			return
@@ -289,15 +289,15 @@ func (b *Bot) request(t *ticket) {
 	}
 	if !b.flights.join(key, fresh, t) {
 		b.log.Warn("work queue full, answering busy", "handler", t.j.what, "queued", b.flights.max)
-		b.ready.push(outcome{t: t, res: verdictBusy})
+		b.ready.push(outcome{t: t, res: reportBusy})
 	}
 }
 
-// cachedVerdict reads a fresh verdict from the cache.
-func (b *Bot) cachedVerdict(key string) (diagnose.Report, bool) {
+// cachedReport reads a fresh report from the cache.
+func (b *Bot) cachedReport(key string) (diagnose.Report, bool) {
 	ctx, cancel := context.WithTimeout(b.cut, dedupeTimeout)
 	defer cancel()
-	val, ok := b.cfg.Cluster.Verdicts().Get(ctx, key)
+	val, ok := b.cfg.Cluster.Reports().Get(ctx, key)
 	if !ok {
 		return diagnose.Report{}, false
 	}
@@ -355,7 +355,7 @@ func (fs *flights) join(key string, fresh bool, t *ticket) bool {
 }
 
 // land ends f and returns its waiters: a request coming later finds the
-// verdict in the cache, or starts a new flight.
+// report in the cache, or starts a new flight.
 func (fs *flights) land(f *flight) []*ticket {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
@@ -383,19 +383,19 @@ func (b *Bot) diagnoseLoop() {
 }
 
 // coalesced diagnoses a flight's reading once across the replicas
-// (cluster.Coalesce): a verdict another replica just finished is read
+// (cluster.Coalesce): a report another replica just finished is read
 // from the cache, one it is diagnosing now is waited for, and what this
 // replica diagnoses is kept for Config.CacheTTL when worth keeping.
-func (b *Bot) coalesced(f *flight) (diagnose.Report, verdictResult) {
-	rep, res := diagnose.Report{}, verdictCut
+func (b *Bot) coalesced(f *flight) (diagnose.Report, reportResult) {
+	rep, res := diagnose.Report{}, reportCut
 	probed := false
-	val, outcome := cluster.Coalesce(b.cut, b.cfg.Cluster.Verdicts(), f.key, cluster.CoalesceOptions{
+	val, outcome := cluster.Coalesce(b.cut, b.cfg.Cluster.Reports(), f.key, cluster.CoalesceOptions{
 		Fresh: f.fresh, // read again: another replica may have just finished
 		Lease: b.cfg.DiagnosisTimeout + 10*time.Second,
 	}, func(ctx context.Context) ([]byte, time.Duration) {
 		probed = true
 		rep, res = b.runDiagnosis(f.source, f.rd, f.fresh)
-		if res != verdictOK {
+		if res != reportOK {
 			return nil, 0
 		}
 		js, err := json.Marshal(rep)
@@ -413,18 +413,18 @@ func (b *Bot) coalesced(f *flight) (diagnose.Report, verdictResult) {
 		return b.runDiagnosis(f.source, f.rd, f.fresh)
 	}
 	b.log.Debug("answered with another request's diagnosis", "handler", f.source, "outcome", outcome.String())
-	return shared, verdictOK
+	return shared, reportOK
 }
 
 // runDiagnosis runs one diagnosis under the concurrency bound. The
 // diagnosis runs on its own: the shutdown's cut answers at once even when
 // a diagnosis does not end on cancellation (the prober's shared flights
 // end at their deadline); its slot is freed when it ends.
-func (b *Bot) runDiagnosis(source string, rd diagnose.Reading, fresh bool) (diagnose.Report, verdictResult) {
+func (b *Bot) runDiagnosis(source string, rd diagnose.Reading, fresh bool) (diagnose.Report, reportResult) {
 	select {
 	case b.sem <- struct{}{}:
 	case <-b.cut.Done():
-		return diagnose.Report{}, verdictCut
+		return diagnose.Report{}, reportCut
 	}
 	ch := make(chan outcome, 1)
 	go func() {
@@ -432,20 +432,20 @@ func (b *Bot) runDiagnosis(source string, rd diagnose.Reading, fresh bool) (diag
 		defer func() {
 			if r := recover(); r != nil {
 				b.log.Error("panic in the diagnosis, recovered", "handler", source, "panic", secret.Redact(fmt.Sprint(r)))
-				ch <- outcome{res: verdictPanic}
+				ch <- outcome{res: reportPanic}
 			}
 		}()
 		rep := b.diagnose(b.cut, source, rd, fresh)
-		ch <- outcome{rep: rep, res: verdictOK}
+		ch <- outcome{rep: rep, res: reportOK}
 	}()
 	select {
 	case o := <-ch:
-		if o.res == verdictOK && b.cut.Err() != nil {
-			o.res = verdictCut // cut short: what it says may be wrong
+		if o.res == reportOK && b.cut.Err() != nil {
+			o.res = reportCut // cut short: what it says may be wrong
 		}
 		return o.rep, o.res
 	case <-b.cut.Done():
-		return diagnose.Report{}, verdictCut
+		return diagnose.Report{}, reportCut
 	}
 }
 
@@ -479,7 +479,7 @@ func (b *Bot) reply(o outcome) (answered, stopped int, gone bool) {
 			}
 		}
 	}()
-	if o.res == verdictCut && b.handBack(t.it) {
+	if o.res == reportCut && b.handBack(t.it) {
 		return 0, 0, true
 	}
 	ctx, cancel := b.replyCtx()
@@ -488,19 +488,19 @@ func (b *Bot) reply(o outcome) (answered, stopped int, gone bool) {
 		return 0, 0, true
 	}
 	switch o.res {
-	case verdictOK:
+	case reportOK:
 		answered = b.sent(b.deliver(t.j.to.report(ctx, o.rep)))
-	case verdictBusy:
+	case reportBusy:
 		err := t.j.to.notify(ctx, noticeBusy)
 		answered = 1 // a refusal is an answer; a help-channel message gets none
 		if !errors.Is(err, errNoNotice) {
 			answered = b.sent(b.deliver(err))
 		}
-	case verdictCut:
+	case reportCut:
 		if err := t.j.to.notify(ctx, noticeStopped); !errors.Is(err, errNoNotice) {
 			stopped = b.sent(b.deliver(err))
 		}
-	case verdictPanic:
+	case reportPanic:
 		answered = b.notifySafe(ctx, t, noticeFailed)
 	}
 	return answered, stopped, false

@@ -27,10 +27,73 @@ func CallFindings(c *Call, checkable bool) []Finding {
 	if fs := wrapperFindings(c, answer, said); fs != nil {
 		return fs
 	}
+	if fs := callVersionFindings(c, answer, said); fs != nil {
+		return fs
+	}
 	var bf []Finding
 	if c.Code == "validation_error" || c.Status == 400 || c.Status == 422 {
 		bf = bodyFindings(c)
 	}
+	switch {
+	case c.Code == "unauthorized" || c.Code == "invalid_grant" || c.Status == 401:
+		return one(CodeErrorUnauthorized, fmt.Sprintf("The call got %s%s: it did not accept the call's token. That is Notion's answer to a revoked, mistyped or expired token, a token of another workspace, or an Authorization header that is not exactly \"Bearer <token>\".", answer, said), nil)
+
+	case c.Code == "restricted_resource":
+		detail := fmt.Sprintf("The call got %s%s: the call's integration lacks the capability this call needs, or its token may not do this. It is not a sharing problem (that is a 404).", answer, said)
+		if strings.Contains(msg, "Personal access token") {
+			detail = fmt.Sprintf("The call got %s%s: personal access tokens may not make this call.", answer, said)
+		}
+		return one(CodeErrorRestricted, detail, nil)
+
+	case c.Edge:
+		return one(CodeErrorServer, fmt.Sprintf("The call got %d from Notion's edge proxy (Cloudflare: an HTML page or a cf-ray header, no Notion error code), not from the API: a network rule or an outage stopped it before Notion read it. It is not restricted_resource.", c.Status), Vars{
+			"server_fix": "Retry from another network (a VPN, proxy or cloud region may be blocked) and check status.notion.so; the integration's capabilities are not the cause.",
+		})
+
+	case c.Code == "invalid_request_url" || c.Code == "invalid_request":
+		return one(CodeErrorRequestURL, requestURLDetail(c, answer, said), Vars{"path": rightPath(c)})
+
+	case c.Code == "rate_limited" || c.Code == "service_overload" || c.Status == 429 || c.Status == 529:
+		return rateLimitFindings(c, answer, said)
+
+	case len(bf) > 0:
+		// What the body sent, field by field (rules_body.go).
+		return bf
+
+	case c.Code == "validation_error" && c.Field != "",
+		c.Code == "validation_error" && (strings.Contains(msg, " is expected to be ") || strings.Contains(msg, "is not a property that exists") || strings.Contains(msg, "Invalid property value")),
+		c.Code == "invalid_json", c.Code == "invalid_beta":
+		return validationFindings(c, answer, said)
+
+	case c.Code == "conflict_error" || c.Code == "row_limit_exceeded" || c.Status == 409 || c.Status >= 500 ||
+		c.Code == "internal_server_error" || c.Code == "bad_gateway" || c.Code == "service_unavailable" ||
+		c.Code == "database_connection_unavailable" || c.Code == "gateway_timeout" || c.Code == "notionhq_client_request_timeout":
+		return serverFindings(c, answer, said)
+
+	case (c.Code == "object_not_found" || c.Status == 404) && !checkable:
+		return notFoundFindings(c, answer, said)
+
+	// An error this table does not know, with nothing to check online:
+	// still an answer about the call, never "no ID".
+	case checkable:
+	case c.Status == 403:
+		return one(CodeErrorRestricted, fmt.Sprintf("The call got %s%s. A 403 with a Notion error body is restricted_resource; if the answer was an HTML page, it came from Notion's edge proxy instead (a network rule).", answer, said), nil)
+	case c.Status == 400 || c.Status == 413 || c.Status == 422 || c.Code == "validation_error":
+		return one(CodeErrorValidation, fmt.Sprintf("The call got %s%s.", answer, said), Vars{
+			"field_fix": "Change what the message names and send the call again; paste the whole error body (with its message) to have it read field by field.",
+		})
+	case c.Status == 405:
+		return one(CodeErrorRequestURL, fmt.Sprintf("The call got %s%s: the method is not served on this route.", answer, said), nil)
+	}
+	return nil
+}
+
+// callVersionFindings is the finding of a failed call whose cause is its
+// Notion-Version or what additional_data says of it (several data
+// sources, a minimum version), or of an archived target; nil when it is
+// none of these. CallFindings asks it first.
+func callVersionFindings(c *Call, answer, said string) []Finding {
+	msg := c.Message
 	// What Notion says in additional_data, machine-readable, decides
 	// before any reading of the message's wording.
 	errorType := c.AdditionalData["error_type"]
@@ -78,98 +141,72 @@ func CallFindings(c *Call, checkable bool) []Finding {
 			"version_fix": "Send Notion-Version 2025-09-03 or later with /v1/data_sources and /v1/views calls, or keep 2022-06-28 and use /v1/databases/<database_id>/query with the database ID.",
 			"version":     "2025-09-03",
 		})
-
-	case c.Code == "unauthorized" || c.Code == "invalid_grant" || c.Status == 401:
-		return one(CodeErrorUnauthorized, fmt.Sprintf("The call got %s%s: it did not accept the call's token. That is Notion's answer to a revoked, mistyped or expired token, a token of another workspace, or an Authorization header that is not exactly \"Bearer <token>\".", answer, said), nil)
-
-	case c.Code == "restricted_resource":
-		detail := fmt.Sprintf("The call got %s%s: the call's integration lacks the capability this call needs, or its token may not do this. It is not a sharing problem (that is a 404).", answer, said)
-		if strings.Contains(msg, "Personal access token") {
-			detail = fmt.Sprintf("The call got %s%s: personal access tokens may not make this call.", answer, said)
-		}
-		return one(CodeErrorRestricted, detail, nil)
-
-	case c.Edge:
-		return one(CodeErrorServer, fmt.Sprintf("The call got %d from Notion's edge proxy (Cloudflare: an HTML page or a cf-ray header, no Notion error code), not from the API: a network rule or an outage stopped it before Notion read it. It is not restricted_resource.", c.Status), Vars{
-			"server_fix": "Retry from another network (a VPN, proxy or cloud region may be blocked) and check status.notion.so; the integration's capabilities are not the cause.",
-		})
-
-	case c.Code == "invalid_request_url" || c.Code == "invalid_request":
-		return one(CodeErrorRequestURL, requestURLDetail(c, answer, said), Vars{"path": rightPath(c)})
-
-	case c.Code == "rate_limited" || c.Code == "service_overload" || c.Status == 429 || c.Status == 529:
-		reason := c.AdditionalData["rate_limit_reason"]
-		var limit string
-		switch {
-		case c.Code == "service_overload" || c.Status == 529:
-			limit = "529 service_overload means Notion itself is overloaded: handle it exactly like a 429."
-		case strings.Contains(strings.ToLower(reason), "space"): // any case: "workspace", "Workspace_Limit"
-			limit = fmt.Sprintf("Notion says %s: the workspace-wide limit, shared by every connection of the workspace, was hit; another connection may be using it up, and its Retry-After can exceed a minute.", reason)
-		case reason != "":
-			limit = fmt.Sprintf("Notion says %s: this connection's own limit was hit; every request sent before Retry-After ends also gets 429, so stop, wait, then resume slower.", reason)
-		case strings.Contains(strings.ToLower(msg), "workspace"):
-			// No machine-readable reason: the message's wording is all
-			// there is.
-			limit = "The message names the workspace: the workspace-wide limit, shared by every connection of the workspace, was hit; another connection may be using it up, and its Retry-After can exceed a minute."
-		default:
-			limit = "Notion did not say which limit was hit (additional_data.rate_limit_reason tells the connection's from the workspace's); the connection's page in the Developer portal shows its recent 429s."
-		}
-		return one(CodeErrorRateLimited, fmt.Sprintf("The call got %s%s.", answer, said), Vars{"limit_fix": limit})
-
-	case len(bf) > 0:
-		// What the body sent, field by field (rules_body.go).
-		return bf
-
-	case c.Code == "validation_error" && c.Field != "",
-		c.Code == "validation_error" && (strings.Contains(msg, " is expected to be ") || strings.Contains(msg, "is not a property that exists") || strings.Contains(msg, "Invalid property value")),
-		c.Code == "invalid_json", c.Code == "invalid_beta":
-		detail, fix := validationFix(c)
-		if strings.Contains(msg, "Fix one") {
-			said = "" // the union is summed up in the detail, never echoed
-		}
-		f := NewFinding(CodeErrorValidation, fmt.Sprintf("The call got %s%s. %s", answer, said, detail), Vars{"field_fix": fix})
-		f.Answer = validationAnswer(c)
-		return []Finding{f}
-
-	case c.Code == "conflict_error" || c.Code == "row_limit_exceeded" || c.Status == 409 || c.Status >= 500 ||
-		c.Code == "internal_server_error" || c.Code == "bad_gateway" || c.Code == "service_unavailable" ||
-		c.Code == "database_connection_unavailable" || c.Code == "gateway_timeout" || c.Code == "notionhq_client_request_timeout":
-		var fix string
-		switch {
-		case c.Code == "row_limit_exceeded":
-			fix = "row_limit_exceeded: the database holds more rows than this operation allows; split the work or archive rows, then retry."
-		case c.Code == "conflict_error" || c.Status == 409:
-			fix = "A 409 conflict means another write to the same object landed at the same time: re-read the object, then retry, and serialise writers per page."
-		case c.Code == "gateway_timeout" || c.Status == 504:
-			fix = "A 504 on a data-source query is a query that took too long: narrow the filter or the page size, then retry."
-		case c.Code == "notionhq_client_request_timeout":
-			fix = "The SDK gave up waiting (timeoutMs): raise the timeout or narrow the request."
-		}
-		return one(CodeErrorServer, fmt.Sprintf("The call got %s%s: a failure on Notion's side, not in the call.", answer, said), Vars{"server_fix": fix})
-
-	case (c.Code == "object_not_found" || c.Status == 404) && !checkable:
-		detail := fmt.Sprintf("The call got %s%s, and the text holds no ID that can be checked here (it is masked or absent).", answer, said)
-		switch id := c.AdditionalData["integration_id"]; {
-		case c.Integration != "":
-			detail += fmt.Sprintf(" The call ran as the integration %q: the object is not shared with it, or it does not exist for its token.", c.Integration)
-		case id != "":
-			detail += fmt.Sprintf(" Notion names the call's integration by its ID in additional_data.integration_id, %s: the object is not shared with that integration, or it does not exist for its token.", id)
-		}
-		return one(CodeErrorNotFound, detail, nil)
-
-	// An error this table does not know, with nothing to check online:
-	// still an answer about the call, never "no ID".
-	case checkable:
-	case c.Status == 403:
-		return one(CodeErrorRestricted, fmt.Sprintf("The call got %s%s. A 403 with a Notion error body is restricted_resource; if the answer was an HTML page, it came from Notion's edge proxy instead (a network rule).", answer, said), nil)
-	case c.Status == 400 || c.Status == 413 || c.Status == 422 || c.Code == "validation_error":
-		return one(CodeErrorValidation, fmt.Sprintf("The call got %s%s.", answer, said), Vars{
-			"field_fix": "Change what the message names and send the call again; paste the whole error body (with its message) to have it read field by field.",
-		})
-	case c.Status == 405:
-		return one(CodeErrorRequestURL, fmt.Sprintf("The call got %s%s: the method is not served on this route.", answer, said), nil)
 	}
 	return nil
+}
+
+// rateLimitFindings is the error.rate_limited of a 429 or 529: which limit
+// was hit, from additional_data.rate_limit_reason or else the message.
+func rateLimitFindings(c *Call, answer, said string) []Finding {
+	reason := c.AdditionalData["rate_limit_reason"]
+	var limit string
+	switch {
+	case c.Code == "service_overload" || c.Status == 529:
+		limit = "529 service_overload means Notion itself is overloaded: handle it exactly like a 429."
+	case strings.Contains(strings.ToLower(reason), "space"): // any case: "workspace", "Workspace_Limit"
+		limit = fmt.Sprintf("Notion says %s: the workspace-wide limit, shared by every connection of the workspace, was hit; another connection may be using it up, and its Retry-After can exceed a minute.", reason)
+	case reason != "":
+		limit = fmt.Sprintf("Notion says %s: this connection's own limit was hit; every request sent before Retry-After ends also gets 429, so stop, wait, then resume slower.", reason)
+	case strings.Contains(strings.ToLower(c.Message), "workspace"):
+		// No machine-readable reason: the message's wording is all
+		// there is.
+		limit = "The message names the workspace: the workspace-wide limit, shared by every connection of the workspace, was hit; another connection may be using it up, and its Retry-After can exceed a minute."
+	default:
+		limit = "Notion did not say which limit was hit (additional_data.rate_limit_reason tells the connection's from the workspace's); the connection's page in the Developer portal shows its recent 429s."
+	}
+	return one(CodeErrorRateLimited, fmt.Sprintf("The call got %s%s.", answer, said), Vars{"limit_fix": limit})
+}
+
+// validationFindings is the error.validation of a validation error that
+// names a field or the wording of one, read from its message.
+func validationFindings(c *Call, answer, said string) []Finding {
+	detail, fix := validationFix(c)
+	if strings.Contains(c.Message, "Fix one") {
+		said = "" // the union is summed up in the detail, never echoed
+	}
+	f := NewFinding(CodeErrorValidation, fmt.Sprintf("The call got %s%s. %s", answer, said, detail), Vars{"field_fix": fix})
+	f.Answer = validationAnswer(c)
+	return []Finding{f}
+}
+
+// serverFindings is the error.server of a failure on Notion's side (5xx,
+// a conflict, a row limit, an SDK timeout), with the fix its kind has.
+func serverFindings(c *Call, answer, said string) []Finding {
+	var fix string
+	switch {
+	case c.Code == "row_limit_exceeded":
+		fix = "row_limit_exceeded: the database holds more rows than this operation allows; split the work or archive rows, then retry."
+	case c.Code == "conflict_error" || c.Status == 409:
+		fix = "A 409 conflict means another write to the same object landed at the same time: re-read the object, then retry, and serialise writers per page."
+	case c.Code == "gateway_timeout" || c.Status == 504:
+		fix = "A 504 on a data-source query is a query that took too long: narrow the filter or the page size, then retry."
+	case c.Code == "notionhq_client_request_timeout":
+		fix = "The SDK gave up waiting (timeoutMs): raise the timeout or narrow the request."
+	}
+	return one(CodeErrorServer, fmt.Sprintf("The call got %s%s: a failure on Notion's side, not in the call.", answer, said), Vars{"server_fix": fix})
+}
+
+// notFoundFindings is the error.not_found of a 404 whose text holds no ID
+// to check, naming the call's integration where the text does.
+func notFoundFindings(c *Call, answer, said string) []Finding {
+	detail := fmt.Sprintf("The call got %s%s, and the text holds no ID that can be checked here (it is masked or absent).", answer, said)
+	switch id := c.AdditionalData["integration_id"]; {
+	case c.Integration != "":
+		detail += fmt.Sprintf(" The call ran as the integration %q: the object is not shared with it, or it does not exist for its token.", c.Integration)
+	case id != "":
+		detail += fmt.Sprintf(" Notion names the call's integration by its ID in additional_data.integration_id, %s: the object is not shared with that integration, or it does not exist for its token.", id)
+	}
+	return one(CodeErrorNotFound, detail, nil)
 }
 
 // multipleSourcesFindings is the error.version of a call refused because

@@ -292,3 +292,38 @@ func EntryFindings(i int, fs []Finding) []Finding {
 	}
 	return out
 }
+
+// AddEntryFindings reports on r the NOTION_TOKENS entries that cannot be
+// used, as NOTION_TOKEN's are: entry i's shape findings (shapes[i], named
+// by EntryFindings) and, when users/me was asked of it (answers[i]), the
+// refusal of a token Notion does not accept (401) — each named by
+// position, never by value. A finding whose detail the report already
+// holds is not added again.
+func (r *Report) AddEntryFindings(shapes [][]Finding, answers []IntegrationInfo) {
+	for i, shape := range shapes {
+		fs := shape
+		if i < len(answers) {
+			if in, _ := IntegrationFrom(answers[i]); in.Status == StatusProblem {
+				for _, f := range in.Findings {
+					if f.Code == CodeTokenInvalid {
+						fs = append(fs, EntryFindings(i, []Finding{f})...)
+					}
+				}
+			}
+		}
+		for _, f := range fs {
+			if !hasDetail(r.Integration.Findings, f.Detail) {
+				r.Integration.Findings = append(r.Integration.Findings, f)
+			}
+		}
+	}
+}
+
+func hasDetail(fs []Finding, detail string) bool {
+	for _, f := range fs {
+		if f.Detail == detail {
+			return true
+		}
+	}
+	return false
+}

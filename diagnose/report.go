@@ -1,5 +1,7 @@
 package diagnose
 
+import "time"
+
 import "strings"
 
 // Severity says how bad a finding is.
@@ -178,6 +180,10 @@ type Report struct {
 	// references in canonical form and the pasted call as a curl line,
 	// never the text itself (Reading.Recheck).
 	Recheck []string `json:"recheck,omitempty"`
+	// CheckedAt is when the diagnosis began, set by a face that reuses
+	// reports (the bot keeps an answer for a while, and says how old it
+	// is); zero, and left out of the JSON, in a one-shot run.
+	CheckedAt time.Time `json:"checked_at,omitzero"`
 }
 
 // HasError reports whether the integration or any check has an error

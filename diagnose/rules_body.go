@@ -173,20 +173,7 @@ func fieldFinding(c *Call, f Field) (Finding, bool) {
 	name := quoteName(f.Property)
 	switch f.Problem {
 	case problemType:
-		typ := f.Expected[0]
-		if readOnlyTypes[typ] {
-			return bodyFinding(CodeBodyReadOnly, fmt.Sprintf("%s is a %s property, which Notion computes — leave it out of the body", name, typ),
-				fmt.Sprintf("Notion says %s is a %s property: it cannot be written.", name, typ),
-				fmt.Sprintf("Remove %s from properties.", name), ""), true
-		}
-		shape := writeShape(typ, sample(c, f))
-		sent := ""
-		if sp := sentProperty(c, f.Property); sp != nil {
-			sent = fmt.Sprintf(" The call sent %s.", truncateUTF8(sp.Value, 160))
-		}
-		return bodyFinding(CodeBodyPropertyType, fmt.Sprintf("%s is a %s property — send %s", name, typ, shape),
-			fmt.Sprintf("Notion says %s is a %s property; the call sent another type's shape.%s", name, typ, sent),
-			fmt.Sprintf("Send %s as %s.", name, shape), propertyEntry(f.Property, shape)), true
+		return typeFieldFinding(c, f, name)
 
 	case problemMissing:
 		detail := fmt.Sprintf("Notion found no property %s in the data source the call wrote to.", name)
@@ -198,38 +185,10 @@ func fieldFinding(c *Call, f Field) (Finding, bool) {
 			fmt.Sprintf("Rename %s to the property's exact name, or add the property first.", name), ""), true
 
 	case problemOption:
-		opt := f.Sent
-		if f.Expected[0] == "status" {
-			shape := writeShape("status", "<an existing option>")
-			return bodyFinding(CodeBodyOption, fmt.Sprintf("Status option %q does not exist — use an existing one or add it first; a write never creates status options", opt),
-				fmt.Sprintf("%s has no option %q, and unlike select a status never creates one.", upperFirst(statusName(f)), opt),
-				fmt.Sprintf("Send an existing option, or first add %q: PATCH /v1/data_sources/<id> {\"properties\":{%q:{\"status\":{\"options\":[{\"name\":%q}]}}}}.", opt, orDefault(f.Property, "Status"), opt),
-				propertyEntry(orDefault(f.Property, "Status"), shape)), true
-		}
-		fixed := strings.Join(strings.Fields(strings.ReplaceAll(opt, ",", " ")), " ")
-		shape := writeShape("select", fixed)
-		if sp := sentProperty(c, f.Property); sp != nil && hasKey(sp.Keys, "multi_select") {
-			shape = writeShape("multi_select", opt)
-		}
-		return bodyFinding(CodeBodyOption, fmt.Sprintf("Select option names cannot contain commas — send %s", shape),
-			fmt.Sprintf("The call sent the option %q%s: Notion refuses a comma in a select or multi-select option name.", opt, ofProperty(f)),
-			"Remove the commas from the option name, or send each part as its own multi_select option.", propertyEntry(orDefault(f.Property, "Tags"), shape)), true
+		return optionFieldFinding(c, f, name)
 
 	case problemValue:
-		switch {
-		case strings.Contains(f.Path, "link.url"):
-			return bodyFinding(CodeBodyValue, "A rich-text link is not an absolute http(s) URL — fix or drop text.link.url",
-				"Notion refused a link in the content: every text.link.url must be an absolute http:// or https:// URL (a relative link, \"url\", zotero: or a bare word fails).",
-				"Make each text.link.url absolute (https://…) or leave the link out.", `{"text":{"content":"Notion","link":{"url":"https://www.notion.so"}}}`), true
-		case len(f.Expected) > 0 && f.Expected[0] == "date":
-			shape := `{"date":{"start":"2026-03-01T09:00:00","time_zone":"Europe/Paris"}}`
-			return bodyFinding(CodeBodyValue, fmt.Sprintf("%s has an invalid date — with time_zone, send a date and time without an offset: %s", name, shape),
-				fmt.Sprintf("Notion refused the date of %s: with time_zone set, start and end must be a date and a time, with no UTC offset (or drop time_zone and send the offset in start).", name),
-				fmt.Sprintf("Send %s as %s, or {\"date\":{\"start\":\"2026-03-01T09:00:00+01:00\"}} without time_zone.", name, shape), propertyEntry(f.Property, shape)), true
-		}
-		return bodyFinding(CodeBodyValue, fmt.Sprintf("Notion refused the value of %s — send it in the shape its type takes", name),
-			fmt.Sprintf("Notion refused the value sent for %s at the content stage.", name),
-			fmt.Sprintf("Check %s's type in the data source and send the shape that type takes.", name), ""), true
+		return valueFieldFinding(f, name)
 
 	case problemBlock:
 		if strings.Contains(f.Path, "table_row") {
@@ -253,28 +212,96 @@ func fieldFinding(c *Call, f Field) (Finding, bool) {
 		return limitFinding(f), true
 
 	case problemShape:
-		if strings.HasPrefix(f.Path, "body.properties.") {
-			return shapeFinding(c, f)
+		return shapeFieldFinding(c, f)
+
+	}
+	return Finding{}, false
+}
+
+// typeFieldFinding is fieldFinding's rule for a property sent in another
+// type's shape (or a computed one sent at all).
+func typeFieldFinding(c *Call, f Field, name string) (Finding, bool) {
+	typ := f.Expected[0]
+	if readOnlyTypes[typ] {
+		return bodyFinding(CodeBodyReadOnly, fmt.Sprintf("%s is a %s property, which Notion computes — leave it out of the body", name, typ),
+			fmt.Sprintf("Notion says %s is a %s property: it cannot be written.", name, typ),
+			fmt.Sprintf("Remove %s from properties.", name), ""), true
+	}
+	shape := writeShape(typ, sample(c, f))
+	sent := ""
+	if sp := sentProperty(c, f.Property); sp != nil {
+		sent = fmt.Sprintf(" The call sent %s.", truncateUTF8(sp.Value, 160))
+	}
+	return bodyFinding(CodeBodyPropertyType, fmt.Sprintf("%s is a %s property — send %s", name, typ, shape),
+		fmt.Sprintf("Notion says %s is a %s property; the call sent another type's shape.%s", name, typ, sent),
+		fmt.Sprintf("Send %s as %s.", name, shape), propertyEntry(f.Property, shape)), true
+}
+
+// optionFieldFinding is fieldFinding's rule for an option Notion refused:
+// a status option that does not exist, a comma in a select option.
+func optionFieldFinding(c *Call, f Field, name string) (Finding, bool) {
+	opt := f.Sent
+	if f.Expected[0] == "status" {
+		shape := writeShape("status", "<an existing option>")
+		return bodyFinding(CodeBodyOption, fmt.Sprintf("Status option %q does not exist — use an existing one or add it first; a write never creates status options", opt),
+			fmt.Sprintf("%s has no option %q, and unlike select a status never creates one.", upperFirst(statusName(f)), opt),
+			fmt.Sprintf("Send an existing option, or first add %q: PATCH /v1/data_sources/<id> {\"properties\":{%q:{\"status\":{\"options\":[{\"name\":%q}]}}}}.", opt, orDefault(f.Property, "Status"), opt),
+			propertyEntry(orDefault(f.Property, "Status"), shape)), true
+	}
+	fixed := strings.Join(strings.Fields(strings.ReplaceAll(opt, ",", " ")), " ")
+	shape := writeShape("select", fixed)
+	if sp := sentProperty(c, f.Property); sp != nil && hasKey(sp.Keys, "multi_select") {
+		shape = writeShape("multi_select", opt)
+	}
+	return bodyFinding(CodeBodyOption, fmt.Sprintf("Select option names cannot contain commas — send %s", shape),
+		fmt.Sprintf("The call sent the option %q%s: Notion refuses a comma in a select or multi-select option name.", opt, ofProperty(f)),
+		"Remove the commas from the option name, or send each part as its own multi_select option.", propertyEntry(orDefault(f.Property, "Tags"), shape)), true
+}
+
+// valueFieldFinding is fieldFinding's rule for a value refused at the
+// content stage: a link URL, a date with time_zone, or any other value.
+func valueFieldFinding(f Field, name string) (Finding, bool) {
+	switch {
+	case strings.Contains(f.Path, "link.url"):
+		return bodyFinding(CodeBodyValue, "A rich-text link is not an absolute http(s) URL — fix or drop text.link.url",
+			"Notion refused a link in the content: every text.link.url must be an absolute http:// or https:// URL (a relative link, \"url\", zotero: or a bare word fails).",
+			"Make each text.link.url absolute (https://…) or leave the link out.", `{"text":{"content":"Notion","link":{"url":"https://www.notion.so"}}}`), true
+	case len(f.Expected) > 0 && f.Expected[0] == "date":
+		shape := `{"date":{"start":"2026-03-01T09:00:00","time_zone":"Europe/Paris"}}`
+		return bodyFinding(CodeBodyValue, fmt.Sprintf("%s has an invalid date — with time_zone, send a date and time without an offset: %s", name, shape),
+			fmt.Sprintf("Notion refused the date of %s: with time_zone set, start and end must be a date and a time, with no UTC offset (or drop time_zone and send the offset in start).", name),
+			fmt.Sprintf("Send %s as %s, or {\"date\":{\"start\":\"2026-03-01T09:00:00+01:00\"}} without time_zone.", name, shape), propertyEntry(f.Property, shape)), true
+	}
+	return bodyFinding(CodeBodyValue, fmt.Sprintf("Notion refused the value of %s — send it in the shape its type takes", name),
+		fmt.Sprintf("Notion refused the value sent for %s at the content stage.", name),
+		fmt.Sprintf("Check %s's type in the data source and send the shape that type takes.", name), ""), true
+}
+
+// shapeFieldFinding is fieldFinding's rule for a field of the wrong
+// shape: a property's (shapeFinding), a block field's, or a block Notion
+// cannot create.
+func shapeFieldFinding(c *Call, f Field) (Finding, bool) {
+	if strings.HasPrefix(f.Path, "body.properties.") {
+		return shapeFinding(c, f)
+	}
+	if strings.HasPrefix(f.Path, "body.children") && !(anyAlt(&f, func(a Alternative) bool { return strings.Contains(a.Expected, "defined") }) && len(f.Alternatives) > 2) {
+		// A block's field of the wrong shape: the path, what Notion
+		// takes and what was sent.
+		a := f.Alternatives[0]
+		want := truncateUTF8(a.Expected, 140)
+		sent := truncateUTF8(strings.Trim(a.Sent, "`"), 80)
+		answer := fmt.Sprintf("%s should be %s", a.Path, want)
+		if sent != "" && sent != "undefined" {
+			answer += fmt.Sprintf(", not %s", sent)
 		}
-		if strings.HasPrefix(f.Path, "body.children") && !(anyAlt(&f, func(a Alternative) bool { return strings.Contains(a.Expected, "defined") }) && len(f.Alternatives) > 2) {
-			// A block's field of the wrong shape: the path, what Notion
-			// takes and what was sent.
-			a := f.Alternatives[0]
-			want := truncateUTF8(a.Expected, 140)
-			sent := truncateUTF8(strings.Trim(a.Sent, "`"), 80)
-			answer := fmt.Sprintf("%s should be %s", a.Path, want)
-			if sent != "" && sent != "undefined" {
-				answer += fmt.Sprintf(", not %s", sent)
-			}
-			return bodyFinding(CodeBodyBlock, answer+" — fix that block",
-				fmt.Sprintf("Notion refused block %s: %s should be %s, and the call sent %s.", blockOf(a.Path), a.Path, want, orDefault(sent, "nothing")),
-				fmt.Sprintf("Change %s in the request so that it is %s.", a.Path, want), ""), true
-		}
-		if strings.HasPrefix(f.Path, "body.children") && anyAlt(&f, func(a Alternative) bool { return strings.Contains(a.Expected, "defined") }) && len(f.Alternatives) > 2 {
-			return bodyFinding(CodeBodyBlock, fmt.Sprintf("%s is not a block Notion can create — send one block type key with its content", f.Path),
-				fmt.Sprintf("Notion refused %s: it matched none of the %d block types it lists. A block is {\"type\":…, \"<type>\":{…}}, and link_preview, child_page, child_database and unsupported blocks cannot be created by append.", f.Path, len(f.Alternatives)),
-				"Send each block as one creatable type, e.g. {\"paragraph\":{\"rich_text\":[{\"text\":{\"content\":\"Hi\"}}]}}.", `{"paragraph":{"rich_text":[{"text":{"content":"Hi"}}]}}`), true
-		}
+		return bodyFinding(CodeBodyBlock, answer+" — fix that block",
+			fmt.Sprintf("Notion refused block %s: %s should be %s, and the call sent %s.", blockOf(a.Path), a.Path, want, orDefault(sent, "nothing")),
+			fmt.Sprintf("Change %s in the request so that it is %s.", a.Path, want), ""), true
+	}
+	if strings.HasPrefix(f.Path, "body.children") && anyAlt(&f, func(a Alternative) bool { return strings.Contains(a.Expected, "defined") }) && len(f.Alternatives) > 2 {
+		return bodyFinding(CodeBodyBlock, fmt.Sprintf("%s is not a block Notion can create — send one block type key with its content", f.Path),
+			fmt.Sprintf("Notion refused %s: it matched none of the %d block types it lists. A block is {\"type\":…, \"<type>\":{…}}, and link_preview, child_page, child_database and unsupported blocks cannot be created by append.", f.Path, len(f.Alternatives)),
+			"Send each block as one creatable type, e.g. {\"paragraph\":{\"rich_text\":[{\"text\":{\"content\":\"Hi\"}}]}}.", `{"paragraph":{"rich_text":[{"text":{"content":"Hi"}}]}}`), true
 	}
 	return Finding{}, false
 }
@@ -508,6 +535,17 @@ func sentPropertyFinding(sp SentProperty) (Finding, bool) {
 	typ := types[0]
 	v := sp.v.get(typ)
 	switch typ {
+	case "relation", "people", "files", "title", "rich_text":
+		return sentListFinding(sp, name, typ, v)
+	}
+	return sentScalarFinding(sp, name, typ, v)
+}
+
+// sentListFinding is sentPropertyFinding's rule for a property whose value
+// is a list (relation, people, files, title, rich_text): items of the
+// wrong shape, or more of them than Notion takes.
+func sentListFinding(sp SentProperty, name, typ string, v *bodyValue) (Finding, bool) {
+	switch typ {
 	case "relation":
 		if v != nil && v.kind == 'a' && len(v.items) > 0 && v.items[0].kind == 's' {
 			shape := writeShape("relation", v.items[0].str)
@@ -519,18 +557,6 @@ func sentPropertyFinding(sp SentProperty) (Finding, bool) {
 			return bodyFinding(CodeBodyLimit, fmt.Sprintf("%s relates %d pages, over Notion's limit of 100 per request — split it", name, len(v.items)),
 				fmt.Sprintf("The body sends %d related pages for %s; a request takes at most 100.", len(v.items), name),
 				"Send the first 100, then add the rest with further page updates (each write replaces the list: send the whole list in the last one up to 100).", ""), true
-		}
-	case "number":
-		if v != nil && v.kind == 's' {
-			shape := writeShape("number", v.str)
-			return bodyFinding(CodeBodyValue, fmt.Sprintf("%s is a number property — send %s, a number, not the text %q", name, shape, v.str),
-				fmt.Sprintf("The body sends %s as the string %q.", name, v.str), fmt.Sprintf("Send %s as %s.", name, shape), propertyEntry(sp.Key, shape)), true
-		}
-	case "url":
-		if v != nil && v.kind == 's' && v.str == "" {
-			return bodyFinding(CodeBodyValue, fmt.Sprintf(`%s is a url property — send {"url":null} to clear it, not ""`, name),
-				fmt.Sprintf("The body sends an empty string for %s: a URL is 1 to 2000 characters, and null clears it.", name),
-				fmt.Sprintf(`Send %s as {"url":null}.`, name), propertyEntry(sp.Key, `{"url":null}`)), true
 		}
 	case "people":
 		if v != nil && v.kind == 'a' && len(v.items) > 0 {
@@ -559,6 +585,45 @@ func sentPropertyFinding(sp SentProperty) (Finding, bool) {
 						"Send each file as {\"name\":…,\"external\":{\"url\":…}} or {\"file_upload\":{\"id\":…}}.", propertyEntry(sp.Key, shape)), true
 				}
 			}
+		}
+	case "title", "rich_text":
+		if v != nil && v.kind == 'a' {
+			if len(v.items) > 100 {
+				return bodyFinding(CodeBodyLimit, fmt.Sprintf("%s has %d rich-text items, over Notion's limit of 100 — merge or split them", name, len(v.items)),
+					fmt.Sprintf("The body sends %d rich-text items for %s.", len(v.items), name), "Send at most 100 rich-text items per property.", ""), true
+			}
+			for k, it := range v.items {
+				if t := it.get("text").get("content"); t != nil && t.kind == 's' && len([]rune(t.str)) > 2000 {
+					return bodyFinding(CodeBodyLimit, fmt.Sprintf("%s.%s[%d] has %d characters, over Notion's limit of 2000 — split it", name, typ, k, len([]rune(t.str))),
+						fmt.Sprintf("The body sends %d characters in one rich-text item of %s.", len([]rune(t.str)), name), "Split the text into rich-text items of at most 2000 characters each.", ""), true
+				}
+			}
+		}
+		if v != nil && v.kind == 's' {
+			shape := writeShape(typ, v.str)
+			return bodyFinding(CodeBodyPropertyType, fmt.Sprintf("%s is sent as a bare string — send %s", name, shape),
+				fmt.Sprintf("The body sends %s as %s; text is a list of rich-text items.", name, truncateUTF8(sp.Value, 160)), fmt.Sprintf("Send %s as %s.", name, shape), propertyEntry(sp.Key, shape)), true
+		}
+	}
+	return Finding{}, false
+}
+
+// sentScalarFinding is sentPropertyFinding's rule for a property of one
+// value (number, url, email, phone_number, checkbox, date, select,
+// status): a value of the wrong kind or format.
+func sentScalarFinding(sp SentProperty, name, typ string, v *bodyValue) (Finding, bool) {
+	switch typ {
+	case "number":
+		if v != nil && v.kind == 's' {
+			shape := writeShape("number", v.str)
+			return bodyFinding(CodeBodyValue, fmt.Sprintf("%s is a number property — send %s, a number, not the text %q", name, shape, v.str),
+				fmt.Sprintf("The body sends %s as the string %q.", name, v.str), fmt.Sprintf("Send %s as %s.", name, shape), propertyEntry(sp.Key, shape)), true
+		}
+	case "url":
+		if v != nil && v.kind == 's' && v.str == "" {
+			return bodyFinding(CodeBodyValue, fmt.Sprintf(`%s is a url property — send {"url":null} to clear it, not ""`, name),
+				fmt.Sprintf("The body sends an empty string for %s: a URL is 1 to 2000 characters, and null clears it.", name),
+				fmt.Sprintf(`Send %s as {"url":null}.`, name), propertyEntry(sp.Key, `{"url":null}`)), true
 		}
 	case "email", "phone_number":
 		if v != nil && v.kind == 's' && len([]rune(v.str)) > 200 {
@@ -598,24 +663,6 @@ func sentPropertyFinding(sp SentProperty) (Finding, bool) {
 			shape := writeShape(typ, v.str)
 			return bodyFinding(CodeBodyPropertyType, fmt.Sprintf("%s is sent as a bare string — send %s", name, shape),
 				fmt.Sprintf("The body sends %s as %s; an option is an object with its name.", name, truncateUTF8(sp.Value, 160)), fmt.Sprintf("Send %s as %s.", name, shape), propertyEntry(sp.Key, shape)), true
-		}
-	case "title", "rich_text":
-		if v != nil && v.kind == 'a' {
-			if len(v.items) > 100 {
-				return bodyFinding(CodeBodyLimit, fmt.Sprintf("%s has %d rich-text items, over Notion's limit of 100 — merge or split them", name, len(v.items)),
-					fmt.Sprintf("The body sends %d rich-text items for %s.", len(v.items), name), "Send at most 100 rich-text items per property.", ""), true
-			}
-			for k, it := range v.items {
-				if t := it.get("text").get("content"); t != nil && t.kind == 's' && len([]rune(t.str)) > 2000 {
-					return bodyFinding(CodeBodyLimit, fmt.Sprintf("%s.%s[%d] has %d characters, over Notion's limit of 2000 — split it", name, typ, k, len([]rune(t.str))),
-						fmt.Sprintf("The body sends %d characters in one rich-text item of %s.", len([]rune(t.str)), name), "Split the text into rich-text items of at most 2000 characters each.", ""), true
-				}
-			}
-		}
-		if v != nil && v.kind == 's' {
-			shape := writeShape(typ, v.str)
-			return bodyFinding(CodeBodyPropertyType, fmt.Sprintf("%s is sent as a bare string — send %s", name, shape),
-				fmt.Sprintf("The body sends %s as %s; text is a list of rich-text items.", name, truncateUTF8(sp.Value, 160)), fmt.Sprintf("Send %s as %s.", name, shape), propertyEntry(sp.Key, shape)), true
 		}
 	}
 	return Finding{}, false

@@ -334,7 +334,7 @@ func (r *redisBudget) PausedFor(ctx context.Context) time.Duration {
 }
 
 // IntegrationID names an integration by its token for BudgetConfig and
-// verdict keys without revealing it: the first 16 bytes of its SHA-256, in
+// report keys without revealing it: the first 16 bytes of its SHA-256, in
 // hex. The token itself must never reach Redis.
 func IntegrationID(token string) string {
 	sum := sha256.Sum256([]byte(token))

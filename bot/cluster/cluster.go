@@ -34,7 +34,7 @@ const (
 	// find out whether it is back.
 	DefaultRetryInterval = time.Second
 	// DefaultLocalMax bounds each local (in-memory) table: dedupe keys,
-	// verdicts, answered markers.
+	// reports, answered markers.
 	DefaultLocalMax = 10000
 )
 
@@ -112,11 +112,11 @@ type Options struct {
 // Options.URL is set, in this process's memory otherwise. It is safe for
 // concurrent use. Close it when done.
 type Cluster struct {
-	b        *backend // nil in memory mode
-	dedupe   Dedupe
-	verdicts VerdictCache
-	queue    WorkQueue
-	opts     Options
+	b       *backend // nil in memory mode
+	dedupe  Dedupe
+	reports ReportCache
+	queue   WorkQueue
+	opts    Options
 
 	admitMu    sync.Mutex // Admit's memory path: look up and record as one step
 	mu         sync.Mutex
@@ -157,7 +157,7 @@ func New(ctx context.Context, opts Options) (*Cluster, error) {
 	c := &Cluster{opts: opts, budgets: map[string]Budget{}, workspaces: map[string]*pauseClock{}}
 	if opts.URL == "" {
 		c.dedupe = newMemDedupe(opts.DedupeTTL)
-		c.verdicts = newMemVerdicts(opts.LocalMax)
+		c.reports = newMemReports(opts.LocalMax)
 		c.queue = newMemQueue(opts.Queue, opts.LocalMax)
 		return c, nil
 	}
@@ -184,7 +184,7 @@ func New(ctx context.Context, opts Options) (*Cluster, error) {
 	b := newBackend(redis.NewClient(ro), opts)
 	c.b = b
 	c.dedupe = newRedisDedupe(b, opts)
-	c.verdicts = newRedisVerdicts(ctx, b, opts)
+	c.reports = newRedisReports(ctx, b, opts)
 	rq := newRedisQueue(b, opts)
 	c.queue = rq
 	b.restore = rq.restore
@@ -231,8 +231,8 @@ func (c *Cluster) Leave(ctx context.Context) {
 // Dedupe returns the shared dedupe of events, commands and clicks.
 func (c *Cluster) Dedupe() Dedupe { return c.dedupe }
 
-// Verdicts returns the shared verdict cache with its probe leases.
-func (c *Cluster) Verdicts() VerdictCache { return c.verdicts }
+// Reports returns the shared report cache with its probe leases.
+func (c *Cluster) Reports() ReportCache { return c.reports }
 
 // Queue returns the shared work queue.
 func (c *Cluster) Queue() WorkQueue { return c.queue }

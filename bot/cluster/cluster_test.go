@@ -130,7 +130,7 @@ func TestLeaseProbesOnceAcrossReplicas(t *testing.T) {
 				waitFor(t, func() bool { return leases.Load() == callers })
 				return []byte(`{"kind":"page"}`), time.Minute
 			}
-			vcs := [2]cluster.VerdictCache{countLeases{r[0].Verdicts(), &leases}, countLeases{r[1].Verdicts(), &leases}}
+			vcs := [2]cluster.ReportCache{countLeases{r[0].Reports(), &leases}, countLeases{r[1].Reports(), &leases}}
 			outcomes := make(chan cluster.Outcome, callers)
 			var wg sync.WaitGroup
 			for i := range callers {
@@ -159,7 +159,7 @@ func TestLeaseProbesOnceAcrossReplicas(t *testing.T) {
 			}
 			// Cached now, on both replicas.
 			for i := range 2 {
-				if _, o := cluster.Coalesce(ctx, r[i].Verdicts(), "iris|2025-09-03|3d47810f-380f-80d7-a001-000000000003", cluster.CoalesceOptions{}, probe); o != cluster.OutcomeCached {
+				if _, o := cluster.Coalesce(ctx, r[i].Reports(), "iris|2025-09-03|3d47810f-380f-80d7-a001-000000000003", cluster.CoalesceOptions{}, probe); o != cluster.OutcomeCached {
 					t.Errorf("replica %d: %v, want cached", i, o)
 				}
 			}
@@ -167,15 +167,15 @@ func TestLeaseProbesOnceAcrossReplicas(t *testing.T) {
 	}
 }
 
-// countLeases counts the Lease calls of a VerdictCache.
+// countLeases counts the Lease calls of a ReportCache.
 type countLeases struct {
-	cluster.VerdictCache
+	cluster.ReportCache
 	n *atomic.Int32
 }
 
 func (c countLeases) Lease(ctx context.Context, key string, ttl time.Duration) (func(), bool) {
 	defer c.n.Add(1)
-	return c.VerdictCache.Lease(ctx, key, ttl)
+	return c.ReportCache.Lease(ctx, key, ttl)
 }
 
 // A result not worth caching (Notion unavailable) frees the waiters at once:
@@ -185,17 +185,17 @@ func TestLeaseUncacheableResultFreesWaiters(t *testing.T) {
 		t.Run(be.name, func(t *testing.T) {
 			ctx := testCtx(t)
 			r := be.make(t, cluster.Options{})
-			vc := r[0].Verdicts()
+			vc := r[0].Reports()
 			release, held := vc.Lease(ctx, "k", time.Hour)
 			if !held {
 				t.Fatal("first lease not held")
 			}
-			if _, held := r[1].Verdicts().Lease(ctx, "k", time.Hour); held {
+			if _, held := r[1].Reports().Lease(ctx, "k", time.Hour); held {
 				t.Fatal("second lease held while the first runs")
 			}
 			got := make(chan bool)
 			go func() {
-				_, ok := r[1].Verdicts().Await(ctx, "k", time.Hour)
+				_, ok := r[1].Reports().Await(ctx, "k", time.Hour)
 				got <- ok
 			}()
 			time.Sleep(50 * time.Millisecond)
@@ -214,12 +214,12 @@ func TestLeaseHolderDies(t *testing.T) {
 	ctx := testCtx(t)
 	dead := newCluster(t, cluster.Options{URL: s.URL(0)})
 	alive := newCluster(t, cluster.Options{URL: s.URL(0)})
-	if _, held := dead.Verdicts().Lease(ctx, "ref", time.Second); !held {
+	if _, held := dead.Reports().Lease(ctx, "ref", time.Second); !held {
 		t.Fatal("lease not held")
 	}
 	dead.Close()
 	var probes atomic.Int32
-	v, o := cluster.Coalesce(ctx, alive.Verdicts(), "ref", cluster.CoalesceOptions{Lease: time.Second, Wait: 30 * time.Second},
+	v, o := cluster.Coalesce(ctx, alive.Reports(), "ref", cluster.CoalesceOptions{Lease: time.Second, Wait: 30 * time.Second},
 		func(context.Context) ([]byte, time.Duration) { probes.Add(1); return []byte("v"), time.Minute })
 	if o != cluster.OutcomeFallback || string(v) != "v" || probes.Load() != 1 {
 		t.Errorf("outcome %v, value %q, %d probes; want fallback, v, 1", o, v, probes.Load())
@@ -502,11 +502,11 @@ func TestRedisRestartDegradesAndRecovers(t *testing.T) {
 	if first, err := c.Dedupe().Seen(ctx, "event:during"); !first || err != nil {
 		t.Errorf("Seen(during) = %v, %v; want true", first, err)
 	}
-	v, o := cluster.Coalesce(ctx, c.Verdicts(), "ref", cluster.CoalesceOptions{}, func(context.Context) ([]byte, time.Duration) { return []byte("v"), time.Minute })
+	v, o := cluster.Coalesce(ctx, c.Reports(), "ref", cluster.CoalesceOptions{}, func(context.Context) ([]byte, time.Duration) { return []byte("v"), time.Minute })
 	if string(v) != "v" || o != cluster.OutcomeProbed {
 		t.Errorf("Coalesce during the outage: %q %v", v, o)
 	}
-	if _, ok := c.Verdicts().Get(ctx, "ref"); !ok {
+	if _, ok := c.Reports().Get(ctx, "ref"); !ok {
 		t.Error("verdict put during the outage not found locally")
 	}
 	budget := c.Budget(cluster.BudgetConfig{Integration: "iris", Rate: 1000, Burst: 5})
@@ -735,17 +735,17 @@ func TestHungRedisDegrades(t *testing.T) {
 	}
 }
 
-// finishedMeanwhile is a VerdictCache where another replica finishes the
+// finishedMeanwhile is a ReportCache where another replica finishes the
 // probe between the caller's Get and its Lease: it puts the value and
 // releases its lease just before the caller asks for it.
 type finishedMeanwhile struct {
-	cluster.VerdictCache
+	cluster.ReportCache
 	val []byte
 }
 
 func (f finishedMeanwhile) Lease(ctx context.Context, key string, ttl time.Duration) (func(), bool) {
-	f.VerdictCache.Put(ctx, key, f.val, time.Minute)
-	return f.VerdictCache.Lease(ctx, key, ttl)
+	f.ReportCache.Put(ctx, key, f.val, time.Minute)
+	return f.ReportCache.Lease(ctx, key, ttl)
 }
 
 // TestCoalesceReadsAgainUnderTheLease: a lease won just after another
@@ -756,7 +756,7 @@ func TestCoalesceReadsAgainUnderTheLease(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	vc := finishedMeanwhile{VerdictCache: c.Verdicts(), val: []byte("theirs")}
+	vc := finishedMeanwhile{ReportCache: c.Reports(), val: []byte("theirs")}
 	probes := 0
 	v, out := cluster.Coalesce(context.Background(), vc, "k", cluster.CoalesceOptions{}, func(context.Context) ([]byte, time.Duration) {
 		probes++

@@ -1,5 +1,5 @@
 // Package cluster is the state that the replicas of `notion-check serve`
-// share: the dedupe of Slack deliveries, the verdict cache with
+// share: the dedupe of Slack deliveries, the report cache with
 // in-flight coalescing, the Notion budget of each integration and the work
 // queue between an envelope's ack and its reply. New picks the backend:
 // with Options.URL (REDIS_URL) empty, everything lives in this process's
@@ -21,7 +21,8 @@
 //     the derived CommandKey(team, trigger_id) and ClickKey(team,
 //     trigger_id | user+action_ts) for slash commands and clicks, which
 //     have no event_id.
-//   - VerdictCache: values under verdict:<sha256(key)> with the verdict's
+//   - ReportCache: values under verdict:<sha256(key)> (the key keeps its
+//     first name, so replicas of either version share it) with the report's
 //     TTL; a lease lease:<sha> (SET NX PX of TurnLease, renewed by its
 //     holder every third of it up to the caller's ttl, released by a
 //     compare-and-delete script) makes one replica probe a reference while the others wait,
@@ -117,14 +118,14 @@
 // Sentinel discovery is not done): the scripts touch several keys without
 // hash tags, so Redis Cluster is not supported.
 // Values and payloads are stored as given: the queue holds envelopes (user
-// text, response_url) until acked, the cache holds verdicts for their TTL;
+// text, response_url) until acked, the cache holds reports for their TTL;
 // keep Redis private (AUTH, TLS with rediss://, no public address).
 //
 // # Wiring
 //
 //   - bot (shared.go): one Seen per delivery, keyed as above; the event
 //     loop Enqueues and acks after it returns; workers run the loop shown
-//     on WorkQueue and Ack after the reply is posted; verdicts go through
+//     on WorkQueue and Ack after the reply is posted; reports go through
 //     Coalesce.
 //   - cmd (serve_cluster.go): New(ctx, Options{URL: REDIS_URL, ...}), Err
 //     in /readyz, Depth in /metrics, Close at shutdown, and Budget.Wait

@@ -59,7 +59,7 @@ func ExampleCoalesce() {
 	}
 	key := "iris|2025-09-03|3d47810f-380f-80d7-a001-000000000003|page|"
 	for range 2 {
-		v, outcome := cluster.Coalesce(ctx, c.Verdicts(), key, cluster.CoalesceOptions{}, probe)
+		v, outcome := cluster.Coalesce(ctx, c.Reports(), key, cluster.CoalesceOptions{}, probe)
 		fmt.Println(outcome, string(v))
 	}
 	// Output:

@@ -35,7 +35,7 @@ func TestMeasureRedisMemory(t *testing.T) {
 	}{
 		{"dedupe key", func(i int) { c.Dedupe().Seen(ctx, cluster.EventKey(fmt.Sprintf("Ev%010d", i))) }},
 		{"verdict (2 KiB value)", func(i int) {
-			c.Verdicts().Put(ctx, fmt.Sprintf("iris|2025-09-03|%032x", i), verdict, time.Hour)
+			c.Reports().Put(ctx, fmt.Sprintf("iris|2025-09-03|%032x", i), verdict, time.Hour)
 		}},
 		{"queued envelope (3 KiB)", func(i int) { c.Queue().Enqueue(ctx, cluster.EventKey(fmt.Sprintf("Eq%010d", i)), envelope) }},
 	}
@@ -81,7 +81,7 @@ func BenchmarkRedis(b *testing.B) {
 			c.Budget(cluster.BudgetConfig{Integration: "bench", Rate: 1e6, Burst: 1000}).Wait(ctx)
 		}},
 		{"CoalesceMiss", func(ctx context.Context, c *cluster.Cluster, i int) {
-			cluster.Coalesce(ctx, c.Verdicts(), strconv.Itoa(i), cluster.CoalesceOptions{},
+			cluster.Coalesce(ctx, c.Reports(), strconv.Itoa(i), cluster.CoalesceOptions{},
 				func(context.Context) ([]byte, time.Duration) { return []byte("v"), time.Minute })
 		}},
 		{"QueueRoundTrip", func(ctx context.Context, c *cluster.Cluster, i int) {

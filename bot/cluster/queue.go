@@ -41,7 +41,7 @@ type QueueOptions struct {
 	// Group is the consumer group ("workers" if empty).
 	Group string
 	// TurnLease is how long a turn outlives its holder's last Renew
-	// (DefaultTurnLease if 0); verdict leases use it too.
+	// (DefaultTurnLease if 0); report leases use it too.
 	TurnLease time.Duration
 	// AnsweredTTL is how long an answered marker is kept
 	// (DefaultAnsweredTTL if 0).

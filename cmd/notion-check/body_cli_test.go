@@ -11,7 +11,7 @@ import (
 // TestCLIFailedWrite: a failed write pasted on stdin is answered by what
 // was sent, the property and the JSON to send first, online against the
 // fake's schema and offline from the message alone; never "All good" or
-// exit 0 (SPEC §3); the JSON report carries call.fields and the finding's
+// exit 0 (docs/usage.md, "The CLI"); the JSON report carries call.fields and the finding's
 // example.
 func TestCLIFailedWrite(t *testing.T) {
 	t.Parallel()

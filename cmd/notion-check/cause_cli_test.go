@@ -34,7 +34,7 @@ func codesOf(rep diagnose.Report) map[diagnose.Code]string {
 
 // TestUnpublishedNotionVersion: a NOTION_VERSION Notion does not publish is
 // a finding in the CLI (the checks run with 2025-09-03 and say so), a
-// configuration error in serve, and never an outage (SPEC §2).
+// configuration error in serve, and never an outage (README, "Configuration").
 func TestUnpublishedNotionVersion(t *testing.T) {
 	t.Parallel()
 	srv := notiontest.NewServer(t)
@@ -106,7 +106,7 @@ func TestAsNamedInTheFooter(t *testing.T) {
 
 // TestPastedFailureExitStatus: a pasted 429 or 503 is what Notion told the
 // person's call; the checks here were all answered, so the exit status
-// follows the findings (SPEC §1), never 3.
+// follows the findings (docs/usage.md, "The CLI"), never 3.
 func TestPastedFailureExitStatus(t *testing.T) {
 	t.Parallel()
 	srv := notiontest.NewServer(t)

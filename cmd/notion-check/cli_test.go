@@ -29,7 +29,8 @@ func TestMain(m *testing.M) {
 
 const viewLink = "https://www.notion.so/acme/1212250f3985801cabcdef0123456789?v=9a3e53af8585464db3e0123456789abc"
 
-// TestCLIConventions: SPEC §1's flags, wherever they stand.
+// TestCLIConventions: the flags of docs/usage.md ("The CLI"), wherever they
+// stand.
 func TestCLIConventions(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {

@@ -89,7 +89,7 @@ type config struct {
 	// process, in memory).
 	RedisURL string
 	// ClaimAfter is REDIS_CLAIM_AFTER: how long the turn of a queued
-	// request (and a verdict lease) outlives the last heartbeat of the
+	// request (and a report lease) outlives the last heartbeat of the
 	// replica answering it before another replica takes it over (default
 	// 10 s; the holder renews it every third of that while it works).
 	ClaimAfter time.Duration

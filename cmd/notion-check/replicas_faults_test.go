@@ -215,7 +215,7 @@ func (f *faultRig) others(r *replica) []*replica {
 // TestReplicaKilledMidBurst: SIGKILL of the replica answering a request
 // (begun, diagnosis in flight, nothing posted) between two bursts; every
 // acknowledged command gets exactly one report, that one included, once
-// its turn and the verdict lease the dead replica held run out
+// its turn and the report lease the dead replica held run out
 // (REDIS_CLAIM_AFTER after its last heartbeat).
 func TestReplicaKilledMidBurst(t *testing.T) {
 	t.Parallel()

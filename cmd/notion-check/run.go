@@ -203,7 +203,7 @@ func check(ctx context.Context, args []string, cfg config, stdin io.Reader, stdo
 	}
 	opts := diagnose.Options{Offline: fl.offline, As: fl.as}
 	rep, others, interrupted := diagnoseInterruptible(ctx, w, cfg.Timeout, text, opts)
-	w.addTokenFindings(&rep, others)
+	rep.AddEntryFindings(w.shapeFindings(), others)
 	if versionFindings != nil {
 		rep.Integration.Findings = append(versionFindings, rep.Integration.Findings...)
 		rep.Integration.Status = diagnose.StatusProblem
@@ -388,10 +388,10 @@ func (w wiring) names(ctx context.Context, name string) (known []string, ok bool
 	return known, ok
 }
 
-// otherToken is one NOTION_TOKENS entry: its position, its shape findings
+// otherToken is one NOTION_TOKENS entry (its position is its index in
+// wiring.others): its shape findings
 // and, when usable, its prober.
 type otherToken struct {
-	pos      int
 	findings []diagnose.Finding
 	prober   *notion.Prober
 }
@@ -449,7 +449,7 @@ func newDiagnoser(cfg config, offline bool, hooks func(i int) (notion.Hooks, *sl
 		w.online = true
 	}
 	for i, tok := range cfg.NotionTokens {
-		o := otherToken{pos: i, findings: otherTokenFindings(i, tok)}
+		o := otherToken{findings: otherTokenFindings(i, tok)}
 		if o.findings == nil && !offline {
 			p, err := mk(i+1, tok)
 			if err != nil {
@@ -470,42 +470,12 @@ func otherTokenFindings(i int, tok string) []diagnose.Finding {
 	return diagnose.EntryFindings(i, diagnose.TokenFindings(tok))
 }
 
-// addTokenFindings reports the NOTION_TOKENS entries that cannot be used,
-// as NOTION_TOKEN's are: a malformed entry by its shape, and an entry
-// Notion refused (401) by users/me's answer (infos[i], when asked) — each
-// named by position, never by value.
-func (w wiring) addTokenFindings(rep *diagnose.Report, infos []diagnose.IntegrationInfo) {
+// shapeFindings are the shape findings of each NOTION_TOKENS entry, in
+// order, for Report.AddEntryFindings.
+func (w wiring) shapeFindings() [][]diagnose.Finding {
+	out := make([][]diagnose.Finding, len(w.others))
 	for i, o := range w.others {
-		fs := o.findings
-		if in, _ := integrationOf(infos, i); in.Status == diagnose.StatusProblem {
-			for _, f := range in.Findings {
-				if f.Code == diagnose.CodeTokenInvalid {
-					fs = append(fs, diagnose.EntryFindings(o.pos, []diagnose.Finding{f})...)
-				}
-			}
-		}
-		for _, f := range fs {
-			if !hasDetail(rep.Integration.Findings, f.Detail) {
-				rep.Integration.Findings = append(rep.Integration.Findings, f)
-			}
-		}
+		out[i] = o.findings
 	}
-}
-
-// integrationOf is the verdict on infos[i]'s users/me answer (unknown when
-// it was not asked).
-func integrationOf(infos []diagnose.IntegrationInfo, i int) (diagnose.Integration, bool) {
-	if i >= len(infos) {
-		return diagnose.Integration{Status: diagnose.StatusUnknown}, true
-	}
-	return diagnose.IntegrationFrom(infos[i])
-}
-
-func hasDetail(fs []diagnose.Finding, detail string) bool {
-	for _, f := range fs {
-		if f.Detail == detail {
-			return true
-		}
-	}
-	return false
+	return out
 }

@@ -153,7 +153,19 @@ func serveBot(ctx context.Context, args []string, cfg config, stdout, stderr io.
 		watches[i] = ops.NewNotionWatch(ready, keys[i], watchCheck(p), ops.Backoff{Min: time.Second, Max: time.Minute, Spacing: 10 * time.Second})
 	}
 
-	b, err := bot.New(bot.Config{
+	b, err := bot.New(botConfig(cfg, w, shared, metrics, ready, watches, logger, secrets))
+	if err != nil {
+		return usageError("%v", err)
+	}
+
+	return runServe(ctx, cfg, b, metrics, ready, watches, logger, secrets, len(probers))
+}
+
+// botConfig is the bot's configuration: Slack's tokens and channels from
+// cfg, the diagnoser w wired, the cluster (shared), and hooks that feed
+// the metrics and the Notion watches.
+func botConfig(cfg config, w wiring, shared *cluster.Cluster, metrics *ops.Metrics, ready *ops.Readiness, watches []*ops.NotionWatch, logger *slog.Logger, secrets []string) bot.Config {
+	return bot.Config{
 		BotToken:           cfg.SlackBotToken,
 		AppToken:           cfg.SlackAppToken,
 		APIURL:             cfg.SlackAPIURL,
@@ -167,7 +179,7 @@ func serveBot(ctx context.Context, args []string, cfg config, stdout, stderr io.
 		DiagnosisTimeout:   cfg.Timeout,
 		Secrets:            secrets,
 		Cluster:            shared,
-		VerdictScope:       verdictScope(cfg),
+		ReportScope:        reportScope(cfg),
 		ClaimAfter:         cfg.ClaimAfter,
 		ShutdownTimeout:    cfg.ShutdownTimeout,
 		Hooks: bot.Hooks{
@@ -185,11 +197,12 @@ func serveBot(ctx context.Context, args []string, cfg config, stdout, stderr io.
 				metrics.Shutdown(s.Answered, s.Stopped, s.Lost)
 			},
 		},
-	})
-	if err != nil {
-		return usageError("%v", err)
 	}
+}
 
+// runServe runs the bot b, the ops listener and the Notion watches until ctx
+// is cancelled or one of them fails; a stop asked for is no error.
+func runServe(ctx context.Context, cfg config, b *bot.Bot, metrics *ops.Metrics, ready *ops.Readiness, watches []*ops.NotionWatch, logger *slog.Logger, secrets []string, integrations int) error {
 	g, gctx := errgroup.WithContext(ctx)
 	srv := ops.NewServer(cfg.Addr, metrics, ready, logger, secrets...)
 	if srv.Enabled() {
@@ -207,8 +220,8 @@ func serveBot(ctx context.Context, args []string, cfg config, stdout, stderr io.
 		// The bot finished its replies in flight: stop the ops listener too.
 		return errStopped
 	})
-	logger.Info("notion-check starting", "version", version, "help_channels", len(cfg.HelpChannels), "integrations", len(probers), "ops_addr", cfg.Addr)
-	err = g.Wait()
+	logger.Info("notion-check starting", "version", version, "help_channels", len(cfg.HelpChannels), "integrations", integrations, "ops_addr", cfg.Addr)
+	err := g.Wait()
 	if errors.Is(err, errStopped) || errors.Is(err, context.Canceled) {
 		logger.Info("notion-check stopped")
 		return nil
@@ -216,9 +229,9 @@ func serveBot(ctx context.Context, args []string, cfg config, stdout, stderr io.
 	return err
 }
 
-// verdictScope names the integrations a report depends on, for the keys
-// of the verdicts the replicas share: a hash of the tokens, never a token.
-func verdictScope(cfg config) string {
+// reportScope names the integrations a report depends on, for the keys
+// of the reports the replicas share: a hash of the tokens, never a token.
+func reportScope(cfg config) string {
 	return cluster.IntegrationID(strings.Join(append([]string{cfg.NotionToken}, cfg.NotionTokens...), ","))
 }
 

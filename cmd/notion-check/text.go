@@ -83,57 +83,11 @@ func formatReportOpts(rep diagnose.Report, o textOptions) string {
 	// gave the fix of each code, so the next one refers to it.
 	fixed := map[diagnose.Code]int{}
 	for _, i := range order {
-		c := rep.Checks[i]
-		ca := rep.CheckHeadline(i)
-		shown := rep.ShownFindings(c)
 		if !single && !o.Verbose && rep.Quiet(i) {
 			fine = append(fine, i)
 			continue
 		}
-		b.WriteString("\n")
-		indent := "  "
-		head := checkLabel(c)
-		if !single {
-			head = fmt.Sprintf("%d. %s %s", i+1, mark(ca), head)
-			indent = "   "
-		}
-		if len(shown) == 0 && c.Status == diagnose.StatusUnknown && !o.Verbose {
-			// Nothing to say but that it was not checked: one line.
-			b.WriteString(st.paint("1", cut(head+" — not checked online", width)) + "\n")
-			continue
-		}
-		b.WriteString(st.paint("1", cut(head, width)) + "\n")
-		if o.Verbose {
-			if c.Source != "" && c.Source != c.ID {
-				b.WriteString(wrap("From: "+oneLine(c.Source), indent, indent+"  "))
-			}
-			for _, r := range c.Related {
-				fmt.Fprintf(&b, "%sRelated %s %s\n", indent, strings.ReplaceAll(string(r.Role), "_", " "), r.ID)
-			}
-			writeVerboseFindings(&b, c.Findings, indent, st)
-		} else {
-			switch prev, seen := fixed[ca.Code]; {
-			case !single && seen:
-				b.WriteString(wrap(fmt.Sprintf("%s: same fix as %d.", ca.Text, prev+1), indent, indent))
-				writeFindings(&b, rep.Tell(&rep.Checks[i], shown[1:], ans, i, ""), indent)
-			case !single && ca.Severity == diagnose.SeverityInfo:
-				b.WriteString(wrap(ca.Text, indent, indent))
-				writeFindings(&b, rep.Tell(&rep.Checks[i], shown[1:], ans, i, ""), indent)
-			default:
-				writeFindings(&b, rep.Tell(&rep.Checks[i], shown, ans, i, ca.Code), indent)
-			}
-			if ca.Code != "" {
-				if _, seen := fixed[ca.Code]; !seen {
-					fixed[ca.Code] = i
-				}
-			}
-		}
-		if line := accessLine(c.ShownAccess()); line != "" {
-			b.WriteString(wrap(line, indent, indent+"  "))
-		}
-		if o.Verbose {
-			writeEvidence(&b, c.Evidence, indent)
-		}
+		writeCheck(&b, rep, i, ans, o, fixed)
 	}
 	if len(fine) > 0 {
 		b.WriteString("\n")
@@ -161,6 +115,62 @@ func formatReportOpts(rep diagnose.Report, o textOptions) string {
 		b.WriteString(st.paint("2", strings.TrimSuffix(wrap(f, "", ""), "\n")) + "\n")
 	}
 	return b.String()
+}
+
+// writeCheck writes check i's block of formatReportOpts: its label, then
+// its cause and numbered fix (or, in a report of several checks, a pointer
+// to the check whose block gave the same fix, remembered in fixed), who
+// sees it, and with o.Verbose every finding and the evidence.
+func writeCheck(b *strings.Builder, rep diagnose.Report, i int, ans diagnose.Headline, o textOptions, fixed map[diagnose.Code]int) {
+	st := o.Style
+	single := len(rep.Checks) == 1
+	c := rep.Checks[i]
+	ca := rep.CheckHeadline(i)
+	shown := rep.ShownFindings(c)
+	b.WriteString("\n")
+	indent := "  "
+	head := checkLabel(c)
+	if !single {
+		head = fmt.Sprintf("%d. %s %s", i+1, mark(ca), head)
+		indent = "   "
+	}
+	if len(shown) == 0 && c.Status == diagnose.StatusUnknown && !o.Verbose {
+		// Nothing to say but that it was not checked: one line.
+		b.WriteString(st.paint("1", cut(head+" — not checked online", width)) + "\n")
+		return
+	}
+	b.WriteString(st.paint("1", cut(head, width)) + "\n")
+	if o.Verbose {
+		if c.Source != "" && c.Source != c.ID {
+			b.WriteString(wrap("From: "+oneLine(c.Source), indent, indent+"  "))
+		}
+		for _, r := range c.Related {
+			fmt.Fprintf(b, "%sRelated %s %s\n", indent, strings.ReplaceAll(string(r.Role), "_", " "), r.ID)
+		}
+		writeVerboseFindings(b, c.Findings, indent, st)
+	} else {
+		switch prev, seen := fixed[ca.Code]; {
+		case !single && seen:
+			b.WriteString(wrap(fmt.Sprintf("%s: same fix as %d.", ca.Text, prev+1), indent, indent))
+			writeFindings(b, rep.Tell(&rep.Checks[i], shown[1:], ans, i, ""), indent)
+		case !single && ca.Severity == diagnose.SeverityInfo:
+			b.WriteString(wrap(ca.Text, indent, indent))
+			writeFindings(b, rep.Tell(&rep.Checks[i], shown[1:], ans, i, ""), indent)
+		default:
+			writeFindings(b, rep.Tell(&rep.Checks[i], shown, ans, i, ca.Code), indent)
+		}
+		if ca.Code != "" {
+			if _, seen := fixed[ca.Code]; !seen {
+				fixed[ca.Code] = i
+			}
+		}
+	}
+	if line := accessLine(c.ShownAccess()); line != "" {
+		b.WriteString(wrap(line, indent, indent+"  "))
+	}
+	if o.Verbose {
+		writeEvidence(b, c.Evidence, indent)
+	}
 }
 
 // paintLines colours each line of text (so colour never spans a newline).

@@ -10,14 +10,14 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// VerdictCache shares finished verdicts (opaque bytes, e.g. a JSON
+// ReportCache shares finished reports (opaque bytes, e.g. a JSON
 // ProbeResult) between replicas, and leases so that one reference is
 // probed once across all of them. Keys must tell integrations apart (an
 // integration's bot ID or a hash of its token, never the token itself);
 // Redis sees only a SHA-256 of each key. Values must hold no secret.
 //
 // Coalesce composes the four methods into the usual flow; use it.
-type VerdictCache interface {
+type ReportCache interface {
 	// Get returns key's value while its TTL runs.
 	Get(ctx context.Context, key string) (val []byte, ok bool)
 	// Put stores val for ttl (nothing when ttl <= 0) and wakes the
@@ -40,7 +40,7 @@ type Outcome int
 
 // Outcomes of Coalesce.
 const (
-	// OutcomeCached: a finished verdict was in the cache.
+	// OutcomeCached: a finished report was in the cache.
 	OutcomeCached Outcome = iota
 	// OutcomeProbed: this caller held the lease and probed.
 	OutcomeProbed
@@ -94,7 +94,7 @@ type CoalesceOptions struct {
 // for the TTL probe returns (0: not cached) and releases the lease; the
 // others wait for that value, at most o.Wait, and probe themselves when
 // none comes.
-func Coalesce(ctx context.Context, c VerdictCache, key string, o CoalesceOptions, probe func(context.Context) (val []byte, ttl time.Duration)) ([]byte, Outcome) {
+func Coalesce(ctx context.Context, c ReportCache, key string, o CoalesceOptions, probe func(context.Context) (val []byte, ttl time.Duration)) ([]byte, Outcome) {
 	if o.Lease <= 0 {
 		o.Lease = DefaultLease
 	}
@@ -128,9 +128,9 @@ func Coalesce(ctx context.Context, c VerdictCache, key string, o CoalesceOptions
 	return v, OutcomeFallback
 }
 
-// memVerdicts is the in-memory VerdictCache of one process (and the local
+// memReports is the in-memory ReportCache of one process (and the local
 // fallback of the Redis one).
-type memVerdicts struct {
+type memReports struct {
 	mu     sync.Mutex
 	max    int
 	vals   map[string]memVal
@@ -147,11 +147,11 @@ type memLease struct {
 	done chan struct{}
 }
 
-func newMemVerdicts(max int) *memVerdicts {
-	return &memVerdicts{max: max, vals: map[string]memVal{}, leases: map[string]*memLease{}}
+func newMemReports(max int) *memReports {
+	return &memReports{max: max, vals: map[string]memVal{}, leases: map[string]*memLease{}}
 }
 
-func (m *memVerdicts) Get(ctx context.Context, key string) ([]byte, bool) {
+func (m *memReports) Get(ctx context.Context, key string) ([]byte, bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	v, ok := m.vals[key]
@@ -161,7 +161,7 @@ func (m *memVerdicts) Get(ctx context.Context, key string) ([]byte, bool) {
 	return append([]byte(nil), v.val...), true
 }
 
-func (m *memVerdicts) Put(ctx context.Context, key string, val []byte, ttl time.Duration) {
+func (m *memReports) Put(ctx context.Context, key string, val []byte, ttl time.Duration) {
 	if ttl <= 0 {
 		return
 	}
@@ -189,7 +189,7 @@ func (m *memVerdicts) Put(ctx context.Context, key string, val []byte, ttl time.
 	}
 }
 
-func (m *memVerdicts) Lease(ctx context.Context, key string, ttl time.Duration) (func(), bool) {
+func (m *memReports) Lease(ctx context.Context, key string, ttl time.Duration) (func(), bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if l, ok := m.leases[key]; ok && time.Now().Before(l.exp) {
@@ -210,7 +210,7 @@ func (m *memVerdicts) Lease(ctx context.Context, key string, ttl time.Duration) 
 	}, true
 }
 
-func (m *memVerdicts) Await(ctx context.Context, key string, max time.Duration) ([]byte, bool) {
+func (m *memReports) Await(ctx context.Context, key string, max time.Duration) ([]byte, bool) {
 	if v, ok := m.Get(ctx, key); ok {
 		return v, true
 	}
@@ -253,28 +253,28 @@ return 0`)
 // leave a waiter waiting to its bound).
 const awaitPoll = 250 * time.Millisecond
 
-// redisVerdicts is the Redis VerdictCache: values under verdict:<sha>,
+// redisReports is the Redis ReportCache: values under verdict:<sha>,
 // leases under lease:<sha> (SET NX PX), wake-ups on one pub/sub channel
 // per deployment (one connection per replica, not one per waiter). A local
-// memVerdicts serves while Redis is down.
-type redisVerdicts struct {
+// memReports serves while Redis is down.
+type redisReports struct {
 	b       *backend
 	beat    time.Duration // a lease outlives its holder's last renewal by that
 	prefix  string
 	channel string
-	local   *memVerdicts
+	local   *memReports
 
 	mu      sync.Mutex
 	waiters map[string]map[chan struct{}]struct{}
 }
 
-func newRedisVerdicts(ctx context.Context, b *backend, opts Options) *redisVerdicts {
-	v := &redisVerdicts{
+func newRedisReports(ctx context.Context, b *backend, opts Options) *redisReports {
+	v := &redisReports{
 		b:       b,
 		beat:    opts.Queue.TurnLease,
 		prefix:  opts.Prefix,
 		channel: opts.Prefix + "verdicts",
-		local:   newMemVerdicts(opts.LocalMax),
+		local:   newMemReports(opts.LocalMax),
 		waiters: map[string]map[chan struct{}]struct{}{},
 	}
 	ps := b.rdb.Subscribe(context.WithoutCancel(ctx), v.channel)
@@ -293,7 +293,7 @@ func hashKey(key string) string {
 	return hex.EncodeToString(sum[:16])
 }
 
-func (v *redisVerdicts) wake(h string) {
+func (v *redisReports) wake(h string) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	for ch := range v.waiters[h] {
@@ -304,7 +304,7 @@ func (v *redisVerdicts) wake(h string) {
 	}
 }
 
-func (v *redisVerdicts) Get(ctx context.Context, key string) ([]byte, bool) {
+func (v *redisReports) Get(ctx context.Context, key string) ([]byte, bool) {
 	if !v.b.usable() {
 		v.b.degraded("verdict.get")
 		return v.local.Get(ctx, key)
@@ -320,7 +320,7 @@ func (v *redisVerdicts) Get(ctx context.Context, key string) ([]byte, bool) {
 	return v.local.Get(ctx, key)
 }
 
-func (v *redisVerdicts) Put(ctx context.Context, key string, val []byte, ttl time.Duration) {
+func (v *redisReports) Put(ctx context.Context, key string, val []byte, ttl time.Duration) {
 	if ttl <= 0 {
 		return
 	}
@@ -340,7 +340,7 @@ func (v *redisVerdicts) Put(ctx context.Context, key string, val []byte, ttl tim
 	}
 }
 
-func (v *redisVerdicts) Lease(ctx context.Context, key string, ttl time.Duration) (func(), bool) {
+func (v *redisReports) Lease(ctx context.Context, key string, ttl time.Duration) (func(), bool) {
 	if !v.b.usable() {
 		v.b.degraded("verdict.lease")
 		return v.local.Lease(ctx, key, ttl)
@@ -377,7 +377,7 @@ func (v *redisVerdicts) Lease(ctx context.Context, key string, ttl time.Duration
 }
 
 // renew is a lease's heartbeat until stop or the end of its ttl (until).
-func (v *redisVerdicts) renew(lk, token string, beat time.Duration, until time.Time, stop chan struct{}) {
+func (v *redisReports) renew(lk, token string, beat time.Duration, until time.Time, stop chan struct{}) {
 	t := time.NewTicker(max(beat/3, time.Millisecond))
 	defer t.Stop()
 	for {
@@ -399,7 +399,7 @@ func (v *redisVerdicts) renew(lk, token string, beat time.Duration, until time.T
 	}
 }
 
-func (v *redisVerdicts) Await(ctx context.Context, key string, max time.Duration) ([]byte, bool) {
+func (v *redisReports) Await(ctx context.Context, key string, max time.Duration) ([]byte, bool) {
 	if !v.b.usable() {
 		v.b.degraded("verdict.await")
 		return v.local.Await(ctx, key, max)
