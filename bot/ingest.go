@@ -97,7 +97,6 @@ func (b *Bot) admit(evt socketmode.Event) (ackPayload any, ack bool) {
 	if req == nil || req.EnvelopeID == "" {
 		return nil, false
 	}
-	kind := string(evt.Type)
 	envID := req.EnvelopeID
 	var key string
 	var seen []string
@@ -150,6 +149,16 @@ func (b *Bot) admit(evt socketmode.Event) (ackPayload any, ack bool) {
 	default:
 		return nil, false
 	}
+	return b.enqueue(evt, key, seen, ackPayload)
+}
+
+// enqueue records evt's work once across the replicas under key (seen
+// are the keys a redelivery of it may carry) and returns admit's answer:
+// ackPayload, or what a redelivery or a full queue is acknowledged with.
+func (b *Bot) enqueue(evt socketmode.Event, key string, seen []string, ackPayload any) (any, bool) {
+	req := evt.Request
+	kind := string(evt.Type)
+	envID := req.EnvelopeID
 	payload, err := json.Marshal(queued{Kind: kind, EnvelopeID: envID, Payload: req.Payload})
 	var dup string
 	if err == nil {
