@@ -449,16 +449,57 @@ func (p *Prober) ProbeAll(ctx context.Context, refs []diagnose.Reference, opts d
 		version = opts.Version
 	}
 	out := make([]diagnose.ProbeResult, len(refs))
-	type job struct {
-		idx   []int
-		ref   diagnose.Reference
-		key   string
-		first firstRound
-		spec  int // speculative calls granted
+	jobs, needed := p.probeJobs(refs, opts, version, out)
+	if len(jobs) == 0 {
+		return out
 	}
-	var jobs []*job
-	byKey := map[string]*job{}
-	needed := 0
+	// Speculative calls go once every needed call of the batch is on the
+	// wire (or after sendGrace).
+	gate := newSentGate(needed)
+	if p.meToCome() {
+		// users/me goes out alongside (the Diagnoser asks it): its slot is
+		// not spare either.
+		needed++
+	}
+	grantSpeculative(jobs, p.pacer().guesses(needed))
+	var wg sync.WaitGroup
+	for _, j := range jobs {
+		j.first.speculative = j.first.speculative[:j.spec]
+		j.first.sent = gate
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res := p.flight(ctx, j.ref, j.key, version, j.first)
+			for _, i := range j.idx {
+				out[i] = copyResult(res)
+				if opts.Probed != nil {
+					// Told at once: a call its answers call for goes beside
+					// the other references' later rounds.
+					opts.Probed(i, copyResult(res))
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+// probeJob is one distinct probe of a ProbeAll: the references (idx) that
+// share it, its cache key and its planned first round.
+type probeJob struct {
+	idx   []int
+	ref   diagnose.Reference
+	key   string
+	first firstRound
+	spec  int // speculative calls granted
+}
+
+// probeJobs sets out[i] for each reference that needs no call (no ID, or
+// a fresh cached result, told to opts.Probed) and returns one job per
+// distinct probe of the others, with the number of calls their first
+// rounds need.
+func (p *Prober) probeJobs(refs []diagnose.Reference, opts diagnose.ProbeOptions, version string, out []diagnose.ProbeResult) (jobs []*probeJob, needed int) {
+	byKey := map[string]*probeJob{}
 	for i, ref := range refs {
 		if !diagnose.IsID(ref.ID) {
 			out[i] = diagnose.ProbeResult{Version: version}
@@ -485,23 +526,17 @@ func (p *Prober) ProbeAll(ctx context.Context, refs []diagnose.Reference, opts d
 			j.idx = append(j.idx, i)
 			continue
 		}
-		j := &job{idx: []int{i}, ref: ref, key: key, first: plan(ref)}
+		j := &probeJob{idx: []int{i}, ref: ref, key: key, first: plan(ref)}
 		j.first.schema = schema
 		jobs, byKey[key] = append(jobs, j), j
 		needed += len(j.first.needed)
 	}
-	if len(jobs) == 0 {
-		return out
-	}
-	// Speculative calls go once every needed call of the batch is on the
-	// wire (or after sendGrace).
-	gate := newSentGate(needed)
-	if p.meToCome() {
-		// users/me goes out alongside (the Diagnoser asks it): its slot is
-		// not spare either.
-		needed++
-	}
-	spare := p.pacer().guesses(needed)
+	return jobs, needed
+}
+
+// grantSpeculative shares spare calls among the jobs' speculative calls:
+// first the first of every job, then the second, and so on.
+func grantSpeculative(jobs []*probeJob, spare int) {
 	for rank := 0; spare > 0; rank++ {
 		granted := false
 		for _, j := range jobs {
@@ -515,26 +550,6 @@ func (p *Prober) ProbeAll(ctx context.Context, refs []diagnose.Reference, opts d
 			break
 		}
 	}
-	var wg sync.WaitGroup
-	for _, j := range jobs {
-		j.first.speculative = j.first.speculative[:j.spec]
-		j.first.sent = gate
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			res := p.flight(ctx, j.ref, j.key, version, j.first)
-			for _, i := range j.idx {
-				out[i] = copyResult(res)
-				if opts.Probed != nil {
-					// Told at once: a call its answers call for goes beside
-					// the other references' later rounds.
-					opts.Probed(i, copyResult(res))
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	return out
 }
 
 // cached returns a fresh cached result for key.
