@@ -147,25 +147,16 @@ func family(path string) string {
 	return "other"
 }
 
+// RoundTrip sends req to Notion through the pacer, retrying a 429 or 529
+// (at most three times, within the deadline) and a GET's 5xx once, and
+// records every attempt as evidence.
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
 	apiPath := req.URL.Path
 	fam := family(apiPath)
-	// Point the request at the base URL, keeping any base path prefix.
-	u := *req.URL
-	u.Scheme = t.baseURL.Scheme
-	u.Host = t.baseURL.Host
-	u.Path = strings.TrimRight(t.baseURL.Path, "/") + apiPath
-	u.RawPath = ""
-
-	var bodyBytes []byte
-	if req.Body != nil && req.Body != http.NoBody {
-		b, err := io.ReadAll(req.Body)
-		_ = req.Body.Close()
-		if err != nil {
-			return nil, fmt.Errorf("notion: reading request body: %w", err)
-		}
-		bodyBytes = b
+	u, bodyBytes, err := t.prepare(req)
+	if err != nil {
+		return nil, err
 	}
 
 	var (
@@ -226,29 +217,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			t.record(ctx, x)
 			return nil, err
 		}
-		retry := false
-		var wait time.Duration
-		switch {
-		case x.status == http.StatusTooManyRequests || x.status == 529:
-			// The pacer now pauses every request of this integration until
-			// Retry-After; the retry waits in acquire like the others.
-			tries429++
-			if t.hooks.OnRateLimited != nil {
-				t.hooks.OnRateLimited(fam)
-			}
-			if tries429 <= 3 && fits(ctx, t.pacer.pauseLeft()) {
-				retry = true
-			} else {
-				x.gaveUp = true
-			}
-		case !retried5 && req.Method == http.MethodGet && (x.status == 500 || x.status == 502 || x.status == 503 || x.status == 504):
-			retried5 = true
-			wait = 200 * time.Millisecond
-			if raOK {
-				wait = ra
-			}
-			retry = fits(ctx, wait)
-		}
+		retry, wait := t.retryAfterAnswer(ctx, req.Method, fam, &x, &retried5, &tries429, ra, raOK)
 		t.record(ctx, x)
 		if !retry {
 			break
@@ -267,6 +236,56 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		s.x = &xc
 	}
 	return resp, nil
+}
+
+// prepare points req's URL at the base URL, keeping any base path
+// prefix, and reads its body once, so that a retry can send it again.
+func (t *transport) prepare(req *http.Request) (url.URL, []byte, error) {
+	u := *req.URL
+	u.Scheme = t.baseURL.Scheme
+	u.Host = t.baseURL.Host
+	u.Path = strings.TrimRight(t.baseURL.Path, "/") + req.URL.Path
+	u.RawPath = ""
+	var bodyBytes []byte
+	if req.Body != nil && req.Body != http.NoBody {
+		b, err := io.ReadAll(req.Body)
+		_ = req.Body.Close()
+		if err != nil {
+			return u, nil, fmt.Errorf("notion: reading request body: %w", err)
+		}
+		bodyBytes = b
+	}
+	return u, bodyBytes, nil
+}
+
+// retryAfterAnswer decides whether the answer x is retried and after what
+// wait: a 429 or 529 up to three times while the pacer's pause fits the
+// deadline (else x gave up), a GET's 500, 502, 503 or 504 once, after
+// Retry-After (ra, when raOK) or 200 ms. It counts in retried5 and
+// tries429.
+func (t *transport) retryAfterAnswer(ctx context.Context, method, fam string, x *exchange, retried5 *bool, tries429 *int, ra time.Duration, raOK bool) (retry bool, wait time.Duration) {
+	switch {
+	case x.status == http.StatusTooManyRequests || x.status == 529:
+		// The pacer now pauses every request of this integration until
+		// Retry-After; the retry waits in acquire like the others.
+		*tries429++
+		if t.hooks.OnRateLimited != nil {
+			t.hooks.OnRateLimited(fam)
+		}
+		if *tries429 <= 3 && fits(ctx, t.pacer.pauseLeft()) {
+			retry = true
+		} else {
+			x.gaveUp = true
+		}
+	case !*retried5 && method == http.MethodGet && (x.status == 500 || x.status == 502 || x.status == 503 || x.status == 504):
+		*retried5 = true
+		wait = 200 * time.Millisecond
+		if raOK {
+			wait = ra
+		}
+		retry = fits(ctx, wait)
+	}
+	return retry, wait
 }
 
 // attempt sends one request and reads its whole answer.
