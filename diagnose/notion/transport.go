@@ -339,6 +339,21 @@ func (t *transport) attempt(ctx context.Context, req *http.Request, u *url.URL, 
 		return nil, x, fmt.Errorf("notion: %s %s: reading answer: %s: %w", req.Method, apiPath, msg, unwrapSafe(rerr))
 	}
 	x.ev.RequestID = resp.Header.Get("X-Notion-Request-Id")
+	t.readEnvelope(&x, resp, data)
+	if t.hooks.OnCall != nil {
+		t.hooks.OnCall(fam, resp.StatusCode, d)
+	}
+	t.log.DebugContext(ctx, "notion call", "method", req.Method, "path", apiPath, "status", resp.StatusCode,
+		"code", x.code, "request_id", x.ev.RequestID, "duration_ms", x.ev.DurationMS)
+	resp.Body = io.NopCloser(bytes.NewReader(data))
+	resp.ContentLength = int64(len(data))
+	return resp, x, nil
+}
+
+// readEnvelope records in x what Notion's answer says: its error code,
+// message and rate-limit reason when it is Notion's JSON, else that an
+// edge or proxy answered.
+func (t *transport) readEnvelope(x *exchange, resp *http.Response, data []byte) {
 	var env struct {
 		Object         string         `json:"object"`
 		Code           string         `json:"code"`
@@ -365,14 +380,6 @@ func (t *transport) attempt(ctx context.Context, req *http.Request, u *url.URL, 
 			x.ev.Message += ", cf-ray " + secret.Redact(ray)
 		}
 	}
-	if t.hooks.OnCall != nil {
-		t.hooks.OnCall(fam, resp.StatusCode, d)
-	}
-	t.log.DebugContext(ctx, "notion call", "method", req.Method, "path", apiPath, "status", resp.StatusCode,
-		"code", x.code, "request_id", x.ev.RequestID, "duration_ms", x.ev.DurationMS)
-	resp.Body = io.NopCloser(bytes.NewReader(data))
-	resp.ContentLength = int64(len(data))
-	return resp, x, nil
 }
 
 func (t *transport) record(ctx context.Context, x exchange) {
