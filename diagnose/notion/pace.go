@@ -196,6 +196,15 @@ func (p *pacer) tryAcquire(ctx context.Context) (pass, error) {
 // matters.
 var ErrNoSpareBudget = errors.New("notion: speculative call not sent: no spare budget")
 
+// acquireMode is acquire (try false) and tryAcquire (try true): it waits,
+// in order, for the first flight to be answered, for a pause to end, for
+// the queued retries to go first, then for a slot of the bucket; a pause
+// that began while it slept for its slot sends it round again.
+//
+// It is long for a reason: it is one loop over the pacer's state under
+// p.mu, and each gate unlocks on its own way out (return, wait on a
+// channel, sleep); split into functions, every lock and unlock would be
+// on the other side of a call.
 func (p *pacer) acquireMode(ctx context.Context, retry, try bool) (pass, error) {
 	queued := false
 	defer func() {
