@@ -167,20 +167,10 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	)
 	speculative := Speculative(ctx)
 	for {
-		var (
-			pa  pass
-			err error
-		)
-		if speculative && resp == nil {
-			// Sent only when the evidence says the shared budget has room
-			// (guess.go); once on the wire it is a call like any other (a
-			// 429 is waited out).
-			pa, err = t.pacer.tryGuess(ctx)
-			if errors.Is(err, ErrNoSpareBudget) {
-				return nil, fmt.Errorf("notion: %s %s: %w", req.Method, apiPath, err)
-			}
-		} else {
-			pa, err = t.pacer.acquire(ctx, tries429 > 0)
+		guess := speculative && resp == nil
+		pa, err := t.acquirePass(ctx, guess, tries429 > 0)
+		if guess && errors.Is(err, ErrNoSpareBudget) {
+			return nil, fmt.Errorf("notion: %s %s: %w", req.Method, apiPath, err)
 		}
 		if err != nil {
 			if ctx.Err() == nil && !errors.Is(err, ErrPaceDeadline) {
@@ -236,6 +226,17 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		s.x = &xc
 	}
 	return resp, nil
+}
+
+// acquirePass takes the pacer's pass for one attempt. A speculative
+// call's first attempt (guess) is sent only when the evidence says the
+// shared budget has room (guess.go); once on the wire it is a call like
+// any other (a 429 is waited out). after429 puts a retry first.
+func (t *transport) acquirePass(ctx context.Context, guess, after429 bool) (pass, error) {
+	if guess {
+		return t.pacer.tryGuess(ctx)
+	}
+	return t.pacer.acquire(ctx, after429)
 }
 
 // prepare points req's URL at the base URL, keeping any base path
