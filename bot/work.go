@@ -282,7 +282,7 @@ func (b *Bot) request(t *ticket) {
 	key := "report:" + b.cfg.ReportScope + ":" + readingKey(rd)
 	if !fresh && b.cfg.CacheTTL > 0 {
 		if rep, ok := b.cachedReport(key); ok {
-			b.log.Debug("answered from the verdict cache", "handler", t.j.what)
+			b.log.Debug("answered from the report cache", "handler", t.j.what)
 			b.ready.push(outcome{t: t, rep: rep})
 			return
 		}

@@ -429,7 +429,7 @@ func (b *backend) fail(ctx context.Context, op string, err error) {
 	}
 	b.mu.Unlock()
 	if first {
-		b.log.Warn("redis unavailable: using local state until it answers; replicas do not share dedupe, verdicts, budget and new work meanwhile",
+		b.log.Warn("redis unavailable: using local state until it answers; replicas do not share dedupe, cached reports, budget and new work meanwhile",
 			"op", op, "error", err.Error())
 	}
 	if b.onDegraded != nil {

@@ -53,7 +53,7 @@ func (r *Readiness) redisWhy() string {
 		return "redis: " + strings.TrimPrefix(err.Error(), "cluster: ")
 	}
 	// The error is not quoted: it could name the Redis address.
-	return "redis: unavailable, answering from this replica's local state (dedupe, verdicts and new work are not shared until it is back)"
+	return "redis: unavailable, answering from this replica's local state (dedupe, cached reports and new work are not shared until it is back)"
 }
 
 // QueueDepth returns the shared work queue's size: items not yet read by
