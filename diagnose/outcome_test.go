@@ -98,3 +98,51 @@ func TestDocsPages(t *testing.T) {
 		t.Errorf("Docs of an unknown code = %q, %q", u, label)
 	}
 }
+
+// TestAddEntryFindings: a NOTION_TOKENS entry is reported for its shape
+// and for a 401 from users/me, named by its position; an entry not asked
+// adds nothing, and a finding the report holds already is not repeated.
+func TestAddEntryFindings(t *testing.T) {
+	t.Parallel()
+	badShape := EntryFindings(0, TokenFindings("not-a-token"))
+	if len(badShape) == 0 {
+		t.Fatal("TokenFindings found nothing wrong with a malformed token")
+	}
+	refused := IntegrationInfo{Me: Answer{Outcome: OutcomeUnauthorized, Family: "users/me"}}
+	accepted := IntegrationInfo{Name: "Iris", Me: Answer{Outcome: OutcomeOK, Family: "users/me"}}
+	tests := []struct {
+		name    string
+		held    []Finding
+		shapes  [][]Finding
+		answers []IntegrationInfo
+		want    []string // detail prefixes, in order
+	}{
+		{"malformed entry", nil, [][]Finding{badShape}, nil, []string{"NOTION_TOKENS entry 1:"}},
+		{"refused entry", nil, [][]Finding{nil, nil}, []IntegrationInfo{accepted, refused}, []string{"NOTION_TOKENS entry 2:"}},
+		{"not asked", nil, [][]Finding{nil}, nil, nil},
+		{"accepted", nil, [][]Finding{nil}, []IntegrationInfo{accepted}, nil},
+		{"held already", badShape, [][]Finding{badShape}, nil, []string{"NOTION_TOKENS entry 1:"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			rep := Report{Integration: Integration{Findings: append([]Finding(nil), tt.held...)}}
+			rep.AddEntryFindings(tt.shapes, tt.answers)
+			got := rep.Integration.Findings
+			if len(got) != len(tt.want) {
+				t.Fatalf("got %d findings, want %d: %+v", len(got), len(tt.want), got)
+			}
+			for i, f := range got {
+				if !strings.HasPrefix(f.Detail, tt.want[i]) {
+					t.Errorf("finding %d detail %q, want it to start with %q", i, f.Detail, tt.want[i])
+				}
+				if strings.Contains(f.Detail, "not-a-token") {
+					t.Errorf("finding %d names the token's value: %q", i, f.Detail)
+				}
+			}
+			if tt.name == "refused entry" && got[0].Code != CodeTokenInvalid {
+				t.Errorf("refused entry: code %s, want %s", got[0].Code, CodeTokenInvalid)
+			}
+		})
+	}
+}
