@@ -14,7 +14,7 @@ import (
 	"github.com/notion-check/notion-check/diagnose/notiontest/examples"
 )
 
-// Budgets of issue 12.
+// Answer budgets.
 const (
 	// maxSingleText bounds the visible text of a single-reference report of
 	// a common cause.

@@ -93,7 +93,7 @@ func TestTeamHelpChannelAnswers(t *testing.T) {
 			head: "Not shared with Marketing Sync — open it → ••• → Connections → add Marketing Sync",
 			// Judged as Marketing Sync; the others still say whether they
 			// see the page (more integrations never make the answer less
-			// precise, issue 20), but their share advice is not given.
+			// precise), but their share advice is not given.
 			want:   []string{string(diagnose.CodeAccessNotShared), `add the integration "Marketing Sync"`, "As Marketing Sync · Notion-Version", "Iris Checker ✓"},
 			absent: []string{"As Iris Checker", "add Iris Checker", `add the integration "Iris Checker"`, string(diagnose.CodeAccessOK), string(diagnose.CodeAccessOtherIntegration)}},
 		{name: "names an integration not configured: the others tell",

@@ -62,7 +62,7 @@ func evasiveForms() []struct{ name, text string } {
 	return []struct{ name, text string }{
 		{"own NOTION_TOKEN pasted", "why 401? " + own + " " + pageLink},
 		{"other integration's token (NOTION_TOKENS)", marketingToken + " " + pageLink},
-		{"glued after a digit (issue 9)", "https://www.notion.so/1c2d3e4f5a6b80c79d8e7f6a5b4c3d2e 0" + pastedToken},
+		{"glued after a digit", "https://www.notion.so/1c2d3e4f5a6b80c79d8e7f6a5b4c3d2e 0" + pastedToken},
 		{"glued after a letter", "mytoken" + pastedToken + " " + pageLink},
 		{"glued after underscore", "key_" + own + " " + pageLink},
 		{"URL-encoded %20", "https://example.com/?q=a%20" + pastedToken + "%20b " + pageLink},

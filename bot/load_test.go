@@ -14,7 +14,7 @@ import (
 	"github.com/notion-check/notion-check/diagnose/notiontest"
 )
 
-// TestLoadFiftyCommandsTenLinks is the load target of issue 6: 50 slash
+// TestLoadFiftyCommandsTenLinks is a load target: 50 slash
 // commands over 10 distinct links arriving within a second, against a fake
 // Notion limited to 3 requests/s (burst 10, 50–100 ms latency): all acked
 // (timings logged against their targets: acks under 3 s, answers within

@@ -120,7 +120,7 @@ func TestMeasureShutdownMidBurst(t *testing.T) {
 	}
 }
 
-// TestMeasureThousandSlashCommands is issue 13's bot goal: 1000 slash
+// TestMeasureThousandSlashCommands is the bot's load goal: 1000 slash
 // commands over 10 links within 2 s, the real diagnoser and prober with
 // the shipped defaults, a fake Notion at 3 req/s burst 10 with 100 ms per
 // call. Goal: all 1000 answered with a report, 0 refused busy, the last

@@ -8,7 +8,7 @@ import (
 
 // adversarial builds inputs of about size bytes that repeat one short piece
 // a careless reader would read again at every occurrence: the three shapes
-// issue 18 found quadratic (IDs joined by '-', the error message repeated,
+// were once quadratic (IDs joined by '-', the error message repeated,
 // <hex32>?v= repeated), the one that cost 155 bytes of memory per byte
 // (notion.so/ repeated), and others found since (a link nested in its own
 // p=, spaces before a word of IDs, a huge query value).

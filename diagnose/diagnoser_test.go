@@ -147,8 +147,8 @@ func orEmpty(c []Code) []Code {
 	return c
 }
 
-// TestFindingTable: every code of SPEC §4 is in the one table, with a
-// severity as SPEC gives it, a title and at least one fix step; and every
+// TestFindingTable: every documented finding code is in the one table, with a
+// severity as documented, a title and at least one fix step; and every
 // placeholder a step uses is a simple name.
 func TestFindingTable(t *testing.T) {
 	spec := map[Code]Severity{
@@ -167,7 +167,7 @@ func TestFindingTable(t *testing.T) {
 			continue
 		}
 		if row.Severity != sev {
-			t.Errorf("%s severity %q, SPEC says %q", code, row.Severity, sev)
+			t.Errorf("%s severity %q, the contract says %q", code, row.Severity, sev)
 		}
 	}
 	placeholder := regexp.MustCompile(`\{([a-z_]+)\}`)

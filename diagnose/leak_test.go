@@ -28,7 +28,7 @@ func TestTokenLeakedFinding(t *testing.T) {
 		{"zero-width split", strings.Join(strings.SplitAfter(pastedToken, "x"), "\u200b"), true},
 		{"entity", "ntn&#95;" + pastedToken[4:], true},
 		{"in the link", "https://www.notion.so/x-1c2d3e4f5a6b80c79d8e7f6a5b4c3d2e?token=" + pastedToken, true},
-		// Issue 18: split, cased, prefixed otherwise or not, single-digit
+		// Split, cased, prefixed otherwise or not, single-digit
 		// entities; with no reference, the text is what is quoted.
 		{"split over two lines", "my token\n" + pastedToken[:22] + "\n" + pastedToken[22:], true},
 		{"split by a space", pastedToken[:9] + " " + pastedToken[9:], true},

@@ -1,12 +1,12 @@
 package diagnose
 
 // Peer suites turned into tests of our reader, and tests that we do not share
-// the weaknesses of the peers (see /work/shared/facts/peers.md §1 and §2).
+// the weaknesses of the peers (as the peers' own tests and issues show them).
 //
 // Every case of each peer's public ID/URL-extraction suite is here, with the
-// peer's input string verbatim. The expected ID is OUR contract (SPEC §1, §3,
-// §4): mostly the peer's answer dashed and lower-cased; where the peer's answer
-// contradicts SPEC the case says why SPEC wins.
+// peer's input string verbatim. The expected ID is our contract (the documented
+// reading and findings): mostly the peer's answer dashed and lower-cased; where the peer's answer
+// contradicts the contract the case says why the contract wins.
 //
 // Sources (read through the stored public-repository index; the commits named
 // in peers.md §2 could not be requested directly, because the index only
@@ -64,7 +64,7 @@ type peerCase struct {
 	// don't care). When wantID is "", the reference must in any case carry
 	// one of id.missing, id.malformed or link.not_content.
 	wantCodes []Code
-	// why is set when SPEC overrides the peer's expectation (or the input
+	// why is set when the contract overrides the peer's expectation (or the input
 	// had to be adapted), saying why.
 	why string
 }
@@ -97,12 +97,12 @@ var peerExt = peerCodes(CodeIDExtracted)
 
 // Reasons shared by several cases.
 const (
-	peerWhyNullText      = "the peer passes JS null; it has no string form, so the text a leaked null shows up as is used; SPEC §4: placeholders like None/undefined are id.missing"
-	peerWhyUndefinedText = "the peer passes JS undefined; the text it shows up as is used; SPEC §4 names undefined as id.missing"
-	peerWhyNoneText      = "the peer passes Python None; the text it shows up as is used; SPEC §4 names None as id.missing"
-	peerWhyMisplaced     = "SPEC §3: 32 hex digits with dashes in non-standard places are repaired, reported as id.malformed and checked under the repaired ID"
-	peerWhyUpper         = "SPEC §1 accepts bare IDs in any case; the ID is reported lower-cased"
-	peerWhyNotContent    = "SPEC §4: a link to another host is link.not_content, and no ID is taken from it"
+	peerWhyNullText      = "the peer passes JS null; it has no string form, so the text a leaked null shows up as is used; the contract: placeholders like None/undefined are id.missing"
+	peerWhyUndefinedText = "the peer passes JS undefined; the text it shows up as is used; the contract names undefined as id.missing"
+	peerWhyNoneText      = "the peer passes Python None; the text it shows up as is used; the contract names None as id.missing"
+	peerWhyMisplaced     = "the contract: 32 hex digits with dashes in non-standard places are repaired, reported as id.malformed and checked under the repaired ID"
+	peerWhyUpper         = "the contract accepts bare IDs in any case; the ID is reported lower-cased"
+	peerWhyNotContent    = "the contract: a link to another host is link.not_content, and no ID is taken from it"
 )
 
 var peerCases = collectPeerCases()
@@ -186,9 +186,9 @@ func peerCasesSDKJS() []peerCase {
 		{peer: p, name: "extractDatabaseId Tasks URL", input: "https://www.notion.so/Tasks-abc123def456789012345678901234ab", wantID: peerDashed(abc), wantCodes: peerExt},
 		{peer: p, name: "extractPageId My-Page URL", input: "https://www.notion.so/My-Page-123456781234123412341234567890ab", wantID: peerDashed(one), wantCodes: peerExt},
 		{peer: p, name: "extractBlockId #block- fragment", input: "https://www.notion.so/Page#block-def456789012345678901234abcdef12", wantID: peerDashed(def),
-			wantCodes: peerCodes(CodeIDExtracted, CodeLinkBlock), why: "SPEC §3: a link whose only ID is in the fragment means that block"},
+			wantCodes: peerCodes(CodeIDExtracted, CodeLinkBlock), why: "the contract: a link whose only ID is in the fragment means that block"},
 		{peer: p, name: "extractBlockId bare fragment", input: "https://www.notion.so/Page#def456789012345678901234abcdef12", wantID: peerDashed(def),
-			wantCodes: peerCodes(CodeIDExtracted, CodeLinkBlock), why: "SPEC §3: a link whose only ID is in the fragment means that block"},
+			wantCodes: peerCodes(CodeIDExtracted, CodeLinkBlock), why: "the contract: a link whose only ID is in the fragment means that block"},
 		{peer: p, name: "extractBlockId no fragment", input: "https://www.notion.so/Page", wantID: "", wantCodes: peerCodes(CodeIDMissing)},
 	}
 }
@@ -239,9 +239,9 @@ func peerCasesSDKPy() []peerCase {
 		{peer: p, name: "extract_database_id Tasks URL", input: "https://www.notion.so/Tasks-abc123def456789012345678901234ab", wantID: peerDashed(abc), wantCodes: peerExt},
 		{peer: p, name: "extract_page_id My-Page URL", input: "https://www.notion.so/My-Page-123456781234123412341234567890ab", wantID: peerDashed(one), wantCodes: peerExt},
 		{peer: p, name: "extract_block_id #block- fragment", input: "https://www.notion.so/Page#block-def456789012345678901234abcdef12", wantID: peerDashed(def),
-			wantCodes: peerCodes(CodeIDExtracted, CodeLinkBlock), why: "SPEC §3: a link whose only ID is in the fragment means that block"},
+			wantCodes: peerCodes(CodeIDExtracted, CodeLinkBlock), why: "the contract: a link whose only ID is in the fragment means that block"},
 		{peer: p, name: "extract_block_id bare fragment", input: "https://www.notion.so/Page#def456789012345678901234abcdef12", wantID: peerDashed(def),
-			wantCodes: peerCodes(CodeIDExtracted, CodeLinkBlock), why: "SPEC §3: a link whose only ID is in the fragment means that block"},
+			wantCodes: peerCodes(CodeIDExtracted, CodeLinkBlock), why: "the contract: a link whose only ID is in the fragment means that block"},
 		{peer: p, name: "extract_block_id no fragment", input: "https://www.notion.so/Page", wantID: "", wantCodes: peerCodes(CodeIDMissing)},
 		{peer: p, name: "extract_block_id falls back to a plain UUID", input: uuid, wantID: uuid},
 		{peer: p, name: "extract_notion_id upper case", input: "ABC123DEF456789012345678901234AB", wantID: peerDashed(abc)},
@@ -265,7 +265,7 @@ func peerCasesKJK() []peerCase {
 			why: "kjk accepts the misplaced dash silently; " + peerWhyMisplaced},
 		{peer: p, name: "page with block fragment", input: "https://www.notion.so/kjkpublic/Empty-interface-c3315892508248fdb19b663bf8bff028#0500145a75da4464bca0d25da19af112",
 			wantID: peerDashed("c3315892508248fdb19b663bf8bff028"), wantRelated: []Related{peerRel(KindBlock, "0500145a75da4464bca0d25da19af112")},
-			wantCodes: peerCodes(CodeIDExtracted, CodeLinkBlock), why: "SPEC §3: for …/Page-<page>#<block> the page, with the block related (kjk drops the block)"},
+			wantCodes: peerCodes(CodeIDExtracted, CodeLinkBlock), why: "the contract: for …/Page-<page>#<block> the page, with the block related (kjk drops the block)"},
 	}
 }
 
@@ -282,7 +282,7 @@ func peerCases4ier() []peerCase {
 		{peer: p, name: "app.notion.com /p copied URL with slug", input: "https://app.notion.com/p/My-Page-c9e9f681ec8e4eb7be25bbbe479b05b0?source=copy_link", wantID: peerDashed(id), wantCodes: peerExt},
 		{peer: p, name: "app.notion.com /p copied URL without slug", input: "https://app.notion.com/p/c9e9f681ec8e4eb7be25bbbe479b05b0", wantID: peerDashed(id), wantCodes: peerExt},
 		{peer: p, name: "short string passthrough", input: "abc123", wantID: "",
-			why: "4ier passes unparseable input through to the API; SPEC §3: id is \"\" when no usable ID was found, with the finding that says why"},
+			why: "4ier passes unparseable input through to the API; the contract: id is \"\" when no usable ID was found, with the finding that says why"},
 		{peer: p, name: "empty string", input: "", wantID: "", wantCodes: peerCodes(CodeIDMissing)},
 	}
 }
@@ -731,10 +731,10 @@ func TestPeerWeaknesses(t *testing.T) {
 			{"in a link", "https://notion.so/99572135464649b-d95a14ff08f79c7a5", withWhy(peerExpectation{id: peerDashed("99572135464649bd95a14ff08f79c7a5"), must: peerCodes(CodeIDMalformed)}, peerWhyMisplaced)},
 		}},
 		{"quotes and invisible characters are repaired and reported", []peerWeakCase{
-			{"double quotes", `"` + id + `"`, withWhy(peerExpectation{id: peerDashed(id), must: peerCodes(CodeIDMalformed)}, "SPEC §3: an ID wrapped in quotes is repaired and reported id.malformed")},
-			{"single quotes", `'c9e9f681-ec8e-4eb7-be25-bbbe479b05b0'`, withWhy(peerExpectation{id: peerDashed(id), must: peerCodes(CodeIDMalformed)}, "SPEC §3: an ID wrapped in quotes is repaired and reported id.malformed")},
-			{"zero-width space inside", "c9e9f681\u200bec8e4eb7be25bbbe479b05b0", withWhy(peerExpectation{id: peerDashed(id), must: peerCodes(CodeIDMalformed)}, "SPEC §3: invisible characters are repaired and reported id.malformed")},
-			{"byte-order mark before", "\ufeff" + id, withWhy(peerExpectation{id: peerDashed(id), must: peerCodes(CodeIDMalformed)}, "SPEC §3: invisible characters are repaired and reported id.malformed")},
+			{"double quotes", `"` + id + `"`, withWhy(peerExpectation{id: peerDashed(id), must: peerCodes(CodeIDMalformed)}, "the contract: an ID wrapped in quotes is repaired and reported id.malformed")},
+			{"single quotes", `'c9e9f681-ec8e-4eb7-be25-bbbe479b05b0'`, withWhy(peerExpectation{id: peerDashed(id), must: peerCodes(CodeIDMalformed)}, "the contract: an ID wrapped in quotes is repaired and reported id.malformed")},
+			{"zero-width space inside", "c9e9f681\u200bec8e4eb7be25bbbe479b05b0", withWhy(peerExpectation{id: peerDashed(id), must: peerCodes(CodeIDMalformed)}, "the contract: invisible characters are repaired and reported id.malformed")},
+			{"byte-order mark before", "\ufeff" + id, withWhy(peerExpectation{id: peerDashed(id), must: peerCodes(CodeIDMalformed)}, "the contract: invisible characters are repaired and reported id.malformed")},
 		}},
 		{"itkq unfurler shapes beyond https://<domain>/<workspace>/<id>", []peerWeakCase{
 			{"no workspace segment", "https://www.notion.so/" + page, plain(page)},

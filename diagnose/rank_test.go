@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-// TestRankCauseFirst holds the ranking rules of issue 20 in one table: the
+// TestRankCauseFirst holds the ranking rules in one table: the
 // first line is the decisive cause of the person's failure. What Notion
 // said about their call outranks a guess from their code; a value the error
 // shows was sent is never called unset; when findings compete, the one

@@ -134,7 +134,7 @@ func readCases() []readCase {
 		{name: "null", in: "null", id: "", codes: []Code{CodeIDMissing}},
 		{name: "empty quotes", in: `""`, id: "", codes: []Code{CodeIDMissing}},
 		{name: "placeholder env", in: "ARCHIVE_PAGE_URL", id: "", codes: []Code{CodeIDMissing}},
-		// <page_id> is an unsubstituted template variable: SPEC §4 id.variable
+		// <page_id> is an unsubstituted template variable: id.variable
 		// (added 2026) names it, where id.missing used to say "placeholder".
 		{name: "placeholder angle", in: "<page_id>", id: "", codes: []Code{CodeIDVariable}},
 		{name: "placeholder your", in: "YOUR_DATABASE_ID", id: "", codes: []Code{CodeIDMissing}},
@@ -178,7 +178,7 @@ func readCases() []readCase {
 		{name: "env var names the kind", in: "NOTION_DATABASE_ID=" + hexA, id: idA, hint: KindDatabase},
 		{name: "env var names a page", in: "export NOTION_PAGE_ID=" + idA, id: idA, hint: KindPage},
 
-		// IDs that are not objects (SPEC §3): never checked.
+		// IDs that are not objects: never checked.
 		{name: "request id phrase", in: "request id: " + idB + " for page " + hexA, id: idA, n: 1},
 		{name: "workspace ID sentence", in: "Your workspace ID is " + idB, id: "", codes: []Code{CodeIDMissing}, says: "a workspace ID"},
 		{name: "request ID alone", in: `{"request_id":"` + idB + `"}`, id: "", codes: []Code{CodeIDMissing}, says: "a request ID"},
@@ -190,7 +190,7 @@ func readCases() []readCase {
 		{name: "JS user object", in: "{ object: 'user', id: '" + idB + "' } " + hexA, id: idA, n: 1},
 		{name: "integration ID phrase", in: "integration ID " + idB, id: "", n: 1},
 
-		// Variables (SPEC §4 id.variable): named, never a typo.
+		// Variables (id.variable): named, never a typo.
 		{name: "process.env alone", in: "process.env.NOTION_DB_ID", id: "", codes: []Code{CodeIDVariable}},
 		{name: "process.env key", in: "database_id: process.env.NOTION_DB_ID", id: "", hint: KindDatabase, codes: []Code{CodeIDVariable}},
 		{name: "process.env brackets", in: "page_id: process.env['NOTION_PAGE_ID']", id: "", codes: []Code{CodeIDVariable}},

@@ -11,7 +11,7 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// Each fault of issue 18 is injected at the exact step it names (a key
+// Each replica fault is injected at the exact step it names (a key
 // deleted as a lease running out would, a FLUSHALL as an unpersisted
 // restart, maxmemory lowered under the replicas), not raced for. The
 // monitor's own heartbeat is kept out of the way (RetryInterval of an

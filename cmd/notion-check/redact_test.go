@@ -31,7 +31,7 @@ func TestCLINeverRepeatsASecret(t *testing.T) {
 	scan := leakscan.New(notiontest.GoodToken, marketingToken, personalToken, shapelessSecret)
 	link := "https://www.notion.so/1c2d3e4f5a6b80c79d8e7f6a5b4c3d2e"
 	forms := []struct{ name, text string }{
-		{"issue 9 repro", link + " 0" + notiontest.GoodToken},
+		{"glued after a digit", link + " 0" + notiontest.GoodToken},
 		{"own token glued", "key_" + notiontest.GoodToken},
 		{"url-encoded", link + "?t=%22" + marketingToken + "%22"},
 		{"double-encoded", link + "%2520" + strings.Replace(personalToken, "_", "%255F", 1)},

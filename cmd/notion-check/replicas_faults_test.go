@@ -22,7 +22,7 @@ import (
 	"github.com/notion-check/notion-check/diagnose/notiontest"
 )
 
-// The replica faults of issue 18, each injected at the exact step it names:
+// The replica faults, each injected at the exact step it names:
 // the replica holding the turn of a request whose diagnosis is held at a
 // gate in front of the fake Notion (so it has begun and not posted) is
 // killed, paused or terminated; Redis is restarted empty or filled while

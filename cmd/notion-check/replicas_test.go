@@ -215,7 +215,7 @@ func TestReplicasShareWork(t *testing.T) {
 	rds := startRedis(t)
 	slack := slackfake.New(slackfake.WithSpread())
 	t.Cleanup(slack.Close) // after the replicas stopped
-	// Notion's documented average with a burst above it, as issue 13's
+	// Notion's documented average with a burst above it, as the load goal's
 	// fake; the replicas run the shipped NOTION_BURST (10).
 	fake := notiontest.NewServer(t, notiontest.WithRateLimit(3, 10))
 	notion := newNotionSwitch(t, fake.URL)

@@ -19,7 +19,7 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
-// Budgets of a single-reference report of a common cause (issue 12).
+// Budgets of a single-reference report of a common cause.
 const maxSingleLines = 12
 
 func exampleCases(t testing.TB) []examples.Case {

@@ -13,7 +13,7 @@ import (
 	nt "github.com/notion-check/notion-check/diagnose/notiontest"
 )
 
-// TestFailedCallsOnline runs the failed-call table (issue 10) against the
+// TestFailedCallsOnline runs the failed-call table against the
 // fake Notion: each case's text diagnosed with its configuration (token,
 // NOTION_VERSION, the team's other integrations) must give every one of
 // its Online codes, none of its Never codes, and a failed call never ends

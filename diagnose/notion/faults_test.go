@@ -4,7 +4,7 @@ package notion_test
 // (diagnose.New with a real notion.New prober pointed at the fake Notion of
 // notiontest) over a text holding several references at once, under 429
 // storms, 529, 5xx, HTML edge errors, slow answers and refused connections,
-// and checks the invariants of issue 6 point 1:
+// and checks these invariants:
 //
 //   - every check ends with a real verdict (status ok/problem), or status
 //     unknown with notion.unavailable or notion.rate_limited;
@@ -42,7 +42,7 @@ import (
 
 // hangGuard is how long after its deadline a Diagnose is waited for before
 // the test gives up on it as hung. It only guards against hangs: no test
-// here asserts how long a diagnosis took (issue 9 item 8); the figures are
+// here asserts how long a diagnosis took; the figures are
 // logged instead.
 const hangGuard = time.Minute
 

@@ -80,7 +80,7 @@ func evidenceBy(c diagnose.Check) map[string]int {
 }
 
 // TestSeveralIntegrations runs whole diagnoses against the fake with the
-// team's integrations (SPEC §2 NOTION_TOKENS, issue 11).
+// team's integrations (NOTION_TOKENS).
 func TestSeveralIntegrations(t *testing.T) {
 	all3 := []string{nt.GoodToken, nt.MarketingToken, nt.PersonalToken}
 	tests := []struct {
@@ -103,7 +103,7 @@ func TestSeveralIntegrations(t *testing.T) {
 			rd:     reading(notFoundCall(nt.SharedPageID, nt.MarketingName), ref(nt.SharedPageID, diagnose.KindPage, diagnose.EndpointPages)),
 			status: diagnose.StatusProblem, codes: []diagnose.Code{diagnose.CodeAccessNotShared},
 			// The others are asked too: more integrations never make the
-			// answer less precise (issue 20): Iris Checker sees it.
+			// answer less precise: Iris Checker sees it.
 			access: "Marketing Sync ✗ · Iris Checker ✓ · Notion CLI ✓", asked: []string{nt.IntegrationName, nt.MarketingName, nt.PersonalName}, mention: []string{`add the integration "Marketing Sync"`, `"Iris Checker" can read it`}},
 		{name: "error names an integration not configured, ours reads it", tokens: []string{nt.GoodToken},
 			rd:     reading(notFoundCall(nt.SharedPageID, nt.MarketingName), ref(nt.SharedPageID, diagnose.KindPage, diagnose.EndpointPages)),

@@ -425,7 +425,7 @@ func TestTenReferencesAgainstNotionBudgets(t *testing.T) {
 		// DefaultOneShotBurst: against a bucket of 10, the calls beyond it
 		// (the ten references need 15) draw 429s once, then the pause.
 		{"one-shot (the CLI), fake 3 req/s burst 10", 3, 10, 5, true},
-		// Notion's per-connection budget per 60 s window (facts §9): the
+		// Notion's per-connection budget per 60 s window (Notion's rate-limit reference): the
 		// one-shot run's calls all fit, none refused.
 		{"one-shot (the CLI), fake 180 per 60 s window", 0, 180, 0, true},
 	} {

@@ -9,7 +9,7 @@ import (
 	"github.com/notion-check/notion-check/diagnose/notion"
 )
 
-// body429 is Notion's 429 body (facts §1.9) with reason as
+// body429 is Notion's 429 body (Notion's rate-limit reference) with reason as
 // additional_data.rate_limit_reason (raw JSON; "" for no additional_data).
 func body429(reason string) []byte {
 	b := `{"object":"error","status":429,"code":"rate_limited","message":"You have been rate limited. Please try again in a few minutes.","request_id":"8d0d4c43-4a4e-4bb5-8e6e-6a0c5f7a7f2d"`

@@ -17,9 +17,9 @@ import (
 )
 
 // TestMeasureSharedWorkspace measures what the bot's calls cost another
-// client of the same workspace (issue 23): a fake whose only limit is one
+// client of the same workspace: a fake whose only limit is one
 // token bucket for the whole workspace (1 req/s, burst 3, Notion's
-// workspace-wide limit of facts §9), another integration's client sending
+// workspace-wide limit of 2026), another integration's client sending
 // 0.8 req/s on its own schedule (no retries), and the bot (a long-running
 // Prober, users/me asked at start as serve does) answering ten questions
 // ten seconds apart, one of every single-reference kind of
@@ -122,7 +122,7 @@ func maxOf(xs []float64) float64 {
 // bot's ten questions, ten seconds apart, cost the other client of the
 // workspace no 429 and all get their verdict, on a fake whose one limit is
 // the workspace's bucket (1 req/s, burst 3) beside another client sending
-// 0.8 req/s (issue 23's load) or 0.87 req/s. The same bot granted a rate
+// 0.8 req/s (the measured load) or 0.87 req/s. The same bot granted a rate
 // for guesses (not shipped) costs the other client 429s at 0.87 req/s: the
 // check can fail.
 func TestSharedWorkspaceShippedDefaultsHarmNoOne(t *testing.T) {

@@ -101,7 +101,7 @@ func (r burstResult) checks() []diagnose.Check {
 	return out
 }
 
-// TestTeamBurstWithinEachBudget is issue 11's measurement as a behavioural
+// TestTeamBurstWithinEachBudget is the several-integrations measurement as a behavioural
 // test: ten links with three integrations configured stay within each
 // integration's budget (0 × 429: on the virtual clock arrivals do not
 // jitter) and ask each object at most once per integration and endpoint;

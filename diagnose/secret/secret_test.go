@@ -113,7 +113,7 @@ func evasions() []struct{ name, in string } {
 		{"curl", "curl https://api.notion.com/v1/users/me -H \"Authorization: Bearer " + tok + "\" -H \"Notion-Version: 2022-06-28\""},
 		{".env", "NOTION_TOKEN=" + tok + "\nNOTION_DB=1212250f3985801cabcdef0123456789"},
 		{"python", `notion = Client(auth="` + tok + `")`},
-		// Issue 18: split, cased, prefixed otherwise or not at all, and
+		// Split, cased, prefixed otherwise or not at all, and
 		// single-digit entities.
 		{"split over two lines", "my token is " + tok[:20] + "\n" + tok[20:] + "\nthanks"},
 		{"split by a space", tok[:15] + " " + tok[15:] + " is it"},
