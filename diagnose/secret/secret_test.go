@@ -118,6 +118,8 @@ func evasions() []struct{ name, in string } {
 		{"split over two lines", "my token is " + tok[:20] + "\n" + tok[20:] + "\nthanks"},
 		{"split by a space", tok[:15] + " " + tok[15:] + " is it"},
 		{"split early by a space", tok[:8] + " " + tok[8:]},
+		{"glued to a Slack prefix and split", "xoxa-" + legacy[:30] + " " + legacy[30:]},
+		{"glued to a Slack prefix, split over lines", "xoxb-" + legacy[:20] + "\n" + legacy[20:]},
 		{"split by CRLF", "NOTION_TOKEN=" + tok[:30] + "\r\n" + tok[30:]},
 		{"split in three", tok[:12] + "\n" + tok[12:30] + "\n" + tok[30:]},
 		{"split and quoted reply", "> " + tok[:25] + "\n> " + tok[25:]},

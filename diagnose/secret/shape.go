@@ -171,7 +171,10 @@ func shapeAt(s string, i int, spans []span, schemeFrom int) (_ []span, _ int, ju
 		}
 		if p > 0 {
 			if n := run(s, i+p, isSlackByte); n >= minSlackRun {
-				return append(spans, span{i, i + p + n}), schemeFrom, i + p + n
+				// A Notion token glued to a Slack prefix ("xoxa-secret_…")
+				// goes on with that token, split parts and all.
+				e := max(i+p+n, tokenWithin(s, i+p, i+p+n))
+				return append(spans, span{i, e}), schemeFrom, e
 			}
 		}
 	case 'b', 'B':
