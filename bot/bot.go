@@ -518,7 +518,7 @@ func (b *Bot) shutdown() error {
 	hard := time.Now().Add(budget)
 	b.hardDeadline.Store(hard.UnixNano())
 	before := b.stats.snapshot()
-	inFlight := max(0, b.wg.count()-int(b.draining.Load())+b.localWaiting())
+	inFlight := max(0, b.wg.count()-int(b.draining.Load())+int(b.localDepth().Waiting))
 	if inFlight > 0 {
 		b.log.Info("slack bot stopping: finishing the requests in flight", "in_flight", inFlight, "timeout", budget)
 	}
@@ -559,7 +559,7 @@ func (b *Bot) shutdown() error {
 func (b *Bot) waitIdle(d time.Duration) bool {
 	end := time.Now().Add(d)
 	for {
-		if b.wg.wait(time.Until(end)) && b.localHeld() == 0 && b.wg.count() == 0 {
+		if b.wg.wait(time.Until(end)) && b.localDepth() == (cluster.Depth{}) && b.wg.count() == 0 {
 			return true
 		}
 		if !time.Now().Before(end) {

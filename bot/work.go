@@ -195,24 +195,15 @@ func (w *workers) stop() {
 	}()
 }
 
-// localHeld counts the items this process's memory holds, waiting or
-// taken (memory mode only).
-func (b *Bot) localHeld() int {
+// localDepth is the depth of the queue in this process's memory: the
+// acknowledged items no other replica can answer (memory mode); zero with
+// Redis, where the others take over what this one leaves.
+func (b *Bot) localDepth() cluster.Depth {
 	if b.shared() {
-		return 0
+		return cluster.Depth{}
 	}
 	d, _ := b.cfg.Cluster.Queue().Depth(context.Background())
-	return int(d.Waiting + d.Pending)
-}
-
-// localWaiting counts the acknowledged items waiting in this process's
-// memory that no worker took yet (memory mode: nobody else answers them).
-func (b *Bot) localWaiting() int {
-	if b.shared() {
-		return 0
-	}
-	d, _ := b.cfg.Cluster.Queue().Depth(context.Background())
-	return int(d.Waiting)
+	return d
 }
 
 // take takes one queued item: the turn to answer it, its plan (the text
