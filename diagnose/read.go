@@ -316,15 +316,19 @@ func (s *scanner) mark(from, to int) {
 	if s.used == nil {
 		s.used = make([]uint64, len(s.text)/64+1)
 	}
-	for i := from; i < to; {
-		if i%64 == 0 && to-i >= 64 {
-			s.used[i/64] = ^uint64(0) // a whole word at once
-			i += 64
-			continue
-		}
-		s.used[i/64] |= 1 << (i % 64)
-		i++
+	for from < to {
+		m, n := bitsAt(from, to)
+		s.used[from/64] |= m
+		from += n
 	}
+}
+
+// bitsAt returns the mask of the bits of [from,to) in from's word of a
+// bitmap, and how many they are.
+func bitsAt(from, to int) (mask uint64, n int) {
+	lo := from % 64
+	n = min(to-from, 64-lo)
+	return ^uint64(0) >> (64 - n) << lo, n
 }
 
 func (s *scanner) isUsed(pos int) bool {
@@ -336,18 +340,12 @@ func (s *scanner) anyUsed(from, to int) bool {
 	if s.used == nil {
 		return false
 	}
-	for i := from; i < to; {
-		if i%64 == 0 && to-i >= 64 {
-			if s.used[i/64] != 0 { // a whole word at once
-				return true
-			}
-			i += 64
-			continue
-		}
-		if s.used[i/64]&(1<<(i%64)) != 0 {
+	for from < to {
+		m, n := bitsAt(from, to)
+		if s.used[from/64]&m != 0 {
 			return true
 		}
-		i++
+		from += n
 	}
 	return false
 }
@@ -943,11 +941,10 @@ func (s *scanner) scanWords() {
 			}
 			i += size
 		}
-		if s.anyUsed(start, i) {
+		if i-start < 16 || hasUnderscore || s.anyUsed(start, i) {
+			// Shorter than any ID-like word (word's first test), or a token
+			// (ntn_…, secret_…) or identifier, never an ID, or read already.
 			continue
-		}
-		if hasUnderscore {
-			continue // tokens (ntn_…, secret_…) and identifiers, never IDs
 		}
 		s.word(start, i)
 	}

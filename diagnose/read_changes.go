@@ -1,5 +1,7 @@
 package diagnose
 
+import "encoding/binary"
+
 // This file reads a person describing, in their own words, one of the
 // changes Notion made to its API in 2025 and 2026 ("the database now has
 // multiple data sources", "archived is gone", "where do I get the data
@@ -131,21 +133,26 @@ type wordFacts struct {
 	mentions uint64
 }
 
+// classWord is a class word with its classes.
+type classWord struct {
+	w     string
+	class uint64
+}
+
 // fuzzyWords are the class words long enough to match with one typo,
 // by first letter (a typo in the first letter is rare and not looked for).
-var fuzzyWords = func() map[byte][]string {
-	m := map[byte][]string{}
-	for w := range changeWords {
+var fuzzyWords = func() (t [256][]classWord) {
+	for w, c := range changeWords {
 		if len(w) >= 5 {
-			m[w[0]] = append(m[w[0]], w)
+			t[w[0]] = append(t[w[0]], classWord{w, c})
 		}
 	}
-	return m
+	return t
 }()
 
 // changeLens has, for each first letter, a bit for every length of word
 // that can be in a class (a class word's length, and one more or less for
-// a typo): most words of a text are refused by it without a map lookup.
+// a typo): most words of a text are refused by it without a lookup.
 var changeLens = func() (t [256]uint64) {
 	for w := range changeWords {
 		for l := len(w) - 1; l <= len(w)+1; l++ {
@@ -155,12 +162,73 @@ var changeLens = func() (t [256]uint64) {
 	return t
 }()
 
+// maxPacked is the longest word a packedWord holds: every class word is
+// shorter.
+const maxPacked = 16
+
+// packedWord is a word of at most maxPacked bytes as two integers, so
+// that looking it up costs a multiplication and a comparison.
+type packedWord struct{ lo, hi uint64 }
+
+func pack[T ~string | ~[]byte](w T) packedWord {
+	var b [maxPacked]byte
+	copy(b[:], w)
+	return packedWord{binary.LittleEndian.Uint64(b[:8]), binary.LittleEndian.Uint64(b[8:])}
+}
+
+// classTableBits sizes classTable: four times as many slots as class
+// words, so that a lookup almost always reads one slot.
+const classTableBits = 10
+
+// classTable is changeWords as an open-addressing table of packed words
+// (a Go map hashes the whole string and costs several times more on the
+// reader's hot path). It is never written.
+var classTable = func() (t [1 << classTableBits]struct {
+	w     packedWord
+	class uint64
+}) {
+	if len(changeWords)*4 > len(t) {
+		panic("diagnose: classTable too small")
+	}
+	for w, c := range changeWords {
+		if len(w) > maxPacked {
+			panic("diagnose: class word longer than maxPacked: " + w)
+		}
+		p := pack(w)
+		h := p.slot()
+		for t[h].class != 0 {
+			h = (h + 1) % len(t)
+		}
+		t[h].w, t[h].class = p, c
+	}
+	return t
+}()
+
+func (p packedWord) slot() int {
+	return int((p.lo*0x9E3779B97F4A7C15 ^ p.hi*0xC2B2AE3D27D4EB4F) >> (64 - classTableBits))
+}
+
+// exactClass returns the classes of the class word w, 0 when w is none.
+// Every class word has a class, so an empty slot ends the search.
+func exactClass(w []byte) uint64 {
+	if len(w) > maxPacked {
+		return 0
+	}
+	p := pack(w)
+	for h := p.slot(); ; h = (h + 1) % len(classTable) {
+		e := &classTable[h]
+		if e.class == 0 || e.w == p {
+			return e.class
+		}
+	}
+}
+
 // classOf returns the classes of the lower-case word w.
 func classOf(w []byte) uint64 {
 	if len(w) == 0 || len(w) >= 64 || changeLens[w[0]]&(1<<len(w)) == 0 {
 		return 0
 	}
-	if c, ok := changeWords[string(w)]; ok {
+	if c := exactClass(w); c != 0 {
 		return c
 	}
 	if len(w) < 5 {
@@ -168,8 +236,8 @@ func classOf(w []byte) uint64 {
 	}
 	var c uint64
 	for _, d := range fuzzyWords[w[0]] {
-		if oneEdit(w, d) {
-			c |= changeWords[d]
+		if oneEdit(w, d.w) {
+			c |= d.class
 		}
 	}
 	return c
@@ -356,19 +424,21 @@ func readWords(t string) wordFacts {
 			if len(piece) > len(buf) {
 				continue
 			}
-			for x := 0; x < len(piece); x++ {
-				buf[x] = foldASCII(piece[x])
-			}
 			upperPAT = piece == "PAT" || piece == "PATs"
 			w := wordAt{prose: !code && !hump, dot: dot && s == len(run)}
-			if !key {
+			// Most words are refused by their first letter and length:
+			// only the others are folded and looked up.
+			if first := foldASCII(piece[0]); !key && changeLens[first]&(1<<len(piece)) != 0 {
+				for x := 0; x < len(piece); x++ {
+					buf[x] = foldASCII(piece[x])
+				}
 				w.class = classOf(buf[:len(piece)])
 			}
 			// "more than one" counts as several; "can't" is a negation.
 			if w.class&wOne != 0 && n >= 2 && at(n-1).class&wThan != 0 && at(n-2).class&wMore != 0 {
 				w.class |= wMany
 			}
-			if len(piece) == 1 && buf[0] == 't' && n >= 1 && at(n-1).class&wMaybeNeg != 0 {
+			if len(piece) == 1 && foldASCII(piece[0]) == 't' && n >= 1 && at(n-1).class&wMaybeNeg != 0 {
 				w.class |= wNeg
 			}
 			n++
