@@ -228,7 +228,7 @@ func (l *link) parseContent(u urlParts) {
 // segmentID finds the ID in one path segment: the whole segment, or the
 // end of a slug; it also reports an ID-like end that is malformed.
 func segmentID(seg string) (idReading, bool) {
-	if strings.IndexFunc(seg, isInvisible) >= 0 {
+	if hasInvisible(seg) {
 		vd, ok := segmentID(strings.Map(func(r rune) rune {
 			if isInvisible(r) {
 				return -1
@@ -291,12 +291,18 @@ func hexRatio(s string) float64 {
 	return float64(h) / float64(n)
 }
 
+// splitPath returns the segments of a path that are not empty.
 func splitPath(p string) []string {
-	var out []string
-	for _, s := range strings.Split(p, "/") {
-		if s != "" {
-			out = append(out, s)
+	out := make([]string, 0, strings.Count(p, "/")+1)
+	for p != "" {
+		var seg string
+		seg, p, _ = strings.Cut(p, "/")
+		if seg != "" {
+			out = append(out, seg)
 		}
+	}
+	if len(out) == 0 {
+		return nil
 	}
 	return out
 }
@@ -305,7 +311,7 @@ func splitPath(p string) []string {
 // value of key. A query with an escape, a '+', a ';' or very many
 // parameters is left to net/url.
 func queryGet(raw, key string) string {
-	if strings.ContainsAny(raw, "%+;") || strings.Count(raw, "&") >= 1000 {
+	if !plainQuery(raw) {
 		q, _ := url.ParseQuery(raw)
 		return q.Get(key)
 	}
@@ -317,6 +323,21 @@ func queryGet(raw, key string) string {
 		}
 	}
 	return ""
+}
+
+// plainQuery reports whether queryGet can read raw itself: no escape, no
+// '+' or ';', and fewer than 1000 '&'.
+func plainQuery(raw string) bool {
+	amps := 0
+	for i := 0; i < len(raw); i++ {
+		switch raw[i] {
+		case '%', '+', ';':
+			return false
+		case '&':
+			amps++
+		}
+	}
+	return amps < 1000
 }
 
 // apiEndpoints maps the first segment after /v1/ to an endpoint.

@@ -139,6 +139,7 @@ type collector struct {
 	counted map[refKey]struct{}
 	more    bool // more than maxCounted distinct references
 	seq     int
+	last    *keyed // see lastKept; nil: not known
 }
 
 func newCollector(limit int) *collector {
@@ -150,14 +151,19 @@ func (co *collector) add(c candidate) {
 	c.seq = co.seq
 	co.seq++
 	k := c.key()
+	fresh := false // a key never seen, so not kept either
 	if _, ok := co.counted[k]; !ok {
 		if len(co.counted) >= maxCounted {
 			co.more = true
 		} else {
 			co.counted[k] = struct{}{}
+			fresh = true
 		}
 	}
-	if e, ok := co.kept[k]; ok {
+	if e, ok := co.kept[k]; !fresh && ok {
+		if e == co.last && before(&c, &e.first) {
+			co.last = nil // it may no longer be the last
+		}
 		e.take(c)
 		return
 	}
@@ -169,19 +175,27 @@ func (co *collector) add(c candidate) {
 		// last one kept, which then goes. (A reference that goes loses
 		// its pieces read so far; it can come back only from a later pass
 		// at an earlier place, with the pieces read from then on.)
-		var last *keyed
-		var lastKey refKey
-		for lk, e := range co.kept {
-			if last == nil || before(&last.first, &e.first) {
-				last, lastKey = e, lk
-			}
-		}
+		last := co.lastKept()
 		if !before(&c, &last.first) {
 			return
 		}
-		delete(co.kept, lastKey)
+		delete(co.kept, last.first.key())
 	}
 	co.kept[k] = &keyed{first: c, cands: []candidate{c}}
+	co.last = nil
+}
+
+// lastKept returns the reference kept whose first piece comes last,
+// remembered until the references kept change.
+func (co *collector) lastKept() *keyed {
+	if co.last == nil {
+		for _, e := range co.kept {
+			if co.last == nil || before(&co.last.first, &e.first) {
+				co.last = e
+			}
+		}
+	}
+	return co.last
 }
 
 // take adds a candidate of the same reference: a piece of text already
@@ -982,7 +996,7 @@ func (s *scanner) word(start, end int) {
 	}
 	clean := w
 	invisible := false
-	if strings.IndexFunc(w, isInvisible) >= 0 {
+	if hasInvisible(w) {
 		invisible = true
 		clean = strings.Map(func(r rune) rune {
 			if isInvisible(r) {

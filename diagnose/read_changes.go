@@ -139,12 +139,16 @@ type classWord struct {
 	class uint64
 }
 
-// fuzzyWords are the class words long enough to match with one typo,
-// by first letter (a typo in the first letter is rare and not looked for).
-var fuzzyWords = func() (t [256][]classWord) {
+// fuzzyWords are the class words long enough to match with one typo, by
+// first letter (a typo in the first letter is rare and not looked for)
+// and by the length of the words that can match them (one letter more or
+// less, or as many).
+var fuzzyWords = func() (t [256][maxPacked + 2][]classWord) {
 	for w, c := range changeWords {
 		if len(w) >= 5 {
-			t[w[0]] = append(t[w[0]], classWord{w, c})
+			for l := len(w) - 1; l <= len(w)+1; l++ {
+				t[w[0]][l] = append(t[w[0]][l], classWord{w, c})
+			}
 		}
 	}
 	return t
@@ -231,11 +235,11 @@ func classOf(w []byte) uint64 {
 	if c := exactClass(w); c != 0 {
 		return c
 	}
-	if len(w) < 5 {
+	if len(w) < 5 || len(w) > maxPacked+1 {
 		return 0
 	}
 	var c uint64
-	for _, d := range fuzzyWords[w[0]] {
+	for _, d := range fuzzyWords[w[0]][len(w)] {
 		if oneEdit(w, d.w) {
 			c |= d.class
 		}
@@ -391,15 +395,17 @@ func readWords(t string) wordFacts {
 		}
 	}
 	for i := 0; i < len(t); {
-		b := t[i]
-		if !isWordByte(b) {
+		if wordKind[t[i]] == 0 {
 			i++
 			continue
 		}
-		// One run of letters and digits, cut further at camelCase humps.
-		j := i
-		for j < len(t) && isWordByte(t[j]) {
-			j++
+		// One run of letters and digits, cut further at camelCase humps
+		// (a small letter then a capital), noted while the run is read.
+		j, humps := i+1, false
+		for pk := wordKind[t[i]]; j < len(t) && wordKind[t[j]] != 0; j++ {
+			k := wordKind[t[j]]
+			humps = humps || pk == kindLower && k == kindUpper
+			pk = k
 		}
 		run := t[i:j]
 		code := false
@@ -413,10 +419,10 @@ func readWords(t string) wordFacts {
 		}
 		key := k < len(t) && (t[k] == ':' || t[k] == '=')
 		dot := j+1 < len(t) && t[j] == '.' && isWordByte(t[j+1])
-		start := 0
-		for s := 1; s <= len(run); s++ {
-			if s < len(run) && !(isLowerASCII(run[s-1]) && isUpperASCII(run[s])) {
-				continue
+		for start := 0; start < len(run); {
+			s := len(run)
+			if humps {
+				s = nextHump(run, start)
 			}
 			piece := run[start:s]
 			hump := start > 0 || s < len(run)
@@ -459,6 +465,40 @@ func readWords(t string) wordFacts {
 
 // allChanges are the changes read, in the order they are reported.
 var allChanges = []Change{ChangeMultipleSources, ChangeInTrash, ChangeDataSourceID, ChangeViews, ChangeDomain, ChangePersonalToken, ChangeWorkspaceLimit}
+
+// Kinds of word bytes.
+const (
+	kindLower = 1 + iota
+	kindUpper
+	kindDigit
+)
+
+// wordKind is the kind of each byte, 0 for a byte that is in no word. It
+// is never written.
+var wordKind = func() (t [256]uint8) {
+	for c := range 256 {
+		switch b := byte(c); {
+		case isLowerASCII(b):
+			t[c] = kindLower
+		case isUpperASCII(b):
+			t[c] = kindUpper
+		case b >= '0' && b <= '9':
+			t[c] = kindDigit
+		}
+	}
+	return t
+}()
+
+// nextHump returns where the camelCase word of run that starts at start
+// ends: at the next capital after a small letter, or at the run's end.
+func nextHump(run string, start int) int {
+	for s := start + 1; s < len(run); s++ {
+		if isLowerASCII(run[s-1]) && isUpperASCII(run[s]) {
+			return s
+		}
+	}
+	return len(run)
+}
 
 func isWordByte(b byte) bool {
 	return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9'
