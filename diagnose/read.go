@@ -146,8 +146,8 @@ func newCollector(limit int) *collector {
 	return &collector{limit: limit, kept: map[refKey]*keyed{}, counted: map[refKey]struct{}{}}
 }
 
-// add takes one candidate.
-func (co *collector) add(c candidate) {
+// add takes one candidate; it sets its seq.
+func (co *collector) add(c *candidate) {
 	c.seq = co.seq
 	co.seq++
 	k := c.key()
@@ -161,7 +161,7 @@ func (co *collector) add(c candidate) {
 		}
 	}
 	if e, ok := co.kept[k]; !fresh && ok {
-		if e == co.last && before(&c, &e.first) {
+		if e == co.last && before(c, &e.first) {
 			co.last = nil // it may no longer be the last
 		}
 		e.take(c)
@@ -176,12 +176,12 @@ func (co *collector) add(c candidate) {
 		// its pieces read so far; it can come back only from a later pass
 		// at an earlier place, with the pieces read from then on.)
 		last := co.lastKept()
-		if !before(&c, &last.first) {
+		if !before(c, &last.first) {
 			return
 		}
 		delete(co.kept, last.first.key())
 	}
-	co.kept[k] = &keyed{first: c, cands: []candidate{c}}
+	co.kept[k] = &keyed{first: *c, cands: []candidate{*c}}
 	co.last = nil
 }
 
@@ -201,20 +201,20 @@ func (co *collector) lastKept() *keyed {
 // take adds a candidate of the same reference: a piece of text already
 // taken (same origin and source) adds nothing, and at most maxMerged
 // pieces are kept, the first in the text.
-func (e *keyed) take(c candidate) {
-	if before(&c, &e.first) {
-		e.first = c
+func (e *keyed) take(c *candidate) {
+	if before(c, &e.first) {
+		e.first = *c
 	}
 	for i := range e.cands {
 		if e.cands[i].origin == c.origin && e.cands[i].source == c.source {
-			if before(&c, &e.cands[i]) {
-				e.cands[i] = c
+			if before(c, &e.cands[i]) {
+				e.cands[i] = *c
 			}
 			return
 		}
 	}
 	if len(e.cands) < maxMerged {
-		e.cands = append(e.cands, c)
+		e.cands = append(e.cands, *c)
 		return
 	}
 	j := 0
@@ -223,8 +223,8 @@ func (e *keyed) take(c candidate) {
 			j = i
 		}
 	}
-	if before(&c, &e.cands[j]) {
-		e.cands[j] = c
+	if before(c, &e.cands[j]) {
+		e.cands[j] = *c
 	}
 }
 
@@ -364,7 +364,9 @@ func (s *scanner) anyUsed(from, to int) bool {
 	return false
 }
 
-func (s *scanner) add(c candidate) {
+// add takes one candidate (by address: a candidate is large, and most
+// are counted, not kept); it may change it.
+func (s *scanner) add(c *candidate) {
 	if len(c.source) > maxSource {
 		c.source = truncateUTF8(c.source, maxSource) + "…"
 	}
@@ -382,6 +384,15 @@ func urlStop(b byte) bool {
 	return b < 0x20
 }
 
+// urlSpecial marks the bytes urlEnd looks at: those that end a URL and
+// those that may start a variable in it. It is never written.
+var urlSpecial = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = urlStop(byte(c)) || c == '{' || c == '<' || c == '$'
+	}
+	return t
+}()
+
 func isHostByte(b byte) bool {
 	return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b == '.' || b == '-'
 }
@@ -391,6 +402,10 @@ func (s *scanner) urlEnd(start int) int {
 	end := start
 	for end < len(s.text) {
 		c := s.text[end]
+		if !urlSpecial[c] {
+			end++
+			continue
+		}
 		// A variable in a URL template (/v1/pages/${pageId}, {{page_id}},
 		// <DATABASE_ID>) is part of it.
 		if c == '{' || c == '<' || c == '$' && end+1 < len(s.text) && s.text[end+1] == '{' {
@@ -466,7 +481,7 @@ func (s *scanner) scanLinks() {
 			s.mark(start, end)
 			vd := l.idReading()
 			vd.from = "an ID with a query string"
-			s.add(candidate{pos: start, source: raw, origin: OriginLink, vd: vd, hint: vd.hint, link: l, hasLink: true})
+			s.add(&candidate{pos: start, source: raw, origin: OriginLink, vd: vd, hint: vd.hint, link: l, hasLink: true})
 			return end
 		})
 	}
@@ -528,7 +543,7 @@ func (s *scanner) addLink(start, end int) {
 		c.vd = l.idReading()
 		c.hint = c.vd.hint
 	}
-	s.add(c)
+	s.add(&c)
 }
 
 // scanAPIPaths finds API paths without a host, as in "GET /v1/pages/<id>"
@@ -555,7 +570,7 @@ func (s *scanner) scanAPIPaths() {
 		s.mark(i, end)
 		if l.hasAPIID {
 			vd := l.idReading()
-			s.add(candidate{pos: i, source: t[i:end], origin: OriginAPI, vd: vd, endpoint: l.endpoint, link: l, hasLink: true})
+			s.add(&candidate{pos: i, source: t[i:end], origin: OriginAPI, vd: vd, endpoint: l.endpoint, link: l, hasLink: true})
 		}
 		return end
 	})
@@ -668,7 +683,7 @@ func (s *scanner) scanErrors() {
 		if vd.hint == "" || vd.hint == KindUnknown {
 			vd.hint = hint
 		}
-		s.add(candidate{pos: pstart, source: src, origin: OriginError, vd: vd, endpoint: ep, hint: vd.hint})
+		s.add(&candidate{pos: pstart, source: src, origin: OriginError, vd: vd, endpoint: ep, hint: vd.hint})
 	})
 }
 
@@ -756,7 +771,7 @@ func (s *scanner) errorID(msgStart, idStart int, ep Endpoint, hint Kind) {
 	s.mark(idStart, idEnd)
 	vd.extracted = vd.id != ""
 	vd.from = "an error message"
-	s.add(candidate{pos: msgStart, source: s.text[msgStart:end], origin: OriginError, vd: vd, endpoint: ep, hint: hint})
+	s.add(&candidate{pos: msgStart, source: s.text[msgStart:end], origin: OriginError, vd: vd, endpoint: ep, hint: hint})
 }
 
 // quotedValue reads the value after "instead was ": `"x"`, `\"x\"`,
@@ -886,7 +901,7 @@ func (s *scanner) scanKeys() {
 			}
 			s.mark(vstart, vend)
 			src := t[start:min(vend+1, len(t))]
-			s.add(candidate{pos: start, source: strings.TrimRight(src, ",; )}"), origin: OriginJSON, vd: vd, hint: vd.hint})
+			s.add(&candidate{pos: start, source: strings.TrimRight(src, ",; )}"), origin: OriginJSON, vd: vd, hint: vd.hint})
 		})
 	}
 }
@@ -1055,7 +1070,7 @@ func (s *scanner) word(start, end int) {
 			vd.extracted, vd.from = true, "a title slug"
 		}
 		vd.hint = keyHint
-		s.add(candidate{pos: start, source: w, origin: OriginID, vd: vd, hint: keyHint})
+		s.add(&candidate{pos: start, source: w, origin: OriginID, vd: vd, hint: keyHint})
 	}
 	if found {
 		return
@@ -1080,9 +1095,9 @@ func (s *scanner) word(start, end int) {
 		if invisible && vd.id != "" {
 			vd.malformed = "it holds invisible characters and " + vd.malformed
 		}
-		s.add(candidate{pos: start, source: w, origin: OriginID, vd: vd})
+		s.add(&candidate{pos: start, source: w, origin: OriginID, vd: vd})
 	case len(clean) >= 30 && len(clean) <= 38 && hexRatio(clean) >= 0.85 && hasDigitAndLetter(clean):
-		s.add(candidate{pos: start, source: w, origin: OriginID, vd: shape(clean)})
+		s.add(&candidate{pos: start, source: w, origin: OriginID, vd: shape(clean)})
 	}
 }
 
@@ -1194,7 +1209,7 @@ func (s *scanner) scanVariables() {
 			return -1
 		}
 		s.mark(i, e)
-		s.add(candidate{pos: i, source: t[i:e], origin: OriginJSON, hint: hintOfName(name),
+		s.add(&candidate{pos: i, source: t[i:e], origin: OriginJSON, hint: hintOfName(name),
 			vd: idReading{variable: name, missing: fmt.Sprintf("it is the variable %s where an ID is used; the text does not show its value, so check it was set.", name)}})
 		return e
 	}

@@ -47,14 +47,10 @@ func shapes(s string, spans []span) []span {
 	// pass linear. Such a run has no digit, and neither has any part of it.
 	schemeFrom := 0
 	for i := 0; i < len(s); {
-		if s[i] == ':' {
-			if hasAt(s, i, "://") {
+		if !alnum[s[i]] {
+			if s[i] == ':' && hasAt(s, i, "://") {
 				spans = userinfo(s, i+3, spans)
 			}
-			i++
-			continue
-		}
-		if !alnum[s[i]] {
 			i++
 			continue
 		}
@@ -83,15 +79,17 @@ func shapes(s string, spans []span) []span {
 		// What follows the run and the run's last letter tell which
 		// words can end there, so most runs try none.
 		next := end
-		for _, back := range shapeBacks(s, end) {
-			p := end - int(back)
-			if back == 0 || p < i || !startsShape[s[p]] {
-				continue
-			}
-			var jump int
-			if spans, schemeFrom, jump = shapeAt(s, p, spans, schemeFrom); jump > 0 {
-				next = jump
-				break
+		if backs := shapeBacks(s, end); backs != [2]uint8{} {
+			for _, back := range backs {
+				p := end - int(back)
+				if back == 0 || p < i || !startsShape[s[p]] {
+					continue
+				}
+				var jump int
+				if spans, schemeFrom, jump = shapeAt(s, p, spans, schemeFrom); jump > 0 {
+					next = jump
+					break
+				}
 			}
 		}
 		i = next
