@@ -24,8 +24,8 @@ type planRun struct {
 	rtt           float64 // wall time on the virtual clock, in round trips
 	limited       int     // 429s
 	// meLate counts users/me calls sent after the first answer came (not
-	// in the first round).
-	meLate int
+	// in the first round); me counts them all.
+	meLate, me int
 	// widest is the most calls about one ID on the wire at one instant.
 	widest int
 }
@@ -41,13 +41,20 @@ type planRun struct {
 // then NOTION_TOKENS); else NOTION_TOKEN is nt.GoodToken alone.
 func runPlan(t *testing.T, text string, bot bool, tokens ...string) planRun {
 	t.Helper()
+	return runPlanWith(t, text, bot, nil, tokens...)
+}
+
+// runPlanWith is runPlan with store as every Prober's Config.Store: a CLI
+// run with a users/me cache (plan_warm_test.go).
+func runPlanWith(t *testing.T, text string, bot bool, store IntegrationStore, tokens ...string) planRun {
+	t.Helper()
 	srv := nt.NewServer(t, nt.WithLatency(planRTT), nt.InProcess())
 	if len(tokens) == 0 {
 		tokens = []string{nt.GoodToken}
 	}
 	var probers []*Prober
 	for _, tok := range tokens {
-		p, err := New(Config{Token: tok, BaseURL: srv.URL, Transport: srv.Transport(), OneShot: !bot, Logger: slog.New(slog.DiscardHandler)})
+		p, err := New(Config{Token: tok, BaseURL: srv.URL, Transport: srv.Transport(), OneShot: !bot, Logger: slog.New(slog.DiscardHandler), Store: store})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -62,6 +69,9 @@ func runPlan(t *testing.T, text string, bot bool, tokens ...string) planRun {
 	}
 	if bot {
 		time.Sleep(time.Minute)
+	}
+	if store != nil && !bot {
+		warmStore(t, srv, store, tokens)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -87,8 +97,11 @@ func runPlan(t *testing.T, text string, bot bool, tokens ...string) planRun {
 	}
 	run := planRun{calls: len(calls), rounds: nt.Rounds(calls), rtt: float64(el) / float64(planRTT), limited: srv.Count429()}
 	for _, c := range calls {
-		if c.Path == "/v1/users/me" && !c.Start.Before(calls[0].End) {
-			run.meLate++
+		if c.Path == "/v1/users/me" {
+			run.me++
+			if !c.Start.Before(calls[0].End) {
+				run.meLate++
+			}
 		}
 		// Calls about the same ID (the path's last part) on the wire when
 		// this one starts, itself included.
