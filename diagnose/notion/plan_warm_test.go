@@ -3,12 +3,15 @@ package notion
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"strings"
 	"sync"
 	"testing"
 	"testing/synctest"
+	"time"
 
 	"github.com/notion-check/notion-check/diagnose"
 	nt "github.com/notion-check/notion-check/diagnose/notiontest"
@@ -111,4 +114,126 @@ func TestPlanCallsWarmCLI(t *testing.T) {
 // nine kinds (TestPlanCalls's averages).
 func nineKinds(name string) bool {
 	return !strings.Contains(name, "references in one text") && name != "database (bare ID)" && name != "unshared or missing (bare ID)"
+}
+
+// TestProberStore: a Prober with a store asks users/me only when the
+// store has nothing, saves a complete answer (not one whose GET /v1/users
+// was rate-limited), bypasses the store on Fresh, and drops the entry on
+// any 401; the cached answer says it is not a live call.
+func TestProberStore(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name  string
+		token string
+		// faults are the fake's before the second Prober's run.
+		faults []nt.Fault
+		fresh  bool
+		// me is the second Prober's users/me calls; kept whether the store
+		// still holds the entry after it.
+		me   int
+		kept bool
+	}{
+		{name: "warm", token: nt.GoodToken, me: 0, kept: true},
+		{name: "warm personal", token: nt.PersonalToken, me: 0, kept: true},
+		{name: "fresh asks again", token: nt.GoodToken, fresh: true, me: 1, kept: true},
+		{name: "401 on a probe drops it", token: nt.GoodToken, faults: []nt.Fault{{PathPrefix: "/v1/blocks/", Status: 401, Code: "unauthorized", Message: "API token is invalid."}}, me: 0, kept: false},
+		{name: "401 on users/me drops it", token: nt.GoodToken, fresh: true, faults: []nt.Fault{{Status: 401, Code: "unauthorized", Message: "API token is invalid."}}, me: 1, kept: false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv := nt.NewServer(t, nt.InProcess())
+			store := newMemStore()
+			mk := func() *Prober {
+				p, err := New(Config{Token: tc.token, BaseURL: srv.URL, Transport: srv.Transport(), OneShot: true, Logger: slog.New(slog.DiscardHandler), Store: store})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return p
+			}
+			cold := mk().Integration(ctx, diagnose.ProbeOptions{})
+			if store.saves != 1 || store.len() != 1 {
+				t.Fatalf("after a cold users/me: %d saves, %d entries", store.saves, store.len())
+			}
+			for _, f := range tc.faults {
+				srv.AddFault(f)
+			}
+			srv.Reset()
+			p := mk()
+			in, known := p.KnownIntegration()
+			if tc.fresh {
+				in = p.Integration(ctx, diagnose.ProbeOptions{Fresh: true})
+			} else if !known {
+				t.Fatal("KnownIntegration: nothing known from a warm store")
+			}
+			p.Probe(ctx, diagnose.Reference{ID: nt.SharedPageID}, diagnose.ProbeOptions{})
+			if n := srv.CallsTo("/v1/users/me"); n != tc.me {
+				t.Errorf("%d users/me calls, want %d", n, tc.me)
+			}
+			if (store.len() == 1) != tc.kept {
+				t.Errorf("entry kept %v, want %v (%d drops)", store.len() == 1, tc.kept, store.drops)
+			}
+			if tc.fresh || tc.faults != nil {
+				return
+			}
+			if diagnose.KindOf(in) != diagnose.KindOf(cold) || in.Name != cold.Name || in.Workspace != cold.Workspace || in.Me.Outcome != diagnose.OutcomeOK {
+				t.Errorf("cached %+v, asked %+v", in, cold)
+			}
+			if len(in.Evidence) != 1 || in.Evidence[0].Status != 0 || !strings.Contains(in.Evidence[0].Message, "not sent") || !strings.Contains(in.Me.Why, "cache") {
+				t.Errorf("a cached answer's evidence %+v, why %q: must say it came from the cache", in.Evidence, in.Me.Why)
+			}
+		})
+	}
+}
+
+// TestProberStoreKeepsNoIncompleteAnswer: a bot owned by a user whose GET
+// /v1/users got no answer of Notion's own (rate-limited past the deadline,
+// unavailable) is not saved (its kind is untold), nor is a refused
+// users/me.
+func TestProberStoreKeepsNoIncompleteAnswer(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name   string
+		token  string
+		status int // answered to GET /v1/users (0: the fake's answer)
+	}{
+		{"users rate-limited", nt.PersonalToken, http.StatusTooManyRequests},
+		{"users unavailable", nt.PersonalToken, http.StatusServiceUnavailable},
+		{"users/me refused", nt.RevokedToken, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv := nt.NewServer(t, nt.InProcess())
+			fake := srv.Transport()
+			tr := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+				if r.URL.Path != "/v1/users" || tc.status == 0 {
+					return fake.RoundTrip(r)
+				}
+				body := `{"object":"error","status":503,"code":"service_unavailable","message":"Notion is unavailable, please try again later."}`
+				h := http.Header{"Content-Type": {"application/json"}}
+				if tc.status == http.StatusTooManyRequests {
+					body = `{"object":"error","status":429,"code":"rate_limited","message":"You have been rate limited. Please try again in a few minutes."}`
+					h.Set("Retry-After", "600")
+				}
+				return &http.Response{StatusCode: tc.status, Header: h, Body: io.NopCloser(strings.NewReader(body)), Request: r}, nil
+			})
+			store := newMemStore()
+			var in diagnose.IntegrationInfo
+			synctest.Test(t, func(t *testing.T) {
+				p, err := New(Config{Token: tc.token, BaseURL: srv.URL, Transport: tr, OneShot: true, Logger: slog.New(slog.DiscardHandler), Store: store})
+				if err != nil {
+					t.Fatal(err)
+				}
+				ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+				defer cancel()
+				in = p.Integration(ctx, diagnose.ProbeOptions{})
+			})
+			if tc.status != 0 && (in.Me.Outcome != diagnose.OutcomeOK || in.Users.Outcome == diagnose.OutcomeOK || in.Users.Outcome == diagnose.OutcomeForbidden) {
+				t.Fatalf("users/me %s, users %s: not the case under test", in.Me.Outcome, in.Users.Outcome)
+			}
+			if store.saves != 0 || store.len() != 0 {
+				t.Errorf("saved %d (users %s, users/me %s)", store.saves, in.Users.Outcome, in.Me.Outcome)
+			}
+		})
+	}
 }
