@@ -486,6 +486,7 @@ func (p *Prober) ProbeAll(ctx context.Context, refs []diagnose.Reference, opts d
 	for _, j := range jobs {
 		j.first.speculative = j.first.speculative[:j.spec]
 		j.first.sent = gate
+		j.first.peers = opts.Peers
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -598,12 +599,18 @@ func (p *Prober) pacer() *pacer { return p.client.Transport.(*transport).pacer }
 // caches complete observations.
 func (p *Prober) flight(ctx context.Context, ref diagnose.Reference, key, version string, first firstRound) diagnose.ProbeResult {
 	var mine atomic.Bool
-	ch := p.flights.DoChan(key, func() (any, error) {
+	flightKey := key
+	if first.peers != nil {
+		// A probe that hears the other integrations may ask less than one
+		// alone would need: only such probes share it.
+		flightKey += "|peers"
+	}
+	ch := p.flights.DoChan(flightKey, func() (any, error) {
 		mine.Store(true)
 		fctx, cancel := detach(ctx)
 		defer cancel()
-		res := p.probe(fctx, ref, version, first)
-		if complete(res) && p.ttl() > 0 {
+		res, narrowed := p.probe(fctx, ref, version, first)
+		if !narrowed && complete(res) && p.ttl() > 0 {
 			p.mu.Lock()
 			for k, c := range p.cache {
 				if time.Now().After(c.expires) {
