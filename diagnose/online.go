@@ -302,7 +302,7 @@ func (r *onlineRun) views(ri int) []view {
 		// probe stopped asking once it knew: Sightings).
 		var elsewhere Kind
 		for o, v := range views {
-			if kind, ok := sees(answersFor(v.res, ref.ID)); ok && o != k {
+			if kind, ok := disclosed(answersFor(v.res, ref.ID)); ok && o != k {
 				elsewhere = kind
 				break
 			}

@@ -70,7 +70,7 @@ func (s *Sightings) probe(ref Reference) *probeSighting {
 
 // see records what answers disclose about ref.ID for seat; s.mu is held.
 func (s *Sightings) see(seat int, ref Reference, answers []Answer) {
-	kind, ok := sees(answersFor(ProbeResult{Answers: answers}, ref.ID))
+	kind, ok := disclosed(answersFor(ProbeResult{Answers: answers}, ref.ID))
 	if !ok {
 		return
 	}
@@ -194,25 +194,18 @@ func (k Kind) Endpoints() []Endpoint {
 	return nil
 }
 
-// sees returns the kind answers disclose when they show that the
-// integration sees the object (judge's Sees).
-func sees(as answers) (Kind, bool) {
+// disclosed returns the kind answers tell the object is (resolve), from
+// a 200 or from Notion's 400 about the kind ("is a page, not a
+// database"). A failure of a later call does not undo it, so what is told
+// after each round (Sightings) and the final answers (judge's elsewhere)
+// agree.
+func disclosed(as answers) (Kind, bool) {
 	if _, refused := ruleUnauthorized(as); refused || len(as) == 0 {
 		return "", false
 	}
 	r, ok := resolve(as)
-	if !ok || !r.from200 && hasTransient(as) {
+	if !ok || r.kind == "" {
 		return "", false
 	}
 	return r.kind, true
-}
-
-// hasTransient reports whether an answer was rate-limited or unavailable.
-func hasTransient(as answers) bool {
-	for _, a := range as {
-		if a.Outcome == OutcomeRateLimited || a.Outcome == OutcomeUnavailable {
-			return true
-		}
-	}
-	return false
 }

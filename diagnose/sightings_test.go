@@ -67,10 +67,17 @@ func TestSightings(t *testing.T) {
 			s.Peer(1).Told(ref, []Answer{{Family: EndpointBlocks, ID: vID, Outcome: OutcomeUnauthorized, Status: 401}})
 		},
 	}, {
-		name: "only a 400 and a failure: not seen", seats: 2,
+		name: "Notion's 400 tells a page, though a call failed", seats: 2,
 		before: func(s *Sightings) {
 			s.Peer(0).Told(ref, missed)
 			s.Peer(1).Told(ref, []Answer{bad(EndpointDatabases, vID, "is a page, not a database"), fail(EndpointBlocks, vID, OutcomeUnavailable, 503)})
+		},
+		want: KindPage,
+	}, {
+		name: "failures and 404s tell nothing", seats: 2,
+		before: func(s *Sightings) {
+			s.Peer(0).Told(ref, missed)
+			s.Peer(1).Told(ref, []Answer{nf(EndpointBlocks, vID), fail(EndpointDataSources, vID, OutcomeUnavailable, 503)})
 		},
 	}, {
 		name: "another reference's sighting is no news", seats: 2,
