@@ -327,9 +327,8 @@ func shape(v string) idReading {
 	}
 	if allHex(digits) {
 		n := len(digits)
-		// Joined, not formatted: the reader says this of every cut ID.
 		if n < 32 {
-			return idReading{malformed: "it has " + strconv.Itoa(n) + " hex digits instead of 32: it looks cut off (" + plural(32-n, "digit") + " missing)"}
+			return idReading{malformed: cutOff[n]}
 		}
 		return idReading{malformed: "it has " + strconv.Itoa(n) + " hex digits instead of 32: it has " + plural(n-32, "character") + " too many, extra characters copied with it"}
 	}
@@ -354,6 +353,15 @@ func shape(v string) idReading {
 	}
 	return idReading{malformed: msg}
 }
+
+// cutOff is what shape says of n hex digits, fewer than 32, by n: made
+// once, since a paste may cut many IDs. It is never written.
+var cutOff = func() (m [32]string) {
+	for n := range m {
+		m[n] = fmt.Sprintf("it has %d hex digits instead of 32: it looks cut off (%s missing)", n, plural(32-n, "digit"))
+	}
+	return m
+}()
 
 // idAtEnd finds an ID at the end of s: 32 hex or a dashed UUID, after a '-'
 // or at the start.

@@ -184,7 +184,8 @@ var plainPathByte = func() (t [256]bool) {
 }()
 
 func (l *link) parseContent(u urlParts) {
-	segs := splitPath(u.path)
+	var room pathSegments
+	segs := splitPath(room[:0], u.path)
 	if len(segs) > 0 && strings.EqualFold(l.host, "app.notion.com") && segs[0] == "p" {
 		segs = segs[1:]
 	}
@@ -291,21 +292,22 @@ func hexRatio(s string) float64 {
 	return float64(h) / float64(n)
 }
 
-// splitPath returns the segments of a path that are not empty.
-func splitPath(p string) []string {
-	out := make([]string, 0, strings.Count(p, "/")+1)
+// splitPath appends to segs the segments of a path that are not empty
+// (a caller passes an array of its own, so that a common path costs no
+// allocation).
+func splitPath(segs []string, p string) []string {
 	for p != "" {
 		var seg string
 		seg, p, _ = strings.Cut(p, "/")
 		if seg != "" {
-			out = append(out, seg)
+			segs = append(segs, seg)
 		}
 	}
-	if len(out) == 0 {
-		return nil
-	}
-	return out
+	return segs
 }
+
+// pathSegments is room for the segments of a common path.
+type pathSegments [8]string
 
 // queryGet is url.ParseQuery(raw).Get(key) without the map: the first
 // value of key. A query with an escape, a '+', a ';' or very many
@@ -351,7 +353,8 @@ var apiEndpoints = map[string]Endpoint{
 var apiSubRoutes = map[string]bool{"children": true, "query": true, "properties": true, "templates": true, "markdown": true, "move": true}
 
 func (l *link) parseAPI(u urlParts) {
-	segs := splitPath(u.path)
+	var room pathSegments
+	segs := splitPath(room[:0], u.path)
 	if len(segs) == 0 || segs[0] != "v1" {
 		l.notContent = "an api.notion.com address without /v1/"
 		return
@@ -419,7 +422,8 @@ func (l *link) parseAPISegments(segs []string, query func(key string) string) {
 func (l *link) parseOther(u urlParts) {
 	// Another host: only worth a word when it carries something that looks
 	// like a Notion ID, which the person may take for a Notion link.
-	for _, seg := range splitPath(u.path) {
+	var room pathSegments
+	for _, seg := range splitPath(room[:0], u.path) {
 		if vd, ok := segmentID(seg); ok && vd.id != "" {
 			l.notContent = fmt.Sprintf("%s is not a Notion address, although the link holds an ID-like string (%s)", u.hostname, vd.id)
 			return

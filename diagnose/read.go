@@ -566,7 +566,8 @@ func (s *scanner) scanAPIPaths() {
 		}
 		var l link
 		l.class = hostAPI
-		l.parseAPISegments(splitPath(path)[1:], func(key string) string { return rawQueryGet(query, key) })
+		var room pathSegments
+		l.parseAPISegments(splitPath(room[:0], path)[1:], func(key string) string { return rawQueryGet(query, key) })
 		s.mark(i, end)
 		if l.hasAPIID {
 			vd := l.idReading()

@@ -174,7 +174,7 @@ const maxPacked = 16
 // that looking it up costs a multiplication and a comparison.
 type packedWord struct{ lo, hi uint64 }
 
-func pack[T ~string | ~[]byte](w T) packedWord {
+func pack(w string) packedWord {
 	var b [maxPacked]byte
 	copy(b[:], w)
 	return packedWord{binary.LittleEndian.Uint64(b[:8]), binary.LittleEndian.Uint64(b[8:])}
@@ -212,13 +212,32 @@ func (p packedWord) slot() int {
 	return int((p.lo*0x9E3779B97F4A7C15 ^ p.hi*0xC2B2AE3D27D4EB4F) >> (64 - classTableBits))
 }
 
+// exactLens has, for each first letter and for each last letter, a bit
+// for the length of every class word that starts or ends so: a word
+// whose first letter, last letter and length do not fit is no class
+// word, with no look-up.
+var exactLens = func() (t [2][256]uint64) {
+	for w := range changeWords {
+		t[0][w[0]] |= 1 << len(w)
+		t[1][w[len(w)-1]] |= 1 << len(w)
+	}
+	return t
+}()
+
 // exactClass returns the classes of the class word w, 0 when w is none.
 // Every class word has a class, so an empty slot ends the search.
 func exactClass(w []byte) uint64 {
-	if len(w) > maxPacked {
+	if len(w) == 0 || len(w) > maxPacked || exactLens[0][w[0]]&exactLens[1][w[len(w)-1]]&(1<<len(w)) == 0 {
 		return 0
 	}
-	p := pack(w)
+	var p packedWord
+	for i, c := range w {
+		if i < 8 {
+			p.lo |= uint64(c) << (8 * i)
+		} else {
+			p.hi |= uint64(c) << (8 * (i - 8))
+		}
+	}
 	for h := p.slot(); ; h = (h + 1) % len(classTable) {
 		e := &classTable[h]
 		if e.class == 0 || e.w == p {
