@@ -246,6 +246,39 @@ func exactClass(w []byte) uint64 {
 	}
 }
 
+// classCache remembers the classes of the words of one text, so that a
+// word the text repeats is classified once (a typo is looked for among
+// the class words only the first time).
+type classCache [256]struct {
+	w     packedWord
+	class uint64
+	set   bool
+}
+
+// classOf is the classes of piece, which it folds into buf.
+func (c *classCache) classOf(piece string, buf *[32]byte) uint64 {
+	var p packedWord
+	for x := 0; x < len(piece); x++ {
+		b := foldASCII(piece[x])
+		buf[x] = b
+		switch {
+		case x < 8:
+			p.lo |= uint64(b) << (8 * x)
+		case x < 16:
+			p.hi |= uint64(b) << (8 * (x - 8))
+		}
+	}
+	w := buf[:len(piece)]
+	if len(w) > maxPacked {
+		return classOf(w)
+	}
+	e := &c[p.slot()%len(c)]
+	if !e.set || e.w != p {
+		e.w, e.class, e.set = p, classOf(w), true
+	}
+	return e.class
+}
+
 // classOf returns the classes of the lower-case word w.
 func classOf(w []byte) uint64 {
 	if len(w) == 0 || len(w) >= 64 || changeLens[w[0]]&(1<<len(w)) == 0 {
@@ -322,6 +355,7 @@ func readWords(t string) wordFacts {
 		n     int
 		found = map[Change]bool{}
 		buf   [32]byte
+		seen  classCache
 		facts wordFacts
 		// lastSearch and lastEmpty are the word indexes of the last word
 		// naming a search (query, list) and of the last emptiness phrase.
@@ -427,17 +461,10 @@ func readWords(t string) wordFacts {
 			pk = k
 		}
 		run := t[i:j]
-		code := false
-		if j < len(t) && t[j] == '_' || i > 0 && t[i-1] == '_' {
-			code = true
-		}
-		// A key (`archived: false`, `"archived": false`) is code, not prose.
-		k := j
-		if k < len(t) && (t[k] == '"' || t[k] == '\'') {
-			k++
-		}
-		key := k < len(t) && (t[k] == ':' || t[k] == '=')
-		dot := j+1 < len(t) && t[j] == '.' && isWordByte(t[j+1])
+		// Whether the run is a key (`archived: false`, `"archived":
+		// false`: code, not prose, and not read) is looked at once, for
+		// the first word of it the filter lets through.
+		keyKnown, key := false, false
 		for start := 0; start < len(run); {
 			s := len(run)
 			if humps {
@@ -450,14 +477,20 @@ func readWords(t string) wordFacts {
 				continue
 			}
 			upperPAT = piece == "PAT" || piece == "PATs"
-			w := wordAt{prose: !code && !hump, dot: dot && s == len(run)}
+			var w wordAt
 			// Most words are refused by their first letter and length:
 			// only the others are folded and looked up.
-			if first := foldASCII(piece[0]); !key && changeLens[first]&(1<<len(piece)) != 0 {
-				for x := 0; x < len(piece); x++ {
-					buf[x] = foldASCII(piece[x])
+			if first := foldASCII(piece[0]); changeLens[first]&(1<<len(piece)) != 0 {
+				if !keyKnown {
+					k := j
+					if k < len(t) && (t[k] == '"' || t[k] == '\'') {
+						k++
+					}
+					key, keyKnown = k < len(t) && (t[k] == ':' || t[k] == '='), true
 				}
-				w.class = classOf(buf[:len(piece)])
+				if !key {
+					w.class = seen.classOf(piece, &buf)
+				}
 			}
 			// "more than one" counts as several; "can't" is a negation.
 			if w.class&wOne != 0 && n >= 2 && at(n-1).class&wThan != 0 && at(n-2).class&wMore != 0 {
@@ -465,6 +498,12 @@ func readWords(t string) wordFacts {
 			}
 			if len(piece) == 1 && foldASCII(piece[0]) == 't' && n >= 1 && at(n-1).class&wMaybeNeg != 0 {
 				w.class |= wNeg
+			}
+			// How the word is written matters only to a word of a class.
+			if w.class != 0 {
+				code := j < len(t) && t[j] == '_' || i > 0 && t[i-1] == '_'
+				w.prose = !code && !hump
+				w.dot = s == len(run) && j+1 < len(t) && t[j] == '.' && isWordByte(t[j+1])
 			}
 			n++
 			*at(n - 1) = w
