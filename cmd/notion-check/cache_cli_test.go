@@ -251,3 +251,36 @@ func spoilEntries(t *testing.T, dir string, b []byte) {
 		}
 	}
 }
+
+// TestCLICacheVariable: NOTION_CHECK_CACHE takes on or off (or a
+// boolean's words, any case); another value is a usage error naming the
+// variable, with no call made.
+func TestCLICacheVariable(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		value string
+		code  int
+		cache bool
+	}{
+		{"on", 1, true}, {"ON", 1, true}, {"true", 1, true}, {"1", 1, true}, {" ", 1, true},
+		{"off", 1, false}, {"Off", 1, false}, {"false", 1, false}, {"0", 1, false}, {"no", 1, false},
+		{"sometimes", 2, false}, {"/tmp/cache", 2, false},
+	} {
+		t.Run(tc.value, func(t *testing.T) {
+			t.Parallel()
+			srv := notiontest.NewServer(t)
+			xdg := t.TempDir()
+			env := environ{"NOTION_TOKEN": notiontest.GoodToken, "NOTION_API_URL": srv.URL, "XDG_CACHE_HOME": xdg, "NOTION_CHECK_CACHE": tc.value}
+			_, errOut, code := cli(t, env, "", notiontest.UnsharedPageID)
+			if code != tc.code {
+				t.Errorf("exit %d, want %d; stderr %q", code, tc.code, errOut)
+			}
+			if tc.code == 2 && (!strings.Contains(errOut, "NOTION_CHECK_CACHE must be on or off") || len(srv.Calls()) != 0) {
+				t.Errorf("stderr %q, %d calls; want the variable named and no call", errOut, len(srv.Calls()))
+			}
+			if _, err := os.Stat(filepath.Join(xdg, "notion-check")); (err == nil) != tc.cache {
+				t.Errorf("cache directory made: %v, want %v", err == nil, tc.cache)
+			}
+		})
+	}
+}

@@ -65,7 +65,8 @@ Flags:
   --version          print the version
 
 Environment: NOTION_TOKEN (online checks), NOTION_TOKENS (the team's other
-integrations, comma-separated), NOTION_API_URL, NOTION_VERSION.
+integrations, comma-separated), NOTION_API_URL, NOTION_VERSION,
+NOTION_CHECK_CACHE (off: keep no users/me answer in the user cache dir).
 Exit status: 0 no error found, 1 an error finding, 2 usage error,
 3 no error found but Notion could not be asked (unavailable, rate-limited),
 130 interrupted (SIGINT), 143 terminated (SIGTERM).

@@ -91,9 +91,6 @@ func serveBot(ctx context.Context, args []string, cfg config, stdout, stderr io.
 	}
 	var lines []string
 	for _, e := range cfg.Problems {
-		if e.Var == "NOTION_CHECK_CACHE" {
-			continue // the CLI's cache: serve keeps users/me in memory
-		}
 		lines = append(lines, e.Msg)
 	}
 	lines = append(lines, checkServeConfig(cfg)...)

@@ -259,24 +259,31 @@ func TestPlanNamedIntegration(t *testing.T) {
 		access: nt.IntegrationName + " ✗ · " + nt.MarketingName + " ✓ · " + nt.OAuthName + " ✗",
 	}}
 	for _, c := range cases {
-		var cli, bot planRun
-		run := func(t *testing.T, isBot bool) planRun {
+		var cli, bot, warm planRun
+		run := func(t *testing.T, isBot bool, store IntegrationStore) planRun {
 			srv := nt.NewServer(t, nt.WithLatency(planRTT), nt.InProcess())
 			for tok, id := range c.unshare {
 				if !srv.UnshareWith(tok, id) {
 					t.Fatalf("%s: cannot unshare %s", c.name, id)
 				}
 			}
-			return runPlanIn(t, srv, c.text, isBot, c.tokens...)
+			return runPlanStore(t, srv, c.text, isBot, store, c.tokens...)
 		}
-		synctest.Test(t, func(t *testing.T) { cli = run(t, false) })
-		synctest.Test(t, func(t *testing.T) { bot = run(t, true) })
+		synctest.Test(t, func(t *testing.T) { cli = run(t, false, nil) })
+		synctest.Test(t, func(t *testing.T) { bot = run(t, true, nil) })
+		// A CLI run whose users/me answers an earlier run kept makes the
+		// bot's calls.
+		synctest.Test(t, func(t *testing.T) { warm = run(t, false, newMemStore()) })
+		if warm.me != 0 || warm.calls != bot.calls || warm.rounds > cli.rounds {
+			t.Errorf("%s: warm CLI %d calls %d rounds (%d users/me); want the bot's %d calls, none, at most %d rounds",
+				c.name, warm.calls, warm.rounds, warm.me, bot.calls, cli.rounds)
+		}
 		w := c.want
 		if cli.meLate != 0 || cli.calls != w.cliCalls || cli.rounds != w.cliRounds || bot.calls != w.botCalls || bot.rounds != w.botRounds {
 			t.Errorf("%s: CLI %d calls %d rounds (%d users/me after the first round), bot %d calls %d rounds; want %d %d (0), %d %d",
 				c.name, cli.calls, cli.rounds, cli.meLate, bot.calls, bot.rounds, w.cliCalls, w.cliRounds, w.botCalls, w.botRounds)
 		}
-		for _, r := range []planRun{cli, bot} {
+		for _, r := range []planRun{cli, bot, warm} {
 			if len(r.rep.Checks) != 1 {
 				t.Fatalf("%s: %d checks", c.name, len(r.rep.Checks))
 			}
@@ -301,8 +308,8 @@ func TestPlanNamedIntegration(t *testing.T) {
 			}
 		}
 		if os.Getenv("NOTION_MEASURE") != "" {
-			fmt.Printf("%s (%d integrations configured), virtual clock, latency %v: CLI %d calls %d rounds %.2f RTT; bot %d calls %d rounds %.2f RTT\n",
-				c.name, len(c.tokens), planRTT, cli.calls, cli.rounds, cli.rtt, bot.calls, bot.rounds, bot.rtt)
+			fmt.Printf("%s (%d integrations configured), virtual clock, latency %v: CLI %d calls %d rounds %.2f RTT; CLI warm %d calls %d rounds; bot %d calls %d rounds %.2f RTT\n",
+				c.name, len(c.tokens), planRTT, cli.calls, cli.rounds, cli.rtt, warm.calls, warm.rounds, bot.calls, bot.rounds, bot.rtt)
 		}
 	}
 }
