@@ -3,6 +3,7 @@ package diagnose
 import (
 	"bytes"
 	"fmt"
+	"iter"
 	"slices"
 	"strings"
 	"unicode"
@@ -105,6 +106,53 @@ func (c *candidate) key() refKey {
 	return refKey{source: c.source}
 }
 
+// refMap is a map keyed by refKey, held as two maps keyed by string (by
+// ID, and by the text of a reference with none), which Go hashes faster
+// than a key of two strings: the collector asks it for every candidate.
+type refMap[V any] struct{ byID, bySource map[string]V }
+
+func newRefMap[V any]() refMap[V] {
+	return refMap[V]{byID: map[string]V{}, bySource: map[string]V{}}
+}
+
+func (m refMap[V]) side(k refKey) (map[string]V, string) {
+	if k.id != "" {
+		return m.byID, k.id
+	}
+	return m.bySource, k.source
+}
+
+func (m refMap[V]) get(k refKey) (V, bool) {
+	side, s := m.side(k)
+	v, ok := side[s]
+	return v, ok
+}
+
+func (m refMap[V]) set(k refKey, v V) {
+	side, s := m.side(k)
+	side[s] = v
+}
+
+func (m refMap[V]) delete(k refKey) {
+	side, s := m.side(k)
+	delete(side, s)
+}
+
+func (m refMap[V]) len() int { return len(m.byID) + len(m.bySource) }
+
+// values yields the values, in no order.
+func (m refMap[V]) values() iter.Seq[V] {
+	return func(yield func(V) bool) {
+		for _, side := range []map[string]V{m.byID, m.bySource} {
+			for _, v := range side {
+				if !yield(v) {
+					return
+				}
+			}
+		}
+	}
+}
+
 // keyed is one reference being collected: its candidates, the first (by
 // position) first.
 type keyed struct {
@@ -135,15 +183,15 @@ func byPlace(a, b candidate) int {
 // size of the paste.
 type collector struct {
 	limit   int // references kept; all when < 0
-	kept    map[refKey]*keyed
-	counted map[refKey]struct{}
+	kept    refMap[*keyed]
+	counted refMap[struct{}]
 	more    bool // more than maxCounted distinct references
 	seq     int
 	last    *keyed // see lastKept; nil: not known
 }
 
 func newCollector(limit int) *collector {
-	return &collector{limit: limit, kept: map[refKey]*keyed{}, counted: map[refKey]struct{}{}}
+	return &collector{limit: limit, kept: newRefMap[*keyed](), counted: newRefMap[struct{}]()}
 }
 
 // add takes one candidate; it sets its seq.
@@ -152,15 +200,15 @@ func (co *collector) add(c *candidate) {
 	co.seq++
 	k := c.key()
 	fresh := false // a key never seen, so not kept either
-	if _, ok := co.counted[k]; !ok {
-		if len(co.counted) >= maxCounted {
+	if _, ok := co.counted.get(k); !ok {
+		if co.counted.len() >= maxCounted {
 			co.more = true
 		} else {
-			co.counted[k] = struct{}{}
+			co.counted.set(k, struct{}{})
 			fresh = true
 		}
 	}
-	if e, ok := co.kept[k]; !fresh && ok {
+	if e, ok := co.kept.get(k); !fresh && ok {
 		if e == co.last && before(c, &e.first) {
 			co.last = nil // it may no longer be the last
 		}
@@ -170,7 +218,7 @@ func (co *collector) add(c *candidate) {
 	if co.limit == 0 {
 		return
 	}
-	if co.limit > 0 && len(co.kept) >= co.limit {
+	if co.limit > 0 && co.kept.len() >= co.limit {
 		// Full: the new reference is kept only if it comes before the
 		// last one kept, which then goes. (A reference that goes loses
 		// its pieces read so far; it can come back only from a later pass
@@ -179,9 +227,9 @@ func (co *collector) add(c *candidate) {
 		if !before(c, &last.first) {
 			return
 		}
-		delete(co.kept, last.first.key())
+		co.kept.delete(last.first.key())
 	}
-	co.kept[k] = &keyed{first: *c, cands: []candidate{*c}}
+	co.kept.set(k, &keyed{first: *c, cands: []candidate{*c}})
 	co.last = nil
 }
 
@@ -189,7 +237,7 @@ func (co *collector) add(c *candidate) {
 // remembered until the references kept change.
 func (co *collector) lastKept() *keyed {
 	if co.last == nil {
-		for _, e := range co.kept {
+		for e := range co.kept.values() {
 			if co.last == nil || before(&co.last.first, &e.first) {
 				co.last = e
 			}
@@ -232,8 +280,8 @@ func (e *keyed) take(c *candidate) {
 // merged from its pieces in order; total is how many distinct references
 // the text holds (at least, when more).
 func (co *collector) references() (refs []Reference, total int, more bool) {
-	es := make([]*keyed, 0, len(co.kept))
-	for _, e := range co.kept {
+	es := make([]*keyed, 0, co.kept.len())
+	for e := range co.kept.values() {
 		slices.SortFunc(e.cands, byPlace)
 		es = append(es, e)
 	}
@@ -245,7 +293,7 @@ func (co *collector) references() (refs []Reference, total int, more bool) {
 		}
 		refs = append(refs, r)
 	}
-	return refs, len(co.counted), co.more
+	return refs, co.counted.len(), co.more
 }
 
 // HasReference reports whether text holds something worth answering in a
@@ -286,19 +334,14 @@ const (
 // maxRemembered bounds the pieces of text remembered as read.
 const maxRemembered = 4096
 
-type pieceKey struct {
-	pass byte
-	raw  string
-}
-
 // repeated reports whether pass read the same piece of text before and
 // what it made of it (for passLink and passAPIPath it also remembers this
-// one; the other passes remember what they made with remember). A piece read again, later in the same pass, would make the same
-// candidate at a later place, which adds nothing to the reference the
-// first one made: a paste that repeats one link ten thousand times parses
-// it once.
+// one; the other passes remember what they made with remember). A piece
+// read again, later in the same pass, would make the same candidate at a
+// later place, which adds nothing to the reference the first one made: a
+// paste that repeats one link ten thousand times parses it once.
 func (s *scanner) repeated(pass byte, raw string) (was, again bool) {
-	was, again = s.pieces[pieceKey{pass, raw}]
+	was, again = s.pieces[pass][raw]
 	if !again && (pass == passLink || pass == passAPIPath) {
 		s.remember(pass, raw, true)
 	}
@@ -306,16 +349,20 @@ func (s *scanner) repeated(pass byte, raw string) (was, again bool) {
 }
 
 func (s *scanner) remember(pass byte, raw string, was bool) {
-	if s.pieces == nil {
-		s.pieces = map[pieceKey]bool{}
+	if s.pieces[pass] == nil {
+		s.pieces[pass] = map[string]bool{}
 	}
-	if len(s.pieces) < maxRemembered {
-		s.pieces[pieceKey{pass, raw}] = was
+	n := 0
+	for _, m := range s.pieces {
+		n += len(m)
+	}
+	if n < maxRemembered {
+		s.pieces[pass][raw] = was
 	}
 }
 
 type scanner struct {
-	pieces     map[pieceKey]bool // see repeated
+	pieces     [passError + 1]map[string]bool // by pass; see repeated
 	text       string
 	ix         *firsts    // where fixed strings first occur in text; nil: not looked for
 	refs       *collector // nil: the candidates are not wanted
@@ -940,7 +987,7 @@ func (s *scanner) scanWords() {
 	for i := 0; i < len(t); {
 		// ASCII bytes by table, the common case: a word byte, or one that
 		// is not and starts nothing.
-		if c := t[i]; c < utf8.RuneSelf && !asciiWord[c] {
+		if wordByte[t[i]] == byteNoWord {
 			i++
 			continue
 		}
@@ -955,7 +1002,7 @@ func (s *scanner) scanWords() {
 		start := i
 		hasUnderscore := false
 		for i < len(t) {
-			if c := t[i]; c < utf8.RuneSelf && asciiWord[c] {
+			if wordByte[t[i]] == byteWord {
 				i++
 				continue
 			}
@@ -980,10 +1027,22 @@ func (s *scanner) scanWords() {
 	}
 }
 
-// asciiWord marks the ASCII bytes isWordRune takes. It is never written.
-var asciiWord = func() (t [utf8.RuneSelf]bool) {
-	for c := range utf8.RuneSelf {
-		t[c] = isWordRune(rune(c))
+// What a byte is to scanWords.
+const (
+	byteNoWord = iota // an ASCII byte isWordRune refuses
+	byteWord          // an ASCII byte isWordRune takes
+	byteRune          // a byte of a character outside ASCII: decoded
+)
+
+// wordByte is what each byte is to scanWords. It is never written.
+var wordByte = func() (t [256]uint8) {
+	for c := range 256 {
+		switch {
+		case c >= utf8.RuneSelf:
+			t[c] = byteRune
+		case isWordRune(rune(c)):
+			t[c] = byteWord
+		}
 	}
 	return t
 }()
