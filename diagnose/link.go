@@ -209,13 +209,14 @@ func (l *link) parseContent(u urlParts) {
 			break
 		}
 	}
+	plain := plainQuery(u.rawQuery)
 	for _, key := range []string{"p", "page_id", "id"} {
-		if v := queryGet(u.rawQuery, key); v != "" {
+		if v := queryValue(u.rawQuery, key, plain); v != "" {
 			l.peek, l.hasPeek = examineQuery(v), true
 			break
 		}
 	}
-	if v := queryGet(u.rawQuery, "v"); v != "" {
+	if v := queryValue(u.rawQuery, "v", plain); v != "" {
 		l.view, l.hasView = examineQuery(v), true
 	}
 	if f := u.fragment; f != "" {
@@ -312,8 +313,12 @@ type pathSegments [8]string
 // queryGet is url.ParseQuery(raw).Get(key) without the map: the first
 // value of key. A query with an escape, a '+', a ';' or very many
 // parameters is left to net/url.
-func queryGet(raw, key string) string {
-	if !plainQuery(raw) {
+func queryGet(raw, key string) string { return queryValue(raw, key, plainQuery(raw)) }
+
+// queryValue is queryGet with plainQuery(raw) known, for a caller that
+// asks one query for several keys.
+func queryValue(raw, key string, plain bool) string {
+	if !plain {
 		q, _ := url.ParseQuery(raw)
 		return q.Get(key)
 	}
@@ -440,7 +445,7 @@ func (l *link) parseOther(u urlParts) {
 }
 
 // idReading reduces a link to the ID the person most likely means.
-func (l link) idReading() idReading {
+func (l *link) idReading() idReading {
 	switch {
 	case l.hasAPIID:
 		vd := l.apiID

@@ -338,6 +338,13 @@ type wordAt struct {
 // changeWindow is how many words back a pattern may reach.
 const changeWindow = 8
 
+// changeRing is the size of the ring of the last words read: more than
+// changeWindow (the conversion below fails to compile otherwise), and a
+// power of 2, so that a word's place in it is a mask.
+const changeRing = 16
+
+const _ = uint(changeRing - changeWindow - 1)
+
 // readChanges returns the 2025–2026 changes the text describes in words,
 // in the order of the Change constants.
 func readChanges(t string) []Change { return readWords(t).changes }
@@ -351,7 +358,7 @@ func readChanges(t string) []Change { return readWords(t).changes }
 // functions, the window would be passed or allocated per word.
 func readWords(t string) wordFacts {
 	var (
-		win   [changeWindow + 1]wordAt
+		win   [changeRing]wordAt
 		n     int
 		found = map[Change]bool{}
 		buf   [32]byte
@@ -362,7 +369,7 @@ func readWords(t string) wordFacts {
 		lastSearch, lastEmpty = -1 << 30, -1 << 30
 	)
 	upperPAT := false
-	at := func(k int) *wordAt { return &win[k%len(win)] }
+	at := func(k int) *wordAt { return &win[uint(k)%uint(len(win))] } // k >= 0
 	// near returns whether a word of class cl lies within the last back
 	// words before the current one (exclusive of it).
 	near := func(cl uint64, back int) bool {
