@@ -227,6 +227,11 @@ type ProbeOptions struct {
 	// SearchQuery, when set, is the query text of the person's search:
 	// Searcher.Search asks with it too.
 	SearchQuery string
+	// Peers, when set, is this integration's place among the others asked
+	// in the same diagnosis: a probe tells it each round's answers
+	// (Peer.Told) and, before a later round, asks what the others saw
+	// (Peer.SeenElsewhere): their answers may make its 404s final.
+	Peers *Peer
 }
 
 // Prober runs the online part of a diagnosis against the Notion API. It is

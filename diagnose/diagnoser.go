@@ -283,11 +283,19 @@ func probeAll(ctx context.Context, p Prober, refs []Reference, opts ProbeOptions
 			idx, asked = append(idx, i), append(asked, ref)
 		}
 	}
+	// The other integrations' probes wait for this one's to tell (Peer):
+	// it tells each result, and leaves when all are over.
+	defer opts.Peers.Leave()
 	if len(asked) == 0 {
 		return
 	}
-	if probed := opts.Probed; probed != nil {
-		opts.Probed = func(k int, res ProbeResult) { probed(idx[k], res) }
+	if probed, peers := opts.Probed, opts.Peers; probed != nil || peers != nil {
+		opts.Probed = func(k int, res ProbeResult) {
+			peers.Done(asked[k], res)
+			if probed != nil {
+				probed(idx[k], res)
+			}
+		}
 	}
 	if bp, ok := p.(BatchProber); ok {
 		for k, res := range bp.ProbeAll(ctx, asked, opts) {

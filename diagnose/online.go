@@ -200,6 +200,17 @@ func (r *onlineRun) probe(ctx context.Context) {
 			})
 		}
 	}
+	// Integrations asked together tell each other what they saw, so that
+	// one's 404s are final once another knows the object.
+	var board *Sightings
+	if asked := countTrue(r.ask); asked > 1 {
+		board = NewSightings(len(r.ps))
+		for pi, ask := range r.ask {
+			if !ask {
+				board.Peer(pi).Leave()
+			}
+		}
+	}
 	for pi, p := range r.ps {
 		r.results[pi] = make([]ProbeResult, len(r.refs))
 		if !r.known[pi] && !r.lazy {
@@ -216,6 +227,9 @@ func (r *onlineRun) probe(ctx context.Context) {
 		if pi == 0 {
 			o = first
 		}
+		if board != nil {
+			o.Peers = board.Peer(pi)
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -223,6 +237,16 @@ func (r *onlineRun) probe(ctx context.Context) {
 		}()
 	}
 	wg.Wait()
+}
+
+func countTrue(bs []bool) int {
+	n := 0
+	for _, b := range bs {
+		if b {
+			n++
+		}
+	}
+	return n
 }
 
 // settleIntegration fills the report's integration from users/me, asking
@@ -270,7 +294,20 @@ func (r *onlineRun) views(ri int) []view {
 				continue
 			}
 		}
-		views = append(views, view{who: who, j: judge(r.refs[ri], r.call, who, r.results[pi][ri]), res: r.results[pi][ri]})
+		views = append(views, view{who: who, res: r.results[pi][ri]})
+	}
+	ref := r.refs[ri]
+	for k := range views {
+		// What another integration saw makes this one's 404s final (its
+		// probe stopped asking once it knew: Sightings).
+		var elsewhere Kind
+		for o, v := range views {
+			if kind, ok := disclosed(answersFor(v.res, ref.ID)); ok && o != k {
+				elsewhere = kind
+				break
+			}
+		}
+		views[k].j = judge(ref, r.call, views[k].who, views[k].res, elsewhere)
 	}
 	return views
 }

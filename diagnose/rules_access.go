@@ -303,8 +303,10 @@ func resolveDatabase(r *resolved, as answers) {
 }
 
 // judge is the verdict of one integration on one reference: the rules in
-// order, over what Notion answered it.
-func judge(ref Reference, call *Call, who asker, res ProbeResult) judgement {
+// order, over what Notion answered it. elsewhere is the kind another
+// integration's answers disclosed ("" none): a 404 from the endpoints of
+// that kind is then enough to say the object is not shared.
+func judge(ref Reference, call *Call, who asker, res ProbeResult, elsewhere Kind) judgement {
 	j := judgement{Kind: KindUnknown}
 	as := answersFor(res, ref.ID)
 	if f, ok := ruleUnauthorized(as); ok {
@@ -317,7 +319,7 @@ func judge(ref Reference, call *Call, who asker, res ProbeResult) judgement {
 	}
 	r, ok := resolve(as)
 	if !ok {
-		ruleUnresolved(&j, ref, who, as)
+		ruleUnresolved(&j, ref, who, as, elsewhere)
 		return j
 	}
 	if !r.from200 && ruleTransient(&j, ref, as) {
@@ -370,7 +372,7 @@ func ruleUnauthorized(as answers) (Finding, bool) {
 // ruleUnresolved covers answers that disclose no object: not shared when
 // Notion answered 404 on every endpoint that could have served it, a
 // capability problem when it refused every read, else no verdict.
-func ruleUnresolved(j *judgement, ref Reference, who asker, as answers) {
+func ruleUnresolved(j *judgement, ref Reference, who asker, as answers, elsewhere Kind) {
 	if ruleTransient(j, ref, as) {
 		return
 	}
@@ -389,7 +391,7 @@ func ruleUnresolved(j *judgement, ref Reference, who asker, as answers) {
 			fmt.Sprintf("Notion answered 403 %s to every read (%s): the integration lacks the Read content capability.", as.ordered()[0].Code, strings.Join(paths, ", ")), nil))
 		return
 	}
-	if as.all(OutcomeNotFound) && covers(ref, as) {
+	if as.all(OutcomeNotFound) && covers(ref, as, elsewhere) {
 		j.Done = true
 		j.add(notShared(ref, who, as))
 		return
@@ -404,8 +406,15 @@ func ruleUnresolved(j *judgement, ref Reference, who asker, as answers) {
 // covers reports whether the calls answered could each have disclosed
 // every kind the reference can be: a page, block or database (blocks, or
 // pages and databases), and, unless the ID is a web link's path ID (never a
-// data source or a view), a data source and a view.
-func covers(ref Reference, as answers) bool {
+// data source or a view), a data source and a view. When another
+// integration saw the object (elsewhere, its kind), the endpoints of that
+// kind are enough.
+func covers(ref Reference, as answers, elsewhere Kind) bool {
+	for _, f := range elsewhere.Endpoints() {
+		if _, ok := as[f]; ok {
+			return true
+		}
+	}
 	_, b := as[EndpointBlocks]
 	_, p := as[EndpointPages]
 	_, d := as[EndpointDatabases]

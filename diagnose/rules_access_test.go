@@ -68,19 +68,21 @@ func TestJudge(t *testing.T) {
 	multi := bad(EndpointDatabases, vID, "Databases with multiple data sources are not supported in this API version.")
 	multi.ChildDataSourceIDs, multi.Version = []string{vDS, vDS2}, "2022-06-28"
 	tests := []struct {
-		name     string
-		rule     string
-		ref      Reference
-		call     *Call
-		who      asker
-		res      ProbeResult
-		kind     Kind
-		done     bool
-		sees     bool
-		codes    []Code
-		intCodes []Code
-		mention  []string
-		absent   []string
+		name string
+		rule string
+		ref  Reference
+		call *Call
+		who  asker
+		res  ProbeResult
+		// elsewhere is the kind another integration saw.
+		elsewhere Kind
+		kind      Kind
+		done      bool
+		sees      bool
+		codes     []Code
+		intCodes  []Code
+		mention   []string
+		absent    []string
 	}{
 		{name: "page", rule: "rulePage/ruleOK", ref: refOf(vID, "", ""), res: obs("2025-09-03", ok(EndpointBlocks, vID, page), bad(EndpointDatabases, vID, "Provided database_id x is a page, not a database.")),
 			kind: KindPage, done: true, sees: true, codes: []Code{CodeAccessOK}, mention: []string{"/v1/pages/" + vID}},
@@ -137,6 +139,18 @@ func TestJudge(t *testing.T) {
 			res: obs("2025-09-03", nf(EndpointBlocks, vID), nf(EndpointDatabases, vID)), codes: []Code{CodeNotionUnavailable}},
 		{name: "404 everywhere but views not asked: no verdict", rule: "covers", ref: refOf(vID, "", ""), res: obs("2025-09-03", nf(EndpointBlocks, vID), nf(EndpointDataSources, vID)),
 			codes: []Code{CodeNotionUnavailable}},
+		{name: "bare ID, 404 on blocks, another integration reads a page: not shared", rule: "covers", ref: refOf(vID, "", EndpointPages),
+			res: obs("2025-09-03", nf(EndpointBlocks, vID)), elsewhere: KindPage, done: true, codes: []Code{CodeAccessNotShared}},
+		{name: "bare ID, 404 on blocks, another integration reads a database: not shared", rule: "covers", ref: refOf(vID, "", ""),
+			res: obs("2025-09-03", nf(EndpointBlocks, vID)), elsewhere: KindDatabase, done: true, codes: []Code{CodeAccessNotShared}},
+		{name: "bare ID, 404 on blocks, another integration reads a data source: no verdict", rule: "covers", ref: refOf(vID, "", EndpointPages),
+			res: obs("2025-09-03", nf(EndpointBlocks, vID)), elsewhere: KindDataSource, codes: []Code{CodeNotionUnavailable}},
+		{name: "bare ID, 404 on blocks and data_sources, another integration reads a data source: not shared", rule: "covers", ref: refOf(vID, "", ""),
+			res: obs("2025-09-03", nf(EndpointBlocks, vID), nf(EndpointDataSources, vID)), elsewhere: KindDataSource, done: true, codes: []Code{CodeAccessNotShared}},
+		{name: "bare ID, 404 on blocks and data_sources, another integration reads a view: no verdict", rule: "covers", ref: refOf(vID, "", ""),
+			res: obs("2025-09-03", nf(EndpointBlocks, vID), nf(EndpointDataSources, vID)), elsewhere: KindView, codes: []Code{CodeNotionUnavailable}},
+		{name: "another integration reads it, 404 and 503: never not shared", rule: "ruleTransient", ref: refOf(vID, "", ""),
+			res: obs("2025-09-03", nf(EndpointBlocks, vID), fail(EndpointDataSources, vID, OutcomeUnavailable, 503)), elsewhere: KindPage, codes: []Code{CodeNotionUnavailable}},
 		{name: "404 with a personal token: no Connections advice", rule: "notShared", ref: refOf(vID, "", ""), who: asker{info: IntegrationInfo{Name: "Notion CLI", Workspace: "Acme", Personal: true, Me: Answer{Outcome: OutcomeOK}}, primary: true},
 			res: obs("2025-09-03", allNF(vID)...), done: true, codes: []Code{CodeAccessNotShared}, mention: []string{"personal access token"}, absent: []string{"Connections, and add"}},
 		{name: "users/me unknown: the 404 message names the integration", rule: "notShared", ref: refOf(vID, "", ""), who: asker{label: "NOTION_TOKEN", primary: true},
@@ -159,7 +173,7 @@ func TestJudge(t *testing.T) {
 			if who.label == "" && who.info.Name == "" {
 				who = iris
 			}
-			j := judge(tt.ref, tt.call, who, tt.res)
+			j := judge(tt.ref, tt.call, who, tt.res, tt.elsewhere)
 			kind := tt.kind
 			if kind == "" {
 				kind = KindUnknown
@@ -235,7 +249,7 @@ func TestCallRules(t *testing.T) {
 	marketing := asker{info: IntegrationInfo{Name: "Marketing Sync", Me: Answer{Outcome: OutcomeOK}}, label: "NOTION_TOKENS #1"}
 	ref := refOf(vID, KindPage, EndpointPages)
 	v := func(who asker, res ProbeResult, call *Call) view {
-		return view{who: who, j: judge(ref, call, who, res), res: res}
+		return view{who: who, j: judge(ref, call, who, res, ""), res: res}
 	}
 	notFound := &Call{Method: "GET", Endpoint: "/v1/pages/{page_id}", Status: 404, Code: "object_not_found", Integration: "Marketing Sync",
 		Message: "Could not find page with ID: " + vID + ". Make sure the relevant pages and databases are shared with your integration \"Marketing Sync\"."}
@@ -312,7 +326,7 @@ func TestNotSharedWithCaller(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			j := judge(ref, tt.call, tt.who, tt.res)
+			j := judge(ref, tt.call, tt.who, tt.res, "")
 			fs := ruleNotSharedWithCaller(tt.call, []view{{who: tt.who, j: j, res: tt.res}}, j.Findings)
 			if got := textOf(fs); tt.names != "" && !strings.Contains(got, tt.names) {
 				t.Errorf("fix does not say %s:\n%s", tt.names, got)

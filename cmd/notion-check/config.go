@@ -7,7 +7,9 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"reflect"
+	"runtime"
 	"strconv"
 	"strings"
 	"text/template"
@@ -48,10 +50,17 @@ type env struct {
 	RedisURL        string `envconfig:"REDIS_URL"`
 	ClaimAfter      string `envconfig:"REDIS_CLAIM_AFTER"`
 	ShutdownTimeout string `envconfig:"SHUTDOWN_TIMEOUT"`
+	// NotionCheckCache turns the CLI's users/me cache on or off.
+	NotionCheckCache string `envconfig:"NOTION_CHECK_CACHE" default:"on"`
 	// NoColor and Term are the terminal's conventions (no-color.org,
 	// TERM=dumb), read for the human report.
 	NoColor string `envconfig:"NO_COLOR"`
 	Term    string `envconfig:"TERM"`
+	// XDGCacheHome, Home and LocalAppData are where the platform keeps a
+	// user's caches (os.UserCacheDir's rules, read through getenv).
+	XDGCacheHome string `envconfig:"XDG_CACHE_HOME"`
+	Home         string `envconfig:"HOME"`
+	LocalAppData string `envconfig:"LOCALAPPDATA"`
 }
 
 // config is the checked configuration.
@@ -97,6 +106,10 @@ type config struct {
 	// finish the requests in flight after SIGTERM (bot.Config.ShutdownTimeout;
 	// default bot.DefaultShutdownTimeout).
 	ShutdownTimeout time.Duration
+	// CacheDir is the directory of the CLI's users/me cache
+	// (userCacheDir/notion-check; "" when NOTION_CHECK_CACHE is off or the
+	// platform names no cache directory: no cache).
+	CacheDir string
 	// Plain is true when NO_COLOR is set or TERM is dumb: the human report
 	// is never coloured then.
 	Plain bool
@@ -152,7 +165,7 @@ func (es configErrors) only(vars ...string) configErrors {
 // with another one (a Slack setting, say) does not stop a diagnosis.
 // NOTION_VERSION is not among them: the CLI is a diagnostic, and reports a
 // version Notion does not publish as a finding.
-var cliVars = []string{"NOTION_API_URL", "NOTION_RATE", "NOTION_BURST", "NOTION_GUESS_RATE", "DIAGNOSIS_TIMEOUT"}
+var cliVars = []string{"NOTION_API_URL", "NOTION_RATE", "NOTION_BURST", "NOTION_GUESS_RATE", "DIAGNOSIS_TIMEOUT", "NOTION_CHECK_CACHE"}
 
 // loadConfig reads every variable of env through getenv, the one reader of
 // the environment (main gives os.Getenv), and checks every value that has a
@@ -178,6 +191,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	c.readNotionVars(e, given, bad)
 	c.readReplicaVars(e, bad)
+	c.readCacheVars(e, bad)
 	if err := checkURL("SLACK_API_URL", c.SlackAPIURL, "https://slack.com/api/"); err != nil {
 		bad("SLACK_API_URL", "%v", err)
 	}
@@ -241,6 +255,49 @@ func (c *config) readNotionVars(e env, given map[string]bool, bad func(name, for
 		bad("DIAGNOSIS_TIMEOUT", "DIAGNOSIS_TIMEOUT must be a duration from 1s to 5m, such as 20s")
 		c.Timeout = 20 * time.Second
 	}
+}
+
+// readCacheVars reads NOTION_CHECK_CACHE (on or off, or a boolean) and,
+// when it is on, where the platform keeps a user's caches.
+func (c *config) readCacheVars(e env, bad func(name, format string, args ...any)) {
+	switch strings.ToLower(strings.TrimSpace(e.NotionCheckCache)) {
+	case "on", "1", "true", "yes":
+		if dir := userCacheDir(runtime.GOOS, e); dir != "" {
+			c.CacheDir = filepath.Join(dir, "notion-check")
+		}
+	case "off", "0", "false", "no":
+	default:
+		bad("NOTION_CHECK_CACHE", "NOTION_CHECK_CACHE must be on or off")
+	}
+}
+
+// userCacheDir is os.UserCacheDir's answer for goos with the variables
+// of e, which run read through its getenv (os.UserCacheDir reads the
+// process's environment, which a test in process cannot give each run);
+// "" when the platform's variable is unset or not an absolute path.
+func userCacheDir(goos string, e env) string {
+	var dir string
+	switch goos {
+	case "windows":
+		dir = e.LocalAppData
+	case "darwin", "ios":
+		if e.Home != "" {
+			dir = filepath.Join(e.Home, "Library", "Caches")
+		}
+	case "plan9":
+		if e.Home != "" {
+			dir = filepath.Join(e.Home, "lib", "cache")
+		}
+	default:
+		dir = e.XDGCacheHome
+		if dir == "" && e.Home != "" {
+			dir = filepath.Join(e.Home, ".cache")
+		}
+	}
+	if !filepath.IsAbs(dir) {
+		return ""
+	}
+	return dir
 }
 
 // readReplicaVars reads REDIS_URL, REDIS_CLAIM_AFTER and

@@ -16,6 +16,7 @@ import (
 
 	"github.com/notion-check/notion-check/diagnose"
 	"github.com/notion-check/notion-check/diagnose/notion"
+	"github.com/notion-check/notion-check/diagnose/notion/mecache"
 )
 
 // exitError carries an exit status (and, for usage errors, the one line
@@ -64,7 +65,8 @@ Flags:
   --version          print the version
 
 Environment: NOTION_TOKEN (online checks), NOTION_TOKENS (the team's other
-integrations, comma-separated), NOTION_API_URL, NOTION_VERSION.
+integrations, comma-separated), NOTION_API_URL, NOTION_VERSION,
+NOTION_CHECK_CACHE (off: keep no users/me answer in the user cache dir).
 Exit status: 0 no error found, 1 an error finding, 2 usage error,
 3 no error found but Notion could not be asked (unavailable, rate-limited),
 130 interrupted (SIGINT), 143 terminated (SIGTERM).
@@ -438,6 +440,11 @@ func newDiagnoser(cfg config, offline bool, hooks func(i int) (notion.Hooks, *sl
 			// A one-shot run sends its calls at once, up to
 			// notion.DefaultOneShotBurst, unless NOTION_BURST says less.
 			nc.Burst = 0
+		}
+		if hooks == nil && cfg.CacheDir != "" {
+			// A one-shot run cannot keep users/me's answer in memory
+			// for the next: a file does (the bot asks once at start).
+			nc.Store = &mecache.Dir{Path: cfg.CacheDir, TTL: mecache.DefaultTTL}
 		}
 		if cfg.transport != nil {
 			nc.Transport = cfg.transport(i, tok)

@@ -238,8 +238,7 @@ func testUsersMeOncePerIntegration(t *testing.T) {
 		t.Fatalf("users/me asked %d times for 3 integrations", n)
 	}
 	// Times are exact on the virtual clock: every users/me went before the
-	// first answer came (the probes' later rounds, a bare ID Marketing Sync
-	// does not see: data_sources, then views, are the probes' own).
+	// first answer came (any later round is a probe's own).
 	calls := tm.srv.Calls()
 	first := calls[0].End
 	for _, c := range calls {
@@ -262,7 +261,8 @@ func testUsersMeOncePerIntegration(t *testing.T) {
 // TestNamedIntegrationInOneRound: a pasted error naming a configured
 // integration, users/me not known yet (a CLI run): every integration's
 // users/me goes beside the probes, in one round (not before them), and the
-// check is judged as the one named. Times are exact on the virtual clock.
+// check is judged as the one named, its 404 final since the others read
+// the page. Times are exact on the virtual clock.
 func TestNamedIntegrationInOneRound(t *testing.T) { onVirtualClock(t, testNamedIntegrationInOneRound) }
 
 func testNamedIntegrationInOneRound(t *testing.T) {
@@ -296,6 +296,11 @@ func testNamedIntegrationInOneRound(t *testing.T) {
 	}
 	if firsts != 3 {
 		t.Errorf("%d integrations' blocks calls in the first round, want 3: %+v", firsts, calls)
+	}
+	// The others' blocks answers told a page: Marketing Sync's blocks 404
+	// is final, with no data source or view call after it.
+	if n := tm.srv.CallsTo("/v1/data_sources") + tm.srv.CallsTo("/v1/views"); n != 0 {
+		t.Errorf("%d data source or view calls after the others told a page: %+v", n, calls)
 	}
 }
 

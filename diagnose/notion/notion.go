@@ -149,6 +149,10 @@ type Config struct {
 	CacheTTL time.Duration
 	// Hooks feed metrics.
 	Hooks Hooks
+	// Store, when set, keeps what users/me told about the token across
+	// processes (store.go): the CLI's file cache. nil (the bot): users/me
+	// is kept in memory only.
+	Store IntegrationStore
 	// Logger receives debug lines about calls (slog.Default() if nil). It
 	// never receives the token.
 	Logger *slog.Logger
@@ -174,6 +178,12 @@ type Prober struct {
 	// meFlying is true while a users/me call runs: its request is then
 	// already counted by the pacer (or about to be), not by ProbeAll.
 	meFlying bool
+
+	// storeKey is the token's key in cfg.Store; storeLoad loads its entry
+	// once; storeDropped is set once a 401 dropped it.
+	storeKey     string
+	storeLoad    sync.Once
+	storeDropped atomic.Bool
 }
 
 type cached struct {
@@ -265,6 +275,10 @@ func New(cfg Config) (*Prober, error) {
 		log:   log,
 		cache: map[string]cached{},
 	}
+	if cfg.Store != nil {
+		p.storeKey = StoreKey(bu.String(), cfg.Token)
+		tr.unauthorized = p.dropStored
+	}
 	return p, nil
 }
 
@@ -279,7 +293,9 @@ func (p *Prober) HTTPClient() *http.Client { return p.client }
 // Integration asks GET /v1/users/me who the token is. A 200 is cached for
 // the life of the Prober (once per process: a token revoked later shows in
 // the probes' own 401s), a 401 or 403 for CacheTTL, a failure not at all;
-// opts.Fresh bypasses the cache. It reports what Notion answered, no
+// opts.Fresh bypasses the cache. With Config.Store, a complete 200 is
+// also saved there, and an entry saved by an earlier process stands for
+// the call (its answer says so). It reports what Notion answered, no
 // verdict.
 func (p *Prober) Integration(ctx context.Context, opts diagnose.ProbeOptions) diagnose.IntegrationInfo {
 	e := p.integration(ctx, opts.Fresh)
@@ -291,6 +307,7 @@ func (p *Prober) Integration(ctx context.Context, opts diagnose.ProbeOptions) di
 // KnownIntegration returns what users/me answered, from the cache, making
 // no call; false when nothing usable is cached (diagnose.IntegrationCache).
 func (p *Prober) KnownIntegration() (diagnose.IntegrationInfo, bool) {
+	p.loadStored()
 	p.mu.Lock()
 	e := p.me
 	p.mu.Unlock()
@@ -304,6 +321,7 @@ func (p *Prober) KnownIntegration() (diagnose.IntegrationInfo, bool) {
 
 func (p *Prober) integration(ctx context.Context, fresh bool) *meEntry {
 	if !fresh {
+		p.loadStored()
 		p.mu.Lock()
 		e := p.me
 		p.mu.Unlock()
@@ -407,6 +425,8 @@ func (p *Prober) fetchMe(ctx context.Context) *meEntry {
 			// from a personal access token: GET /v1/users can.
 			e.info.Users = p.askUsers(ctx)
 		}
+		e.info.Me = me
+		p.saveStored(e.info)
 		if p.ttl() > 0 {
 			e.expires = time.Now().Add(100 * 365 * 24 * time.Hour)
 		}
@@ -480,6 +500,7 @@ func (p *Prober) ProbeAll(ctx context.Context, refs []diagnose.Reference, opts d
 	for _, j := range jobs {
 		j.first.speculative = j.first.speculative[:j.spec]
 		j.first.sent = gate
+		j.first.peers = opts.Peers
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -580,6 +601,7 @@ func (p *Prober) cached(key string) (diagnose.ProbeResult, bool) {
 // meToCome reports whether a users/me call is still to be sent: none is
 // cached and none is running.
 func (p *Prober) meToCome() bool {
+	p.loadStored()
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return !p.meFlying && (p.me == nil || !time.Now().Before(p.me.expires))
@@ -591,12 +613,18 @@ func (p *Prober) pacer() *pacer { return p.client.Transport.(*transport).pacer }
 // caches complete observations.
 func (p *Prober) flight(ctx context.Context, ref diagnose.Reference, key, version string, first firstRound) diagnose.ProbeResult {
 	var mine atomic.Bool
-	ch := p.flights.DoChan(key, func() (any, error) {
+	flightKey := key
+	if first.peers != nil {
+		// A probe that hears the other integrations may ask less than one
+		// alone would need: only such probes share it.
+		flightKey += "|peers"
+	}
+	ch := p.flights.DoChan(flightKey, func() (any, error) {
 		mine.Store(true)
 		fctx, cancel := detach(ctx)
 		defer cancel()
-		res := p.probe(fctx, ref, version, first)
-		if complete(res) && p.ttl() > 0 {
+		res, narrowed := p.probe(fctx, ref, version, first)
+		if !narrowed && complete(res) && p.ttl() > 0 {
 			p.mu.Lock()
 			for k, c := range p.cache {
 				if time.Now().After(c.expires) {

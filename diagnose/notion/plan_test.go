@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"path"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/synctest"
@@ -24,10 +25,12 @@ type planRun struct {
 	rtt           float64 // wall time on the virtual clock, in round trips
 	limited       int     // 429s
 	// meLate counts users/me calls sent after the first answer came (not
-	// in the first round).
-	meLate int
+	// in the first round); me counts them all.
+	meLate, me int
 	// widest is the most calls about one ID on the wire at one instant.
 	widest int
+	// rep is the diagnosis's report.
+	rep diagnose.Report
 }
 
 // runPlan diagnoses text once with the shipped defaults (Config with only
@@ -41,13 +44,31 @@ type planRun struct {
 // then NOTION_TOKENS); else NOTION_TOKEN is nt.GoodToken alone.
 func runPlan(t *testing.T, text string, bot bool, tokens ...string) planRun {
 	t.Helper()
-	srv := nt.NewServer(t, nt.WithLatency(planRTT), nt.InProcess())
+	return runPlanIn(t, nt.NewServer(t, nt.WithLatency(planRTT), nt.InProcess()), text, bot, tokens...)
+}
+
+// runPlanIn is runPlan against srv (a fake whose sharing the test set).
+func runPlanIn(t *testing.T, srv *nt.Server, text string, bot bool, tokens ...string) planRun {
+	t.Helper()
+	return runPlanStore(t, srv, text, bot, nil, tokens...)
+}
+
+// runPlanWith is runPlan with store as every Prober's Config.Store: a CLI
+// run with a users/me cache (plan_warm_test.go).
+func runPlanWith(t *testing.T, text string, bot bool, store IntegrationStore, tokens ...string) planRun {
+	t.Helper()
+	return runPlanStore(t, nt.NewServer(t, nt.WithLatency(planRTT), nt.InProcess()), text, bot, store, tokens...)
+}
+
+// runPlanStore is runPlanIn with store as every Prober's Config.Store.
+func runPlanStore(t *testing.T, srv *nt.Server, text string, bot bool, store IntegrationStore, tokens ...string) planRun {
+	t.Helper()
 	if len(tokens) == 0 {
 		tokens = []string{nt.GoodToken}
 	}
 	var probers []*Prober
 	for _, tok := range tokens {
-		p, err := New(Config{Token: tok, BaseURL: srv.URL, Transport: srv.Transport(), OneShot: !bot, Logger: slog.New(slog.DiscardHandler)})
+		p, err := New(Config{Token: tok, BaseURL: srv.URL, Transport: srv.Transport(), OneShot: !bot, Logger: slog.New(slog.DiscardHandler), Store: store})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -62,6 +83,9 @@ func runPlan(t *testing.T, text string, bot bool, tokens ...string) planRun {
 	}
 	if bot {
 		time.Sleep(time.Minute)
+	}
+	if store != nil && !bot {
+		warmStore(t, srv, store, tokens)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -85,10 +109,13 @@ func runPlan(t *testing.T, text string, bot bool, tokens ...string) planRun {
 			fmt.Printf("  %v %s %s %s %d\n", c.Start.Sub(start), c.Integration, c.Method, c.Path, c.Status)
 		}
 	}
-	run := planRun{calls: len(calls), rounds: nt.Rounds(calls), rtt: float64(el) / float64(planRTT), limited: srv.Count429()}
+	run := planRun{calls: len(calls), rounds: nt.Rounds(calls), rtt: float64(el) / float64(planRTT), limited: srv.Count429(), rep: rep}
 	for _, c := range calls {
-		if c.Path == "/v1/users/me" && !c.Start.Before(calls[0].End) {
-			run.meLate++
+		if c.Path == "/v1/users/me" {
+			run.me++
+			if !c.Start.Before(calls[0].End) {
+				run.meLate++
+			}
 		}
 		// Calls about the same ID (the path's last part) on the wire when
 		// this one starts, itself included.
@@ -162,27 +189,127 @@ func TestPlanCalls(t *testing.T) {
 }
 
 // TestPlanNamedIntegration: a pasted 404 naming a configured integration
-// (two configured: NOTION_TOKEN and NOTION_TOKENS) is checked in one round:
-// each integration's users/me beside its probe, never a round of users/me
-// first. Exact on the virtual clock; NOTION_MEASURE=1 prints the figures.
+// is checked with each integration's users/me beside its probe (never a
+// round of users/me first), and once another integration's answer has told
+// what the object is, the named one's 404s are final: no data source or
+// view call follows a blocks 404 about a page another integration reads.
+// When no other integration sees the object, the later calls still go.
+// Exact on the virtual clock; NOTION_MEASURE=1 prints the figures.
 func TestPlanNamedIntegration(t *testing.T) {
 	t.Parallel()
-	paste := fmt.Sprintf(`GET https://api.notion.com/v1/pages/%s
-{"object":"error","status":404,"code":"object_not_found","message":"Could not find page with ID: %s. Make sure the relevant pages and databases are shared with your integration \"%s\"."}`,
-		nt.SharedPageID, nt.SharedPageID, nt.MarketingName)
-	var cli, bot planRun
-	synctest.Test(t, func(t *testing.T) { cli = runPlan(t, paste, false, nt.GoodToken, nt.MarketingToken) })
-	synctest.Test(t, func(t *testing.T) { bot = runPlan(t, paste, true, nt.GoodToken, nt.MarketingToken) })
-	// The first round: each integration's users/me (CLI) beside its blocks
-	// call; the second is the check's own: Marketing Sync answered 404 on
-	// blocks, and a bare ID's data source and view calls follow (a data
-	// source or view ID used with /v1/pages answers 404 too).
-	if cli.meLate != 0 || cli.calls != 6 || cli.rounds != 2 || bot.calls != 4 || bot.rounds != 2 {
-		t.Errorf("CLI %d calls %d rounds (%d users/me after the first round), bot %d calls %d rounds; want 6 2 (0), 4 2",
-			cli.calls, cli.rounds, cli.meLate, bot.calls, bot.rounds)
+	paste := func(id, name string) string {
+		return fmt.Sprintf(`GET https://api.notion.com/v1/pages/%s
+{"object":"error","status":404,"code":"object_not_found","message":"Could not find page with ID: %s. Make sure the relevant pages and databases are shared with your integration \"%s\"."}`, id, id, name)
 	}
-	if os.Getenv("NOTION_MEASURE") != "" {
-		fmt.Printf("404 naming a configured integration (2 configured), virtual clock, latency %v: CLI %d calls %d rounds %.2f RTT; bot %d calls %d rounds %.2f RTT\n",
-			planRTT, cli.calls, cli.rounds, cli.rtt, bot.calls, bot.rounds, bot.rtt)
+	type want struct{ cliCalls, cliRounds, botCalls, botRounds int }
+	cases := []struct {
+		name   string
+		text   string
+		tokens []string
+		// unshare is shared with no integration of tokens but the last
+		// it is shared with (set up in the fake before the run).
+		unshare map[string]string
+		want    want
+		// kind and code are the check's kind and the finding that must
+		// lead; names are the integrations the finding must name.
+		kind  diagnose.Kind
+		code  diagnose.Code
+		names []string
+		// access is the check's access line.
+		access string
+	}{{
+		// Iris Checker reads the page in the first round: Marketing Sync's
+		// blocks 404 is final. CLI: two users/me and two blocks calls; bot:
+		// the two blocks calls (users/me cached). One round.
+		name: "page another integration reads", text: paste(nt.SharedPageID, nt.MarketingName),
+		tokens: []string{nt.GoodToken, nt.MarketingToken},
+		want:   want{4, 1, 2, 1},
+		kind:   diagnose.KindPage, code: diagnose.CodeAccessNotShared, names: []string{nt.MarketingName, nt.IntegrationName},
+		access: nt.MarketingName + " ✗ · " + nt.IntegrationName + " ✓",
+	}, {
+		// Nobody's first round tells what it is: a data source ID used as
+		// a page ID answers 404 on blocks for everyone (Iris Checker does
+		// not see it at all), and the data source and view calls of the
+		// second round must still go.
+		name: "data source no other integration sees", text: paste(nt.DataSourceID, nt.MarketingName),
+		tokens:  []string{nt.GoodToken, nt.MarketingToken},
+		unshare: map[string]string{nt.GoodToken: nt.DataSourceID},
+		want:    want{8, 2, 6, 2},
+		kind:    diagnose.KindDataSource,
+		access:  nt.MarketingName + " ✓ · " + nt.IntegrationName + " ✗",
+	}, {
+		// A bare data source ID, not shared with Marketing Sync: blocks,
+		// then data_sources, which Iris Checker answers 200. Marketing
+		// Sync's 404s are then final: no third round for its view call.
+		name: "bare data source one integration sees", text: nt.DataSourceID,
+		tokens:  []string{nt.GoodToken, nt.MarketingToken},
+		unshare: map[string]string{nt.MarketingToken: nt.DataSourceID},
+		want:    want{6, 2, 4, 2},
+		kind:    diagnose.KindDataSource,
+		access:  nt.IntegrationName + " ✓ · " + nt.MarketingName + " ✗",
+	}, {
+		// Three integrations: Marketing Sync alone reads the page, in the
+		// first round; Iris Checker's and Acme Public's 404s are final.
+		// The CLI's second round is Acme Public's GET /v1/users, which
+		// users/me of a user-owned bot calls for (OAuth or personal token).
+		name: "three integrations", text: paste(nt.MarketingOnlyPageID, nt.IntegrationName),
+		tokens: []string{nt.GoodToken, nt.MarketingToken, nt.OAuthToken},
+		want:   want{7, 2, 3, 1},
+		kind:   diagnose.KindPage, code: diagnose.CodeAccessNotShared, names: []string{nt.IntegrationName, nt.MarketingName},
+		access: nt.IntegrationName + " ✗ · " + nt.MarketingName + " ✓ · " + nt.OAuthName + " ✗",
+	}}
+	for _, c := range cases {
+		var cli, bot, warm planRun
+		run := func(t *testing.T, isBot bool, store IntegrationStore) planRun {
+			srv := nt.NewServer(t, nt.WithLatency(planRTT), nt.InProcess())
+			for tok, id := range c.unshare {
+				if !srv.UnshareWith(tok, id) {
+					t.Fatalf("%s: cannot unshare %s", c.name, id)
+				}
+			}
+			return runPlanStore(t, srv, c.text, isBot, store, c.tokens...)
+		}
+		synctest.Test(t, func(t *testing.T) { cli = run(t, false, nil) })
+		synctest.Test(t, func(t *testing.T) { bot = run(t, true, nil) })
+		// A CLI run whose users/me answers an earlier run kept makes the
+		// bot's calls.
+		synctest.Test(t, func(t *testing.T) { warm = run(t, false, newMemStore()) })
+		if warm.me != 0 || warm.calls != bot.calls || warm.rounds > cli.rounds {
+			t.Errorf("%s: warm CLI %d calls %d rounds (%d users/me); want the bot's %d calls, none, at most %d rounds",
+				c.name, warm.calls, warm.rounds, warm.me, bot.calls, cli.rounds)
+		}
+		w := c.want
+		if cli.meLate != 0 || cli.calls != w.cliCalls || cli.rounds != w.cliRounds || bot.calls != w.botCalls || bot.rounds != w.botRounds {
+			t.Errorf("%s: CLI %d calls %d rounds (%d users/me after the first round), bot %d calls %d rounds; want %d %d (0), %d %d",
+				c.name, cli.calls, cli.rounds, cli.meLate, bot.calls, bot.rounds, w.cliCalls, w.cliRounds, w.botCalls, w.botRounds)
+		}
+		for _, r := range []planRun{cli, bot, warm} {
+			if len(r.rep.Checks) != 1 {
+				t.Fatalf("%s: %d checks", c.name, len(r.rep.Checks))
+			}
+			ch := r.rep.Checks[0]
+			if ch.Kind != c.kind {
+				t.Errorf("%s: kind %s, want %s", c.name, ch.Kind, c.kind)
+			}
+			if got := accessLine(ch.Access); got != c.access {
+				t.Errorf("%s: access %q, want %q", c.name, got, c.access)
+			}
+			if c.code == "" {
+				continue
+			}
+			if len(ch.Findings) == 0 || ch.Findings[0].Code != c.code {
+				t.Errorf("%s: findings %+v, want %s first", c.name, ch.Findings, c.code)
+				continue
+			}
+			for _, n := range c.names {
+				if !strings.Contains(ch.Findings[0].Detail, strconv.Quote(n)) {
+					t.Errorf("%s: %s does not name %q: %s", c.name, c.code, n, ch.Findings[0].Detail)
+				}
+			}
+		}
+		if os.Getenv("NOTION_MEASURE") != "" {
+			fmt.Printf("%s (%d integrations configured), virtual clock, latency %v: CLI %d calls %d rounds %.2f RTT; CLI warm %d calls %d rounds; bot %d calls %d rounds %.2f RTT\n",
+				c.name, len(c.tokens), planRTT, cli.calls, cli.rounds, cli.rtt, warm.calls, warm.rounds, bot.calls, bot.rounds, bot.rtt)
+		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptrace"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -189,6 +190,16 @@ type probeState struct {
 	// answers holds every call sent, in order: its length is the probe's
 	// count of calls (maxCalls).
 	answers []diagnose.Answer
+	// peers is the integration's place among the others asked in the same
+	// diagnosis (nil: none): told every round, asked before a later one.
+	peers *diagnose.Peer
+	// lastRound is how long the last round took: how long a later round
+	// waits for the other integrations' answers at most.
+	lastRound time.Duration
+	// narrowed is set when what another integration saw left out calls
+	// this probe would have made alone: its answers are then complete only
+	// beside that integration's, and are not cached.
+	narrowed bool
 }
 
 // round runs the GETs of one round concurrently, about the reference's
@@ -201,6 +212,7 @@ func (s *probeState) round(ctx context.Context, fams ...diagnose.Endpoint) map[d
 // from spare budget); the answers of the calls sent are kept, in the order
 // asked.
 func (s *probeState) roundWith(ctx context.Context, needed, speculative []diagnose.Endpoint, gate *sentGate) map[diagnose.Endpoint]diagnose.Answer {
+	start := time.Now()
 	fams := append(append([]diagnose.Endpoint(nil), needed...), speculative...)
 	out := make([]diagnose.Answer, len(fams))
 	sent := make([]bool, len(fams))
@@ -230,6 +242,8 @@ func (s *probeState) roundWith(ctx context.Context, needed, speculative []diagno
 		m[f] = out[i]
 		s.answers = append(s.answers, out[i])
 	}
+	s.lastRound = time.Since(start)
+	s.peers.Told(s.ref, s.answers)
 	return m
 }
 
@@ -282,6 +296,9 @@ type firstRound struct {
 	// sent, when set, is the gate of the batch (ProbeAll): speculative
 	// calls wait until every needed call of the batch is on the wire.
 	sent *sentGate
+	// peers, when set, is the integration's place among the others asked
+	// in the same diagnosis (ProbeOptions.Peers).
+	peers *diagnose.Peer
 	// schema, when set, asks for the reference's schema after the ID
 	// checks (readSchema).
 	schema *diagnose.SchemaRequest
@@ -393,10 +410,12 @@ func plan(ref diagnose.Reference) firstRound {
 // then a page or database (blocks), then a view.
 var laterOrder = []diagnose.Endpoint{diagnose.EndpointDataSources, diagnose.EndpointBlocks, diagnose.EndpointViews}
 
-func (p *Prober) probe(ctx context.Context, ref diagnose.Reference, version string, first firstRound) diagnose.ProbeResult {
+// probe runs the probe of ref from its first round on; narrowed reports
+// whether what another integration saw left calls out (next).
+func (p *Prober) probe(ctx context.Context, ref diagnose.Reference, version string, first firstRound) (res diagnose.ProbeResult, narrowed bool) {
 	rec := &recorder{}
 	ctx = withRecorder(ctx, rec)
-	s := &probeState{p: p, ref: ref, version: version}
+	s := &probeState{p: p, ref: ref, version: version, peers: first.peers}
 	asked := map[diagnose.Endpoint]diagnose.Answer{}
 	for k, v := range s.roundWith(ctx, first.needed, first.speculative, first.sent) {
 		asked[k] = v
@@ -405,14 +424,16 @@ func (p *Prober) probe(ctx context.Context, ref diagnose.Reference, version stri
 	if first.schema != nil {
 		s.readSchema(ctx, first.schema)
 	}
-	return diagnose.ProbeResult{Version: version, Answers: s.answers, Evidence: rec.evidence()}
+	return diagnose.ProbeResult{Version: version, Answers: s.answers, Evidence: rec.evidence()}, s.narrowed
 }
 
 // next makes the further calls the answers so far call for, fewest first:
 // after a round of 404s the families not asked yet, two at a time (for a
 // bare ID data_sources alone first, the likeliest to tell), so that a
 // reference never has more than two calls on the wire and a verdict of
-// "not shared" takes at most three rounds.
+// "not shared" takes at most three rounds. When another integration of
+// the diagnosis has seen the object, only the families of its kind are
+// left to ask (often none: its 404s are final).
 func (s *probeState) next(ctx context.Context, asked map[diagnose.Endpoint]diagnose.Answer) {
 	for later := 0; ; later++ {
 		if stops(asked) || s.decided(ctx, asked) || !onlyMisses(asked) {
@@ -421,6 +442,11 @@ func (s *probeState) next(ctx context.Context, asked map[diagnose.Endpoint]diagn
 			return
 		}
 		rest := s.rest(asked)
+		if len(rest) > 0 {
+			if kind := s.peers.SeenElsewhere(ctx, s.ref, s.lastRound); kind != "" {
+				rest = s.narrow(rest, kind)
+			}
+		}
 		if len(rest) == 0 {
 			return
 		}
@@ -490,6 +516,20 @@ func (s *probeState) rest(asked map[diagnose.Endpoint]diagnose.Answer) []diagnos
 	}
 	// GET /v1/databases is never needed to say "not shared": blocks covers
 	// a database (a database is a block), and is asked instead.
+	return out
+}
+
+// narrow keeps of rest the families that could disclose an object of
+// kind, which another integration saw: a 404 from any other is no news.
+func (s *probeState) narrow(rest []diagnose.Endpoint, kind diagnose.Kind) []diagnose.Endpoint {
+	var out []diagnose.Endpoint
+	for _, f := range rest {
+		if slices.Contains(kind.Endpoints(), f) {
+			out = append(out, f)
+		} else {
+			s.narrowed = true
+		}
+	}
 	return out
 }
 

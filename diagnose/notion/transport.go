@@ -132,6 +132,9 @@ type transport struct {
 	hooks   Hooks
 	log     *slog.Logger
 	sleep   func(ctx context.Context, d time.Duration) error
+	// unauthorized, when set, is called on every 401: the token is
+	// refused, and what a store kept about it must go.
+	unauthorized func()
 }
 
 // family returns the low-cardinality endpoint label of an API path: its
@@ -203,6 +206,9 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			pz, _ = PauseOf(x.status, resp.Header, x.body, now)
 		}
 		t.pacer.done(pa, x.status, pz)
+		if x.status == http.StatusUnauthorized && t.unauthorized != nil {
+			t.unauthorized()
+		}
 		if err != nil {
 			t.record(ctx, x)
 			return nil, err

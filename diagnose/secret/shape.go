@@ -49,7 +49,9 @@ func shapes(s string, spans []span) []span {
 	for i := 0; i < len(s); {
 		if s[i] == ':' {
 			if hasAt(s, i, "://") {
+				n := len(spans)
 				spans = userinfo(s, i+3, spans)
+				readOn(s, spans[n:])
 			}
 			i++
 			continue
@@ -67,12 +69,8 @@ func shapes(s string, spans []span) []span {
 			// A token's body written without its prefix (or after a
 			// prefix this pass does not know): a long run of random
 			// letters and digits.
-			e := end
-			// A run that ends in a token's prefix ("…AAntn_…")
-			// goes on with that token, split parts and all.
-			e = max(e, tokenWithin(s, i, e))
-			spans = append(spans, span{i, e})
-			i = e
+			spans = append(spans, span{i, end})
+			i = readOn(s, spans[len(spans)-1:])
 			continue
 		}
 		// Every shape starts with a word of letters that something other
@@ -89,14 +87,31 @@ func shapes(s string, spans []span) []span {
 				continue
 			}
 			var jump int
+			n := len(spans)
 			if spans, schemeFrom, jump = shapeAt(s, p, spans, schemeFrom); jump > 0 {
-				next = jump
+				next = max(jump, readOn(s, spans[n:]))
 				break
 			}
 		}
 		i = next
 	}
 	return spans
+}
+
+// readOn extends each of spans, found by one shape, to the end of a Notion
+// token that starts inside it after its first byte, split parts and all,
+// and returns where the last one ends: a shape stops where its own bytes
+// do, at the token's '_' or '-' ("xoxa-secret_…", "ntn-A0A0secret_…", a
+// long run or a credential that ends in ntn_, a URL password), and the
+// token after it would be read from its middle. It is applied here, to
+// every shape's spans, so no shape has to remember it.
+func readOn(s string, spans []span) int {
+	end := 0
+	for k := range spans {
+		spans[k].b = max(spans[k].b, tokenWithin(s, spans[k].a+1, spans[k].b))
+		end = max(end, spans[k].b)
+	}
+	return end
 }
 
 // shapeBacks returns how many bytes before end (the end of a run of
@@ -171,10 +186,7 @@ func shapeAt(s string, i int, spans []span, schemeFrom int) (_ []span, _ int, ju
 		}
 		if p > 0 {
 			if n := run(s, i+p, isSlackByte); n >= minSlackRun {
-				// A Notion token glued to a Slack prefix ("xoxa-secret_…")
-				// goes on with that token, split parts and all.
-				e := max(i+p+n, tokenWithin(s, i+p, i+p+n))
-				return append(spans, span{i, e}), schemeFrom, e
+				return append(spans, span{i, i + p + n}), schemeFrom, i + p + n
 			}
 		}
 	case 'b', 'B':
@@ -383,7 +395,7 @@ func credential(s string, k int, spans []span) (_ []span, end int) {
 		return spans, 0
 	}
 	if looksLikeCredential(s[k : k+n]) {
-		return append(spans, span{k, max(k+n, tokenWithin(s, k, k+n))}), 0
+		return append(spans, span{k, k + n}), 0
 	}
 	return spans, k + n
 }
