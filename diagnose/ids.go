@@ -2,6 +2,7 @@ package diagnose
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -113,6 +114,17 @@ func isInvisible(r rune) bool {
 	return false
 }
 
+// hasInvisible reports whether s holds a character isInvisible takes.
+// None is ASCII, so an ASCII s is refused by its bytes alone.
+func hasInvisible(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return strings.IndexFunc(s[i:], isInvisible) >= 0
+		}
+	}
+	return false
+}
+
 func runeName(r rune) string {
 	switch r {
 	case '\u200b':
@@ -219,7 +231,7 @@ func examine(v string) idReading {
 	var notes []string
 
 	// Invisible characters and wrapping quotes or whitespace: repairable.
-	if strings.IndexFunc(v, isInvisible) >= 0 {
+	if hasInvisible(v) {
 		var seen []string
 		v = strings.Map(func(r rune) rune {
 			if isInvisible(r) {
@@ -316,9 +328,9 @@ func shape(v string) idReading {
 	if allHex(digits) {
 		n := len(digits)
 		if n < 32 {
-			return idReading{malformed: fmt.Sprintf("it has %d hex digits instead of 32: it looks cut off (%s missing)", n, plural(32-n, "digit"))}
+			return idReading{malformed: cutOff[n]}
 		}
-		return idReading{malformed: fmt.Sprintf("it has %d hex digits instead of 32: it has %s too many, extra characters copied with it", n, plural(n-32, "character"))}
+		return idReading{malformed: "it has " + strconv.Itoa(n) + " hex digits instead of 32: it has " + plural(n-32, "character") + " too many, extra characters copied with it"}
 	}
 	// Non-hex characters in an otherwise ID-like value.
 	var bad []string
@@ -341,6 +353,15 @@ func shape(v string) idReading {
 	}
 	return idReading{malformed: msg}
 }
+
+// cutOff is what shape says of n hex digits, fewer than 32, by n: made
+// once, since a paste may cut many IDs. It is never written.
+var cutOff = func() (m [32]string) {
+	for n := range m {
+		m[n] = fmt.Sprintf("it has %d hex digits instead of 32: it looks cut off (%s missing)", n, plural(32-n, "digit"))
+	}
+	return m
+}()
 
 // idAtEnd finds an ID at the end of s: 32 hex or a dashed UUID, after a '-'
 // or at the start.
@@ -412,7 +433,7 @@ func plural(n int, word string) string {
 	if n == 1 {
 		return "1 " + word
 	}
-	return fmt.Sprintf("%d %ss", n, word)
+	return strconv.Itoa(n) + " " + word + "s"
 }
 
 // envAccessors are the ways code reads a variable: what comes before the

@@ -89,30 +89,103 @@ func parseLink(s string) (link, bool) {
 	// A link copied from HTML, a JSON export or a chat's raw text has its
 	// "&" written as "&amp;" ("?v=…&amp;p=…"): read it as the "&" it is.
 	s = strings.ReplaceAll(s, "&amp;", "&")
-	u, err := url.Parse(s)
-	if err != nil && strings.Contains(s, "%") {
-		// A stray % (a Windows %VARIABLE%): read it as a literal one.
-		u, err = url.Parse(strings.ReplaceAll(s, "%", "%25"))
+	u, ok := splitURL(s)
+	if !ok {
+		nu, err := url.Parse(s)
+		if err != nil && strings.Contains(s, "%") {
+			// A stray % (a Windows %VARIABLE%): read it as a literal one.
+			nu, err = url.Parse(strings.ReplaceAll(s, "%", "%25"))
+		}
+		if err != nil || nu.Host == "" {
+			return link{}, false
+		}
+		u = urlParts{host: nu.Host, hostname: nu.Hostname(), path: nu.EscapedPath(), rawQuery: nu.RawQuery, fragment: nu.Fragment}
 	}
-	if err != nil || u.Host == "" {
-		return link{}, false
-	}
-	l := link{raw: raw, host: u.Hostname(), class: classifyHost(u.Host)}
+	l := link{raw: raw, host: u.hostname, class: classifyHost(u.host)}
 	switch l.class {
 	case hostAPI:
 		l.parseAPI(u)
 	case hostContent:
 		l.parseContent(u)
 	case hostNotionMisc:
-		l.notContent = fmt.Sprintf("%s is a Notion site that holds no workspace content", u.Hostname())
+		l.notContent = fmt.Sprintf("%s is a Notion site that holds no workspace content", u.hostname)
 	default:
 		l.parseOther(u)
 	}
 	return l, true
 }
 
-func (l *link) parseContent(u *url.URL) {
-	segs := splitPath(u.EscapedPath())
+// urlParts are the parts of a URL that reading a link uses, as net/url
+// gives them: Host, Hostname(), EscapedPath(), RawQuery and Fragment.
+type urlParts struct {
+	host, hostname, path, rawQuery, fragment string
+}
+
+// splitURL is url.Parse of the common link, without its allocations:
+// http:// or https:// (any case), a host of letters, digits, dots and
+// dashes, a path with no byte to escape or unescape, and a fragment with
+// no escape. ok is false for any other, which is left to net/url
+// (TestSplitURLIsNetURL holds the two to the same parts).
+func splitURL(s string) (u urlParts, ok bool) {
+	rest := ""
+	switch {
+	case len(s) > 8 && strings.EqualFold(s[:8], "https://"):
+		rest = s[8:]
+	case len(s) > 7 && strings.EqualFold(s[:7], "http://"):
+		rest = s[7:]
+	default:
+		return urlParts{}, false
+	}
+	rest, u.fragment, _ = strings.Cut(rest, "#")
+	rest, u.rawQuery, _ = strings.Cut(rest, "?")
+	host := rest
+	if i := strings.IndexByte(rest, '/'); i >= 0 {
+		host, rest = rest[:i], rest[i:]
+	} else {
+		rest = ""
+	}
+	if host == "" {
+		return urlParts{}, false
+	}
+	for i := 0; i < len(host); i++ {
+		if !isHostByte(host[i]) {
+			return urlParts{}, false
+		}
+	}
+	for i := 0; i < len(rest); i++ {
+		if !plainPathByte[rest[i]] {
+			return urlParts{}, false
+		}
+	}
+	for _, part := range []string{u.rawQuery, u.fragment} {
+		for i := 0; i < len(part); i++ {
+			if c := part[i]; c < ' ' || c == 0x7f {
+				return urlParts{}, false // net/url refuses a control byte
+			}
+		}
+	}
+	if strings.IndexByte(u.fragment, '%') >= 0 {
+		return urlParts{}, false
+	}
+	u.host, u.hostname, u.path = host, host, rest
+	return u, true
+}
+
+// plainPathByte marks the bytes a URL's path holds as they are: net/url
+// neither escapes nor unescapes them. It is never written.
+var plainPathByte = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = isHostByte(byte(c))
+	}
+	for _, c := range []byte("_~/$&+,:;=@") {
+		t[c] = true
+	}
+	return t
+}()
+
+func (l *link) parseContent(u urlParts) {
+	var room pathSegments
+	segs := splitPath(room[:0], u.path)
 	if len(segs) > 0 && strings.EqualFold(l.host, "app.notion.com") && segs[0] == "p" {
 		segs = segs[1:]
 	}
@@ -137,15 +210,15 @@ func (l *link) parseContent(u *url.URL) {
 		}
 	}
 	for _, key := range []string{"p", "page_id", "id"} {
-		if v := queryGet(u.RawQuery, key); v != "" {
+		if v := queryGet(u.rawQuery, key); v != "" {
 			l.peek, l.hasPeek = examineQuery(v), true
 			break
 		}
 	}
-	if v := queryGet(u.RawQuery, "v"); v != "" {
+	if v := queryGet(u.rawQuery, "v"); v != "" {
 		l.view, l.hasView = examineQuery(v), true
 	}
-	if f := u.Fragment; f != "" {
+	if f := u.fragment; f != "" {
 		f = strings.TrimPrefix(f, "block-")
 		if vd := examineQuery(f); vd.id != "" || vd.malformed != "" && len(f) >= 16 {
 			l.block, l.hasBlock = vd, true
@@ -156,7 +229,7 @@ func (l *link) parseContent(u *url.URL) {
 // segmentID finds the ID in one path segment: the whole segment, or the
 // end of a slug; it also reports an ID-like end that is malformed.
 func segmentID(seg string) (idReading, bool) {
-	if strings.IndexFunc(seg, isInvisible) >= 0 {
+	if hasInvisible(seg) {
 		vd, ok := segmentID(strings.Map(func(r rune) rune {
 			if isInvisible(r) {
 				return -1
@@ -219,21 +292,28 @@ func hexRatio(s string) float64 {
 	return float64(h) / float64(n)
 }
 
-func splitPath(p string) []string {
-	var out []string
-	for _, s := range strings.Split(p, "/") {
-		if s != "" {
-			out = append(out, s)
+// splitPath appends to segs the segments of a path that are not empty
+// (a caller passes an array of its own, so that a common path costs no
+// allocation).
+func splitPath(segs []string, p string) []string {
+	for p != "" {
+		var seg string
+		seg, p, _ = strings.Cut(p, "/")
+		if seg != "" {
+			segs = append(segs, seg)
 		}
 	}
-	return out
+	return segs
 }
+
+// pathSegments is room for the segments of a common path.
+type pathSegments [8]string
 
 // queryGet is url.ParseQuery(raw).Get(key) without the map: the first
 // value of key. A query with an escape, a '+', a ';' or very many
 // parameters is left to net/url.
 func queryGet(raw, key string) string {
-	if strings.ContainsAny(raw, "%+;") || strings.Count(raw, "&") >= 1000 {
+	if !plainQuery(raw) {
 		q, _ := url.ParseQuery(raw)
 		return q.Get(key)
 	}
@@ -247,6 +327,21 @@ func queryGet(raw, key string) string {
 	return ""
 }
 
+// plainQuery reports whether queryGet can read raw itself: no escape, no
+// '+' or ';', and fewer than 1000 '&'.
+func plainQuery(raw string) bool {
+	amps := 0
+	for i := 0; i < len(raw); i++ {
+		switch raw[i] {
+		case '%', '+', ';':
+			return false
+		case '&':
+			amps++
+		}
+	}
+	return amps < 1000
+}
+
 // apiEndpoints maps the first segment after /v1/ to an endpoint.
 var apiEndpoints = map[string]Endpoint{
 	"pages": EndpointPages, "databases": EndpointDatabases, "data_sources": EndpointDataSources,
@@ -257,15 +352,16 @@ var apiEndpoints = map[string]Endpoint{
 // apiSubRoutes are the words that follow an ID in API routes.
 var apiSubRoutes = map[string]bool{"children": true, "query": true, "properties": true, "templates": true, "markdown": true, "move": true}
 
-func (l *link) parseAPI(u *url.URL) {
-	segs := splitPath(u.EscapedPath())
+func (l *link) parseAPI(u urlParts) {
+	var room pathSegments
+	segs := splitPath(room[:0], u.path)
 	if len(segs) == 0 || segs[0] != "v1" {
 		l.notContent = "an api.notion.com address without /v1/"
 		return
 	}
-	l.parseAPISegments(segs[1:], func(key string) string { return queryGet(u.RawQuery, key) })
+	l.parseAPISegments(segs[1:], func(key string) string { return queryGet(u.rawQuery, key) })
 	// ?v= copied from a link onto an API URL: the view, as in a link.
-	if v := queryGet(u.RawQuery, "v"); v != "" && l.hasAPIID {
+	if v := queryGet(u.rawQuery, "v"); v != "" && l.hasAPIID {
 		if vd := examineQuery(v); vd.id != "" {
 			l.view, l.hasView = vd, true
 		}
@@ -323,20 +419,21 @@ func (l *link) parseAPISegments(segs []string, query func(key string) string) {
 	l.apiID, l.hasAPIID = examine(raw), true
 }
 
-func (l *link) parseOther(u *url.URL) {
+func (l *link) parseOther(u urlParts) {
 	// Another host: only worth a word when it carries something that looks
 	// like a Notion ID, which the person may take for a Notion link.
-	for _, seg := range splitPath(u.EscapedPath()) {
+	var room pathSegments
+	for _, seg := range splitPath(room[:0], u.path) {
 		if vd, ok := segmentID(seg); ok && vd.id != "" {
-			l.notContent = fmt.Sprintf("%s is not a Notion address, although the link holds an ID-like string (%s)", u.Hostname(), vd.id)
+			l.notContent = fmt.Sprintf("%s is not a Notion address, although the link holds an ID-like string (%s)", u.hostname, vd.id)
 			return
 		}
 	}
 	// In the order written (a map's order would make the answer vary).
-	for _, kv := range strings.Split(u.RawQuery, "&") {
+	for _, kv := range strings.Split(u.rawQuery, "&") {
 		_, v, _ := strings.Cut(kv, "=")
 		if vd := shape(v); vd.id != "" && !vd.repaired {
-			l.notContent = fmt.Sprintf("%s is not a Notion address, although the link holds an ID-like string (%s)", u.Hostname(), vd.id)
+			l.notContent = fmt.Sprintf("%s is not a Notion address, although the link holds an ID-like string (%s)", u.hostname, vd.id)
 			return
 		}
 	}

@@ -139,25 +139,31 @@ type collector struct {
 	counted map[refKey]struct{}
 	more    bool // more than maxCounted distinct references
 	seq     int
+	last    *keyed // see lastKept; nil: not known
 }
 
 func newCollector(limit int) *collector {
 	return &collector{limit: limit, kept: map[refKey]*keyed{}, counted: map[refKey]struct{}{}}
 }
 
-// add takes one candidate.
-func (co *collector) add(c candidate) {
+// add takes one candidate; it sets its seq.
+func (co *collector) add(c *candidate) {
 	c.seq = co.seq
 	co.seq++
 	k := c.key()
+	fresh := false // a key never seen, so not kept either
 	if _, ok := co.counted[k]; !ok {
 		if len(co.counted) >= maxCounted {
 			co.more = true
 		} else {
 			co.counted[k] = struct{}{}
+			fresh = true
 		}
 	}
-	if e, ok := co.kept[k]; ok {
+	if e, ok := co.kept[k]; !fresh && ok {
+		if e == co.last && before(c, &e.first) {
+			co.last = nil // it may no longer be the last
+		}
 		e.take(c)
 		return
 	}
@@ -169,38 +175,46 @@ func (co *collector) add(c candidate) {
 		// last one kept, which then goes. (A reference that goes loses
 		// its pieces read so far; it can come back only from a later pass
 		// at an earlier place, with the pieces read from then on.)
-		var last *keyed
-		var lastKey refKey
-		for lk, e := range co.kept {
-			if last == nil || before(&last.first, &e.first) {
-				last, lastKey = e, lk
-			}
-		}
-		if !before(&c, &last.first) {
+		last := co.lastKept()
+		if !before(c, &last.first) {
 			return
 		}
-		delete(co.kept, lastKey)
+		delete(co.kept, last.first.key())
 	}
-	co.kept[k] = &keyed{first: c, cands: []candidate{c}}
+	co.kept[k] = &keyed{first: *c, cands: []candidate{*c}}
+	co.last = nil
+}
+
+// lastKept returns the reference kept whose first piece comes last,
+// remembered until the references kept change.
+func (co *collector) lastKept() *keyed {
+	if co.last == nil {
+		for _, e := range co.kept {
+			if co.last == nil || before(&co.last.first, &e.first) {
+				co.last = e
+			}
+		}
+	}
+	return co.last
 }
 
 // take adds a candidate of the same reference: a piece of text already
 // taken (same origin and source) adds nothing, and at most maxMerged
 // pieces are kept, the first in the text.
-func (e *keyed) take(c candidate) {
-	if before(&c, &e.first) {
-		e.first = c
+func (e *keyed) take(c *candidate) {
+	if before(c, &e.first) {
+		e.first = *c
 	}
 	for i := range e.cands {
 		if e.cands[i].origin == c.origin && e.cands[i].source == c.source {
-			if before(&c, &e.cands[i]) {
-				e.cands[i] = c
+			if before(c, &e.cands[i]) {
+				e.cands[i] = *c
 			}
 			return
 		}
 	}
 	if len(e.cands) < maxMerged {
-		e.cands = append(e.cands, c)
+		e.cands = append(e.cands, *c)
 		return
 	}
 	j := 0
@@ -209,8 +223,8 @@ func (e *keyed) take(c candidate) {
 			j = i
 		}
 	}
-	if before(&c, &e.cands[j]) {
-		e.cands[j] = c
+	if before(c, &e.cands[j]) {
+		e.cands[j] = *c
 	}
 }
 
@@ -316,15 +330,19 @@ func (s *scanner) mark(from, to int) {
 	if s.used == nil {
 		s.used = make([]uint64, len(s.text)/64+1)
 	}
-	for i := from; i < to; {
-		if i%64 == 0 && to-i >= 64 {
-			s.used[i/64] = ^uint64(0) // a whole word at once
-			i += 64
-			continue
-		}
-		s.used[i/64] |= 1 << (i % 64)
-		i++
+	for from < to {
+		m, n := bitsAt(from, to)
+		s.used[from/64] |= m
+		from += n
 	}
+}
+
+// bitsAt returns the mask of the bits of [from,to) in from's word of a
+// bitmap, and how many they are.
+func bitsAt(from, to int) (mask uint64, n int) {
+	lo := from % 64
+	n = min(to-from, 64-lo)
+	return ^uint64(0) >> (64 - n) << lo, n
 }
 
 func (s *scanner) isUsed(pos int) bool {
@@ -336,23 +354,19 @@ func (s *scanner) anyUsed(from, to int) bool {
 	if s.used == nil {
 		return false
 	}
-	for i := from; i < to; {
-		if i%64 == 0 && to-i >= 64 {
-			if s.used[i/64] != 0 { // a whole word at once
-				return true
-			}
-			i += 64
-			continue
-		}
-		if s.used[i/64]&(1<<(i%64)) != 0 {
+	for from < to {
+		m, n := bitsAt(from, to)
+		if s.used[from/64]&m != 0 {
 			return true
 		}
-		i++
+		from += n
 	}
 	return false
 }
 
-func (s *scanner) add(c candidate) {
+// add takes one candidate (by address: a candidate is large, and most
+// are counted, not kept); it may change it.
+func (s *scanner) add(c *candidate) {
 	if len(c.source) > maxSource {
 		c.source = truncateUTF8(c.source, maxSource) + "…"
 	}
@@ -370,6 +384,15 @@ func urlStop(b byte) bool {
 	return b < 0x20
 }
 
+// urlSpecial marks the bytes urlEnd looks at: those that end a URL and
+// those that may start a variable in it. It is never written.
+var urlSpecial = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = urlStop(byte(c)) || c == '{' || c == '<' || c == '$'
+	}
+	return t
+}()
+
 func isHostByte(b byte) bool {
 	return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b == '.' || b == '-'
 }
@@ -379,6 +402,10 @@ func (s *scanner) urlEnd(start int) int {
 	end := start
 	for end < len(s.text) {
 		c := s.text[end]
+		if !urlSpecial[c] {
+			end++
+			continue
+		}
 		// A variable in a URL template (/v1/pages/${pageId}, {{page_id}},
 		// <DATABASE_ID>) is part of it.
 		if c == '{' || c == '<' || c == '$' && end+1 < len(s.text) && s.text[end+1] == '{' {
@@ -454,7 +481,7 @@ func (s *scanner) scanLinks() {
 			s.mark(start, end)
 			vd := l.idReading()
 			vd.from = "an ID with a query string"
-			s.add(candidate{pos: start, source: raw, origin: OriginLink, vd: vd, hint: vd.hint, link: l, hasLink: true})
+			s.add(&candidate{pos: start, source: raw, origin: OriginLink, vd: vd, hint: vd.hint, link: l, hasLink: true})
 			return end
 		})
 	}
@@ -516,7 +543,7 @@ func (s *scanner) addLink(start, end int) {
 		c.vd = l.idReading()
 		c.hint = c.vd.hint
 	}
-	s.add(c)
+	s.add(&c)
 }
 
 // scanAPIPaths finds API paths without a host, as in "GET /v1/pages/<id>"
@@ -539,11 +566,12 @@ func (s *scanner) scanAPIPaths() {
 		}
 		var l link
 		l.class = hostAPI
-		l.parseAPISegments(splitPath(path)[1:], func(key string) string { return rawQueryGet(query, key) })
+		var room pathSegments
+		l.parseAPISegments(splitPath(room[:0], path)[1:], func(key string) string { return rawQueryGet(query, key) })
 		s.mark(i, end)
 		if l.hasAPIID {
 			vd := l.idReading()
-			s.add(candidate{pos: i, source: t[i:end], origin: OriginAPI, vd: vd, endpoint: l.endpoint, link: l, hasLink: true})
+			s.add(&candidate{pos: i, source: t[i:end], origin: OriginAPI, vd: vd, endpoint: l.endpoint, link: l, hasLink: true})
 		}
 		return end
 	})
@@ -656,7 +684,7 @@ func (s *scanner) scanErrors() {
 		if vd.hint == "" || vd.hint == KindUnknown {
 			vd.hint = hint
 		}
-		s.add(candidate{pos: pstart, source: src, origin: OriginError, vd: vd, endpoint: ep, hint: vd.hint})
+		s.add(&candidate{pos: pstart, source: src, origin: OriginError, vd: vd, endpoint: ep, hint: vd.hint})
 	})
 }
 
@@ -744,7 +772,7 @@ func (s *scanner) errorID(msgStart, idStart int, ep Endpoint, hint Kind) {
 	s.mark(idStart, idEnd)
 	vd.extracted = vd.id != ""
 	vd.from = "an error message"
-	s.add(candidate{pos: msgStart, source: s.text[msgStart:end], origin: OriginError, vd: vd, endpoint: ep, hint: hint})
+	s.add(&candidate{pos: msgStart, source: s.text[msgStart:end], origin: OriginError, vd: vd, endpoint: ep, hint: hint})
 }
 
 // quotedValue reads the value after "instead was ": `"x"`, `\"x\"`,
@@ -874,7 +902,7 @@ func (s *scanner) scanKeys() {
 			}
 			s.mark(vstart, vend)
 			src := t[start:min(vend+1, len(t))]
-			s.add(candidate{pos: start, source: strings.TrimRight(src, ",; )}"), origin: OriginJSON, vd: vd, hint: vd.hint})
+			s.add(&candidate{pos: start, source: strings.TrimRight(src, ",; )}"), origin: OriginJSON, vd: vd, hint: vd.hint})
 		})
 	}
 }
@@ -943,11 +971,10 @@ func (s *scanner) scanWords() {
 			}
 			i += size
 		}
-		if s.anyUsed(start, i) {
+		if i-start < 16 || hasUnderscore || s.anyUsed(start, i) {
+			// Shorter than any ID-like word (word's first test), or a token
+			// (ntn_…, secret_…) or identifier, never an ID, or read already.
 			continue
-		}
-		if hasUnderscore {
-			continue // tokens (ntn_…, secret_…) and identifiers, never IDs
 		}
 		s.word(start, i)
 	}
@@ -985,7 +1012,7 @@ func (s *scanner) word(start, end int) {
 	}
 	clean := w
 	invisible := false
-	if strings.IndexFunc(w, isInvisible) >= 0 {
+	if hasInvisible(w) {
 		invisible = true
 		clean = strings.Map(func(r rune) rune {
 			if isInvisible(r) {
@@ -1044,7 +1071,7 @@ func (s *scanner) word(start, end int) {
 			vd.extracted, vd.from = true, "a title slug"
 		}
 		vd.hint = keyHint
-		s.add(candidate{pos: start, source: w, origin: OriginID, vd: vd, hint: keyHint})
+		s.add(&candidate{pos: start, source: w, origin: OriginID, vd: vd, hint: keyHint})
 	}
 	if found {
 		return
@@ -1069,9 +1096,9 @@ func (s *scanner) word(start, end int) {
 		if invisible && vd.id != "" {
 			vd.malformed = "it holds invisible characters and " + vd.malformed
 		}
-		s.add(candidate{pos: start, source: w, origin: OriginID, vd: vd})
+		s.add(&candidate{pos: start, source: w, origin: OriginID, vd: vd})
 	case len(clean) >= 30 && len(clean) <= 38 && hexRatio(clean) >= 0.85 && hasDigitAndLetter(clean):
-		s.add(candidate{pos: start, source: w, origin: OriginID, vd: shape(clean)})
+		s.add(&candidate{pos: start, source: w, origin: OriginID, vd: shape(clean)})
 	}
 }
 
@@ -1183,7 +1210,7 @@ func (s *scanner) scanVariables() {
 			return -1
 		}
 		s.mark(i, e)
-		s.add(candidate{pos: i, source: t[i:e], origin: OriginJSON, hint: hintOfName(name),
+		s.add(&candidate{pos: i, source: t[i:e], origin: OriginJSON, hint: hintOfName(name),
 			vd: idReading{variable: name, missing: fmt.Sprintf("it is the variable %s where an ID is used; the text does not show its value, so check it was set.", name)}})
 		return e
 	}

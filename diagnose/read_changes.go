@@ -1,5 +1,7 @@
 package diagnose
 
+import "encoding/binary"
+
 // This file reads a person describing, in their own words, one of the
 // changes Notion made to its API in 2025 and 2026 ("the database now has
 // multiple data sources", "archived is gone", "where do I get the data
@@ -131,21 +133,30 @@ type wordFacts struct {
 	mentions uint64
 }
 
-// fuzzyWords are the class words long enough to match with one typo,
-// by first letter (a typo in the first letter is rare and not looked for).
-var fuzzyWords = func() map[byte][]string {
-	m := map[byte][]string{}
-	for w := range changeWords {
+// classWord is a class word with its classes.
+type classWord struct {
+	w     string
+	class uint64
+}
+
+// fuzzyWords are the class words long enough to match with one typo, by
+// first letter (a typo in the first letter is rare and not looked for)
+// and by the length of the words that can match them (one letter more or
+// less, or as many).
+var fuzzyWords = func() (t [256][maxPacked + 2][]classWord) {
+	for w, c := range changeWords {
 		if len(w) >= 5 {
-			m[w[0]] = append(m[w[0]], w)
+			for l := len(w) - 1; l <= len(w)+1; l++ {
+				t[w[0]][l] = append(t[w[0]][l], classWord{w, c})
+			}
 		}
 	}
-	return m
+	return t
 }()
 
 // changeLens has, for each first letter, a bit for every length of word
 // that can be in a class (a class word's length, and one more or less for
-// a typo): most words of a text are refused by it without a map lookup.
+// a typo): most words of a text are refused by it without a lookup.
 var changeLens = func() (t [256]uint64) {
 	for w := range changeWords {
 		for l := len(w) - 1; l <= len(w)+1; l++ {
@@ -155,21 +166,134 @@ var changeLens = func() (t [256]uint64) {
 	return t
 }()
 
+// maxPacked is the longest word a packedWord holds: every class word is
+// shorter.
+const maxPacked = 16
+
+// packedWord is a word of at most maxPacked bytes as two integers, so
+// that looking it up costs a multiplication and a comparison.
+type packedWord struct{ lo, hi uint64 }
+
+func pack(w string) packedWord {
+	var b [maxPacked]byte
+	copy(b[:], w)
+	return packedWord{binary.LittleEndian.Uint64(b[:8]), binary.LittleEndian.Uint64(b[8:])}
+}
+
+// classTableBits sizes classTable: four times as many slots as class
+// words, so that a lookup almost always reads one slot.
+const classTableBits = 10
+
+// classTable is changeWords as an open-addressing table of packed words
+// (a Go map hashes the whole string and costs several times more on the
+// reader's hot path). It is never written.
+var classTable = func() (t [1 << classTableBits]struct {
+	w     packedWord
+	class uint64
+}) {
+	if len(changeWords)*4 > len(t) {
+		panic("diagnose: classTable too small")
+	}
+	for w, c := range changeWords {
+		if len(w) > maxPacked {
+			panic("diagnose: class word longer than maxPacked: " + w)
+		}
+		p := pack(w)
+		h := p.slot()
+		for t[h].class != 0 {
+			h = (h + 1) % len(t)
+		}
+		t[h].w, t[h].class = p, c
+	}
+	return t
+}()
+
+func (p packedWord) slot() int {
+	return int((p.lo*0x9E3779B97F4A7C15 ^ p.hi*0xC2B2AE3D27D4EB4F) >> (64 - classTableBits))
+}
+
+// exactLens has, for each first letter and for each last letter, a bit
+// for the length of every class word that starts or ends so: a word
+// whose first letter, last letter and length do not fit is no class
+// word, with no look-up.
+var exactLens = func() (t [2][256]uint64) {
+	for w := range changeWords {
+		t[0][w[0]] |= 1 << len(w)
+		t[1][w[len(w)-1]] |= 1 << len(w)
+	}
+	return t
+}()
+
+// exactClass returns the classes of the class word w, 0 when w is none.
+// Every class word has a class, so an empty slot ends the search.
+func exactClass(w []byte) uint64 {
+	if len(w) == 0 || len(w) > maxPacked || exactLens[0][w[0]]&exactLens[1][w[len(w)-1]]&(1<<len(w)) == 0 {
+		return 0
+	}
+	var p packedWord
+	for i, c := range w {
+		if i < 8 {
+			p.lo |= uint64(c) << (8 * i)
+		} else {
+			p.hi |= uint64(c) << (8 * (i - 8))
+		}
+	}
+	for h := p.slot(); ; h = (h + 1) % len(classTable) {
+		e := &classTable[h]
+		if e.class == 0 || e.w == p {
+			return e.class
+		}
+	}
+}
+
+// classCache remembers the classes of the words of one text, so that a
+// word the text repeats is classified once (a typo is looked for among
+// the class words only the first time).
+type classCache [256]struct {
+	w     packedWord
+	class uint64
+	set   bool
+}
+
+// classOf is the classes of piece, which it folds into buf.
+func (c *classCache) classOf(piece string, buf *[32]byte) uint64 {
+	var p packedWord
+	for x := 0; x < len(piece); x++ {
+		b := foldASCII(piece[x])
+		buf[x] = b
+		switch {
+		case x < 8:
+			p.lo |= uint64(b) << (8 * x)
+		case x < 16:
+			p.hi |= uint64(b) << (8 * (x - 8))
+		}
+	}
+	w := buf[:len(piece)]
+	if len(w) > maxPacked {
+		return classOf(w)
+	}
+	e := &c[p.slot()%len(c)]
+	if !e.set || e.w != p {
+		e.w, e.class, e.set = p, classOf(w), true
+	}
+	return e.class
+}
+
 // classOf returns the classes of the lower-case word w.
 func classOf(w []byte) uint64 {
 	if len(w) == 0 || len(w) >= 64 || changeLens[w[0]]&(1<<len(w)) == 0 {
 		return 0
 	}
-	if c, ok := changeWords[string(w)]; ok {
+	if c := exactClass(w); c != 0 {
 		return c
 	}
-	if len(w) < 5 {
+	if len(w) < 5 || len(w) > maxPacked+1 {
 		return 0
 	}
 	var c uint64
-	for _, d := range fuzzyWords[w[0]] {
-		if oneEdit(w, d) {
-			c |= changeWords[d]
+	for _, d := range fuzzyWords[w[0]][len(w)] {
+		if oneEdit(w, d.w) {
+			c |= d.class
 		}
 	}
 	return c
@@ -231,6 +355,7 @@ func readWords(t string) wordFacts {
 		n     int
 		found = map[Change]bool{}
 		buf   [32]byte
+		seen  classCache
 		facts wordFacts
 		// lastSearch and lastEmpty are the word indexes of the last word
 		// naming a search (query, list) and of the last emptiness phrase.
@@ -323,32 +448,27 @@ func readWords(t string) wordFacts {
 		}
 	}
 	for i := 0; i < len(t); {
-		b := t[i]
-		if !isWordByte(b) {
+		if wordKind[t[i]] == 0 {
 			i++
 			continue
 		}
-		// One run of letters and digits, cut further at camelCase humps.
-		j := i
-		for j < len(t) && isWordByte(t[j]) {
-			j++
+		// One run of letters and digits, cut further at camelCase humps
+		// (a small letter then a capital), noted while the run is read.
+		j, humps := i+1, false
+		for pk := wordKind[t[i]]; j < len(t) && wordKind[t[j]] != 0; j++ {
+			k := wordKind[t[j]]
+			humps = humps || pk == kindLower && k == kindUpper
+			pk = k
 		}
 		run := t[i:j]
-		code := false
-		if j < len(t) && t[j] == '_' || i > 0 && t[i-1] == '_' {
-			code = true
-		}
-		// A key (`archived: false`, `"archived": false`) is code, not prose.
-		k := j
-		if k < len(t) && (t[k] == '"' || t[k] == '\'') {
-			k++
-		}
-		key := k < len(t) && (t[k] == ':' || t[k] == '=')
-		dot := j+1 < len(t) && t[j] == '.' && isWordByte(t[j+1])
-		start := 0
-		for s := 1; s <= len(run); s++ {
-			if s < len(run) && !(isLowerASCII(run[s-1]) && isUpperASCII(run[s])) {
-				continue
+		// Whether the run is a key (`archived: false`, `"archived":
+		// false`: code, not prose, and not read) is looked at once, for
+		// the first word of it the filter lets through.
+		keyKnown, key := false, false
+		for start := 0; start < len(run); {
+			s := len(run)
+			if humps {
+				s = nextHump(run, start)
 			}
 			piece := run[start:s]
 			hump := start > 0 || s < len(run)
@@ -356,20 +476,34 @@ func readWords(t string) wordFacts {
 			if len(piece) > len(buf) {
 				continue
 			}
-			for x := 0; x < len(piece); x++ {
-				buf[x] = foldASCII(piece[x])
-			}
 			upperPAT = piece == "PAT" || piece == "PATs"
-			w := wordAt{prose: !code && !hump, dot: dot && s == len(run)}
-			if !key {
-				w.class = classOf(buf[:len(piece)])
+			var w wordAt
+			// Most words are refused by their first letter and length:
+			// only the others are folded and looked up.
+			if first := foldASCII(piece[0]); changeLens[first]&(1<<len(piece)) != 0 {
+				if !keyKnown {
+					k := j
+					if k < len(t) && (t[k] == '"' || t[k] == '\'') {
+						k++
+					}
+					key, keyKnown = k < len(t) && (t[k] == ':' || t[k] == '='), true
+				}
+				if !key {
+					w.class = seen.classOf(piece, &buf)
+				}
 			}
 			// "more than one" counts as several; "can't" is a negation.
 			if w.class&wOne != 0 && n >= 2 && at(n-1).class&wThan != 0 && at(n-2).class&wMore != 0 {
 				w.class |= wMany
 			}
-			if len(piece) == 1 && buf[0] == 't' && n >= 1 && at(n-1).class&wMaybeNeg != 0 {
+			if len(piece) == 1 && foldASCII(piece[0]) == 't' && n >= 1 && at(n-1).class&wMaybeNeg != 0 {
 				w.class |= wNeg
+			}
+			// How the word is written matters only to a word of a class.
+			if w.class != 0 {
+				code := j < len(t) && t[j] == '_' || i > 0 && t[i-1] == '_'
+				w.prose = !code && !hump
+				w.dot = s == len(run) && j+1 < len(t) && t[j] == '.' && isWordByte(t[j+1])
 			}
 			n++
 			*at(n - 1) = w
@@ -389,6 +523,40 @@ func readWords(t string) wordFacts {
 
 // allChanges are the changes read, in the order they are reported.
 var allChanges = []Change{ChangeMultipleSources, ChangeInTrash, ChangeDataSourceID, ChangeViews, ChangeDomain, ChangePersonalToken, ChangeWorkspaceLimit}
+
+// Kinds of word bytes.
+const (
+	kindLower = 1 + iota
+	kindUpper
+	kindDigit
+)
+
+// wordKind is the kind of each byte, 0 for a byte that is in no word. It
+// is never written.
+var wordKind = func() (t [256]uint8) {
+	for c := range 256 {
+		switch b := byte(c); {
+		case isLowerASCII(b):
+			t[c] = kindLower
+		case isUpperASCII(b):
+			t[c] = kindUpper
+		case b >= '0' && b <= '9':
+			t[c] = kindDigit
+		}
+	}
+	return t
+}()
+
+// nextHump returns where the camelCase word of run that starts at start
+// ends: at the next capital after a small letter, or at the run's end.
+func nextHump(run string, start int) int {
+	for s := start + 1; s < len(run); s++ {
+		if isLowerASCII(run[s-1]) && isUpperASCII(run[s]) {
+			return s
+		}
+	}
+	return len(run)
+}
 
 func isWordByte(b byte) bool {
 	return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9'

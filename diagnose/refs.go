@@ -299,7 +299,7 @@ func TokenFindings(token string) []Finding {
 		problems = append(problems, "it holds spaces or line breaks")
 		t = strings.Join(strings.Fields(t), "")
 	}
-	if strings.IndexFunc(t, isInvisible) >= 0 {
+	if hasInvisible(t) {
 		problems = append(problems, "it holds invisible characters")
 	}
 	switch {

@@ -70,6 +70,9 @@ func TestCLICache(t *testing.T) {
 		{"offline never touches it", notiontest.GoodToken, nil, []step{{args: []string{"--offline", "--json", unshared}, me: 0, entries: -1, code: 0}}},
 		{"--as reads it", notiontest.GoodToken, nil, []step{run1,
 			{args: []string{"--as", notiontest.IntegrationName, "--json", unshared}, me: 0, entries: 1, code: 1}}},
+		{"--as a bot renamed since asks again", notiontest.GoodToken, nil, []step{run1,
+			{before: func(t *testing.T, dir string, _ *notiontest.Server) { setEntries(t, dir, "name", "Its Old Name") },
+				args: []string{"--as", notiontest.IntegrationName, "--json", unshared}, me: 1, entries: 1, code: 1}, warm}},
 		{"a cache directory that cannot be made", notiontest.GoodToken, environ{"XDG_CACHE_HOME": "file"}, []step{
 			{args: run1.args, me: 1, entries: -1, code: 1}, {args: run1.args, me: 1, entries: -1, code: 1}}},
 	} {

@@ -380,14 +380,34 @@ type wiring struct {
 	apiVersion string
 	// others are the NOTION_TOKENS entries, in order.
 	others []otherToken
+	// cached is true when the probers keep users/me in the CLI's cache.
+	cached bool
 }
 
 // names reports whether a configured integration is called name, with the
 // names users/me gave. It is true when any integration's name could not be
 // learnt (Notion unreachable): then the diagnosis says what it could do.
-// users/me is cached by the probers, so the diagnosis asks it no more.
+// users/me is cached by the probers, so the diagnosis asks it no more. A
+// name the users/me cache kept may be up to a day old: when none matches,
+// users/me is asked again before --as is refused (a bot renamed since).
 func (w wiring) names(ctx context.Context, name string) (known []string, ok bool) {
-	for _, in := range w.d.Integrations(ctx) {
+	known, ok = matchName(w.d.Integrations(ctx), name)
+	if !ok && w.cached {
+		var wg sync.WaitGroup
+		for _, p := range w.probers() {
+			if p != nil {
+				wg.Go(func() { p.Integration(ctx, diagnose.ProbeOptions{Fresh: true}) })
+			}
+		}
+		wg.Wait()
+		known, ok = matchName(w.d.Integrations(ctx), name)
+	}
+	return known, ok
+}
+
+// matchName is names's answer for the integrations' users/me answers.
+func matchName(infos []diagnose.IntegrationInfo, name string) (known []string, ok bool) {
+	for _, in := range infos {
 		if in.Name == "" {
 			return known, true
 		}
@@ -445,6 +465,7 @@ func newDiagnoser(cfg config, offline bool, hooks func(i int) (notion.Hooks, *sl
 			// A one-shot run cannot keep users/me's answer in memory
 			// for the next: a file does (the bot asks once at start).
 			nc.Store = &mecache.Dir{Path: cfg.CacheDir, TTL: mecache.DefaultTTL}
+			w.cached = true
 		}
 		if cfg.transport != nil {
 			nc.Transport = cfg.transport(i, tok)

@@ -29,3 +29,17 @@ func TestClasses(t *testing.T) {
 		}
 	}
 }
+
+// TestShapeBacksTable holds shapeBacks's table to the rule it is built
+// from, for every byte after a run and every last byte of one.
+func TestShapeBacksTable(t *testing.T) {
+	t.Parallel()
+	for f := range 256 {
+		for last := range 256 {
+			s := string([]byte{byte(last), byte(f)})
+			if got, want := shapeBacks(s, 1), backsAfter(byte(f), byte(last)); got != want {
+				t.Fatalf("shapeBacks after %q then %q = %v, the rule says %v", byte(last), byte(f), got, want)
+			}
+		}
+	}
+}

@@ -47,16 +47,12 @@ func shapes(s string, spans []span) []span {
 	// pass linear. Such a run has no digit, and neither has any part of it.
 	schemeFrom := 0
 	for i := 0; i < len(s); {
-		if s[i] == ':' {
-			if hasAt(s, i, "://") {
+		if !alnum[s[i]] {
+			if s[i] == ':' && hasAt(s, i, "://") {
 				n := len(spans)
 				spans = userinfo(s, i+3, spans)
 				readOn(s, spans[n:])
 			}
-			i++
-			continue
-		}
-		if !alnum[s[i]] {
 			i++
 			continue
 		}
@@ -81,16 +77,18 @@ func shapes(s string, spans []span) []span {
 		// What follows the run and the run's last letter tell which
 		// words can end there, so most runs try none.
 		next := end
-		for _, back := range shapeBacks(s, end) {
-			p := end - back
-			if back == 0 || p < i || !startsShape[s[p]] {
-				continue
-			}
-			var jump int
-			n := len(spans)
-			if spans, schemeFrom, jump = shapeAt(s, p, spans, schemeFrom); jump > 0 {
-				next = max(jump, readOn(s, spans[n:]))
-				break
+		if backs := shapeBacks(s, end); backs != [2]uint8{} {
+			for _, back := range backs {
+				p := end - int(back)
+				if back == 0 || p < i || !startsShape[s[p]] {
+					continue
+				}
+				var jump int
+				n := len(spans)
+				if spans, schemeFrom, jump = shapeAt(s, p, spans, schemeFrom); jump > 0 {
+					next = max(jump, readOn(s, spans[n:]))
+					break
+				}
 			}
 		}
 		i = next
@@ -116,40 +114,74 @@ func readOn(s string, spans []span) int {
 
 // shapeBacks returns how many bytes before end (the end of a run of
 // letters and digits) a shape's word may start, longest first, 0 for
-// none: ntn_ and ntn- (3), secret_ and secret- (6), xapp- and xoxb- (4)
-// need a '_' or '-' after the word, Bearer (6), Basic (5) and
-// Authorization (13) a blank, a quote, ':' or '=' (see credentialAfter
-// and authorization); and each word has its own last letter.
-func shapeBacks(s string, end int) [2]int {
+// none (see backsAfter): one look-up in a table built from backsAfter,
+// since shapes asks it at the end of every run of the text.
+func shapeBacks(s string, end int) [2]uint8 {
 	if end >= len(s) {
-		return [2]int{}
+		return [2]uint8{}
 	}
-	last := s[end-1] | 0x20
-	switch f := s[end]; {
+	return backTable[followClass[s[end]]][s[end-1]]
+}
+
+// backsAfter is the rule shapeBacks reads from its table: with f the byte
+// after a run and last the run's last byte, how many bytes before the
+// run's end a shape's word may start. ntn_ and ntn- (3), secret_ and
+// secret- (6), xapp- and xoxb- (4) need a '_' or '-' after the word,
+// Bearer (6), Basic (5) and Authorization (13) a blank, a quote, ':' or
+// '=' (see credentialAfter and authorization); and each word has its own
+// last letter.
+func backsAfter(f, last byte) [2]uint8 {
+	last |= 0x20
+	switch {
 	case f == '_' || f == '-':
-		var x int
+		var x uint8
 		if f == '-' {
 			x = 4 // xapp-, xoxb-: any last letter
 		}
 		switch last {
 		case 't':
-			return [2]int{6, x}
+			return [2]uint8{6, x}
 		case 'n':
-			return [2]int{x, 3}
+			return [2]uint8{x, 3}
 		}
-		return [2]int{x}
+		return [2]uint8{x}
 	case isSep(f) || f == ':' || f == '=':
 		switch last {
 		case 'r':
-			return [2]int{6}
+			return [2]uint8{6}
 		case 'c':
-			return [2]int{5}
+			return [2]uint8{5}
 		case 'n':
-			return [2]int{13}
+			return [2]uint8{13}
 		}
 	}
-	return [2]int{}
+	return [2]uint8{}
 }
+
+// followClass sorts the bytes that may follow a run by what backsAfter
+// does with them: 0 nothing, 1 '_', 2 '-', 3 a separator, ':' or '='.
+// backTable is backsAfter by that class and the run's last byte. Neither
+// is ever written (TestShapeBacksTable holds them to backsAfter).
+var followClass, backTable = func() (fc [256]uint8, bt [4][256][2]uint8) {
+	var first [4]byte // a byte of each class
+	for c := 255; c >= 0; c-- {
+		switch f := byte(c); {
+		case f == '_':
+			fc[c] = 1
+		case f == '-':
+			fc[c] = 2
+		case isSep(f) || f == ':' || f == '=':
+			fc[c] = 3
+		}
+		first[fc[c]] = byte(c)
+	}
+	for k, f := range first {
+		for last := range 256 {
+			bt[k][last] = backsAfter(f, byte(last))
+		}
+	}
+	return fc, bt
+}()
 
 // alnum marks the ASCII letters and digits. It is never written.
 var alnum = func() (t [256]bool) {
