@@ -46,7 +46,10 @@ func TestShutdownAnswersEveryAckedMessage(t *testing.T) {
 	var statsOnce atomic.Int32
 	h := start(t, func(c *Config) {
 		c.Diagnoser = &gate{quick: quick}
-		c.ShutdownTimeout = 4500 * time.Millisecond // the last 1.5 s to answer the 100 cut
+		// The last third, capped at 3 s, is for answering the 100 cut:
+		// 3 s, so that a CPU-starved run (load 15 on 2 CPUs, -race) still
+		// posts them all; 1.5 s did not always.
+		c.ShutdownTimeout = 9 * time.Second
 		c.Hooks.OnShutdown = func(s ShutdownStats) { stats = s; statsOnce.Add(1) }
 	})
 	var envs []string
