@@ -124,7 +124,7 @@ func serveBot(ctx context.Context, args []string, cfg config, stdout, stderr io.
 		cfg.transport = func(i int, tok string) http.RoundTripper {
 			return newBudgetTransport(shared.Budget(cluster.BudgetConfig{
 				Integration: cluster.IntegrationID(tok),
-				Rate:        cfg.NotionRate * notion.PacingMargin,
+				Rate:        notion.PaceRate(cfg.NotionRate, cfg.NotionBurst),
 				Burst:       cfg.NotionBurst,
 			}))
 		}

@@ -73,8 +73,8 @@ func TestMeasureRoundTrips(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 
-	fmt.Printf("fake latency %v per call, shipped defaults (rate %g paced at %g%%, burst %d), %d runs per case\n",
-		latency, DefaultRate, PacingMargin*100, DefaultBurst, runs)
+	fmt.Printf("fake latency %v per call, shipped defaults (rate %g paced at %.3g, burst %d), %d runs per case\n",
+		latency, DefaultRate, PaceRate(DefaultRate, DefaultBurst), DefaultBurst, runs)
 	fmt.Printf("%-32s | %8s %6s %6s %5s | %8s %6s %6s %5s\n", "case", "cold RTT", "rounds", "calls", "429", "warm RTT", "rounds", "calls", "429")
 	var singleCold, singleWarm []float64
 	var callsCold, callsWarm []int

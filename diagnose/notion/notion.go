@@ -59,18 +59,32 @@ const (
 	// sixth at 3 req/s; a smaller budget answers 429, and the run pauses
 	// and learns like any (pace.go).
 	DefaultOneShotBurst = 30
-	// PacingMargin is the share of Rate the limiter actually refills at.
-	// Requests paced exactly at Notion's rate arrive with network jitter
-	// (a TCP dial, a slow hop), and a bucket of the same size on Notion's
-	// side would answer some of them 429; pacing at 90% leaves each
-	// interval about 37 ms of slack at 3 req/s, and the configured rate is
-	// then never exceeded.
+	// PacingMargin is the share of a rate learned from Notion's answers
+	// (after a 429, pace.go) that the pacer refills at: what Notion just
+	// accepted is no promise, and answers paced exactly at it arrive with
+	// network jitter. The configured rate is paced by PaceRate instead.
 	PacingMargin = 0.9
+	// BudgetWindow is the window Notion counts a connection's budget in
+	// (its rate-limit reference: a fixed budget of requests per 60 s).
+	BudgetWindow = 60 * time.Second
 	// DefaultHTTPTimeout bounds one attempt (headers and body).
 	DefaultHTTPTimeout = 10 * time.Second
 	// DefaultCacheTTL is how long a finished verdict is reused.
 	DefaultCacheTTL = 30 * time.Second
 )
+
+// PaceRate is the rate, in requests per second, that a pacer of rate r
+// and burst refills at: r less the burst spread over Notion's BudgetWindow
+// (2.83 req/s at 3 req/s and a burst of 10). A full burst and a window of
+// pacing then send at most r × 60 requests in any 60 s, the budget Notion
+// counts per connection at rate r, and each paced interval still leaves
+// Notion's bucket a little ahead of the requests (slack for network
+// jitter). It is never below half of r: a burst of more than half a
+// window's budget is the operator's choice, and a 429 then lowers the
+// pace (pace.go).
+func PaceRate(r float64, burst int) float64 {
+	return max(r/2, r-float64(burst)/BudgetWindow.Seconds())
+}
 
 // firstDataSourceVersion is the first Notion-Version with data sources.
 const firstDataSourceVersion = "2025-09-03"

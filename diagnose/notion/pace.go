@@ -15,9 +15,12 @@ import (
 // Pacing: how one Prober (one integration token, one budget at Notion)
 // spends Notion's rate limit.
 //
-//   - A token bucket (golang.org/x/time/rate) at PacingMargin × Config.Rate
-//     with a burst of Config.Burst (DefaultBurst 10): Notion accepts bursts
-//     above its average, so a diagnosis of up to ten calls goes at once.
+//   - A token bucket (golang.org/x/time/rate) at PaceRate(Config.Rate,
+//     Config.Burst) with a burst of Config.Burst (DefaultBurst 10): Notion
+//     accepts bursts above its average, so a diagnosis of up to ten calls
+//     goes at once; the refill, Rate less the burst spread over Notion's
+//     60 s window (2.83 req/s at the defaults), keeps a burst and a minute
+//     of pacing within Rate × 60 requests.
 //   - The first flight (not for a Config.OneShot Prober, the CLI's): until
 //     firstFlight requests of this budget have been answered without a
 //     429/529, at most firstFlight are on the wire at once; each answer lets
@@ -59,7 +62,7 @@ const (
 	// the wire at once, and how many good answers open the burst.
 	firstFlight = 3
 	// recoverHold is how long the learned pace holds after a pause.
-	recoverHold = 60 * time.Second
+	recoverHold = BudgetWindow
 	// rateRamp is how long the rate then takes to climb back.
 	rateRamp = 60 * time.Second
 	// burstRamp is how long the burst takes to climb back.
@@ -68,7 +71,7 @@ const (
 	minRate = 0.05
 	// acceptedWindow bounds how far back accepted answers count when
 	// learning the rate (Notion's per-connection window).
-	acceptedWindow = 60 * time.Second
+	acceptedWindow = BudgetWindow
 	// maxAccepted bounds the accepted answers kept for learning.
 	maxAccepted = 1024
 )
@@ -157,7 +160,7 @@ type pass struct {
 // newPacer returns the pacer of one budget. oneShot skips the first flight
 // (Config.OneShot): the budget is trusted up to the burst from the start.
 func newPacer(r float64, burst int, ws *WorkspacePause, oneShot bool) *pacer {
-	limit := rate.Limit(r * PacingMargin)
+	limit := rate.Limit(PaceRate(r, burst))
 	return &pacer{
 		opened:    oneShot,
 		oneShot:   oneShot,

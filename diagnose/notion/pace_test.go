@@ -93,6 +93,9 @@ func openFlight(t *testing.T, p *pacer) {
 }
 
 // interval is the time between two requests at r per second.
+// shippedPace is the pace of a pacer of the shipped defaults.
+func shippedPace() float64 { return PaceRate(DefaultRate, DefaultBurst) }
+
 func interval(r float64) time.Duration { return time.Duration(float64(time.Second) / r) }
 
 func near(a, b time.Duration) bool { return math.Abs(float64(a-b)) < float64(5*time.Millisecond) }
@@ -135,7 +138,7 @@ func TestPacerFirstFlightThenBurst(t *testing.T) {
 		t.Fatalf("the first %d requests waited %v", DefaultBurst, s)
 	}
 	mustAcquire(t, p)
-	want := interval(DefaultRate * PacingMargin)
+	want := interval(shippedPace())
 	if s := c.sleeps(); len(s) != 1 || !near(s[0], want) {
 		t.Fatalf("request %d waited %v, want %v", DefaultBurst+1, s, want)
 	}
@@ -155,16 +158,16 @@ func TestPacerPausesEveryRequestAndLearns(t *testing.T) {
 		// PacingMargin of the rate it accepted.
 		{"one accepted, Retry-After 1", 1, 0, "1", time.Second, 0.9, 1},
 		// Plenty accepted: lowered by a quarter at least.
-		{"busy, Retry-After 2", 30, 10 * time.Second, "2", 2 * time.Second, DefaultRate * PacingMargin * 3 / 4, 2},
+		{"busy, Retry-After 2", 30, 10 * time.Second, "2", 2 * time.Second, rate.Limit(shippedPace() * 3 / 4), 2},
 		// What was accepted: 6 in 3 s.
 		{"6 accepted over 2 s, Retry-After 1", 6, 2 * time.Second, "1", time.Second, 6.0 / 3 * PacingMargin, 1},
 		// Nothing accepted: half the rate.
-		{"nothing accepted, no Retry-After", 0, 0, "", DefaultPause, DefaultRate * PacingMargin / 2, 1},
+		{"nothing accepted, no Retry-After", 0, 0, "", DefaultPause, rate.Limit(shippedPace() / 2), 1},
 		// Barely any accepted over a long span: no less than a quarter.
-		{"idle then 429, Retry-After 5", 2, 50 * time.Second, "5", 5 * time.Second, DefaultRate * PacingMargin / 4, 1},
+		{"idle then 429, Retry-After 5", 2, 50 * time.Second, "5", 5 * time.Second, rate.Limit(shippedPace() / 4), 1},
 		// Absurd Retry-After: clamped, not 0 (what was accepted before a
 		// 10-minute pause is too old to learn from: half the rate).
-		{"Retry-After 1e300", 1, 0, "1e300", MaxPause, DefaultRate * PacingMargin / 2, 1},
+		{"Retry-After 1e300", 1, 0, "1e300", MaxPause, rate.Limit(shippedPace() / 2), 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -251,7 +254,7 @@ func TestPacerNeverSleepsPastTheDeadline(t *testing.T) {
 		// The refused slot was given back: without a deadline the next
 		// request waits one interval, not two.
 		mustAcquire(t, p)
-		if s := c.sleeps(); len(s) != 1 || !near(s[0], interval(0.2*PacingMargin)) {
+		if s := c.sleeps(); len(s) != 1 || !near(s[0], interval(PaceRate(0.2, 1))) {
 			t.Fatalf("slept %v", s)
 		}
 	})
@@ -282,7 +285,7 @@ func TestPacerWorkspacePause(t *testing.T) {
 			if !tt.shared && len(s) != 0 {
 				t.Fatalf("the other integration waited %v for a connection limit", s)
 			}
-			if st := b.state(); st.limit != DefaultRate*PacingMargin || st.episode != 0 {
+			if st := b.state(); st.limit != rate.Limit(shippedPace()) || st.episode != 0 {
 				t.Fatalf("the other integration's pace changed: %+v", st)
 			}
 		})
@@ -296,7 +299,7 @@ func TestPacerRecoversSlowly(t *testing.T) {
 	p.done(pa, 429, pauseFrom(time.Second, true, ""))
 	mustAcquire(t, p) // waits the pause, learns
 	low := p.state()
-	if low.limit >= DefaultRate*PacingMargin || low.burst >= DefaultBurst {
+	if low.limit >= rate.Limit(shippedPace()) || low.burst >= DefaultBurst {
 		t.Fatalf("not lowered: %+v", low)
 	}
 	step := func(d time.Duration) paceState {
@@ -310,13 +313,13 @@ func TestPacerRecoversSlowly(t *testing.T) {
 		t.Fatalf("climbed during the hold: %+v", s)
 	}
 	half := step(time.Second + rateRamp/2)
-	if want := (low.limit + DefaultRate*PacingMargin) / 2; math.Abs(float64(half.limit-want)) > 0.01 {
+	if want := (low.limit + rate.Limit(shippedPace())) / 2; math.Abs(float64(half.limit-want)) > 0.01 {
 		t.Fatalf("halfway through the ramp: %.3f req/s, want %.3f", float64(half.limit), float64(want))
 	}
-	if s := step(rateRamp / 2); s.limit != DefaultRate*PacingMargin || s.burst >= DefaultBurst {
+	if s := step(rateRamp / 2); s.limit != rate.Limit(shippedPace()) || s.burst >= DefaultBurst {
 		t.Fatalf("after the rate ramp: %+v (the burst climbs slower)", s)
 	}
-	if s := step(burstRamp); s.limit != DefaultRate*PacingMargin || s.burst != DefaultBurst || s.opened {
+	if s := step(burstRamp); s.limit != rate.Limit(shippedPace()) || s.burst != DefaultBurst || s.opened {
 		t.Fatalf("after the burst ramp: %+v (the first flight must be proven again)", s)
 	}
 }
@@ -686,7 +689,7 @@ func TestPacerSpareAndTryAcquire(t *testing.T) {
 		}
 		// The refused try spent nothing: one interval later exactly one
 		// token is back, and a needed call gets it without waiting.
-		c.advance(interval(DefaultRate * PacingMargin))
+		c.advance(interval(shippedPace()))
 		mustAcquire(t, p)
 		if s := c.sleeps(); len(s) != 0 {
 			t.Fatalf("needed call waited %v after a refused try", s)
