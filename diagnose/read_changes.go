@@ -461,13 +461,15 @@ func readWords(t string) wordFacts {
 		}
 		// One run of letters and digits, cut further at camelCase humps
 		// (a small letter then a capital), noted while the run is read.
-		j, humps := i+1, false
-		for pk := wordKind[t[i]]; j < len(t) && wordKind[t[j]] != 0; j++ {
-			k := wordKind[t[j]]
-			humps = humps || pk == kindLower && k == kindUpper
-			pk = k
+		// rest is the kinds of the bytes after the first, as bits: a hump
+		// needs a capital among them and a small letter before it, so
+		// most runs (small words, Capitalized, hex) are not read again.
+		j, rest := i+1, uint8(0)
+		for ; j < len(t) && wordBit[t[j]] != 0; j++ {
+			rest |= wordBit[t[j]]
 		}
 		run := t[i:j]
+		humps := rest&(1<<kindUpper) != 0 && (wordKind[t[i]] == kindLower || rest&(1<<kindLower) != 0) && nextHump(run, 0) < len(run)
 		// Whether the run is a key (`archived: false`, `"archived":
 		// false`: code, not prose, and not read) is looked at once, for
 		// the first word of it the filter lets through.
@@ -549,6 +551,17 @@ var wordKind = func() (t [256]uint8) {
 			t[c] = kindUpper
 		case b >= '0' && b <= '9':
 			t[c] = kindDigit
+		}
+	}
+	return t
+}()
+
+// wordBit is 1<<wordKind of each byte, 0 for a byte that is in no word.
+// It is never written.
+var wordBit = func() (t [256]uint8) {
+	for c, k := range wordKind {
+		if k != 0 {
+			t[c] = 1 << k
 		}
 	}
 	return t
