@@ -758,11 +758,16 @@ func (s *scanner) eachUntil(needle string, f func(i int) (next int)) {
 // eachFrom is eachUntil from offset off on.
 func (s *scanner) eachFrom(needle string, off int, f func(i int) (next int)) {
 	for off < len(s.text) {
-		i := strings.Index(s.text[off:], needle)
+		var i int
+		if s.ix != nil {
+			i = s.ix.indexFrom(needle, off) // noted already for some needles
+		} else if i = strings.Index(s.text[off:], needle); i >= 0 {
+			i += off
+		}
 		if i < 0 {
 			return
 		}
-		off = max(f(off+i), off+i+len(needle))
+		off = max(f(i), i+len(needle))
 	}
 }
 

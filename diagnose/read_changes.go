@@ -255,26 +255,34 @@ type classCache [256]struct {
 	set   bool
 }
 
-// classOf is the classes of piece, which it folds into buf.
+// classOf is the classes of piece (letters and digits), which it folds
+// into buf when it has to classify it.
 func (c *classCache) classOf(piece string, buf *[32]byte) uint64 {
-	var p packedWord
-	for x := 0; x < len(piece); x++ {
-		b := foldASCII(piece[x])
-		buf[x] = b
-		switch {
-		case x < 8:
-			p.lo |= uint64(b) << (8 * x)
-		case x < 16:
-			p.hi |= uint64(b) << (8 * (x - 8))
+	fill := func() []byte {
+		for x := 0; x < len(piece); x++ {
+			buf[x] = foldASCII(piece[x])
 		}
+		return buf[:len(piece)]
 	}
-	w := buf[:len(piece)]
-	if len(w) > maxPacked {
-		return classOf(w)
+	if len(piece) > maxPacked {
+		return classOf(fill())
+	}
+	// The word packed and folded eight bytes at a time where it has them.
+	var p packedWord
+	switch n := len(piece); {
+	case n >= 8:
+		p.lo = lower8(binary.LittleEndian.Uint64([]byte(piece[:8])))
+		for x := 8; x < n; x++ {
+			p.hi |= uint64(foldASCII(piece[x])) << (8 * (x - 8))
+		}
+	default:
+		for x := 0; x < n; x++ {
+			p.lo |= uint64(foldASCII(piece[x])) << (8 * x)
+		}
 	}
 	e := &c[p.slot()%len(c)]
 	if !e.set || e.w != p {
-		e.w, e.class, e.set = p, classOf(w), true
+		e.w, e.class, e.set = p, classOf(fill()), true
 	}
 	return e.class
 }
