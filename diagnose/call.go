@@ -532,7 +532,8 @@ func keyValueFrom(t, key string, off int) (string, int, bool) {
 
 // keyValueIn is keyValue of the call text ix was scanned from.
 func keyValueIn(ix *firsts, key string) (string, bool) {
-	v, _, ok := keyValueNext(ix.t, key, 0, func(off int) int { return ix.indexFrom(key, off) })
+	k := ix.exactIndex(key)
+	v, _, ok := keyValueNext(ix.t, key, 0, func(off int) int { return ix.indexFromAt(k, key, off) })
 	return v, ok
 }
 

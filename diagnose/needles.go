@@ -204,7 +204,21 @@ func (f *firsts) index(s string) int {
 // indexFrom is the index of the first s in t at or after off (-1 when
 // none): strings.Index(t[off:], s)+off.
 func (f *firsts) indexFrom(s string, off int) int {
+	return f.indexFromAt(f.exactIndex(s), s, off)
+}
+
+// exactIndex is the index of the exact string s in the set, -1 when it
+// holds none: looked up once, for a loop of indexFromAt.
+func (f *firsts) exactIndex(s string) int {
 	if k, ok := f.ns.exact[s]; ok {
+		return k
+	}
+	return -1
+}
+
+// indexFromAt is indexFrom of s, whose exactIndex is k.
+func (f *firsts) indexFromAt(k int, s string, off int) int {
+	if k >= 0 {
 		if i := int(f.at[k]); i < 0 || i >= off {
 			return i
 		}

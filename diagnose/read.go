@@ -757,10 +757,14 @@ func (s *scanner) eachUntil(needle string, f func(i int) (next int)) {
 
 // eachFrom is eachUntil from offset off on.
 func (s *scanner) eachFrom(needle string, off int, f func(i int) (next int)) {
+	k := -1
+	if s.ix != nil {
+		k = s.ix.exactIndex(needle)
+	}
 	for off < len(s.text) {
 		var i int
 		if s.ix != nil {
-			i = s.ix.indexFrom(needle, off) // noted already for some needles
+			i = s.ix.indexFromAt(k, needle, off) // noted already for some needles
 		} else if i = strings.Index(s.text[off:], needle); i >= 0 {
 			i += off
 		}
@@ -1099,7 +1103,8 @@ func (s *scanner) word(start, end int) {
 	// Valid IDs within the word: a 32-hex part, or 8-4-4-4-12 parts. What
 	// holds for the whole word is worked out once, not once per ID, so a
 	// word of many IDs joined by dashes costs its length.
-	parts := strings.Split(clean, "-")
+	var room [8]string
+	parts := splitDash(room[:0], clean) // strings.Split(clean, "-"), on the stack
 	found := false
 	slug := len(parts) > 1 && len(clean) != 36
 	wrapped := false
@@ -1371,6 +1376,19 @@ func hintOfName(name string) Kind {
 		return KindBlock
 	}
 	return KindUnknown
+}
+
+// splitDash appends to dst the parts of s between dashes, as
+// strings.Split(s, "-") returns them.
+func splitDash(dst []string, s string) []string {
+	for {
+		i := strings.IndexByte(s, '-')
+		if i < 0 {
+			return append(dst, s)
+		}
+		dst = append(dst, s[:i])
+		s = s[i+1:]
+	}
 }
 
 // upperASCII is strings.ToUpper(name) in buf, for an ASCII name that

@@ -287,6 +287,10 @@ func (c *classCache) classOf(piece string, buf *[32]byte) uint64 {
 	return e.class
 }
 
+// minFuzzy is the shortest word read as a class word with a typo (one
+// letter inserted, dropped or changed); a shorter one must be exact.
+const minFuzzy = 5
+
 // classOf returns the classes of the lower-case word w.
 func classOf(w []byte) uint64 {
 	if len(w) == 0 || len(w) >= 64 || changeLens[w[0]]&(1<<len(w)) == 0 {
@@ -295,7 +299,7 @@ func classOf(w []byte) uint64 {
 	if c := exactClass(w); c != 0 {
 		return c
 	}
-	if len(w) < 5 || len(w) > maxPacked+1 {
+	if len(w) < minFuzzy || len(w) > maxPacked+1 {
 		return 0
 	}
 	var c uint64
@@ -497,7 +501,14 @@ func readWords(t string) wordFacts {
 			var w wordAt
 			// Most words are refused by their first letter and length:
 			// only the others are folded and looked up.
-			if first := foldASCII(piece[0]); changeLens[first]&(1<<len(piece)) != 0 {
+			first := foldASCII(piece[0])
+			maybe := changeLens[first]&(1<<len(piece)) != 0
+			if maybe && len(piece) < minFuzzy {
+				// A short word is a class word as written or none (no
+				// typo is looked for): its last letter tells too.
+				maybe = exactLens[0][first]&exactLens[1][foldASCII(piece[len(piece)-1])]&(1<<len(piece)) != 0
+			}
+			if maybe {
 				if !keyKnown {
 					k := j
 					if k < len(t) && (t[k] == '"' || t[k] == '\'') {

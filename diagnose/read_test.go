@@ -394,3 +394,13 @@ func codesOf(fs []Finding) []Code {
 	}
 	return out
 }
+
+// TestSplitDashIsSplit holds splitDash to strings.Split(s, "-").
+func TestSplitDashIsSplit(t *testing.T) {
+	t.Parallel()
+	for _, s := range []string{"", "-", "--", "a", "a-", "-a", "a-b", "1212250f-3985-801c-abcd-ef0123456789", "a-b-c-d-e-f-g-h-i-j-k", "é-ü"} {
+		if got, want := splitDash(nil, s), strings.Split(s, "-"); !slices.Equal(got, want) {
+			t.Errorf("splitDash(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
