@@ -2,6 +2,7 @@ package diagnose
 
 import (
 	"encoding/binary"
+	"slices"
 	"strings"
 )
 
@@ -23,8 +24,12 @@ const filterBits = 16
 // fold, against the text with its ASCII letters lowered (as strings.Index
 // of lowerASCII(text) would). It is built once, at package init.
 type needles struct {
-	list  []string
-	fold  []bool
+	list []string
+	fold []bool
+	// every marks the strings whose every place in a text is noted, not
+	// the first alone: those the readers go through one by one (the
+	// link domains, "/v1/", a key looked for as a key).
+	every []bool
 	exact map[string]int // string → its index in list
 	folds map[string]int
 	// filter has a bit per hash of the four first bytes (ASCII letters
@@ -49,8 +54,9 @@ func needleHash(k uint32) uint32 { return (k * 2654435761) >> (32 - filterBits) 
 
 // newNeedles builds the set of exact strings and of fold strings (lower
 // case), each at least minNeedle bytes; a string listed twice is kept
-// once.
-func newNeedles(exact, fold []string) *needles {
+// once. Every place of the exact strings in every is noted (see
+// firsts.indexFrom); each must be in exact too.
+func newNeedles(exact, fold, every []string) *needles {
 	ns := &needles{exact: map[string]int{}, folds: map[string]int{}}
 	add := func(s string, f bool) {
 		if len(s) < minNeedle {
@@ -75,6 +81,14 @@ func newNeedles(exact, fold []string) *needles {
 	}
 	for _, s := range fold {
 		add(s, true)
+	}
+	ns.every = make([]bool, len(ns.list))
+	for _, s := range every {
+		k, ok := ns.exact[s]
+		if !ok {
+			panic("diagnose: every needle not exact: " + s)
+		}
+		ns.every[k] = true
 	}
 	for _, s := range ns.list {
 		var b [8]byte
@@ -112,16 +126,22 @@ func lower8(x uint64) uint64 {
 	return x | m>>2
 }
 
-// firsts is where each string of a needles set first occurs in one text.
+// firsts is where each string of a needles set first occurs in one text,
+// and where every string of its every list occurs up to upto.
 type firsts struct {
 	ns *needles
 	t  string
 	at []int32 // by index in ns.list; -1: nowhere
+	// places are the places of the strings of ns.every, by index in
+	// ns.list, in order: all of them that start before upto (the scan
+	// stops once every string is found).
+	places [][]int32
+	upto   int
 }
 
 // scan finds where each string of the set first occurs in t, in one pass.
 func (ns *needles) scan(t string) *firsts {
-	f := &firsts{ns: ns, t: t, at: make([]int32, len(ns.list))}
+	f := &firsts{ns: ns, t: t, at: make([]int32, len(ns.list)), places: make([][]int32, len(ns.list)), upto: len(t)}
 	for k := range f.at {
 		f.at[k] = -1
 	}
@@ -131,7 +151,8 @@ func (ns *needles) scan(t string) *firsts {
 	}
 	// key is the four bytes at i, little-endian, read on one byte a step.
 	key := uint32(t[0])<<8 | uint32(t[1])<<16 | uint32(t[2])<<24
-	for i := 0; i+minNeedle <= len(t) && left > 0; i++ {
+	i := 0
+	for ; i+minNeedle <= len(t) && left > 0; i++ {
 		key = key>>8 | uint32(t[i+3])<<24
 		h := needleHash(foldKey(key))
 		if ns.filter[h/64]&(1<<(h%64)) == 0 {
@@ -144,7 +165,7 @@ func (ns *needles) scan(t string) *firsts {
 			low = lower8(x)
 		}
 		for _, k := range ns.order[ns.start[h]:ns.start[h+1]] {
-			if f.at[k] >= 0 {
+			if f.at[k] >= 0 && !ns.every[k] {
 				continue
 			}
 			if long {
@@ -158,11 +179,17 @@ func (ns *needles) scan(t string) *firsts {
 			}
 			s := ns.list[k]
 			if ns.fold[k] && hasLowerAt(t, i, s) || !ns.fold[k] && strings.HasPrefix(t[i:], s) {
-				f.at[k] = int32(i)
-				left--
+				if ns.every[k] {
+					f.places[k] = append(f.places[k], int32(i))
+				}
+				if f.at[k] < 0 {
+					f.at[k] = int32(i)
+					left--
+				}
 			}
 		}
 	}
+	f.upto = i
 	return f
 }
 
@@ -180,6 +207,13 @@ func (f *firsts) indexFrom(s string, off int) int {
 	if k, ok := f.ns.exact[s]; ok {
 		if i := int(f.at[k]); i < 0 || i >= off {
 			return i
+		}
+		if f.ns.every[k] {
+			ps := f.places[k]
+			if j, _ := slices.BinarySearch(ps, int32(min(off, len(f.t)))); j < len(ps) {
+				return int(ps[j])
+			}
+			off = max(off, f.upto) // not noted past upto
 		}
 	}
 	if off > len(f.t) {
@@ -271,5 +305,6 @@ var textNeedles = func() *needles {
 	}
 	fold = append(fold, authBearer)
 	fold = append(fold, authKeys...)
-	return newNeedles(exact, fold)
+	every := append([]string{"/v1/", "error", "error_description", "parent"}, linkDomains...)
+	return newNeedles(exact, fold, every)
 }()

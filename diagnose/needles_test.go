@@ -39,7 +39,24 @@ func checkFirsts(t *testing.T, text string) {
 		if got, want := f.index(s), strings.Index(text, s); got != want {
 			t.Fatalf("index(%q) in %q = %d, want %d", s, text, got, want)
 		}
-		for _, off := range []int{0, min(1, len(text)), len(text) / 2, len(text)} {
+		offs := []int{0, min(1, len(text)), len(text) / 2, len(text)}
+		if textNeedles.every[k] {
+			// Every place is noted: ask from every offset (every
+			// seventh on a long text).
+			step := 1 + len(text)/1000*6
+			offs = offs[:0]
+			for off := 0; off <= len(text); off += step {
+				offs = append(offs, off)
+			}
+			offs = append(offs, len(text), len(text)+1)
+		}
+		for _, off := range offs {
+			if off > len(text) {
+				if got := f.indexFrom(s, off); got != -1 {
+					t.Fatalf("indexFrom(%q, %d) past the end of %q = %d, want -1", s, off, text, got)
+				}
+				continue
+			}
 			want := strings.Index(text[off:], s)
 			if want >= 0 {
 				want += off
@@ -90,6 +107,12 @@ func TestNeedlesFindFirst(t *testing.T) {
 	for _, text := range []string{"", "a", "abc", "auth", "Auth=", "BEARER", "bearer"} {
 		checkFirsts(t, text)
 	}
+	// Every string found early: the scan stops there, and the strings
+	// whose every place is noted are looked for past it as strings.Index
+	// does.
+	all := strings.Join(list, " ")
+	checkFirsts(t, all+" notion.so/ /v1/error parent notion.so/notion.com/ /v1/")
+	checkFirsts(t, "/v1/ "+all+" /v1//v1/ error_description")
 }
 
 // FuzzNeedles: the one-pass search agrees with strings.Index on any text.

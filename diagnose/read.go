@@ -758,11 +758,16 @@ func (s *scanner) eachUntil(needle string, f func(i int) (next int)) {
 // eachFrom is eachUntil from offset off on.
 func (s *scanner) eachFrom(needle string, off int, f func(i int) (next int)) {
 	for off < len(s.text) {
-		i := strings.Index(s.text[off:], needle)
+		var i int
+		if s.ix != nil {
+			i = s.ix.indexFrom(needle, off) // noted already for some needles
+		} else if i = strings.Index(s.text[off:], needle); i >= 0 {
+			i += off
+		}
 		if i < 0 {
 			return
 		}
-		off = max(f(off+i), off+i+len(needle))
+		off = max(f(i), i+len(needle))
 	}
 }
 
@@ -1319,7 +1324,13 @@ func (s *scanner) scanVariables() {
 // idName reports whether a variable's name says it holds a content ID
 // (NOTION_DATABASE_ID, pageId, page_id), not a token or a key.
 func idName(name string) bool {
-	u := strings.ToUpper(name)
+	var buf [32]byte
+	var u string
+	if b, ok := upperASCII(&buf, name); ok {
+		u = string(b) // on the stack: u does not outlive the call
+	} else {
+		u = strings.ToUpper(name)
+	}
 	if strings.Contains(u, "TOKEN") || strings.Contains(u, "KEY") || strings.Contains(u, "SECRET") || strings.Contains(u, "AUTH") {
 		return false
 	}
@@ -1342,7 +1353,13 @@ func idName(name string) bool {
 }
 
 func hintOfName(name string) Kind {
-	u := strings.ToUpper(name)
+	var buf [32]byte
+	var u string
+	if b, ok := upperASCII(&buf, name); ok {
+		u = string(b)
+	} else {
+		u = strings.ToUpper(name)
+	}
 	switch {
 	case strings.Contains(u, "DATA_SOURCE") || strings.Contains(u, "DATASOURCE"):
 		return KindDataSource
@@ -1354,6 +1371,26 @@ func hintOfName(name string) Kind {
 		return KindBlock
 	}
 	return KindUnknown
+}
+
+// upperASCII is strings.ToUpper(name) in buf, for an ASCII name that
+// fits (a variable's or a key's name, read for every ID-like word); ok is
+// false for any other.
+func upperASCII(buf *[32]byte, name string) (_ []byte, ok bool) {
+	if len(name) > len(buf) {
+		return nil, false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if c >= utf8.RuneSelf {
+			return nil, false
+		}
+		if c >= 'a' && c <= 'z' {
+			c -= 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	return buf[:len(name)], true
 }
 
 // noteNotContent records what an ID left out is, from the words before it.

@@ -255,26 +255,34 @@ type classCache [256]struct {
 	set   bool
 }
 
-// classOf is the classes of piece, which it folds into buf.
+// classOf is the classes of piece (letters and digits), which it folds
+// into buf when it has to classify it.
 func (c *classCache) classOf(piece string, buf *[32]byte) uint64 {
-	var p packedWord
-	for x := 0; x < len(piece); x++ {
-		b := foldASCII(piece[x])
-		buf[x] = b
-		switch {
-		case x < 8:
-			p.lo |= uint64(b) << (8 * x)
-		case x < 16:
-			p.hi |= uint64(b) << (8 * (x - 8))
+	fill := func() []byte {
+		for x := 0; x < len(piece); x++ {
+			buf[x] = foldASCII(piece[x])
 		}
+		return buf[:len(piece)]
 	}
-	w := buf[:len(piece)]
-	if len(w) > maxPacked {
-		return classOf(w)
+	if len(piece) > maxPacked {
+		return classOf(fill())
+	}
+	// The word packed and folded eight bytes at a time where it has them.
+	var p packedWord
+	switch n := len(piece); {
+	case n >= 8:
+		p.lo = lower8(binary.LittleEndian.Uint64([]byte(piece[:8])))
+		for x := 8; x < n; x++ {
+			p.hi |= uint64(foldASCII(piece[x])) << (8 * (x - 8))
+		}
+	default:
+		for x := 0; x < n; x++ {
+			p.lo |= uint64(foldASCII(piece[x])) << (8 * x)
+		}
 	}
 	e := &c[p.slot()%len(c)]
 	if !e.set || e.w != p {
-		e.w, e.class, e.set = p, classOf(w), true
+		e.w, e.class, e.set = p, classOf(fill()), true
 	}
 	return e.class
 }
@@ -461,13 +469,15 @@ func readWords(t string) wordFacts {
 		}
 		// One run of letters and digits, cut further at camelCase humps
 		// (a small letter then a capital), noted while the run is read.
-		j, humps := i+1, false
-		for pk := wordKind[t[i]]; j < len(t) && wordKind[t[j]] != 0; j++ {
-			k := wordKind[t[j]]
-			humps = humps || pk == kindLower && k == kindUpper
-			pk = k
+		// rest is the kinds of the bytes after the first, as bits: a hump
+		// needs a capital among them and a small letter before it, so
+		// most runs (small words, Capitalized, hex) are not read again.
+		j, rest := i+1, uint8(0)
+		for ; j < len(t) && wordBit[t[j]] != 0; j++ {
+			rest |= wordBit[t[j]]
 		}
 		run := t[i:j]
+		humps := rest&(1<<kindUpper) != 0 && (wordKind[t[i]] == kindLower || rest&(1<<kindLower) != 0) && nextHump(run, 0) < len(run)
 		// Whether the run is a key (`archived: false`, `"archived":
 		// false`: code, not prose, and not read) is looked at once, for
 		// the first word of it the filter lets through.
@@ -549,6 +559,17 @@ var wordKind = func() (t [256]uint8) {
 			t[c] = kindUpper
 		case b >= '0' && b <= '9':
 			t[c] = kindDigit
+		}
+	}
+	return t
+}()
+
+// wordBit is 1<<wordKind of each byte, 0 for a byte that is in no word.
+// It is never written.
+var wordBit = func() (t [256]uint8) {
+	for c, k := range wordKind {
+		if k != 0 {
+			t[c] = 1 << k
 		}
 	}
 	return t

@@ -68,8 +68,22 @@ func (r *Redactor) Leaks(text string) int {
 // found in every view of it (see views); values adds the configured values.
 func (r *Redactor) find(text string, values bool) []span {
 	var out []span
-	for _, t := range views(text) {
-		spans := shapes(t.s, nil)
+	vs := views(text)
+	// near is whether the views after the text are read for shapes only
+	// around what was decoded or removed in them (see shapesNear): the
+	// configured values are looked for in the whole of each.
+	near := len(vs) > 1 && !(values && r != nil)
+	var colons []int // the text's "://" whose userinfo shapes read
+	for k, t := range vs {
+		var spans []span
+		switch {
+		case !near:
+			spans = shapes(t.s, nil)
+		case k == 0:
+			spans = shapesIn(t.s, 0, len(t.s), nil, &colons)
+		default:
+			spans = shapesNear(t, colons, nil)
+		}
 		if values && r != nil {
 			spans = r.g.find(t.s, spans)
 		}

@@ -41,14 +41,25 @@ const (
 // Authorization header, and the password of a URL's user:password@. It is
 // one pass over s.
 func shapes(s string, spans []span) []span {
+	return shapesIn(s, 0, len(s), spans, nil)
+}
+
+// shapesIn is shapes over s[from:to], reading s around it: from is 0 or
+// just after a wall byte, to is len(s) or just after one (see wall). Where
+// colons is not nil, it appends to it the index of every "://" whose
+// userinfo it read.
+func shapesIn(s string, from, to int, spans []span, colons *[]int) []span {
 	// schemeFrom is where the last long run read after a scheme word, and
 	// found no credential, ends: a scheme word inside it
 	// ("AUTHORIZATION=AUTHORIZATION=…") is not read again, which keeps the
 	// pass linear. Such a run has no digit, and neither has any part of it.
 	schemeFrom := 0
-	for i := 0; i < len(s); {
+	for i := from; i < to; {
 		if !alnum[s[i]] {
 			if s[i] == ':' && hasAt(s, i, "://") {
+				if colons != nil {
+					*colons = append(*colons, i)
+				}
 				n := len(spans)
 				spans = userinfo(s, i+3, spans)
 				readOn(s, spans[n:])
