@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	mathrand "math/rand/v2"
 	"os"
 	"strings"
 	"sync"
@@ -308,8 +309,9 @@ type backend struct {
 	restore     func(context.Context) (restored, failed int)
 	flushLocal  func(context.Context) int
 
-	beatMu  sync.Mutex // one beat at a time: lastSeq is compared and set
+	beatMu  sync.Mutex // one beat at a time: lastSeq and epoch are compared and set
 	lastSeq int64
+	epoch   int64 // the data's epoch at the last beat (beatScript)
 	waiting int64 // queued items no replica had read, at the last beat
 
 	mu       sync.Mutex
@@ -482,13 +484,19 @@ func (b *backend) monitor() {
 }
 
 // beatScript is a replica's heartbeat: KEYS[1] sequence, KEYS[2]
-// replicas (a sorted set by expiry, Redis's clock), KEYS[3] stream;
-// ARGV[1] consumer, ARGV[2] liveness ms, ARGV[3] "1" to count this
-// replica alive, ARGV[4] group. It answers {sequence, other replicas
-// alive, entries waiting unread}. The
-// sequence only grows while Redis keeps its data: a replica that reads
-// one not above the last it read knows that Redis lost (or rolled back)
-// its data.
+// replicas (a sorted set by expiry, Redis's clock), KEYS[3] stream,
+// KEYS[4] epoch; ARGV[1] consumer, ARGV[2] liveness ms, ARGV[3] "1" to
+// count this replica alive, ARGV[4] group, ARGV[5] a new random epoch. It
+// answers {sequence, other replicas alive, entries waiting unread, epoch}.
+//
+// The epoch is set once, by the first beat that finds it missing, to that
+// beat's random value, and stays while Redis keeps its data: a replica
+// that reads another epoch than the one it read before knows that Redis
+// lost its data, however many beats the other replicas made since (a
+// shared sequence alone misses it when they beat past this replica's last
+// reading before it beats again). The sequence only grows while Redis
+// keeps its data: one not above the last read tells a roll-back, which
+// keeps the epoch.
 var beatScript = redis.NewScript(`#!lua flags=allow-oom
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -501,7 +509,12 @@ local len = redis.call('XLEN', KEYS[3])
 local p = redis.pcall('XPENDING', KEYS[3], ARGV[4])
 local pending = 0
 if type(p) == 'table' and type(p[1]) == 'number' then pending = p[1] end
-return {seq, others, len - pending}`)
+local epoch = redis.call('GET', KEYS[4])
+if not epoch then
+  epoch = ARGV[5]
+  redis.call('SET', KEYS[4], epoch)
+end
+return {seq, others, len - pending, tonumber(epoch)}`)
 
 // beat runs beatScript: it keeps this replica counted alive, finds a data
 // loss (and puts back what it can), and notices when a full Redis has
@@ -522,16 +535,17 @@ func (b *backend) beatCtx(ctx context.Context) (int, error) {
 		alive = "0"
 	}
 	b.mu.Unlock()
-	keys := []string{b.prefix + "seq", b.prefix + "replicas", b.stream}
-	res, err := beatScript.Run(ctx, b.rdb, keys, b.consumer, (3 * b.retry).Milliseconds(), alive, b.group).Int64Slice()
-	if err == nil && len(res) != 3 {
+	keys := []string{b.prefix + "seq", b.prefix + "replicas", b.stream, b.prefix + "epoch"}
+	// An epoch below 2^52 is exact as a Lua number.
+	res, err := beatScript.Run(ctx, b.rdb, keys, b.consumer, (3 * b.retry).Milliseconds(), alive, b.group, mathrand.Int64N(1<<52)+1).Int64Slice()
+	if err == nil && len(res) != 4 {
 		err = fmt.Errorf("cluster: beat script answered %v", res)
 	}
 	if err != nil {
 		b.fail(ctx, "beat", err)
 		return 0, err
 	}
-	seq, others, waiting := res[0], int(res[1]), res[2]
+	seq, others, waiting, epoch := res[0], int(res[1]), res[2], res[3]
 	if full {
 		// A plain write (the beat runs under allow-oom) tells whether
 		// Redis has room again.
@@ -539,9 +553,9 @@ func (b *backend) beatCtx(ctx context.Context) (int, error) {
 			b.wrote()
 		}
 	}
-	last, lastWaiting := b.lastSeq, b.waiting
-	b.lastSeq, b.waiting = seq, waiting
-	if last != 0 && seq <= last {
+	last, lastEpoch, lastWaiting := b.lastSeq, b.epoch, b.waiting
+	b.lastSeq, b.epoch, b.waiting = seq, epoch, waiting
+	if last != 0 && (epoch != lastEpoch || seq <= last) {
 		b.dataLost(ctx, lastWaiting)
 	}
 	return others, nil

@@ -61,7 +61,8 @@
 //     (at-least-once there, exactly-once everywhere else).
 //   - Liveness: every replica's heartbeat (each RetryInterval) counts it
 //     in a sorted set of replicas alive (Others; Leave at shutdown) and
-//     increments a sequence, which tells it when Redis lost its data.
+//     reads the data's epoch and a sequence, which tell it when Redis
+//     lost its data.
 //
 // # The rate limiter: a script, not redis_rate
 //
@@ -105,8 +106,9 @@
 // still read and answered once. A plain write at each heartbeat tells when
 // Redis has room again.
 //
-// A heartbeat that reads a sequence not above the last one it read means
-// Redis lost (or rolled back) its data: the replica puts the items it
+// A heartbeat that reads another epoch than the last one it read (the
+// first beat after a loss sets a new random one), or a sequence not above
+// the last one it read, means Redis lost (or rolled back) its data: the replica puts the items it
 // holds back (turn and a new entry), reports the queued items no replica
 // had taken as lost (Options.OnDataLost, Err wraps ErrDataLost for
 // DataLossNotice) and logs it. Run Redis with appendonly yes and

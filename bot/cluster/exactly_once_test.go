@@ -281,6 +281,41 @@ func TestReleaseHandsWorkBack(t *testing.T) {
 	}
 }
 
+// Redis loses its data while one replica is slow to beat: the others beat
+// past the sequence it read last before it beats again. Each replica
+// still finds the loss on its next heartbeat (the data's epoch changed),
+// not only the one that beat first after it.
+func TestDataLossSeenByEveryReplica(t *testing.T) {
+	s := startRedis(t)
+	ctx := testCtx(t)
+	raw := rawClient(t, s)
+	slow := newCluster(t, quiet(s.URL(0), "slow"))
+	busy := newCluster(t, quiet(s.URL(0), "busy"))
+	for _, c := range []*cluster.Cluster{slow, busy} {
+		if _, err := c.Others(ctx); err != nil { // a heartbeat before the loss
+			t.Fatal(err)
+		}
+	}
+	if err := raw.FlushAll(ctx).Err(); err != nil {
+		t.Fatal(err)
+	}
+	// busy beats five times before slow beats again: the sequence passes
+	// the one slow read last (a few beats in a young cluster).
+	for range 5 {
+		if _, err := busy.Others(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := slow.Others(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for name, c := range map[string]*cluster.Cluster{"slow": slow, "busy": busy} {
+		if !errors.Is(c.Err(), cluster.ErrDataLost) {
+			t.Errorf("%s: Err = %v, want ErrDataLost", name, c.Err())
+		}
+	}
+}
+
 // Redis loses its data (an unpersisted restart: FLUSHALL at this step):
 // the next heartbeat finds out, says how much was lost, puts back the item
 // this replica was answering (its turn and a new entry) and counts the
