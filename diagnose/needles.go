@@ -12,6 +12,11 @@ import (
 // those lists most of the reading time on a long paste; a needles set
 // finds where each of its strings first occurs in one pass instead.
 
+// maxPlaces is the most places of one string a firsts notes: enough for
+// every link of a long paste, and at most 16 kB a string on a text that
+// repeats one.
+const maxPlaces = 4096
+
 // minNeedle is the shortest string a needles set holds: the filter reads
 // four bytes at each position.
 const minNeedle = 4
@@ -137,13 +142,21 @@ type firsts struct {
 	// stops once every string is found).
 	places [][]int32
 	upto   int
+	// stop is, by index in ns.list, where noting places stopped when a
+	// string had maxPlaces of them (-1: it did not): past it, as past
+	// upto, strings.Index looks for the string.
+	stop []int32
+	// next is, by index in ns.list, where in its places the last
+	// indexFromAt stopped: a loop that asks at increasing offsets reads
+	// each place once.
+	next []int32
 }
 
 // scan finds where each string of the set first occurs in t, in one pass.
 func (ns *needles) scan(t string) *firsts {
-	f := &firsts{ns: ns, t: t, at: make([]int32, len(ns.list)), places: make([][]int32, len(ns.list)), upto: len(t)}
+	f := &firsts{ns: ns, t: t, at: make([]int32, len(ns.list)), places: make([][]int32, len(ns.list)), upto: len(t), next: make([]int32, len(ns.list)), stop: make([]int32, len(ns.list))}
 	for k := range f.at {
-		f.at[k] = -1
+		f.at[k], f.stop[k] = -1, -1
 	}
 	left := len(ns.list)
 	if len(t) < minNeedle {
@@ -165,7 +178,7 @@ func (ns *needles) scan(t string) *firsts {
 			low = lower8(x)
 		}
 		for _, k := range ns.order[ns.start[h]:ns.start[h+1]] {
-			if f.at[k] >= 0 && !ns.every[k] {
+			if f.at[k] >= 0 && (!ns.every[k] || f.stop[k] >= 0) {
 				continue
 			}
 			if long {
@@ -179,8 +192,12 @@ func (ns *needles) scan(t string) *firsts {
 			}
 			s := ns.list[k]
 			if ns.fold[k] && hasLowerAt(t, i, s) || !ns.fold[k] && strings.HasPrefix(t[i:], s) {
-				if ns.every[k] {
-					f.places[k] = append(f.places[k], int32(i))
+				if ns.every[k] && f.stop[k] < 0 {
+					if len(f.places[k]) == maxPlaces {
+						f.stop[k] = int32(i) // memory bounded: the rest as before
+					} else {
+						f.places[k] = append(f.places[k], int32(i))
+					}
 				}
 				if f.at[k] < 0 {
 					f.at[k] = int32(i)
@@ -223,11 +240,24 @@ func (f *firsts) indexFromAt(k int, s string, off int) int {
 			return i
 		}
 		if f.ns.every[k] {
-			ps := f.places[k]
-			if j, _ := slices.BinarySearch(ps, int32(min(off, len(f.t)))); j < len(ps) {
+			ps, o := f.places[k], int32(min(off, len(f.t)))
+			j := int(f.next[k])
+			if j > 0 && ps[j-1] >= o || j+8 < len(ps) && ps[j+8] < o {
+				j, _ = slices.BinarySearch(ps, o) // back, or far on
+			}
+			for j < len(ps) && ps[j] < o {
+				j++
+			}
+			f.next[k] = int32(j)
+			if j < len(ps) {
 				return int(ps[j])
 			}
-			off = max(off, f.upto) // not noted past upto
+			// Not noted past upto, nor past stop.
+			if f.stop[k] >= 0 {
+				off = max(off, int(f.stop[k]))
+			} else {
+				off = max(off, f.upto)
+			}
 		}
 	}
 	if off > len(f.t) {

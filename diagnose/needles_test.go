@@ -49,6 +49,9 @@ func checkFirsts(t *testing.T, text string) {
 				offs = append(offs, off)
 			}
 			offs = append(offs, len(text), len(text)+1)
+			for j := len(offs) - 1; j >= 0; j-- { // and back again
+				offs = append(offs, offs[j])
+			}
 		}
 		for _, off := range offs {
 			if off > len(text) {
@@ -113,6 +116,23 @@ func TestNeedlesFindFirst(t *testing.T) {
 	all := strings.Join(list, " ")
 	checkFirsts(t, all+" notion.so/ /v1/error parent notion.so/notion.com/ /v1/")
 	checkFirsts(t, "/v1/ "+all+" /v1//v1/ error_description")
+	// Offsets that jump far on and back, over many places, and past the
+	// last one noted (maxPlaces).
+	text := strings.Repeat("notion.so/ /v1/", 200) + strings.Repeat("notion.so/", maxPlaces)
+	f := textNeedles.scan(text)
+	n := len(text)
+	for _, s := range []string{"notion.so/", "/v1/"} {
+		for _, off := range []int{0, 1, 1500, 1501, 3, 2990, 2989, 40, 41, 42, 43, 44, 45, 46, 47, 48, 900, 3000, 0,
+			n - 2000, n - 1990, n - 1985, n - 20, n - 10, n - 9, n, 5000, n - 10, 0} {
+			want := strings.Index(text[off:], s)
+			if want >= 0 {
+				want += off
+			}
+			if got := f.indexFrom(s, off); got != want {
+				t.Fatalf("indexFrom(%q, %d) = %d, want %d", s, off, got, want)
+			}
+		}
+	}
 }
 
 // FuzzNeedles: the one-pass search agrees with strings.Index on any text.

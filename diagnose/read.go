@@ -1104,7 +1104,11 @@ func (s *scanner) word(start, end int) {
 	// holds for the whole word is worked out once, not once per ID, so a
 	// word of many IDs joined by dashes costs its length.
 	var room [8]string
-	parts := splitDash(room[:0], clean) // strings.Split(clean, "-"), on the stack
+	parts := room[:0] // on the stack for a word of a few parts
+	if n := strings.Count(clean, "-") + 1; n > len(room) {
+		parts = make([]string, 0, n)
+	}
+	parts = splitDash(parts, clean) // strings.Split(clean, "-")
 	found := false
 	slug := len(parts) > 1 && len(clean) != 36
 	wrapped := false
