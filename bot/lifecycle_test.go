@@ -262,11 +262,15 @@ func TestPostMessage429BeyondTheDeadline(t *testing.T) {
 		{"second try refused too", 2, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			var mu sync.Mutex
 			var limited []string
 			var ok, failed atomic.Int32
 			h := start(t, func(c *Config) {
-				c.ReplyTimeout = time.Second
+				// 3 s: the one more try goes 0.75 s before the deadline;
+				// with 1 s it was 0.25 s, which a starved run (load 10,
+				// -race) once spent before the try was sent.
+				c.ReplyTimeout = 3 * time.Second
 				c.Hooks.OnSlackRateLimited = func(method string, d time.Duration) {
 					mu.Lock()
 					limited = append(limited, fmt.Sprintf("%s %s", method, d))

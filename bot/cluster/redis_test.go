@@ -59,6 +59,13 @@ var backends = []backend{
 	{"redis", func(t *testing.T, opts cluster.Options) [2]*cluster.Cluster {
 		s := startRedis(t)
 		opts.URL = s.URL(0)
+		if opts.Timeout == 0 {
+			// These tests are about what replicas share, not about a slow
+			// Redis: on a CPU-starved run (-race, load 10 on 2 CPUs) a dial
+			// past the default 500 ms made a replica fall back to its own
+			// state and see a delivery "first" as well.
+			opts.Timeout = 5 * time.Second
+		}
 		a, b := opts, opts
 		a.Consumer, b.Consumer = "replica-a", "replica-b"
 		return [2]*cluster.Cluster{newCluster(t, a), newCluster(t, b)}
