@@ -304,6 +304,16 @@ func (p *Prober) Integration(ctx context.Context, opts diagnose.ProbeOptions) di
 	return info
 }
 
+// lifeExpiry is when a users/me 200, kept for the life of the Prober,
+// expires: not within any process's life; the zero time (not kept) when
+// the Prober keeps nothing (CacheTTL < 0).
+func (p *Prober) lifeExpiry() time.Time {
+	if p.ttl() <= 0 {
+		return time.Time{}
+	}
+	return time.Now().Add(100 * 365 * 24 * time.Hour)
+}
+
 // KnownIntegration returns what users/me answered, from the cache, making
 // no call; false when nothing usable is cached (diagnose.IntegrationCache).
 func (p *Prober) KnownIntegration() (diagnose.IntegrationInfo, bool) {
@@ -427,9 +437,7 @@ func (p *Prober) fetchMe(ctx context.Context) *meEntry {
 		}
 		e.info.Me = me
 		p.saveStored(e.info)
-		if p.ttl() > 0 {
-			e.expires = time.Now().Add(100 * 365 * 24 * time.Hour)
-		}
+		e.expires = p.lifeExpiry()
 	case diagnose.OutcomeUnauthorized, diagnose.OutcomeForbidden, diagnose.OutcomeBadRequest:
 		// Notion refused the token or the capability, or (a 400 on
 		// users/me) the request itself, its Notion-Version header:

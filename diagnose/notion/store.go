@@ -108,10 +108,7 @@ func (p *Prober) storedEntry(k KnownToken) *meEntry {
 			Why: "GET /v1/users answered at " + when + "; read from the local cache, not asked now"}
 	}
 	e := &meEntry{info: info, ev: []diagnose.Evidence{{Method: http.MethodGet, Path: "/v1/users/me",
-		Message: "not sent: the answer of " + when + " was read from the local cache"}}}
-	if p.ttl() > 0 {
-		e.expires = time.Now().Add(100 * 365 * 24 * time.Hour)
-	}
+		Message: "not sent: the answer of " + when + " was read from the local cache"}}, expires: p.lifeExpiry()}
 	return e
 }
 
