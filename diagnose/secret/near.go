@@ -48,9 +48,7 @@ func shapesNear(t *normText, colons []int, spans []span) []span {
 		}
 		for ; c < len(colons) && colons[c] < to+off; c++ {
 			if i := colons[c] - off; hasAt(s, i, "://") {
-				n := len(spans)
-				spans = userinfo(s, i+3, spans)
-				readOn(s, spans[n:])
+				spans = userinfoAt(s, i, spans)
 			}
 		}
 	}

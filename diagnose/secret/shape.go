@@ -60,9 +60,7 @@ func shapesIn(s string, from, to int, spans []span, colons *[]int) []span {
 				if colons != nil {
 					*colons = append(*colons, i)
 				}
-				n := len(spans)
-				spans = userinfo(s, i+3, spans)
-				readOn(s, spans[n:])
+				spans = userinfoAt(s, i, spans)
 			}
 			i++
 			continue
@@ -372,6 +370,16 @@ func randomRun(w string) bool {
 		}
 	}
 	return !hex && digits >= 2 && upper >= 2 && lower >= 2
+}
+
+// userinfoAt appends the password of the URL whose "://" is at i, read on
+// into a Notion token inside it (readOn): the one way shapes and
+// shapesNear read a URL's userinfo.
+func userinfoAt(s string, i int, spans []span) []span {
+	n := len(spans)
+	spans = userinfo(s, i+3, spans)
+	readOn(s, spans[n:])
+	return spans
 }
 
 // userinfo appends the password of a URL's user:password@ (as in
