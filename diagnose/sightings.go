@@ -176,22 +176,17 @@ func (s *Sightings) elsewhere(seat int, ref Reference) (Kind, bool) {
 }
 
 // Endpoints are the endpoints whose answer discloses an object of kind k:
-// a 404 on one of them is final for such an object. A database, a page
-// and a block are blocks.
+// a 404 on one of them is final for such an object. They are the families
+// a probe asks about an object's own ID that serve k (fitsEndpoint): a
+// database, a page and a block are blocks.
 func (k Kind) Endpoints() []Endpoint {
-	switch k {
-	case KindPage:
-		return []Endpoint{EndpointBlocks, EndpointPages}
-	case KindDatabase:
-		return []Endpoint{EndpointBlocks, EndpointDatabases}
-	case KindBlock:
-		return []Endpoint{EndpointBlocks}
-	case KindDataSource:
-		return []Endpoint{EndpointDataSources}
-	case KindView:
-		return []Endpoint{EndpointViews}
+	var out []Endpoint
+	for _, e := range []Endpoint{EndpointBlocks, EndpointPages, EndpointDatabases, EndpointDataSources, EndpointViews} {
+		if fitsEndpoint(k, e) {
+			out = append(out, e)
+		}
 	}
-	return nil
+	return out
 }
 
 // disclosed returns the kind answers tell the object is (resolve), from
