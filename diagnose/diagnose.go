@@ -194,6 +194,10 @@ type IntegrationInfo struct {
 	Me Answer
 	// Evidence of the users/me exchange.
 	Evidence []Evidence
+	// Stored is true when the answers were read from what an earlier run
+	// saved (the CLI's cache), not asked now: the name may have changed
+	// since.
+	Stored bool
 }
 
 // ProbeResult is what a Prober observed online for one reference: every

@@ -25,6 +25,9 @@ type onlineRun struct {
 	// known before this diagnosis (a running bot asked at start).
 	infos []IntegrationInfo
 	known []bool
+	// renew says which integrations' users/me is asked again, live: a
+	// stored name that may be out of date (renewStored).
+	renew []bool
 	// named is the integration the pasted error or --as names ("": none).
 	named string
 	// lazy: a lone integration's users/me is asked only when a verdict
@@ -108,6 +111,9 @@ func (r *onlineRun) knownIntegrations(ctx context.Context) bool {
 		if c, ok := p.(IntegrationCache); ok {
 			r.infos[i], r.known[i] = c.KnownIntegration()
 		}
+	}
+	r.renewStored()
+	for i := range r.known {
 		allKnown = allKnown && r.known[i]
 	}
 	if r.opts.As != "" {
@@ -138,6 +144,29 @@ func (r *onlineRun) knownIntegrations(ctx context.Context) bool {
 	}
 	r.meAsked = !r.lazy
 	return allKnown
+}
+
+// renewStored: a name read from what an earlier run saved may be out of
+// date (the integration renamed since). When the pasted call names an
+// integration that no known name matches, the stored ones are taken as not
+// known, and their users/me is asked again, live, beside the probes: a
+// renamed integration is then matched by its new name, never compared
+// under its old one. A cold run asks the same calls.
+func (r *onlineRun) renewStored() {
+	r.renew = make([]bool, len(r.ps))
+	if r.call == nil || r.call.Integration == "" {
+		return
+	}
+	for i, in := range r.infos {
+		if r.known[i] && sameName(in.Name, r.call.Integration) {
+			return
+		}
+	}
+	for i, in := range r.infos {
+		if r.known[i] && in.Stored {
+			r.known[i], r.renew[i] = false, true
+		}
+	}
 }
 
 // pick finds the named integration among the answers of users/me: with
@@ -217,7 +246,7 @@ func (r *onlineRun) probe(ctx context.Context) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				r.infos[pi] = p.Integration(ctx, ProbeOptions{Fresh: r.opts.Fresh})
+				r.infos[pi] = p.Integration(ctx, ProbeOptions{Fresh: r.opts.Fresh || r.renew[pi]})
 			}()
 		}
 		if !r.ask[pi] {
