@@ -2,6 +2,7 @@ package diagnose
 
 import (
 	"context"
+	"time"
 )
 
 // Reference is one Notion reference the reader found in pasted text, with
@@ -198,6 +199,9 @@ type IntegrationInfo struct {
 	// saved (the CLI's cache), not asked now: the name may have changed
 	// since.
 	Stored bool
+	// Asked is when users/me answered (zero when not told): a name learnt
+	// long ago may have changed since.
+	Asked time.Time
 }
 
 // ProbeResult is what a Prober observed online for one reference: every

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 )
 
 // onlineRun is one diagnosis's online part: whom it asks, what they
@@ -146,12 +147,19 @@ func (r *onlineRun) knownIntegrations(ctx context.Context) bool {
 	return allKnown
 }
 
-// renewStored: a name read from what an earlier run saved may be out of
-// date (the integration renamed since). When the pasted call names an
-// integration that no known name matches, the stored ones are taken as not
-// known, and their users/me is asked again, live, beside the probes: a
-// renamed integration is then matched by its new name, never compared
-// under its old one. A cold run asks the same calls.
+// renewAfter is how old a users/me answer a running bot learnt may be
+// before a pasted name that matches no integration asks it again: a rename
+// shows within it, and a channel that pastes another team's integration
+// costs at most one users/me per integration in that time.
+const renewAfter = 10 * time.Minute
+
+// renewStored: a name learnt earlier may be out of date (the integration
+// renamed since). When the pasted call names an integration that no known
+// name matches, the answers read from what an earlier run saved, and those
+// a running bot learnt over renewAfter ago, are taken as not known, and
+// their users/me is asked again, live, beside the probes: a renamed
+// integration is then matched by its name now, never compared under its
+// old one. A cold run asks the same calls.
 func (r *onlineRun) renewStored() {
 	r.renew = make([]bool, len(r.ps))
 	if r.call == nil || r.call.Integration == "" {
@@ -163,7 +171,8 @@ func (r *onlineRun) renewStored() {
 		}
 	}
 	for i, in := range r.infos {
-		if r.known[i] && in.Stored {
+		old := !in.Asked.IsZero() && time.Since(in.Asked) >= renewAfter
+		if r.known[i] && (in.Stored || old) {
 			r.known[i], r.renew[i] = false, true
 		}
 	}

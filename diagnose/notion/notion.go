@@ -436,6 +436,7 @@ func (p *Prober) fetchMe(ctx context.Context) *meEntry {
 			e.info.Users = p.askUsers(ctx)
 		}
 		e.info.Me = me
+		e.info.Asked = time.Now()
 		p.saveStored(e.info)
 		e.expires = p.lifeExpiry()
 	case diagnose.OutcomeUnauthorized, diagnose.OutcomeForbidden, diagnose.OutcomeBadRequest:

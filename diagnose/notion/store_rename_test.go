@@ -1,11 +1,14 @@
 package notion
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"strings"
 	"testing"
 	"testing/synctest"
+	"time"
 
 	"github.com/notion-check/notion-check/diagnose"
 	nt "github.com/notion-check/notion-check/diagnose/notiontest"
@@ -81,6 +84,56 @@ func TestStoredNameRenewedWhenThePasteNamesAnother(t *testing.T) {
 						if f.Code == diagnose.CodeCallNotReproduced && strings.Contains(f.Detail, "made by the integration") {
 							t.Errorf("says the call was made by another integration: %s", f.Detail)
 						}
+					}
+				}
+			})
+		})
+	}
+}
+
+// TestBotRenewsAnOldNameWhenThePasteNamesAnother: a running bot learnt its
+// integration's name at start; the integration is renamed in Notion. A
+// paste naming it by its name now makes the bot ask users/me again, once,
+// when what it knows is older than renewAfter, and the report names the
+// integration as it is called now; later pastes cost no users/me. Within
+// renewAfter the known name stands (no call). Exact on the virtual clock.
+func TestBotRenewsAnOldNameWhenThePasteNamesAnother(t *testing.T) {
+	t.Parallel()
+	const now = "Iris Checker 2"
+	paste := fmt.Sprintf(`{"object":"error","status":404,"code":"object_not_found","message":"Could not find page with ID: %s. Make sure the relevant pages and databases are shared with your integration \"%s\"."}`, nt.UnsharedPageID, now)
+	for _, c := range []struct {
+		name string
+		age  time.Duration
+		// me is how many users/me calls the first and the second paste
+		// make; named is the integration the first report names.
+		me    [2]int
+		named string
+	}{
+		{"learnt 11 minutes ago", 11 * time.Minute, [2]int{1, 0}, now},
+		{"learnt a minute ago", time.Minute, [2]int{0, 0}, nt.IntegrationName},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				srv := nt.NewServer(t, nt.WithLatency(planRTT), nt.InProcess())
+				p, err := New(Config{Token: nt.GoodToken, BaseURL: srv.URL, Transport: srv.Transport(), Logger: slog.New(slog.DiscardHandler)})
+				if err != nil {
+					t.Fatal(err)
+				}
+				ctx := context.Background()
+				if in := p.Integration(ctx, diagnose.ProbeOptions{}); in.Name != nt.IntegrationName {
+					t.Fatalf("users/me at start: %q", in.Name)
+				}
+				srv.Rename(now)
+				time.Sleep(c.age)
+				d := diagnose.New(diagnose.Config{Token: nt.GoodToken, Prober: p})
+				for i := range 2 {
+					srv.Reset()
+					rep := d.Diagnose(ctx, paste, diagnose.Options{})
+					if n := srv.CallsTo("/v1/users/me"); n != c.me[i] {
+						t.Errorf("paste %d: %d users/me calls, want %d", i+1, n, c.me[i])
+					}
+					if i == 0 && rep.Integration.Name != c.named {
+						t.Errorf("the report names %q, want %q", rep.Integration.Name, c.named)
 					}
 				}
 			})

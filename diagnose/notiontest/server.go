@@ -155,6 +155,11 @@ type Server struct {
 	mu     sync.Mutex
 	faults []*Fault
 	calls  []Call
+
+	// renamed is the bot's name after Rename ("": s.name). Its own lock:
+	// serve reads it holding mu.
+	nameMu  sync.Mutex
+	renamed string
 }
 
 // NewServer starts a fake Notion API with the default world and closes it
@@ -503,8 +508,26 @@ func faultAnswer(f *Fault) answer {
 	return a
 }
 
+// Rename renames the bot of GoodToken (and NoReadToken) from now on, as
+// someone renaming the integration in Notion: users/me and the 404s that
+// name it say the new name.
+func (s *Server) Rename(name string) {
+	s.nameMu.Lock()
+	defer s.nameMu.Unlock()
+	s.renamed = name
+}
+
+// botName is the bot's name now: s.name, or the name Rename gave.
+func (s *Server) botName() string {
+	s.nameMu.Lock()
+	defer s.nameMu.Unlock()
+	if s.renamed != "" {
+		return s.renamed
+	}
+	return s.name
+}
+
 // caller names the integration whose token made r ("" when none does).
-// s.name is read without s.mu: it is set only before the server starts.
 func (s *Server) caller(r *http.Request) string {
 	token, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	return s.nameOf(token)
@@ -514,7 +537,7 @@ func (s *Server) caller(r *http.Request) string {
 func (s *Server) nameOf(token string) string {
 	switch token {
 	case GoodToken, NoReadToken:
-		return s.name
+		return s.botName()
 	case MarketingToken:
 		return MarketingName
 	case PersonalToken:
@@ -611,7 +634,7 @@ func (s *Server) route(r *http.Request) answer {
 	s.mu.Unlock()
 	notFound := func() answer {
 		noun := strings.TrimSuffix(family, "s")
-		name, iid := s.name, IntegrationID
+		name, iid := s.botName(), IntegrationID
 		switch w {
 		case wMarketing:
 			name, iid = MarketingName, MarketingIntegrationID
@@ -688,7 +711,7 @@ func dropArchived(m map[string]any, drop bool) map[string]any {
 }
 
 func (s *Server) botUser(w who) map[string]any {
-	id, name := BotUserID, s.name
+	id, name := BotUserID, s.botName()
 	owner := map[string]any{"type": "workspace", "workspace": true}
 	switch w {
 	case wMarketing:
