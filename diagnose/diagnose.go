@@ -199,9 +199,10 @@ type IntegrationInfo struct {
 	// saved (the CLI's cache), not asked now: the name may have changed
 	// since.
 	Stored bool
-	// Asked is when users/me answered (zero when not told): a name learnt
-	// long ago may have changed since.
-	Asked time.Time
+	// Checked is when users/me was last asked for the token (zero when not
+	// told): when this answer came, or a later ask that got no answer while
+	// this one was kept. A name checked long ago may have changed since.
+	Checked time.Time
 }
 
 // ProbeResult is what a Prober observed online for one reference: every

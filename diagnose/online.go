@@ -27,8 +27,10 @@ type onlineRun struct {
 	infos []IntegrationInfo
 	known []bool
 	// renew says which integrations' users/me is asked again, live: a
-	// stored name that may be out of date (renewStored).
-	renew []bool
+	// name that may be out of date (renewStored); renewed keeps what was
+	// known, for when the new answer cannot be had.
+	renew   []bool
+	renewed []IntegrationInfo
 	// named is the integration the pasted error or --as names ("": none).
 	named string
 	// lazy: a lone integration's users/me is asked only when a verdict
@@ -162,6 +164,7 @@ const renewAfter = 10 * time.Minute
 // old one. A cold run asks the same calls.
 func (r *onlineRun) renewStored() {
 	r.renew = make([]bool, len(r.ps))
+	r.renewed = make([]IntegrationInfo, len(r.ps))
 	if r.call == nil || r.call.Integration == "" {
 		return
 	}
@@ -171,9 +174,20 @@ func (r *onlineRun) renewStored() {
 		}
 	}
 	for i, in := range r.infos {
-		old := !in.Asked.IsZero() && time.Since(in.Asked) >= renewAfter
+		old := !in.Checked.IsZero() && time.Since(in.Checked) >= renewAfter
 		if r.known[i] && (in.Stored || old) {
-			r.known[i], r.renew[i] = false, true
+			r.known[i], r.renew[i], r.renewed[i] = false, true, in
+		}
+	}
+}
+
+// keepRenewed puts back what was known of an integration whose users/me,
+// asked again, was rate-limited or not answered: an old name is better
+// than none. A refused token is reported as refused.
+func (r *onlineRun) keepRenewed() {
+	for i, renew := range r.renew {
+		if o := r.infos[i].Me.Outcome; renew && (o == OutcomeRateLimited || o == OutcomeUnavailable) {
+			r.infos[i] = r.renewed[i]
 		}
 	}
 }
@@ -275,6 +289,7 @@ func (r *onlineRun) probe(ctx context.Context) {
 		}()
 	}
 	wg.Wait()
+	r.keepRenewed()
 }
 
 func countTrue(bs []bool) int {

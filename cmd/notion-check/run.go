@@ -11,6 +11,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -394,13 +395,23 @@ func (w wiring) names(ctx context.Context, name string) (known []string, ok bool
 	known, ok = matchName(w.d.Integrations(ctx), name)
 	if !ok && w.cached {
 		var wg sync.WaitGroup
+		var silent atomic.Bool
 		for _, p := range w.probers() {
 			if p != nil {
-				wg.Go(func() { p.Integration(ctx, diagnose.ProbeOptions{Fresh: true}) })
+				wg.Go(func() {
+					// Asked again and not answered, the kept name stays
+					// (the prober keeps a good answer): the name cannot
+					// be told, as when Notion is unreachable.
+					switch p.Integration(ctx, diagnose.ProbeOptions{Fresh: true}).Me.Outcome {
+					case diagnose.OutcomeRateLimited, diagnose.OutcomeUnavailable:
+						silent.Store(true)
+					}
+				})
 			}
 		}
 		wg.Wait()
 		known, ok = matchName(w.d.Integrations(ctx), name)
+		ok = ok || silent.Load()
 	}
 	return known, ok
 }

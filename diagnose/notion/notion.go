@@ -349,7 +349,18 @@ func (p *Prober) integration(ctx context.Context, fresh bool) *meEntry {
 		p.mu.Unlock()
 		e := p.fetchMe(fctx)
 		p.mu.Lock()
-		p.me, p.meFlying = e, false
+		// A users/me asked again (Fresh) that meets a 429 or no answer
+		// does not replace a good answer still held: Notion said nothing
+		// new about the token. The answer kept says it was checked now,
+		// so that a renewal (renewAfter) is not tried again at once.
+		if !p.goodMe() || !notAnswered(e.info.Me.Outcome) {
+			p.me = e
+		} else {
+			kept := *p.me
+			kept.info.Checked = time.Now()
+			p.me = &kept
+		}
+		p.meFlying = false
 		p.mu.Unlock()
 		return e, nil
 	})
@@ -381,6 +392,18 @@ func waitFlight(ctx context.Context, ch <-chan singleflight.Result, mine *atomic
 			return singleflight.Result{}, false
 		}
 	}
+}
+
+// goodMe reports whether users/me's answer held is a 200 still in date.
+// The caller holds p.mu.
+func (p *Prober) goodMe() bool {
+	return p.me != nil && p.me.info.Me.Outcome == diagnose.OutcomeOK && time.Now().Before(p.me.expires)
+}
+
+// notAnswered reports whether o says Notion gave no answer to judge: rate
+// limited, or unavailable (5xx, an edge page, a timeout).
+func notAnswered(o diagnose.Outcome) bool {
+	return o == diagnose.OutcomeRateLimited || o == diagnose.OutcomeUnavailable
 }
 
 func (p *Prober) fetchMe(ctx context.Context) *meEntry {
@@ -436,7 +459,7 @@ func (p *Prober) fetchMe(ctx context.Context) *meEntry {
 			e.info.Users = p.askUsers(ctx)
 		}
 		e.info.Me = me
-		e.info.Asked = time.Now()
+		e.info.Checked = time.Now()
 		p.saveStored(e.info)
 		e.expires = p.lifeExpiry()
 	case diagnose.OutcomeUnauthorized, diagnose.OutcomeForbidden, diagnose.OutcomeBadRequest:

@@ -99,7 +99,7 @@ func knownFrom(info diagnose.IntegrationInfo, fetched time.Time) (KnownToken, bo
 // exchange not sent), never a live call.
 func (p *Prober) storedEntry(k KnownToken) *meEntry {
 	when := k.Fetched.UTC().Format(time.RFC3339)
-	info := diagnose.IntegrationInfo{Name: k.Name, Workspace: k.Workspace, OwnerType: k.OwnerType, Stored: true, Asked: k.Fetched}
+	info := diagnose.IntegrationInfo{Name: k.Name, Workspace: k.Workspace, OwnerType: k.OwnerType, Stored: true, Checked: k.Fetched}
 	info.Me = diagnose.Answer{Family: diagnose.EndpointUsers, Version: p.cfg.Version, Outcome: diagnose.OutcomeOK, Status: http.StatusOK,
 		Why: "GET /v1/users/me answered 200 at " + when + "; read from the local cache, not asked now"}
 	if k.Users.Outcome != "" {

@@ -108,9 +108,14 @@ func TestBotRenewsAnOldNameWhenThePasteNamesAnother(t *testing.T) {
 		// make; named is the integration the first report names.
 		me    [2]int
 		named string
+		// down makes users/me answer 503 after the start: the renewal
+		// fails (the 503 and its one retry), what the bot knew stands, and
+		// the next paste does not try again.
+		down bool
 	}{
-		{"learnt 11 minutes ago", 11 * time.Minute, [2]int{1, 0}, now},
-		{"learnt a minute ago", time.Minute, [2]int{0, 0}, nt.IntegrationName},
+		{"learnt 11 minutes ago", 11 * time.Minute, [2]int{1, 0}, now, false},
+		{"learnt a minute ago", time.Minute, [2]int{0, 0}, nt.IntegrationName, false},
+		{"learnt 11 minutes ago, users/me down now", 11 * time.Minute, [2]int{2, 0}, nt.IntegrationName, true},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
@@ -124,6 +129,9 @@ func TestBotRenewsAnOldNameWhenThePasteNamesAnother(t *testing.T) {
 					t.Fatalf("users/me at start: %q", in.Name)
 				}
 				srv.Rename(now)
+				if c.down {
+					srv.AddFault(nt.Fault{PathPrefix: "/v1/users/me", Status: 503})
+				}
 				time.Sleep(c.age)
 				d := diagnose.New(diagnose.Config{Token: nt.GoodToken, Prober: p})
 				for i := range 2 {
@@ -132,8 +140,8 @@ func TestBotRenewsAnOldNameWhenThePasteNamesAnother(t *testing.T) {
 					if n := srv.CallsTo("/v1/users/me"); n != c.me[i] {
 						t.Errorf("paste %d: %d users/me calls, want %d", i+1, n, c.me[i])
 					}
-					if i == 0 && rep.Integration.Name != c.named {
-						t.Errorf("the report names %q, want %q", rep.Integration.Name, c.named)
+					if i == 0 && (rep.Integration.Name != c.named || rep.Integration.Status != diagnose.StatusOK) {
+						t.Errorf("the report names %q (%s), want %q (ok)", rep.Integration.Name, rep.Integration.Status, c.named)
 					}
 				}
 			})
