@@ -67,6 +67,12 @@ const (
 	OutcomeUnavailable Outcome = "unavailable"
 )
 
+// Transient reports whether o says Notion gave no answer to judge (rate
+// limited, or unavailable): asking again later may tell more.
+func (o Outcome) Transient() bool {
+	return o == OutcomeRateLimited || o == OutcomeUnavailable
+}
+
 // Parent is an object's parent as Notion gave it.
 type Parent struct {
 	// Type is page_id, block_id, database_id, data_source_id, workspace...

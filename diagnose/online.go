@@ -186,7 +186,7 @@ func (r *onlineRun) renewStored() {
 // than none. A refused token is reported as refused.
 func (r *onlineRun) keepRenewed() {
 	for i, renew := range r.renew {
-		if o := r.infos[i].Me.Outcome; renew && (o == OutcomeRateLimited || o == OutcomeUnavailable) {
+		if renew && r.infos[i].Me.Outcome.Transient() {
 			r.infos[i] = r.renewed[i]
 		}
 	}

@@ -332,7 +332,7 @@ func judge(ref Reference, call *Call, who asker, res ProbeResult, elsewhere Kind
 	// A transient failure of a call the verdict still needed (the
 	// databases call of a database) leaves the check unfinished.
 	if r.kind == KindDatabase {
-		if d, asked := as[EndpointDatabases]; asked && (d.Outcome == OutcomeRateLimited || d.Outcome == OutcomeUnavailable) {
+		if d, asked := as[EndpointDatabases]; asked && d.Outcome.Transient() {
 			ruleTransient(&j, ref, answers{EndpointDatabases: d})
 			return j
 		}

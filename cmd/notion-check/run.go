@@ -402,8 +402,7 @@ func (w wiring) names(ctx context.Context, name string) (known []string, ok bool
 					// Asked again and not answered, the kept name stays
 					// (the prober keeps a good answer): the name cannot
 					// be told, as when Notion is unreachable.
-					switch p.Integration(ctx, diagnose.ProbeOptions{Fresh: true}).Me.Outcome {
-					case diagnose.OutcomeRateLimited, diagnose.OutcomeUnavailable:
+					if p.Integration(ctx, diagnose.ProbeOptions{Fresh: true}).Me.Outcome.Transient() {
 						silent.Store(true)
 					}
 				})

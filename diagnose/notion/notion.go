@@ -353,7 +353,7 @@ func (p *Prober) integration(ctx context.Context, fresh bool) *meEntry {
 		// does not replace a good answer still held: Notion said nothing
 		// new about the token. The answer kept says it was checked now,
 		// so that a renewal (renewAfter) is not tried again at once.
-		if !p.goodMe() || !notAnswered(e.info.Me.Outcome) {
+		if !p.goodMe() || !e.info.Me.Outcome.Transient() {
 			p.me = e
 		} else {
 			kept := *p.me
@@ -398,12 +398,6 @@ func waitFlight(ctx context.Context, ch <-chan singleflight.Result, mine *atomic
 // The caller holds p.mu.
 func (p *Prober) goodMe() bool {
 	return p.me != nil && p.me.info.Me.Outcome == diagnose.OutcomeOK && time.Now().Before(p.me.expires)
-}
-
-// notAnswered reports whether o says Notion gave no answer to judge: rate
-// limited, or unavailable (5xx, an edge page, a timeout).
-func notAnswered(o diagnose.Outcome) bool {
-	return o == diagnose.OutcomeRateLimited || o == diagnose.OutcomeUnavailable
 }
 
 func (p *Prober) fetchMe(ctx context.Context) *meEntry {
@@ -687,7 +681,7 @@ func (p *Prober) flight(ctx context.Context, ref diagnose.Reference, key, versio
 // rate-limited or unavailable), so the observations may be reused.
 func complete(res diagnose.ProbeResult) bool {
 	for _, a := range res.Answers {
-		if a.Outcome == diagnose.OutcomeRateLimited || a.Outcome == diagnose.OutcomeUnavailable {
+		if a.Outcome.Transient() {
 			return false
 		}
 	}

@@ -270,15 +270,11 @@ func stops(rs map[diagnose.Endpoint]diagnose.Answer) bool {
 	return limited == len(rs) || failed == len(rs) && len(rs) > 1
 }
 
-func transient(a diagnose.Answer) bool {
-	return a.Outcome == diagnose.OutcomeRateLimited || a.Outcome == diagnose.OutcomeUnavailable
-}
-
 // onlyMisses reports whether every answer is a 404 or a transient failure:
 // another endpoint may still tell what the ID is.
 func onlyMisses(rs map[diagnose.Endpoint]diagnose.Answer) bool {
 	for _, r := range rs {
-		if r.Outcome != diagnose.OutcomeNotFound && !transient(r) {
+		if r.Outcome != diagnose.OutcomeNotFound && !r.Outcome.Transient() {
 			return false
 		}
 	}

@@ -82,8 +82,7 @@ func knownFrom(info diagnose.IntegrationInfo, fetched time.Time) (KnownToken, bo
 	if info.Me.Outcome != diagnose.OutcomeOK {
 		return KnownToken{}, false
 	}
-	switch info.Users.Outcome {
-	case diagnose.OutcomeRateLimited, diagnose.OutcomeUnavailable:
+	if info.Users.Outcome.Transient() {
 		return KnownToken{}, false
 	}
 	u := info.Users
