@@ -27,7 +27,7 @@ type onlineRun struct {
 	infos []IntegrationInfo
 	known []bool
 	// renew says which integrations' users/me is asked again, live: a
-	// name that may be out of date (renewStored); renewed keeps what was
+	// name that may be out of date (renewNames); renewed keeps what was
 	// known, for when the new answer cannot be had.
 	renew   []bool
 	renewed []IntegrationInfo
@@ -115,7 +115,7 @@ func (r *onlineRun) knownIntegrations(ctx context.Context) bool {
 			r.infos[i], r.known[i] = c.KnownIntegration()
 		}
 	}
-	r.renewStored()
+	r.renewNames()
 	for i := range r.known {
 		allKnown = allKnown && r.known[i]
 	}
@@ -155,14 +155,14 @@ func (r *onlineRun) knownIntegrations(ctx context.Context) bool {
 // costs at most one users/me per integration in that time.
 const renewAfter = 10 * time.Minute
 
-// renewStored: a name learnt earlier may be out of date (the integration
+// renewNames: a name learnt earlier may be out of date (the integration
 // renamed since). When the pasted call names an integration that no known
 // name matches, the answers read from what an earlier run saved, and those
 // a running bot learnt over renewAfter ago, are taken as not known, and
 // their users/me is asked again, live, beside the probes: a renamed
 // integration is then matched by its name now, never compared under its
 // old one. A cold run asks the same calls.
-func (r *onlineRun) renewStored() {
+func (r *onlineRun) renewNames() {
 	r.renew = make([]bool, len(r.ps))
 	r.renewed = make([]IntegrationInfo, len(r.ps))
 	if r.call == nil || r.call.Integration == "" {
