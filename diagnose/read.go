@@ -993,10 +993,29 @@ func keyBefore(t string, i int) string {
 // like IDs but are cut off, too long or hold stray characters.
 func (s *scanner) scanWords() {
 	t := s.text
+	// clear is where the last 16 bytes found with no byte that ends every
+	// word end: no window is looked at again before it, so that a text
+	// with no such byte costs one look at each byte more, not sixteen.
+	clear := 0
 	for i := 0; i < len(t); {
+		// A word shorter than 16 bytes is never judged: where the last
+		// byte that ends every word among the 16 from i on is k, no word
+		// worth judging starts before k, so reading goes on after it (in
+		// prose, this looks at a few bytes of every 16, not at each).
+		if i >= clear && i+16 <= len(t) {
+			k := i + 15
+			for k >= i && wordByte[t[k]] != byteNoWord {
+				k--
+			}
+			if k >= i {
+				i = k + 1
+				continue
+			}
+			clear = i + 16
+		}
 		// ASCII bytes by table, the common case: a word byte, or one that
 		// is not and starts nothing.
-		if wordByte[t[i]] == byteNoWord {
+		if c := wordByte[t[i]]; c == byteNoWord || c == byteJoin {
 			i++
 			continue
 		}
@@ -1038,7 +1057,8 @@ func (s *scanner) scanWords() {
 
 // What a byte is to scanWords.
 const (
-	byteNoWord = iota // an ASCII byte isWordRune refuses
+	byteNoWord = iota // an ASCII byte isWordRune refuses: it ends every word
+	byteJoin          // '_': it starts no word, but a word goes on over it
 	byteWord          // an ASCII byte isWordRune takes
 	byteRune          // a byte of a character outside ASCII: decoded
 )
@@ -1051,6 +1071,8 @@ var wordByte = func() (t [256]uint8) {
 			t[c] = byteRune
 		case isWordRune(rune(c)):
 			t[c] = byteWord
+		case c == '_':
+			t[c] = byteJoin
 		}
 	}
 	return t
