@@ -72,9 +72,17 @@ func IsID(s string) bool {
 	return true
 }
 
-func isHex(c byte) bool {
-	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
-}
+// isHex is read from a table: IDs mix digits and letters at random,
+// which the three ranges' branches would guess wrong half the time.
+func isHex(c byte) bool { return hexDigit[c] }
+
+// hexDigit marks the hex digits, in either case. It is never written.
+var hexDigit = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
+	}
+	return t
+}()
 
 func allHex(s string) bool {
 	for i := 0; i < len(s); i++ {
