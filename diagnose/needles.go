@@ -163,13 +163,21 @@ func (ns *needles) scan(t string) *firsts {
 		return f
 	}
 	// key is the four bytes at i, little-endian, read on one byte a step.
+	// The last place a string can start is worked out once, and whether
+	// every string is found is asked only where the filter lets a place
+	// through (no string starts at the places it refuses, so stopping
+	// there is stopping where the last was found): most places cost the
+	// filter's few instructions alone.
 	key := uint32(t[0])<<8 | uint32(t[1])<<16 | uint32(t[2])<<24
-	i := 0
-	for ; i+minNeedle <= len(t) && left > 0; i++ {
+	i, last := 0, len(t)-minNeedle
+	for ; i <= last; i++ {
 		key = key>>8 | uint32(t[i+3])<<24
 		h := needleHash(foldKey(key))
 		if ns.filter[h/64]&(1<<(h%64)) == 0 {
 			continue
+		}
+		if left == 0 {
+			break // every string found
 		}
 		var x, low uint64
 		long := i+8 <= len(t)
