@@ -415,20 +415,47 @@ func userinfoAt(s string, i int, spans []span) []span {
 func userinfo(s string, j int, spans []span) []span {
 	colon := -1
 	for k := j; k < len(s) && k < j+256; k++ {
-		switch c := s[k]; {
-		case c == ':' && colon < 0:
-			colon = k
-		case c == '@':
+		switch authorityByte[s[k]] {
+		case authColon:
+			if colon < 0 {
+				colon = k
+			}
+		case authAt:
 			if colon > j && k > colon+1 {
 				spans = append(spans, span{colon + 1, k})
 			}
 			return spans
-		case c == '/' || c == '?' || c == '#' || c == '"' || c == '\'' || c == '<' || c == '>' || isBlank(c):
+		case authEnd:
 			return spans
 		}
 	}
 	return spans
 }
+
+// What a byte of a URL's authority is to userinfo.
+const (
+	authPlain = iota
+	authColon // ':', which ends the user name
+	authAt    // '@', which ends the userinfo
+	authEnd   // a byte that ends the authority with no userinfo in it
+)
+
+// authorityByte is what each byte is to userinfo, read by table: it
+// reads the host of every link of the text, in every view. It is never
+// written.
+var authorityByte = func() (t [256]uint8) {
+	for c := range 256 {
+		switch b := byte(c); {
+		case b == ':':
+			t[c] = authColon
+		case b == '@':
+			t[c] = authAt
+		case b == '/' || b == '?' || b == '#' || b == '"' || b == '\'' || b == '<' || b == '>' || isBlank(b):
+			t[c] = authEnd
+		}
+	}
+	return t
+}()
 
 // credentialAfter appends the credential that follows a scheme word
 // ending at j ("Bearer abc…", "basic: abc…", "Bearer+abc…" from a query).
