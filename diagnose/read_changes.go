@@ -276,9 +276,12 @@ func (c *classCache) classOf(piece string, buf *[32]byte) uint64 {
 			p.hi |= uint64(foldASCII(piece[x])) << (8 * (x - 8))
 		}
 	default:
-		for x := 0; x < n; x++ {
-			p.lo |= uint64(foldASCII(piece[x])) << (8 * x)
-		}
+		// Copied whole and folded at once (lower8 leaves the zero bytes
+		// after it as they are): a loop of as many steps as the word has
+		// letters, each folding one, is two branches that guess wrong.
+		var b [8]byte
+		copy(b[:], piece)
+		p.lo = lower8(binary.LittleEndian.Uint64(b[:]))
 	}
 	e := &c[p.slot()%len(c)]
 	if !e.set || e.w != p {
@@ -497,7 +500,6 @@ func readWords(t string) wordFacts {
 			if len(piece) > len(buf) {
 				continue
 			}
-			upperPAT = piece == "PAT" || piece == "PATs"
 			var w wordAt
 			// Most words are refused by their first letter and length:
 			// only the others are folded and looked up.
@@ -527,8 +529,11 @@ func readWords(t string) wordFacts {
 			if len(piece) == 1 && foldASCII(piece[0]) == 't' && n >= 1 && at(n-1).class&wMaybeNeg != 0 {
 				w.class |= wNeg
 			}
-			// How the word is written matters only to a word of a class.
+			// How the word is written matters only to a word of a class
+			// (and is looked at only there: a test on every word's length
+			// is one the processor guesses wrong often).
 			if w.class != 0 {
+				upperPAT = piece == "PAT" || piece == "PATs"
 				code := j < len(t) && t[j] == '_' || i > 0 && t[i-1] == '_'
 				w.prose = !code && !hump
 				w.dot = s == len(run) && j+1 < len(t) && t[j] == '.' && isWordByte(t[j+1])
