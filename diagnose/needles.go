@@ -352,11 +352,13 @@ var textNeedles = func() *needles {
 	exact = append(exact, requestIDKeys...)
 	exact = append(exact, linkDomains...)
 	exact = append(exact, "/v1/", "Could not find ", "Provided ", "Database with ID ", errorInvalidUUID)
+	exact = append(exact, envDots...)
 	for _, s := range schemaSentences {
 		fold = append(fold, s.needle)
 	}
 	fold = append(fold, authBearer)
 	fold = append(fold, authKeys...)
 	every := append([]string{"/v1/", "error", "error_description", "parent"}, linkDomains...)
+	every = append(every, envDots...)
 	return newNeedles(exact, fold, every)
 }()

@@ -755,6 +755,46 @@ func (s *scanner) eachUntil(needle string, f func(i int) (next int)) {
 	s.eachFrom(needle, 0, f)
 }
 
+// eachUntilAny is eachUntil of several needles: f is called at every
+// index where one of them occurs, in order.
+func (s *scanner) eachUntilAny(needles []string, f func(i int) (next int)) {
+	// next[k] is where needles[k] occurs first at or after the last offset
+	// (len(text): nowhere), looked for again only once passed, so that the
+	// walk costs each needle one search of the text, not one per place.
+	next := make([]int, len(needles))
+	for k := range next {
+		next[k] = -1
+	}
+	for off := 0; off < len(s.text); {
+		i := len(s.text)
+		for k, needle := range needles {
+			if next[k] < off {
+				next[k] = len(s.text)
+				if j := s.indexFrom(needle, off); j >= 0 {
+					next[k] = j
+				}
+			}
+			i = min(i, next[k])
+		}
+		if i == len(s.text) {
+			return
+		}
+		off = max(f(i), i+1)
+	}
+}
+
+// indexFrom is the index of the first needle in the text at or after off,
+// -1 when none.
+func (s *scanner) indexFrom(needle string, off int) int {
+	if s.ix != nil {
+		return s.ix.indexFrom(needle, off)
+	}
+	if i := strings.Index(s.text[off:], needle); i >= 0 {
+		return i + off
+	}
+	return -1
+}
+
 // eachFrom is eachUntil from offset off on.
 func (s *scanner) eachFrom(needle string, off int, f func(i int) (next int)) {
 	k := -1
@@ -1288,8 +1328,9 @@ func excludedPhrase(t string, i int) bool {
 // scanVariables finds variable references that stand where an ID belongs
 // but are not the value of an ID key (those scanKeys reads): an
 // environment variable or template variable whose name says it holds an ID.
-// It looks only at the few bytes every such reference holds ('.', '{',
-// '['), so prose costs three byte scans.
+// It looks only at what every such reference holds (envDots, '{', '['),
+// so prose costs two byte scans (the envDots are among the text's fixed
+// strings, found already).
 func (s *scanner) scanVariables() {
 	t := s.text
 	try := func(i int) int {
@@ -1311,11 +1352,7 @@ func (s *scanner) scanVariables() {
 	}
 	// process.env.X, import.meta.env.X, os.environ[…], os.getenv(…): back
 	// from the '.' to the expression's start.
-	s.eachUntil(".", func(i int) int {
-		rest := t[i+1 : min(len(t), i+8)]
-		if !strings.HasPrefix(rest, "env") && !strings.HasPrefix(rest, "getenv(") && !strings.HasPrefix(rest, "Getenv(") {
-			return i + 1
-		}
+	s.eachUntilAny(envDots, func(i int) int {
 		for _, pre := range []string{"process", "import.meta", "os"} {
 			if st := i - len(pre); st >= 0 && t[st:i] == pre && (st == 0 || !isHostByte(t[st-1]) && t[st-1] != '_') {
 				if e := try(st); e > 0 {
@@ -1351,6 +1388,11 @@ func (s *scanner) scanVariables() {
 		return i + 1
 	})
 }
+
+// envDots are the '.' of an environment variable read in code and what
+// follows it (process.env.X, os.environ[…], os.getenv(…), os.Getenv(…)):
+// scanVariables looks for them whole, not at every '.' of the prose.
+var envDots = []string{".env", ".getenv(", ".Getenv("}
 
 // idName reports whether a variable's name says it holds a content ID
 // (NOTION_DATABASE_ID, pageId, page_id), not a token or a key.
