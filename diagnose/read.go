@@ -1033,16 +1033,16 @@ func keyBefore(t string, i int) string {
 // like IDs but are cut off, too long or hold stray characters.
 func (s *scanner) scanWords() {
 	t := s.text
-	// clear is where the last 16 bytes found with no byte that ends every
-	// word end: no window is looked at again before it, so that a text
-	// with no such byte costs one look at each byte more, not sixteen.
-	clear := 0
+	// open is the end of the last 16 bytes found to hold no byte that
+	// ends every word: none is looked at again before it, so that a text
+	// with no such byte costs one more look at each byte, not sixteen.
+	open := 0
 	for i := 0; i < len(t); {
 		// A word shorter than 16 bytes is never judged: where the last
 		// byte that ends every word among the 16 from i on is k, no word
 		// worth judging starts before k, so reading goes on after it (in
 		// prose, this looks at a few bytes of every 16, not at each).
-		if i >= clear && i+16 <= len(t) {
+		if i >= open && i+16 <= len(t) {
 			k := i + 15
 			for k >= i && wordByte[t[k]] != byteNoWord {
 				k--
@@ -1051,7 +1051,7 @@ func (s *scanner) scanWords() {
 				i = k + 1
 				continue
 			}
-			clear = i + 16
+			open = i + 16
 		}
 		// ASCII bytes by table, the common case: a word byte, or one that
 		// is not and starts nothing.

@@ -365,17 +365,18 @@ func randomRun(w string) bool {
 	for i := 0; i < len(w); i++ {
 		c := runClass[w[i]]
 		n[c&3]++
-		notHex |= c >> 2
+		notHex |= c & runNotHex
 	}
 	return notHex != 0 && n[runDigit] >= 2 && n[runUpper] >= 2 && n[runLower] >= 2
 }
 
 // What a byte is to randomRun: a digit, a capital, or anything else
-// (counted as a small letter), with bit 2 set when it is no hex digit.
+// (counted as a small letter), with runNotHex set when it is no hex digit.
 const (
 	runDigit = iota
 	runUpper
 	runLower
+	runNotHex = 4
 )
 
 // runClass is what each byte is to randomRun. It is never written.
@@ -387,12 +388,12 @@ var runClass = func() (t [256]uint8) {
 		case c >= 'A' && c <= 'Z':
 			t[i] = runUpper
 			if c > 'F' {
-				t[i] |= 4
+				t[i] |= runNotHex
 			}
 		default:
 			t[i] = runLower
 			if c > 'f' {
-				t[i] |= 4
+				t[i] |= runNotHex
 			}
 		}
 	}
