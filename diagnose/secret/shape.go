@@ -355,50 +355,22 @@ func randomChunk(w string) bool {
 // random secret (a token's body without its prefix, an API key): digits,
 // capitals and small letters mixed, and not hex alone (a Notion ID, a
 // hash), nor digits alone.
-//
-// It counts by table, with no branch per byte: the runs it reads (every
-// long run of the text, 32-hex IDs among them) mix digits and letters at
-// random, which a branch per byte would guess wrong half the time.
 func randomRun(w string) bool {
-	var n [4]int // by runClass (four, so that c&3 needs no bounds check)
-	notHex := uint8(0)
+	digits, upper, lower, hex := 0, 0, 0, true
 	for i := 0; i < len(w); i++ {
-		c := runClass[w[i]]
-		n[c&3]++
-		notHex |= c & runNotHex
-	}
-	return notHex != 0 && n[runDigit] >= 2 && n[runUpper] >= 2 && n[runLower] >= 2
-}
-
-// What a byte is to randomRun: a digit, a capital, or anything else
-// (counted as a small letter), with runNotHex set when it is no hex digit.
-const (
-	runDigit = iota
-	runUpper
-	runLower
-	runNotHex = 4
-)
-
-// runClass is what each byte is to randomRun. It is never written.
-var runClass = func() (t [256]uint8) {
-	for i := range 256 {
-		switch c := byte(i); {
+		switch c := w[i]; {
 		case c >= '0' && c <= '9':
-			t[i] = runDigit
+			digits++
 		case c >= 'A' && c <= 'Z':
-			t[i] = runUpper
-			if c > 'F' {
-				t[i] |= runNotHex
-			}
+			upper++
+			hex = hex && c <= 'F'
 		default:
-			t[i] = runLower
-			if c > 'f' {
-				t[i] |= runNotHex
-			}
+			lower++
+			hex = hex && c <= 'f'
 		}
 	}
-	return t
-}()
+	return !hex && digits >= 2 && upper >= 2 && lower >= 2
+}
 
 // userinfoAt appends the password of the URL whose "://" is at i, read on
 // into a Notion token inside it (readOn): the one way shapes and
