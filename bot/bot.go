@@ -327,6 +327,9 @@ type Bot struct {
 	// beforeRead, when set (tests only), is called with every text just
 	// before it is read.
 	beforeRead func(text string)
+	// counted, when set (tests only), is called when a request's outcome
+	// has been counted and its ticket is still being put away.
+	counted func()
 }
 
 // withDefaults is cfg with every unset limit, timeout and option at its
@@ -534,10 +537,16 @@ func (b *Bot) shutdown() error {
 		b.kill() // deliveries still running give up now
 		b.wg.wait(200 * time.Millisecond)
 	}
+	// What became of each request is counted where it ends (release),
+	// never inferred from the count at the start: a request answered just
+	// before it, whose ticket was still being put away (its item acked in
+	// Redis), is in that count but not in flight. Lost are the requests
+	// that ended with no answer, and those the deadline left unfinished.
 	after := b.stats.snapshot()
-	st := ShutdownStats{InFlight: inFlight, Answered: after.answered - before.answered, Stopped: after.stopped - before.stopped,
-		HandedOff: after.handed - before.handed}
-	st.Lost = max(0, inFlight-st.Answered-st.Stopped-st.HandedOff)
+	unfinished := max(0, b.wg.count()-int(b.draining.Load())) + int(b.localDepth().Waiting)
+	st := ShutdownStats{Answered: after.answered - before.answered, Stopped: after.stopped - before.stopped,
+		HandedOff: after.handed - before.handed, Lost: after.lost - before.lost + unfinished}
+	st.InFlight = st.Answered + st.Stopped + st.HandedOff + st.Lost
 	b.cfg.Hooks.shutdown(st)
 	if st.Stopped+st.Lost == 0 {
 		if inFlight > 0 {

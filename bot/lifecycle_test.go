@@ -439,3 +439,48 @@ func TestRepeatsNeverWaitForAWorker(t *testing.T) {
 		t.Errorf("%d diagnoses for %d commands over %d links, want %d", len(calls), n+1, links, links)
 	}
 }
+
+// TestShutdownCountsAnAnsweredRequestOnce: a request is answered and its
+// outcome counted, but its ticket is still being put away (with Redis, its
+// item acked) when the bot is stopped. The shutdown must not count it as
+// in flight and then lost: Run returns nil, as every request got its
+// answer.
+func TestShutdownCountsAnAnsweredRequestOnce(t *testing.T) {
+	var stats ShutdownStats
+	reached, release := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	h := startBot(t, nil, func(c *Config) {
+		c.Hooks.OnShutdown = func(s ShutdownStats) { stats = s }
+	}, func(b *Bot) {
+		b.counted = func() {
+			once.Do(func() {
+				close(reached)
+				<-release
+			})
+		}
+	})
+	_, resp := h.slash(pageLink)
+	select {
+	case <-reached:
+	case <-time.After(wait):
+		t.Fatal("the request's outcome was never counted")
+	}
+	// The answer is posted and counted; its ticket waits in release. Stop
+	// the bot, and let the ticket finish once the shutdown has counted
+	// what is in flight.
+	done := make(chan error, 1)
+	go func() { done <- h.stop() }()
+	waitFor(t, "the shutdown to begin", func() bool {
+		return strings.Contains(h.logs.String(), "finishing the requests in flight")
+	})
+	close(release)
+	if err := <-done; err != nil {
+		t.Errorf("Run = %v, want nil: the one request was answered", err)
+	}
+	if stats.Lost != 0 || stats.Stopped != 0 {
+		t.Errorf("OnShutdown with %+v, want nothing lost or stopped", stats)
+	}
+	if n := len(h.fake.ResponsePosts()); n != 1 {
+		t.Errorf("%d answers to %s, want 1", n, resp)
+	}
+}

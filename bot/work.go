@@ -525,6 +525,9 @@ func (b *Bot) release(t *ticket, answered, stopped int, gone bool) {
 		return // another replica answers it
 	}
 	b.stats.add(answered, stopped, 1-answered-stopped)
+	if b.counted != nil {
+		b.counted()
+	}
 	if answered+stopped > 0 || t.it.Attempt >= maxWorkAttempts || !b.shared() {
 		if answered+stopped == 0 && b.shared() {
 			b.log.Error("queued work dropped: its answer could not be delivered", "handler", t.j.what, "attempts", t.it.Attempt)
