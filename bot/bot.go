@@ -521,7 +521,7 @@ func (b *Bot) shutdown() error {
 	hard := time.Now().Add(budget)
 	b.hardDeadline.Store(hard.UnixNano())
 	before := b.stats.snapshot()
-	inFlight := max(0, b.wg.count()-int(b.draining.Load())+int(b.localDepth().Waiting))
+	inFlight := b.unanswered()
 	if inFlight > 0 {
 		b.log.Info("slack bot stopping: finishing the requests in flight", "in_flight", inFlight, "timeout", budget)
 	}
@@ -543,7 +543,7 @@ func (b *Bot) shutdown() error {
 	// Redis), is in that count but not in flight. Lost are the requests
 	// that ended with no answer, and those the deadline left unfinished.
 	after := b.stats.snapshot()
-	unfinished := max(0, b.wg.count()-int(b.draining.Load())) + int(b.localDepth().Waiting)
+	unfinished := b.unanswered()
 	st := ShutdownStats{Answered: after.answered - before.answered, Stopped: after.stopped - before.stopped,
 		HandedOff: after.handed - before.handed, Lost: after.lost - before.lost + unfinished}
 	st.InFlight = st.Answered + st.Stopped + st.HandedOff + st.Lost
@@ -561,6 +561,13 @@ func (b *Bot) shutdown() error {
 	b.log.Log(context.Background(), lvl, "slack bot stopped before it could check every acknowledged request",
 		"in_flight", st.InFlight, "answered", st.Answered, "stopped", st.Stopped, "lost", st.Lost)
 	return &ShutdownError{Stats: st}
+}
+
+// unanswered is how many acknowledged requests this process has not
+// finished: its tickets taken (but the drain of local work, tracked so
+// that the shutdown waits for it) and what waits in its memory.
+func (b *Bot) unanswered() int {
+	return max(0, b.wg.count()-int(b.draining.Load())) + int(b.localDepth().Waiting)
 }
 
 // waitIdle waits until no work is in flight nor waiting in this
