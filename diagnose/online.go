@@ -26,11 +26,10 @@ type onlineRun struct {
 	// known before this diagnosis (a running bot asked at start).
 	infos []IntegrationInfo
 	known []bool
-	// renew says which integrations' users/me is asked again, live: a
-	// name that may be out of date (renewNames); renewed keeps what was
-	// known, for when the new answer cannot be had.
-	renew   []bool
-	renewed []IntegrationInfo
+	// renewed holds, for each integration whose users/me is asked again
+	// live (a name that may be out of date: renewNames), what was known,
+	// for when the new answer cannot be had; nil for the others.
+	renewed []*IntegrationInfo
 	// named is the integration the pasted error or --as names ("": none).
 	named string
 	// lazy: a lone integration's users/me is asked only when a verdict
@@ -163,8 +162,7 @@ const renewAfter = 10 * time.Minute
 // integration is then matched by its name now, never compared under its
 // old one. A cold run asks the same calls.
 func (r *onlineRun) renewNames() {
-	r.renew = make([]bool, len(r.ps))
-	r.renewed = make([]IntegrationInfo, len(r.ps))
+	r.renewed = make([]*IntegrationInfo, len(r.ps))
 	if r.call == nil || r.call.Integration == "" {
 		return
 	}
@@ -176,7 +174,7 @@ func (r *onlineRun) renewNames() {
 	for i, in := range r.infos {
 		old := !in.Checked.IsZero() && time.Since(in.Checked) >= renewAfter
 		if r.known[i] && (in.Stored || old) {
-			r.known[i], r.renew[i], r.renewed[i] = false, true, in
+			r.known[i], r.renewed[i] = false, &in
 		}
 	}
 }
@@ -185,9 +183,9 @@ func (r *onlineRun) renewNames() {
 // asked again, was rate-limited or not answered: an old name is better
 // than none. A refused token is reported as refused.
 func (r *onlineRun) keepRenewed() {
-	for i, renew := range r.renew {
-		if renew && r.infos[i].Me.Outcome.Transient() {
-			r.infos[i] = r.renewed[i]
+	for i, was := range r.renewed {
+		if was != nil && r.infos[i].Me.Outcome.Transient() {
+			r.infos[i] = *was
 		}
 	}
 }
@@ -269,7 +267,7 @@ func (r *onlineRun) probe(ctx context.Context) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				r.infos[pi] = p.Integration(ctx, ProbeOptions{Fresh: r.opts.Fresh || r.renew[pi]})
+				r.infos[pi] = p.Integration(ctx, ProbeOptions{Fresh: r.opts.Fresh || r.renewed[pi] != nil})
 			}()
 		}
 		if !r.ask[pi] {
